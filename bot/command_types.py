@@ -1,0 +1,194 @@
+"""The Commands the grammar produces: one frozen dataclass per thing a person can ask of Quorum.
+
+Typed words, buttons and reactions that mean the same thing all become the same Command, so the service
+layer has exactly one code path per intent. Commands hold parsed values (aware datetimes, timedeltas) and
+raw user text (titles, notes), never platform types.
+
+Mentions stay unresolved here (`Mention.handle` is what the person typed: `alice`, `张三`, or a platform id
+from `<@U123>`); the service resolves them against the workspace's users.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Literal
+
+Role = Literal["host", "recorder", "required", "optional"]
+RsvpAnswer = Literal["yes", "no", "maybe", "withdraw"]
+NoteKind = Literal["info", "idea", "link"]
+ItemStatus = Literal["in_progress", "blocked", "delay"]
+
+
+@dataclass(frozen=True)
+class Mention:
+    """A person named in a command: `@alice`, `@张三`, or Slack's `<@U123>` / `<@U123|alice>`."""
+
+    handle: str
+    is_platform_id: bool = False  # True when it came from <@ID>: match on platform id, not display name
+
+
+@dataclass(frozen=True)
+class ParticipantSpec:
+    who: Mention
+    role: Role = "required"
+
+
+@dataclass(frozen=True)
+class AgendaSpec:
+    title: str
+    minutes: int | None = None
+    presenter: Mention | None = None
+
+
+@dataclass(frozen=True)
+class NewMeeting:
+    title: str
+    start: datetime  # aware, in the speaker's timezone
+    duration: timedelta | None = None
+    participants: tuple[ParticipantSpec, ...] = ()
+    agenda: tuple[AgendaSpec, ...] = ()
+    location: str | None = None  # a link or a room
+    goal: str | None = None
+    expected_outcome: str | None = None
+    meeting_type: str | None = None  # regular / project / client / cross-team / decision / review
+    confidential: bool = False
+
+
+@dataclass(frozen=True)
+class ListMeetings:
+    pass
+
+
+@dataclass(frozen=True)
+class ShowMeeting:
+    number: int
+
+
+@dataclass(frozen=True)
+class CancelMeeting:
+    number: int
+    reason: str | None = None
+
+
+@dataclass(frozen=True)
+class RescheduleMeeting:
+    number: int
+    start: datetime  # aware
+
+
+@dataclass(frozen=True)
+class Rsvp:
+    number: int | None  # None: the meeting the replied-to / reacted-to message belongs to
+    answer: RsvpAnswer
+    note: str | None = None
+
+
+@dataclass(frozen=True)
+class StartMeeting:
+    number: int | None = None  # None with a title: an ad-hoc meeting (MeetBot's #startmeeting)
+    title: str | None = None
+
+
+@dataclass(frozen=True)
+class EndMeeting:
+    pass
+
+
+@dataclass(frozen=True)
+class CheckIn:
+    """"here" / "到" / the check-in button: the speaker is present."""
+
+    number: int | None = None
+
+
+@dataclass(frozen=True)
+class Mine:
+    pass
+
+
+@dataclass(frozen=True)
+class Help:
+    topic: str | None = None
+
+
+@dataclass(frozen=True)
+class AddAction:
+    text: str
+    owner: Mention | None = None  # explicit @owner; None: owners by name in the text (MeetBot rule)
+    due: date | None = None
+    deliverable: str | None = None
+
+
+@dataclass(frozen=True)
+class AddDecision:
+    text: str
+    rationale: str | None = None
+
+
+@dataclass(frozen=True)
+class AddQuestion:
+    text: str
+    owner: Mention | None = None
+    due: date | None = None
+
+
+@dataclass(frozen=True)
+class AddNote:
+    """MeetBot's #info / #idea / #link."""
+
+    kind: NoteKind
+    text: str
+
+
+@dataclass(frozen=True)
+class SetTopic:
+    text: str
+
+
+@dataclass(frozen=True)
+class AddChairs:
+    who: tuple[Mention, ...]
+
+
+@dataclass(frozen=True)
+class Undo:
+    pass
+
+
+@dataclass(frozen=True)
+class Done:
+    number: int | None = None  # None: the action item of the replied-to reminder
+    note: str | None = None  # text or link after "done": kept as the deliverable
+
+
+@dataclass(frozen=True)
+class SetStatus:
+    number: int | None
+    status: ItemStatus
+    reason: str | None = None  # for blocked
+    due: date | None = None  # for delay
+
+
+Command = (
+    NewMeeting
+    | ListMeetings
+    | ShowMeeting
+    | CancelMeeting
+    | RescheduleMeeting
+    | Rsvp
+    | StartMeeting
+    | EndMeeting
+    | CheckIn
+    | Mine
+    | Help
+    | AddAction
+    | AddDecision
+    | AddQuestion
+    | AddNote
+    | SetTopic
+    | AddChairs
+    | Undo
+    | Done
+    | SetStatus
+)

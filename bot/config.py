@@ -1,0 +1,82 @@
+"""Settings, read from the environment (and `.env`) in exactly one place.
+
+Everything below `bot/` receives values, never reads `os.environ`, so tests build a `Settings(...)` with what
+they need and two instances of the bot in one process don't fight over globals.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from bot.errors import ConfigError
+
+DEFAULT_DATABASE_URL = "sqlite:///quorum.db"
+
+
+def parse_offsets(spec: str) -> tuple[timedelta, ...]:
+    """Read "24h,15m" / "1d" / "90m" into timedeltas (largest first); raise ConfigError on anything else."""
+    offsets: list[timedelta] = []
+    units = {"d": timedelta(days=1), "h": timedelta(hours=1), "m": timedelta(minutes=1)}
+    for raw in spec.split(","):
+        part = raw.strip().lower()
+        if not part:
+            continue
+        unit = units.get(part[-1])
+        if unit is None or not part[:-1].isdigit():
+            raise ConfigError(f"cannot read {raw!r} as an offset; write e.g. 24h, 15m or 1d")
+        offsets.append(int(part[:-1]) * unit)
+    return tuple(sorted(offsets, reverse=True))
+
+
+class Settings(BaseSettings):
+    """Every setting Quorum reads; `.env.example` documents each one."""
+
+    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
+
+    database_url: str = Field(default=DEFAULT_DATABASE_URL, alias="DATABASE_URL")
+    timezone: str = Field(default="Asia/Shanghai", alias="QUORUM_TIMEZONE")
+    language: Literal["en", "zh"] = Field(default="en", alias="QUORUM_LANGUAGE")
+    meeting_reminders: str = Field(default="24h,15m", alias="QUORUM_MEETING_REMINDERS")
+    rsvp_deadline_before: str = Field(default="1d", alias="QUORUM_RSVP_DEADLINE_BEFORE")
+    rsvp_chase_before_deadline: str = Field(default="4h", alias="QUORUM_RSVP_CHASE_BEFORE_DEADLINE")
+    default_duration_minutes: int = Field(default=60, alias="QUORUM_DEFAULT_DURATION_MINUTES", ge=5, le=24 * 60)
+    tick_seconds: int = Field(default=30, alias="QUORUM_TICK_SECONDS", ge=1, le=3600)
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_timezone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValueError(f"unknown timezone {value!r}; use an IANA name like Asia/Shanghai") from exc
+        return value
+
+    @field_validator("meeting_reminders", "rsvp_deadline_before", "rsvp_chase_before_deadline")
+    @classmethod
+    def _readable_offsets(cls, value: str) -> str:
+        try:
+            parse_offsets(value)
+        except ConfigError as exc:
+            raise ValueError(str(exc)) from exc
+        return value
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    @property
+    def reminder_offsets(self) -> tuple[timedelta, ...]:
+        return parse_offsets(self.meeting_reminders)
+
+    @property
+    def rsvp_deadline_offset(self) -> timedelta:
+        return parse_offsets(self.rsvp_deadline_before)[0]
+
+    @property
+    def rsvp_chase_offset(self) -> timedelta:
+        return parse_offsets(self.rsvp_chase_before_deadline)[0]

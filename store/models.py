@@ -1,0 +1,242 @@
+"""Quorum's tables, as SQLModel classes: the database is the source of truth for meetings, records and time.
+
+Every row hangs off a `Workspace` (one platform + one team) and every query filters on it, so one team never
+sees another's data. Meetings and action items also carry a per-workspace `number`: people type `show 3`,
+not a global id that would leak how busy other teams are.
+
+Times are stored as UTC through `UTCDateTime` (naive UTC in the database, aware UTC in Python), so SQLite and
+PostgreSQL behave the same and nothing downstream ever compares naive with aware values. Records are never
+deleted by `#undo` or a cancel: they get `removed_at` / a status, so nothing a person wrote is silently lost.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from typing import Any
+
+from sqlalchemy import Column, DateTime, Index, UniqueConstraint
+from sqlalchemy.engine import Dialect
+from sqlalchemy.types import TypeDecorator
+from sqlmodel import Field, SQLModel
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """Aware UTC datetimes in Python, naive UTC in the database; refuses naive input so no bug hides."""
+
+    impl = DateTime
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to the database; pass an aware datetime")
+        return value.astimezone(UTC).replace(tzinfo=None)
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        return None if value is None else value.replace(tzinfo=UTC)
+
+
+def utc_column(*, nullable: bool = True, index: bool = False) -> Any:
+    """A `sa_column` for an aware-UTC timestamp field."""
+    return Column(UTCDateTime(), nullable=nullable, index=index)
+
+
+class Workspace(SQLModel, table=True):
+    """One team on one platform (a Slack workspace, a DingTalk corp, the local console)."""
+
+    __table_args__ = (UniqueConstraint("platform", "external_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    platform: str = Field(max_length=32)
+    external_id: str = Field(max_length=128)
+    last_meeting_number: int = 0  # counters behind the per-workspace numbers people type
+    last_action_number: int = 0
+    created_at: datetime = Field(sa_column=utc_column(nullable=False))
+
+
+class User(SQLModel, table=True):
+    __table_args__ = (UniqueConstraint("workspace_id", "platform_user_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    workspace_id: int = Field(foreign_key="workspace.id", index=True)
+    platform_user_id: str = Field(max_length=128)
+    display_name: str = Field(max_length=200)
+    timezone: str | None = Field(default=None, max_length=64)
+    language: str | None = Field(default=None, max_length=8)
+    created_at: datetime = Field(sa_column=utc_column(nullable=False))
+
+
+class Meeting(SQLModel, table=True):
+    __table_args__ = (
+        UniqueConstraint("workspace_id", "number"),
+        Index("ix_meeting_channel_status", "workspace_id", "channel_id", "status"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    workspace_id: int = Field(foreign_key="workspace.id")
+    number: int
+    channel_id: str = Field(max_length=128)
+    title: str = Field(max_length=300)
+    goal: str | None = None
+    expected_outcome: str | None = None
+    meeting_type: str = Field(default="regular", max_length=32)
+    start_at: datetime = Field(sa_column=utc_column(nullable=False))
+    end_at: datetime = Field(sa_column=utc_column(nullable=False))
+    timezone: str = Field(max_length=64)
+    location: str | None = Field(default=None, max_length=500)
+    status: str = Field(default="scheduled", max_length=16)  # scheduled, in_progress, ended, cancelled
+    confidential: bool = False
+    rsvp_deadline: datetime | None = Field(default=None, sa_column=utc_column())
+    created_by_id: int = Field(foreign_key="user.id")
+    started_at: datetime | None = Field(default=None, sa_column=utc_column())
+    ended_at: datetime | None = Field(default=None, sa_column=utc_column())
+    cancel_reason: str | None = None
+    record_seq: int = 0  # last sequence number handed to a record row of this meeting (orders #undo)
+    created_at: datetime = Field(sa_column=utc_column(nullable=False))
+
+
+class Participant(SQLModel, table=True):
+    __table_args__ = (UniqueConstraint("meeting_id", "user_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    meeting_id: int = Field(foreign_key="meeting.id", index=True)
+    user_id: int = Field(foreign_key="user.id", index=True)
+    role: str = Field(default="required", max_length=16)  # host, recorder, required, optional
+    is_chair: bool = False
+    organization: str | None = Field(default=None, max_length=200)
+    rsvp: str | None = Field(default=None, max_length=8)  # yes, no, maybe; None: no answer
+    rsvp_at: datetime | None = Field(default=None, sa_column=utc_column())
+    rsvp_note: str | None = None
+    checked_in_at: datetime | None = Field(default=None, sa_column=utc_column())
+    lines_said: int = 0
+
+
+class AgendaItem(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    meeting_id: int = Field(foreign_key="meeting.id", index=True)
+    position: int
+    title: str = Field(max_length=300)
+    presenter_id: int | None = Field(default=None, foreign_key="user.id")
+    planned_minutes: int | None = None
+    expected_output: str | None = None
+
+
+class Note(SQLModel, table=True):
+    """MeetBot's #topic, #info, #idea and #link lines."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    meeting_id: int = Field(foreign_key="meeting.id", index=True)
+    seq: int
+    kind: str = Field(max_length=8)  # topic, info, idea, link
+    text: str
+    author_id: int = Field(foreign_key="user.id")
+    created_at: datetime = Field(sa_column=utc_column(nullable=False))
+    removed_at: datetime | None = Field(default=None, sa_column=utc_column())
+
+
+class Decision(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    workspace_id: int = Field(foreign_key="workspace.id", index=True)
+    channel_id: str = Field(max_length=128)
+    meeting_id: int | None = Field(default=None, foreign_key="meeting.id", index=True)
+    seq: int = 0
+    text: str
+    rationale: str | None = None
+    author_id: int = Field(foreign_key="user.id")
+    created_at: datetime = Field(sa_column=utc_column(nullable=False))
+    removed_at: datetime | None = Field(default=None, sa_column=utc_column())
+
+
+class OpenQuestion(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    workspace_id: int = Field(foreign_key="workspace.id", index=True)
+    channel_id: str = Field(max_length=128)
+    meeting_id: int | None = Field(default=None, foreign_key="meeting.id", index=True)
+    seq: int = 0
+    text: str
+    owner_id: int | None = Field(default=None, foreign_key="user.id")
+    follow_up_on: date | None = None
+    resolved_at: datetime | None = Field(default=None, sa_column=utc_column())
+    author_id: int = Field(foreign_key="user.id")
+    created_at: datetime = Field(sa_column=utc_column(nullable=False))
+    removed_at: datetime | None = Field(default=None, sa_column=utc_column())
+
+
+class ActionItem(SQLModel, table=True):
+    """One deliverable with exactly one owner (None only for a MeetBot #action that names nobody)."""
+
+    __table_args__ = (
+        UniqueConstraint("workspace_id", "number"),
+        Index("ix_action_owner_status", "workspace_id", "owner_id", "status"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    workspace_id: int = Field(foreign_key="workspace.id")
+    number: int
+    channel_id: str = Field(max_length=128)
+    meeting_id: int | None = Field(default=None, foreign_key="meeting.id", index=True)
+    seq: int = 0
+    text: str
+    owner_id: int | None = Field(default=None, foreign_key="user.id")
+    creator_id: int = Field(foreign_key="user.id")
+    due_on: date | None = None
+    original_due_on: date | None = None
+    deliverable: str | None = None
+    status: str = Field(default="open", max_length=16)  # open, in_progress, blocked, done, cancelled
+    blocked_reason: str | None = None
+    acknowledged_at: datetime | None = Field(default=None, sa_column=utc_column())
+    completed_at: datetime | None = Field(default=None, sa_column=utc_column())
+    created_at: datetime = Field(sa_column=utc_column(nullable=False))
+    removed_at: datetime | None = Field(default=None, sa_column=utc_column())
+
+
+class ActionItemEvent(SQLModel, table=True):
+    """The history of an action item: every change, who made it and when."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    action_item_id: int = Field(foreign_key="actionitem.id", index=True)
+    at: datetime = Field(sa_column=utc_column(nullable=False))
+    actor_id: int | None = Field(default=None, foreign_key="user.id")
+    change: str = Field(max_length=32)  # created, status, due, deliverable, removed
+    old_value: str | None = None
+    new_value: str | None = None
+    note: str | None = None
+
+
+class Notification(SQLModel, table=True):
+    """A message that must go out at `due_at`: the scheduler's only state, so restarts lose nothing.
+
+    `status`: pending → sending (claimed by one instance at `claimed_at`) → sent; back to pending when the
+    send failed; dropped when it no longer makes sense (meeting cancelled, rescheduled or started).
+    """
+
+    __table_args__ = (Index("ix_notification_status_due", "status", "due_at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    workspace_id: int = Field(foreign_key="workspace.id")
+    kind: str = Field(max_length=32)  # meeting_reminder, rsvp_chase
+    due_at: datetime = Field(sa_column=utc_column(nullable=False))
+    meeting_id: int | None = Field(default=None, foreign_key="meeting.id", index=True)
+    action_item_id: int | None = Field(default=None, foreign_key="actionitem.id")
+    status: str = Field(default="pending", max_length=16)
+    attempts: int = 0
+    claimed_at: datetime | None = Field(default=None, sa_column=utc_column())
+    sent_at: datetime | None = Field(default=None, sa_column=utc_column())
+    created_at: datetime = Field(sa_column=utc_column(nullable=False))
+
+
+class MessageRef(SQLModel, table=True):
+    """What a message the bot posted was about, so a reaction, click or reply to it finds its target."""
+
+    __table_args__ = (UniqueConstraint("workspace_id", "platform_message_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    workspace_id: int = Field(foreign_key="workspace.id")
+    platform_message_id: str = Field(max_length=200)
+    channel_id: str = Field(max_length=128)
+    kind: str = Field(max_length=32)  # rsvp_prompt, invitation, assignment, checkin_prompt, reminder
+    meeting_id: int | None = Field(default=None, foreign_key="meeting.id")
+    action_item_id: int | None = Field(default=None, foreign_key="actionitem.id")
+    recipient_id: int | None = Field(default=None, foreign_key="user.id")
+    created_at: datetime = Field(sa_column=utc_column(nullable=False))

@@ -1,0 +1,381 @@
+"""The queries the core needs, each taking the session first; the only place that builds SQL.
+
+Every function that reads people's data takes a workspace id, so no caller can forget the scope.
+Rows that several writers may count from (the workspace's number counters, a meeting's record sequence)
+are read `FOR UPDATE`, which PostgreSQL honours and SQLite replaces with its `BEGIN IMMEDIATE` lock.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+
+from sqlalchemy import func, or_
+from sqlmodel import Session, col, select
+
+from store.models import (
+    ActionItem,
+    ActionItemEvent,
+    AgendaItem,
+    Decision,
+    Meeting,
+    MessageRef,
+    Note,
+    Notification,
+    OpenQuestion,
+    Participant,
+    User,
+    Workspace,
+)
+
+OPEN_ACTION_STATUSES = ("open", "in_progress", "blocked")
+LIVE_MEETING_STATUSES = ("scheduled", "in_progress")
+RecordRow = Note | Decision | OpenQuestion | ActionItem
+
+
+def workspace(session: Session, platform: str, external_id: str, now: datetime) -> Workspace:
+    found = session.exec(
+        select(Workspace).where(Workspace.platform == platform, Workspace.external_id == external_id)
+    ).first()
+    if found is not None:
+        return found
+    created = Workspace(platform=platform, external_id=external_id, created_at=now)
+    session.add(created)
+    session.flush()
+    return created
+
+
+def user_by_platform_id(session: Session, workspace_id: int, platform_user_id: str) -> User | None:
+    return session.exec(
+        select(User).where(User.workspace_id == workspace_id, User.platform_user_id == platform_user_id)
+    ).first()
+
+
+def user_by_name(session: Session, workspace_id: int, name: str) -> User | None:
+    return session.exec(
+        select(User)
+        .where(User.workspace_id == workspace_id, func.lower(User.display_name) == name.lower())
+        .order_by(col(User.id))
+    ).first()
+
+
+def upsert_user(
+    session: Session,
+    workspace_id: int,
+    platform_user_id: str,
+    display_name: str,
+    now: datetime,
+    timezone: str | None = None,
+    language: str | None = None,
+) -> User:
+    """The user with this platform id, created on first sight; fresher names and settings win."""
+    user = user_by_platform_id(session, workspace_id, platform_user_id)
+    if user is None:
+        user = User(
+            workspace_id=workspace_id,
+            platform_user_id=platform_user_id,
+            display_name=display_name,
+            timezone=timezone,
+            language=language,
+            created_at=now,
+        )
+        session.add(user)
+        session.flush()
+        return user
+    if display_name and display_name != user.display_name and display_name != platform_user_id:
+        user.display_name = display_name
+    user.timezone = timezone or user.timezone
+    user.language = language or user.language
+    return user
+
+
+def users_by_id(session: Session, ids: Sequence[int]) -> dict[int, User]:
+    if not ids:
+        return {}
+    return {u.id: u for u in session.exec(select(User).where(col(User.id).in_(ids))) if u.id is not None}
+
+
+def allocate_meeting_number(session: Session, workspace_id: int) -> int:
+    ws = _locked_workspace(session, workspace_id)
+    ws.last_meeting_number += 1
+    return ws.last_meeting_number
+
+
+def allocate_action_number(session: Session, workspace_id: int) -> int:
+    ws = _locked_workspace(session, workspace_id)
+    ws.last_action_number += 1
+    return ws.last_action_number
+
+
+def _locked_workspace(session: Session, workspace_id: int) -> Workspace:
+    ws = session.exec(
+        select(Workspace).where(Workspace.id == workspace_id).with_for_update()
+    ).one()
+    session.refresh(ws)  # the identity map may hold a copy read before the lock
+    return ws
+
+
+def meeting_by_number(session: Session, workspace_id: int, number: int) -> Meeting | None:
+    return session.exec(
+        select(Meeting).where(Meeting.workspace_id == workspace_id, Meeting.number == number)
+    ).first()
+
+
+def lock_meeting(session: Session, meeting: Meeting) -> Meeting:
+    """Re-read `meeting` under a row lock before bumping its record sequence."""
+    locked = session.exec(select(Meeting).where(Meeting.id == meeting.id).with_for_update()).one()
+    session.refresh(locked)
+    return locked
+
+
+def running_meeting(session: Session, workspace_id: int, channel_id: str) -> Meeting | None:
+    return session.exec(
+        select(Meeting).where(
+            Meeting.workspace_id == workspace_id,
+            Meeting.channel_id == channel_id,
+            Meeting.status == "in_progress",
+        )
+    ).first()
+
+
+def upcoming_meetings(
+    session: Session, workspace_id: int, channel_id: str | None, now: datetime, limit: int = 20
+) -> list[Meeting]:
+    """Meetings not yet ended or cancelled, in this channel (or the whole workspace), soonest first."""
+    query = select(Meeting).where(
+        Meeting.workspace_id == workspace_id,
+        col(Meeting.status).in_(LIVE_MEETING_STATUSES),
+        or_(Meeting.status == "in_progress", col(Meeting.end_at) >= now),
+    )
+    if channel_id is not None:
+        query = query.where(Meeting.channel_id == channel_id)
+    return list(session.exec(query.order_by(col(Meeting.start_at)).limit(limit)))
+
+
+def meetings_of_user(session: Session, user_id: int, now: datetime, limit: int = 20) -> list[Meeting]:
+    return list(
+        session.exec(
+            select(Meeting)
+            .join(Participant, col(Participant.meeting_id) == col(Meeting.id))
+            .where(
+                Participant.user_id == user_id,
+                col(Meeting.status).in_(LIVE_MEETING_STATUSES),
+                col(Meeting.end_at) >= now,
+            )
+            .order_by(col(Meeting.start_at))
+            .limit(limit)
+        )
+    )
+
+
+def participants(session: Session, meeting_id: int) -> list[tuple[Participant, User]]:
+    rows = session.exec(
+        select(Participant, User)
+        .join(User, col(User.id) == col(Participant.user_id))
+        .where(Participant.meeting_id == meeting_id)
+        .order_by(col(Participant.id))
+    )
+    return [(p, u) for p, u in rows]
+
+
+def participant(session: Session, meeting_id: int, user_id: int) -> Participant | None:
+    return session.exec(
+        select(Participant).where(Participant.meeting_id == meeting_id, Participant.user_id == user_id)
+    ).first()
+
+
+def agenda(session: Session, meeting_id: int) -> list[AgendaItem]:
+    return list(
+        session.exec(
+            select(AgendaItem).where(AgendaItem.meeting_id == meeting_id).order_by(col(AgendaItem.position))
+        )
+    )
+
+
+def notes(session: Session, meeting_id: int) -> list[Note]:
+    return list(
+        session.exec(
+            select(Note)
+            .where(Note.meeting_id == meeting_id, col(Note.removed_at).is_(None))
+            .order_by(col(Note.seq))
+        )
+    )
+
+
+def decisions(session: Session, meeting_id: int) -> list[Decision]:
+    return list(
+        session.exec(
+            select(Decision)
+            .where(Decision.meeting_id == meeting_id, col(Decision.removed_at).is_(None))
+            .order_by(col(Decision.seq))
+        )
+    )
+
+
+def questions(session: Session, meeting_id: int) -> list[OpenQuestion]:
+    return list(
+        session.exec(
+            select(OpenQuestion)
+            .where(OpenQuestion.meeting_id == meeting_id, col(OpenQuestion.removed_at).is_(None))
+            .order_by(col(OpenQuestion.seq))
+        )
+    )
+
+
+def meeting_actions(session: Session, meeting_id: int) -> list[ActionItem]:
+    return list(
+        session.exec(
+            select(ActionItem)
+            .where(ActionItem.meeting_id == meeting_id, col(ActionItem.removed_at).is_(None))
+            .order_by(col(ActionItem.seq))
+        )
+    )
+
+
+def last_record(session: Session, meeting_id: int) -> RecordRow | None:
+    """The newest record row of a meeting, of any kind, that `#undo` may take back."""
+    candidates: list[RecordRow] = []
+    for model in (Note, Decision, OpenQuestion, ActionItem):
+        row = session.exec(
+            select(model)
+            .where(model.meeting_id == meeting_id, col(model.removed_at).is_(None))
+            .order_by(col(model.seq).desc())
+        ).first()
+        if row is not None:
+            candidates.append(row)
+    return max(candidates, key=lambda row: row.seq, default=None)
+
+
+def action_by_number(session: Session, workspace_id: int, number: int) -> ActionItem | None:
+    return session.exec(
+        select(ActionItem).where(
+            ActionItem.workspace_id == workspace_id,
+            ActionItem.number == number,
+            col(ActionItem.removed_at).is_(None),
+        )
+    ).first()
+
+
+def open_actions_of_owner(session: Session, workspace_id: int, owner_id: int) -> list[ActionItem]:
+    return list(
+        session.exec(
+            select(ActionItem)
+            .where(
+                ActionItem.workspace_id == workspace_id,
+                ActionItem.owner_id == owner_id,
+                col(ActionItem.status).in_(OPEN_ACTION_STATUSES),
+                col(ActionItem.removed_at).is_(None),
+            )
+            .order_by(col(ActionItem.due_on), col(ActionItem.number))
+        )
+    )
+
+
+def add_action_event(
+    session: Session,
+    item: ActionItem,
+    now: datetime,
+    actor_id: int | None,
+    change: str,
+    old_value: str | None = None,
+    new_value: str | None = None,
+    note: str | None = None,
+) -> None:
+    assert item.id is not None
+    session.add(
+        ActionItemEvent(
+            action_item_id=item.id,
+            at=now,
+            actor_id=actor_id,
+            change=change,
+            old_value=old_value,
+            new_value=new_value,
+            note=note,
+        )
+    )
+
+
+def action_history(session: Session, item_id: int) -> list[ActionItemEvent]:
+    return list(
+        session.exec(
+            select(ActionItemEvent)
+            .where(ActionItemEvent.action_item_id == item_id)
+            .order_by(col(ActionItemEvent.id))
+        )
+    )
+
+
+def message_ref(session: Session, workspace_id: int, platform_message_id: str) -> MessageRef | None:
+    return session.exec(
+        select(MessageRef).where(
+            MessageRef.workspace_id == workspace_id, MessageRef.platform_message_id == platform_message_id
+        )
+    ).first()
+
+
+def latest_ref(session: Session, workspace_id: int, kind: str, meeting_id: int) -> MessageRef | None:
+    return session.exec(
+        select(MessageRef)
+        .where(MessageRef.workspace_id == workspace_id, MessageRef.kind == kind, MessageRef.meeting_id == meeting_id)
+        .order_by(col(MessageRef.id).desc())
+    ).first()
+
+
+def newest_assigned_to(session: Session, workspace_id: int, recipient_id: int) -> ActionItem | None:
+    """The newest still-open action item the bot wrote to this person about privately."""
+    return session.exec(
+        select(ActionItem)
+        .join(MessageRef, col(MessageRef.action_item_id) == col(ActionItem.id))
+        .where(
+            MessageRef.workspace_id == workspace_id,
+            MessageRef.recipient_id == recipient_id,
+            col(MessageRef.kind).in_(("assignment", "reminder")),
+            col(ActionItem.status).in_(OPEN_ACTION_STATUSES),
+            col(ActionItem.removed_at).is_(None),
+        )
+        .order_by(col(MessageRef.id).desc())
+    ).first()
+
+
+def schedule(session: Session, notification: Notification) -> None:
+    session.add(notification)
+
+
+def drop_pending(session: Session, meeting_id: int) -> int:
+    """Mark every pending notification of a meeting dropped (cancelled, rescheduled or started)."""
+    pending = session.exec(
+        select(Notification).where(Notification.meeting_id == meeting_id, Notification.status == "pending")
+    ).all()
+    for notification in pending:
+        notification.status = "dropped"
+    return len(pending)
+
+
+def claim_due(session: Session, now: datetime, lease: timedelta, limit: int) -> list[Notification]:
+    """Pending rows whose time has come, plus rows whose claimer died, locked for this transaction.
+
+    `SKIP LOCKED` lets several instances tick at once on PostgreSQL without taking the same row.
+    """
+    rows = session.exec(
+        select(Notification)
+        .where(
+            or_(
+                (col(Notification.status) == "pending") & (col(Notification.due_at) <= now),
+                (col(Notification.status) == "sending") & (col(Notification.claimed_at) <= now - lease),
+            )
+        )
+        .order_by(col(Notification.due_at))
+        .limit(limit)
+        .with_for_update(skip_locked=True)
+    ).all()
+    return list(rows)
+
+
+def notification(session: Session, notification_id: int) -> Notification | None:
+    return session.get(Notification, notification_id)
+
+
+def next_due_at(session: Session) -> datetime | None:
+    return session.exec(
+        select(func.min(Notification.due_at)).where(Notification.status == "pending")
+    ).first()

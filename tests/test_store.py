@@ -1,0 +1,131 @@
+"""The store on real databases: migrations, scoping, and no lost update under concurrent writers."""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+from datetime import UTC, datetime
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from sqlalchemy import Engine, inspect
+from sqlmodel import SQLModel
+
+from store import repo
+from store.database import make_engine, migrate, session_scope
+from store.models import Meeting, User
+
+NOW = datetime(2026, 11, 23, 1, 0, tzinfo=UTC)
+WRITERS = 8
+INCREMENTS_EACH = 250
+
+
+def hammer_counter(engine: Engine) -> list[int]:
+    """8 threads each allocate 250 action numbers (read-modify-write of one counter row)."""
+    with session_scope(engine) as session:
+        ws_id = repo.workspace(session, "console", "local", NOW).id
+    assert ws_id is not None
+    numbers: list[int] = []
+    lock = threading.Lock()
+    errors: list[BaseException] = []
+
+    def writer() -> None:
+        try:
+            for _ in range(INCREMENTS_EACH):
+                with session_scope(engine) as session:
+                    number = repo.allocate_action_number(session, ws_id)
+                with lock:
+                    numbers.append(number)
+        except BaseException as error:  # surfaced below; a thread's exception would vanish otherwise
+            errors.append(error)
+
+    threads = [threading.Thread(target=writer) for _ in range(WRITERS)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    return numbers
+
+
+@pytest.mark.parametrize("backend", ["sqlite", "postgres"])
+def test_concurrent_writers_lose_no_update(backend: str, request: pytest.FixtureRequest) -> None:
+    if backend == "sqlite":
+        engine = make_engine(request.getfixturevalue("sqlite_file_url"))
+    else:
+        engine = request.getfixturevalue("pg_engine")
+    migrate(engine)
+    numbers = hammer_counter(engine)
+    total = WRITERS * INCREMENTS_EACH
+    assert sorted(numbers) == list(range(1, total + 1)), "a number was handed out twice or skipped"
+    with session_scope(engine) as session:
+        assert repo.workspace(session, "console", "local", NOW).last_action_number == total
+
+
+def test_sqlite_runs_in_wal_mode_with_busy_timeout(sqlite_file_url: str) -> None:
+    engine = make_engine(sqlite_file_url)
+    with engine.connect() as connection:
+        assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+        assert connection.exec_driver_sql("PRAGMA busy_timeout").scalar() == 30_000
+
+
+def test_sqlite_transactions_take_the_write_lock_up_front(sqlite_file_url: str) -> None:
+    engine = make_engine(sqlite_file_url)
+    migrate(engine)
+    path = sqlite_file_url.removeprefix("sqlite:///")
+    with session_scope(engine) as session:
+        repo.workspace(session, "console", "local", NOW)  # a read first: BEGIN IMMEDIATE locks already
+        other = sqlite3.connect(path, timeout=0.05, isolation_level=None)
+        with pytest.raises(sqlite3.OperationalError, match="locked"):
+            other.execute("BEGIN IMMEDIATE")
+        other.close()
+
+
+@pytest.mark.parametrize("backend", ["sqlite", "postgres"])
+def test_migrations_match_the_models(backend: str, request: pytest.FixtureRequest) -> None:
+    engine = (
+        make_engine(request.getfixturevalue("sqlite_file_url"))
+        if backend == "sqlite"
+        else request.getfixturevalue("pg_engine")
+    )
+    migrate(engine)
+    migrate(engine)  # a second run is a no-op
+    with engine.connect() as connection:
+        diff = compare_metadata(MigrationContext.configure(connection), SQLModel.metadata)
+    assert [d for d in diff if not _is_datetime_type_noise(d)] == []
+    assert "notification" in inspect(engine).get_table_names()
+
+
+def _is_datetime_type_noise(diff: object) -> bool:
+    """Our UTCDateTime is stored as a plain DATETIME; autogenerate reports that as a type change."""
+    return isinstance(diff, list) and all(entry[0] == "modify_type" for entry in diff)
+
+
+def test_rows_are_scoped_by_workspace() -> None:
+    engine = make_engine("sqlite://")
+    migrate(engine)
+    with session_scope(engine) as session:
+        slack = repo.workspace(session, "slack", "T1", NOW)
+        other = repo.workspace(session, "slack", "T2", NOW)
+        assert slack.id and other.id
+        for ws_id in (slack.id, other.id):
+            user = repo.upsert_user(session, ws_id, "U1", "alice", NOW)
+            assert user.id is not None
+            session.add(Meeting(workspace_id=ws_id, number=repo.allocate_meeting_number(session, ws_id),
+                                channel_id="C1", title=f"team {ws_id}", start_at=NOW, end_at=NOW, timezone="UTC",
+                                created_by_id=user.id, created_at=NOW))
+    with session_scope(engine) as session:
+        first = repo.meeting_by_number(session, slack.id, 1)
+        second = repo.meeting_by_number(session, other.id, 1)
+        assert first is not None and second is not None
+        assert first.title == f"team {slack.id}" and second.title == f"team {other.id}"
+        assert repo.user_by_platform_id(session, slack.id, "U1") is not None
+        assert len(session.query(User).all()) == 2
+
+
+def test_naive_datetimes_are_refused() -> None:
+    engine = make_engine("sqlite://")
+    migrate(engine)
+    with pytest.raises(Exception, match="naive datetime"), session_scope(engine) as session:
+        repo.workspace(session, "console", "x", datetime(2026, 1, 1))
