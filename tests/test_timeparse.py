@@ -1,0 +1,251 @@
+"""bot.timeparse against a fixed clock, in two zones (the labelled table lives in timeparse_cases.py)."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+from timeparse_cases import DUE_CASES, MON_0900, WHEN_CASES, DueCase, WhenCase
+
+from bot.timeparse import (
+    format_date,
+    format_when,
+    looks_like_time,
+    parse_due,
+    parse_duration,
+    parse_when,
+)
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+BERLIN = ZoneInfo("Europe/Berlin")
+ZONES = [pytest.param(SHANGHAI, id="shanghai"), pytest.param(BERLIN, id="berlin")]
+
+
+def test_case_table_is_big_enough_and_half_chinese() -> None:
+    assert len(WHEN_CASES) >= 60
+    assert sum(case.lang == "zh" for case in WHEN_CASES) * 2 >= len(WHEN_CASES)
+    ids = [case.id for case in WHEN_CASES] + [case.id for case in DUE_CASES]
+    assert len(set(ids)) == len(ids)
+
+
+@pytest.mark.parametrize("tz", ZONES)
+@pytest.mark.parametrize("case", [pytest.param(case, id=case.id) for case in WHEN_CASES])
+def test_parse_when(case: WhenCase, tz: ZoneInfo) -> None:
+    result = parse_when(case.text, now=case.said_at.replace(tzinfo=tz), tz=tz)
+    if case.expected is None:
+        assert result is None
+    else:
+        assert result is not None
+        assert (result.replace(tzinfo=None), result.tzinfo) == (case.expected, tz)
+
+
+@pytest.mark.parametrize("tz", ZONES)
+@pytest.mark.parametrize("case", [pytest.param(case, id=case.id) for case in DUE_CASES])
+def test_parse_due(case: DueCase, tz: ZoneInfo) -> None:
+    assert parse_due(case.text, now=case.said_at.replace(tzinfo=tz), tz=tz) == case.expected
+
+
+@pytest.mark.parametrize("tz", ZONES)
+@pytest.mark.parametrize("text", ["明天下午3点", "3pm", "两小时后", "周五 10:00"])
+def test_now_in_another_zone_is_converted_first(text: str, tz: ZoneInfo) -> None:
+    local_now = MON_0900.replace(tzinfo=tz)
+    expected = parse_when(text, now=local_now, tz=tz)
+    assert expected is not None
+    assert parse_when(text, now=local_now.astimezone(UTC), tz=tz) == expected
+
+
+def test_late_utc_now_is_already_tomorrow_in_shanghai() -> None:
+    # 2026-11-23 17:00 UTC is 01:00 on Tuesday the 24th in Shanghai: "明天" is Wednesday.
+    now = datetime(2026, 11, 23, 17, 0, tzinfo=UTC)
+    assert parse_when("明天下午3点", now=now, tz=SHANGHAI) == datetime(2026, 11, 25, 15, tzinfo=SHANGHAI)
+    assert parse_due("明天", now=now, tz=SHANGHAI) == date(2026, 11, 25)
+
+
+def test_naive_now_is_rejected() -> None:
+    with pytest.raises(ValueError, match="aware"):
+        parse_when("3pm", now=MON_0900, tz=SHANGHAI)
+    with pytest.raises(ValueError, match="aware"):
+        parse_due("friday", now=MON_0900, tz=SHANGHAI)
+
+
+def test_offsets_are_absolute_across_a_dst_change() -> None:
+    # Berlin falls back at 03:00 CEST on 2026-10-25: 01:30 CEST + 2 h is 02:30 CET, not 03:30.
+    now = datetime(2026, 10, 25, 1, 30, tzinfo=BERLIN)
+    result = parse_when("in 2 hours", now=now, tz=BERLIN)
+    assert result is not None
+    assert result.astimezone(UTC) - now.astimezone(UTC) == timedelta(hours=2)
+    assert result.strftime("%H:%M %Z") == "02:30 CET"
+
+
+def test_wall_time_in_a_dst_gap_moves_forward() -> None:
+    # Berlin springs forward at 02:00 on 2027-03-28: 02:30 does not exist and becomes 03:30 CEST.
+    now = datetime(2027, 3, 27, 9, 0, tzinfo=BERLIN)
+    result = parse_when("明天凌晨2点半", now=now, tz=BERLIN)
+    assert result is not None
+    assert result.strftime("%Y-%m-%d %H:%M %Z") == "2027-03-28 03:30 CEST"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        pytest.param("banana", id="banana"),
+        pytest.param("", id="empty"),
+        pytest.param("   ", id="blank"),
+        pytest.param("下下下周八", id="zh-nonsense"),
+        pytest.param("明天 周五 下午3点", id="zh-two-dates"),
+        pytest.param("下午3点 晚上8点", id="zh-two-times"),
+        pytest.param("香蕉下午3点", id="zh-unknown-word"),
+        pytest.param("3", id="bare-number"),
+    ],
+)
+def test_unparseable_is_none(text: str) -> None:
+    now = MON_0900.replace(tzinfo=SHANGHAI)
+    assert parse_when(text, now=now, tz=SHANGHAI) is None
+    assert parse_due(text, now=now, tz=SHANGHAI) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "minutes"),
+    [
+        pytest.param("1h", 60, id="1h"),
+        pytest.param("90m", 90, id="90m"),
+        pytest.param("90min", 90, id="90min"),
+        pytest.param("90 mins", 90, id="90-mins"),
+        pytest.param("1.5 hours", 90, id="1.5-hours"),
+        pytest.param("1 hour", 60, id="1-hour"),
+        pytest.param("2 hrs", 120, id="2-hrs"),
+        pytest.param("45 minutes", 45, id="45-minutes"),
+        pytest.param("1h30m", 90, id="1h30m"),
+        pytest.param("1h 30m", 90, id="1h-30m"),
+        pytest.param("1 hour and 30 minutes", 90, id="hour-and-minutes"),
+        pytest.param("an hour", 60, id="an-hour"),
+        pytest.param("half an hour", 30, id="half-an-hour"),
+        pytest.param("an hour and a half", 90, id="hour-and-a-half"),
+        pytest.param("2H", 120, id="upper-case"),
+        pytest.param("1小时", 60, id="zh-1-hour"),
+        pytest.param("半小时", 30, id="zh-half-hour"),
+        pytest.param("半个小时", 30, id="zh-half-ge-hour"),
+        pytest.param("90分钟", 90, id="zh-90-minutes"),
+        pytest.param("45分", 45, id="zh-45-fen"),
+        pytest.param("十五分钟", 15, id="zh-numeral-minutes"),
+        pytest.param("一个半小时", 90, id="zh-hour-and-half"),
+        pytest.param("1个半小时", 90, id="zh-digit-hour-and-half"),
+        pytest.param("两小时", 120, id="zh-two-hours"),
+        pytest.param("两个小时", 120, id="zh-two-ge-hours"),
+        pytest.param("1.5小时", 90, id="zh-decimal-hours"),
+        pytest.param("1小时30分钟", 90, id="zh-hours-minutes"),
+        pytest.param("１小时", 60, id="zh-full-width-digit"),
+    ],
+)
+def test_parse_duration(text: str, minutes: int) -> None:
+    assert parse_duration(text) == timedelta(minutes=minutes)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        pytest.param("两小时后", id="zh-offset"),
+        pytest.param("两小时以后", id="zh-offset-yihou"),
+        pytest.param("1小时前", id="zh-ago"),
+        pytest.param("in 2 hours", id="en-offset"),
+        pytest.param("2 hours later", id="en-later"),
+        pytest.param("2 hours ago", id="en-ago"),
+        pytest.param("3pm", id="time"),
+        pytest.param("明天", id="zh-day"),
+        pytest.param("1 day", id="days"),
+        pytest.param("0m", id="zero"),
+        pytest.param("30", id="bare-number"),
+        pytest.param("1.5", id="bare-decimal"),
+        pytest.param("ah", id="interjection"),
+        pytest.param("h", id="unit-only"),
+        pytest.param("banana", id="banana"),
+        pytest.param("", id="empty"),
+    ],
+)
+def test_parse_duration_rejects(text: str) -> None:
+    assert parse_duration(text) is None
+
+
+@pytest.mark.parametrize(
+    ("dt", "lang", "expected"),
+    [
+        pytest.param(
+            datetime(2026, 11, 24, 15, 0, tzinfo=SHANGHAI),
+            "en",
+            "2026-11-24 15:00 (Tue) Asia/Shanghai",
+            id="en",
+        ),
+        pytest.param(
+            datetime(2026, 11, 24, 15, 0, tzinfo=SHANGHAI),
+            "zh",
+            "2026-11-24 15:00（周二）Asia/Shanghai",
+            id="zh",
+        ),
+        pytest.param(  # 07:00 UTC is 15:00 in Shanghai
+            datetime(2026, 11, 24, 7, 0, tzinfo=UTC),
+            "en",
+            "2026-11-24 15:00 (Tue) Asia/Shanghai",
+            id="converted",
+        ),
+        pytest.param(  # 20:30 UTC on Monday is already Tuesday in Shanghai
+            datetime(2026, 11, 23, 20, 30, tzinfo=UTC),
+            "zh",
+            "2026-11-24 04:30（周二）Asia/Shanghai",
+            id="next-day",
+        ),
+    ],
+)
+def test_format_when(dt: datetime, lang: str, expected: str) -> None:
+    assert format_when(dt, SHANGHAI, "zh" if lang == "zh" else "en") == expected
+
+
+def test_format_when_berlin() -> None:
+    dt = datetime(2026, 11, 24, 15, 0, tzinfo=SHANGHAI)
+    assert format_when(dt, BERLIN, "en") == "2026-11-24 08:00 (Tue) Europe/Berlin"
+    assert format_when(dt, BERLIN, "zh") == "2026-11-24 08:00（周二）Europe/Berlin"
+
+
+def test_format_when_rejects_naive() -> None:
+    with pytest.raises(ValueError, match="aware"):
+        format_when(datetime(2026, 11, 24, 15, 0), SHANGHAI, "en")
+
+
+@pytest.mark.parametrize(
+    ("d", "en", "zh"),
+    [
+        pytest.param(date(2026, 12, 5), "2026-12-05 (Sat)", "2026-12-05（周六）", id="saturday"),
+        pytest.param(date(2026, 12, 6), "2026-12-06 (Sun)", "2026-12-06（周日）", id="sunday"),
+        pytest.param(date(2026, 11, 23), "2026-11-23 (Mon)", "2026-11-23（周一）", id="monday"),
+    ],
+)
+def test_format_date(d: date, en: str, zh: str) -> None:
+    assert format_date(d, "en") == en
+    assert format_date(d, "zh") == zh
+
+
+@pytest.mark.parametrize(
+    ("token", "expected"),
+    [
+        pytest.param("3pm", True, id="3pm"),
+        pytest.param("9:30am", True, id="9:30am"),
+        pytest.param("15:00", True, id="24h"),
+        pytest.param("tomorrow", True, id="tomorrow"),
+        pytest.param("Friday", True, id="friday"),
+        pytest.param("dec", True, id="month"),
+        pytest.param("2026-12-05", True, id="iso"),
+        pytest.param("12/5", True, id="slash"),
+        pytest.param("明天下午3点", True, id="zh-datetime"),
+        pytest.param("周五", True, id="zh-weekday"),
+        pytest.param("两小时后", True, id="zh-offset"),
+        pytest.param("12月5日", True, id="zh-month-day"),
+        pytest.param("standup", False, id="word"),
+        pytest.param("at", False, id="connector"),
+        pytest.param("1h", False, id="duration"),
+        pytest.param("30", False, id="number"),
+        pytest.param("周会", False, id="zh-word"),
+        pytest.param("1小时", False, id="zh-duration"),
+    ],
+)
+def test_looks_like_time(token: str, expected: bool) -> None:
+    assert looks_like_time(token) is expected
