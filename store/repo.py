@@ -145,7 +145,7 @@ def upcoming_meetings(
     query = select(Meeting).where(
         Meeting.workspace_id == workspace_id,
         col(Meeting.status).in_(LIVE_MEETING_STATUSES),
-        or_(Meeting.status == "in_progress", col(Meeting.end_at) >= now),
+        or_(col(Meeting.status) == "in_progress", col(Meeting.end_at) >= now),
     )
     if channel_id is not None:
         query = query.where(Meeting.channel_id == channel_id)
@@ -234,16 +234,29 @@ def meeting_actions(session: Session, meeting_id: int) -> list[ActionItem]:
 
 def last_record(session: Session, meeting_id: int) -> RecordRow | None:
     """The newest record row of a meeting, of any kind, that `#undo` may take back."""
-    candidates: list[RecordRow] = []
-    for model in (Note, Decision, OpenQuestion, ActionItem):
-        row = session.exec(
-            select(model)
-            .where(model.meeting_id == meeting_id, col(model.removed_at).is_(None))
-            .order_by(col(model.seq).desc())
-        ).first()
-        if row is not None:
-            candidates.append(row)
-    return max(candidates, key=lambda row: row.seq, default=None)
+    candidates: list[RecordRow | None] = [
+        session.exec(
+            select(Note)
+            .where(Note.meeting_id == meeting_id, col(Note.removed_at).is_(None))
+            .order_by(col(Note.seq).desc())
+        ).first(),
+        session.exec(
+            select(Decision)
+            .where(Decision.meeting_id == meeting_id, col(Decision.removed_at).is_(None))
+            .order_by(col(Decision.seq).desc())
+        ).first(),
+        session.exec(
+            select(OpenQuestion)
+            .where(OpenQuestion.meeting_id == meeting_id, col(OpenQuestion.removed_at).is_(None))
+            .order_by(col(OpenQuestion.seq).desc())
+        ).first(),
+        session.exec(
+            select(ActionItem)
+            .where(ActionItem.meeting_id == meeting_id, col(ActionItem.removed_at).is_(None))
+            .order_by(col(ActionItem.seq).desc())
+        ).first(),
+    ]
+    return max((row for row in candidates if row is not None), key=lambda row: row.seq, default=None)
 
 
 def action_by_number(session: Session, workspace_id: int, number: int) -> ActionItem | None:

@@ -1,0 +1,108 @@
+"""`quorum`: the command line. `quorum console` runs the bot in a terminal (or on a script from stdin);
+`quorum replay LOG` turns an IRC MeetBot log into MeetBot-style minutes."""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import logging
+import sys
+import threading
+from datetime import UTC, datetime
+from pathlib import Path
+
+from pydantic import ValidationError
+
+from adapters.console import ConsoleAdapter, run_script
+from bot.config import Settings
+from bot.core import Core
+from bot.meetbot import parse_irc_log, render_minutes_txt
+from bot.scheduler import start_ticker
+
+INTERACTIVE_HELP = (
+    "Quorum console. Type as `me`, or as anyone with `alice> text`. Try: /meeting help\n"
+    "Directives: :channel NAME, :dm alice TEXT, :react alice ✅ m3, :reply alice m3 done, :click alice m3 1,\n"
+    ":advance 1h, :now 2026-11-23 09:00. Ctrl-D quits.\n"
+)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="quorum", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+    console = sub.add_parser("console", help="run the bot in this terminal, or on a script from stdin")
+    console.add_argument("--db", help="SQLite file to use (default: DATABASE_URL, else quorum.db)")
+    console.add_argument("--tz", help="timezone of the people typing (default: QUORUM_TIMEZONE)")
+    console.add_argument("--lang", choices=("en", "zh"), help="default reply language (default: QUORUM_LANGUAGE)")
+    console.add_argument("--now", help="start the virtual clock here, e.g. '2026-11-23 09:00' (in --tz)")
+    console.add_argument("--files", default="quorum-files", help="folder for minutes and other files")
+    replay = sub.add_parser("replay", help="print MeetBot-style minutes for an IRC MeetBot log")
+    replay.add_argument("log", type=Path)
+    replay.add_argument("--channel", default="#meeting")
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    if args.command == "replay":
+        print(render_minutes_txt(parse_irc_log(args.log.read_text(encoding="utf-8"), channel=args.channel)), end="")
+        return 0
+    return run_console(args)
+
+
+def run_console(args: argparse.Namespace) -> int:
+    overrides: dict[str, str] = {}
+    if args.db:
+        overrides["DATABASE_URL"] = f"sqlite:///{args.db}"
+    if args.tz:
+        overrides["QUORUM_TIMEZONE"] = args.tz
+    if args.lang:
+        overrides["QUORUM_LANGUAGE"] = args.lang
+    try:
+        settings = Settings(**overrides)  # type: ignore[arg-type]
+    except ValidationError as error:
+        print(f"quorum: bad setting: {error.errors()[0]['msg']}", file=sys.stderr)
+        return 2
+    zone = settings.zone
+    try:
+        now = datetime.strptime(args.now, "%Y-%m-%d %H:%M").replace(tzinfo=zone) if args.now else datetime.now(UTC)
+    except ValueError:
+        print("quorum: --now must look like '2026-11-23 09:00'", file=sys.stderr)
+        return 2
+    core = Core(settings)
+    adapter = ConsoleAdapter(core, sys.stdout, now, zone, Path(args.files))
+    if not sys.stdin.isatty():
+        run_script(adapter, sys.stdin)
+        return 0
+    return interactive(adapter, settings, real_clock=args.now is None)
+
+
+def interactive(adapter: ConsoleAdapter, settings: Settings, real_clock: bool) -> int:
+    lock = threading.Lock()
+    speaker = getpass.getuser() or "me"
+
+    def tick() -> None:
+        with lock:
+            if real_clock:
+                adapter.now = datetime.now(UTC)
+            adapter.core.tick(adapter.now, adapter.send)
+            sys.stdout.flush()
+
+    ticker = start_ticker(tick, settings.tick_seconds)
+    sys.stdout.write(INTERACTIVE_HELP)
+    try:
+        while True:
+            try:
+                line = input(f"{speaker}> ")
+            except EOFError:
+                return 0
+            with lock:
+                if real_clock:
+                    adapter.now = datetime.now(UTC)
+                adapter.run_line(line if line.startswith(":") or ">" in line.split(" ", 1)[0] else f"{speaker}> {line}")
+    except KeyboardInterrupt:
+        return 0
+    finally:
+        ticker.shutdown(wait=False)
+
+
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

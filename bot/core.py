@@ -1,0 +1,99 @@
+"""`Core`: what adapters hold. One call per inbound event, one per scheduler tick, each its own session.
+
+The order inside each call is the point: decide and write in one transaction, commit, and only then post
+to the platform (a slow or failing platform never holds a database lock), then record what was posted
+(message ids that later reactions, clicks and replies refer to) in a second short transaction.
+Exceptions outside `bot.errors` are logged with the event that caused them and never reach the adapter's
+loop; the person gets a short apology instead of silence.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from datetime import datetime
+
+from sqlalchemy import Engine
+
+from bot import jobs, service
+from bot.config import Settings
+from bot.events import Inbound
+from bot.i18n import t
+from bot.messages import Outcome, OutMessage, Target
+from bot.service.context import detect_language
+from store import repo
+from store.database import make_engine, migrate, session_scope
+from store.models import MessageRef
+
+log = logging.getLogger(__name__)
+
+Sender = Callable[[OutMessage], "str | None"]
+"""Posts one message on the platform; returns the platform's id for it (None if it has none)."""
+
+
+class Core:
+    def __init__(self, settings: Settings, engine: Engine | None = None) -> None:
+        self.settings = settings
+        self.engine = engine or make_engine(settings.database_url)
+        migrate(self.engine)
+
+    def handle(self, inbound: Inbound, now: datetime, send: Sender) -> Outcome:
+        try:
+            with session_scope(self.engine) as session:
+                outcome = service.handle(session, self.settings, inbound, now)
+        except Exception:
+            log.exception("failed to handle %s from %s in %s: %.200r", inbound.kind, inbound.user.platform_id,
+                          inbound.channel, inbound.text)
+            lang = detect_language(inbound.text) or self.settings.language
+            target = Target(kind="ephemeral", channel=inbound.channel, user=inbound.user.platform_id)
+            outcome = Outcome([OutMessage(target=target, text="⚠️ " + t(lang, "error.internal"))])
+        self.deliver(outcome.messages, now, send)
+        return outcome
+
+    def tick(self, now: datetime, send: Sender) -> int:
+        """Send everything due at `now`; returns how many notifications were delivered."""
+        with session_scope(self.engine) as session:
+            claims = jobs.claim(session, self.settings, now)
+        delivered = 0
+        for claim in claims:
+            ok = self.deliver(claim.messages, now, send)
+            with session_scope(self.engine) as session:
+                jobs.finish(session, claim.notification_id, now, ok)
+            delivered += ok
+        return delivered
+
+    def next_due(self) -> datetime | None:
+        with session_scope(self.engine) as session:
+            return repo.next_due_at(session)
+
+    def deliver(self, messages: list[OutMessage], now: datetime, send: Sender) -> bool:
+        """Post each message; a failure is logged and does not stop the others. True if all went out."""
+        posted: list[tuple[OutMessage, str]] = []
+        all_ok = True
+        for message in messages:
+            try:
+                platform_id = send(message)
+            except Exception:
+                log.exception("failed to post to %s", message.target)
+                all_ok = False
+                continue
+            if message.ref is not None and platform_id is not None:
+                posted.append((message, platform_id))
+        if posted:
+            with session_scope(self.engine) as session:
+                for message, platform_id in posted:
+                    ref = message.ref
+                    assert ref is not None
+                    session.add(
+                        MessageRef(
+                            workspace_id=ref.workspace_id,
+                            platform_message_id=platform_id,
+                            channel_id=message.target.channel or message.target.user or "",
+                            kind=ref.kind,
+                            meeting_id=ref.meeting_id,
+                            action_item_id=ref.action_item_id,
+                            recipient_id=ref.recipient_id,
+                            created_at=now,
+                        )
+                    )
+        return all_ok

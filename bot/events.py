@@ -1,0 +1,40 @@
+"""What adapters hand to the core: one neutral `Inbound` per thing a person did on a platform.
+
+Modelled on hcoop-meetbot's small frozen `Context`/`Message` classes: adapters fill these from Slack,
+DingTalk or the console, and the core never sees a platform type. `kind` says how the person acted; the
+same intent arriving as a typed command, a button or a reaction becomes the same Command later on.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+InboundKind = Literal["command", "message", "reaction", "button"]
+
+
+@dataclass(frozen=True)
+class Person:
+    """Someone on a platform, as far as the adapter knows them."""
+
+    platform_id: str
+    display_name: str
+    timezone: str | None = None  # IANA name, when the platform tells
+    language: str | None = None  # "en" / "zh", when the platform tells
+
+
+@dataclass(frozen=True)
+class Inbound:
+    kind: InboundKind
+    platform: str
+    workspace: str
+    channel: str  # where it happened; for a private chat, that chat's id
+    user: Person
+    text: str = ""  # the command text (after /meeting), the message, or a button's value
+    is_direct: bool = False  # a private chat with the bot
+    reply_to: str | None = None  # the bot message this replies to (thread parent), if any
+    message_id: str | None = None  # reaction: the message reacted to; message: its own id
+    emoji: str | None = None  # reaction name without colons, e.g. "white_check_mark"
+    removed: bool = False  # the reaction was taken back
+    mentions: tuple[Person, ...] = ()  # people the platform resolved in `text`
+    handles_are_user_ids: bool = False  # console: "@alice" IS the user id; platforms must resolve names

@@ -1,0 +1,167 @@
+"""The one entry point into the core for every inbound event: `handle(session, settings, inbound, now)`.
+
+It decides what the event means (a typed command, a MeetBot line, a click, a reaction on a prompt, a reply
+to a reminder), turns it into Commands with the shared grammar, and dispatches each to its use case. A
+`UserError` anywhere rolls the whole event back and becomes one friendly reply with an example, so a
+message is either fully recorded or not at all.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+from typing import Literal
+
+from sqlmodel import Session
+
+from bot import command_types as c
+from bot.commands import parse_command, parse_message
+from bot.config import Settings
+from bot.errors import UserError
+from bot.events import Inbound
+from bot.i18n import t
+from bot.messages import Outcome
+from bot.service import meetings, records
+from bot.service.context import Ctx, build_context
+from bot.service.help import help_message
+from store import repo
+from store.models import Meeting
+
+log = logging.getLogger(__name__)
+
+YES_EMOJI = frozenset({"white_check_mark", "heavy_check_mark", "+1", "thumbsup", "✅", "✔️", "👍"})
+NO_EMOJI = frozenset({"x", "-1", "thumbsdown", "❌", "👎"})
+MAYBE_EMOJI = frozenset({"thinking_face", "grey_question", "question", "🤔", "❔", "❓"})
+MessageContext = Literal["channel", "reply", "direct"]
+HERE_EMOJI = frozenset({"raising_hand", "raised_hand", "wave", "hand", "🙋", "✋", "👋"}) | YES_EMOJI
+
+
+def handle(session: Session, settings: Settings, inbound: Inbound, now: datetime) -> Outcome:
+    ctx = build_context(session, settings, inbound, now)
+    try:
+        commands = interpret(ctx)
+        outcome = Outcome()
+        for command in commands:
+            outcome.extend(dispatch(ctx, command))
+        return outcome
+    except UserError as error:
+        session.rollback()
+        text = t(ctx.lang, error.key, **error.params)
+        if error.example_key:
+            text += "\n" + t(ctx.lang, "example.prefix") + " " + t(ctx.lang, error.example_key)
+        return Outcome([ctx.reply("⚠️ " + text)])
+
+
+def interpret(ctx: Ctx) -> list[c.Command]:
+    inbound = ctx.inbound
+    if inbound.kind in ("command", "button"):
+        command = parse_command(inbound.text, now=ctx.now, tz=ctx.tz)
+        running = None if inbound.is_direct else records.running(ctx)
+        if running is not None and inbound.kind == "command":
+            meetings.check_in(ctx, running)  # typing a command in the meeting's channel: present
+        return [command]
+    if inbound.kind == "reaction":
+        return reaction_command(ctx)
+    context: MessageContext
+    if inbound.reply_to is not None and repo.message_ref(ctx.session, ctx.workspace_id, inbound.reply_to):
+        context = "reply"
+    elif inbound.is_direct:
+        context = "direct"
+    else:
+        context = "channel"
+    commands = parse_message(inbound.text, now=ctx.now, tz=ctx.tz, context=context)
+    running = None if inbound.is_direct else records.running(ctx)
+    if running is not None:  # speaking in a running meeting counts as a line said (MeetBot's "People present")
+        p = meetings.participant_of(ctx, running)
+        p.lines_said += 1
+        if not any(isinstance(command, c.CheckIn) for command in commands):
+            meetings.check_in(ctx, running)
+    return commands
+
+
+def reaction_command(ctx: Ctx) -> list[c.Command]:
+    """A reaction means something only on a prompt we posted: RSVP prompts, invitations, check-in."""
+    inbound = ctx.inbound
+    ref = repo.message_ref(ctx.session, ctx.workspace_id, inbound.message_id or "")
+    emoji = (inbound.emoji or "").strip(":")
+    if ref is None or ref.meeting_id is None:
+        return []
+    meeting = ctx.session.get(Meeting, ref.meeting_id)
+    if meeting is None:
+        return []
+    if ref.kind == "checkin_prompt":
+        return [c.CheckIn(meeting.number)] if emoji in HERE_EMOJI and not inbound.removed else []
+    if ref.kind not in ("rsvp_prompt", "invitation"):
+        return []
+    answer: c.RsvpAnswer | None = (
+        "yes" if emoji in YES_EMOJI else "no" if emoji in NO_EMOJI else "maybe" if emoji in MAYBE_EMOJI else None
+    )
+    if answer is None:
+        return []
+    if inbound.removed:
+        return [c.Rsvp(meeting.number, "withdraw")] if withdraws(ctx, meeting, answer) else []
+    return [c.Rsvp(meeting.number, answer)]
+
+
+def withdraws(ctx: Ctx, meeting: Meeting, answer: str) -> bool:
+    """Taking back a reaction withdraws the answer only if it is still the current one."""
+    assert meeting.id is not None
+    p = repo.participant(ctx.session, meeting.id, ctx.user_id)
+    return p is not None and p.rsvp == answer
+
+
+def replied_meeting_number(ctx: Ctx) -> int | None:
+    if ctx.inbound.reply_to is None:
+        return None
+    ref = repo.message_ref(ctx.session, ctx.workspace_id, ctx.inbound.reply_to)
+    if ref is None or ref.meeting_id is None:
+        return None
+    meeting = ctx.session.get(Meeting, ref.meeting_id)
+    return meeting.number if meeting else None
+
+
+def dispatch(ctx: Ctx, command: c.Command) -> Outcome:
+    match command:
+        case c.NewMeeting():
+            return meetings.create(ctx, command)
+        case c.ListMeetings():
+            return meetings.list_meetings(ctx)
+        case c.ShowMeeting():
+            return meetings.show(ctx, command)
+        case c.CancelMeeting():
+            return meetings.cancel(ctx, command)
+        case c.RescheduleMeeting():
+            return meetings.reschedule(ctx, command)
+        case c.Rsvp():
+            number = command.number if command.number is not None else replied_meeting_number(ctx)
+            if number is None:
+                raise UserError("error.missing_number", "example.rsvp", command="rsvp")
+            return meetings.rsvp(ctx, meetings.find_meeting(ctx, number), command.answer, command.note)
+        case c.StartMeeting():
+            return meetings.start(ctx, command)
+        case c.EndMeeting():
+            return meetings.end(ctx, "#" + ctx.inbound.channel)
+        case c.CheckIn():
+            return meetings.here(ctx, command)
+        case c.Mine():
+            return meetings.mine(ctx)
+        case c.Help():
+            return Outcome([help_message(ctx, command.topic)])
+        case c.AddAction():
+            return records.add_action(ctx, command)
+        case c.AddDecision():
+            return records.add_decision(ctx, command)
+        case c.AddQuestion():
+            return records.add_question(ctx, command)
+        case c.AddNote():
+            return records.add_note(ctx, command.kind, command.text)
+        case c.SetTopic():
+            return records.add_note(ctx, "topic", command.text)
+        case c.AddChairs():
+            return records.add_chairs(ctx, command)
+        case c.Undo():
+            return records.undo(ctx)
+        case c.Done():
+            return records.done(ctx, command)
+        case c.SetStatus():
+            return records.set_status(ctx, command)

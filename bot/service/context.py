@@ -1,0 +1,120 @@
+"""The per-event context every use case receives: who is speaking, where, when, in which language.
+
+Building it once per inbound event (workspace and user upserted, language and timezone decided) keeps the
+use cases free of look-ups and makes "reply in the reader's language" a property of the context.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from sqlmodel import Session
+
+from bot.command_types import Mention
+from bot.config import Settings
+from bot.errors import UserError
+from bot.events import Inbound
+from bot.i18n import Lang, t
+from bot.messages import OutMessage, Target
+from store import repo
+from store.models import User, Workspace
+
+CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+LATIN_WORD = re.compile(r"[A-Za-z]{2,}")
+
+
+def detect_language(text: str) -> Lang | None:
+    """zh if the text has Chinese characters, en if it has English words, None if it says nothing."""
+    if CJK.search(text):
+        return "zh"
+    if LATIN_WORD.search(text):
+        return "en"
+    return None
+
+
+def zone_of(user: User, settings: Settings) -> ZoneInfo:
+    if user.timezone:
+        try:
+            return ZoneInfo(user.timezone)
+        except (ZoneInfoNotFoundError, ValueError):
+            pass
+    return settings.zone
+
+
+def language_of(user: User, settings: Settings) -> Lang:
+    return "zh" if user.language == "zh" else "en" if user.language == "en" else settings.language
+
+
+@dataclass
+class Ctx:
+    session: Session
+    settings: Settings
+    inbound: Inbound
+    workspace: Workspace
+    user: User
+    lang: Lang
+    tz: ZoneInfo
+    now: datetime
+
+    @property
+    def workspace_id(self) -> int:
+        assert self.workspace.id is not None
+        return self.workspace.id
+
+    @property
+    def user_id(self) -> int:
+        assert self.user.id is not None
+        return self.user.id
+
+    def t(self, key: str, **params: Any) -> str:
+        return t(self.lang, key, **params)
+
+    def reply(self, text: str, **extra: Any) -> OutMessage:
+        """A message only the speaker sees (in a private chat: just a message there)."""
+        if self.inbound.is_direct:
+            target = Target(kind="direct", channel=self.inbound.channel, user=self.inbound.user.platform_id)
+        else:
+            target = Target(kind="ephemeral", channel=self.inbound.channel, user=self.inbound.user.platform_id)
+        return OutMessage(target=target, text=text, **extra)
+
+    def post(self, text: str, **extra: Any) -> OutMessage:
+        """A message everyone in the conversation sees, in the thread the speaker replied in, if any."""
+        return OutMessage(
+            target=Target(kind="channel", channel=self.inbound.channel, thread=self.inbound.reply_to),
+            text=text,
+            **extra,
+        )
+
+    def resolve(self, mention: Mention) -> User:
+        """The workspace user a mention names; console names are ids, platforms must have told us."""
+        for person in self.inbound.mentions:
+            if mention.handle in (person.platform_id, person.display_name):
+                return repo.upsert_user(
+                    self.session, self.workspace_id, person.platform_id, person.display_name, self.now,
+                    person.timezone, person.language,
+                )
+        found = repo.user_by_platform_id(self.session, self.workspace_id, mention.handle)
+        if found is None and not mention.is_platform_id:
+            found = repo.user_by_name(self.session, self.workspace_id, mention.handle)
+        if found is not None:
+            return found
+        if mention.is_platform_id or self.inbound.handles_are_user_ids:
+            return repo.upsert_user(self.session, self.workspace_id, mention.handle, mention.handle, self.now)
+        raise UserError("error.unknown_person", "example.new", name=mention.handle)
+
+
+def build_context(session: Session, settings: Settings, inbound: Inbound, now: datetime) -> Ctx:
+    workspace = repo.workspace(session, inbound.platform, inbound.workspace, now)
+    assert workspace.id is not None
+    person = inbound.user
+    spoken = detect_language(inbound.text) if inbound.kind in ("command", "message") else None
+    user = repo.upsert_user(
+        session, workspace.id, person.platform_id, person.display_name, now, person.timezone,
+        person.language or spoken,
+    )
+    lang: Lang = spoken or language_of(user, settings)
+    return Ctx(session, settings, inbound, workspace, user, lang, zone_of(user, settings), now)

@@ -1,0 +1,487 @@
+"""Use cases for a meeting's life: create, list, show, RSVP, reschedule, cancel, start, check in, end.
+
+Each function takes the event's `Ctx` and a Command, changes rows through `store.repo`, schedules the
+reminders that follow from the change as `Notification` rows, and returns the messages to post. Nothing
+here talks to a platform: the caller posts the messages after the transaction commits.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from zoneinfo import ZoneInfo
+
+from bot import command_types as c
+from bot.errors import Conflict, NotAllowed, NotFound
+from bot.i18n import Lang, t
+from bot.messages import Button, Outcome, OutMessage, RefSpec, Section, Target
+from bot.service import views
+from bot.service.context import Ctx, language_of, zone_of
+from bot.timeparse import format_date, format_when
+from store import repo
+from store.models import AgendaItem, Meeting, Notification, Participant, User
+
+EDITOR_ROLES = ("host", "recorder")
+MIN_RSVP_WINDOW = timedelta(hours=1)  # no deadline when people would have less than this to answer
+AD_HOC_MATCH_WINDOW = timedelta(minutes=30)  # "#startmeeting" picks up a meeting scheduled this close
+
+
+def find_meeting(ctx: Ctx, number: int) -> Meeting:
+    meeting = repo.meeting_by_number(ctx.session, ctx.workspace_id, number)
+    if meeting is None:
+        raise NotFound("error.no_meeting", number=number)
+    return meeting
+
+
+def ensure_can_see(ctx: Ctx, meeting: Meeting) -> None:
+    """Confidential meetings are visible only to their participants and their creator."""
+    assert meeting.id is not None
+    if (
+        meeting.confidential
+        and meeting.created_by_id != ctx.user_id
+        and repo.participant(ctx.session, meeting.id, ctx.user_id) is None
+    ):
+        raise NotAllowed("error.confidential", number=meeting.number)
+
+
+def editors(view: views.MeetingView) -> list[User]:
+    people = [u for p, u in view.people if p.role in EDITOR_ROLES or p.is_chair]
+    return people if view.creator in people else [view.creator, *people]
+
+
+def ensure_can_edit(ctx: Ctx, view: views.MeetingView) -> None:
+    if ctx.user_id not in {u.id for u in editors(view)}:
+        raise NotAllowed("error.not_editor", number=view.meeting.number, who=views.names(editors(view)))
+
+
+def ensure_live(ctx: Ctx, meeting: Meeting, *allowed: str) -> None:
+    if meeting.status not in allowed:
+        raise Conflict("error.meeting_state", number=meeting.number, status=ctx.t("status." + meeting.status))
+
+
+def create(ctx: Ctx, cmd: c.NewMeeting) -> Outcome:
+    start = cmd.start
+    duration = cmd.duration or timedelta(minutes=ctx.settings.default_duration_minutes)
+    people: dict[int, tuple[User, str]] = {ctx.user_id: (ctx.user, "required")}  # the organizer comes first
+    for spec in cmd.participants:
+        user = ctx.resolve(spec.who)
+        assert user.id is not None
+        if user.id not in people or spec.role in ("host", "recorder"):
+            people[user.id] = (user, spec.role)
+    if not any(role == "host" for _, role in people.values()):
+        people[ctx.user_id] = (ctx.user, "host")
+
+    deadline = start - ctx.settings.rsvp_deadline_offset
+    meeting = Meeting(
+        workspace_id=ctx.workspace_id,
+        number=repo.allocate_meeting_number(ctx.session, ctx.workspace_id),
+        channel_id=ctx.inbound.channel,
+        title=cmd.title,
+        goal=cmd.goal,
+        expected_outcome=cmd.expected_outcome,
+        meeting_type=cmd.meeting_type or "regular",
+        start_at=start,
+        end_at=start + duration,
+        timezone=ctx.tz.key,
+        location=cmd.location,
+        confidential=cmd.confidential,
+        rsvp_deadline=deadline if deadline - ctx.now >= MIN_RSVP_WINDOW else None,
+        created_by_id=ctx.user_id,
+        created_at=ctx.now,
+    )
+    ctx.session.add(meeting)
+    ctx.session.flush()
+    assert meeting.id is not None
+    for user, role in people.values():
+        assert user.id is not None
+        organizer = user.id == ctx.user_id  # whoever calls the meeting is coming
+        ctx.session.add(
+            Participant(meeting_id=meeting.id, user_id=user.id, role=role, rsvp="yes" if organizer else None,
+                        rsvp_at=ctx.now if organizer else None)
+        )
+    for position, item in enumerate(cmd.agenda, start=1):
+        presenter = ctx.resolve(item.presenter) if item.presenter else None
+        ctx.session.add(
+            AgendaItem(
+                meeting_id=meeting.id,
+                position=position,
+                title=item.title,
+                planned_minutes=item.minutes,
+                presenter_id=presenter.id if presenter else None,
+            )
+        )
+    ctx.session.flush()
+    schedule_reminders(ctx, meeting)
+    view = views.load(ctx.session, meeting)
+    outcome = Outcome([rsvp_prompt(ctx, view)])
+    planned = sum(item.minutes or 0 for item in cmd.agenda)
+    if planned > duration.total_seconds() / 60:
+        outcome.messages.append(
+            ctx.reply(ctx.t("warn.agenda_overrun", planned=planned, minutes=round(duration.total_seconds() / 60)))
+        )
+    for p, user in view.people:
+        if user.id != ctx.user_id:
+            outcome.messages.append(invitation(ctx, view, p, user))
+    return outcome
+
+
+def schedule_reminders(ctx: Ctx, meeting: Meeting) -> None:
+    """Rows for the reminders before the start and the RSVP chase; the scheduler tick sends them."""
+    assert meeting.id is not None
+    due_times = [("meeting_reminder", meeting.start_at - offset) for offset in ctx.settings.reminder_offsets]
+    if meeting.rsvp_deadline is not None:
+        due_times.append(("rsvp_chase", meeting.rsvp_deadline - ctx.settings.rsvp_chase_offset))
+    for kind, due in due_times:
+        if due > ctx.now:
+            repo.schedule(
+                ctx.session,
+                Notification(
+                    workspace_id=ctx.workspace_id, kind=kind, due_at=due, meeting_id=meeting.id, created_at=ctx.now
+                ),
+            )
+
+
+def rsvp_prompt(ctx: Ctx, view: views.MeetingView, replaces: str | None = None) -> OutMessage:
+    m = view.meeting
+    assert m.id is not None
+    zone = view.zone
+    return OutMessage(
+        target=Target(kind="channel", channel=m.channel_id),
+        title=views.heading(m, ctx.lang),
+        text=ctx.t("rsvp.prompt", title=m.title, when=format_when(m.start_at.astimezone(zone), zone, ctx.lang)),
+        fields=views.detail_fields(view, ctx.lang, zone),
+        sections=(*views.agenda_section(view, ctx.lang), views.rsvp_section(view, ctx.lang)),
+        buttons=views.rsvp_buttons(m, ctx.lang) if m.status == "scheduled" else (),
+        context=views.rsvp_context(view, ctx.lang, zone) if m.status == "scheduled" else None,
+        ref=None if replaces else RefSpec("rsvp_prompt", ctx.workspace_id, meeting_id=m.id),
+        replaces=replaces,
+    )
+
+
+def refreshed_prompt(ctx: Ctx, meeting: Meeting) -> list[OutMessage]:
+    """The channel's RSVP prompt re-rendered in place, if we know where it is."""
+    assert meeting.id is not None
+    ref = repo.latest_ref(ctx.session, ctx.workspace_id, "rsvp_prompt", meeting.id)
+    if ref is None:
+        return []
+    return [rsvp_prompt(ctx, views.load(ctx.session, meeting), replaces=ref.platform_message_id)]
+
+
+def invitation(ctx: Ctx, view: views.MeetingView, p: Participant, user: User) -> OutMessage:
+    m = view.meeting
+    lang = language_of(user, ctx.settings)
+    zone = zone_of(user, ctx.settings)
+    return OutMessage(
+        target=Target(kind="direct", user=user.platform_user_id),
+        title=views.heading(m, lang),
+        text=t(lang, "invite.text", who=ctx.user.display_name, title=m.title, role=views.role_label(p, lang)),
+        fields=views.detail_fields(view, lang, zone),
+        sections=views.agenda_section(view, lang),
+        buttons=views.rsvp_buttons(m, lang),
+        context=views.rsvp_context(view, lang, zone),
+        ref=RefSpec("invitation", ctx.workspace_id, meeting_id=m.id, recipient_id=user.id),
+    )
+
+
+def list_meetings(ctx: Ctx) -> Outcome:
+    meetings = repo.upcoming_meetings(ctx.session, ctx.workspace_id, ctx.inbound.channel, ctx.now)
+    if not meetings:
+        return Outcome([ctx.reply(ctx.t("list.empty"))])
+    lines = []
+    for m in meetings:
+        title = m.title if not m.confidential else ctx.t("list.confidential")
+        start = format_when(m.start_at.astimezone(ctx.tz), ctx.tz, ctx.lang)
+        lines.append(f"#{m.number} {title} — {start} ({ctx.t('status.' + m.status)})")
+    return Outcome([ctx.reply(ctx.t("list.heading"), sections=(Section(None, tuple(lines)),))])
+
+
+def show(ctx: Ctx, cmd: c.ShowMeeting) -> Outcome:
+    meeting = find_meeting(ctx, cmd.number)
+    ensure_can_see(ctx, meeting)
+    view = views.load(ctx.session, meeting)
+    sections = (
+        *views.agenda_section(view, ctx.lang),
+        views.people_section(view, ctx.lang),
+        views.rsvp_section(view, ctx.lang),
+    )
+    if meeting.status in ("in_progress", "ended"):
+        record = views.load_record(ctx.session, meeting)
+        sections = (*sections, *views.minutes_sections(view, record, ctx.lang)[1:])
+    return Outcome(
+        [
+            ctx.reply(
+                meeting.title,
+                title=views.heading(meeting, ctx.lang),
+                fields=views.detail_fields(view, ctx.lang, ctx.tz),
+                sections=sections,
+                buttons=views.rsvp_buttons(meeting, ctx.lang) if meeting.status == "scheduled" else (),
+            )
+        ]
+    )
+
+
+def rsvp(ctx: Ctx, meeting: Meeting, answer: c.RsvpAnswer, note: str | None) -> Outcome:
+    assert meeting.id is not None
+    ensure_can_see(ctx, meeting)
+    ensure_live(ctx, meeting, "scheduled", "in_progress")
+    p = repo.participant(ctx.session, meeting.id, ctx.user_id)
+    if p is None:
+        if answer == "withdraw":
+            raise Conflict("error.no_rsvp", number=meeting.number)
+        p = Participant(meeting_id=meeting.id, user_id=ctx.user_id, role="optional")
+        ctx.session.add(p)
+    p.rsvp = None if answer == "withdraw" else answer
+    p.rsvp_at = ctx.now
+    p.rsvp_note = note if answer != "withdraw" else None
+    ctx.session.flush()
+    outcome = Outcome(refreshed_prompt(ctx, meeting))
+    if ctx.inbound.kind != "reaction":
+        outcome.messages.append(ctx.reply(ctx.t("rsvp.recorded." + answer, number=meeting.number, title=meeting.title)))
+    return outcome
+
+
+def reschedule(ctx: Ctx, cmd: c.RescheduleMeeting) -> Outcome:
+    meeting = find_meeting(ctx, cmd.number)
+    view = views.load(ctx.session, meeting)
+    ensure_can_edit(ctx, view)
+    ensure_live(ctx, meeting, "scheduled")
+    old_start = meeting.start_at
+    meeting.end_at = cmd.start + (meeting.end_at - meeting.start_at)
+    meeting.start_at = cmd.start
+    deadline = cmd.start - ctx.settings.rsvp_deadline_offset
+    meeting.rsvp_deadline = deadline if deadline - ctx.now >= MIN_RSVP_WINDOW else None
+    assert meeting.id is not None
+    repo.drop_pending(ctx.session, meeting.id)
+    schedule_reminders(ctx, meeting)
+    ctx.session.flush()
+    outcome = Outcome(refreshed_prompt(ctx, meeting))
+    outcome.messages.append(
+        ctx.post(
+            ctx.t(
+                "reschedule.done",
+                number=meeting.number,
+                title=meeting.title,
+                old=format_when(old_start.astimezone(ctx.tz), ctx.tz, ctx.lang),
+                new=format_when(cmd.start.astimezone(ctx.tz), ctx.tz, ctx.lang),
+            )
+        )
+    )
+    for _p, user in view.people:
+        if user.id == ctx.user_id:
+            continue
+        lang, zone = language_of(user, ctx.settings), zone_of(user, ctx.settings)
+        outcome.messages.append(
+            OutMessage(
+                target=Target(kind="direct", user=user.platform_user_id),
+                text=t(
+                    lang,
+                    "reschedule.notice",
+                    who=ctx.user.display_name,
+                    number=meeting.number,
+                    title=meeting.title,
+                    old=format_when(old_start.astimezone(zone), zone, lang),
+                    new=format_when(cmd.start.astimezone(zone), zone, lang),
+                ),
+                buttons=views.rsvp_buttons(meeting, lang),
+                ref=RefSpec("invitation", ctx.workspace_id, meeting_id=meeting.id, recipient_id=user.id),
+            )
+        )
+    return outcome
+
+
+def cancel(ctx: Ctx, cmd: c.CancelMeeting) -> Outcome:
+    meeting = find_meeting(ctx, cmd.number)
+    view = views.load(ctx.session, meeting)
+    ensure_can_edit(ctx, view)
+    ensure_live(ctx, meeting, "scheduled")
+    meeting.status = "cancelled"
+    meeting.cancel_reason = cmd.reason
+    assert meeting.id is not None
+    repo.drop_pending(ctx.session, meeting.id)
+    ctx.session.flush()
+    outcome = Outcome(refreshed_prompt(ctx, meeting))
+    reason = f" ({cmd.reason})" if cmd.reason else ""
+    outcome.messages.append(ctx.post(ctx.t("cancel.done", number=meeting.number, title=meeting.title, reason=reason)))
+    for _p, user in view.people:
+        if user.id != ctx.user_id:
+            lang = language_of(user, ctx.settings)
+            outcome.messages.append(
+                OutMessage(
+                    target=Target(kind="direct", user=user.platform_user_id),
+                    text=t(lang, "cancel.notice", who=ctx.user.display_name, number=meeting.number,
+                               title=meeting.title, reason=reason),
+                )
+            )
+    return outcome
+
+
+def start(ctx: Ctx, cmd: c.StartMeeting) -> Outcome:
+    running = repo.running_meeting(ctx.session, ctx.workspace_id, ctx.inbound.channel)
+    if running is not None:
+        raise Conflict("error.already_running", number=running.number, title=running.title)
+    if cmd.number is not None:
+        meeting = find_meeting(ctx, cmd.number)
+        if meeting.channel_id != ctx.inbound.channel:
+            raise Conflict("error.other_channel", number=meeting.number)
+    else:
+        meeting = scheduled_now(ctx) or ad_hoc(ctx, cmd.title)
+    view = views.load(ctx.session, meeting)
+    if meeting.created_by_id != ctx.user_id:
+        ensure_can_edit(ctx, view)
+    ensure_live(ctx, meeting, "scheduled")
+    meeting.status = "in_progress"
+    meeting.started_at = ctx.now
+    assert meeting.id is not None
+    repo.drop_pending(ctx.session, meeting.id)
+    check_in(ctx, meeting)
+    ctx.session.flush()
+    outcome = Outcome(refreshed_prompt(ctx, meeting))
+    outcome.messages.append(
+        ctx.post(
+            ctx.t("start.text", number=meeting.number, title=meeting.title),
+            title=views.heading(meeting, ctx.lang),
+            sections=views.agenda_section(view, ctx.lang),
+            buttons=(Button(ctx.t("button.here"), f"here {meeting.number}", "primary"),),
+            context=ctx.t("start.hint"),
+            ref=RefSpec("checkin_prompt", ctx.workspace_id, meeting_id=meeting.id),
+        )
+    )
+    return outcome
+
+
+def scheduled_now(ctx: Ctx) -> Meeting | None:
+    """The channel's scheduled meeting that starts (or started) within the match window of now."""
+    for meeting in repo.upcoming_meetings(ctx.session, ctx.workspace_id, ctx.inbound.channel, ctx.now):
+        if meeting.status == "scheduled" and abs(meeting.start_at - ctx.now) <= AD_HOC_MATCH_WINDOW:
+            return meeting
+    return None
+
+
+def ad_hoc(ctx: Ctx, title: str | None) -> Meeting:
+    """MeetBot's "#startmeeting [title]": a meeting that starts now, hosted by whoever started it."""
+    meeting = Meeting(
+        workspace_id=ctx.workspace_id,
+        number=repo.allocate_meeting_number(ctx.session, ctx.workspace_id),
+        channel_id=ctx.inbound.channel,
+        title=title or ctx.t("start.untitled", date=format_date(ctx.now.astimezone(ctx.tz).date(), ctx.lang)),
+        start_at=ctx.now,
+        end_at=ctx.now + timedelta(minutes=ctx.settings.default_duration_minutes),
+        timezone=ctx.tz.key,
+        created_by_id=ctx.user_id,
+        created_at=ctx.now,
+    )
+    ctx.session.add(meeting)
+    ctx.session.flush()
+    assert meeting.id is not None
+    ctx.session.add(Participant(meeting_id=meeting.id, user_id=ctx.user_id, role="host", is_chair=True))
+    ctx.session.flush()
+    return meeting
+
+
+def participant_of(ctx: Ctx, meeting: Meeting) -> Participant:
+    """The speaker's participation in `meeting`; people who join uninvited become optional participants."""
+    assert meeting.id is not None
+    p = repo.participant(ctx.session, meeting.id, ctx.user_id)
+    if p is None:
+        p = Participant(meeting_id=meeting.id, user_id=ctx.user_id, role="optional")
+        ctx.session.add(p)
+    return p
+
+
+def check_in(ctx: Ctx, meeting: Meeting) -> Participant:
+    """Mark the speaker present, once: the first check-in time is what counts for lateness."""
+    p = participant_of(ctx, meeting)
+    if p.checked_in_at is None:
+        p.checked_in_at = ctx.now
+    return p
+
+
+def here(ctx: Ctx, cmd: c.CheckIn) -> Outcome:
+    if cmd.number is not None:
+        meeting = find_meeting(ctx, cmd.number)
+        ensure_live(ctx, meeting, "in_progress")
+    else:
+        found = repo.running_meeting(ctx.session, ctx.workspace_id, ctx.inbound.channel)
+        if found is None:
+            return Outcome()  # "here" with no meeting running is just chat
+        meeting = found
+    already = repo.participant(ctx.session, meeting.id or 0, ctx.user_id)
+    was_in = already is not None and already.checked_in_at is not None
+    p = check_in(ctx, meeting)
+    late = round((p.checked_in_at - (meeting.started_at or ctx.now)).total_seconds() / 60) if p.checked_in_at else 0
+    key = "checkin.again" if was_in else ("checkin.late" if late > 0 else "checkin.done")
+    return Outcome([ctx.reply(ctx.t(key, number=meeting.number, minutes=late))])
+
+
+def end(ctx: Ctx, channel_name: str) -> Outcome:
+    meeting = repo.running_meeting(ctx.session, ctx.workspace_id, ctx.inbound.channel)
+    if meeting is None:
+        raise Conflict("error.none_running")
+    view = views.load(ctx.session, meeting)
+    ensure_can_edit(ctx, view)
+    meeting.status = "ended"
+    meeting.ended_at = ctx.now
+    ctx.session.flush()
+    view = views.load(ctx.session, meeting)
+    record = views.load_record(ctx.session, meeting)
+    return Outcome(minutes_messages(ctx, view, record, channel_name))
+
+
+def minutes_messages(ctx: Ctx, view: views.MeetingView, record: views.Record, channel_name: str) -> list[OutMessage]:
+    """Minutes in the channel, or only to the participants when the meeting is confidential."""
+    m = view.meeting
+    started = m.started_at or m.start_at
+    ended = m.ended_at or ctx.now
+
+    def render(language: Lang, zone: ZoneInfo, target: Target) -> OutMessage:
+        minutes = round((ended - started).total_seconds() / 60)
+        fields = (
+            (t(language, "field.when"), format_when(started.astimezone(zone), zone, language)),
+            (t(language, "field.length"), t(language, "unit.minutes", n=minutes)),
+            (t(language, "field.host"), views.names(view.with_role("host"))),
+        )
+        return OutMessage(
+            target=target,
+            title=t(language, "minutes.title", title=m.title, number=m.number),
+            text=t(language, "minutes.text", title=m.title),
+            fields=fields,
+            sections=views.minutes_sections(view, record, language),
+            attachments=(views.meetbot_minutes(view, record, channel_name),),
+        )
+
+    if not m.confidential:
+        return [render(ctx.lang, ctx.tz, Target(kind="channel", channel=m.channel_id))]
+    messages = [ctx.post(ctx.t("minutes.confidential", number=m.number, title=m.title))]
+    for _p, user in view.people:
+        messages.append(
+            render(
+                language_of(user, ctx.settings),
+                zone_of(user, ctx.settings),
+                Target(kind="direct", user=user.platform_user_id),
+            )
+        )
+    return messages
+
+
+def mine(ctx: Ctx) -> Outcome:
+    items = repo.open_actions_of_owner(ctx.session, ctx.workspace_id, ctx.user_id)
+    meetings = repo.meetings_of_user(ctx.session, ctx.user_id, ctx.now)
+    item_lines = tuple(views.action_line(i, ctx.user, ctx.lang, with_owner=False) for i in items)
+    meeting_lines = []
+    for m in meetings:
+        assert m.id is not None
+        p = repo.participant(ctx.session, m.id, ctx.user_id)
+        answer = ctx.t("rsvp." + (p.rsvp if p and p.rsvp else "none"))
+        start = format_when(m.start_at.astimezone(ctx.tz), ctx.tz, ctx.lang)
+        meeting_lines.append(f"#{m.number} {m.title} — {start} · {answer}")
+    return Outcome(
+        [
+            ctx.reply(
+                ctx.t("mine.heading"),
+                sections=(
+                    Section(ctx.t("heading.my_actions"), item_lines or (ctx.t("mine.no_actions"),)),
+                    Section(ctx.t("heading.my_meetings"), tuple(meeting_lines) or (ctx.t("mine.no_meetings"),)),
+                ),
+            )
+        ]
+    )
+

@@ -1,0 +1,263 @@
+"""Use cases for what a meeting produces: decisions, action items, open questions, notes, and their fate.
+
+In a channel where a meeting is running, records attach to it (numbered in order, so `#undo` takes back
+the newest); elsewhere decisions and action items stand alone in the channel. Who may do what follows
+MeetBot, which people already know: anyone adds information, action items and questions; only the host,
+recorder or chairs set topics, record decisions, undo, name chairs and end the meeting. Only an action
+item's owner, its creator or its meeting's host may close or change it.
+"""
+
+from __future__ import annotations
+
+from bot import command_types as c
+from bot import meetbot
+from bot.errors import Conflict, NotAllowed, NotFound, ParseError
+from bot.i18n import t
+from bot.messages import Button, Outcome, OutMessage, RefSpec, Target
+from bot.service import meetings, views
+from bot.service.context import Ctx, language_of
+from bot.timeparse import format_date
+from store import repo
+from store.models import ActionItem, Decision, Meeting, Note, OpenQuestion, Participant, User
+
+CLOSED_STATUSES = ("done", "cancelled")
+
+
+def running(ctx: Ctx) -> Meeting | None:
+    return repo.running_meeting(ctx.session, ctx.workspace_id, ctx.inbound.channel)
+
+
+def next_seq(ctx: Ctx, meeting: Meeting | None) -> int:
+    if meeting is None:
+        return 0
+    locked = repo.lock_meeting(ctx.session, meeting)
+    locked.record_seq += 1
+    return locked.record_seq
+
+
+def require_running(ctx: Ctx) -> Meeting:
+    meeting = running(ctx)
+    if meeting is None:
+        raise Conflict("error.none_running")
+    return meeting
+
+
+def require_editor(ctx: Ctx, meeting: Meeting) -> None:
+    meetings.ensure_can_edit(ctx, views.load(ctx.session, meeting))
+
+
+def add_action(ctx: Ctx, cmd: c.AddAction) -> Outcome:
+    meeting = running(ctx)
+    owner: User | None
+    if cmd.owner is not None:
+        owner = ctx.resolve(cmd.owner)
+    elif meeting is not None:
+        owner = owner_by_name(ctx, meeting, cmd.text)
+    else:
+        raise ParseError("error.missing_owner", "example.action")
+    item = ActionItem(
+        workspace_id=ctx.workspace_id,
+        number=repo.allocate_action_number(ctx.session, ctx.workspace_id),
+        channel_id=ctx.inbound.channel,
+        meeting_id=meeting.id if meeting else None,
+        seq=next_seq(ctx, meeting),
+        text=cmd.text,
+        owner_id=owner.id if owner else None,
+        creator_id=ctx.user_id,
+        due_on=cmd.due,
+        original_due_on=cmd.due,
+        deliverable=cmd.deliverable,
+        created_at=ctx.now,
+    )
+    ctx.session.add(item)
+    ctx.session.flush()
+    repo.add_action_event(ctx.session, item, ctx.now, ctx.user_id, "created", new_value=item.text)
+    line = views.action_line(item, owner, ctx.lang)
+    outcome = Outcome([ctx.post(ctx.t("action.recorded", line=line))])
+    if item.due_on is None:
+        outcome.messages.append(ctx.reply(ctx.t("warn.no_due", number=item.number)))
+    if owner is not None and owner.id != ctx.user_id:
+        outcome.messages.append(assignment(ctx, item, owner, meeting))
+    return outcome
+
+
+def owner_by_name(ctx: Ctx, meeting: Meeting, text: str) -> User | None:
+    """MeetBot's rule: the first participant whose name stands in the text as a whole word."""
+    assert meeting.id is not None
+    people = {u.display_name: u for _p, u in repo.participants(ctx.session, meeting.id)}
+    named = meetbot.owners_in(text, list(people))
+    first = min(named, key=lambda name: text.lower().find(name.lower()), default=None)
+    return people[first] if first else None
+
+
+def assignment(ctx: Ctx, item: ActionItem, owner: User, meeting: Meeting | None) -> OutMessage:
+    """The owner's private note about a new item; replying "done" to it closes the item."""
+    lang = language_of(owner, ctx.settings)
+    origin = t(lang, "assign.from_meeting", title=meeting.title) if meeting else t(lang, "assign.from_channel")
+    return OutMessage(
+        target=Target(kind="direct", user=owner.platform_user_id),
+        title=t(lang, "assign.title", number=item.number),
+        text=t(lang, "assign.text", who=ctx.user.display_name, origin=origin,
+               line=views.action_line(item, owner, lang, with_owner=False)),
+        buttons=(Button(t(lang, "button.done"), f"done {item.number}", "primary"),),
+        context=t(lang, "assign.hint", number=item.number),
+        ref=RefSpec("assignment", ctx.workspace_id, action_item_id=item.id, recipient_id=owner.id),
+    )
+
+
+def add_decision(ctx: Ctx, cmd: c.AddDecision) -> Outcome:
+    meeting = running(ctx)
+    if meeting is not None:
+        require_editor(ctx, meeting)
+    ctx.session.add(
+        Decision(
+            workspace_id=ctx.workspace_id,
+            channel_id=ctx.inbound.channel,
+            meeting_id=meeting.id if meeting else None,
+            seq=next_seq(ctx, meeting),
+            text=cmd.text,
+            rationale=cmd.rationale,
+            author_id=ctx.user_id,
+            created_at=ctx.now,
+        )
+    )
+    because = f" — {ctx.t('decision.because', text=cmd.rationale)}" if cmd.rationale else ""
+    return Outcome([ctx.post(ctx.t("decision.recorded", text=cmd.text, because=because))])
+
+
+def add_question(ctx: Ctx, cmd: c.AddQuestion) -> Outcome:
+    meeting = running(ctx)
+    owner = ctx.resolve(cmd.owner) if cmd.owner else None
+    ctx.session.add(
+        OpenQuestion(
+            workspace_id=ctx.workspace_id,
+            channel_id=ctx.inbound.channel,
+            meeting_id=meeting.id if meeting else None,
+            seq=next_seq(ctx, meeting),
+            text=cmd.text,
+            owner_id=owner.id if owner else None,
+            follow_up_on=cmd.due,
+            author_id=ctx.user_id,
+            created_at=ctx.now,
+        )
+    )
+    extra = f" · @{owner.display_name}" if owner else ""
+    if cmd.due:
+        extra += " · " + ctx.t("action.due", date=format_date(cmd.due, ctx.lang))
+    return Outcome([ctx.post(ctx.t("question.recorded", text=cmd.text, extra=extra))])
+
+
+def add_note(ctx: Ctx, kind: str, text: str) -> Outcome:
+    meeting = require_running(ctx)
+    if kind == "topic":
+        require_editor(ctx, meeting)
+    assert meeting.id is not None
+    ctx.session.add(
+        Note(meeting_id=meeting.id, seq=next_seq(ctx, meeting), kind=kind, text=text, author_id=ctx.user_id,
+             created_at=ctx.now)
+    )
+    if kind == "topic":
+        return Outcome([ctx.post(ctx.t("topic.set", text=text))])
+    return Outcome()  # MeetBot stays quiet on #info / #idea / #link; the minutes show them
+
+
+def add_chairs(ctx: Ctx, cmd: c.AddChairs) -> Outcome:
+    meeting = require_running(ctx)
+    require_editor(ctx, meeting)
+    assert meeting.id is not None
+    for mention in cmd.who:
+        user = ctx.resolve(mention)
+        assert user.id is not None
+        p = repo.participant(ctx.session, meeting.id, user.id)
+        if p is None:
+            p = Participant(meeting_id=meeting.id, user_id=user.id, role="optional")
+            ctx.session.add(p)
+        p.is_chair = True
+    ctx.session.flush()
+    current = [u for p, u in repo.participants(ctx.session, meeting.id) if p.is_chair or p.role == "host"]
+    return Outcome([ctx.post(ctx.t("chair.current", names=views.names(current)))])
+
+
+def undo(ctx: Ctx) -> Outcome:
+    meeting = require_running(ctx)
+    require_editor(ctx, meeting)
+    assert meeting.id is not None
+    row = repo.last_record(ctx.session, meeting.id)
+    if row is None:
+        raise Conflict("error.nothing_to_undo")
+    row.removed_at = ctx.now
+    kind = row.kind if isinstance(row, Note) else type(row).__name__.lower()
+    if isinstance(row, ActionItem):
+        previous = row.status
+        row.status = "cancelled"
+        repo.add_action_event(ctx.session, row, ctx.now, ctx.user_id, "removed", previous, "cancelled", "#undo")
+    return Outcome([ctx.post(ctx.t("undo.done", kind=ctx.t("kind." + kind), text=row.text))])
+
+
+def target_item(ctx: Ctx, number: int | None) -> ActionItem:
+    """The action item a number names, or the one the replied-to message (or this private chat) is about."""
+    if number is not None:
+        item = repo.action_by_number(ctx.session, ctx.workspace_id, number)
+        if item is None:
+            raise NotFound("error.no_action", number=number)
+        return item
+    if ctx.inbound.reply_to is not None:
+        ref = repo.message_ref(ctx.session, ctx.workspace_id, ctx.inbound.reply_to)
+        if ref is not None and ref.action_item_id is not None:
+            found = ctx.session.get(ActionItem, ref.action_item_id)
+            if found is not None:
+                return found
+    if ctx.inbound.is_direct:
+        newest = repo.newest_assigned_to(ctx.session, ctx.workspace_id, ctx.user_id)
+        if newest is not None:
+            return newest
+    raise ParseError("error.which_action", "example.done")
+
+
+def ensure_can_change(ctx: Ctx, item: ActionItem) -> None:
+    allowed = {item.owner_id, item.creator_id}
+    if item.meeting_id is not None:
+        allowed |= {p.user_id for p, _u in repo.participants(ctx.session, item.meeting_id) if p.role == "host"}
+    if ctx.user_id not in allowed:
+        users = repo.users_by_id(ctx.session, sorted(i for i in allowed if i is not None))
+        raise NotAllowed("error.not_owner", number=item.number, who=views.names(list(users.values())))
+
+
+def done(ctx: Ctx, cmd: c.Done) -> Outcome:
+    item = target_item(ctx, cmd.number)
+    ensure_can_change(ctx, item)
+    if item.status in CLOSED_STATUSES:
+        raise Conflict("error.action_closed", number=item.number, status=ctx.t("item_status." + item.status))
+    previous = item.status
+    item.status = "done"
+    item.completed_at = ctx.now
+    if cmd.note:
+        item.deliverable = cmd.note if not item.deliverable else f"{item.deliverable} — {cmd.note}"
+    repo.add_action_event(ctx.session, item, ctx.now, ctx.user_id, "status", previous, "done", cmd.note)
+    outcome = Outcome([ctx.post(ctx.t("done.recorded", number=item.number, text=item.text))])
+    outcome.acknowledge = ctx.inbound.message_id
+    return outcome
+
+
+def set_status(ctx: Ctx, cmd: c.SetStatus) -> Outcome:
+    item = target_item(ctx, cmd.number)
+    ensure_can_change(ctx, item)
+    if item.status in CLOSED_STATUSES:
+        raise Conflict("error.action_closed", number=item.number, status=ctx.t("item_status." + item.status))
+    if cmd.status == "delay":
+        assert cmd.due is not None
+        old = item.due_on
+        item.due_on = cmd.due
+        repo.add_action_event(ctx.session, item, ctx.now, ctx.user_id, "due", str(old), str(cmd.due))
+        text = ctx.t("action.delayed", number=item.number, date=format_date(cmd.due, ctx.lang))
+    else:
+        previous = item.status
+        item.status = cmd.status
+        item.blocked_reason = cmd.reason if cmd.status == "blocked" else None
+        repo.add_action_event(ctx.session, item, ctx.now, ctx.user_id, "status", previous, cmd.status, cmd.reason)
+        text = ctx.t("action.status_changed", number=item.number, status=ctx.t("item_status." + cmd.status))
+        if cmd.reason:
+            text += f" — {cmd.reason}"
+    outcome = Outcome([ctx.post(text)])
+    outcome.acknowledge = ctx.inbound.message_id
+    return outcome

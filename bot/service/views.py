@@ -1,0 +1,272 @@
+"""How a meeting reads in chat: the RSVP prompt, invitations, reminders, details and minutes.
+
+Each view is built from one `MeetingView` snapshot (meeting, people, agenda) loaded once per event, and
+rendered in the reader's language and timezone. Every time shown is absolute (`2026-11-24 15:00 (Tue)
+Asia/Shanghai`), so a misparsed "next friday" is caught by the person who typed it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from sqlmodel import Session
+
+from bot import meetbot
+from bot.i18n import Lang, t
+from bot.messages import Attachment, Button, Section
+from bot.timeparse import format_date, format_when
+from store import repo
+from store.models import ActionItem, AgendaItem, Decision, Meeting, Note, OpenQuestion, Participant, User
+
+RSVP_EMOJI = {"yes": "✅", "no": "❌", "maybe": "🤔"}
+
+
+@dataclass
+class MeetingView:
+    meeting: Meeting
+    people: list[tuple[Participant, User]]
+    agenda: list[AgendaItem]
+    creator: User
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.meeting.timezone)
+
+    def with_role(self, *roles: str) -> list[User]:
+        return [u for p, u in self.people if p.role in roles]
+
+    def answered(self, answer: str | None) -> list[User]:
+        return [u for p, u in self.people if p.rsvp == answer]
+
+
+def load(session: Session, meeting: Meeting) -> MeetingView:
+    assert meeting.id is not None
+    creator = repo.users_by_id(session, [meeting.created_by_id])[meeting.created_by_id]
+    return MeetingView(meeting, repo.participants(session, meeting.id), repo.agenda(session, meeting.id), creator)
+
+
+def span(minutes: int, lang: Lang) -> str:
+    """A length people read at a glance: "45 min", "2 h", "1 d 3 h" (and the Chinese equivalents)."""
+    days, rest = divmod(minutes, 24 * 60)
+    hours, mins = divmod(rest, 60)
+    parts = [t(lang, "unit.days", n=days)] if days else []
+    if hours:
+        parts.append(t(lang, "unit.hours", n=hours))
+    if mins or not parts:
+        parts.append(t(lang, "unit.minutes", n=mins))
+    return " ".join(parts)
+
+
+def names(users: list[User]) -> str:
+    return ", ".join(f"@{u.display_name}" for u in users) or "—"
+
+
+def when_line(meeting: Meeting, lang: Lang, zone: ZoneInfo) -> str:
+    minutes = round((meeting.end_at - meeting.start_at).total_seconds() / 60)
+    return f"{format_when(meeting.start_at.astimezone(zone), zone, lang)} · {span(minutes, lang)}"
+
+
+def heading(meeting: Meeting, lang: Lang) -> str:
+    lock = "🔒 " if meeting.confidential else ""
+    return f"{lock}{meeting.title}  #{meeting.number}  ({t(lang, 'status.' + meeting.status)})"
+
+
+def detail_fields(view: MeetingView, lang: Lang, zone: ZoneInfo) -> tuple[tuple[str, str], ...]:
+    m = view.meeting
+    rows = [
+        (t(lang, "field.when"), when_line(m, lang, zone)),
+        (t(lang, "field.host"), names(view.with_role("host"))),
+    ]
+    recorders = view.with_role("recorder")
+    if recorders:
+        rows.append((t(lang, "field.recorder"), names(recorders)))
+    if m.location:
+        rows.append((t(lang, "field.where"), m.location))
+    if m.goal:
+        rows.append((t(lang, "field.goal"), m.goal))
+    if m.expected_outcome:
+        rows.append((t(lang, "field.outcome"), m.expected_outcome))
+    if m.meeting_type != "regular":
+        rows.append((t(lang, "field.type"), t(lang, "type." + m.meeting_type)))
+    return tuple(rows)
+
+
+def agenda_section(view: MeetingView, lang: Lang) -> tuple[Section, ...]:
+    if not view.agenda:
+        return ()
+    lines = []
+    for item in view.agenda:
+        line = f"{item.position}. {item.title}"
+        if item.planned_minutes:
+            line += f" ({t(lang, 'unit.minutes', n=item.planned_minutes)})"
+        lines.append(line)
+    return (Section(t(lang, "heading.agenda"), tuple(lines)),)
+
+
+def rsvp_section(view: MeetingView, lang: Lang) -> Section:
+    lines = []
+    for answer in ("yes", "maybe", "no"):
+        lines.append(f"{RSVP_EMOJI[answer]} {t(lang, 'rsvp.' + answer)}: {names(view.answered(answer))}")
+    lines.append(f"⏳ {t(lang, 'rsvp.none')}: {names(view.answered(None))}")
+    return Section(t(lang, "heading.rsvp"), tuple(lines))
+
+
+def rsvp_buttons(meeting: Meeting, lang: Lang) -> tuple[Button, ...]:
+    return (
+        Button(t(lang, "button.accept"), f"rsvp {meeting.number} yes", "primary"),
+        Button(t(lang, "button.decline"), f"rsvp {meeting.number} no", "danger"),
+        Button(t(lang, "button.maybe"), f"rsvp {meeting.number} maybe"),
+    )
+
+
+def rsvp_context(view: MeetingView, lang: Lang, zone: ZoneInfo) -> str:
+    hint = t(lang, "rsvp.react_hint")
+    if view.meeting.rsvp_deadline is not None:
+        deadline = format_when(view.meeting.rsvp_deadline.astimezone(zone), zone, lang)
+        hint += " · " + t(lang, "rsvp.deadline", when=deadline)
+    return hint
+
+
+def role_label(p: Participant, lang: Lang) -> str:
+    label = t(lang, "role." + p.role)
+    return label + (" · " + t(lang, "role.chair") if p.is_chair else "")
+
+
+def people_section(view: MeetingView, lang: Lang) -> Section:
+    return Section(
+        t(lang, "heading.participants"),
+        tuple(f"@{u.display_name} — {role_label(p, lang)}" for p, u in view.people),
+    )
+
+
+def action_line(item: ActionItem, owner: User | None, lang: Lang, with_owner: bool = True) -> str:
+    parts = [f"#{item.number} {item.text}"]
+    if with_owner:
+        parts.append(f"@{owner.display_name}" if owner else t(lang, "action.unassigned"))
+    due = t(lang, "action.due", date=format_date(item.due_on, lang)) if item.due_on else t(lang, "action.no_due")
+    parts.append(due)
+    if item.deliverable:
+        parts.append(t(lang, "action.deliverable", text=item.deliverable))
+    if item.status != "open":
+        parts.append(t(lang, "item_status." + item.status))
+    return " · ".join(parts)
+
+
+@dataclass
+class Record:
+    notes: list[Note]
+    decisions: list[Decision]
+    actions: list[ActionItem]
+    questions: list[OpenQuestion]
+    users: dict[int, User]
+
+
+def load_record(session: Session, meeting: Meeting) -> Record:
+    assert meeting.id is not None
+    notes = repo.notes(session, meeting.id)
+    decisions = repo.decisions(session, meeting.id)
+    actions = repo.meeting_actions(session, meeting.id)
+    questions = repo.questions(session, meeting.id)
+    user_ids = {a.owner_id for a in actions if a.owner_id} | {q.owner_id for q in questions if q.owner_id}
+    user_ids |= {n.author_id for n in notes} | {d.author_id for d in decisions} | {a.creator_id for a in actions}
+    return Record(notes, decisions, actions, questions, repo.users_by_id(session, sorted(user_ids)))
+
+
+def minutes_sections(view: MeetingView, record: Record, lang: Lang) -> tuple[Section, ...]:
+    """The standard's minutes: attendance, goal, decisions, actions by person, open questions, links."""
+    m = view.meeting
+    present = [u for p, u in view.people if p.checked_in_at is not None]
+    absent = [(p, u) for p, u in view.people if p.checked_in_at is None]
+    absent_lines = [
+        f"@{u.display_name}" + (f" ({p.rsvp_note})" if p.rsvp_note else "") for p, u in absent
+    ]
+    sections = [
+        Section(
+            t(lang, "heading.attendance"),
+            (
+                t(lang, "minutes.present", names=names(present), n=len(present), total=len(view.people)),
+                t(lang, "minutes.absent", names=", ".join(absent_lines) or "—"),
+            ),
+        )
+    ]
+    if m.goal:
+        sections.append(Section(t(lang, "field.goal"), (m.goal,)))
+    sections.append(
+        Section(
+            t(lang, "heading.decisions"),
+            tuple(
+                d.text + (f" — {t(lang, 'decision.because', text=d.rationale)}" if d.rationale else "")
+                for d in record.decisions
+            )
+            or (t(lang, "minutes.none"),),
+        )
+    )
+    by_owner: dict[str, list[str]] = {}
+    for item in record.actions:
+        owner = record.users.get(item.owner_id) if item.owner_id else None
+        key = f"@{owner.display_name}" if owner else t(lang, "action.unassigned")
+        by_owner.setdefault(key, []).append("  • " + action_line(item, owner, lang, with_owner=False))
+    action_lines = [line for owner, items in sorted(by_owner.items()) for line in (owner, *items)]
+    sections.append(Section(t(lang, "heading.actions"), tuple(action_lines) or (t(lang, "minutes.none"),)))
+    question_lines = []
+    for q in record.questions:
+        owner = record.users.get(q.owner_id) if q.owner_id else None
+        line = q.text + (f" · @{owner.display_name}" if owner else "")
+        if q.follow_up_on:
+            line += " · " + t(lang, "action.due", date=format_date(q.follow_up_on, lang))
+        question_lines.append(line)
+    if question_lines:
+        sections.append(Section(t(lang, "heading.questions"), tuple(question_lines)))
+    links = [n.text for n in record.notes if n.kind == "link"]
+    if links:
+        sections.append(Section(t(lang, "heading.links"), tuple(links)))
+    return tuple(sections)
+
+
+def meetbot_action_text(item: ActionItem, record: Record) -> str:
+    """MeetBot files actions under the names in their text; name an @owner that the text leaves out."""
+    owner = record.users.get(item.owner_id) if item.owner_id else None
+    if owner is None or meetbot.owners_in(item.text, [owner.display_name]):
+        return item.text
+    return f"{owner.display_name}: {item.text}"
+
+
+def meetbot_minutes(view: MeetingView, record: Record, channel_name: str) -> Attachment:
+    """The same minutes in MeetBot's .txt layout, for people and tools that know that format."""
+    m = view.meeting
+    entries: list[tuple[int, datetime, str, str, str]] = []  # seq, at, kind, text, nick
+    for n in record.notes:
+        entries.append((n.seq, n.created_at, n.kind, n.text, record.users[n.author_id].display_name))
+    for d in record.decisions:
+        entries.append((d.seq, d.created_at, "agreed", d.text, record.users[d.author_id].display_name))
+    actions = [meetbot_action_text(a, record) for a in record.actions]
+    for a, text in zip(record.actions, actions, strict=True):
+        entries.append((a.seq, a.created_at, "action", text, record.users[a.creator_id].display_name))
+    topics: list[meetbot.MinutesTopic] = []
+    current_title: str | None = None
+    current_nick = view.creator.display_name
+    current_at = m.started_at or m.start_at
+    items: list[meetbot.MinutesItem] = []
+    for _seq, at, kind, text, nick in sorted(entries, key=lambda e: e[0]):
+        if kind == "topic":
+            if current_title is not None or items:
+                topics.append(meetbot.MinutesTopic(current_title, current_nick, current_at, tuple(items)))
+            current_title, current_nick, current_at, items = text, nick, at, []
+        else:
+            items.append(meetbot.MinutesItem(kind, text, nick, at))  # type: ignore[arg-type]
+    if current_title is not None or items:
+        topics.append(meetbot.MinutesTopic(current_title, current_nick, current_at, tuple(items)))
+    people = meetbot.order_people((u.display_name, p.lines_said) for p, u in view.people)
+    doc = meetbot.MinutesDoc(
+        channel=channel_name,
+        title=m.title,
+        started_by=view.creator.display_name,
+        start=m.started_at or m.start_at,
+        end=m.ended_at or m.end_at,
+        topics=tuple(topics),
+        actions=tuple(actions),
+        people=people,
+    )
+    return Attachment(f"meeting-{m.number}-minutes.txt", meetbot.render_minutes_txt(doc))
