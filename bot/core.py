@@ -14,6 +14,7 @@ from collections.abc import Callable
 from datetime import datetime
 
 from sqlalchemy import Engine
+from sqlmodel import Session
 
 from bot import jobs, service
 from bot.config import Settings
@@ -82,18 +83,22 @@ class Core:
         if posted:
             with session_scope(self.engine) as session:
                 for message, platform_id in posted:
-                    ref = message.ref
-                    assert ref is not None
-                    session.add(
-                        MessageRef(
-                            workspace_id=ref.workspace_id,
-                            platform_message_id=platform_id,
-                            channel_id=message.target.channel or message.target.user or "",
-                            kind=ref.kind,
-                            meeting_id=ref.meeting_id,
-                            action_item_id=ref.action_item_id,
-                            recipient_id=ref.recipient_id,
-                            created_at=now,
-                        )
-                    )
+                    self.remember(session, message, platform_id, now)
         return all_ok
+
+    @staticmethod
+    def remember(session: Session, message: OutMessage, platform_id: str, now: datetime) -> None:
+        """Record what a posted message is about; an id the platform hands out again replaces the old record
+        (the console's ids restart with each run; platforms never reuse one)."""
+        spec = message.ref
+        assert spec is not None
+        ref = repo.message_ref(session, spec.workspace_id, platform_id) or MessageRef(
+            workspace_id=spec.workspace_id, platform_message_id=platform_id, channel_id="", kind="", created_at=now
+        )
+        ref.channel_id = message.target.channel or message.target.user or ""
+        ref.kind = spec.kind
+        ref.meeting_id = spec.meeting_id
+        ref.action_item_id = spec.action_item_id
+        ref.recipient_id = spec.recipient_id
+        ref.created_at = now
+        session.add(ref)

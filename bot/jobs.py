@@ -19,7 +19,7 @@ from bot.config import Settings
 from bot.i18n import t
 from bot.messages import OutMessage, RefSpec, Target
 from bot.service import views
-from bot.service.context import language_of, zone_of
+from bot.service.context import as_lang, language_of, zone_of
 from bot.timeparse import format_when
 from store import repo
 from store.models import Meeting, Notification
@@ -77,7 +77,7 @@ def render(session: Session, settings: Settings, row: Notification, now: datetim
 
 def meeting_reminder(settings: Settings, view: views.MeetingView, now: datetime) -> OutMessage:
     m = view.meeting
-    lang, zone = language_of(view.creator, settings), zone_of(view.creator, settings)
+    lang, zone = as_lang(m.language), zone_of(view.creator, settings)
     minutes_left = round((m.start_at - now).total_seconds() / 60)
     waiting = view.answered(None)
     text = t(lang, "reminder.starts", number=m.number, title=m.title, left=views.span(minutes_left, lang))
@@ -99,7 +99,7 @@ def rsvp_chase(settings: Settings, view: views.MeetingView) -> list[OutMessage]:
     for _p, user in view.people:
         if _p.rsvp is not None:
             continue
-        lang, zone = language_of(user, settings), zone_of(user, settings)
+        lang, zone = language_of(user, settings, m.language), zone_of(user, settings)
         messages.append(
             OutMessage(
                 target=Target(kind="direct", user=user.platform_user_id),

@@ -84,6 +84,7 @@ class Meeting(SQLModel, table=True):
     start_at: datetime = Field(sa_column=utc_column(nullable=False))
     end_at: datetime = Field(sa_column=utc_column(nullable=False))
     timezone: str = Field(max_length=64)
+    language: str = Field(default="en", max_length=8)  # of its shared posts, and of readers we know nothing of
     location: str | None = Field(default=None, max_length=500)
     status: str = Field(default="scheduled", max_length=16)  # scheduled, in_progress, ended, cancelled
     confidential: bool = False

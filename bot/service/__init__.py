@@ -70,6 +70,10 @@ def interpret(ctx: Ctx) -> list[c.Command]:
     else:
         context = "channel"
     commands = parse_message(inbound.text, now=ctx.now, tz=ctx.tz, context=context)
+    if not commands and inbound.is_direct and context == "reply":
+        commands = rsvp_with_note(ctx)
+    if not commands and inbound.is_direct:  # in a private chat, silence would leave the person guessing
+        raise UserError("error.dm_not_understood", reply_example(ctx))
     running = None if inbound.is_direct else records.running(ctx)
     if running is not None:  # speaking in a running meeting counts as a line said (MeetBot's "People present")
         p = meetings.participant_of(ctx, running)
@@ -77,6 +81,31 @@ def interpret(ctx: Ctx) -> list[c.Command]:
         if not any(isinstance(command, c.CheckIn) for command in commands):
             meetings.check_in(ctx, running)
     return commands
+
+
+def rsvp_with_note(ctx: Ctx) -> list[c.Command]:
+    """A private reply to an invitation that starts with an answer ("no, travelling") is that answer.
+
+    Only in private chats: in a channel thread, "no problem, thanks" is chat, not a refusal.
+    """
+    number = replied_meeting_number(ctx)
+    if number is None:
+        return []
+    try:
+        command = parse_command(f"rsvp {number} {ctx.inbound.text}", now=ctx.now, tz=ctx.tz)
+    except UserError:
+        return []
+    return [command]
+
+
+def reply_example(ctx: Ctx) -> str:
+    """The example that fits what the person replied to: an invitation wants an answer, an item a status."""
+    ref = repo.message_ref(ctx.session, ctx.workspace_id, ctx.inbound.reply_to) if ctx.inbound.reply_to else None
+    if ref is not None and ref.kind in ("invitation", "rsvp_prompt"):
+        return "example.reply_rsvp"
+    if ref is not None and ref.action_item_id is not None:
+        return "example.reply_action"
+    return "example.help"
 
 
 def reaction_command(ctx: Ctx) -> list[c.Command]:

@@ -21,9 +21,10 @@ from bot.events import Inbound
 from bot.i18n import Lang, t
 from bot.messages import OutMessage, Target
 from store import repo
-from store.models import User, Workspace
+from store.models import Meeting, User, Workspace
 
 CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+COMMAND_WORDS = re.compile(r"(?m)^\s*(?:/meeting|#[A-Za-z]+)\b")  # English keywords every language types
 LATIN_WORD = re.compile(r"[A-Za-z]{2,}")
 
 
@@ -31,7 +32,7 @@ def detect_language(text: str) -> Lang | None:
     """zh if the text has Chinese characters, en if it has English words, None if it says nothing."""
     if CJK.search(text):
         return "zh"
-    if LATIN_WORD.search(text):
+    if LATIN_WORD.search(COMMAND_WORDS.sub("", text)):
         return "en"
     return None
 
@@ -45,8 +46,16 @@ def zone_of(user: User, settings: Settings) -> ZoneInfo:
     return settings.zone
 
 
-def language_of(user: User, settings: Settings) -> Lang:
-    return "zh" if user.language == "zh" else "en" if user.language == "en" else settings.language
+def language_of(user: User, settings: Settings, fallback: str | None = None) -> Lang:
+    """The user's language; else the conversation's (`fallback`); else the deployment default."""
+    for candidate in (user.language, fallback, settings.language):
+        if candidate in ("en", "zh"):
+            return "zh" if candidate == "zh" else "en"
+    return "en"
+
+
+def as_lang(value: str) -> Lang:
+    return "zh" if value == "zh" else "en"
 
 
 @dataclass
@@ -107,6 +116,14 @@ class Ctx:
         raise UserError("error.unknown_person", "example.new", name=mention.handle)
 
 
+def conversation_language(session: Session, workspace_id: int, inbound: Inbound) -> str | None:
+    """For a click or reaction (no words to go by): the language of the meeting the message belongs to."""
+    message_id = inbound.message_id if inbound.kind == "reaction" else inbound.reply_to
+    ref = repo.message_ref(session, workspace_id, message_id) if message_id else None
+    meeting = session.get(Meeting, ref.meeting_id) if ref is not None and ref.meeting_id else None
+    return meeting.language if meeting is not None else None
+
+
 def build_context(session: Session, settings: Settings, inbound: Inbound, now: datetime) -> Ctx:
     workspace = repo.workspace(session, inbound.platform, inbound.workspace, now)
     assert workspace.id is not None
@@ -116,5 +133,5 @@ def build_context(session: Session, settings: Settings, inbound: Inbound, now: d
         session, workspace.id, person.platform_id, person.display_name, now, person.timezone,
         person.language or spoken,
     )
-    lang: Lang = spoken or language_of(user, settings)
+    lang: Lang = spoken or language_of(user, settings, conversation_language(session, workspace.id, inbound))
     return Ctx(session, settings, inbound, workspace, user, lang, zone_of(user, settings), now)

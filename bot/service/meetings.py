@@ -15,7 +15,7 @@ from bot.errors import Conflict, NotAllowed, NotFound
 from bot.i18n import Lang, t
 from bot.messages import Button, Outcome, OutMessage, RefSpec, Section, Target
 from bot.service import views
-from bot.service.context import Ctx, language_of, zone_of
+from bot.service.context import Ctx, as_lang, language_of, zone_of
 from bot.timeparse import format_date, format_when
 from store import repo
 from store.models import AgendaItem, Meeting, Notification, Participant, User
@@ -82,6 +82,7 @@ def create(ctx: Ctx, cmd: c.NewMeeting) -> Outcome:
         start_at=start,
         end_at=start + duration,
         timezone=ctx.tz.key,
+        language=ctx.lang,
         location=cmd.location,
         confidential=cmd.confidential,
         rsvp_deadline=deadline if deadline - ctx.now >= MIN_RSVP_WINDOW else None,
@@ -143,15 +144,15 @@ def schedule_reminders(ctx: Ctx, meeting: Meeting) -> None:
 def rsvp_prompt(ctx: Ctx, view: views.MeetingView, replaces: str | None = None) -> OutMessage:
     m = view.meeting
     assert m.id is not None
-    zone = view.zone
+    zone, lang = view.zone, as_lang(m.language)
     return OutMessage(
         target=Target(kind="channel", channel=m.channel_id),
-        title=views.heading(m, ctx.lang),
-        text=ctx.t("rsvp.prompt", title=m.title, when=format_when(m.start_at.astimezone(zone), zone, ctx.lang)),
-        fields=views.detail_fields(view, ctx.lang, zone),
-        sections=(*views.agenda_section(view, ctx.lang), views.rsvp_section(view, ctx.lang)),
-        buttons=views.rsvp_buttons(m, ctx.lang) if m.status == "scheduled" else (),
-        context=views.rsvp_context(view, ctx.lang, zone) if m.status == "scheduled" else None,
+        title=views.heading(m, lang),
+        text=t(lang, "rsvp.prompt", title=m.title, when=format_when(m.start_at.astimezone(zone), zone, lang)),
+        fields=views.detail_fields(view, lang, zone),
+        sections=(*views.agenda_section(view, lang), views.rsvp_section(view, lang)),
+        buttons=views.rsvp_buttons(m, lang) if m.status == "scheduled" else (),
+        context=views.rsvp_context(view, lang, zone) if m.status == "scheduled" else None,
         ref=None if replaces else RefSpec("rsvp_prompt", ctx.workspace_id, meeting_id=m.id),
         replaces=replaces,
     )
@@ -168,7 +169,7 @@ def refreshed_prompt(ctx: Ctx, meeting: Meeting) -> list[OutMessage]:
 
 def invitation(ctx: Ctx, view: views.MeetingView, p: Participant, user: User) -> OutMessage:
     m = view.meeting
-    lang = language_of(user, ctx.settings)
+    lang = language_of(user, ctx.settings, m.language)
     zone = zone_of(user, ctx.settings)
     return OutMessage(
         target=Target(kind="direct", user=user.platform_user_id),
@@ -268,7 +269,7 @@ def reschedule(ctx: Ctx, cmd: c.RescheduleMeeting) -> Outcome:
     for _p, user in view.people:
         if user.id == ctx.user_id:
             continue
-        lang, zone = language_of(user, ctx.settings), zone_of(user, ctx.settings)
+        lang, zone = language_of(user, ctx.settings, meeting.language), zone_of(user, ctx.settings)
         outcome.messages.append(
             OutMessage(
                 target=Target(kind="direct", user=user.platform_user_id),
@@ -303,7 +304,7 @@ def cancel(ctx: Ctx, cmd: c.CancelMeeting) -> Outcome:
     outcome.messages.append(ctx.post(ctx.t("cancel.done", number=meeting.number, title=meeting.title, reason=reason)))
     for _p, user in view.people:
         if user.id != ctx.user_id:
-            lang = language_of(user, ctx.settings)
+            lang = language_of(user, ctx.settings, meeting.language)
             outcome.messages.append(
                 OutMessage(
                     target=Target(kind="direct", user=user.platform_user_id),
@@ -366,6 +367,7 @@ def ad_hoc(ctx: Ctx, title: str | None) -> Meeting:
         start_at=ctx.now,
         end_at=ctx.now + timedelta(minutes=ctx.settings.default_duration_minutes),
         timezone=ctx.tz.key,
+        language=ctx.lang,
         created_by_id=ctx.user_id,
         created_at=ctx.now,
     )
@@ -449,12 +451,12 @@ def minutes_messages(ctx: Ctx, view: views.MeetingView, record: views.Record, ch
         )
 
     if not m.confidential:
-        return [render(ctx.lang, ctx.tz, Target(kind="channel", channel=m.channel_id))]
+        return [render(as_lang(m.language), ctx.tz, Target(kind="channel", channel=m.channel_id))]
     messages = [ctx.post(ctx.t("minutes.confidential", number=m.number, title=m.title))]
     for _p, user in view.people:
         messages.append(
             render(
-                language_of(user, ctx.settings),
+                language_of(user, ctx.settings, m.language),
                 zone_of(user, ctx.settings),
                 Target(kind="direct", user=user.platform_user_id),
             )

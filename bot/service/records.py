@@ -92,7 +92,7 @@ def owner_by_name(ctx: Ctx, meeting: Meeting, text: str) -> User | None:
 
 def assignment(ctx: Ctx, item: ActionItem, owner: User, meeting: Meeting | None) -> OutMessage:
     """The owner's private note about a new item; replying "done" to it closes the item."""
-    lang = language_of(owner, ctx.settings)
+    lang = language_of(owner, ctx.settings, ctx.lang)
     origin = t(lang, "assign.from_meeting", title=meeting.title) if meeting else t(lang, "assign.from_channel")
     return OutMessage(
         target=Target(kind="direct", user=owner.platform_user_id),
@@ -187,11 +187,21 @@ def undo(ctx: Ctx) -> Outcome:
         raise Conflict("error.nothing_to_undo")
     row.removed_at = ctx.now
     kind = row.kind if isinstance(row, Note) else type(row).__name__.lower()
+    outcome = Outcome([ctx.post(ctx.t("undo.done", kind=ctx.t("kind." + kind), text=row.text))])
     if isinstance(row, ActionItem):
         previous = row.status
         row.status = "cancelled"
         repo.add_action_event(ctx.session, row, ctx.now, ctx.user_id, "removed", previous, "cancelled", "#undo")
-    return Outcome([ctx.post(ctx.t("undo.done", kind=ctx.t("kind." + kind), text=row.text))])
+        owner = ctx.session.get(User, row.owner_id) if row.owner_id else None
+        if owner is not None and owner.id != ctx.user_id:
+            lang = language_of(owner, ctx.settings, ctx.lang)
+            outcome.messages.append(
+                OutMessage(
+                    target=Target(kind="direct", user=owner.platform_user_id),
+                    text=t(lang, "assign.withdrawn", number=row.number, text=row.text, who=ctx.user.display_name),
+                )
+            )
+    return outcome
 
 
 def target_item(ctx: Ctx, number: int | None) -> ActionItem:

@@ -1,8 +1,8 @@
 """initial schema
 
 Revision ID: 0001
-Revises: 
-Create Date: 2026-11-23 10:42:56.336894
+Revises:
+Create Date: 2026-11-23 10:52:46.767385
 """
 
 from collections.abc import Sequence
@@ -56,6 +56,7 @@ def upgrade() -> None:
     sa.Column('start_at', sa.DateTime(), nullable=False),
     sa.Column('end_at', sa.DateTime(), nullable=False),
     sa.Column('timezone', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
+    sa.Column('language', sqlmodel.sql.sqltypes.AutoString(length=8), nullable=False),
     sa.Column('location', sqlmodel.sql.sqltypes.AutoString(length=500), nullable=True),
     sa.Column('status', sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False),
     sa.Column('confidential', sa.Boolean(), nullable=False),

@@ -1,0 +1,115 @@
+"""End to end: `quorum console` run as a user would, on a script from stdin, with a SQLite file."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from sqlmodel import Session, create_engine, select
+
+from store.models import ActionItem, Meeting, Participant, User
+
+ROOT = Path(__file__).resolve().parents[1]
+SCRIPTS = Path(__file__).parent / "scripts"
+FIXTURES = ROOT.parent / "shared" / "fixtures" / "meetbot"
+
+
+def run_console(script: str, tmp_path: Path, *args: str) -> str:
+    result = subprocess.run(
+        [sys.executable, "-m", "bot.cli", "console", "--db", str(tmp_path / "q.db"),
+         "--files", str(tmp_path / "files"), "--tz", "Asia/Shanghai", *args],
+        input=script, capture_output=True, text=True, timeout=120, cwd=tmp_path,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )
+    assert result.returncode == 0, result.stderr
+    assert "Traceback" not in result.stderr, result.stderr
+    return result.stdout
+
+
+def db(tmp_path: Path) -> Session:
+    return Session(create_engine(f"sqlite:///{tmp_path / 'q.db'}"))
+
+
+def answers(session: Session) -> dict[str, tuple[str | None, str | None]]:
+    rows = session.exec(select(Participant, User).where(Participant.user_id == User.id)).all()
+    return {u.display_name: (p.rsvp, p.rsvp_note) for p, u in rows}
+
+
+def test_a_whole_meeting_in_english(tmp_path: Path) -> None:
+    out = run_console((SCRIPTS / "meeting_en.txt").read_text(encoding="utf-8"), tmp_path)
+    assert "[m1] #general quorum: *Q3 roadmap  #1  (scheduled)*" in out
+    assert re.search(r"\[m2\] @bob quorum: .*\n\s+alice invited you to “Q3 roadmap” as required\.", out)
+    # reminders on :advance, each printed with the time it went out
+    assert re.search(r"-- 2026-11-23 11:00 Asia/Shanghai --\n\[m\d+\] @erin quorum: .*\n.*Please answer by", out)
+    day_before = r"-- 2026-11-23 15:00 Asia/Shanghai --\n\[m\d+\] #general quorum: ⏰ #1 Q3 roadmap starts in 1 d"
+    assert re.search(day_before, out)
+    assert re.search(r"-- 2026-11-24 14:45 Asia/Shanghai --\n\[m\d+\] #general quorum: ⏰ .* starts in 15 min", out)
+    assert "(1) I'm here" in out and "Checked in to #1." in out
+    assert "Removed the last action item: carol to edit #175" in out
+    assert "Minutes: Q3 roadmap (#1)" in out and "Present (2/5): @alice, @bob" in out
+    assert "🎉 #3 prepare the budget is done." in out and "✅ quorum reacted to carol's message" in out
+    minutes = (tmp_path / "files" / "meeting-1-minutes.txt").read_text(encoding="utf-8")
+    assert "Action Items, by person\n-----------------------\n* bob\n  * bob to write the release notes\n" in minutes
+    assert "* carol\n  * carol: prepare the budget\n" in minutes and "edit #175" not in minutes
+    with db(tmp_path) as session:
+        meeting = session.exec(select(Meeting)).one()
+        assert meeting.status == "ended"
+        assert answers(session) == {
+            "alice": ("yes", None), "bob": ("yes", None), "carol": ("maybe", None), "dave": ("no", "travelling"),
+            "erin": (None, None),
+        }
+        items = {i.number: i for i in session.exec(select(ActionItem))}
+        assert items[3].status == "done" and items[3].deliverable == "budget sheet — https://example.com/budget.xlsx"
+        assert items[2].status == "cancelled" and items[1].status == "open"
+
+
+def test_a_whole_meeting_in_chinese(tmp_path: Path) -> None:
+    out = run_console((SCRIPTS / "meeting_zh.txt").read_text(encoding="utf-8"), tmp_path)
+    assert "[m1] #产品组 quorum: *Q3规划会  #1  (待召开)*" in out
+    assert "2026-11-24 15:00（周二）Asia/Shanghai" in out
+    assert "张三 邀请你以记录人身份参加「Q3规划会」。" in out
+    day_before = r"-- 2026-11-23 15:00 Asia/Shanghai --\n\[m\d+\] #产品组 quorum: ⏰ #1 Q3规划会 将在 1 天后开始"
+    assert re.search(day_before, out)
+    assert "已签到 #1。" in out and "📍 议题：范围" in out and "✅ 决议：12月1日发布MVP" in out
+    assert "会议纪要：Q3规划会（#1）" in out and "出席（2/4）：@张三, @李四" in out
+    assert "🎉 #1 准备预算 已完成。" in out
+    with db(tmp_path) as session:
+        assert answers(session) == {
+            "张三": ("yes", None), "李四": ("yes", None), "王五": ("no", None), "赵六": ("yes", None),
+        }
+        items = {i.number: i for i in session.exec(select(ActionItem))}
+        assert items[1].status == "done" and items[1].due_on is not None and str(items[1].due_on) == "2026-11-27"
+        assert items[2].status == "open"
+
+
+def test_the_clock_and_the_database_survive_a_restart(tmp_path: Path) -> None:
+    run_console('alice> /meeting new "Sync" tomorrow 3pm with @bob\n', tmp_path, "--now", "2026-11-23 09:00")
+    out = run_console(":advance 1d6h\n", tmp_path, "--now", "2026-11-23 10:00")
+    assert out.count("⏰ #1 Sync starts in") == 2  # 24 h and 15 min before; nothing lost across the restart
+    assert "Please answer by" in out  # the RSVP chase for bob
+
+
+def test_script_mistakes_are_reported_and_the_script_goes_on(tmp_path: Path) -> None:
+    out = run_console(
+        ":frobnicate\nno speaker here\n:advance soon\n:click alice m9 1\nalice> /meeting list\n", tmp_path
+    )
+    assert out.count("!! ") == 4
+    assert "unknown directive :frobnicate" in out and "1d2h30m" in out and "no bot message m9" in out
+    assert "No upcoming meetings in this channel" in out
+
+
+@pytest.mark.skipif(not FIXTURES.is_dir(), reason="shared/fixtures is not beside this checkout")
+def test_replay_prints_meetbot_minutes(tmp_path: Path) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "bot.cli", "replay", str(FIXTURES / "magazine.2020-06-10-12.02.log.txt"),
+         "--channel", "#fedora-meeting"],
+        capture_output=True, text=True, timeout=60, env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )
+    assert result.returncode == 0, result.stderr
+    expected = (FIXTURES / "magazine.2020-06-10-12.02.txt").read_text(encoding="utf-8")
+    section = expected[expected.index("Action Items\n") : expected.index("People Present")]
+    assert section in result.stdout
