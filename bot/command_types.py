@@ -53,6 +53,7 @@ class NewMeeting:
     expected_outcome: str | None = None
     meeting_type: str | None = None  # regular / project / client / cross-team / decision / review
     confidential: bool = False
+    important: bool = False  # overdue items are chased every working day
 
 
 @dataclass(frozen=True)
@@ -170,6 +171,43 @@ class SetStatus:
     due: date | None = None  # for delay
 
 
+@dataclass(frozen=True)
+class AcceptItem:
+    """The owner takes the action item on ("accept" / "收到", or the Accept button)."""
+
+    number: int | None = None
+
+
+@dataclass(frozen=True)
+class DeclineItem:
+    """The owner can't do it, and says why; the host decides what happens next."""
+
+    number: int | None = None
+    reason: str | None = None
+
+
+@dataclass(frozen=True)
+class VerifyItem:
+    """The requester signs off a done item."""
+
+    number: int | None = None
+
+
+@dataclass(frozen=True)
+class ReopenItem:
+    """The requester sends a done item back, with the reason."""
+
+    number: int | None = None
+    reason: str | None = None
+
+
+@dataclass(frozen=True)
+class ResolveQuestion:
+    """A reply to an open question's follow-up: it is answered (the answer is kept)."""
+
+    answer: str | None = None
+
+
 Command = (
     NewMeeting
     | ListMeetings
@@ -191,4 +229,9 @@ Command = (
     | Undo
     | Done
     | SetStatus
+    | AcceptItem
+    | DeclineItem
+    | VerifyItem
+    | ReopenItem
+    | ResolveQuestion
 )

@@ -27,6 +27,7 @@ from typing import Literal
 from zoneinfo import ZoneInfo
 
 from bot.command_types import (
+    AcceptItem,
     AddAction,
     AddChairs,
     AddDecision,
@@ -36,6 +37,7 @@ from bot.command_types import (
     CancelMeeting,
     CheckIn,
     Command,
+    DeclineItem,
     Done,
     EndMeeting,
     Help,
@@ -46,7 +48,9 @@ from bot.command_types import (
     NewMeeting,
     NoteKind,
     ParticipantSpec,
+    ReopenItem,
     RescheduleMeeting,
+    ResolveQuestion,
     Role,
     Rsvp,
     RsvpAnswer,
@@ -55,6 +59,7 @@ from bot.command_types import (
     ShowMeeting,
     StartMeeting,
     Undo,
+    VerifyItem,
 )
 from bot.errors import ParseError
 from bot.meetbot import match_command
@@ -321,6 +326,7 @@ _MEETING_TYPES = {
     "review": "review", "评审": "review",
 }  # fmt: skip
 _CONFIDENTIAL = frozenset({"confidential", "保密"})
+_IMPORTANT = frozenset({"important", "重要"})
 _LENGTH = frozenset({"时长"})
 _LOCATION = frozenset({"地点", "链接"})  # take the next word (quote a room with spaces)
 _MINUTE_UNIT = "(?:m|min|mins|minutes?|分钟|分)"
@@ -349,6 +355,7 @@ class _NewMeetingParser:
         self.outcome: str | None = None
         self.meeting_type: str | None = None
         self.confidential = False
+        self.important = False
         self.durations: list[tuple[timedelta, str]] = []  # with the text, to name a second one
         self.head: list[list[_Token]] = [[]]  # runs of adjacent plain words
         self.tries = _MAX_TIME_TRIES
@@ -390,6 +397,7 @@ class _NewMeetingParser:
             expected_outcome=self.outcome,
             meeting_type=self.meeting_type,
             confidential=self.confidential,
+            important=self.important,
         )
 
     # -- sections
@@ -431,7 +439,7 @@ class _NewMeetingParser:
             return "outcome"
         if word in _TYPE and _word(tokens, after) in _MEETING_TYPES:
             return "type"
-        if word in _CONFIDENTIAL:
+        if word in _CONFIDENTIAL or word in _IMPORTANT:
             return "flag"
         if word in _LENGTH or (word == "for" and self._duration_at(tokens, after) is not None):
             return "duration"
@@ -466,7 +474,10 @@ class _NewMeetingParser:
             self.meeting_type = _MEETING_TYPES[tokens[i + 1].word]
             return i + 2
         if kind == "flag":
-            self.confidential = True
+            if tokens[i].word in _IMPORTANT:
+                self.important = True
+            else:
+                self.confidential = True
             return i + 1
         if kind == "duration":
             found = self._duration_at(tokens, i + 1)
@@ -864,6 +875,27 @@ def _status(call: _Call) -> SetStatus:
     return _set_status(replace(call, word=rest[0].word), found, number)
 
 
+def _numbered(make: Callable[[int | None], Command]) -> Callable[[_Call], Command]:
+    """`accept 3` / `verify 3`: a number and nothing else."""
+
+    def handler(call: _Call) -> Command:
+        number, rest = call.number(call.args)
+        call.nothing_more(rest)
+        return make(number)
+
+    return handler
+
+
+def _with_reason(make: Callable[[int | None, str | None], Command]) -> Callable[[_Call], Command]:
+    """`decline 3 on leave` / `reopen 3 the link is broken`: a number, then the reason."""
+
+    def handler(call: _Call) -> Command:
+        number, rest = call.number(call.args)
+        return make(number, _text(rest))
+
+    return handler
+
+
 def _note(kind: NoteKind) -> Callable[[_Call], AddNote]:
     def handler(call: _Call) -> AddNote:
         return AddNote(kind, _required_text(call, call.args))
@@ -885,6 +917,11 @@ def _chair(call: _Call) -> AddChairs:
         raise ParseError("error.missing_text", call.example, command=call.word)
     return AddChairs(tuple(who))
 
+
+# Replies to the bot that carry a reason or answer after them ("can't do: on leave", "退回：链接打不开").
+_CANT = frozenset({"can't", "cant", "cannot", "decline", "无法完成", "做不了", "完成不了"})
+_REOPEN = frozenset({"reopen", "退回", "重开"})
+_RESOLVED = frozenset({"resolved", "answered", "已解决", "解决了", "已回答"})
 
 _Handler = Callable[[_Call], Command]
 
@@ -912,6 +949,10 @@ _TABLE: tuple[tuple[str, _Handler, tuple[str, ...]], ...] = (
     ("link", _note("link"), ("link", "链接")),
     ("undo", _no_arguments(Undo), ("undo", "撤销")),
     ("chair", _chair, ("chair", "主持")),
+    ("accept", _numbered(AcceptItem), ("accept", "接受", "收到")),
+    ("decline", _with_reason(DeclineItem), ("decline", "无法完成", "拒绝")),
+    ("verify", _numbered(VerifyItem), ("verify", "验收", "通过")),
+    ("reopen", _with_reason(ReopenItem), ("reopen", "退回", "重开")),
 )
 _SUBCOMMANDS: dict[str, tuple[str, _Handler]] = {
     alias: (name, handler) for name, handler, aliases in _TABLE for alias in aliases
@@ -922,7 +963,7 @@ _PREFIXES = frozenset({"meeting", "会议"})  # "/meeting list", "会议 列表"
 # "word:rest" in two and marks the word, so "goal:" can mean more than a bare "goal".
 _LABELS = frozenset(_SUBCOMMANDS).union(
     _GOAL, _OUTCOME, _DELIVERABLE, {"deliverable"}, _BECAUSE, _DUE, _DONE, _BLOCKED, _DELAY, _AGENDA, _TYPE,
-    _LOCATION, _LENGTH, _WITH, _ROLES, _PRESENTER,
+    _LOCATION, _LENGTH, _WITH, _ROLES, _PRESENTER, _CANT, _REOPEN, _RESOLVED,
 )  # fmt: skip
 
 
@@ -1006,6 +1047,29 @@ def _line_parser(line: str) -> _LineParse | None:
 
 
 _CHECK_IN = frozenset({"here", "present", "到", "签到"})
+# Answers to the bot's private notes about an action item or question (the service reads them against
+# what was replied to: "accept" on an invitation is a yes, on a finished item a sign-off).
+_ACCEPT = frozenset({"accept", "accepted", "ok", "okay", "接受", "收到", "好的", "好"})
+_VERIFY = frozenset({"verified", "approve", "approved", "lgtm", "验收", "通过", "验收通过"})
+
+
+def _follow_through(tokens: list[_Token]) -> Command | None:
+    """accept / can't do: reason / verified / reopen: reason / resolved: answer — or None."""
+    word = _word(tokens, 0)
+    if word in _ACCEPT and len(tokens) == 1:
+        return AcceptItem()
+    if word in _CANT:
+        rest = tokens[1:]
+        if rest and rest[0].word.rstrip(_COLONS) == "do":
+            rest = rest[1:]
+        return DeclineItem(reason=_text(rest))
+    if word in _VERIFY and len(tokens) == 1:
+        return VerifyItem()
+    if word in _REOPEN:
+        return ReopenItem(reason=_text(tokens[1:]))
+    if word in _RESOLVED:
+        return ResolveQuestion(_text(tokens[1:]))
+    return None
 
 
 def _reply_done(call: _Call) -> Done:
@@ -1025,6 +1089,9 @@ def _addressed(
     if status is not None:
         found, call = status, _Call("status", word, tokens, now, tz)
         return lambda: _set_status(call, found, None)
+    follow_through = _follow_through(tokens)
+    if follow_through is not None:
+        return lambda: follow_through
     if context == "reply" and len(tokens) == 1 and word in _ANSWERS:
         answer = _ANSWERS[word]
         return lambda: Rsvp(None, answer)

@@ -46,6 +46,13 @@ class Settings(BaseSettings):
     rsvp_chase_before_deadline: str = Field(default="4h", alias="QUORUM_RSVP_CHASE_BEFORE_DEADLINE")
     default_duration_minutes: int = Field(default=60, alias="QUORUM_DEFAULT_DURATION_MINUTES", ge=5, le=24 * 60)
     tick_seconds: int = Field(default=30, alias="QUORUM_TICK_SECONDS", ge=1, le=3600)
+    holidays: str = Field(default="CN", alias="QUORUM_HOLIDAYS")
+    reminder_hour: int = Field(default=9, alias="QUORUM_REMINDER_HOUR", ge=0, le=23)
+    remind_before_workdays: int = Field(default=2, alias="QUORUM_REMIND_BEFORE_WORKDAYS", ge=0, le=20)
+    escalate_after_workdays: int = Field(default=3, alias="QUORUM_ESCALATE_AFTER_WORKDAYS", ge=1, le=60)
+    confirm_within_workdays: int = Field(default=1, alias="QUORUM_CONFIRM_WITHIN_WORKDAYS", ge=1, le=20)
+    digest_cron: str = Field(default="0 9 * * mon", alias="QUORUM_DIGEST_CRON")
+    claim_lease_seconds: int = Field(default=300, alias="QUORUM_CLAIM_LEASE_SECONDS", ge=1, le=86400)
 
     @field_validator("timezone")
     @classmethod
@@ -54,6 +61,17 @@ class Settings(BaseSettings):
             ZoneInfo(value)
         except (ZoneInfoNotFoundError, ValueError) as exc:
             raise ValueError(f"unknown timezone {value!r}; use an IANA name like Asia/Shanghai") from exc
+        return value
+
+    @field_validator("digest_cron")
+    @classmethod
+    def _readable_cron(cls, value: str) -> str:
+        from apscheduler.triggers.cron import CronTrigger
+
+        try:
+            CronTrigger.from_crontab(value)
+        except ValueError as exc:
+            raise ValueError(f"QUORUM_DIGEST_CRON {value!r} is not a crontab line like '0 9 * * mon'") from exc
         return value
 
     @field_validator("meeting_reminders", "rsvp_deadline_before", "rsvp_chase_before_deadline")

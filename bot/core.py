@@ -51,40 +51,41 @@ class Core:
         self.deliver(outcome.messages, now, send)
         return outcome
 
-    def tick(self, now: datetime, send: Sender) -> int:
-        """Send everything due at `now`; returns how many notifications were delivered."""
-        with session_scope(self.engine) as session:
-            claims = jobs.claim(session, self.settings, now)
+    def tick(self, now: datetime, send: Sender, max_batches: int = 100) -> int:
+        """Send everything due at `now`, batch by batch; returns how many messages were delivered."""
         delivered = 0
-        for claim in claims:
-            ok = self.deliver(claim.messages, now, send)
+        for _ in range(max_batches):
             with session_scope(self.engine) as session:
-                jobs.finish(session, claim.notification_id, now, ok)
-            delivered += ok
+                claims = jobs.claim(session, self.settings, now)
+            if not claims:
+                break
+            for claim in claims:
+                error = self.post(claim.message, now, send)
+                with session_scope(self.engine) as session:
+                    jobs.finish(session, self.settings, claim.notification_id, now, error)
+                delivered += error is None
         return delivered
 
     def next_due(self) -> datetime | None:
         with session_scope(self.engine) as session:
             return repo.next_due_at(session)
 
-    def deliver(self, messages: list[OutMessage], now: datetime, send: Sender) -> bool:
-        """Post each message; a failure is logged and does not stop the others. True if all went out."""
-        posted: list[tuple[OutMessage, str]] = []
-        all_ok = True
+    def deliver(self, messages: list[OutMessage], now: datetime, send: Sender) -> None:
+        """Post each message; a failure is logged and does not stop the others."""
         for message in messages:
-            try:
-                platform_id = send(message)
-            except Exception:
-                log.exception("failed to post to %s", message.target)
-                all_ok = False
-                continue
-            if message.ref is not None and platform_id is not None:
-                posted.append((message, platform_id))
-        if posted:
+            self.post(message, now, send)
+
+    def post(self, message: OutMessage, now: datetime, send: Sender) -> str | None:
+        """Post one message and remember what it is about; returns the error, or None when it went out."""
+        try:
+            platform_id = send(message)
+        except Exception as error:
+            log.exception("failed to post to %s", message.target)
+            return f"{type(error).__name__}: {error}"
+        if message.ref is not None and platform_id is not None:
             with session_scope(self.engine) as session:
-                for message, platform_id in posted:
-                    self.remember(session, message, platform_id, now)
-        return all_ok
+                self.remember(session, message, platform_id, now)
+        return None
 
     @staticmethod
     def remember(session: Session, message: OutMessage, platform_id: str, now: datetime) -> None:
@@ -99,6 +100,7 @@ class Core:
         ref.kind = spec.kind
         ref.meeting_id = spec.meeting_id
         ref.action_item_id = spec.action_item_id
+        ref.question_id = spec.question_id
         ref.recipient_id = spec.recipient_id
         ref.created_at = now
         session.add(ref)

@@ -1,83 +1,120 @@
-"""The scheduler's side of the core: turn due `Notification` rows into messages, exactly when due.
+"""The scheduler's side of the core: turn due `Notification` rows into messages, each exactly when due.
 
-The database is the source of truth for time. A tick claims what is due (rows locked `FOR UPDATE SKIP
-LOCKED`, so several instances never take the same row), marks them `sending`, and returns the messages;
-the caller posts them after the transaction and reports back with `finish`. A row whose claimer died is
-claimed again after `LEASE`. A failed post returns the row to `pending` with a growing delay. Notices that
-no longer make sense (a "starts in 15 min" for a meeting that started, ended or was cancelled) are dropped,
+The database is the source of truth for time. A tick claims a batch of due rows (locked `FOR UPDATE SKIP
+LOCKED`, so several instances never take the same row) and marks them `sending`; the caller posts each
+row's one message after that transaction and reports back with `finish`, row by row, so a crash loses at
+most the one message in flight. A row whose claimer died is claimed again after the lease. A failed post
+returns the row to `pending` with a growing delay, without holding up other rows. Rows that no longer make
+sense (a "starts in 15 min" for a meeting that started, a reminder for an item already done) are dropped,
 so a bot that was down for two days sends what is still useful, once, and nothing stale.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlmodel import Session
 
+from bot import followup
 from bot.config import Settings
-from bot.i18n import t
-from bot.messages import OutMessage, RefSpec, Target
+from bot.i18n import Lang, t
+from bot.messages import Button, OutMessage, RefSpec, Section, Target
 from bot.service import views
 from bot.service.context import as_lang, language_of, zone_of
-from bot.timeparse import format_when
+from bot.timeparse import format_date, format_when
+from bot.workdays import calendar_for
 from store import repo
-from store.models import Meeting, Notification
+from store.models import ActionItem, Meeting, Notification, OpenQuestion, User
 
-LEASE = timedelta(minutes=5)
-CLAIM_BATCH = 200
+CLAIM_BATCH = 50
 MAX_BACKOFF = timedelta(hours=1)
+ITEM_REMINDERS = ("item_before", "item_due", "item_overdue")
+ON_TIME_WINDOW = timedelta(weeks=4)
 
 
 @dataclass
 class Claim:
     notification_id: int
-    messages: list[OutMessage] = field(default_factory=list)
+    message: OutMessage
 
 
 def claim(session: Session, settings: Settings, now: datetime) -> list[Claim]:
     claims = []
-    for row in repo.claim_due(session, now, LEASE, CLAIM_BATCH):
+    lease = timedelta(seconds=settings.claim_lease_seconds)
+    for row in repo.claim_due(session, now, lease, CLAIM_BATCH):
         assert row.id is not None
-        messages = render(session, settings, row, now)
-        if messages:
-            row.status = "sending"
-            row.claimed_at = now
-            row.attempts += 1
-            claims.append(Claim(row.id, messages))
-        else:
+        message = render(session, settings, row, now)
+        if message is None:
             row.status = "dropped"
+            continue
+        row.status = "sending"
+        row.claimed_at = now
+        row.attempts += 1
+        claims.append(Claim(row.id, message))
     return claims
 
 
-def finish(session: Session, notification_id: int, now: datetime, delivered: bool) -> None:
+def finish(session: Session, settings: Settings, notification_id: int, now: datetime, error: str | None) -> None:
+    """Record how the post went; a delivered row may schedule what follows it."""
     row = repo.notification(session, notification_id)
     if row is None or row.status != "sending":
         return
-    if delivered:
-        row.status = "sent"
-        row.sent_at = now
-    else:
+    if error is not None:
         row.status = "pending"
+        row.last_error = error[:500]
         row.due_at = now + min(MAX_BACKOFF, timedelta(minutes=2 ** min(row.attempts, 10)))
+        return
+    row.status = "sent"
+    row.sent_at = now
+    if row.kind == "weekly_digest" and row.channel_id is not None:
+        if repo.channel_has_open_actions(session, row.workspace_id, row.channel_id):
+            followup.ensure_digest(session, settings, row.workspace_id, row.channel_id, now + timedelta(minutes=1))
+    elif row.kind == "item_overdue" and row.action_item_id is not None:
+        item = session.get(ActionItem, row.action_item_id)
+        meeting = followup.meeting_of(session, item) if item else None
+        if item is not None and meeting is not None and meeting.important:
+            followup.next_daily_overdue(session, settings, item, now)
 
 
-def render(session: Session, settings: Settings, row: Notification, now: datetime) -> list[OutMessage]:
-    """The messages a due row stands for, or [] when it has gone stale."""
-    meeting = session.get(Meeting, row.meeting_id) if row.meeting_id else None
-    if meeting is None or meeting.status != "scheduled" or meeting.start_at <= now:
-        return []
-    view = views.load(session, meeting)
-    if row.kind == "meeting_reminder":
-        return [meeting_reminder(settings, view, now)]
-    if row.kind == "rsvp_chase" and meeting.rsvp_deadline is not None and meeting.rsvp_deadline > now:
-        return rsvp_chase(settings, view)
-    return []
+def render(session: Session, settings: Settings, row: Notification, now: datetime) -> OutMessage | None:
+    """The message a due row stands for, or None when it has gone stale."""
+    recipient = session.get(User, row.recipient_id) if row.recipient_id else None
+    if row.kind == "weekly_digest":
+        return weekly_digest(session, settings, row, now)
+    if row.kind in ("meeting_reminder", "rsvp_chase"):
+        meeting = session.get(Meeting, row.meeting_id) if row.meeting_id else None
+        if meeting is None or meeting.status != "scheduled" or meeting.start_at <= now:
+            return None
+        view = views.load(session, meeting)
+        if row.kind == "meeting_reminder":
+            return meeting_reminder(view, now)
+        return rsvp_chase(settings, view, recipient, now)
+    if row.kind.startswith("question_"):
+        question = session.get(OpenQuestion, row.question_id) if row.question_id else None
+        if question is None or question.resolved_at or question.removed_at or recipient is None:
+            return None
+        return question_reminder(session, settings, question, recipient)
+    item = session.get(ActionItem, row.action_item_id) if row.action_item_id else None
+    if item is None or item.status not in followup.ITEM_OPEN or item.removed_at or recipient is None:
+        return None
+    if row.kind == "item_confirm_check":
+        if item.acknowledged_at or item.declined_reason:
+            return None
+        return confirm_check(session, settings, item, recipient)
+    if row.kind == "item_escalation":
+        return escalation(session, settings, item, recipient, now)
+    if row.kind in ITEM_REMINDERS and recipient.id == item.owner_id:
+        later = ITEM_REMINDERS[ITEM_REMINDERS.index(row.kind) + 1 :]
+        if later and repo.later_stage_due(session, item.id or 0, later, now):
+            return None  # after downtime, only the newest of an item's stacked reminders is worth sending
+        return item_reminder(session, settings, item, recipient, row.kind, now)
+    return None
 
 
-def meeting_reminder(settings: Settings, view: views.MeetingView, now: datetime) -> OutMessage:
+def meeting_reminder(view: views.MeetingView, now: datetime) -> OutMessage:
     m = view.meeting
-    lang, zone = as_lang(m.language), zone_of(view.creator, settings)
+    lang, zone = as_lang(m.language), view.zone
     minutes_left = round((m.start_at - now).total_seconds() / 60)
     waiting = view.answered(None)
     text = t(lang, "reminder.starts", number=m.number, title=m.title, left=views.span(minutes_left, lang))
@@ -88,31 +125,169 @@ def meeting_reminder(settings: Settings, view: views.MeetingView, now: datetime)
         text=text,
         fields=views.detail_fields(view, lang, zone),
         sections=(views.rsvp_section(view, lang),),
-        mentions=tuple(u.platform_user_id for _p, u in view.people if _p.rsvp != "no"),
+        mentions=tuple(u.platform_user_id for p, u in view.people if p.rsvp != "no"),
     )
 
 
-def rsvp_chase(settings: Settings, view: views.MeetingView) -> list[OutMessage]:
+def rsvp_chase(settings: Settings, view: views.MeetingView, user: User | None, now: datetime) -> OutMessage | None:
     m = view.meeting
-    assert m.rsvp_deadline is not None
-    messages = []
-    for _p, user in view.people:
-        if _p.rsvp is not None:
-            continue
-        lang, zone = language_of(user, settings, m.language), zone_of(user, settings)
-        messages.append(
-            OutMessage(
-                target=Target(kind="direct", user=user.platform_user_id),
-                title=views.heading(m, lang),
-                text=t(
-                    lang,
-                    "reminder.rsvp_chase",
-                    title=m.title,
-                    when=format_when(m.start_at.astimezone(zone), zone, lang),
-                    deadline=format_when(m.rsvp_deadline.astimezone(zone), zone, lang),
-                ),
-                buttons=views.rsvp_buttons(m, lang),
-                ref=RefSpec("invitation", m.workspace_id, meeting_id=m.id, recipient_id=user.id),
+    answered = {u.id for p, u in view.people if p.rsvp is not None}
+    if user is None or user.id in answered or m.rsvp_deadline is None or m.rsvp_deadline <= now:
+        return None
+    if user.id not in {u.id for _p, u in view.people}:
+        return None
+    lang, zone = language_of(user, settings, m.language), zone_of(user, settings)
+    return OutMessage(
+        target=Target(kind="direct", user=user.platform_user_id),
+        title=views.heading(m, lang),
+        text=t(
+            lang,
+            "reminder.rsvp_chase",
+            title=m.title,
+            when=format_when(m.start_at.astimezone(zone), zone, lang),
+            deadline=format_when(m.rsvp_deadline.astimezone(zone), zone, lang),
+        ),
+        buttons=views.rsvp_buttons(m, lang),
+        ref=RefSpec("invitation", m.workspace_id, meeting_id=m.id, recipient_id=user.id),
+    )
+
+
+def item_fields(session: Session, item: ActionItem, lang: Lang) -> tuple[tuple[str, str], ...]:
+    meeting = followup.meeting_of(session, item)
+    rows = [(t(lang, "field.item"), f"#{item.number} {item.text}")]
+    if meeting is not None:
+        rows.append((t(lang, "field.meeting"), f"#{meeting.number} {meeting.title}"))
+    rows.append((t(lang, "field.due"), format_date(item.due_on, lang) if item.due_on else t(lang, "action.no_due")))
+    if item.deliverable:
+        rows.append((t(lang, "field.deliverable"), item.deliverable))
+    if item.status != "open":
+        rows.append((t(lang, "field.status"), t(lang, "item_status." + item.status)))
+    return tuple(rows)
+
+
+def item_reminder(
+    session: Session, settings: Settings, item: ActionItem, owner: User, kind: str, now: datetime
+) -> OutMessage:
+    lang = language_of(owner, settings)
+    assert item.due_on is not None
+    due = format_date(item.due_on, lang)
+    if kind == "item_overdue":
+        today = now.astimezone(zone_of(owner, settings)).date()
+        late = calendar_for(settings.holidays).workdays_between(item.due_on, today)
+        text = t(lang, "remind.overdue", number=item.number, date=due, days=max(late, 1))
+    elif kind == "item_due":
+        text = t(lang, "remind.due_today", number=item.number)
+    else:
+        text = t(lang, "remind.before", number=item.number, date=due)
+    return OutMessage(
+        target=Target(kind="direct", user=owner.platform_user_id),
+        title=t(lang, "remind.title", number=item.number),
+        text=text,
+        fields=item_fields(session, item, lang),
+        buttons=(
+            Button(t(lang, "button.done"), f"done {item.number}", "primary"),
+            Button(t(lang, "button.in_progress"), f"status {item.number} in progress"),
+        ),
+        context=t(lang, "assign.hint", number=item.number),
+        ref=RefSpec("reminder", item.workspace_id, action_item_id=item.id, recipient_id=owner.id),
+    )
+
+
+def confirm_check(session: Session, settings: Settings, item: ActionItem, host: User) -> OutMessage:
+    lang = language_of(host, settings)
+    owner = session.get(User, item.owner_id) if item.owner_id else None
+    return OutMessage(
+        target=Target(kind="direct", user=host.platform_user_id),
+        text=t(lang, "remind.not_accepted", number=item.number, text=item.text,
+               owner=owner.display_name if owner else "?"),
+        fields=item_fields(session, item, lang),
+    )
+
+
+def escalation(session: Session, settings: Settings, item: ActionItem, to: User, now: datetime) -> OutMessage:
+    lang = language_of(to, settings)
+    owner = session.get(User, item.owner_id) if item.owner_id else None
+    assert item.due_on is not None
+    late = calendar_for(settings.holidays).workdays_between(item.due_on, now.astimezone(zone_of(to, settings)).date())
+    return OutMessage(
+        target=Target(kind="direct", user=to.platform_user_id),
+        title=t(lang, "escalate.title", number=item.number),
+        text=t(lang, "escalate.text", number=item.number, text=item.text, days=late,
+               owner=owner.display_name if owner else "?", date=format_date(item.due_on, lang)),
+        fields=item_fields(session, item, lang),
+    )
+
+
+def question_reminder(session: Session, settings: Settings, question: OpenQuestion, owner: User) -> OutMessage:
+    lang = language_of(owner, settings)
+    meeting = followup.meeting_of(session, question)
+    origin = f"#{meeting.number} {meeting.title}" if meeting else question.channel_id
+    return OutMessage(
+        target=Target(kind="direct", user=owner.platform_user_id),
+        title=t(lang, "question.title"),
+        text=t(lang, "question.remind", text=question.text, origin=origin),
+        context=t(lang, "question.hint"),
+        ref=RefSpec("question", question.workspace_id, recipient_id=owner.id, question_id=question.id),
+    )
+
+
+def weekly_digest(session: Session, settings: Settings, row: Notification, now: datetime) -> OutMessage | None:
+    """Overdue by owner, due this week, done last week and the 4-week on-time rate, for one channel."""
+    assert row.channel_id is not None
+    ws, channel_id = row.workspace_id, row.channel_id
+    open_items = repo.channel_actions(session, ws, channel_id, followup.ITEM_OPEN)
+    if not open_items:
+        return None  # channels with nothing open get nothing
+    channel = repo.channel(session, ws, channel_id)
+    lang = as_lang(channel.language if channel else settings.language)
+    zone = followup.channel_zone(session, settings, ws, channel_id)
+    today = now.astimezone(zone).date()
+    week_end = today + timedelta(days=6 - today.weekday())
+    done = repo.channel_done_since(session, ws, channel_id, now - timedelta(days=7))
+    window_start = (now - ON_TIME_WINDOW).astimezone(zone).date()
+    due_window = repo.channel_actions_due_between(session, ws, channel_id, window_start, today - timedelta(days=1))
+    items = [*open_items, *done]
+    users = repo.users_by_id(session, sorted({i.owner_id for i in items if i.owner_id}))
+    secret = repo.confidential_meeting_ids(session, sorted({i.meeting_id for i in items if i.meeting_id}))
+
+    def line(item: ActionItem, extra: str) -> str:
+        text = t(lang, "digest.hidden") if item.meeting_id in secret else item.text
+        return f"#{item.number} {text} · {extra}"
+
+    def owner_name(item: ActionItem) -> str:
+        user = users.get(item.owner_id) if item.owner_id else None
+        return f"@{user.display_name}" if user else t(lang, "action.unassigned")
+
+    overdue: dict[str, list[str]] = {}
+    for item in open_items:
+        if item.due_on is not None and item.due_on < today:
+            days = (today - item.due_on).days
+            overdue.setdefault(owner_name(item), []).append(
+                "  " + line(item, t(lang, "digest.days_overdue", days=days, date=format_date(item.due_on, lang)))
             )
-        )
-    return messages
+    this_week = [
+        line(i, f"{owner_name(i)} · {t(lang, 'action.due', date=format_date(i.due_on, lang))}")
+        for i in open_items
+        if i.due_on is not None and today <= i.due_on <= week_end
+    ]
+    finished = [line(i, owner_name(i)) for i in done]
+    on_time = sum(
+        1 for i in due_window if i.completed_at and i.due_on and i.completed_at.astimezone(zone).date() <= i.due_on
+    )
+    rate = (
+        t(lang, "digest.rate", percent=round(100 * on_time / len(due_window)), on_time=on_time, total=len(due_window))
+        if due_window
+        else t(lang, "digest.no_rate")
+    )
+    none = (t(lang, "minutes.none"),)
+    return OutMessage(
+        target=Target(kind="channel", channel=channel_id),
+        title=t(lang, "digest.title"),
+        text=t(lang, "digest.text", open=len(open_items), overdue=sum(len(v) for v in overdue.values())),
+        sections=(
+            Section(t(lang, "digest.overdue"), tuple(x for o, v in sorted(overdue.items()) for x in (o, *v)) or none),
+            Section(t(lang, "digest.this_week"), tuple(this_week) or none),
+            Section(t(lang, "digest.done"), tuple(finished) or none),
+            Section(t(lang, "digest.on_time"), (rate,)),
+        ),
+    )

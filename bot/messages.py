@@ -52,6 +52,7 @@ class RefSpec:
     meeting_id: int | None = None
     action_item_id: int | None = None
     recipient_id: int | None = None
+    question_id: int | None = None
 
 
 @dataclass(frozen=True)

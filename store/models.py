@@ -88,6 +88,7 @@ class Meeting(SQLModel, table=True):
     location: str | None = Field(default=None, max_length=500)
     status: str = Field(default="scheduled", max_length=16)  # scheduled, in_progress, ended, cancelled
     confidential: bool = False
+    important: bool = False  # its action items are chased every working day once overdue
     rsvp_deadline: datetime | None = Field(default=None, sa_column=utc_column())
     created_by_id: int = Field(foreign_key="user.id")
     started_at: datetime | None = Field(default=None, sa_column=utc_column())
@@ -159,6 +160,7 @@ class OpenQuestion(SQLModel, table=True):
     owner_id: int | None = Field(default=None, foreign_key="user.id")
     follow_up_on: date | None = None
     resolved_at: datetime | None = Field(default=None, sa_column=utc_column())
+    answer: str | None = None
     author_id: int = Field(foreign_key="user.id")
     created_at: datetime = Field(sa_column=utc_column(nullable=False))
     removed_at: datetime | None = Field(default=None, sa_column=utc_column())
@@ -170,6 +172,7 @@ class ActionItem(SQLModel, table=True):
     __table_args__ = (
         UniqueConstraint("workspace_id", "number"),
         Index("ix_action_owner_status", "workspace_id", "owner_id", "status"),
+        Index("ix_action_channel_status", "workspace_id", "channel_id", "status"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -187,7 +190,9 @@ class ActionItem(SQLModel, table=True):
     status: str = Field(default="open", max_length=16)  # open, in_progress, blocked, done, cancelled
     blocked_reason: str | None = None
     acknowledged_at: datetime | None = Field(default=None, sa_column=utc_column())
+    declined_reason: str | None = None  # the owner said they can't do it; the host decides what next
     completed_at: datetime | None = Field(default=None, sa_column=utc_column())
+    verified_at: datetime | None = Field(default=None, sa_column=utc_column())  # the requester's sign-off
     created_at: datetime = Field(sa_column=utc_column(nullable=False))
     removed_at: datetime | None = Field(default=None, sa_column=utc_column())
 
@@ -206,24 +211,47 @@ class ActionItemEvent(SQLModel, table=True):
 
 
 class Notification(SQLModel, table=True):
-    """A message that must go out at `due_at`: the scheduler's only state, so restarts lose nothing.
+    """One message to one place that must go out at `due_at`: the scheduler's only state.
 
-    `status`: pending → sending (claimed by one instance at `claimed_at`) → sent; back to pending when the
-    send failed; dropped when it no longer makes sense (meeting cancelled, rescheduled or started).
+    `status`: pending → sending (claimed by one instance at `claimed_at`) → sent; back to pending, later,
+    when the send failed; dropped when it no longer makes sense (meeting cancelled or started, item done).
+    One row per recipient, so one failing recipient never holds up the others. `dedupe_key` makes
+    scheduling idempotent where several instances might schedule the same thing (weekly digests).
     """
 
-    __table_args__ = (Index("ix_notification_status_due", "status", "due_at"),)
+    __table_args__ = (
+        Index("ix_notification_status_due", "status", "due_at"),
+        Index("ix_notification_status_claimed", "status", "claimed_at"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     workspace_id: int = Field(foreign_key="workspace.id")
-    kind: str = Field(max_length=32)  # meeting_reminder, rsvp_chase
+    kind: str = Field(max_length=32)  # meeting_reminder, rsvp_chase, item_*, question_reminder, weekly_digest
     due_at: datetime = Field(sa_column=utc_column(nullable=False))
     meeting_id: int | None = Field(default=None, foreign_key="meeting.id", index=True)
-    action_item_id: int | None = Field(default=None, foreign_key="actionitem.id")
+    action_item_id: int | None = Field(default=None, foreign_key="actionitem.id", index=True)
+    question_id: int | None = Field(default=None, foreign_key="openquestion.id", index=True)
+    recipient_id: int | None = Field(default=None, foreign_key="user.id")  # None: the channel
+    channel_id: str | None = Field(default=None, max_length=128)
+    dedupe_key: str | None = Field(default=None, max_length=200, unique=True)
     status: str = Field(default="pending", max_length=16)
     attempts: int = 0
+    last_error: str | None = None
     claimed_at: datetime | None = Field(default=None, sa_column=utc_column())
     sent_at: datetime | None = Field(default=None, sa_column=utc_column())
+    created_at: datetime = Field(sa_column=utc_column(nullable=False))
+
+
+class Channel(SQLModel, table=True):
+    """What we know of a channel: whose clock and language its shared posts (digests) follow."""
+
+    __table_args__ = (UniqueConstraint("workspace_id", "channel_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    workspace_id: int = Field(foreign_key="workspace.id")
+    channel_id: str = Field(max_length=128)
+    timezone: str = Field(max_length=64)
+    language: str = Field(default="en", max_length=8)
     created_at: datetime = Field(sa_column=utc_column(nullable=False))
 
 
@@ -239,5 +267,6 @@ class MessageRef(SQLModel, table=True):
     kind: str = Field(max_length=32)  # rsvp_prompt, invitation, assignment, checkin_prompt, reminder
     meeting_id: int | None = Field(default=None, foreign_key="meeting.id")
     action_item_id: int | None = Field(default=None, foreign_key="actionitem.id")
+    question_id: int | None = Field(default=None, foreign_key="openquestion.id")
     recipient_id: int | None = Field(default=None, foreign_key="user.id")
     created_at: datetime = Field(sa_column=utc_column(nullable=False))

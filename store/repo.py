@@ -8,15 +8,16 @@ are read `FOR UPDATE`, which PostgreSQL honours and SQLite replaces with its `BE
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
-from sqlalchemy import func, or_
+from sqlalchemy import ColumnElement, func, or_
 from sqlmodel import Session, col, select
 
 from store.models import (
     ActionItem,
     ActionItemEvent,
     AgendaItem,
+    Channel,
     Decision,
     Meeting,
     MessageRef,
@@ -350,38 +351,181 @@ def newest_assigned_to(session: Session, workspace_id: int, recipient_id: int) -
     ).first()
 
 
-def schedule(session: Session, notification: Notification) -> None:
-    session.add(notification)
-
-
 def drop_pending(session: Session, meeting_id: int) -> int:
     """Mark every pending notification of a meeting dropped (cancelled, rescheduled or started)."""
-    pending = session.exec(
-        select(Notification).where(Notification.meeting_id == meeting_id, Notification.status == "pending")
-    ).all()
+    return _drop(session, col(Notification.meeting_id) == meeting_id)
+
+
+def drop_pending_for_item(session: Session, item_id: int) -> int:
+    return _drop(session, col(Notification.action_item_id) == item_id)
+
+
+def drop_pending_for_question(session: Session, question_id: int) -> int:
+    return _drop(session, col(Notification.question_id) == question_id)
+
+
+def _drop(session: Session, condition: ColumnElement[bool]) -> int:
+    pending = session.exec(select(Notification).where(condition, Notification.status == "pending")).all()
     for notification in pending:
         notification.status = "dropped"
     return len(pending)
 
 
-def claim_due(session: Session, now: datetime, lease: timedelta, limit: int) -> list[Notification]:
-    """Pending rows whose time has come, plus rows whose claimer died, locked for this transaction.
+def later_stage_due(session: Session, item_id: int, kinds: Sequence[str], now: datetime) -> bool:
+    """Is a later reminder of the same item also due (the bot was down)? Then the earlier one is stale."""
+    return (
+        session.exec(
+            select(Notification.id).where(
+                Notification.action_item_id == item_id,
+                Notification.status == "pending",
+                col(Notification.kind).in_(kinds),
+                col(Notification.due_at) <= now,
+            )
+        ).first()
+        is not None
+    )
 
-    `SKIP LOCKED` lets several instances tick at once on PostgreSQL without taking the same row.
-    """
-    rows = session.exec(
-        select(Notification)
-        .where(
-            or_(
-                (col(Notification.status) == "pending") & (col(Notification.due_at) <= now),
-                (col(Notification.status) == "sending") & (col(Notification.claimed_at) <= now - lease),
+
+def notification_by_key(session: Session, dedupe_key: str) -> Notification | None:
+    return session.exec(select(Notification).where(Notification.dedupe_key == dedupe_key)).first()
+
+
+def channel(session: Session, workspace_id: int, channel_id: str) -> Channel | None:
+    return session.exec(
+        select(Channel).where(Channel.workspace_id == workspace_id, Channel.channel_id == channel_id)
+    ).first()
+
+
+def add_channel(session: Session, row: Channel) -> Channel:
+    session.add(row)
+    session.flush()
+    return row
+
+
+def channel_actions(session: Session, workspace_id: int, channel_id: str, statuses: Sequence[str]) -> list[ActionItem]:
+    return list(
+        session.exec(
+            select(ActionItem)
+            .where(
+                ActionItem.workspace_id == workspace_id,
+                ActionItem.channel_id == channel_id,
+                col(ActionItem.status).in_(statuses),
+                col(ActionItem.removed_at).is_(None),
+            )
+            .order_by(col(ActionItem.due_on), col(ActionItem.number))
+        )
+    )
+
+
+def channel_has_open_actions(session: Session, workspace_id: int, channel_id: str) -> bool:
+    return (
+        session.exec(
+            select(ActionItem.id).where(
+                ActionItem.workspace_id == workspace_id,
+                ActionItem.channel_id == channel_id,
+                col(ActionItem.status).in_(OPEN_ACTION_STATUSES),
+                col(ActionItem.removed_at).is_(None),
+            )
+        ).first()
+        is not None
+    )
+
+
+def channel_actions_due_between(
+    session: Session, workspace_id: int, channel_id: str, first: date, last: date
+) -> list[ActionItem]:
+    """Items (any status but cancelled) whose due date falls in [first, last]: the on-time rate's base."""
+    return list(
+        session.exec(
+            select(ActionItem).where(
+                ActionItem.workspace_id == workspace_id,
+                ActionItem.channel_id == channel_id,
+                col(ActionItem.due_on) >= first,
+                col(ActionItem.due_on) <= last,
+                col(ActionItem.status) != "cancelled",
+                col(ActionItem.removed_at).is_(None),
             )
         )
-        .order_by(col(Notification.due_at))
-        .limit(limit)
-        .with_for_update(skip_locked=True)
-    ).all()
-    return list(rows)
+    )
+
+
+def channel_done_since(session: Session, workspace_id: int, channel_id: str, since: datetime) -> list[ActionItem]:
+    return list(
+        session.exec(
+            select(ActionItem)
+            .where(
+                ActionItem.workspace_id == workspace_id,
+                ActionItem.channel_id == channel_id,
+                ActionItem.status == "done",
+                col(ActionItem.completed_at) >= since,
+                col(ActionItem.removed_at).is_(None),
+            )
+            .order_by(col(ActionItem.completed_at))
+        )
+    )
+
+
+def confidential_meeting_ids(session: Session, meeting_ids: Sequence[int]) -> set[int]:
+    if not meeting_ids:
+        return set()
+    rows = session.exec(select(Meeting.id).where(col(Meeting.id).in_(meeting_ids), col(Meeting.confidential)))
+    return {row for row in rows if row is not None}
+
+
+def previous_meeting(session: Session, workspace_id: int, channel_id: str, before: Meeting) -> Meeting | None:
+    """The last meeting held in this channel before `before` (for carrying its open work over)."""
+    return session.exec(
+        select(Meeting)
+        .where(
+            Meeting.workspace_id == workspace_id,
+            Meeting.channel_id == channel_id,
+            Meeting.status == "ended",
+            col(Meeting.id) != before.id,
+        )
+        .order_by(col(Meeting.ended_at).desc())
+    ).first()
+
+
+def open_questions_of_channel(session: Session, workspace_id: int, channel_id: str) -> list[OpenQuestion]:
+    return list(
+        session.exec(
+            select(OpenQuestion)
+            .where(
+                OpenQuestion.workspace_id == workspace_id,
+                OpenQuestion.channel_id == channel_id,
+                col(OpenQuestion.resolved_at).is_(None),
+                col(OpenQuestion.removed_at).is_(None),
+                col(OpenQuestion.follow_up_on).is_not(None),
+            )
+            .order_by(col(OpenQuestion.follow_up_on))
+        )
+    )
+
+
+def claim_due(session: Session, now: datetime, lease: timedelta, limit: int) -> list[Notification]:
+    """Pending rows whose time has come, then rows whose claimer died, locked for this transaction.
+
+    Two index range scans (status, due_at) and (status, claimed_at) rather than one OR, so an idle tick
+    costs the same with a million future rows as with ten. `SKIP LOCKED` lets several instances tick at
+    once on PostgreSQL without taking the same row.
+    """
+    due = list(
+        session.exec(
+            select(Notification)
+            .where(Notification.status == "pending", col(Notification.due_at) <= now)
+            .order_by(col(Notification.due_at))
+            .limit(limit)
+            .with_for_update(skip_locked=True)
+        ).all()
+    )
+    if len(due) < limit:
+        due += session.exec(
+            select(Notification)
+            .where(Notification.status == "sending", col(Notification.claimed_at) <= now - lease)
+            .limit(limit - len(due))
+            .with_for_update(skip_locked=True)
+        ).all()
+    return due
 
 
 def notification(session: Session, notification_id: int) -> Notification | None:

@@ -10,7 +10,7 @@ import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import Engine, inspect
-from sqlmodel import SQLModel
+from sqlmodel import SQLModel, select
 
 from store import repo
 from store.database import make_engine, migrate, session_scope
@@ -121,7 +121,7 @@ def test_rows_are_scoped_by_workspace() -> None:
         assert first is not None and second is not None
         assert first.title == f"team {slack.id}" and second.title == f"team {other.id}"
         assert repo.user_by_platform_id(session, slack.id, "U1") is not None
-        assert len(session.query(User).all()) == 2
+        assert len(session.exec(select(User)).all()) == 2
 
 
 def test_naive_datetimes_are_refused() -> None:

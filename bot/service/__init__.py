@@ -69,7 +69,8 @@ def interpret(ctx: Ctx) -> list[c.Command]:
         context = "direct"
     else:
         context = "channel"
-    commands = parse_message(inbound.text, now=ctx.now, tz=ctx.tz, context=context)
+    commands = [for_target(ctx, command) for command in parse_message(inbound.text, now=ctx.now, tz=ctx.tz,
+                                                                       context=context)]
     if not commands and inbound.is_direct and context == "reply":
         commands = rsvp_with_note(ctx)
     if not commands and inbound.is_direct:  # in a private chat, silence would leave the person guessing
@@ -81,6 +82,21 @@ def interpret(ctx: Ctx) -> list[c.Command]:
         if not any(isinstance(command, c.CheckIn) for command in commands):
             meetings.check_in(ctx, running)
     return commands
+
+
+def for_target(ctx: Ctx, command: c.Command) -> c.Command:
+    """Short replies mean what fits the message they answer: "ok" to an invitation is a yes, to a finished
+    item's sign-off request an approval, to a new action item taking it on."""
+    ref = repo.message_ref(ctx.session, ctx.workspace_id, ctx.inbound.reply_to) if ctx.inbound.reply_to else None
+    kind = ref.kind if ref is not None else None
+    match command:
+        case c.AcceptItem(number=None) if kind in ("invitation", "rsvp_prompt"):
+            return c.Rsvp(None, "yes")
+        case c.AcceptItem(number=None) | c.Rsvp(number=None, answer="yes") if kind == "verify_request":
+            return c.VerifyItem()
+        case c.Rsvp(number=None, answer="yes") if kind in ("assignment", "reminder"):
+            return c.AcceptItem()
+    return command
 
 
 def rsvp_with_note(ctx: Ctx) -> list[c.Command]:
@@ -194,3 +210,13 @@ def dispatch(ctx: Ctx, command: c.Command) -> Outcome:
             return records.done(ctx, command)
         case c.SetStatus():
             return records.set_status(ctx, command)
+        case c.AcceptItem():
+            return records.accept(ctx, command)
+        case c.DeclineItem():
+            return records.decline(ctx, command)
+        case c.VerifyItem():
+            return records.verify(ctx, command)
+        case c.ReopenItem():
+            return records.reopen(ctx, command)
+        case c.ResolveQuestion():
+            return records.resolve_question(ctx, command)

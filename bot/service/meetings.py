@@ -11,6 +11,7 @@ from datetime import timedelta
 from zoneinfo import ZoneInfo
 
 from bot import command_types as c
+from bot import followup
 from bot.errors import Conflict, NotAllowed, NotFound
 from bot.i18n import Lang, t
 from bot.messages import Button, Outcome, OutMessage, RefSpec, Section, Target
@@ -18,7 +19,7 @@ from bot.service import views
 from bot.service.context import Ctx, as_lang, language_of, zone_of
 from bot.timeparse import format_date, format_when
 from store import repo
-from store.models import AgendaItem, Meeting, Notification, Participant, User
+from store.models import AgendaItem, Meeting, Participant, User
 
 EDITOR_ROLES = ("host", "recorder")
 MIN_RSVP_WINDOW = timedelta(hours=1)  # no deadline when people would have less than this to answer
@@ -85,6 +86,7 @@ def create(ctx: Ctx, cmd: c.NewMeeting) -> Outcome:
         language=ctx.lang,
         location=cmd.location,
         confidential=cmd.confidential,
+        important=cmd.important,
         rsvp_deadline=deadline if deadline - ctx.now >= MIN_RSVP_WINDOW else None,
         created_by_id=ctx.user_id,
         created_at=ctx.now,
@@ -92,6 +94,7 @@ def create(ctx: Ctx, cmd: c.NewMeeting) -> Outcome:
     ctx.session.add(meeting)
     ctx.session.flush()
     assert meeting.id is not None
+    followup.remember_channel(ctx.session, ctx.workspace_id, ctx.inbound.channel, ctx.tz, ctx.lang, ctx.now)
     for user, role in people.values():
         assert user.id is not None
         organizer = user.id == ctx.user_id  # whoever calls the meeting is coming
@@ -128,17 +131,16 @@ def create(ctx: Ctx, cmd: c.NewMeeting) -> Outcome:
 def schedule_reminders(ctx: Ctx, meeting: Meeting) -> None:
     """Rows for the reminders before the start and the RSVP chase; the scheduler tick sends them."""
     assert meeting.id is not None
-    due_times = [("meeting_reminder", meeting.start_at - offset) for offset in ctx.settings.reminder_offsets]
-    if meeting.rsvp_deadline is not None:
-        due_times.append(("rsvp_chase", meeting.rsvp_deadline - ctx.settings.rsvp_chase_offset))
-    for kind, due in due_times:
-        if due > ctx.now:
-            repo.schedule(
-                ctx.session,
-                Notification(
-                    workspace_id=ctx.workspace_id, kind=kind, due_at=due, meeting_id=meeting.id, created_at=ctx.now
-                ),
-            )
+    for offset in ctx.settings.reminder_offsets:
+        if meeting.start_at - offset > ctx.now:
+            followup.schedule(ctx.session, ctx.workspace_id, "meeting_reminder", meeting.start_at - offset, ctx.now,
+                              meeting_id=meeting.id, channel_id=meeting.channel_id)
+    if meeting.rsvp_deadline is not None and meeting.rsvp_deadline - ctx.settings.rsvp_chase_offset > ctx.now:
+        waiting = [p for p, _user in repo.participants(ctx.session, meeting.id) if p.rsvp is None]
+        for p in waiting:  # a row each, so one failing recipient holds up nobody
+            followup.schedule(ctx.session, ctx.workspace_id, "rsvp_chase",
+                              meeting.rsvp_deadline - ctx.settings.rsvp_chase_offset, ctx.now,
+                              meeting_id=meeting.id, recipient_id=p.user_id)
 
 
 def rsvp_prompt(ctx: Ctx, view: views.MeetingView, replaces: str | None = None) -> OutMessage:
@@ -150,7 +152,11 @@ def rsvp_prompt(ctx: Ctx, view: views.MeetingView, replaces: str | None = None) 
         title=views.heading(m, lang),
         text=t(lang, "rsvp.prompt", title=m.title, when=format_when(m.start_at.astimezone(zone), zone, lang)),
         fields=views.detail_fields(view, lang, zone),
-        sections=(*views.agenda_section(view, lang), views.rsvp_section(view, lang)),
+        sections=(
+            *views.carry_over_section(ctx.session, m, lang),
+            *views.agenda_section(view, lang),
+            views.rsvp_section(view, lang),
+        ),
         buttons=views.rsvp_buttons(m, lang) if m.status == "scheduled" else (),
         context=views.rsvp_context(view, lang, zone) if m.status == "scheduled" else None,
         ref=None if replaces else RefSpec("rsvp_prompt", ctx.workspace_id, meeting_id=m.id),
@@ -340,7 +346,7 @@ def start(ctx: Ctx, cmd: c.StartMeeting) -> Outcome:
         ctx.post(
             ctx.t("start.text", number=meeting.number, title=meeting.title),
             title=views.heading(meeting, ctx.lang),
-            sections=views.agenda_section(view, ctx.lang),
+            sections=(*views.carry_over_section(ctx.session, meeting, ctx.lang), *views.agenda_section(view, ctx.lang)),
             buttons=(Button(ctx.t("button.here"), f"here {meeting.number}", "primary"),),
             context=ctx.t("start.hint"),
             ref=RefSpec("checkin_prompt", ctx.workspace_id, meeting_id=meeting.id),

@@ -10,10 +10,10 @@ item's owner, its creator or its meeting's host may close or change it.
 from __future__ import annotations
 
 from bot import command_types as c
-from bot import meetbot
+from bot import followup, meetbot
 from bot.errors import Conflict, NotAllowed, NotFound, ParseError
 from bot.i18n import t
-from bot.messages import Button, Outcome, OutMessage, RefSpec, Target
+from bot.messages import Button, Outcome, OutMessage, RefSpec, Section, Target
 from bot.service import meetings, views
 from bot.service.context import Ctx, language_of
 from bot.timeparse import format_date
@@ -72,6 +72,11 @@ def add_action(ctx: Ctx, cmd: c.AddAction) -> Outcome:
     ctx.session.add(item)
     ctx.session.flush()
     repo.add_action_event(ctx.session, item, ctx.now, ctx.user_id, "created", new_value=item.text)
+    if owner is not None and owner.id == ctx.user_id:
+        item.acknowledged_at = ctx.now  # taking on your own item needs no confirmation
+    followup.remember_channel(ctx.session, ctx.workspace_id, ctx.inbound.channel, ctx.tz, ctx.lang, ctx.now)
+    followup.replan_item(ctx.session, ctx.settings, item, ctx.now)
+    followup.ensure_digest(ctx.session, ctx.settings, ctx.workspace_id, ctx.inbound.channel, ctx.now)
     line = views.action_line(item, owner, ctx.lang)
     outcome = Outcome([ctx.post(ctx.t("action.recorded", line=line))])
     if item.due_on is None:
@@ -99,7 +104,11 @@ def assignment(ctx: Ctx, item: ActionItem, owner: User, meeting: Meeting | None)
         title=t(lang, "assign.title", number=item.number),
         text=t(lang, "assign.text", who=ctx.user.display_name, origin=origin,
                line=views.action_line(item, owner, lang, with_owner=False)),
-        buttons=(Button(t(lang, "button.done"), f"done {item.number}", "primary"),),
+        buttons=(
+            Button(t(lang, "button.accept_item"), f"accept {item.number}", "primary"),
+            Button(t(lang, "button.cant"), f"decline {item.number}", "danger"),
+            Button(t(lang, "button.done"), f"done {item.number}"),
+        ),
         context=t(lang, "assign.hint", number=item.number),
         ref=RefSpec("assignment", ctx.workspace_id, action_item_id=item.id, recipient_id=owner.id),
     )
@@ -128,8 +137,7 @@ def add_decision(ctx: Ctx, cmd: c.AddDecision) -> Outcome:
 def add_question(ctx: Ctx, cmd: c.AddQuestion) -> Outcome:
     meeting = running(ctx)
     owner = ctx.resolve(cmd.owner) if cmd.owner else None
-    ctx.session.add(
-        OpenQuestion(
+    question = OpenQuestion(
             workspace_id=ctx.workspace_id,
             channel_id=ctx.inbound.channel,
             meeting_id=meeting.id if meeting else None,
@@ -139,8 +147,10 @@ def add_question(ctx: Ctx, cmd: c.AddQuestion) -> Outcome:
             follow_up_on=cmd.due,
             author_id=ctx.user_id,
             created_at=ctx.now,
-        )
     )
+    ctx.session.add(question)
+    ctx.session.flush()
+    followup.replan_question(ctx.session, ctx.settings, question, ctx.now)
     extra = f" · @{owner.display_name}" if owner else ""
     if cmd.due:
         extra += " · " + ctx.t("action.due", date=format_date(cmd.due, ctx.lang))
@@ -244,8 +254,26 @@ def done(ctx: Ctx, cmd: c.Done) -> Outcome:
     if cmd.note:
         item.deliverable = cmd.note if not item.deliverable else f"{item.deliverable} — {cmd.note}"
     repo.add_action_event(ctx.session, item, ctx.now, ctx.user_id, "status", previous, "done", cmd.note)
+    followup.replan_item(ctx.session, ctx.settings, item, ctx.now)
     outcome = Outcome([ctx.post(ctx.t("done.recorded", number=item.number, text=item.text))])
     outcome.acknowledge = ctx.inbound.message_id
+    verifier = followup.requester(ctx.session, item)
+    if verifier is not None and verifier.id != ctx.user_id:
+        lang = language_of(verifier, ctx.settings, ctx.lang)
+        outcome.messages.append(
+            OutMessage(
+                target=Target(kind="direct", user=verifier.platform_user_id),
+                title=t(lang, "verify.title", number=item.number),
+                text=t(lang, "verify.text", who=ctx.user.display_name, number=item.number, text=item.text,
+                       deliverable=item.deliverable or t(lang, "minutes.none")),
+                buttons=(
+                    Button(t(lang, "button.verify"), f"verify {item.number}", "primary"),
+                    Button(t(lang, "button.reopen"), f"reopen {item.number}", "danger"),
+                ),
+                context=t(lang, "verify.hint"),
+                ref=RefSpec("verify_request", ctx.workspace_id, action_item_id=item.id, recipient_id=verifier.id),
+            )
+        )
     return outcome
 
 
@@ -268,6 +296,128 @@ def set_status(ctx: Ctx, cmd: c.SetStatus) -> Outcome:
         text = ctx.t("action.status_changed", number=item.number, status=ctx.t("item_status." + cmd.status))
         if cmd.reason:
             text += f" — {cmd.reason}"
+    item.acknowledged_at = item.acknowledged_at or ctx.now  # answering about it is taking it on
+    followup.replan_item(ctx.session, ctx.settings, item, ctx.now)
     outcome = Outcome([ctx.post(text)])
+    outcome.acknowledge = ctx.inbound.message_id
+    if cmd.status in ("blocked", "delay"):
+        outcome.messages.extend(tell_requester(ctx, item, text))
+    return outcome
+
+
+def tell_requester(ctx: Ctx, item: ActionItem, news: str) -> list[OutMessage]:
+    """The host / creator hears about blocks, delays and refusals privately (unless they did it)."""
+    who = followup.requester(ctx.session, item)
+    if who is None or who.id == ctx.user_id:
+        return []
+    lang = language_of(who, ctx.settings, ctx.lang)
+    return [
+        OutMessage(
+            target=Target(kind="direct", user=who.platform_user_id),
+            text=t(lang, "notice.from_owner", who=ctx.user.display_name, number=item.number, text=item.text),
+            sections=(Section(None, (news,)),),
+        )
+    ]
+
+
+def ensure_owner(ctx: Ctx, item: ActionItem) -> None:
+    if ctx.user_id != item.owner_id:
+        owner = ctx.session.get(User, item.owner_id) if item.owner_id else None
+        raise NotAllowed("error.not_owner", number=item.number, who=views.names([owner] if owner else []))
+
+
+def accept(ctx: Ctx, cmd: c.AcceptItem) -> Outcome:
+    item = open_item(ctx, cmd.number)
+    ensure_owner(ctx, item)
+    item.acknowledged_at = ctx.now
+    item.declined_reason = None
+    repo.add_action_event(ctx.session, item, ctx.now, ctx.user_id, "accepted")
+    followup.replan_item(ctx.session, ctx.settings, item, ctx.now)
+    outcome = Outcome([ctx.reply(ctx.t("accept.done", number=item.number, text=item.text))])
+    outcome.acknowledge = ctx.inbound.message_id
+    return outcome
+
+
+def decline(ctx: Ctx, cmd: c.DeclineItem) -> Outcome:
+    item = open_item(ctx, cmd.number)
+    ensure_owner(ctx, item)
+    if not cmd.reason:
+        raise ParseError("error.decline_reason", "example.decline", number=item.number)
+    item.declined_reason = cmd.reason
+    repo.add_action_event(ctx.session, item, ctx.now, ctx.user_id, "declined", note=cmd.reason)
+    followup.replan_item(ctx.session, ctx.settings, item, ctx.now)
+    news = ctx.t("decline.news", number=item.number, reason=cmd.reason)
+    outcome = Outcome([ctx.reply(ctx.t("decline.done", number=item.number)), *tell_requester(ctx, item, news)])
+    outcome.acknowledge = ctx.inbound.message_id
+    return outcome
+
+
+def ensure_requester(ctx: Ctx, item: ActionItem) -> None:
+    who = followup.requester(ctx.session, item)
+    if who is None or who.id != ctx.user_id:
+        raise NotAllowed("error.not_requester", number=item.number, who=views.names([who] if who else []))
+
+
+def verify(ctx: Ctx, cmd: c.VerifyItem) -> Outcome:
+    item = target_item(ctx, cmd.number)
+    ensure_requester(ctx, item)
+    if item.status != "done":
+        raise Conflict("error.not_done", number=item.number)
+    item.verified_at = ctx.now
+    repo.add_action_event(ctx.session, item, ctx.now, ctx.user_id, "verified")
+    outcome = Outcome([ctx.reply(ctx.t("verify.done", number=item.number))])
+    outcome.messages.extend(tell_owner(ctx, item, "verify.owner_news"))
+    outcome.acknowledge = ctx.inbound.message_id
+    return outcome
+
+
+def reopen(ctx: Ctx, cmd: c.ReopenItem) -> Outcome:
+    item = target_item(ctx, cmd.number)
+    ensure_requester(ctx, item)
+    if item.status != "done":
+        raise Conflict("error.not_done", number=item.number)
+    if not cmd.reason:
+        raise ParseError("error.reopen_reason", "example.reopen", number=item.number)
+    item.status, item.completed_at, item.verified_at = "open", None, None
+    repo.add_action_event(ctx.session, item, ctx.now, ctx.user_id, "status", "done", "open", cmd.reason)
+    followup.replan_item(ctx.session, ctx.settings, item, ctx.now)
+    outcome = Outcome([ctx.reply(ctx.t("reopen.done", number=item.number))])
+    outcome.messages.extend(tell_owner(ctx, item, "reopen.owner_news", reason=cmd.reason))
+    outcome.acknowledge = ctx.inbound.message_id
+    return outcome
+
+
+def tell_owner(ctx: Ctx, item: ActionItem, key: str, **params: object) -> list[OutMessage]:
+    owner = ctx.session.get(User, item.owner_id) if item.owner_id else None
+    if owner is None or owner.id == ctx.user_id:
+        return []
+    lang = language_of(owner, ctx.settings, ctx.lang)
+    return [
+        OutMessage(
+            target=Target(kind="direct", user=owner.platform_user_id),
+            text=t(lang, key, who=ctx.user.display_name, number=item.number, text=item.text, **params),
+            ref=RefSpec("reminder", ctx.workspace_id, action_item_id=item.id, recipient_id=owner.id),
+        )
+    ]
+
+
+def open_item(ctx: Ctx, number: int | None) -> ActionItem:
+    item = target_item(ctx, number)
+    if item.status in CLOSED_STATUSES:
+        raise Conflict("error.action_closed", number=item.number, status=ctx.t("item_status." + item.status))
+    return item
+
+
+def resolve_question(ctx: Ctx, cmd: c.ResolveQuestion) -> Outcome:
+    ref = repo.message_ref(ctx.session, ctx.workspace_id, ctx.inbound.reply_to) if ctx.inbound.reply_to else None
+    question = ctx.session.get(OpenQuestion, ref.question_id) if ref is not None and ref.question_id else None
+    if question is None:
+        raise ParseError("error.which_question", "example.help")
+    if ctx.user_id not in (question.owner_id, question.author_id):
+        raise NotAllowed("error.not_question_owner")
+    question.resolved_at = ctx.now
+    question.answer = cmd.answer
+    followup.replan_question(ctx.session, ctx.settings, question, ctx.now)
+    outcome = Outcome([ctx.reply(ctx.t("question.resolved", text=question.text))])
     outcome.acknowledge = ctx.inbound.message_id
     return outcome

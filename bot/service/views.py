@@ -105,6 +105,20 @@ def agenda_section(view: MeetingView, lang: Lang) -> tuple[Section, ...]:
     return (Section(t(lang, "heading.agenda"), tuple(lines)),)
 
 
+def carry_over_section(session: Session, meeting: Meeting, lang: Lang) -> tuple[Section, ...]:
+    """The previous meeting's unfinished action items and the channel's open questions, top of the agenda."""
+    previous = repo.previous_meeting(session, meeting.workspace_id, meeting.channel_id, meeting)
+    lines: list[str] = []
+    if previous is not None and previous.id is not None:
+        unfinished = [a for a in repo.meeting_actions(session, previous.id) if a.status in repo.OPEN_ACTION_STATUSES]
+        owners = repo.users_by_id(session, sorted({a.owner_id for a in unfinished if a.owner_id}))
+        lines += [action_line(a, owners.get(a.owner_id) if a.owner_id else None, lang) for a in unfinished]
+    for question in repo.open_questions_of_channel(session, meeting.workspace_id, meeting.channel_id):
+        assert question.follow_up_on is not None
+        lines.append(f"❓ {question.text} · {t(lang, 'action.due', date=format_date(question.follow_up_on, lang))}")
+    return (Section(t(lang, "heading.carry_over"), tuple(lines)),) if lines else ()
+
+
 def rsvp_section(view: MeetingView, lang: Lang) -> Section:
     lines = []
     for answer in ("yes", "maybe", "no"):

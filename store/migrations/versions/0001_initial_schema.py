@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-23 10:52:46.767385
+Create Date: 2026-11-23 11:01:24.838221
 """
 
 from collections.abc import Sequence
@@ -28,6 +28,17 @@ def upgrade() -> None:
     sa.Column('created_at', sa.DateTime(), nullable=False),
     sa.PrimaryKeyConstraint('id'),
     sa.UniqueConstraint('platform', 'external_id')
+    )
+    op.create_table('channel',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('workspace_id', sa.Integer(), nullable=False),
+    sa.Column('channel_id', sqlmodel.sql.sqltypes.AutoString(length=128), nullable=False),
+    sa.Column('timezone', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
+    sa.Column('language', sqlmodel.sql.sqltypes.AutoString(length=8), nullable=False),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['workspace_id'], ['workspace.id'], ),
+    sa.PrimaryKeyConstraint('id'),
+    sa.UniqueConstraint('workspace_id', 'channel_id')
     )
     op.create_table('user',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -60,6 +71,7 @@ def upgrade() -> None:
     sa.Column('location', sqlmodel.sql.sqltypes.AutoString(length=500), nullable=True),
     sa.Column('status', sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False),
     sa.Column('confidential', sa.Boolean(), nullable=False),
+    sa.Column('important', sa.Boolean(), nullable=False),
     sa.Column('rsvp_deadline', sa.DateTime(), nullable=True),
     sa.Column('created_by_id', sa.Integer(), nullable=False),
     sa.Column('started_at', sa.DateTime(), nullable=True),
@@ -91,7 +103,9 @@ def upgrade() -> None:
     sa.Column('status', sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False),
     sa.Column('blocked_reason', sqlmodel.sql.sqltypes.AutoString(), nullable=True),
     sa.Column('acknowledged_at', sa.DateTime(), nullable=True),
+    sa.Column('declined_reason', sqlmodel.sql.sqltypes.AutoString(), nullable=True),
     sa.Column('completed_at', sa.DateTime(), nullable=True),
+    sa.Column('verified_at', sa.DateTime(), nullable=True),
     sa.Column('created_at', sa.DateTime(), nullable=False),
     sa.Column('removed_at', sa.DateTime(), nullable=True),
     sa.ForeignKeyConstraint(['creator_id'], ['user.id'], ),
@@ -102,6 +116,7 @@ def upgrade() -> None:
     sa.UniqueConstraint('workspace_id', 'number')
     )
     with op.batch_alter_table('actionitem', schema=None) as batch_op:
+        batch_op.create_index('ix_action_channel_status', ['workspace_id', 'channel_id', 'status'], unique=False)
         batch_op.create_index('ix_action_owner_status', ['workspace_id', 'owner_id', 'status'], unique=False)
         batch_op.create_index(batch_op.f('ix_actionitem_meeting_id'), ['meeting_id'], unique=False)
 
@@ -166,6 +181,7 @@ def upgrade() -> None:
     sa.Column('owner_id', sa.Integer(), nullable=True),
     sa.Column('follow_up_on', sa.Date(), nullable=True),
     sa.Column('resolved_at', sa.DateTime(), nullable=True),
+    sa.Column('answer', sqlmodel.sql.sqltypes.AutoString(), nullable=True),
     sa.Column('author_id', sa.Integer(), nullable=False),
     sa.Column('created_at', sa.DateTime(), nullable=False),
     sa.Column('removed_at', sa.DateTime(), nullable=True),
@@ -224,10 +240,12 @@ def upgrade() -> None:
     sa.Column('kind', sqlmodel.sql.sqltypes.AutoString(length=32), nullable=False),
     sa.Column('meeting_id', sa.Integer(), nullable=True),
     sa.Column('action_item_id', sa.Integer(), nullable=True),
+    sa.Column('question_id', sa.Integer(), nullable=True),
     sa.Column('recipient_id', sa.Integer(), nullable=True),
     sa.Column('created_at', sa.DateTime(), nullable=False),
     sa.ForeignKeyConstraint(['action_item_id'], ['actionitem.id'], ),
     sa.ForeignKeyConstraint(['meeting_id'], ['meeting.id'], ),
+    sa.ForeignKeyConstraint(['question_id'], ['openquestion.id'], ),
     sa.ForeignKeyConstraint(['recipient_id'], ['user.id'], ),
     sa.ForeignKeyConstraint(['workspace_id'], ['workspace.id'], ),
     sa.PrimaryKeyConstraint('id'),
@@ -240,18 +258,29 @@ def upgrade() -> None:
     sa.Column('due_at', sa.DateTime(), nullable=False),
     sa.Column('meeting_id', sa.Integer(), nullable=True),
     sa.Column('action_item_id', sa.Integer(), nullable=True),
+    sa.Column('question_id', sa.Integer(), nullable=True),
+    sa.Column('recipient_id', sa.Integer(), nullable=True),
+    sa.Column('channel_id', sqlmodel.sql.sqltypes.AutoString(length=128), nullable=True),
+    sa.Column('dedupe_key', sqlmodel.sql.sqltypes.AutoString(length=200), nullable=True),
     sa.Column('status', sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False),
     sa.Column('attempts', sa.Integer(), nullable=False),
+    sa.Column('last_error', sqlmodel.sql.sqltypes.AutoString(), nullable=True),
     sa.Column('claimed_at', sa.DateTime(), nullable=True),
     sa.Column('sent_at', sa.DateTime(), nullable=True),
     sa.Column('created_at', sa.DateTime(), nullable=False),
     sa.ForeignKeyConstraint(['action_item_id'], ['actionitem.id'], ),
     sa.ForeignKeyConstraint(['meeting_id'], ['meeting.id'], ),
+    sa.ForeignKeyConstraint(['question_id'], ['openquestion.id'], ),
+    sa.ForeignKeyConstraint(['recipient_id'], ['user.id'], ),
     sa.ForeignKeyConstraint(['workspace_id'], ['workspace.id'], ),
-    sa.PrimaryKeyConstraint('id')
+    sa.PrimaryKeyConstraint('id'),
+    sa.UniqueConstraint('dedupe_key')
     )
     with op.batch_alter_table('notification', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_notification_action_item_id'), ['action_item_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_notification_meeting_id'), ['meeting_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_notification_question_id'), ['question_id'], unique=False)
+        batch_op.create_index('ix_notification_status_claimed', ['status', 'claimed_at'], unique=False)
         batch_op.create_index('ix_notification_status_due', ['status', 'due_at'], unique=False)
 
     # ### end Alembic commands ###
@@ -261,7 +290,10 @@ def downgrade() -> None:
     # ### commands auto generated by Alembic - please adjust! ###
     with op.batch_alter_table('notification', schema=None) as batch_op:
         batch_op.drop_index('ix_notification_status_due')
+        batch_op.drop_index('ix_notification_status_claimed')
+        batch_op.drop_index(batch_op.f('ix_notification_question_id'))
         batch_op.drop_index(batch_op.f('ix_notification_meeting_id'))
+        batch_op.drop_index(batch_op.f('ix_notification_action_item_id'))
 
     op.drop_table('notification')
     op.drop_table('messageref')
@@ -295,6 +327,7 @@ def downgrade() -> None:
     with op.batch_alter_table('actionitem', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_actionitem_meeting_id'))
         batch_op.drop_index('ix_action_owner_status')
+        batch_op.drop_index('ix_action_channel_status')
 
     op.drop_table('actionitem')
     with op.batch_alter_table('meeting', schema=None) as batch_op:
@@ -305,5 +338,6 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_user_workspace_id'))
 
     op.drop_table('user')
+    op.drop_table('channel')
     op.drop_table('workspace')
     # ### end Alembic commands ###

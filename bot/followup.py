@@ -1,0 +1,178 @@
+"""Follow-through planning: which reminders an action item, an open question or a channel needs next.
+
+Every change to an item (created, accepted, done, delayed, reopened…) calls `replan_item`, which drops the
+item's pending rows and writes the ones that follow from its state now. So the rows always match the
+item, a restart loses nothing, and nothing is sent for an item that no longer needs it. Times come from
+the owner's timezone and the holiday calendar (`bot.workdays`), at a civil hour (`QUORUM_REMINDER_HOUR`):
+
+    assigned ──1 working day──▶ host told if not accepted
+    due − 2 working days ▶ reminder · due day ▶ reminder · due + 1 working day ▶ overdue
+    due + 4 working days (overdue more than 3) ▶ escalation to the host and chairs, once
+    (items of an important meeting: an overdue reminder every working day until done)
+
+Weekly digests are rows too, one per channel and week, with a `dedupe_key` so several instances can
+all schedule them and only one row exists. The week's time comes from `QUORUM_DIGEST_CRON`, evaluated
+by APScheduler's cron trigger in the channel's timezone; APScheduler holds no state of ours.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time
+from zoneinfo import ZoneInfo
+
+from apscheduler.triggers.cron import CronTrigger
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session
+
+from bot.config import Settings
+from bot.service.context import zone_of
+from bot.workdays import calendar_for
+from store import repo
+from store.models import ActionItem, Channel, Meeting, Notification, OpenQuestion, User
+
+ITEM_OPEN = ("open", "in_progress", "blocked")
+
+
+def at_hour(day: date, hour: int, zone: ZoneInfo) -> datetime:
+    return datetime.combine(day, time(hour), zone)
+
+
+def requester(session: Session, item: ActionItem) -> User | None:
+    """Who asked for the item and signs it off: its creator, or the meeting's host if the owner made it."""
+    candidates = [item.creator_id]
+    if item.meeting_id is not None:
+        candidates += [p.user_id for p, _u in repo.participants(session, item.meeting_id) if p.role == "host"]
+    for user_id in candidates:
+        if user_id != item.owner_id:
+            return session.get(User, user_id)
+    return None
+
+
+def escalation_recipients(session: Session, item: ActionItem) -> list[User]:
+    """The meeting's host and chairs (or the item's creator), never the owner themself."""
+    people: list[User] = []
+    if item.meeting_id is not None:
+        people = [u for p, u in repo.participants(session, item.meeting_id) if p.role == "host" or p.is_chair]
+    if not people:
+        creator = session.get(User, item.creator_id)
+        people = [creator] if creator else []
+    return [u for u in people if u.id != item.owner_id]
+
+
+def replan_item(session: Session, settings: Settings, item: ActionItem, now: datetime) -> None:
+    assert item.id is not None
+    repo.drop_pending_for_item(session, item.id)
+    if item.status not in ITEM_OPEN or item.owner_id is None or item.removed_at is not None:
+        return
+    owner = session.get(User, item.owner_id)
+    assert owner is not None
+    zone = zone_of(owner, settings)
+    calendar = calendar_for(settings.holidays)
+    plan: list[tuple[str, datetime, list[User]]] = []
+    if item.acknowledged_at is None and item.declined_reason is None:
+        assigned = item.created_at.astimezone(zone)
+        check_day = calendar.add_workdays(assigned.date(), settings.confirm_within_workdays)
+        host = requester(session, item)
+        if host is not None:
+            plan.append(("item_confirm_check", datetime.combine(check_day, assigned.timetz()), [host]))
+    if item.due_on is not None:
+        hour = settings.reminder_hour
+        before = calendar.add_workdays(item.due_on, -settings.remind_before_workdays)
+        if before < item.due_on:
+            plan.append(("item_before", at_hour(before, hour, zone), [owner]))
+        plan.append(("item_due", at_hour(item.due_on, hour, zone), [owner]))
+        plan.append(("item_overdue", at_hour(calendar.add_workdays(item.due_on, 1), hour, zone), [owner]))
+        escalate_day = calendar.add_workdays(item.due_on, settings.escalate_after_workdays + 1)
+        plan.append(("item_escalation", at_hour(escalate_day, hour, zone), escalation_recipients(session, item)))
+    for kind, when, recipients in plan:
+        if when > now:
+            for user in recipients:
+                schedule(session, item.workspace_id, kind, when, now, action_item_id=item.id, recipient_id=user.id)
+
+
+def next_daily_overdue(session: Session, settings: Settings, item: ActionItem, now: datetime) -> None:
+    """Important meetings' overdue items: one more reminder on the next working day."""
+    owner = session.get(User, item.owner_id) if item.owner_id else None
+    if owner is None or item.status not in ITEM_OPEN:
+        return
+    zone = zone_of(owner, settings)
+    day = calendar_for(settings.holidays).add_workdays(now.astimezone(zone).date(), 1)
+    schedule(session, item.workspace_id, "item_overdue", at_hour(day, settings.reminder_hour, zone), now,
+             action_item_id=item.id, recipient_id=owner.id)
+
+
+def replan_question(session: Session, settings: Settings, question: OpenQuestion, now: datetime) -> None:
+    assert question.id is not None
+    repo.drop_pending_for_question(session, question.id)
+    if question.resolved_at or question.removed_at or question.owner_id is None or question.follow_up_on is None:
+        return
+    owner = session.get(User, question.owner_id)
+    assert owner is not None
+    zone = zone_of(owner, settings)
+    calendar = calendar_for(settings.holidays)
+    hour = settings.reminder_hour
+    for kind, day in (
+        ("question_due", question.follow_up_on),
+        ("question_overdue", calendar.add_workdays(question.follow_up_on, 1)),
+    ):
+        when = at_hour(day, hour, zone)
+        if when > now:
+            schedule(session, question.workspace_id, kind, when, now, question_id=question.id, recipient_id=owner.id)
+
+
+def channel_zone(session: Session, settings: Settings, workspace_id: int, channel_id: str) -> ZoneInfo:
+    channel = repo.channel(session, workspace_id, channel_id)
+    return ZoneInfo(channel.timezone) if channel else settings.zone
+
+
+def ensure_digest(session: Session, settings: Settings, workspace_id: int, channel_id: str, now: datetime) -> None:
+    """Make sure the channel's next weekly digest is scheduled (idempotent across instances)."""
+    zone = channel_zone(session, settings, workspace_id, channel_id)
+    fire = CronTrigger.from_crontab(settings.digest_cron, timezone=zone).get_next_fire_time(None, now)
+    if fire is None:
+        return
+    key = f"digest:{workspace_id}:{channel_id}:{fire.astimezone(ZoneInfo('UTC')):%Y-%m-%dT%H:%M}"
+    if repo.notification_by_key(session, key) is not None:
+        return
+    try:
+        with session.begin_nested():  # another instance may insert the same key at the same moment
+            schedule(session, workspace_id, "weekly_digest", fire, now, channel_id=channel_id, dedupe_key=key)
+    except IntegrityError:
+        pass
+
+
+def remember_channel(session: Session, workspace_id: int, channel_id: str, zone: ZoneInfo, lang: str,
+                     now: datetime) -> Channel:
+    """The channel's clock and language, set by the first meeting or item created in it."""
+    return repo.channel(session, workspace_id, channel_id) or repo.add_channel(
+        session, Channel(workspace_id=workspace_id, channel_id=channel_id, timezone=zone.key, language=lang,
+                         created_at=now)
+    )
+
+
+def schedule(
+    session: Session,
+    workspace_id: int,
+    kind: str,
+    when: datetime,
+    now: datetime,
+    *,
+    meeting_id: int | None = None,
+    action_item_id: int | None = None,
+    question_id: int | None = None,
+    recipient_id: int | None = None,
+    channel_id: str | None = None,
+    dedupe_key: str | None = None,
+) -> None:
+    session.add(
+        Notification(
+            workspace_id=workspace_id, kind=kind, due_at=when, created_at=now, meeting_id=meeting_id,
+            action_item_id=action_item_id, question_id=question_id, recipient_id=recipient_id,
+            channel_id=channel_id, dedupe_key=dedupe_key,
+        )
+    )
+    session.flush()
+
+
+def meeting_of(session: Session, item: ActionItem | OpenQuestion) -> Meeting | None:
+    return session.get(Meeting, item.meeting_id) if item.meeting_id else None
