@@ -71,6 +71,7 @@ class ConsoleAdapter:
     posted: dict[str, Posted] = field(default_factory=dict)
     counter: int = 0
     user_counter: int = 0
+    id_prefix: str = "m"  # several processes on one database need ids that don't collide
 
     # ---- input -----------------------------------------------------------------------------------
     def run_line(self, line: str) -> None:
@@ -217,7 +218,7 @@ class ConsoleAdapter:
             message_id, edited = message.replaces, " (edited)"
         else:
             self.counter += 1
-            message_id, edited = f"m{self.counter}", ""
+            message_id, edited = f"{self.id_prefix}{self.counter}", ""
         channel = f"dm-{target.user}" if target.kind == "direct" else target.channel or self.channel
         direct_user = channel.removeprefix("dm-") if channel.startswith("dm-") else None
         if direct_user is not None:
@@ -230,6 +231,7 @@ class ConsoleAdapter:
                 where += f" (thread {target.thread})"
         self.posted[message_id] = Posted(message, channel, direct_user)
         self.out.write(f"[{message_id}] {where} {BOT_NAME}{edited}: {render_text(message)}\n")
+        self.out.flush()  # a line printed is a message delivered, even if the process dies next
         for attachment in message.attachments:
             self.files_dir.mkdir(parents=True, exist_ok=True)
             path = self.files_dir / attachment.filename

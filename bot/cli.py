@@ -6,8 +6,10 @@ from __future__ import annotations
 import argparse
 import getpass
 import logging
+import os
 import sys
 import threading
+import time
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -35,29 +37,64 @@ def main(argv: list[str] | None = None) -> int:
     console.add_argument("--lang", choices=("en", "zh"), help="default reply language (default: QUORUM_LANGUAGE)")
     console.add_argument("--now", help="start the virtual clock here, e.g. '2026-11-23 09:00' (in --tz)")
     console.add_argument("--files", default="quorum-files", help="folder for minutes and other files")
+    ticker = sub.add_parser("ticker", help="run only the scheduler on the real clock, printing what it sends")
+    ticker.add_argument("--db", help="SQLite file to use (default: DATABASE_URL, else quorum.db)")
+    ticker.add_argument("--interval", type=float, help="seconds between ticks (default: QUORUM_TICK_SECONDS)")
+    ticker.add_argument("--for", dest="duration", type=float, help="stop after this many seconds (default: never)")
+    ticker.add_argument("--files", default="quorum-files", help="folder for minutes and other files")
     replay = sub.add_parser("replay", help="print MeetBot-style minutes for an IRC MeetBot log")
     replay.add_argument("log", type=Path)
     replay.add_argument("--channel", default="#meeting")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    if args.command == "ticker":
+        return run_ticker(args)
     if args.command == "replay":
         print(render_minutes_txt(parse_irc_log(args.log.read_text(encoding="utf-8"), channel=args.channel)), end="")
         return 0
     return run_console(args)
 
 
-def run_console(args: argparse.Namespace) -> int:
+def load_settings(args: argparse.Namespace) -> Settings | None:
+    """Settings from the environment, with the command line's --db / --tz / --lang on top."""
     overrides: dict[str, str] = {}
-    if args.db:
+    if getattr(args, "db", None):
         overrides["DATABASE_URL"] = f"sqlite:///{args.db}"
-    if args.tz:
+    if getattr(args, "tz", None):
         overrides["QUORUM_TIMEZONE"] = args.tz
-    if args.lang:
+    if getattr(args, "lang", None):
         overrides["QUORUM_LANGUAGE"] = args.lang
     try:
-        settings = Settings(**overrides)  # type: ignore[arg-type]
+        return Settings(**overrides)  # type: ignore[arg-type]
     except ValidationError as error:
         print(f"quorum: bad setting: {error.errors()[0]['msg']}", file=sys.stderr)
+        return None
+
+
+def run_ticker(args: argparse.Namespace) -> int:
+    """The scheduler alone: what `quorum slack` / `quorum dingtalk` run beside their adapter, with the
+    console as the platform. Several may run on one PostgreSQL database; each row is sent by one of them."""
+    settings = load_settings(args)
+    if settings is None:
+        return 2
+    core = Core(settings)
+    adapter = ConsoleAdapter(core, sys.stdout, datetime.now(UTC), settings.zone, Path(args.files),
+                             id_prefix=f"{os.getpid()}-m")
+    interval = args.interval or settings.tick_seconds
+    stop_at = time.monotonic() + args.duration if args.duration else None
+    while stop_at is None or time.monotonic() < stop_at:
+        adapter.now = datetime.now(UTC)
+        try:
+            core.tick(adapter.now, adapter.send)
+        except Exception:
+            logging.getLogger(__name__).exception("tick failed; retrying at the next interval")
+        time.sleep(interval)
+    return 0
+
+
+def run_console(args: argparse.Namespace) -> int:
+    settings = load_settings(args)
+    if settings is None:
         return 2
     zone = settings.zone
     try:
