@@ -17,7 +17,7 @@ by APScheduler's cron trigger in the channel's timezone; APScheduler holds no st
 
 from __future__ import annotations
 
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from apscheduler.triggers.cron import CronTrigger
@@ -128,7 +128,8 @@ def channel_zone(session: Session, settings: Settings, workspace_id: int, channe
 def ensure_digest(session: Session, settings: Settings, workspace_id: int, channel_id: str, now: datetime) -> None:
     """Make sure the channel's next weekly digest is scheduled (idempotent across instances)."""
     zone = channel_zone(session, settings, workspace_id, channel_id)
-    fire = CronTrigger.from_crontab(settings.digest_cron, timezone=zone).get_next_fire_time(None, now)
+    after = now + timedelta(minutes=1)  # never in the very minute the first item appears
+    fire = CronTrigger.from_crontab(settings.digest_cron, timezone=zone).get_next_fire_time(None, after)
     if fire is None:
         return
     key = f"digest:{workspace_id}:{channel_id}:{fire.astimezone(ZoneInfo('UTC')):%Y-%m-%dT%H:%M}"

@@ -31,6 +31,7 @@ CLAIM_BATCH = 50
 MAX_BACKOFF = timedelta(hours=1)
 ITEM_REMINDERS = ("item_before", "item_due", "item_overdue")
 ON_TIME_WINDOW = timedelta(weeks=4)
+DIGEST_GRACE = timedelta(days=1)  # a digest later than this describes a week long gone: skip to the next
 
 
 @dataclass
@@ -47,6 +48,8 @@ def claim(session: Session, settings: Settings, now: datetime) -> list[Claim]:
         message = render(session, settings, row, now)
         if message is None:
             row.status = "dropped"
+            if row.kind == "weekly_digest" and row.channel_id is not None:
+                schedule_next_digest(session, settings, row, now)
             continue
         row.status = "sending"
         row.claimed_at = now
@@ -67,14 +70,18 @@ def finish(session: Session, settings: Settings, notification_id: int, now: date
         return
     row.status = "sent"
     row.sent_at = now
-    if row.kind == "weekly_digest" and row.channel_id is not None:
-        if repo.channel_has_open_actions(session, row.workspace_id, row.channel_id):
-            followup.ensure_digest(session, settings, row.workspace_id, row.channel_id, now + timedelta(minutes=1))
+    if row.kind == "weekly_digest":
+        schedule_next_digest(session, settings, row, now)
     elif row.kind == "item_overdue" and row.action_item_id is not None:
         item = session.get(ActionItem, row.action_item_id)
         meeting = followup.meeting_of(session, item) if item else None
         if item is not None and meeting is not None and meeting.important:
             followup.next_daily_overdue(session, settings, item, now)
+
+
+def schedule_next_digest(session: Session, settings: Settings, row: Notification, now: datetime) -> None:
+    if row.channel_id is not None and repo.channel_has_open_actions(session, row.workspace_id, row.channel_id):
+        followup.ensure_digest(session, settings, row.workspace_id, row.channel_id, now)
 
 
 def render(session: Session, settings: Settings, row: Notification, now: datetime) -> OutMessage | None:
@@ -152,6 +159,15 @@ def rsvp_chase(settings: Settings, view: views.MeetingView, user: User | None, n
     )
 
 
+def conversation_language(session: Session, item: ActionItem | OpenQuestion) -> str | None:
+    """The language of where the item was born: its meeting's, else its channel's."""
+    meeting = followup.meeting_of(session, item)
+    if meeting is not None:
+        return meeting.language
+    channel = repo.channel(session, item.workspace_id, item.channel_id)
+    return channel.language if channel else None
+
+
 def item_fields(session: Session, item: ActionItem, lang: Lang) -> tuple[tuple[str, str], ...]:
     meeting = followup.meeting_of(session, item)
     rows = [(t(lang, "field.item"), f"#{item.number} {item.text}")]
@@ -168,7 +184,7 @@ def item_fields(session: Session, item: ActionItem, lang: Lang) -> tuple[tuple[s
 def item_reminder(
     session: Session, settings: Settings, item: ActionItem, owner: User, kind: str, now: datetime
 ) -> OutMessage:
-    lang = language_of(owner, settings)
+    lang = language_of(owner, settings, conversation_language(session, item))
     assert item.due_on is not None
     due = format_date(item.due_on, lang)
     if kind == "item_overdue":
@@ -188,13 +204,13 @@ def item_reminder(
             Button(t(lang, "button.done"), f"done {item.number}", "primary"),
             Button(t(lang, "button.in_progress"), f"status {item.number} in progress"),
         ),
-        context=t(lang, "assign.hint", number=item.number),
+        context=t(lang, "remind.hint"),
         ref=RefSpec("reminder", item.workspace_id, action_item_id=item.id, recipient_id=owner.id),
     )
 
 
 def confirm_check(session: Session, settings: Settings, item: ActionItem, host: User) -> OutMessage:
-    lang = language_of(host, settings)
+    lang = language_of(host, settings, conversation_language(session, item))
     owner = session.get(User, item.owner_id) if item.owner_id else None
     return OutMessage(
         target=Target(kind="direct", user=host.platform_user_id),
@@ -205,7 +221,7 @@ def confirm_check(session: Session, settings: Settings, item: ActionItem, host: 
 
 
 def escalation(session: Session, settings: Settings, item: ActionItem, to: User, now: datetime) -> OutMessage:
-    lang = language_of(to, settings)
+    lang = language_of(to, settings, conversation_language(session, item))
     owner = session.get(User, item.owner_id) if item.owner_id else None
     assert item.due_on is not None
     late = calendar_for(settings.holidays).workdays_between(item.due_on, now.astimezone(zone_of(to, settings)).date())
@@ -219,7 +235,7 @@ def escalation(session: Session, settings: Settings, item: ActionItem, to: User,
 
 
 def question_reminder(session: Session, settings: Settings, question: OpenQuestion, owner: User) -> OutMessage:
-    lang = language_of(owner, settings)
+    lang = language_of(owner, settings, conversation_language(session, question))
     meeting = followup.meeting_of(session, question)
     origin = f"#{meeting.number} {meeting.title}" if meeting else question.channel_id
     return OutMessage(
@@ -235,6 +251,8 @@ def weekly_digest(session: Session, settings: Settings, row: Notification, now: 
     """Overdue by owner, due this week, done last week and the 4-week on-time rate, for one channel."""
     assert row.channel_id is not None
     ws, channel_id = row.workspace_id, row.channel_id
+    if now - row.due_at > DIGEST_GRACE or repo.newer_digest_due(session, row, now):
+        return None
     open_items = repo.channel_actions(session, ws, channel_id, followup.ITEM_OPEN)
     if not open_items:
         return None  # channels with nothing open get nothing

@@ -386,6 +386,23 @@ def later_stage_due(session: Session, item_id: int, kinds: Sequence[str], now: d
     )
 
 
+def newer_digest_due(session: Session, row: Notification, now: datetime) -> bool:
+    """Is a later digest of the same channel also due? Then this one is stale (the bot was down)."""
+    return (
+        session.exec(
+            select(Notification.id).where(
+                Notification.workspace_id == row.workspace_id,
+                Notification.channel_id == row.channel_id,
+                Notification.kind == "weekly_digest",
+                Notification.status == "pending",
+                col(Notification.due_at) > row.due_at,
+                col(Notification.due_at) <= now,
+            )
+        ).first()
+        is not None
+    )
+
+
 def notification_by_key(session: Session, dedupe_key: str) -> Notification | None:
     return session.exec(select(Notification).where(Notification.dedupe_key == dedupe_key)).first()
 

@@ -113,3 +113,35 @@ def test_replay_prints_meetbot_minutes(tmp_path: Path) -> None:
     expected = (FIXTURES / "magazine.2020-06-10-12.02.txt").read_text(encoding="utf-8")
     section = expected[expected.index("Action Items\n") : expected.index("People Present")]
     assert section in result.stdout
+
+
+def test_follow_through_in_english(tmp_path: Path) -> None:
+    out = run_console((SCRIPTS / "followup_en.txt").read_text(encoding="utf-8"), tmp_path)
+    assert "(1) Accept (2) Can't do (3) Done" in out
+    assert re.search(r"-- 2026-11-24 09:00 Asia/Shanghai --\n\[m6\] @alice quorum: @carol hasn't accepted #2", out)
+    wednesday = r"-- 2026-11-25 09:00 Asia/Shanghai --\n(.*\n)*\[m9\] @bob quorum: \*⏰ Action item #1\*\n\s+#1 is due"
+    assert re.search(wednesday, out)
+    assert "[m11] @alice quorum: *Please check #1*" in out and "#1 is signed off. ✅" in out
+    assert "News from carol on #2" in out and "#2 is now due 2026-12-01 (Tue)." in out
+    digest = out[out.index("-- 2026-11-30 09:00 Asia/Shanghai --") :]
+    assert "*📊 Weekly follow-up*" in digest and "#1 write the spec · @bob" in digest
+    assert "100% on time (1 of 1)" in digest
+    with db(tmp_path) as session:
+        items = {i.number: i for i in session.exec(select(ActionItem))}
+        assert items[1].status == "done" and items[1].verified_at is not None
+        assert str(items[2].due_on) == "2026-12-01" and str(items[2].original_due_on) == "2026-11-24"
+
+
+def test_follow_through_in_chinese(tmp_path: Path) -> None:
+    out = run_console((SCRIPTS / "followup_zh.txt").read_text(encoding="utf-8"), tmp_path)
+    assert "你已接受 #1「准备预算」。截止前我会提醒你。" in out
+    assert "[m6] @张三 quorum: @王五 还没有接受 #2「订会议室」。" in out
+    assert "#2 已于 2026-11-24（周二） 截止：逾期 1 个工作日。" in out
+    assert "*请验收 #1*" in out and "#1 已验收。✅" in out
+    assert "王五 关于 #2「订会议室」的最新情况：" in out
+    assert "@王五\n         #2 订会议室 · 逾期 6 天" in out
+    assert "*🚨 逾期：行动项 #2*" in out and "逾期 4 个工作日" in out
+    with db(tmp_path) as session:
+        items = {i.number: i for i in session.exec(select(ActionItem))}
+        assert items[1].deliverable == "预算表 — https://example.com/预算.xlsx"
+        assert items[2].status == "blocked" and items[2].blocked_reason == "会议室都订满了"

@@ -201,6 +201,7 @@ MESSAGES: dict[str, str] = {
     "button.verify": "Accept result",
     "button.reopen": "Reopen",
     "remind.title": "⏰ Action item #{number}",
+    "remind.hint": "Reply “done” when it's finished (a link after it is kept), or “blocked: why”, “delay to friday”, “in progress”.",
     "remind.before": "#{number} is due on {date}.",
     "remind.due_today": "#{number} is due today.",
     "remind.overdue": "#{number} was due on {date}: {days} working day(s) overdue.",

@@ -201,6 +201,7 @@ MESSAGES: dict[str, str] = {
     "button.verify": "验收通过",
     "button.reopen": "退回",
     "remind.title": "⏰ 行动项 #{number}",
+    "remind.hint": "完成后回复“完成”（后面附的链接会作为交付物保存），或“受阻：原因”、“延期到 周五”、“进行中”。",
     "remind.before": "#{number} 将于 {date} 截止。",
     "remind.due_today": "#{number} 今天截止。",
     "remind.overdue": "#{number} 已于 {date} 截止：逾期 {days} 个工作日。",
