@@ -208,6 +208,14 @@ class ResolveQuestion:
     answer: str | None = None
 
 
+@dataclass(frozen=True)
+class Configure:
+    """`config` shows the channel's settings; `config KEY VALUE` changes one (validated by the service)."""
+
+    key: str | None = None
+    value: str | None = None
+
+
 Command = (
     NewMeeting
     | ListMeetings
@@ -234,4 +242,5 @@ Command = (
     | VerifyItem
     | ReopenItem
     | ResolveQuestion
+    | Configure
 )

@@ -37,6 +37,7 @@ from bot.command_types import (
     CancelMeeting,
     CheckIn,
     Command,
+    Configure,
     DeclineItem,
     Done,
     EndMeeting,
@@ -298,7 +299,7 @@ _EXAMPLES = {
     name: f"example.{name}"
     for name in (
         "new", "list", "show", "cancel", "reschedule", "rsvp", "action", "decision", "question", "done",
-        "status", "help",
+        "status", "help", "decline", "reopen", "config",
     )
 }  # fmt: skip
 
@@ -896,6 +897,28 @@ def _with_reason(make: Callable[[int | None, str | None], Command]) -> Callable[
     return handler
 
 
+_CONFIG_KEYS = {
+    "timezone": "timezone", "tz": "timezone", "时区": "timezone",
+    "language": "language", "lang": "language", "语言": "language",
+    "digest": "digest", "汇总": "digest", "周报": "digest",
+    "holidays": "holidays", "节假日": "holidays",
+    "reminder-hour": "reminder_hour", "reminder_hour": "reminder_hour", "提醒时间": "reminder_hour",
+}  # fmt: skip
+
+
+def _config(call: _Call) -> Configure:
+    """`config` or `config <key> <value>`; the value is checked by the service, which knows what is valid."""
+    if not call.args:
+        return Configure()
+    key = _CONFIG_KEYS.get(call.args[0].word)
+    if key is None:
+        raise ParseError("error.bad_config_key", call.example, text=call.args[0].raw)
+    value = _text(call.args[1:])
+    if value is None:
+        raise ParseError("error.missing_text", call.example, command=call.args[0].raw)
+    return Configure(key, value)
+
+
 def _note(kind: NoteKind) -> Callable[[_Call], AddNote]:
     def handler(call: _Call) -> AddNote:
         return AddNote(kind, _required_text(call, call.args))
@@ -953,6 +976,7 @@ _TABLE: tuple[tuple[str, _Handler, tuple[str, ...]], ...] = (
     ("decline", _with_reason(DeclineItem), ("decline", "无法完成", "拒绝")),
     ("verify", _numbered(VerifyItem), ("verify", "验收", "通过")),
     ("reopen", _with_reason(ReopenItem), ("reopen", "退回", "重开")),
+    ("config", _config, ("config", "settings", "设置", "配置")),
 )
 _SUBCOMMANDS: dict[str, tuple[str, _Handler]] = {
     alias: (name, handler) for name, handler, aliases in _TABLE for alias in aliases

@@ -17,6 +17,7 @@ by APScheduler's cron trigger in the channel's timezone; APScheduler holds no st
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -31,6 +32,30 @@ from store import repo
 from store.models import ActionItem, Channel, Meeting, Notification, OpenQuestion, User
 
 ITEM_OPEN = ("open", "in_progress", "blocked")
+DIGEST_OFF = "off"
+
+
+@dataclass(frozen=True)
+class ChannelSettings:
+    """A channel's effective follow-through settings: its own overrides, else the deployment's."""
+
+    zone: ZoneInfo
+    language: str
+    digest_cron: str | None  # None: no weekly digest
+    holidays: str
+    reminder_hour: int
+
+
+def channel_settings(session: Session, settings: Settings, workspace_id: int, channel_id: str) -> ChannelSettings:
+    row = repo.channel(session, workspace_id, channel_id)
+    cron = (row.digest_cron if row and row.digest_cron else settings.digest_cron)
+    return ChannelSettings(
+        zone=ZoneInfo(row.timezone) if row else settings.zone,
+        language=row.language if row else settings.language,
+        digest_cron=None if cron == DIGEST_OFF else cron,
+        holidays=row.holidays if row and row.holidays else settings.holidays,
+        reminder_hour=row.reminder_hour if row and row.reminder_hour is not None else settings.reminder_hour,
+    )
 
 
 def at_hour(day: date, hour: int, zone: ZoneInfo) -> datetime:
@@ -67,7 +92,8 @@ def replan_item(session: Session, settings: Settings, item: ActionItem, now: dat
     owner = session.get(User, item.owner_id)
     assert owner is not None
     zone = zone_of(owner, settings)
-    calendar = calendar_for(settings.holidays)
+    local = channel_settings(session, settings, item.workspace_id, item.channel_id)
+    calendar = calendar_for(local.holidays)
     plan: list[tuple[str, datetime, list[User]]] = []
     if item.acknowledged_at is None and item.declined_reason is None:
         assigned = item.created_at.astimezone(zone)
@@ -76,7 +102,7 @@ def replan_item(session: Session, settings: Settings, item: ActionItem, now: dat
         if host is not None:
             plan.append(("item_confirm_check", datetime.combine(check_day, assigned.timetz()), [host]))
     if item.due_on is not None:
-        hour = settings.reminder_hour
+        hour = local.reminder_hour
         before = calendar.add_workdays(item.due_on, -settings.remind_before_workdays)
         if before < item.due_on:
             plan.append(("item_before", at_hour(before, hour, zone), [owner]))
@@ -96,8 +122,9 @@ def next_daily_overdue(session: Session, settings: Settings, item: ActionItem, n
     if owner is None or item.status not in ITEM_OPEN:
         return
     zone = zone_of(owner, settings)
-    day = calendar_for(settings.holidays).add_workdays(now.astimezone(zone).date(), 1)
-    schedule(session, item.workspace_id, "item_overdue", at_hour(day, settings.reminder_hour, zone), now,
+    local = channel_settings(session, settings, item.workspace_id, item.channel_id)
+    day = calendar_for(local.holidays).add_workdays(now.astimezone(zone).date(), 1)
+    schedule(session, item.workspace_id, "item_overdue", at_hour(day, local.reminder_hour, zone), now,
              action_item_id=item.id, recipient_id=owner.id)
 
 
@@ -109,8 +136,9 @@ def replan_question(session: Session, settings: Settings, question: OpenQuestion
     owner = session.get(User, question.owner_id)
     assert owner is not None
     zone = zone_of(owner, settings)
-    calendar = calendar_for(settings.holidays)
-    hour = settings.reminder_hour
+    local = channel_settings(session, settings, question.workspace_id, question.channel_id)
+    calendar = calendar_for(local.holidays)
+    hour = local.reminder_hour
     for kind, day in (
         ("question_due", question.follow_up_on),
         ("question_overdue", calendar.add_workdays(question.follow_up_on, 1)),
@@ -120,16 +148,13 @@ def replan_question(session: Session, settings: Settings, question: OpenQuestion
             schedule(session, question.workspace_id, kind, when, now, question_id=question.id, recipient_id=owner.id)
 
 
-def channel_zone(session: Session, settings: Settings, workspace_id: int, channel_id: str) -> ZoneInfo:
-    channel = repo.channel(session, workspace_id, channel_id)
-    return ZoneInfo(channel.timezone) if channel else settings.zone
-
-
 def ensure_digest(session: Session, settings: Settings, workspace_id: int, channel_id: str, now: datetime) -> None:
     """Make sure the channel's next weekly digest is scheduled (idempotent across instances)."""
-    zone = channel_zone(session, settings, workspace_id, channel_id)
+    local = channel_settings(session, settings, workspace_id, channel_id)
+    if local.digest_cron is None:
+        return
     after = now + timedelta(minutes=1)  # never in the very minute the first item appears
-    fire = CronTrigger.from_crontab(settings.digest_cron, timezone=zone).get_next_fire_time(None, after)
+    fire = CronTrigger.from_crontab(local.digest_cron, timezone=local.zone).get_next_fire_time(None, after)
     if fire is None:
         return
     key = f"digest:{workspace_id}:{channel_id}:{fire.astimezone(ZoneInfo('UTC')):%Y-%m-%dT%H:%M}"

@@ -23,7 +23,7 @@ from bot.messages import Button, OutMessage, RefSpec, Section, Target
 from bot.service import views
 from bot.service.context import as_lang, language_of, zone_of
 from bot.timeparse import format_date, format_when
-from bot.workdays import calendar_for
+from bot.workdays import WorkCalendar, calendar_for
 from store import repo
 from store.models import ActionItem, Meeting, Notification, OpenQuestion, User
 
@@ -168,6 +168,10 @@ def conversation_language(session: Session, item: ActionItem | OpenQuestion) -> 
     return channel.language if channel else None
 
 
+def item_calendar(session: Session, settings: Settings, item: ActionItem) -> WorkCalendar:
+    return calendar_for(followup.channel_settings(session, settings, item.workspace_id, item.channel_id).holidays)
+
+
 def item_fields(session: Session, item: ActionItem, lang: Lang) -> tuple[tuple[str, str], ...]:
     meeting = followup.meeting_of(session, item)
     rows = [(t(lang, "field.item"), f"#{item.number} {item.text}")]
@@ -189,7 +193,7 @@ def item_reminder(
     due = format_date(item.due_on, lang)
     if kind == "item_overdue":
         today = now.astimezone(zone_of(owner, settings)).date()
-        late = calendar_for(settings.holidays).workdays_between(item.due_on, today)
+        late = item_calendar(session, settings, item).workdays_between(item.due_on, today)
         text = t(lang, "remind.overdue", number=item.number, date=due, days=max(late, 1))
     elif kind == "item_due":
         text = t(lang, "remind.due_today", number=item.number)
@@ -224,7 +228,9 @@ def escalation(session: Session, settings: Settings, item: ActionItem, to: User,
     lang = language_of(to, settings, conversation_language(session, item))
     owner = session.get(User, item.owner_id) if item.owner_id else None
     assert item.due_on is not None
-    late = calendar_for(settings.holidays).workdays_between(item.due_on, now.astimezone(zone_of(to, settings)).date())
+    late = item_calendar(session, settings, item).workdays_between(
+        item.due_on, now.astimezone(zone_of(to, settings)).date()
+    )
     return OutMessage(
         target=Target(kind="direct", user=to.platform_user_id),
         title=t(lang, "escalate.title", number=item.number),
@@ -256,9 +262,10 @@ def weekly_digest(session: Session, settings: Settings, row: Notification, now: 
     open_items = repo.channel_actions(session, ws, channel_id, followup.ITEM_OPEN)
     if not open_items:
         return None  # channels with nothing open get nothing
-    channel = repo.channel(session, ws, channel_id)
-    lang = as_lang(channel.language if channel else settings.language)
-    zone = followup.channel_zone(session, settings, ws, channel_id)
+    local = followup.channel_settings(session, settings, ws, channel_id)
+    if local.digest_cron is None:
+        return None  # turned off for this channel since it was scheduled
+    lang, zone = as_lang(local.language), local.zone
     today = now.astimezone(zone).date()
     week_end = today + timedelta(days=6 - today.weekday())
     done = repo.channel_done_since(session, ws, channel_id, now - timedelta(days=7))

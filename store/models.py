@@ -243,7 +243,7 @@ class Notification(SQLModel, table=True):
 
 
 class Channel(SQLModel, table=True):
-    """What we know of a channel: whose clock and language its shared posts (digests) follow."""
+    """What we know of a channel: its clock and language, and the settings it overrides (None: default)."""
 
     __table_args__ = (UniqueConstraint("workspace_id", "channel_id"),)
 
@@ -252,6 +252,9 @@ class Channel(SQLModel, table=True):
     channel_id: str = Field(max_length=128)
     timezone: str = Field(max_length=64)
     language: str = Field(default="en", max_length=8)
+    digest_cron: str | None = Field(default=None, max_length=100)  # "off" turns the weekly digest off
+    holidays: str | None = Field(default=None, max_length=16)
+    reminder_hour: int | None = None
     created_at: datetime = Field(sa_column=utc_column(nullable=False))
 
 

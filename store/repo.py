@@ -356,6 +356,15 @@ def drop_pending(session: Session, meeting_id: int) -> int:
     return _drop(session, col(Notification.meeting_id) == meeting_id)
 
 
+def drop_pending_digests(session: Session, workspace_id: int, channel_id: str) -> int:
+    return _drop(
+        session,
+        (col(Notification.workspace_id) == workspace_id)
+        & (col(Notification.channel_id) == channel_id)
+        & (col(Notification.kind) == "weekly_digest"),
+    )
+
+
 def drop_pending_for_item(session: Session, item_id: int) -> int:
     return _drop(session, col(Notification.action_item_id) == item_id)
 

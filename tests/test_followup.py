@@ -254,3 +254,39 @@ def test_two_days_down_sends_what_fell_due_once_and_nothing_stale(chat: Chat) ->
     assert not any("starts in" in s.body for s in sent)  # the meeting already happened
     assert any("hasn't accepted" in s.body for s in sent)  # still true, still useful
     assert chat.advance(timedelta(minutes=1)) == []
+
+
+def test_a_channel_can_move_or_turn_off_its_digest(chat: Chat) -> None:
+    reply = chat.command("alice", 'config digest "0 17 * * fri"')[0]
+    assert "digest: 0 17 * * fri" in reply.body
+    chat.command("alice", "action @bob write the spec by 2026-12-10")
+    digests = [s for s in chat.advance(timedelta(days=7)) if s.message.title == "📊 Weekly follow-up"]
+    assert [local(s) for s in digests] == ["Fri 11-27 17:00"]
+    chat.command("alice", "config digest off")
+    assert [s for s in chat.advance(timedelta(days=14)) if s.message.title == "📊 Weekly follow-up"] == []
+    assert "weekly_digest" not in pending_kinds(chat)
+
+
+def test_a_channel_can_use_another_holiday_calendar_and_hour(chat: Chat) -> None:
+    chat.command("alice", "config holidays US")
+    chat.command("alice", "config reminder-hour 10")
+    chat.command("alice", "action @bob send the recap by 2026-11-30")
+    first = next(s for s in chat.advance(timedelta(days=6)) if s.message.title == "⏰ Action item #1")
+    assert local(first) == "Wed 11-25 10:00"  # Thanksgiving skipped, at the channel's hour
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        pytest.param("config colour blue", "no setting called “colour”", id="unknown-key"),
+        pytest.param("config timezone Mars/Olympus", "not a valid value for timezone", id="bad-timezone"),
+        pytest.param("config digest every monday", "not a valid value for digest", id="bad-cron"),
+        pytest.param("config holidays XX", "not a valid value for holidays", id="bad-country"),
+        pytest.param("config reminder-hour 25", "not a valid value for reminder_hour", id="bad-hour"),
+        pytest.param("设置 语言 火星文", "不是 language 的有效值", id="zh-bad-language"),
+    ],
+)
+def test_bad_settings_are_refused_with_an_example(chat: Chat, text: str, expected: str) -> None:
+    reply = chat.command("alice", text)[0]
+    assert expected in reply.body and "/meeting" in reply.body
+    assert "timezone: Asia/Shanghai" in chat.command("alice", "config")[0].body

@@ -241,4 +241,11 @@ MESSAGES: dict[str, str] = {
     "error.not_question_owner": "Only the question's owner or the person who asked it can resolve it.",
     "example.decline": "/meeting decline 12 on leave until the 5th",
     "example.reopen": "/meeting reopen 12 the link is broken",
+    # channel settings
+    "config.current": "Settings for this channel:",
+    "config.changed": "Saved. Settings for this channel now:",
+    "config.hint": "Change one with /meeting config timezone|language|digest|holidays|reminder-hour VALUE (digest: a crontab line, off or on).",
+    "error.bad_config_key": "There is no setting called “{text}”.",
+    "error.bad_config_value": "“{text}” is not a valid value for {setting}.",
+    "example.config": "/meeting config digest \"0 9 * * fri\" · /meeting config timezone Europe/Berlin · /meeting config holidays DE",
 }

@@ -241,4 +241,11 @@ MESSAGES: dict[str, str] = {
     "error.not_question_owner": "只有问题的负责人或提问人可以标记解决。",
     "example.decline": "/meeting 无法完成 12 出差到5号",
     "example.reopen": "/meeting 退回 12 链接打不开",
+    # channel settings
+    "config.current": "本群的设置：",
+    "config.changed": "已保存。本群现在的设置：",
+    "config.hint": "修改：/meeting 设置 时区|语言|汇总|节假日|提醒时间 值（汇总：crontab 表达式、关闭 或 开启）。",
+    "error.bad_config_key": "没有名为“{text}”的设置。",
+    "error.bad_config_value": "“{text}”不是 {setting} 的有效值。",
+    "example.config": "/meeting 设置 汇总 \"0 9 * * fri\" · /meeting 设置 时区 Asia/Shanghai · /meeting 设置 节假日 CN",
 }

@@ -21,7 +21,7 @@ from bot.errors import UserError
 from bot.events import Inbound
 from bot.i18n import t
 from bot.messages import Outcome
-from bot.service import meetings, records
+from bot.service import config, meetings, records
 from bot.service.context import Ctx, build_context
 from bot.service.help import help_message
 from store import repo
@@ -220,3 +220,5 @@ def dispatch(ctx: Ctx, command: c.Command) -> Outcome:
             return records.reopen(ctx, command)
         case c.ResolveQuestion():
             return records.resolve_question(ctx, command)
+        case c.Configure():
+            return config.configure(ctx, command)

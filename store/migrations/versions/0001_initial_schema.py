@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-23 11:01:24.838221
+Create Date: 2026-11-23 11:11:50.768443
 """
 
 from collections.abc import Sequence
@@ -35,6 +35,9 @@ def upgrade() -> None:
     sa.Column('channel_id', sqlmodel.sql.sqltypes.AutoString(length=128), nullable=False),
     sa.Column('timezone', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
     sa.Column('language', sqlmodel.sql.sqltypes.AutoString(length=8), nullable=False),
+    sa.Column('digest_cron', sqlmodel.sql.sqltypes.AutoString(length=100), nullable=True),
+    sa.Column('holidays', sqlmodel.sql.sqltypes.AutoString(length=16), nullable=True),
+    sa.Column('reminder_hour', sa.Integer(), nullable=True),
     sa.Column('created_at', sa.DateTime(), nullable=False),
     sa.ForeignKeyConstraint(['workspace_id'], ['workspace.id'], ),
     sa.PrimaryKeyConstraint('id'),

@@ -1,0 +1,81 @@
+"""`/meeting config`: a channel's own follow-through settings on top of the deployment's defaults.
+
+Each value is checked here, where we know what is valid, so a typo gets a reply that says what was
+wrong and shows a correct example, and nothing half-valid is stored.
+"""
+
+from __future__ import annotations
+
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from apscheduler.triggers.cron import CronTrigger
+
+from bot import command_types as c
+from bot import followup
+from bot.errors import ParseError
+from bot.messages import Outcome
+from bot.service.context import Ctx
+from bot.workdays import calendar_for
+from store import repo
+
+ON_WORDS = {"on", "开", "开启", "default", "默认"}
+OFF_WORDS = {"off", "关", "关闭"}
+
+
+def configure(ctx: Ctx, cmd: c.Configure) -> Outcome:
+    channel = followup.remember_channel(ctx.session, ctx.workspace_id, ctx.inbound.channel, ctx.tz, ctx.lang, ctx.now)
+    value = (cmd.value or "").strip()
+    if cmd.key == "timezone":
+        try:
+            channel.timezone = ZoneInfo(value).key
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ParseError("error.bad_config_value", "example.config", setting=cmd.key, text=value) from None
+    elif cmd.key == "language":
+        if value.lower() not in ("en", "zh", "english", "中文", "英文"):
+            raise ParseError("error.bad_config_value", "example.config", setting=cmd.key, text=value)
+        channel.language = "zh" if value.lower() in ("zh", "中文") else "en"
+    elif cmd.key == "digest":
+        channel.digest_cron = digest_value(cmd.key, value)
+    elif cmd.key == "holidays":
+        try:
+            channel.holidays = calendar_for(value).country
+        except ValueError:
+            raise ParseError("error.bad_config_value", "example.config", setting=cmd.key, text=value) from None
+    elif cmd.key == "reminder_hour":
+        if not value.isdigit() or not 0 <= int(value) <= 23:
+            raise ParseError("error.bad_config_value", "example.config", setting=cmd.key, text=value)
+        channel.reminder_hour = int(value)
+    ctx.session.flush()
+    if cmd.key in ("digest", "timezone"):
+        replan_digest(ctx)
+    local = followup.channel_settings(ctx.session, ctx.settings, ctx.workspace_id, ctx.inbound.channel)
+    lines = (
+        f"timezone: {local.zone.key}",
+        f"language: {local.language}",
+        f"digest: {local.digest_cron or followup.DIGEST_OFF}",
+        f"holidays: {local.holidays}",
+        f"reminder-hour: {local.reminder_hour}",
+    )
+    heading = ctx.t("config.changed") if cmd.key else ctx.t("config.current")
+    return Outcome([ctx.reply(heading + "\n" + "\n".join(lines) + "\n" + ctx.t("config.hint"))])
+
+
+def digest_value(key: str, value: str) -> str | None:
+    """A crontab line, "off", or "on" (back to the deployment's schedule)."""
+    word = value.lower().strip("\"'“”")
+    if word in OFF_WORDS:
+        return followup.DIGEST_OFF
+    if word in ON_WORDS:
+        return None
+    try:
+        CronTrigger.from_crontab(word)
+    except ValueError:
+        raise ParseError("error.bad_config_value", "example.config", setting=key, text=value) from None
+    return word
+
+
+def replan_digest(ctx: Ctx) -> None:
+    """Drop the channel's pending digest and schedule it anew from the changed settings."""
+    repo.drop_pending_digests(ctx.session, ctx.workspace_id, ctx.inbound.channel)
+    if repo.channel_has_open_actions(ctx.session, ctx.workspace_id, ctx.inbound.channel):
+        followup.ensure_digest(ctx.session, ctx.settings, ctx.workspace_id, ctx.inbound.channel, ctx.now)
