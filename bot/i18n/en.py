@@ -248,4 +248,11 @@ MESSAGES: dict[str, str] = {
     "error.bad_config_key": "There is no setting called “{text}”.",
     "error.bad_config_value": "“{text}” is not a valid value for {setting}.",
     "example.config": "/meeting config digest \"0 9 * * fri\" · /meeting config timezone Europe/Berlin · /meeting config holidays DE",
+    "help.topic.followup": "follow-up",
+    "help.topic.followup.heading": "Follow-through",
+    "help.accept": "accept 12 — take the item on (or click Accept, or reply “ok”)",
+    "help.decline": "decline 12 on leave — you can't do it; the host is told",
+    "help.verify": "verify 12 — sign off a finished item you asked for (or reply “ok” to the request)",
+    "help.reopen": "reopen 12 the budget part is missing — send it back to its owner",
+    "help.config": "config — this channel's timezone, language, digest (crontab line or off), holidays, reminder-hour",
 }

@@ -248,4 +248,11 @@ MESSAGES: dict[str, str] = {
     "error.bad_config_key": "没有名为“{text}”的设置。",
     "error.bad_config_value": "“{text}”不是 {setting} 的有效值。",
     "example.config": "/meeting 设置 汇总 \"0 9 * * fri\" · /meeting 设置 时区 Asia/Shanghai · /meeting 设置 节假日 CN",
+    "help.topic.followup": "跟进",
+    "help.topic.followup.heading": "跟进落实",
+    "help.accept": "接受 12 —— 接下这个行动项（或点击“接受”，或回复“收到”）",
+    "help.decline": "无法完成 12 出差 —— 说明原因，会通知召集人",
+    "help.verify": "验收 12 —— 验收你提出的已完成事项（或回复“通过”）",
+    "help.reopen": "退回 12 缺少预算部分 —— 退回给负责人",
+    "help.config": "设置 —— 本群的时区、语言、周汇总（crontab 或 关闭）、节假日、提醒时间",
 }

@@ -8,6 +8,7 @@ from bot.service.context import Ctx
 TOPICS = {
     "meetings": ("new", "list", "show", "rsvp", "reschedule", "cancel", "start", "here", "end", "mine"),
     "records": ("action", "decision", "question", "done", "status", "meetbot"),
+    "followup": ("accept", "decline", "verify", "reopen", "config"),
 }
 
 
