@@ -9,9 +9,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date, datetime, timedelta
+from typing import TypeVar
 
 from sqlalchemy import ColumnElement, func, or_
 from sqlmodel import Session, col, select
+from sqlmodel.sql.expression import SelectOfScalar
 
 from store.models import (
     ActionItem,
@@ -193,71 +195,31 @@ def agenda(session: Session, meeting_id: int) -> list[AgendaItem]:
     )
 
 
-def notes(session: Session, meeting_id: int) -> list[Note]:
-    return list(
-        session.exec(
-            select(Note)
-            .where(Note.meeting_id == meeting_id, col(Note.removed_at).is_(None))
-            .order_by(col(Note.seq))
-        )
-    )
+RecordT = TypeVar("RecordT", Note, Decision, OpenQuestion, ActionItem)
 
 
-def decisions(session: Session, meeting_id: int) -> list[Decision]:
-    return list(
-        session.exec(
-            select(Decision)
-            .where(Decision.meeting_id == meeting_id, col(Decision.removed_at).is_(None))
-            .order_by(col(Decision.seq))
-        )
-    )
+def records(session: Session, model: type[RecordT], meeting_id: int) -> list[RecordT]:
+    """A meeting's notes, decisions, questions or action items, in the order they were recorded."""
+    return list(session.exec(_live_records(model, meeting_id).order_by(col(model.seq))))
 
 
-def questions(session: Session, meeting_id: int) -> list[OpenQuestion]:
-    return list(
-        session.exec(
-            select(OpenQuestion)
-            .where(OpenQuestion.meeting_id == meeting_id, col(OpenQuestion.removed_at).is_(None))
-            .order_by(col(OpenQuestion.seq))
-        )
-    )
-
-
-def meeting_actions(session: Session, meeting_id: int) -> list[ActionItem]:
-    return list(
-        session.exec(
-            select(ActionItem)
-            .where(ActionItem.meeting_id == meeting_id, col(ActionItem.removed_at).is_(None))
-            .order_by(col(ActionItem.seq))
-        )
-    )
+def _live_records(model: type[RecordT], meeting_id: int) -> SelectOfScalar[RecordT]:
+    return select(model).where(model.meeting_id == meeting_id, col(model.removed_at).is_(None))
 
 
 def last_record(session: Session, meeting_id: int) -> RecordRow | None:
     """The newest record row of a meeting, of any kind, that `#undo` may take back."""
-    candidates: list[RecordRow | None] = [
-        session.exec(
-            select(Note)
-            .where(Note.meeting_id == meeting_id, col(Note.removed_at).is_(None))
-            .order_by(col(Note.seq).desc())
-        ).first(),
-        session.exec(
-            select(Decision)
-            .where(Decision.meeting_id == meeting_id, col(Decision.removed_at).is_(None))
-            .order_by(col(Decision.seq).desc())
-        ).first(),
-        session.exec(
-            select(OpenQuestion)
-            .where(OpenQuestion.meeting_id == meeting_id, col(OpenQuestion.removed_at).is_(None))
-            .order_by(col(OpenQuestion.seq).desc())
-        ).first(),
-        session.exec(
-            select(ActionItem)
-            .where(ActionItem.meeting_id == meeting_id, col(ActionItem.removed_at).is_(None))
-            .order_by(col(ActionItem.seq).desc())
-        ).first(),
+    newest: list[RecordRow | None] = [
+        _newest(session, Note, meeting_id),
+        _newest(session, Decision, meeting_id),
+        _newest(session, OpenQuestion, meeting_id),
+        _newest(session, ActionItem, meeting_id),
     ]
-    return max((row for row in candidates if row is not None), key=lambda row: row.seq, default=None)
+    return max((row for row in newest if row is not None), key=lambda row: row.seq, default=None)
+
+
+def _newest(session: Session, model: type[RecordT], meeting_id: int) -> RecordT | None:
+    return session.exec(_live_records(model, meeting_id).order_by(col(model.seq).desc())).first()
 
 
 def action_by_number(session: Session, workspace_id: int, number: int) -> ActionItem | None:

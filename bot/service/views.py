@@ -110,7 +110,8 @@ def carry_over_section(session: Session, meeting: Meeting, lang: Lang) -> tuple[
     previous = repo.previous_meeting(session, meeting.workspace_id, meeting.channel_id, meeting)
     lines: list[str] = []
     if previous is not None and previous.id is not None:
-        unfinished = [a for a in repo.meeting_actions(session, previous.id) if a.status in repo.OPEN_ACTION_STATUSES]
+        actions = repo.records(session, ActionItem, previous.id)
+        unfinished = [a for a in actions if a.status in repo.OPEN_ACTION_STATUSES]
         owners = repo.users_by_id(session, sorted({a.owner_id for a in unfinished if a.owner_id}))
         lines += [action_line(a, owners.get(a.owner_id) if a.owner_id else None, lang) for a in unfinished]
     for question in repo.open_questions_of_channel(session, meeting.workspace_id, meeting.channel_id):
@@ -179,10 +180,10 @@ class Record:
 
 def load_record(session: Session, meeting: Meeting) -> Record:
     assert meeting.id is not None
-    notes = repo.notes(session, meeting.id)
-    decisions = repo.decisions(session, meeting.id)
-    actions = repo.meeting_actions(session, meeting.id)
-    questions = repo.questions(session, meeting.id)
+    notes = repo.records(session, Note, meeting.id)
+    decisions = repo.records(session, Decision, meeting.id)
+    actions = repo.records(session, ActionItem, meeting.id)
+    questions = repo.records(session, OpenQuestion, meeting.id)
     user_ids = {a.owner_id for a in actions if a.owner_id} | {q.owner_id for q in questions if q.owner_id}
     user_ids |= {n.author_id for n in notes} | {d.author_id for d in decisions} | {a.creator_id for a in actions}
     return Record(notes, decisions, actions, questions, repo.users_by_id(session, sorted(user_ids)))
