@@ -10,8 +10,9 @@ loop; the person gets a short apology instead of silence.
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import Engine
 from sqlmodel import Session
@@ -54,15 +55,20 @@ class Core:
     def tick(self, now: datetime, send: Sender, max_batches: int = 100) -> int:
         """Send everything due at `now`, batch by batch; returns how many messages were delivered."""
         delivered = 0
+        started = time.monotonic()
         for _ in range(max_batches):
+            # A long tick must not claim later batches "in the past": another instance would take them as
+            # abandoned after the lease and post them a second time. So each batch is stamped with the
+            # tick's time plus the real time spent so far (which also works under a virtual clock).
+            moment = now + timedelta(seconds=time.monotonic() - started)
             with session_scope(self.engine) as session:
-                claims = jobs.claim(session, self.settings, now)
+                claims = jobs.claim(session, self.settings, moment)
             if not claims:
                 break
             for claim in claims:
-                error = self.post(claim.message, now, send)
+                error = self.post(claim.message, moment, send)
                 with session_scope(self.engine) as session:
-                    jobs.finish(session, self.settings, claim.notification_id, now, error)
+                    jobs.finish(session, self.settings, claim.notification_id, moment, error)
                 delivered += error is None
         return delivered
 
