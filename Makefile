@@ -19,9 +19,11 @@ test: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/mypy
 	$(BIN)/pytest -q
+	$(BIN)/python -m bench.scheduler --small --strict
 
 bench: $(STAMP)
 	$(BIN)/python -m bench.timeparse_accuracy
+	$(BIN)/python -m bench.scheduler
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

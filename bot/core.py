@@ -66,8 +66,10 @@ class Core:
             if not claims:
                 break
             for claim in claims:
-                error = self.post(claim.message, moment, send)
-                with session_scope(self.engine) as session:
+                platform_id, error = self.send_one(claim.message, send)
+                with session_scope(self.engine) as session:  # what was posted and that it was, in one commit
+                    if platform_id is not None and claim.message.ref is not None:
+                        self.remember(session, claim.message, platform_id, moment)
                     jobs.finish(session, self.settings, claim.notification_id, moment, error)
                 delivered += error is None
         return delivered
@@ -81,17 +83,21 @@ class Core:
         for message in messages:
             self.post(message, now, send)
 
-    def post(self, message: OutMessage, now: datetime, send: Sender) -> str | None:
-        """Post one message and remember what it is about; returns the error, or None when it went out."""
-        try:
-            platform_id = send(message)
-        except Exception as error:
-            log.exception("failed to post to %s", message.target)
-            return f"{type(error).__name__}: {error}"
+    def post(self, message: OutMessage, now: datetime, send: Sender) -> None:
+        """Post one message and remember what it is about."""
+        platform_id, _error = self.send_one(message, send)
         if message.ref is not None and platform_id is not None:
             with session_scope(self.engine) as session:
                 self.remember(session, message, platform_id, now)
-        return None
+
+    @staticmethod
+    def send_one(message: OutMessage, send: Sender) -> tuple[str | None, str | None]:
+        """Post one message; returns the platform's id for it and the error (None when it went out)."""
+        try:
+            return send(message), None
+        except Exception as error:
+            log.exception("failed to post to %s", message.target)
+            return None, f"{type(error).__name__}: {error}"
 
     @staticmethod
     def remember(session: Session, message: OutMessage, platform_id: str, now: datetime) -> None:

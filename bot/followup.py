@@ -22,7 +22,6 @@ from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from apscheduler.triggers.cron import CronTrigger
-from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
 from bot.config import Settings
@@ -148,23 +147,36 @@ def replan_question(session: Session, settings: Settings, question: OpenQuestion
             schedule(session, question.workspace_id, kind, when, now, question_id=question.id, recipient_id=owner.id)
 
 
-def ensure_digest(session: Session, settings: Settings, workspace_id: int, channel_id: str, now: datetime) -> None:
-    """Make sure the channel's next weekly digest is scheduled (idempotent across instances)."""
-    local = channel_settings(session, settings, workspace_id, channel_id)
+def next_digest_at(local: ChannelSettings, after: datetime) -> datetime | None:
+    """When the channel's weekly digest next falls due after `after` (None: digests are off for it)."""
     if local.digest_cron is None:
-        return
-    after = now + timedelta(minutes=1)  # never in the very minute the first item appears
-    fire = CronTrigger.from_crontab(local.digest_cron, timezone=local.zone).get_next_fire_time(None, after)
+        return None
+    fire: datetime | None = CronTrigger.from_crontab(local.digest_cron, timezone=local.zone).get_next_fire_time(
+        None, after
+    )
+    return fire
+
+
+def ensure_digest(
+    session: Session,
+    settings: Settings,
+    workspace_id: int,
+    channel_id: str,
+    now: datetime,
+    local: ChannelSettings | None = None,
+) -> None:
+    """Make sure the channel's next weekly digest is scheduled (idempotent across instances: the row's
+    `dedupe_key` names the channel and the minute, and a second insert of it does nothing)."""
+    local = local or channel_settings(session, settings, workspace_id, channel_id)
+    fire = next_digest_at(local, now + timedelta(minutes=1))  # never in the minute the first item appears
     if fire is None:
         return
     key = f"digest:{workspace_id}:{channel_id}:{fire.astimezone(ZoneInfo('UTC')):%Y-%m-%dT%H:%M}"
-    if repo.notification_by_key(session, key) is not None:
-        return
-    try:
-        with session.begin_nested():  # another instance may insert the same key at the same moment
-            schedule(session, workspace_id, "weekly_digest", fire, now, channel_id=channel_id, dedupe_key=key)
-    except IntegrityError:
-        pass
+    repo.add_notification_once(
+        session,
+        Notification(workspace_id=workspace_id, kind="weekly_digest", due_at=fire, created_at=now,
+                     channel_id=channel_id, dedupe_key=key),
+    )
 
 
 def remember_channel(session: Session, workspace_id: int, channel_id: str, zone: ZoneInfo, lang: str,

@@ -45,11 +45,12 @@ def claim(session: Session, settings: Settings, now: datetime) -> list[Claim]:
     lease = timedelta(seconds=settings.claim_lease_seconds)
     for row in repo.claim_due(session, now, lease, CLAIM_BATCH):
         assert row.id is not None
-        message = render(session, settings, row, now)
+        if row.kind == "weekly_digest":
+            message = claim_digest(session, settings, row, now)
+        else:
+            message = render(session, settings, row, now)
         if message is None:
             row.status = "dropped"
-            if row.kind == "weekly_digest" and row.channel_id is not None:
-                schedule_next_digest(session, settings, row, now)
             continue
         row.status = "sending"
         row.claimed_at = now
@@ -70,25 +71,27 @@ def finish(session: Session, settings: Settings, notification_id: int, now: date
         return
     row.status = "sent"
     row.sent_at = now
-    if row.kind == "weekly_digest":
-        schedule_next_digest(session, settings, row, now)
-    elif row.kind == "item_overdue" and row.action_item_id is not None:
+    if row.kind == "item_overdue" and row.action_item_id is not None:
         item = session.get(ActionItem, row.action_item_id)
         meeting = followup.meeting_of(session, item) if item else None
         if item is not None and meeting is not None and meeting.important:
             followup.next_daily_overdue(session, settings, item, now)
 
 
-def schedule_next_digest(session: Session, settings: Settings, row: Notification, now: datetime) -> None:
-    if row.channel_id is not None and repo.channel_has_open_actions(session, row.workspace_id, row.channel_id):
-        followup.ensure_digest(session, settings, row.workspace_id, row.channel_id, now)
+def claim_digest(session: Session, settings: Settings, row: Notification, now: datetime) -> OutMessage | None:
+    """Render a due digest and schedule the channel's next one: the series goes on from the claim, whatever
+    becomes of this send, and stops only when the channel has nothing open."""
+    assert row.channel_id is not None
+    local = followup.channel_settings(session, settings, row.workspace_id, row.channel_id)
+    message = weekly_digest(session, row, local, now)
+    if message is not None or repo.channel_has_open_actions(session, row.workspace_id, row.channel_id):
+        followup.ensure_digest(session, settings, row.workspace_id, row.channel_id, now, local)
+    return message
 
 
 def render(session: Session, settings: Settings, row: Notification, now: datetime) -> OutMessage | None:
     """The message a due row stands for, or None when it has gone stale."""
     recipient = session.get(User, row.recipient_id) if row.recipient_id else None
-    if row.kind == "weekly_digest":
-        return weekly_digest(session, settings, row, now)
     if row.kind in ("meeting_reminder", "rsvp_chase"):
         meeting = session.get(Meeting, row.meeting_id) if row.meeting_id else None
         if meeting is None or meeting.status != "scheduled" or meeting.start_at <= now:
@@ -253,35 +256,40 @@ def question_reminder(session: Session, settings: Settings, question: OpenQuesti
     )
 
 
-def weekly_digest(session: Session, settings: Settings, row: Notification, now: datetime) -> OutMessage | None:
-    """Overdue by owner, due this week, done last week and the 4-week on-time rate, for one channel."""
+def weekly_digest(
+    session: Session, row: Notification, local: followup.ChannelSettings, now: datetime
+) -> OutMessage | None:
+    """Overdue by owner, due this week, done last week and the 4-week on-time rate, for one channel; None
+    when it is stale (a later digest of the channel has fallen due since) or the channel has nothing open."""
     assert row.channel_id is not None
     ws, channel_id = row.workspace_id, row.channel_id
-    if now - row.due_at > DIGEST_GRACE or repo.newer_digest_due(session, row, now):
-        return None
-    open_items = repo.channel_actions(session, ws, channel_id, followup.ITEM_OPEN)
-    if not open_items:
-        return None  # channels with nothing open get nothing
-    local = followup.channel_settings(session, settings, ws, channel_id)
     if local.digest_cron is None:
         return None  # turned off for this channel since it was scheduled
+    later = followup.next_digest_at(local, row.due_at + timedelta(minutes=1))
+    if now - row.due_at > DIGEST_GRACE or (later is not None and later <= now):
+        return None
     lang, zone = as_lang(local.language), local.zone
     today = now.astimezone(zone).date()
     week_end = today + timedelta(days=6 - today.weekday())
-    done = repo.channel_done_since(session, ws, channel_id, now - timedelta(days=7))
+    done_since = now - timedelta(days=7)
     window_start = (now - ON_TIME_WINDOW).astimezone(zone).date()
-    due_window = repo.channel_actions_due_between(session, ws, channel_id, window_start, today - timedelta(days=1))
-    items = [*open_items, *done]
-    users = repo.users_by_id(session, sorted({i.owner_id for i in items if i.owner_id}))
-    secret = repo.confidential_meeting_ids(session, sorted({i.meeting_id for i in items if i.meeting_id}))
+    window_end = today - timedelta(days=1)
+    items = repo.channel_digest_items(session, ws, channel_id, done_since, window_start, window_end)
+    open_items = [i for i in items if i.status in followup.ITEM_OPEN]
+    if not open_items:
+        return None  # channels with nothing open get nothing
+    done = sorted(
+        (i for i in items if i.status == "done" and i.completed_at and i.completed_at >= done_since),
+        key=lambda i: i.completed_at or now,
+    )
+    due_window = [i for i in items if i.due_on and window_start <= i.due_on <= window_end and i.status != "cancelled"]
 
-    def line(item: ActionItem, extra: str) -> str:
-        text = t(lang, "digest.hidden") if item.meeting_id in secret else item.text
+    def line(item: repo.DigestItem, extra: str) -> str:
+        text = t(lang, "digest.hidden") if item.confidential else item.text
         return f"#{item.number} {text} · {extra}"
 
-    def owner_name(item: ActionItem) -> str:
-        user = users.get(item.owner_id) if item.owner_id else None
-        return f"@{user.display_name}" if user else t(lang, "action.unassigned")
+    def owner_name(item: repo.DigestItem) -> str:
+        return f"@{item.owner_name}" if item.owner_name else t(lang, "action.unassigned")
 
     overdue: dict[str, list[str]] = {}
     for item in open_items:

@@ -8,10 +8,14 @@ are read `FOR UPDATE`, which PostgreSQL honours and SQLite replaces with its `BE
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import TypeVar
 
-from sqlalchemy import ColumnElement, func, or_
+from sqlalchemy import ColumnElement, and_, bindparam, func, or_
+from sqlalchemy import select as sa_select
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session, col, select
 from sqlmodel.sql.expression import SelectOfScalar
 
@@ -357,25 +361,18 @@ def later_stage_due(session: Session, item_id: int, kinds: Sequence[str], now: d
     )
 
 
-def newer_digest_due(session: Session, row: Notification, now: datetime) -> bool:
-    """Is a later digest of the same channel also due? Then this one is stale (the bot was down)."""
-    return (
-        session.exec(
-            select(Notification.id).where(
-                Notification.workspace_id == row.workspace_id,
-                Notification.channel_id == row.channel_id,
-                Notification.kind == "weekly_digest",
-                Notification.status == "pending",
-                col(Notification.due_at) > row.due_at,
-                col(Notification.due_at) <= now,
-            )
-        ).first()
-        is not None
-    )
+_NOTIFICATION_TABLE = Notification.__table__  # type: ignore[attr-defined]
+_INSERT_ONCE = {
+    dialect: insert(_NOTIFICATION_TABLE).on_conflict_do_nothing(index_elements=["dedupe_key"])
+    for dialect, insert in (("postgresql", postgresql_insert), ("sqlite", sqlite_insert))
+}
 
 
-def notification_by_key(session: Session, dedupe_key: str) -> Notification | None:
-    return session.exec(select(Notification).where(Notification.dedupe_key == dedupe_key)).first()
+def add_notification_once(session: Session, row: Notification) -> None:
+    """Insert a row that carries a `dedupe_key`, unless one with that key exists (another instance may be
+    inserting it at this moment: `ON CONFLICT DO NOTHING` settles that without a savepoint)."""
+    assert row.dedupe_key is not None
+    session.execute(_INSERT_ONCE[session.get_bind().dialect.name], [row.model_dump(exclude={"id"})])
 
 
 def channel(session: Session, workspace_id: int, channel_id: str) -> Channel | None:
@@ -388,21 +385,6 @@ def add_channel(session: Session, row: Channel) -> Channel:
     session.add(row)
     session.flush()
     return row
-
-
-def channel_actions(session: Session, workspace_id: int, channel_id: str, statuses: Sequence[str]) -> list[ActionItem]:
-    return list(
-        session.exec(
-            select(ActionItem)
-            .where(
-                ActionItem.workspace_id == workspace_id,
-                ActionItem.channel_id == channel_id,
-                col(ActionItem.status).in_(statuses),
-                col(ActionItem.removed_at).is_(None),
-            )
-            .order_by(col(ActionItem.due_on), col(ActionItem.number))
-        )
-    )
 
 
 def channel_has_open_actions(session: Session, workspace_id: int, channel_id: str) -> bool:
@@ -419,45 +401,65 @@ def channel_has_open_actions(session: Session, workspace_id: int, channel_id: st
     )
 
 
-def channel_actions_due_between(
-    session: Session, workspace_id: int, channel_id: str, first: date, last: date
-) -> list[ActionItem]:
-    """Items (any status but cancelled) whose due date falls in [first, last]: the on-time rate's base."""
-    return list(
-        session.exec(
-            select(ActionItem).where(
-                ActionItem.workspace_id == workspace_id,
-                ActionItem.channel_id == channel_id,
-                col(ActionItem.due_on) >= first,
-                col(ActionItem.due_on) <= last,
+@dataclass(frozen=True)
+class DigestItem:
+    """One action item as the weekly digest shows it: the columns it needs, not a loaded ORM object (a digest
+    reads every item of a channel, and 1,000 channels' digests fall due in the same minute)."""
+
+    number: int
+    text: str
+    owner_name: str | None
+    due_on: date | None
+    status: str
+    completed_at: datetime | None
+    confidential: bool
+
+
+# Built once with bind parameters: 1,000 channels' digests fall due in the same minute, and building the
+# statement anew for each cost as much as running it.
+_DIGEST_ITEMS = (
+    sa_select(
+        col(ActionItem.number),
+        col(ActionItem.text),
+        col(User.display_name),
+        col(ActionItem.due_on),
+        col(ActionItem.status),
+        col(ActionItem.completed_at),
+        col(Meeting.confidential),
+    )
+    .outerjoin(User, col(User.id) == ActionItem.owner_id)
+    .outerjoin(Meeting, col(Meeting.id) == ActionItem.meeting_id)
+    .where(
+        col(ActionItem.workspace_id) == bindparam("workspace_id"),
+        col(ActionItem.channel_id) == bindparam("channel_id"),
+        col(ActionItem.removed_at).is_(None),
+        or_(
+            col(ActionItem.status).in_(OPEN_ACTION_STATUSES),
+            and_(col(ActionItem.status) == "done", col(ActionItem.completed_at) >= bindparam("done_since")),
+            and_(
+                col(ActionItem.due_on).between(bindparam("due_from"), bindparam("due_to")),
                 col(ActionItem.status) != "cancelled",
-                col(ActionItem.removed_at).is_(None),
-            )
-        )
+            ),
+        ),
     )
+    .order_by(col(ActionItem.due_on), col(ActionItem.number))
+)
 
 
-def channel_done_since(session: Session, workspace_id: int, channel_id: str, since: datetime) -> list[ActionItem]:
-    return list(
-        session.exec(
-            select(ActionItem)
-            .where(
-                ActionItem.workspace_id == workspace_id,
-                ActionItem.channel_id == channel_id,
-                ActionItem.status == "done",
-                col(ActionItem.completed_at) >= since,
-                col(ActionItem.removed_at).is_(None),
-            )
-            .order_by(col(ActionItem.completed_at))
-        )
+def channel_digest_items(
+    session: Session, workspace_id: int, channel_id: str, done_since: datetime, due_from: date, due_to: date
+) -> list[DigestItem]:
+    """In one query, what a channel's digest counts: its open items, those done since `done_since`, and
+    those due in [due_from, due_to] whatever their status but cancelled (the on-time rate's base)."""
+    rows = session.execute(
+        _DIGEST_ITEMS,
+        {"workspace_id": workspace_id, "channel_id": channel_id, "done_since": done_since, "due_from": due_from,
+         "due_to": due_to},
     )
-
-
-def confidential_meeting_ids(session: Session, meeting_ids: Sequence[int]) -> set[int]:
-    if not meeting_ids:
-        return set()
-    rows = session.exec(select(Meeting.id).where(col(Meeting.id).in_(meeting_ids), col(Meeting.confidential)))
-    return {row for row in rows if row is not None}
+    return [
+        DigestItem(number, text, owner_name, due_on, status, completed_at, bool(confidential))
+        for number, text, owner_name, due_on, status, completed_at, confidential in rows
+    ]
 
 
 def previous_meeting(session: Session, workspace_id: int, channel_id: str, before: Meeting) -> Meeting | None:

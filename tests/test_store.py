@@ -12,9 +12,11 @@ from alembic.migration import MigrationContext
 from sqlalchemy import Engine, inspect
 from sqlmodel import SQLModel, select
 
+from bot import followup
 from store import repo
 from store.database import make_engine, migrate, session_scope
-from store.models import Meeting, User
+from store.models import Meeting, Notification, User
+from tests.conftest import make_settings
 
 NOW = datetime(2026, 11, 23, 1, 0, tzinfo=UTC)
 WRITERS = 8
@@ -129,3 +131,44 @@ def test_naive_datetimes_are_refused() -> None:
     migrate(engine)
     with pytest.raises(Exception, match="naive datetime"), session_scope(engine) as session:
         repo.workspace(session, "console", "x", datetime(2026, 1, 1))
+
+
+@pytest.mark.parametrize("backend", ["sqlite", "postgres"])
+def test_a_weekly_digest_scheduled_by_many_writers_at_once_exists_once(
+    backend: str, request: pytest.FixtureRequest
+) -> None:
+    """Every new action item schedules its channel's next digest, on every instance; `ON CONFLICT DO NOTHING`
+    on the dedupe key must leave exactly one row, with no writer failing."""
+    if backend == "sqlite":
+        engine = make_engine(request.getfixturevalue("sqlite_file_url"))
+    else:
+        engine = request.getfixturevalue("pg_engine")
+    migrate(engine)
+    settings = make_settings()
+    with session_scope(engine) as session:
+        ws_id = repo.workspace(session, "console", "local", NOW).id
+    assert ws_id is not None
+    errors: list[BaseException] = []
+    start = threading.Barrier(WRITERS)
+
+    def writer() -> None:
+        try:
+            start.wait()
+            for _ in range(20):
+                with session_scope(engine) as session:
+                    followup.ensure_digest(session, settings, ws_id, "C-team", NOW)
+        except BaseException as error:  # surfaced below
+            errors.append(error)
+
+    threads = [threading.Thread(target=writer) for _ in range(WRITERS)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    with session_scope(engine) as session:
+        rows = session.exec(select(Notification).where(Notification.kind == "weekly_digest")).all()
+    assert len(rows) == 1
+    assert rows[0].channel_id == "C-team" and rows[0].status == "pending"
+    # Monday 09:00 in the default timezone (Asia/Shanghai) after NOW (Monday 09:00 there): next Monday.
+    assert rows[0].due_at == datetime(2026, 11, 30, 1, 0, tzinfo=UTC)
