@@ -38,3 +38,4 @@ class Inbound:
     removed: bool = False  # the reaction was taken back
     mentions: tuple[Person, ...] = ()  # people the platform resolved in `text`
     handles_are_user_ids: bool = False  # console: "@alice" IS the user id; platforms must resolve names
+    event_id: str | None = None  # the platform's id for this delivery; a redelivery with the same id is ignored

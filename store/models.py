@@ -258,6 +258,19 @@ class Channel(SQLModel, table=True):
     created_at: datetime = Field(sa_column=utc_column(nullable=False))
 
 
+class InboundEvent(SQLModel, table=True):
+    """A platform event already handled. Platforms redeliver (Slack retries an event it thinks was not
+    acknowledged, Socket Mode after a reconnect); the row is written in the same transaction as the event's
+    effects, so a redelivery, even to another instance, finds it and does nothing."""
+
+    __table_args__ = (UniqueConstraint("workspace_id", "event_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    workspace_id: int = Field(foreign_key="workspace.id")
+    event_id: str = Field(max_length=200)
+    received_at: datetime = Field(sa_column=utc_column(nullable=False))
+
+
 class MessageRef(SQLModel, table=True):
     """What a message the bot posted was about, so a reaction, click or reply to it finds its target."""
 

@@ -25,6 +25,7 @@ from store.models import (
     AgendaItem,
     Channel,
     Decision,
+    InboundEvent,
     Meeting,
     MessageRef,
     Note,
@@ -362,6 +363,7 @@ def later_stage_due(session: Session, item_id: int, kinds: Sequence[str], now: d
 
 
 _NOTIFICATION_TABLE = Notification.__table__  # type: ignore[attr-defined]
+_INBOUND_EVENT_TABLE = InboundEvent.__table__  # type: ignore[attr-defined]
 _INSERT_ONCE = {
     dialect: insert(_NOTIFICATION_TABLE).on_conflict_do_nothing(index_elements=["dedupe_key"])
     for dialect, insert in (("postgresql", postgresql_insert), ("sqlite", sqlite_insert))
@@ -373,6 +375,19 @@ def add_notification_once(session: Session, row: Notification) -> None:
     inserting it at this moment: `ON CONFLICT DO NOTHING` settles that without a savepoint)."""
     assert row.dedupe_key is not None
     session.execute(_INSERT_ONCE[session.get_bind().dialect.name], [row.model_dump(exclude={"id"})])
+
+
+def first_delivery(session: Session, workspace_id: int, event_id: str, now: datetime) -> bool:
+    """Record a platform event id; False when it was recorded before. Two instances handed the same event at
+    once: PostgreSQL makes the second insert wait for the first transaction, then do nothing."""
+    dialect = session.get_bind().dialect.name
+    insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
+    result = session.execute(
+        insert(_INBOUND_EVENT_TABLE)
+        .values(workspace_id=workspace_id, event_id=event_id, received_at=now)
+        .on_conflict_do_nothing(index_elements=["workspace_id", "event_id"])
+    )
+    return bool(result.rowcount)  # type: ignore[attr-defined]
 
 
 def channel(session: Session, workspace_id: int, channel_id: str) -> Channel | None:

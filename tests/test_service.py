@@ -8,7 +8,7 @@ import pytest
 from sqlmodel import Session, select
 
 from bot.core import Core
-from store.models import ActionItem, ActionItemEvent, Decision, Meeting, Notification, Participant
+from store.models import ActionItem, ActionItemEvent, Decision, InboundEvent, Meeting, Notification, Participant
 from tests.conftest import MONDAY_9AM, SHANGHAI
 from tests.harness import Chat
 
@@ -394,3 +394,14 @@ def test_a_failing_use_case_is_logged_and_answered_and_the_next_event_works(
     assert "boom" in caplog.text and "alice" in caplog.text
     monkeypatch.undo()
     assert "No upcoming meetings" in chat.command("alice", "list")[0].body
+
+
+def test_a_redelivered_event_has_one_effect(chat: Chat) -> None:
+    """Slack retries an event it thinks was lost; the same event id must not record a second action item."""
+    chat.command("alice", 'new "Sync" tomorrow 3pm with @bob')
+    first = chat.say("alice", "#action @bob send the notes", event_id="Ev01")
+    again = chat.say("alice", "#action @bob send the notes", event_id="Ev01")
+    other = chat.say("alice", "#action @bob send the notes", event_id="Ev02")
+    assert first and not again and other
+    assert chat.rows(ActionItem) == 2
+    assert chat.rows(InboundEvent) == 2

@@ -38,6 +38,8 @@ HERE_EMOJI = frozenset({"raising_hand", "raised_hand", "wave", "hand", "🙋", "
 
 def handle(session: Session, settings: Settings, inbound: Inbound, now: datetime) -> Outcome:
     ctx = build_context(session, settings, inbound, now)
+    if inbound.event_id is not None and not repo.first_delivery(session, ctx.workspace_id, inbound.event_id, now):
+        return Outcome()  # a redelivery of an event already handled (and committed with its effects)
     try:
         commands = interpret(ctx)
         outcome = Outcome()
