@@ -10,7 +10,7 @@ Script protocol (one line each; README has the full table):
     :dm alice TEXT              alice writes to the bot privately
     :react alice EMOJI m7       alice reacts to message m7 (`:unreact` takes it back)
     :reply alice m7 TEXT        alice replies to message m7 (in its thread, or in her private chat)
-    :click alice m7 1           alice clicks button 1 of message m7
+    :click alice m7 1 [ANSWER]  alice clicks button 1 of message m7 (ANSWER: what a button asks for)
     :now 2026-11-23 09:00       set the virtual clock (in --tz)
     :advance 1d2h30m            move the clock, running every scheduler tick due on the way
     :user alice tz=Europe/Berlin lang=zh   what the platform would tell us about alice
@@ -155,16 +155,21 @@ class ConsoleAdapter:
         self.say(who, text, channel=posted.channel, reply_to=message_id)
 
     def cmd_click(self, _name: str, raw: str) -> None:
-        args = raw.split()
-        if len(args) != 3 or not args[2].isdigit():
-            raise ScriptError("usage: :click alice m7 1")
+        args = raw.split(maxsplit=3)
+        if len(args) < 3 or not args[2].isdigit():
+            raise ScriptError("usage: :click alice m7 1 [ANSWER, for a button that asks]")
         who, message_id, index = args[0], args[1], int(args[2])
         posted = self.find(message_id)
         buttons = posted.message.buttons
         if not 1 <= index <= len(buttons):
             raise ScriptError(f"{message_id} has {len(buttons)} button(s)")
+        button = buttons[index - 1]
+        answer = args[3] if len(args) == 4 else ""
+        if button.asks and not answer:
+            raise ScriptError(f"button {index} asks “{button.asks}”: add the answer, e.g. :click {who} {message_id} "
+                              f"{index} waiting for legal")
         self.dispatch(
-            Inbound("button", PLATFORM, WORKSPACE, posted.channel, self.person(who), buttons[index - 1].value,
+            Inbound("button", PLATFORM, WORKSPACE, posted.channel, self.person(who), f"{button.value} {answer}".strip(),
                     is_direct=posted.direct_user is not None, reply_to=message_id, handles_are_user_ids=True)
         )
 

@@ -29,6 +29,7 @@ class Button:
     label: str
     value: str  # command text, parsed like "/meeting <value>"
     style: ButtonStyle = "default"
+    asks: str | None = None  # the command needs more words (a reason, a date): ask with this prompt, append them
 
 
 @dataclass(frozen=True)

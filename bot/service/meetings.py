@@ -24,6 +24,7 @@ from store.models import AgendaItem, Meeting, Participant, User
 EDITOR_ROLES = ("host", "recorder")
 MIN_RSVP_WINDOW = timedelta(hours=1)  # no deadline when people would have less than this to answer
 AD_HOC_MATCH_WINDOW = timedelta(minutes=30)  # "#startmeeting" picks up a meeting scheduled this close
+MINE_BUTTON_ITEMS = 8  # Done / Blocked / Delay for the first 8 items: 24 buttons, one Slack actions block
 
 
 def find_meeting(ctx: Ctx, number: int) -> Meeting:
@@ -481,6 +482,17 @@ def mine(ctx: Ctx) -> Outcome:
         answer = ctx.t("rsvp." + (p.rsvp if p and p.rsvp else "none"))
         start = format_when(m.start_at.astimezone(ctx.tz), ctx.tz, ctx.lang)
         meeting_lines.append(f"#{m.number} {m.title} — {start} · {answer}")
+    buttons = tuple(
+        button
+        for i in items[:MINE_BUTTON_ITEMS]
+        for button in (
+            Button(ctx.t("button.done_n", number=i.number), f"done {i.number}", "primary"),
+            Button(ctx.t("button.blocked_n", number=i.number), f"status {i.number} blocked",
+                   asks=ctx.t("ask.blocked_reason")),
+            Button(ctx.t("button.delay_n", number=i.number), f"status {i.number} delay",
+                   asks=ctx.t("ask.delay_date")),
+        )
+    )
     return Outcome(
         [
             ctx.reply(
@@ -489,6 +501,7 @@ def mine(ctx: Ctx) -> Outcome:
                     Section(ctx.t("heading.my_actions"), item_lines or (ctx.t("mine.no_actions"),)),
                     Section(ctx.t("heading.my_meetings"), tuple(meeting_lines) or (ctx.t("mine.no_meetings"),)),
                 ),
+                buttons=buttons,
             )
         ]
     )

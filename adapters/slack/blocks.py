@@ -1,0 +1,475 @@
+"""Block Kit for Quorum: the core's `OutMessage`s as Slack messages and App Home views, and the `/meeting new` modal.
+
+Pure functions over dicts, no I/O, so every limit Slack enforces is a table test instead of an
+`invalid_blocks` error in production. Why it looks the way it does:
+
+* The core writes plain text. Everything it wrote goes through `escape` before it lands in mrkdwn, so a
+  meeting titled "<!channel>" can never notify a channel; only `OutMessage.mentions` (platform user ids the
+  core chose to notify) become real `<@U…>` mentions. plain_text objects (header, button labels) are never
+  parsed for mentions by Slack and are left as typed.
+* Slack rejects a whole message when one limit is broken, so text is packed into sections of at most 3000
+  characters, fields into sections of at most 10, buttons into actions blocks of at most 25, and a message
+  longer than 50 blocks loses its last body sections (replaced by "…"), never its buttons.
+* The modal does not create meetings itself: `modal_to_command` turns the submitted form into the same
+  `/meeting new …` text a person could type, so the form and the grammar in `bot.commands` cannot drift
+  apart. Free text is quoted with a quote pair its text does not contain, so any title survives the trip.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+from bot.commands import MAX_INPUT_CHARS
+from bot.i18n import Lang, t
+from bot.messages import Button, OutMessage
+from bot.timeparse import parse_duration
+
+__all__ = [
+    "BUTTON_ACTION_PREFIX",
+    "MEETING_MODAL_CALLBACK",
+    "escape",
+    "home_view",
+    "meeting_modal",
+    "modal_to_command",
+    "render",
+]
+
+BUTTON_ACTION_PREFIX = "quorum_button_"  # + the button's 0-based position in OutMessage.buttons
+MEETING_MODAL_CALLBACK = "quorum_meeting_new"
+
+# Slack's limits (Block Kit reference).
+MESSAGE_BLOCKS = 50
+HOME_BLOCKS = 100
+HEADER_CHARS = 150
+SECTION_CHARS = 3000
+FIELD_CHARS = 2000
+FIELD_LABEL_CHARS = 200  # ours: a label is a word or two; the value gets the rest
+FIELDS_PER_SECTION = 10
+BUTTON_LABEL_CHARS = 75
+BUTTON_VALUE_CHARS = 2000
+BUTTONS_PER_ACTIONS = 25
+ACTIONS_BLOCKS = 5
+FALLBACK_CHARS = 40_000  # Slack truncates a message's top-level text beyond this
+VIEW_TITLE_CHARS = 24  # a modal's title, submit and close
+LABEL_CHARS = 2000
+OPTION_CHARS = 75
+ELLIPSIS = "…"
+
+_ESCAPES = {"&": "&amp;", "<": "&lt;", ">": "&gt;"}
+_USER_ID = re.compile(r"[UW][A-Z0-9]+")  # what may go inside <@…>: never "!channel" or "U1|x>"
+
+
+def escape(text: str) -> str:
+    """Slack mrkdwn escaping: `&`, `<`, `>` become entities, so `<!here>` or `<@U1>` in text is just text."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+# ------------------------------------------------------------------------------------------ text helpers
+
+
+def _escaped_pieces(text: str, limit: int) -> list[str]:
+    """`text` escaped and cut into pieces of at most `limit` characters, never inside an entity."""
+    pieces: list[str] = []
+    current: list[str] = []
+    size = 0
+    for char in text:
+        escaped = _ESCAPES.get(char, char)
+        if size + len(escaped) > limit:
+            pieces.append("".join(current))
+            current, size = [], 0
+        current.append(escaped)
+        size += len(escaped)
+    pieces.append("".join(current))
+    return pieces
+
+
+def _fit(text: str, limit: int) -> str:
+    """`text` escaped, ending in "…" when it had to be cut to `limit` characters."""
+    escaped = escape(text)
+    return escaped if len(escaped) <= limit else _escaped_pieces(text, limit - 1)[0] + ELLIPSIS
+
+
+def _clip(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + ELLIPSIS
+
+
+def _plain(text: str, limit: int) -> dict[str, Any]:
+    return {"type": "plain_text", "text": _clip(text, limit), "emoji": True}
+
+
+def _mrkdwn(text: str) -> dict[str, Any]:
+    return {"type": "mrkdwn", "text": text}
+
+
+def _section(text: str) -> dict[str, Any]:
+    return {"type": "section", "text": _mrkdwn(text)}
+
+
+def _context(text: str) -> dict[str, Any]:
+    return {"type": "context", "elements": [_mrkdwn(text)]}
+
+
+# -------------------------------------------------------------------------------------------- messages
+
+
+def _text_sections(heading: str | None, lines: Iterable[str]) -> list[dict[str, Any]]:
+    """Sections holding a bold heading and the escaped lines, packed so no text exceeds 3000 characters."""
+    pieces = [f"*{_fit(heading, SECTION_CHARS - 2)}*"] if heading else []
+    for line in lines:
+        pieces.extend(_escaped_pieces(line, SECTION_CHARS))
+    chunks: list[list[str]] = []
+    size = SECTION_CHARS + 1  # start a new chunk at the first piece
+    for piece in pieces:
+        if size + 1 + len(piece) > SECTION_CHARS:
+            chunks.append([])
+            size = -1
+        chunks[-1].append(piece)
+        size += 1 + len(piece)
+    texts = ("\n".join(chunk) for chunk in chunks)
+    return [_section(text) for text in texts if text.strip()]
+
+
+def _field_sections(fields: Sequence[tuple[str, str]]) -> list[dict[str, Any]]:
+    texts = []
+    for label, value in fields:
+        head = f"*{_fit(label, FIELD_LABEL_CHARS)}*\n"
+        texts.append(head + _fit(value, FIELD_CHARS - len(head)))
+    return [
+        {"type": "section", "fields": [_mrkdwn(text) for text in texts[start : start + FIELDS_PER_SECTION]]}
+        for start in range(0, len(texts), FIELDS_PER_SECTION)
+    ]
+
+
+def _button(index: int, button: Button) -> dict[str, Any]:
+    if len(button.value) > BUTTON_VALUE_CHARS:
+        raise ValueError(f"button value longer than Slack's {BUTTON_VALUE_CHARS} characters: {button.value[:80]!r}…")
+    element: dict[str, Any] = {
+        "type": "button",
+        "action_id": f"{BUTTON_ACTION_PREFIX}{index}",
+        "text": _plain(button.label, BUTTON_LABEL_CHARS),
+        "value": button.value,
+    }
+    if button.style != "default":
+        element["style"] = button.style
+    return element
+
+
+def _actions(buttons: Sequence[Button]) -> list[dict[str, Any]]:
+    if len(buttons) > BUTTONS_PER_ACTIONS * ACTIONS_BLOCKS:
+        raise ValueError(f"{len(buttons)} buttons; a Slack message shows {BUTTONS_PER_ACTIONS * ACTIONS_BLOCKS}")
+    elements = [_button(index, button) for index, button in enumerate(buttons)]
+    return [
+        {"type": "actions", "elements": elements[start : start + BUTTONS_PER_ACTIONS]}
+        for start in range(0, len(elements), BUTTONS_PER_ACTIONS)
+    ]
+
+
+def _mention_text(message: OutMessage) -> str:
+    """`<@U1> <@U2>` for the people the core wants notified (valid user ids only, once each)."""
+    ids = dict.fromkeys(user for user in message.mentions if _USER_ID.fullmatch(user))
+    return " ".join(f"<@{user}>" for user in ids)
+
+
+def _blocks(message: OutMessage, max_blocks: int) -> list[dict[str, Any]]:
+    """header · text, fields, sections (trimmed to fit) · mentions · buttons · small print · file names."""
+    body = _text_sections(None, message.text.splitlines())
+    body += _field_sections(message.fields)
+    for section in message.sections:
+        body += _text_sections(section.heading, section.lines)
+    title = " ".join((message.title or "").split())
+    header = [{"type": "header", "text": _plain(title, HEADER_CHARS)}] if title else []
+    mentions = _mention_text(message)
+    tail = [_section(mentions)] if mentions else []
+    tail += _actions(message.buttons)
+    if message.context and message.context.strip():
+        tail.append(_context(_fit(message.context, SECTION_CHARS)))
+    if message.attachments:
+        names = " · ".join(attachment.filename for attachment in message.attachments)
+        tail.append(_context(_fit(f"📎 {names}", SECTION_CHARS)))
+    room = max_blocks - len(header) - len(tail)
+    if len(body) > room:
+        body = [*body[: room - 1], _section(ELLIPSIS)]
+    return [*header, *body, *tail]
+
+
+def _fallback(message: OutMessage) -> str:
+    """The whole message as escaped mrkdwn text (notifications and screen readers read only this), then the
+    mentions, which must be in it to notify on mobile."""
+    lines = [f"*{message.title}*"] if message.title else []
+    lines += message.text.splitlines()
+    lines += [f"{label}: {value}" for label, value in message.fields]
+    for section in message.sections:
+        lines += [f"{section.heading}:"] if section.heading else []
+        lines += section.lines
+    lines += [f"({message.context})"] if message.context else []
+    mentions = _mention_text(message)
+    tail = f"\n{mentions}" if mentions else ""
+    return _fit("\n".join(lines), FALLBACK_CHARS - len(tail)) + tail
+
+
+def render(message: OutMessage) -> dict[str, Any]:
+    """Keyword arguments for chat.postMessage / chat.update / chat.postEphemeral besides channel, user, ts.
+
+    Attachments are not included (the caller uploads them); their file names are listed in small print.
+    Raises ValueError for buttons Slack cannot carry (a value over 2000 characters, more than 125 buttons).
+    """
+    return {"text": _fallback(message), "blocks": _blocks(message, MESSAGE_BLOCKS)}
+
+
+def home_view(message: OutMessage) -> dict[str, Any]:
+    """An App Home view (views.publish) showing `message`; buttons work there as in messages."""
+    return {"type": "home", "blocks": _blocks(message, HOME_BLOCKS)}
+
+
+# ---------------------------------------------------------------------------------------- the new-meeting modal
+
+# Block ids of the modal's inputs; each input's action_id is its block id.
+TITLE = "title"
+DATE = "date"
+TIME = "time"
+DURATION = "duration"
+PARTICIPANTS = "participants"
+HOST = "host"
+RECORDER = "recorder"
+AGENDA = "agenda"
+GOAL = "goal"
+LINK = "link"
+OPTIONS = "options"
+CONFIDENTIAL = "confidential"  # the value of the "confidential" checkbox
+
+DURATION_CHOICES = (15, 30, 45, 60, 90, 120)  # minutes; none chosen: the channel's default length
+TITLE_CHARS = 300  # the meetings table's title column
+GOAL_CHARS = 500
+AGENDA_CHARS = 2000
+LINK_CHARS = 500  # the meetings table's location column
+MAX_AGENDA_MINUTES = 9999  # the grammar reads an agenda item's length as at most four digits
+
+_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_TIME = re.compile(r"\d{2}:\d{2}")
+# An agenda line's trailing length: "Scope 20m", "Demo 1.5h", "范围20分钟".
+_AGENDA_LINE = re.compile(
+    r"(?P<title>.*?)\s*(?P<length>\d[\d.]*\s*(?:minutes?|mins?|m|hours?|hrs?|h|分钟|分|个小时|小时))",
+    re.IGNORECASE,
+)
+_TITLE_TRAILING = " \t,，、:：-–—"
+# The grammar's quote pairs (bot.commands._QUOTES), tried in order; a text gets the first pair whose
+# closing quote it does not contain.
+_QUOTE_PAIRS = (('"', '"'), ("“", "”"), ("「", "」"), ("『", "』"), ("＂", "＂"))
+_URL_SCHEME = re.compile(r"https?://\S+", re.IGNORECASE)
+# The grammar drops these from the end of a link ("see https://x." ends in a full stop), and reads "<", ">"
+# and "|" as Slack markup, so they are percent-encoded where they would be lost.
+_URL_TRAILING = ".,!?:;)]}'\"。，！？：；）」』、"
+_URL_MARKUP = "<>|"
+
+
+def _option(text: str, value: str) -> dict[str, Any]:
+    return {"text": _plain(text, OPTION_CHARS), "value": value}
+
+
+def _duration_option(lang: Lang, minutes: int) -> dict[str, Any]:
+    return _option(t(lang, "unit.minutes", n=minutes), str(minutes))
+
+
+def _confidential_option(lang: Lang) -> dict[str, Any]:
+    return _option(t(lang, "slack.modal.option.confidential"), CONFIDENTIAL)
+
+
+def _initial_element(element: dict[str, Any], lang: Lang, value: Any) -> dict[str, Any]:
+    """`element` with its initial value set to `value` (the shapes documented on meeting_modal)."""
+    if not value:
+        return element
+    kind = element["type"]
+    if kind in ("plain_text_input", "url_text_input"):
+        return {**element, "initial_value": str(value)}
+    if kind == "datepicker":
+        return {**element, "initial_date": str(value)}
+    if kind == "timepicker":
+        return {**element, "initial_time": str(value)}
+    if kind == "multi_users_select":
+        return {**element, "initial_users": [str(user) for user in value]}
+    if kind == "users_select":
+        return {**element, "initial_user": str(value)}
+    if kind == "static_select" and int(value) in DURATION_CHOICES:
+        return {**element, "initial_option": _duration_option(lang, int(value))}
+    if kind == "checkboxes":
+        return {**element, "initial_options": [_confidential_option(lang)]}
+    return element
+
+
+def meeting_modal(
+    lang: Lang,
+    channel_id: str,
+    errors: dict[str, str] | None = None,
+    initial: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    """The `views.open` view for `/meeting new` with no text; `private_metadata` is the channel to post in.
+
+    `errors` (block id → message) shows a warning under each named input, for a view re-opened after a
+    failed submission; `initial` pre-fills inputs by block id: title, agenda, goal, link (str), date
+    ("YYYY-MM-DD"), time ("HH:MM"), duration (minutes, one of DURATION_CHOICES), participants (user ids),
+    host, recorder (a user id), confidential (bool).
+    """
+    errors = errors or {}
+    initial = initial or {}
+    inputs: list[tuple[str, str, dict[str, Any], bool, str | None]] = [
+        (TITLE, t(lang, "slack.modal.label.title"), {"type": "plain_text_input", "max_length": TITLE_CHARS}, False,
+         None),
+        (DATE, t(lang, "slack.modal.label.date"), {"type": "datepicker"}, False, None),
+        (TIME, t(lang, "slack.modal.label.time"), {"type": "timepicker"}, False, None),
+        (DURATION, t(lang, "field.length"),
+         {"type": "static_select", "options": [_duration_option(lang, m) for m in DURATION_CHOICES]}, True,
+         t(lang, "slack.modal.hint.duration")),
+        (PARTICIPANTS, t(lang, "heading.participants"), {"type": "multi_users_select"}, False, None),
+        (HOST, t(lang, "field.host"), {"type": "users_select"}, True, None),
+        (RECORDER, t(lang, "field.recorder"), {"type": "users_select"}, True, None),
+        (AGENDA, t(lang, "heading.agenda"),
+         {"type": "plain_text_input", "multiline": True, "max_length": AGENDA_CHARS}, True,
+         t(lang, "slack.modal.hint.agenda")),
+        (GOAL, t(lang, "field.goal"), {"type": "plain_text_input", "max_length": GOAL_CHARS}, True, None),
+        (LINK, t(lang, "slack.modal.label.link"), {"type": "url_text_input"}, True, None),
+        (OPTIONS, t(lang, "slack.modal.label.options"),
+         {"type": "checkboxes", "options": [_confidential_option(lang)]}, True, None),
+    ]  # fmt: skip
+    blocks: list[dict[str, Any]] = []
+    for block_id, label, element, optional, hint in inputs:
+        value = initial.get(CONFIDENTIAL if block_id == OPTIONS else block_id)
+        block: dict[str, Any] = {
+            "type": "input",
+            "block_id": block_id,
+            "label": _plain(label, LABEL_CHARS),
+            "element": {"action_id": block_id, **_initial_element(element, lang, value)},
+            "optional": optional,
+        }
+        if hint:
+            block["hint"] = _plain(hint, LABEL_CHARS)
+        blocks.append(block)
+        if errors.get(block_id):
+            blocks.append(_context(":warning: " + _fit(errors[block_id], SECTION_CHARS - 10)))
+    return {
+        "type": "modal",
+        "callback_id": MEETING_MODAL_CALLBACK,
+        "private_metadata": channel_id,
+        "title": _plain(t(lang, "slack.modal.title"), VIEW_TITLE_CHARS),
+        "submit": _plain(t(lang, "slack.modal.submit"), VIEW_TITLE_CHARS),
+        "close": _plain(t(lang, "slack.modal.close"), VIEW_TITLE_CHARS),
+        "blocks": blocks,
+    }
+
+
+def _state(values: Mapping[str, Any], block_id: str) -> Mapping[str, Any]:
+    """One input's submitted state (`view["state"]["values"][block_id][action_id]`), {} when absent."""
+    state = (values.get(block_id) or {}).get(block_id)
+    return state if isinstance(state, Mapping) else {}
+
+
+def _text_value(values: Mapping[str, Any], block_id: str) -> str:
+    return str(_state(values, block_id).get("value") or "").strip()
+
+
+def _user(values: Mapping[str, Any], block_id: str) -> str | None:
+    user = _state(values, block_id).get("selected_user")
+    return user if isinstance(user, str) and _USER_ID.fullmatch(user) else None
+
+
+def _quote(text: str) -> str:
+    """`text` as one quoted word of the grammar; only a text holding every closing quote is changed (its
+    `"` become `＂`)."""
+    for opening, closing in _QUOTE_PAIRS:
+        if closing not in text:
+            return f"{opening}{text}{closing}"
+    return '"' + text.replace('"', "＂") + '"'
+
+
+def _agenda(text: str, lang: Lang) -> tuple[list[tuple[str, int | None]], str | None]:
+    """Agenda lines (`Scope 20m`, `Demo 1h`, `Budget`) → (title, minutes) items, or the error for the first
+    bad line."""
+    items: list[tuple[str, int | None]] = []
+    for number, raw in enumerate(text.splitlines(), start=1):
+        line = raw.strip()
+        if not line:
+            continue
+        match = _AGENDA_LINE.fullmatch(line)
+        if match is None:
+            items.append((line, None))
+            continue
+        title = match["title"].rstrip(_TITLE_TRAILING)
+        if not title:
+            return [], t(lang, "slack.modal.error.agenda_title", line=number, text=line)
+        length = parse_duration(unicodedata.normalize("NFKC", match["length"]).casefold())
+        minutes = round(length.total_seconds() / 60) if length is not None else 0
+        if not 0 < minutes <= MAX_AGENDA_MINUTES:
+            return [], t(lang, "slack.modal.error.agenda_length", line=number, text=line)
+        items.append((title, minutes))
+    return items, None
+
+
+def _link(text: str) -> str | None:
+    """A web link ready for the grammar (`<https://…>`), "" for none, None when it is not an http(s) link."""
+    if not text:
+        return ""
+    url = text if "://" in text else f"https://{text}"
+    if not _URL_SCHEME.fullmatch(url) or len(url) > LINK_CHARS:
+        return None
+    url = "".join(_percent(char) if char in _URL_MARKUP else char for char in url)
+    end = len(url.rstrip(_URL_TRAILING))
+    return "<" + url[:end] + "".join(_percent(char) for char in url[end:]) + ">"
+
+
+def _percent(char: str) -> str:
+    return "".join(f"%{byte:02X}" for byte in char.encode())
+
+
+def modal_to_command(state_values: dict[str, Any], lang: Lang) -> tuple[str | None, dict[str, str]]:
+    """The submitted modal (`view["state"]["values"]`) as `/meeting` text without the `/meeting`
+    (`new "Q3 roadmap" 2026-11-24 15:00 for 60m with <@U1> …`), or (None, {block id: error}) for
+    `response_action: "errors"`. Whether the time is in the future is left to the grammar, which knows `now`.
+    """
+    errors: dict[str, str] = {}
+    title = _text_value(state_values, TITLE)
+    if not title:
+        errors[TITLE] = t(lang, "error.missing_title")
+    date = str(_state(state_values, DATE).get("selected_date") or "")
+    if not _DATE.fullmatch(date):
+        errors[DATE] = t(lang, "slack.modal.error.date")
+    time = str(_state(state_values, TIME).get("selected_time") or "")
+    if not _TIME.fullmatch(time):
+        errors[TIME] = t(lang, "slack.modal.error.time")
+    selected = _state(state_values, PARTICIPANTS).get("selected_users") or []
+    participants = [user for user in dict.fromkeys(selected) if isinstance(user, str) and _USER_ID.fullmatch(user)]
+    if not participants:
+        errors[PARTICIPANTS] = t(lang, "slack.modal.error.participants")
+    host, recorder = _user(state_values, HOST), _user(state_values, RECORDER)
+    if host is not None and host == recorder:
+        errors[RECORDER] = t(lang, "slack.modal.error.roles")
+    agenda, agenda_error = _agenda(str(_state(state_values, AGENDA).get("value") or ""), lang)
+    if agenda_error:
+        errors[AGENDA] = agenda_error
+    link = _link(_text_value(state_values, LINK))
+    if link is None:
+        errors[LINK] = t(lang, "slack.modal.error.link")
+    if errors:
+        return None, errors
+
+    parts = ["new", _quote(title), date, time]
+    duration = (_state(state_values, DURATION).get("selected_option") or {}).get("value")
+    if duration in {str(minutes) for minutes in DURATION_CHOICES}:
+        parts.append(f"for {duration}m")
+    parts += ["with", *(f"<@{user}>" for user in participants)]
+    parts += ["host", f"<@{host}>"] if host else []
+    parts += ["recorder", f"<@{recorder}>"] if recorder else []
+    goal = _text_value(state_values, GOAL)
+    parts += ["goal", _quote(goal)] if goal else []
+    parts += ["link", link] if link else []
+    options = _state(state_values, OPTIONS).get("selected_options") or []
+    parts += [CONFIDENTIAL] if any(option.get("value") == CONFIDENTIAL for option in options) else []
+    if agenda:
+        parts.append("agenda")
+        for item, minutes in agenda:
+            parts += [_quote(item), f"{minutes}m"] if minutes else [_quote(item)]
+    command = " ".join(parts)
+    if len(command) > MAX_INPUT_CHARS:
+        return None, {AGENDA if agenda else PARTICIPANTS: t(lang, "error.too_long", limit=MAX_INPUT_CHARS)}
+    return command, {}
