@@ -1,5 +1,6 @@
 """`quorum`: the command line. `quorum console` runs the bot in a terminal (or on a script from stdin);
-`quorum replay LOG` turns an IRC MeetBot log into MeetBot-style minutes."""
+`quorum slack` runs it on Slack; `quorum ticker` runs only the scheduler; `quorum replay LOG` turns an IRC
+MeetBot log into MeetBot-style minutes."""
 
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ from pydantic import ValidationError
 from adapters.console import ConsoleAdapter, run_script
 from bot.config import Settings
 from bot.core import Core
+from bot.errors import ConfigError
 from bot.meetbot import parse_irc_log, render_minutes_txt
 from bot.scheduler import start_ticker
 
@@ -42,6 +44,9 @@ def main(argv: list[str] | None = None) -> int:
     ticker.add_argument("--interval", type=float, help="seconds between ticks (default: QUORUM_TICK_SECONDS)")
     ticker.add_argument("--for", dest="duration", type=float, help="stop after this many seconds (default: never)")
     ticker.add_argument("--files", default="quorum-files", help="folder for minutes and other files")
+    slack = sub.add_parser("slack", help="run on Slack: Socket Mode with SLACK_APP_TOKEN, else HTTP on --port")
+    slack.add_argument("--host", default="0.0.0.0", help="HTTP mode: address to listen on (default 0.0.0.0)")
+    slack.add_argument("--port", type=int, default=3000, help="HTTP mode: port for /slack/events (default 3000)")
     replay = sub.add_parser("replay", help="print MeetBot-style minutes for an IRC MeetBot log")
     replay.add_argument("log", type=Path)
     replay.add_argument("--channel", default="#meeting")
@@ -49,6 +54,8 @@ def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     if args.command == "ticker":
         return run_ticker(args)
+    if args.command == "slack":
+        return run_slack(args)
     if args.command == "replay":
         print(render_minutes_txt(parse_irc_log(args.log.read_text(encoding="utf-8"), channel=args.channel)), end="")
         return 0
@@ -90,6 +97,19 @@ def run_ticker(args: argparse.Namespace) -> int:
             logging.getLogger(__name__).exception("tick failed; retrying at the next interval")
         time.sleep(interval)
     return 0
+
+
+def run_slack(args: argparse.Namespace) -> int:
+    from adapters.slack.run import run  # Bolt and uvicorn load only for this command
+
+    settings = load_settings(args)
+    if settings is None:
+        return 2
+    try:
+        return run(settings, args.host, args.port)
+    except ConfigError as error:
+        print(f"quorum: {error}", file=sys.stderr)
+        return 2
 
 
 def run_console(args: argparse.Namespace) -> int:

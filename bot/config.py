@@ -10,7 +10,7 @@ from datetime import timedelta
 from typing import Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import Field, field_validator
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from bot.errors import ConfigError
@@ -53,6 +53,10 @@ class Settings(BaseSettings):
     confirm_within_workdays: int = Field(default=1, alias="QUORUM_CONFIRM_WITHIN_WORKDAYS", ge=1, le=20)
     digest_cron: str = Field(default="0 9 * * mon", alias="QUORUM_DIGEST_CRON")
     claim_lease_seconds: int = Field(default=300, alias="QUORUM_CLAIM_LEASE_SECONDS", ge=1, le=86400)
+    slack_bot_token: SecretStr | None = Field(default=None, alias="SLACK_BOT_TOKEN")
+    slack_app_token: SecretStr | None = Field(default=None, alias="SLACK_APP_TOKEN")
+    slack_signing_secret: SecretStr | None = Field(default=None, alias="SLACK_SIGNING_SECRET")
+    slack_api_url: str = Field(default="https://slack.com/api/", alias="SLACK_API_URL")
 
     @field_validator("timezone")
     @classmethod

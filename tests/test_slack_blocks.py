@@ -102,7 +102,8 @@ def of_type(blocks: list[dict[str, Any]], kind: str) -> list[dict[str, Any]]:
         pytest.param("<!channel>", "&lt;!channel&gt;", id="channel"),
         pytest.param("<!here>", "&lt;!here&gt;", id="here"),
         pytest.param("<!subteam^S1|@team>", "&lt;!subteam^S1|@team&gt;", id="subteam"),
-        pytest.param("<@U1>", "&lt;@U1&gt;", id="user"),
+        pytest.param("<@U1> & <@U2|bob>", "<@U1> &amp; <@U2>", id="person-mentions-stay-mentions"),
+        pytest.param("<@U1!channel>", "&lt;@U1!channel&gt;", id="not-a-person"),
         pytest.param("R&D", "R&amp;D", id="ampersand"),
         pytest.param("&lt;", "&amp;lt;", id="entity-stays-text"),
         pytest.param("会议 *bold* _it_", "会议 *bold* _it_", id="plain-unchanged"),
@@ -118,7 +119,6 @@ def test_escape(text: str, expected: str) -> None:
         pytest.param("<!channel>", id="channel"),
         pytest.param("<!here>", id="here"),
         pytest.param("<!subteam^S1|@team>", id="subteam"),
-        pytest.param("<@U1>", id="user"),
         pytest.param("<https://evil.example|click>", id="link"),
     ],
 )

@@ -62,8 +62,24 @@ _ESCAPES = {"&": "&amp;", "<": "&lt;", ">": "&gt;"}
 _USER_ID = re.compile(r"[UW][A-Z0-9]+")  # what may go inside <@…>: never "!channel" or "U1|x>"
 
 
+_PERSON_MENTION = re.compile(r"<@([UW][A-Z0-9]+)(?:\|[^<>]*)?>")
+
+
 def escape(text: str) -> str:
-    """Slack mrkdwn escaping: `&`, `<`, `>` become entities, so `<!here>` or `<@U1>` in text is just text."""
+    """Slack mrkdwn escaping: `&`, `<`, `>` become entities, so `<!here>`, `<!channel>`, `<!subteam^…>` or a
+    link in text is just text. A person's mention as Slack wrote it (`<@U1>` in a recorded `#action <@U1> …`)
+    stays a mention, shown as their name: it names one person, who was named by whoever typed it."""
+    pieces = []
+    last = 0
+    for match in _PERSON_MENTION.finditer(text):
+        pieces.append(_escape_all(text[last : match.start()]))
+        pieces.append(f"<@{match[1]}>")
+        last = match.end()
+    pieces.append(_escape_all(text[last:]))
+    return "".join(pieces)
+
+
+def _escape_all(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 

@@ -1,0 +1,256 @@
+"""Quorum on Slack: a Bolt `AsyncApp` whose listeners ack at once and hand the work to the core.
+
+Why this shape:
+- Slack wants an ack within 3 s. Every listener acks first; the core (database, then posts) runs after it
+  in a worker thread (`asyncio.to_thread`), so a slow database or a rate-limited post never delays an ack
+  and never blocks the event loop (measured: Bolt's sync `App` under ASGI blocked the loop at 89 req/s).
+- Posting goes through one synchronous `WebClient` shared by listeners and the scheduler tick, with
+  slack_sdk's retry handlers: a 429 waits `Retry-After` and tries again; a post that still fails raises, and
+  the core keeps a scheduled reminder pending for a later tick.
+- Redeliveries (HTTP retries with `X-Slack-Retry-Num`, Socket Mode `retry_attempt`) carry the same
+  `event_id`; the core records it in the transaction of the event's effects, so a retry has no effect.
+- HTTP mode runs Bolt's ASGI adapter on uvicorn. Bolt reads a form body containing the word "payload" as
+  an interactive payload and loses the slash command (`/meeting new "payload review" …`); our handler
+  re-reads such a body as the form it is.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import re
+import threading
+import time
+from datetime import UTC, datetime
+from typing import Any
+from urllib.parse import parse_qsl
+
+from slack_bolt.adapter.asgi.async_handler import AsyncSlackRequestHandler
+from slack_bolt.adapter.asgi.http_request import AsgiHttpRequest
+from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncBoltRequest
+from slack_bolt.context.async_context import AsyncBoltContext
+from slack_bolt.request.async_internals import build_async_context
+from slack_bolt.response import BoltResponse
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+from slack_sdk.http_retry.builtin_handlers import ConnectionErrorRetryHandler, RateLimitErrorRetryHandler
+from slack_sdk.web.async_client import AsyncWebClient
+
+from adapters.slack import blocks
+from adapters.slack.translate import (
+    PLATFORM,
+    button_click,
+    message_event,
+    person_from_user_info,
+    reaction_event,
+    slash_command,
+    split_key,
+)
+from bot.core import Core
+from bot.events import Inbound, Person
+from bot.i18n import Lang
+from bot.messages import OutMessage
+
+log = logging.getLogger(__name__)
+
+DONE_REACTION = "white_check_mark"
+USER_CACHE_SECONDS = 3600.0
+HOME_COMMAND = "mine"
+NEW_WORDS = frozenset({"new", "新建", "创建"})
+
+
+class UserDirectory:
+    """`users.info`, cached per process (it is rate limited, and every event names its person)."""
+
+    def __init__(self, web: WebClient, ttl_seconds: float = USER_CACHE_SECONDS) -> None:
+        self.web = web
+        self.ttl = ttl_seconds
+        self._cache: dict[str, tuple[float, Person]] = {}
+        self._lock = threading.Lock()
+
+    def __call__(self, user_id: str) -> Person:
+        with self._lock:
+            cached = self._cache.get(user_id)
+        if cached is not None and time.monotonic() - cached[0] < self.ttl:
+            return cached[1]
+        try:
+            user = self.web.users_info(user=user_id, include_locale=True)["user"]
+            person = person_from_user_info(user)
+        except SlackApiError as error:
+            log.warning("users.info %s failed: %s", user_id, error.response.get("error"))
+            return Person(user_id, user_id)
+        with self._lock:
+            self._cache[user_id] = (time.monotonic(), person)
+        return person
+
+
+class SlackAdapter:
+    """Listeners, rendering and posting for one Slack workspace (one bot token)."""
+
+    def __init__(self, core: Core, bot_token: str, signing_secret: str | None, api_url: str) -> None:
+        self.core = core
+        self.web = WebClient(
+            token=bot_token,
+            base_url=api_url,
+            retry_handlers=[RateLimitErrorRetryHandler(max_retry_count=2), ConnectionErrorRetryHandler()],
+        )
+        self.people = UserDirectory(self.web)
+        self._dm_channels: dict[str, str] = {}
+        self.app = AsyncApp(
+            client=AsyncWebClient(token=bot_token, base_url=api_url),
+            signing_secret=signing_secret or "",
+            request_verification_enabled=signing_secret is not None,
+        )
+        self._register()
+
+    # ---- listeners ----------------------------------------------------------------------------------
+    def _register(self) -> None:
+        app = self.app
+        app.command("/meeting")(self._on_command)
+        app.event("message")(self._on_message)
+        app.event("reaction_added")(self._on_reaction)
+        app.event("reaction_removed")(self._on_reaction)
+        app.event("app_home_opened")(self._on_home_opened)
+        app.action({"action_id": re.compile(re.escape(blocks.BUTTON_ACTION_PREFIX) + r"\d+")})(self._on_button)
+        app.view(blocks.MEETING_MODAL_CALLBACK)(self._on_modal_submit)
+
+    async def _on_command(self, ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient) -> None:
+        text = str(body.get("text") or "").strip()
+        if text.lower() in NEW_WORDS and body.get("trigger_id"):
+            await ack()
+            person = await asyncio.to_thread(self.people, str(body["user_id"]))
+            await client.views_open(
+                trigger_id=body["trigger_id"], view=blocks.meeting_modal(lang_of(person), str(body["channel_id"]))
+            )
+            return
+        await ack()
+        inbound = await asyncio.to_thread(slash_command, body, self.people)
+        await asyncio.to_thread(self.dispatch, inbound)
+
+    async def _on_message(self, ack: AsyncAck, body: dict[str, Any]) -> None:
+        await ack()
+        inbound = await asyncio.to_thread(message_event, body, self.people)
+        if inbound is not None:
+            await asyncio.to_thread(self.dispatch, inbound)
+
+    async def _on_reaction(self, ack: AsyncAck, body: dict[str, Any]) -> None:
+        await ack()
+        inbound = await asyncio.to_thread(reaction_event, body, self.people)
+        if inbound is not None:
+            await asyncio.to_thread(self.dispatch, inbound)
+
+    async def _on_button(self, ack: AsyncAck, body: dict[str, Any], action: dict[str, Any]) -> None:
+        await ack()
+        user_id = str(body["user"]["id"])
+        from_home = (body.get("container") or {}).get("type") == "view"
+        home_channel = await asyncio.to_thread(self.dm_channel, user_id) if from_home else ""
+        inbound = await asyncio.to_thread(button_click, body, action, self.people, home_channel)
+        await asyncio.to_thread(self.dispatch, inbound)
+        if from_home:
+            await asyncio.to_thread(self.publish_home, inbound.workspace, user_id)
+
+    async def _on_home_opened(self, ack: AsyncAck, body: dict[str, Any], event: dict[str, Any]) -> None:
+        await ack()
+        if event.get("tab", "home") == "home":
+            await asyncio.to_thread(self.publish_home, str(body.get("team_id") or ""), str(event["user"]))
+
+    async def _on_modal_submit(self, ack: AsyncAck, body: dict[str, Any], view: dict[str, Any]) -> None:
+        user_id = str(body["user"]["id"])
+        person = await asyncio.to_thread(self.people, user_id)
+        command, errors = blocks.modal_to_command(view["state"]["values"], lang_of(person))
+        if command is None:
+            await ack(response_action="errors", errors=errors)
+            return
+        await ack()
+        channel = str(view.get("private_metadata") or "")
+        inbound = await asyncio.to_thread(
+            slash_command,
+            {"team_id": (body.get("team") or {}).get("id", ""), "channel_id": channel, "user_id": user_id,
+             "text": command},
+            self.people,
+        )
+        await asyncio.to_thread(self.dispatch, inbound)
+
+    # ---- into the core and back out ------------------------------------------------------------------
+    def dispatch(self, inbound: Inbound) -> None:
+        """Hand one event to the core (it posts its replies through `send`); mark an acted-on reply ✅."""
+        outcome = self.core.handle(inbound, datetime.now(UTC), self.send)
+        if outcome.acknowledge is not None:
+            channel, ts = split_key(outcome.acknowledge)
+            try:
+                self.web.reactions_add(channel=channel, timestamp=ts, name=DONE_REACTION)
+            except SlackApiError as error:
+                if error.response.get("error") != "already_reacted":
+                    log.warning("could not react to %s: %s", outcome.acknowledge, error.response.get("error"))
+
+    def tick(self) -> int:
+        return self.core.tick(datetime.now(UTC), self.send)
+
+    def send(self, message: OutMessage) -> str | None:
+        """Post (or update in place) one message; returns its `<channel>/<ts>` key. Raises when Slack refuses,
+        so the core keeps a scheduled message pending."""
+        rendered = blocks.render(message)
+        target = message.target
+        if message.replaces is not None:
+            channel, ts = split_key(message.replaces)
+            self.web.chat_update(channel=channel, ts=ts, **rendered)
+            return message.replaces
+        if target.kind == "ephemeral":
+            assert target.channel is not None and target.user is not None
+            self.web.chat_postEphemeral(channel=target.channel, user=target.user, **rendered)
+            return None
+        if target.kind == "direct":
+            assert target.user is not None
+            channel = self.dm_channel(target.user)
+        else:
+            assert target.channel is not None
+            channel = target.channel
+        thread_ts = split_key(target.thread)[1] if target.thread else None
+        response = self.web.chat_postMessage(channel=channel, thread_ts=thread_ts, **rendered)
+        for attachment in message.attachments:
+            self.web.files_upload_v2(channel=channel, thread_ts=response["ts"], filename=attachment.filename,
+                                     content=attachment.content)
+        return f"{response['channel']}/{response['ts']}"
+
+    def dm_channel(self, user_id: str) -> str:
+        """The bot's private chat with a person (`conversations.open` is idempotent; cached anyway)."""
+        channel = self._dm_channels.get(user_id)
+        if channel is None:
+            channel = str(self.web.conversations_open(users=user_id)["channel"]["id"])
+            self._dm_channels[user_id] = channel
+        return channel
+
+    def publish_home(self, team_id: str, user_id: str) -> None:
+        """App Home: the person's open action items (with buttons) and upcoming meetings with their RSVP."""
+        collected: list[OutMessage] = []
+
+        def keep(message: OutMessage) -> None:
+            collected.append(message)
+
+        inbound = Inbound(kind="command", platform=PLATFORM, workspace=team_id, channel=self.dm_channel(user_id),
+                          user=self.people(user_id), text=HOME_COMMAND, is_direct=True)
+        self.core.handle(inbound, datetime.now(UTC), keep)
+        if collected:
+            self.web.views_publish(user_id=user_id, view=blocks.home_view(collected[0]))
+
+
+def lang_of(person: Person) -> Lang:
+    return "zh" if person.language == "zh" else "en"
+
+
+class QuorumRequestHandler(AsyncSlackRequestHandler):
+    """Bolt's ASGI handler, except that a slash command whose text contains "payload" keeps its text."""
+
+    async def dispatch(self, request: AsgiHttpRequest) -> BoltResponse:
+        raw = (await request.get_raw_body())
+        bolt_request = AsyncBoltRequest(body=raw, query=request.query_string, headers=request.get_headers())
+        if not bolt_request.body and raw:
+            fields = form_fields(raw)
+            if fields and "payload" not in fields:
+                bolt_request.body = fields
+                bolt_request.context = build_async_context(AsyncBoltContext({}), fields)
+        return await self.app.async_dispatch(bolt_request)
+
+
+def form_fields(raw: str) -> dict[str, Any]:
+    return dict(parse_qsl(raw, keep_blank_values=True))

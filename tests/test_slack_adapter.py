@@ -1,0 +1,346 @@
+"""The Slack adapter end to end: a real Bolt app, the real core on a SQLite file, and a local fake Slack.
+
+The whole loop (new, RSVP by reaction and by button, start, `#action` lines, end, DM reminder, "done" in its
+thread, weekly digest) runs once over Socket Mode (envelopes pushed on a websocket, acks recorded) and once
+over HTTP mode (signed requests into uvicorn). Around it: signatures, retries, rate limits, the modal, Home.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import threading
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime, timedelta
+from typing import Any, Protocol
+
+import pytest
+from slack_bolt.adapter.socket_mode.aiohttp import AsyncSocketModeHandler
+from sqlmodel import Session, select
+
+from adapters.slack import blocks
+from adapters.slack.app import SlackAdapter
+from adapters.slack.run import EVENTS_PATH, bound_port, http_server
+from adapters.slack.translate import slash_command
+from bot.core import Core
+from store.models import ActionItem, InboundEvent, Meeting, Notification
+from tests import fake_slack as fs
+from tests.conftest import make_settings
+
+SECRET = "test-signing-secret"
+BOT_TOKEN = "xoxb-test-token"
+APP_TOKEN = "xapp-test-token"
+Wait = Callable[[Callable[[], Any]], Any]
+
+
+async def settle() -> None:
+    """Let the listeners still working after their ack finish, so no task dies with its loop (bounded)."""
+    others = [task for task in asyncio.all_tasks() if task is not asyncio.current_task()]
+    if others:
+        await asyncio.wait(others, timeout=10)
+
+
+def wait_until(probe: Callable[[], Any], timeout: float = 10.0) -> Any:
+    """Poll `probe` until it returns something truthy (bounded); the adapter works after its ack."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        found = probe()
+        if found:
+            return found
+        time.sleep(0.02)
+    raise AssertionError(f"timed out waiting for {probe}")
+
+
+class Driver(Protocol):
+    def command(self, user: str, channel: str, text: str, trigger_id: str | None = None) -> None: ...
+    def event(self, callback: dict[str, Any], retry: int = 0) -> None: ...
+    def interactive(self, payload: dict[str, Any]) -> dict[str, Any]: ...
+
+
+class SocketModeDriver:
+    """Pushes envelopes over the fake's websocket to a Bolt Socket Mode handler running in its own loop."""
+
+    def __init__(self, fake: fs.FakeSlack, adapter: SlackAdapter) -> None:
+        self.fake = fake
+        self.loop = asyncio.new_event_loop()
+        self.thread = threading.Thread(target=self.loop.run_forever, daemon=True)
+        self.thread.start()
+
+        async def connect() -> AsyncSocketModeHandler:
+            handler = AsyncSocketModeHandler(adapter.app, APP_TOKEN)
+            await handler.connect_async()  # type: ignore[no-untyped-call]
+            return handler
+
+        self.handler = asyncio.run_coroutine_threadsafe(connect(), self.loop).result(10)
+        fake.wait_connected()
+
+    def close(self) -> None:
+        asyncio.run_coroutine_threadsafe(self.handler.close_async(), self.loop).result(10)  # type: ignore[no-untyped-call]
+        asyncio.run_coroutine_threadsafe(settle(), self.loop).result(15)
+        self.loop.call_soon_threadsafe(self.loop.stop)
+        self.thread.join(5)
+
+    def command(self, user: str, channel: str, text: str, trigger_id: str | None = None) -> None:
+        envelope = self.fake.push("slash_commands", fs.slash_command(text, user, channel, trigger_id=trigger_id))
+        self.fake.wait_for_ack(envelope)
+
+    def event(self, callback: dict[str, Any], retry: int = 0) -> None:
+        envelope = self.fake.push("events_api", callback, retry_attempt=retry,
+                                  retry_reason="timeout" if retry else "")
+        self.fake.wait_for_ack(envelope)
+
+    def interactive(self, payload: dict[str, Any]) -> dict[str, Any]:
+        ack = self.fake.wait_for_ack(self.fake.push("interactive", payload))
+        return dict(ack.get("payload") or {})
+
+
+class HttpDriver:
+    """Signed requests into the app served by uvicorn, as Slack sends them."""
+
+    def __init__(self, adapter: SlackAdapter) -> None:
+        self.server = http_server(adapter, "127.0.0.1", 0)
+        self.loop = asyncio.new_event_loop()
+        self.thread = threading.Thread(target=self._serve, daemon=True)
+        self.thread.start()
+        wait_until(lambda: self.server.started)
+        self.url = f"http://127.0.0.1:{bound_port(self.server)}{EVENTS_PATH}"
+
+    def _serve(self) -> None:
+        asyncio.set_event_loop(self.loop)
+        self.loop.run_until_complete(self.server.serve())
+        self.loop.run_until_complete(settle())
+
+    def close(self) -> None:
+        self.server.should_exit = True
+        self.thread.join(10)
+
+    def post(self, body: str, content_type: str, headers: dict[str, str] | None = None,
+             secret: str = SECRET, timestamp: int | None = None) -> tuple[int, str]:
+        request = urllib.request.Request(self.url, data=body.encode(), method="POST", headers={
+            "Content-Type": content_type, **fs.sign(body, secret, timestamp), **(headers or {})})
+        try:
+            with urllib.request.urlopen(request, timeout=10) as response:
+                return response.status, response.read().decode()
+        except urllib.error.HTTPError as error:
+            return error.code, error.read().decode()
+
+    def command(self, user: str, channel: str, text: str, trigger_id: str | None = None) -> None:
+        body = fs.form_body(fs.slash_command(text, user, channel, trigger_id=trigger_id))
+        status, _ = self.post(body, "application/x-www-form-urlencoded")
+        assert status == 200
+
+    def event(self, callback: dict[str, Any], retry: int = 0) -> None:
+        headers = {"X-Slack-Retry-Num": str(retry), "X-Slack-Retry-Reason": "http_timeout"} if retry else {}
+        status, _ = self.post(fs.event_body(callback), "application/json", headers)
+        assert status == 200
+
+    def interactive(self, payload: dict[str, Any]) -> dict[str, Any]:
+        status, body = self.post(fs.interactive_body(payload), "application/x-www-form-urlencoded")
+        assert status == 200
+        return json.loads(body) if body else {}
+
+
+@pytest.fixture
+def fake() -> Iterator[fs.FakeSlack]:
+    with fs.FakeSlack() as fake:
+        fake.add_user("U1", "alice", "Alice Wang", tz="Asia/Shanghai", locale="en-US", display_name="alice")
+        fake.add_user("U2", "bob", "Bob Li", tz="Asia/Shanghai", locale="en-US", display_name="bob")
+        fake.add_user("U3", "carol", "Carol Zhang", tz="Asia/Shanghai", locale="en-US", display_name="carol")
+        yield fake
+
+
+@pytest.fixture
+def adapter(fake: fs.FakeSlack, sqlite_file_url: str) -> SlackAdapter:
+    return SlackAdapter(Core(make_settings(sqlite_file_url)), BOT_TOKEN, SECRET, fake.api_url)
+
+
+@pytest.fixture(params=["socket", "http"])
+def driver(request: pytest.FixtureRequest, fake: fs.FakeSlack, adapter: SlackAdapter) -> Iterator[Driver]:
+    started: SocketModeDriver | HttpDriver = (
+        SocketModeDriver(fake, adapter) if request.param == "socket" else HttpDriver(adapter)
+    )
+    yield started
+    started.close()
+
+
+def posts(fake: fs.FakeSlack, channel: str) -> list[dict[str, Any]]:
+    return [m for m in fake.messages(channel)]
+
+
+def button(message: dict[str, Any], value_prefix: str) -> dict[str, Any]:
+    for block in message.get("blocks") or []:
+        for element in block.get("elements") or []:
+            if element.get("type") == "button" and str(element.get("value", "")).startswith(value_prefix):
+                return dict(element)
+    raise AssertionError(f"no button {value_prefix!r} in {message.get('text')!r}")
+
+
+def items(adapter: SlackAdapter) -> list[ActionItem]:
+    with Session(adapter.core.engine) as session:
+        return list(session.exec(select(ActionItem).order_by(ActionItem.number)))
+
+
+def test_the_whole_meeting_loop(fake: fs.FakeSlack, adapter: SlackAdapter, driver: Driver) -> None:
+    # new → the RSVP prompt in the channel, with buttons
+    driver.command("U1", "C1", 'new "Q3 roadmap" tomorrow 3pm for 1h with <@U2|bob> <@U3|carol> '
+                               'agenda "Scope" 20m "Budget" 25m')
+    prompt = wait_until(lambda: next((m for m in posts(fake, "C1") if "Q3 roadmap" in m["text"]
+                                      and any(b["type"] == "actions" for b in m.get("blocks") or [])), None))
+    ts = prompt["ts"]
+
+    # RSVP by reaction: the prompt updates in place with bob under "Coming"
+    driver.event(fs.reaction_event(True, "white_check_mark", "U2", "C1", ts))
+    wait_until(lambda: "bob" in (fake.message("C1", ts) or {}).get("text", "") and fake.calls("chat.update"))
+    # … and by button: carol declines
+    decline = button(prompt, "rsvp 1 no")
+    driver.interactive(fs.block_action("U3", "C1", ts, decline["action_id"], decline["value"]))
+    wait_until(lambda: "carol" in (fake.message("C1", ts) or {}).get("text", "")
+               and len(fake.calls("chat.update")) >= 2)
+    # taking the reaction back withdraws bob's answer
+    driver.event(fs.reaction_event(False, "white_check_mark", "U2", "C1", ts))
+    wait_until(lambda: len(fake.calls("chat.update")) >= 3)
+
+    # start, record in the channel, end
+    driver.command("U1", "C1", "start 1")
+    wait_until(lambda: any("Q3 roadmap" in m["text"] and m["ts"] != ts for m in posts(fake, "C1")))
+    before = len(fake.calls("chat.postMessage"))
+    driver.command("U1", "C1", "action <@U2|bob> send the notes by friday")
+    driver.event(fs.message_event("#action <@U3> book the room", "U1", "C1"))  # MeetBot's words, kept as said
+    driver.event(fs.message_event("#agreed ship on Dec 1", "U1", "C1"))
+    wait_until(lambda: len(items(adapter)) == 2 and len(fake.calls("chat.postMessage")) > before)
+    first, second = items(adapter)
+    assert (first.text, first.status, first.due_on is not None) == ("send the notes", "open", True)
+    assert second.text == "<@U3> book the room"
+    wait_until(lambda: fake.messages("DU2"))  # bob is asked privately to accept the item
+    driver.command("U1", "C1", "end")
+    wait_until(lambda: any("ship on Dec 1" in m["text"] for m in posts(fake, "C1")))
+
+    # the scheduler's reminder reaches bob in a DM; "done" in its thread closes the item and gets a ✅
+    with Session(adapter.core.engine) as session:
+        due = session.exec(select(Notification).where(Notification.kind == "item_due")).first()
+    assert due is not None
+    adapter.core.tick(due.due_at, adapter.send)
+    reminder = wait_until(lambda: next((m for m in reversed(fake.messages("DU2")) if "send the notes" in m["text"]
+                                        and m["ts"] > fake.messages("DU2")[0]["ts"]), None))
+    reply = fs.message_event("done https://docs.example/notes", "U2", "DU2", thread_ts=reminder["ts"],
+                             channel_type="im")
+    driver.event(reply)
+    wait_until(lambda: items(adapter)[0].status == "done")
+    reply_ts = reply["event"]["ts"]
+    wait_until(lambda: fake.reactions("DU2", reply_ts) == ["white_check_mark"])
+    assert items(adapter)[0].deliverable == "https://docs.example/notes"
+
+    # the weekly digest goes to the channel, which still has carol's open item
+    with Session(adapter.core.engine) as session:
+        weekly = session.exec(select(Notification).where(Notification.kind == "weekly_digest",
+                                                         Notification.status == "pending")).one()
+    adapter.core.tick(weekly.due_at, adapter.send)
+    digest = wait_until(lambda: next((m for m in posts(fake, "C1") if "Weekly follow-up" in m["text"]), None))
+    assert "1 open action item" in digest["text"] and "#1 send the notes · @bob" in digest["text"]
+
+
+def test_a_retried_event_has_one_effect(fake: fs.FakeSlack, adapter: SlackAdapter, driver: Driver) -> None:
+    driver.command("U1", "C1", 'new "Sync" tomorrow 3pm with <@U2|bob>')
+    wait_until(lambda: posts(fake, "C1"))
+    driver.command("U1", "C1", "start 1")
+    line = fs.message_event("#action <@U2> write it up by friday", "U1", "C1")
+    driver.event(line)
+    driver.event(line, retry=1)  # Slack thought the first delivery was lost
+    driver.event(line, retry=2)
+    wait_until(lambda: len(items(adapter)) == 1)
+    time.sleep(0.3)  # give a wrongly accepted retry time to show
+    assert len(items(adapter)) == 1
+    with Session(adapter.core.engine) as session:
+        assert len(session.exec(select(InboundEvent)).all()) == 1
+
+
+def test_rate_limited_posts_wait_and_go_out(fake: fs.FakeSlack, adapter: SlackAdapter, driver: Driver) -> None:
+    fake.fail_next("chat.postMessage", status=429, retry_after=1)
+    driver.command("U1", "C1", 'new "Sync" tomorrow 3pm with <@U2|bob>')
+    wait_until(lambda: any("Sync" in m["text"] for m in posts(fake, "C1")))
+    statuses = [c.status for c in fake.calls("chat.postMessage")]
+    assert statuses[0] == 429 and 200 in statuses
+
+
+def test_a_reminder_slack_refuses_stays_pending(fake: fs.FakeSlack, adapter: SlackAdapter) -> None:
+    now = datetime.now(UTC)
+    command = slash_command({"team_id": "T1", "channel_id": "C1", "user_id": "U1",
+                             "text": 'new "Sync" in 3 days 3pm with <@U2|bob>'}, adapter.people)
+    adapter.core.handle(command, now, adapter.send)
+    with Session(adapter.core.engine) as session:
+        first = session.exec(select(Notification).where(Notification.status == "pending")
+                             .order_by(Notification.due_at)).first()
+    assert first is not None
+    fake.fail_next("chat.postMessage", status=500, times=50)
+    assert adapter.core.tick(first.due_at, adapter.send) == 0
+    with Session(adapter.core.engine) as session:
+        row = session.get(Notification, first.id)
+    assert row is not None
+    assert (row.status, row.attempts) == ("pending", 1)
+    assert row.last_error is not None and "internal_error" in row.last_error
+    assert row.due_at > first.due_at  # retried later, with backoff
+
+
+def test_http_mode_refuses_bad_signatures_and_stale_requests(fake: fs.FakeSlack, adapter: SlackAdapter) -> None:
+    http = HttpDriver(adapter)
+    try:
+        body = fs.form_body(fs.slash_command("list", "U1", "C1"))
+        assert http.post(body, "application/x-www-form-urlencoded", secret="wrong")[0] == 401
+        stale = int(time.time()) - 10 * 60
+        assert http.post(body, "application/x-www-form-urlencoded", timestamp=stale)[0] == 401
+        assert http.post(body, "application/x-www-form-urlencoded")[0] == 200
+    finally:
+        http.close()
+    assert not fake.calls("chat.postMessage") or all("list" not in str(c.args) for c in fake.calls("chat.update"))
+
+
+def test_a_title_with_the_word_payload_survives_http_mode(fake: fs.FakeSlack, adapter: SlackAdapter) -> None:
+    http = HttpDriver(adapter)
+    try:
+        http.command("U1", "C1", 'new "payload review" tomorrow 3pm with <@U2|bob>')
+        wait_until(lambda: any("payload review" in m["text"] for m in posts(fake, "C1")))
+    finally:
+        http.close()
+    with Session(adapter.core.engine) as session:
+        assert [m.title for m in session.exec(select(Meeting))] == ["payload review"]
+
+
+def test_new_without_text_opens_the_modal_and_errors_show_in_it(
+    fake: fs.FakeSlack, adapter: SlackAdapter, driver: Driver
+) -> None:
+    driver.command("U1", "C1", "new", trigger_id="trig-1")
+    view = fake.wait_for("views.open")[0].args["view"]
+    assert view["callback_id"] == blocks.MEETING_MODAL_CALLBACK and view["private_metadata"] == "C1"
+    empty = {"title": {"title": {"type": "plain_text_input", "value": None}}}
+    answer = driver.interactive(fs.view_submission("U1", blocks.MEETING_MODAL_CALLBACK, "C1", empty))
+    assert answer["response_action"] == "errors" and "title" in answer["errors"]
+    day = (datetime.now(UTC) + timedelta(days=3)).strftime("%Y-%m-%d")
+    filled = {
+        "title": {"title": {"type": "plain_text_input", "value": "Budget review"}},
+        "date": {"date": {"type": "datepicker", "selected_date": day}},
+        "time": {"time": {"type": "timepicker", "selected_time": "15:00"}},
+        "participants": {"participants": {"type": "multi_users_select", "selected_users": ["U2", "U3"]}},
+    }
+    driver.interactive(fs.view_submission("U1", blocks.MEETING_MODAL_CALLBACK, "C1", filled))
+    wait_until(lambda: any("Budget review" in m["text"] for m in posts(fake, "C1")))
+
+
+def test_app_home_lists_my_items_and_its_done_button_works(
+    fake: fs.FakeSlack, adapter: SlackAdapter, driver: Driver
+) -> None:
+    driver.command("U1", "C1", "action <@U2|bob> send the deck by friday")
+    wait_until(lambda: items(adapter))
+    driver.event(fs.app_home_opened("U2"))
+    home = wait_until(lambda: fake.calls("views.publish"))[-1].args["view"]
+    assert home["type"] == "home" and "send the deck" in json.dumps(home, ensure_ascii=False)
+    done = button({"blocks": home["blocks"]}, "done ")
+    payload = fs.block_action("U2", "", "", done["action_id"], done["value"])
+    payload["container"] = {"type": "view", "view_id": "V1"}
+    payload.pop("channel", None)
+    payload.pop("message", None)
+    driver.interactive(payload)
+    wait_until(lambda: items(adapter)[0].status == "done")
+    wait_until(lambda: len(fake.calls("views.publish")) >= 2)  # Home refreshed after the click
