@@ -344,3 +344,25 @@ def test_app_home_lists_my_items_and_its_done_button_works(
     driver.interactive(payload)
     wait_until(lambda: items(adapter)[0].status == "done")
     wait_until(lambda: len(fake.calls("views.publish")) >= 2)  # Home refreshed after the click
+
+
+def test_blocked_from_app_home_asks_why_in_a_modal(fake: fs.FakeSlack, adapter: SlackAdapter, driver: Driver) -> None:
+    driver.command("U1", "C1", "action <@U2|bob> send the deck by friday")
+    wait_until(lambda: items(adapter))
+    driver.event(fs.app_home_opened("U2"))
+    home = wait_until(lambda: fake.calls("views.publish"))[-1].args["view"]
+    blocked = next(e for b in home["blocks"] for e in b.get("elements") or []
+                   if e.get("action_id", "").startswith(blocks.ASK_ACTION_PREFIX) and "status 1 blocked" in e["value"])
+    payload = fs.block_action("U2", "", "", blocked["action_id"], blocked["value"], trigger_id="trig-9")
+    payload["container"] = {"type": "view", "view_id": "V1"}
+    payload.pop("channel", None)
+    payload.pop("message", None)
+    driver.interactive(payload)
+    modal = fake.wait_for("views.open")[0].args["view"]
+    assert modal["callback_id"] == blocks.ASK_MODAL_CALLBACK
+    blank = {blocks.ASK_BLOCK: {blocks.ASK_BLOCK: {"type": "plain_text_input", "value": "  "}}}
+    answer = driver.interactive(fs.view_submission("U2", blocks.ASK_MODAL_CALLBACK, modal["private_metadata"], blank))
+    assert answer["response_action"] == "errors" and "waiting for legal" in answer["errors"][blocks.ASK_BLOCK]
+    why = {blocks.ASK_BLOCK: {blocks.ASK_BLOCK: {"type": "plain_text_input", "value": "waiting for legal"}}}
+    driver.interactive(fs.view_submission("U2", blocks.ASK_MODAL_CALLBACK, modal["private_metadata"], why))
+    wait_until(lambda: items(adapter)[0].status == "blocked")

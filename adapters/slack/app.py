@@ -17,6 +17,7 @@ Why this shape:
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 import re
 import threading
@@ -48,7 +49,7 @@ from adapters.slack.translate import (
 )
 from bot.core import Core
 from bot.events import Inbound, Person
-from bot.i18n import Lang
+from bot.i18n import Lang, t
 from bot.messages import OutMessage
 
 log = logging.getLogger(__name__)
@@ -112,7 +113,9 @@ class SlackAdapter:
         app.event("reaction_removed")(self._on_reaction)
         app.event("app_home_opened")(self._on_home_opened)
         app.action({"action_id": re.compile(re.escape(blocks.BUTTON_ACTION_PREFIX) + r"\d+")})(self._on_button)
+        app.action({"action_id": re.compile(re.escape(blocks.ASK_ACTION_PREFIX) + r"\d+")})(self._on_ask_button)
         app.view(blocks.MEETING_MODAL_CALLBACK)(self._on_modal_submit)
+        app.view(blocks.ASK_MODAL_CALLBACK)(self._on_ask_submit)
 
     async def _on_command(self, ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient) -> None:
         text = str(body.get("text") or "").strip()
@@ -148,6 +151,34 @@ class SlackAdapter:
         await asyncio.to_thread(self.dispatch, inbound)
         if from_home:
             await asyncio.to_thread(self.publish_home, inbound.workspace, user_id)
+
+    async def _on_ask_button(self, ack: AsyncAck, body: dict[str, Any], action: dict[str, Any],
+                             client: AsyncWebClient) -> None:
+        """Blocked / Delay: ask for the reason or the date in a modal, then run the completed command."""
+        await ack()
+        user_id = str(body["user"]["id"])
+        spec = json.loads(str(action.get("value") or "{}"))
+        channel = str((body.get("container") or {}).get("channel_id") or "") or await asyncio.to_thread(
+            self.dm_channel, user_id)
+        person = await asyncio.to_thread(self.people, user_id)
+        await client.views_open(trigger_id=body["trigger_id"],
+                                view=blocks.ask_modal(lang_of(person), str(spec.get("ask") or ""),
+                                                      str(spec.get("command") or ""), channel))
+
+    async def _on_ask_submit(self, ack: AsyncAck, body: dict[str, Any], view: dict[str, Any]) -> None:
+        answer = str(view["state"]["values"][blocks.ASK_BLOCK][blocks.ASK_BLOCK].get("value") or "").strip()
+        person = await asyncio.to_thread(self.people, str(body["user"]["id"]))
+        if not answer:
+            await ack(response_action="errors", errors={blocks.ASK_BLOCK: t(lang_of(person), "slack.ask.empty")})
+            return
+        await ack()
+        spec = json.loads(str(view.get("private_metadata") or "{}"))
+        channel = str(spec.get("channel") or "")
+        inbound = Inbound(kind="button", platform=PLATFORM, workspace=str((body.get("team") or {}).get("id", "")),
+                          channel=channel, user=person, text=f"{spec.get('command', '')} {answer}",
+                          is_direct=channel.startswith("D"))
+        await asyncio.to_thread(self.dispatch, inbound)
+        await asyncio.to_thread(self.publish_home, inbound.workspace, person.platform_id)
 
     async def _on_home_opened(self, ack: AsyncAck, body: dict[str, Any], event: dict[str, Any]) -> None:
         await ack()

@@ -17,6 +17,7 @@ Pure functions over dicts, no I/O, so every limit Slack enforces is a table test
 
 from __future__ import annotations
 
+import json
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
@@ -39,6 +40,9 @@ __all__ = [
 
 BUTTON_ACTION_PREFIX = "quorum_button_"  # + the button's 0-based position in OutMessage.buttons
 MEETING_MODAL_CALLBACK = "quorum_meeting_new"
+ASK_ACTION_PREFIX = "quorum_ask_"  # a button that needs more words: value is {"command", "ask"} as JSON
+ASK_MODAL_CALLBACK = "quorum_ask"
+ASK_BLOCK = "answer"
 
 # Slack's limits (Block Kit reference).
 MESSAGE_BLOCKS = 50
@@ -164,9 +168,11 @@ def _button(index: int, button: Button) -> dict[str, Any]:
         raise ValueError(f"button value longer than Slack's {BUTTON_VALUE_CHARS} characters: {button.value[:80]!r}…")
     element: dict[str, Any] = {
         "type": "button",
-        "action_id": f"{BUTTON_ACTION_PREFIX}{index}",
+        "action_id": f"{ASK_ACTION_PREFIX if button.asks else BUTTON_ACTION_PREFIX}{index}",
         "text": _plain(button.label, BUTTON_LABEL_CHARS),
-        "value": button.value,
+        "value": json.dumps({"command": button.value, "ask": button.asks}, ensure_ascii=False)
+        if button.asks
+        else button.value,
     }
     if button.style != "default":
         element["style"] = button.style
@@ -489,3 +495,24 @@ def modal_to_command(state_values: dict[str, Any], lang: Lang) -> tuple[str | No
     if len(command) > MAX_INPUT_CHARS:
         return None, {AGENDA if agenda else PARTICIPANTS: t(lang, "error.too_long", limit=MAX_INPUT_CHARS)}
     return command, {}
+
+
+def ask_modal(lang: Lang, label: str, command: str, channel_id: str) -> dict[str, Any]:
+    """A one-question modal for a button that needs more words (Blocked: why? Delay: to when?); the answer is
+    appended to `command`. `private_metadata` carries both, so any instance can take the submission."""
+    return {
+        "type": "modal",
+        "callback_id": ASK_MODAL_CALLBACK,
+        "private_metadata": json.dumps({"command": command, "channel": channel_id}, ensure_ascii=False),
+        "title": _plain(t(lang, "slack.ask.title"), VIEW_TITLE_CHARS),
+        "submit": _plain(t(lang, "slack.ask.submit"), VIEW_TITLE_CHARS),
+        "close": _plain(t(lang, "slack.modal.close"), VIEW_TITLE_CHARS),
+        "blocks": [
+            {
+                "type": "input",
+                "block_id": ASK_BLOCK,
+                "label": _plain(label, LABEL_CHARS),
+                "element": {"type": "plain_text_input", "action_id": ASK_BLOCK, "max_length": 500},
+            }
+        ],
+    }

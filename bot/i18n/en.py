@@ -280,4 +280,7 @@ MESSAGES: dict[str, str] = {
     "slack.modal.error.agenda_title": "Line {line} (“{text}”) has a length but no item. Write one item per line, like “Scope 20m”.",
     "slack.modal.error.agenda_length": "Line {line} (“{text}”): I couldn't read the length. Write minutes or hours, like “Scope 20m” or “Demo 1h”.",
     "slack.modal.error.link": "Use a web link starting with https:// or http:// (at most 500 characters).",
+    "slack.ask.title": "Quorum",
+    "slack.ask.submit": "Send",
+    "slack.ask.empty": "Write an answer first, e.g. “waiting for legal” or “next friday”.",
 }

@@ -280,4 +280,7 @@ MESSAGES: dict[str, str] = {
     "slack.modal.error.agenda_title": "第 {line} 行（“{text}”）只有时长，没有议题。每行写一项，例如“范围 20分钟”。",
     "slack.modal.error.agenda_length": "第 {line} 行（“{text}”）：看不懂时长。请写分钟或小时，例如“范围 20分钟”或“演示 1小时”。",
     "slack.modal.error.link": "请填写以 https:// 或 http:// 开头的网址（最多 500 个字符）。",
+    "slack.ask.title": "Quorum",
+    "slack.ask.submit": "提交",
+    "slack.ask.empty": "请先填写内容，例如“等待法务审核”或“下周五”。",
 }
