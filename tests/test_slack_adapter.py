@@ -22,7 +22,7 @@ from slack_bolt.adapter.socket_mode.aiohttp import AsyncSocketModeHandler
 from sqlmodel import Session, select
 
 from adapters.slack import blocks
-from adapters.slack.app import SlackAdapter
+from adapters.slack.app import InOrder, SlackAdapter
 from adapters.slack.run import EVENTS_PATH, bound_port, http_server
 from adapters.slack.translate import slash_command
 from bot.core import Core
@@ -217,6 +217,8 @@ def test_the_whole_meeting_loop(fake: fs.FakeSlack, adapter: SlackAdapter, drive
     wait_until(lambda: fake.messages("DU2"))  # bob is asked privately to accept the item
     driver.command("U1", "C1", "end")
     wait_until(lambda: any("ship on Dec 1" in m["text"] for m in posts(fake, "C1")))
+    minutes = wait_until(lambda: [u for u in fake.uploads() if u.completed])  # the MeetBot-style minutes file
+    assert minutes[0].filename == "meeting-1-minutes.txt" and "ship on Dec 1" in (minutes[0].content or b"").decode()
 
     # the scheduler's reminder reaches bob in a DM; "done" in its thread closes the item and gets a ✅
     with Session(adapter.core.engine) as session:
@@ -366,3 +368,23 @@ def test_blocked_from_app_home_asks_why_in_a_modal(fake: fs.FakeSlack, adapter: 
     why = {blocks.ASK_BLOCK: {blocks.ASK_BLOCK: {"type": "plain_text_input", "value": "waiting for legal"}}}
     driver.interactive(fs.view_submission("U2", blocks.ASK_MODAL_CALLBACK, modal["private_metadata"], why))
     wait_until(lambda: items(adapter)[0].status == "blocked")
+
+
+def test_events_of_one_conversation_are_handled_in_arrival_order() -> None:
+    """The first event is the slowest; its channel's next event still waits for it, another channel's not."""
+    done: list[str] = []
+
+    async def scenario() -> None:
+        order = InOrder()
+
+        async def event(key: str, name: str, seconds: float) -> None:
+            ticket = order.ticket(key)  # taken as the listener starts, before any await
+            await asyncio.sleep(0)  # the ack
+            async with order.turn(key, ticket):
+                await asyncio.sleep(seconds)
+                done.append(name)
+
+        await asyncio.gather(event("C1", "agreed", 0.2), event("C1", "end", 0.0), event("C2", "other", 0.0))
+
+    asyncio.run(scenario())
+    assert done == ["other", "agreed", "end"]

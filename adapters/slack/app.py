@@ -22,6 +22,8 @@ import logging
 import re
 import threading
 import time
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import parse_qsl
@@ -40,6 +42,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from adapters.slack import blocks
 from adapters.slack.translate import (
     PLATFORM,
+    People,
     button_click,
     message_event,
     person_from_user_info,
@@ -85,6 +88,37 @@ class UserDirectory:
         return person
 
 
+Ticket = tuple["asyncio.Future[None] | None", "asyncio.Future[None]"]
+
+
+class InOrder:
+    """Events of one conversation are handled in the order they arrived, though each runs in whichever worker
+    thread is free: a `#agreed` line said just before `end` must be in the minutes. Each event takes a ticket
+    (synchronously, as its listener starts) and waits for the one before it; events of other conversations
+    never wait."""
+
+    def __init__(self) -> None:
+        self._tails: dict[str, asyncio.Future[None]] = {}
+
+    def ticket(self, key: str) -> Ticket:
+        mine: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        before = self._tails.get(key)
+        self._tails[key] = mine
+        return before, mine
+
+    @asynccontextmanager
+    async def turn(self, key: str, ticket: Ticket) -> AsyncIterator[None]:
+        before, mine = ticket
+        try:
+            if before is not None:
+                await before
+            yield
+        finally:
+            mine.set_result(None)
+            if self._tails.get(key) is mine:
+                del self._tails[key]
+
+
 class SlackAdapter:
     """Listeners, rendering and posting for one Slack workspace (one bot token)."""
 
@@ -97,6 +131,7 @@ class SlackAdapter:
         )
         self.people = UserDirectory(self.web)
         self._dm_channels: dict[str, str] = {}
+        self.order = InOrder()
         self.app = AsyncApp(
             client=AsyncWebClient(token=bot_token, base_url=api_url),
             signing_secret=signing_secret or "",
@@ -118,8 +153,10 @@ class SlackAdapter:
         app.view(blocks.ASK_MODAL_CALLBACK)(self._on_ask_submit)
 
     async def _on_command(self, ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient) -> None:
+        ticket = self.order.ticket(str(body.get("channel_id")))
         text = str(body.get("text") or "").strip()
         if text.lower() in NEW_WORDS and body.get("trigger_id"):
+            ticket[1].set_result(None)  # opening a form changes nothing in the channel: nobody waits for it
             await ack()
             person = await asyncio.to_thread(self.people, str(body["user_id"]))
             await client.views_open(
@@ -127,30 +164,35 @@ class SlackAdapter:
             )
             return
         await ack()
-        inbound = await asyncio.to_thread(slash_command, body, self.people)
-        await asyncio.to_thread(self.dispatch, inbound)
+        async with self.order.turn(str(body.get("channel_id")), ticket):
+            await asyncio.to_thread(self.translate_and_dispatch, slash_command, body)
 
     async def _on_message(self, ack: AsyncAck, body: dict[str, Any]) -> None:
+        key = str(body["event"].get("channel"))
+        ticket = self.order.ticket(key)
         await ack()
-        inbound = await asyncio.to_thread(message_event, body, self.people)
-        if inbound is not None:
-            await asyncio.to_thread(self.dispatch, inbound)
+        async with self.order.turn(key, ticket):
+            await asyncio.to_thread(self.translate_and_dispatch, message_event, body)
 
     async def _on_reaction(self, ack: AsyncAck, body: dict[str, Any]) -> None:
+        key = str((body["event"].get("item") or {}).get("channel"))
+        ticket = self.order.ticket(key)
         await ack()
-        inbound = await asyncio.to_thread(reaction_event, body, self.people)
-        if inbound is not None:
-            await asyncio.to_thread(self.dispatch, inbound)
+        async with self.order.turn(key, ticket):
+            await asyncio.to_thread(self.translate_and_dispatch, reaction_event, body)
 
     async def _on_button(self, ack: AsyncAck, body: dict[str, Any], action: dict[str, Any]) -> None:
-        await ack()
         user_id = str(body["user"]["id"])
         from_home = (body.get("container") or {}).get("type") == "view"
-        home_channel = await asyncio.to_thread(self.dm_channel, user_id) if from_home else ""
-        inbound = await asyncio.to_thread(button_click, body, action, self.people, home_channel)
-        await asyncio.to_thread(self.dispatch, inbound)
-        if from_home:
-            await asyncio.to_thread(self.publish_home, inbound.workspace, user_id)
+        key = user_id if from_home else str((body.get("container") or {}).get("channel_id"))
+        ticket = self.order.ticket(key)
+        await ack()
+        async with self.order.turn(key, ticket):
+            home_channel = await asyncio.to_thread(self.dm_channel, user_id) if from_home else ""
+            inbound = await asyncio.to_thread(button_click, body, action, self.people, home_channel)
+            await asyncio.to_thread(self.dispatch, inbound)
+            if from_home:
+                await asyncio.to_thread(self.publish_home, inbound.workspace, user_id)
 
     async def _on_ask_button(self, ack: AsyncAck, body: dict[str, Any], action: dict[str, Any],
                              client: AsyncWebClient) -> None:
@@ -203,6 +245,13 @@ class SlackAdapter:
         await asyncio.to_thread(self.dispatch, inbound)
 
     # ---- into the core and back out ------------------------------------------------------------------
+    def translate_and_dispatch(
+        self, translate: Callable[[dict[str, Any], People], Inbound | None], body: dict[str, Any]
+    ) -> None:
+        inbound = translate(body, self.people)
+        if inbound is not None:
+            self.dispatch(inbound)
+
     def dispatch(self, inbound: Inbound) -> None:
         """Hand one event to the core (it posts its replies through `send`); mark an acted-on reply ✅."""
         outcome = self.core.handle(inbound, datetime.now(UTC), self.send)
