@@ -32,6 +32,7 @@ class Inbound:
     user: Person
     text: str = ""  # the command text (after /meeting), the message, or a button's value
     is_direct: bool = False  # a private chat with the bot
+    addressed: bool = False  # said to the bot in a group (DingTalk's @robot): read like a private message
     reply_to: str | None = None  # the bot message this replies to (thread parent), if any
     message_id: str | None = None  # reaction: the message reacted to; message: its own id
     emoji: str | None = None  # reaction name without colons, e.g. "white_check_mark"

@@ -8,7 +8,7 @@ import pytest
 from sqlmodel import Session, select
 
 from bot.core import Core
-from store.models import ActionItem, ActionItemEvent, Decision, InboundEvent, Meeting, Notification, Participant
+from store.models import ActionItem, ActionItemEvent, Decision, InboundEvent, Meeting, Notification, Participant, User
 from tests.conftest import MONDAY_9AM, SHANGHAI
 from tests.harness import Chat
 
@@ -405,3 +405,20 @@ def test_a_redelivered_event_has_one_effect(chat: Chat) -> None:
     assert first and not again and other
     assert chat.rows(ActionItem) == 2
     assert chat.rows(InboundEvent) == 2
+
+
+def test_a_group_message_addressed_to_the_bot_reads_like_a_private_one(chat: Chat) -> None:
+    """DingTalk delivers only @robot messages from groups: no "/meeting" is needed, and nothing goes unanswered."""
+    created = chat.say("alice", '新建 "周会" 明天上午10点 参会 @bob', addressed=True)
+    assert any("周会" in s.body for s in created)
+    assert chat.rows(Meeting) == 1
+    chat.say("alice", "开始 1", addressed=True)
+    answer = chat.say("bob", "到", addressed=True)  # a check-in, not an error
+    assert not any("⚠️" in s.body for s in answer)
+    with Session(chat.core.engine) as session:
+        bob = session.exec(select(Participant).join(User).where(User.platform_user_id == "bob")).one()
+    assert bob.checked_in_at is not None
+    recorded = chat.say("alice", "#action @bob 写纪要", addressed=True)
+    assert chat.rows(ActionItem) == 1 and recorded
+    puzzled = chat.say("alice", "今天天气不错", addressed=True)
+    assert len(puzzled) == 1 and "⚠️" in puzzled[0].body

@@ -67,7 +67,7 @@ def interpret(ctx: Ctx) -> list[c.Command]:
     context: MessageContext
     if inbound.reply_to is not None and repo.message_ref(ctx.session, ctx.workspace_id, inbound.reply_to):
         context = "reply"
-    elif inbound.is_direct:
+    elif inbound.is_direct or inbound.addressed:
         context = "direct"
     else:
         context = "channel"
@@ -75,7 +75,9 @@ def interpret(ctx: Ctx) -> list[c.Command]:
                                                                        context=context)]
     if not commands and inbound.is_direct and context == "reply":
         commands = rsvp_with_note(ctx)
-    if not commands and inbound.is_direct:  # in a private chat, silence would leave the person guessing
+    if not commands and inbound.addressed:  # "@Quorum 到" in the meeting's group is a check-in
+        commands = parse_message(inbound.text, now=ctx.now, tz=ctx.tz, context="channel")
+    if not commands and (inbound.is_direct or inbound.addressed):  # silence would leave the person guessing
         raise UserError("error.dm_not_understood", reply_example(ctx))
     running = None if inbound.is_direct else records.running(ctx)
     if running is not None:  # speaking in a running meeting counts as a line said (MeetBot's "People present")
