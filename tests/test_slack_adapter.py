@@ -21,8 +21,9 @@ import pytest
 from slack_bolt.adapter.socket_mode.aiohttp import AsyncSocketModeHandler
 from sqlmodel import Session, select
 
+from adapters.ordering import InOrder
 from adapters.slack import blocks
-from adapters.slack.app import InOrder, SlackAdapter
+from adapters.slack.app import SlackAdapter
 from adapters.slack.run import EVENTS_PATH, bound_port, http_server
 from adapters.slack.translate import slash_command
 from bot.core import Core

@@ -22,8 +22,7 @@ import logging
 import re
 import threading
 import time
-from collections.abc import AsyncIterator, Callable
-from contextlib import asynccontextmanager
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import parse_qsl
@@ -39,6 +38,7 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.http_retry.builtin_handlers import ConnectionErrorRetryHandler, RateLimitErrorRetryHandler
 from slack_sdk.web.async_client import AsyncWebClient
 
+from adapters.ordering import InOrder
 from adapters.slack import blocks
 from adapters.slack.translate import (
     PLATFORM,
@@ -86,37 +86,6 @@ class UserDirectory:
         with self._lock:
             self._cache[user_id] = (time.monotonic(), person)
         return person
-
-
-Ticket = tuple["asyncio.Future[None] | None", "asyncio.Future[None]"]
-
-
-class InOrder:
-    """Events of one conversation are handled in the order they arrived, though each runs in whichever worker
-    thread is free: a `#agreed` line said just before `end` must be in the minutes. Each event takes a ticket
-    (synchronously, as its listener starts) and waits for the one before it; events of other conversations
-    never wait."""
-
-    def __init__(self) -> None:
-        self._tails: dict[str, asyncio.Future[None]] = {}
-
-    def ticket(self, key: str) -> Ticket:
-        mine: asyncio.Future[None] = asyncio.get_running_loop().create_future()
-        before = self._tails.get(key)
-        self._tails[key] = mine
-        return before, mine
-
-    @asynccontextmanager
-    async def turn(self, key: str, ticket: Ticket) -> AsyncIterator[None]:
-        before, mine = ticket
-        try:
-            if before is not None:
-                await before
-            yield
-        finally:
-            mine.set_result(None)
-            if self._tails.get(key) is mine:
-                del self._tails[key]
 
 
 class SlackAdapter:
