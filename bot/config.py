@@ -57,6 +57,10 @@ class Settings(BaseSettings):
     slack_app_token: SecretStr | None = Field(default=None, alias="SLACK_APP_TOKEN")
     slack_signing_secret: SecretStr | None = Field(default=None, alias="SLACK_SIGNING_SECRET")
     slack_api_url: str = Field(default="https://slack.com/api/", alias="SLACK_API_URL")
+    dingtalk_client_id: str | None = Field(default=None, alias="DINGTALK_CLIENT_ID")
+    dingtalk_client_secret: SecretStr | None = Field(default=None, alias="DINGTALK_CLIENT_SECRET")
+    dingtalk_robot_code: str | None = Field(default=None, alias="DINGTALK_ROBOT_CODE")
+    dingtalk_openapi_endpoint: str = Field(default="https://api.dingtalk.com", alias="DINGTALK_OPENAPI_ENDPOINT")
 
     @field_validator("timezone")
     @classmethod

@@ -19,8 +19,10 @@ from sqlmodel import Session
 
 from bot import jobs, service
 from bot.config import Settings
+from bot.errors import Undeliverable
 from bot.events import Inbound
 from bot.i18n import t
+from bot.jobs import UNDELIVERABLE
 from bot.messages import Outcome, OutMessage, Target
 from bot.service.context import detect_language
 from store import repo
@@ -70,7 +72,9 @@ class Core:
                 with session_scope(self.engine) as session:  # what was posted and that it was, in one commit
                     if platform_id is not None and claim.message.ref is not None:
                         self.remember(session, claim.message, platform_id, moment)
-                    jobs.finish(session, self.settings, claim.notification_id, moment, error)
+                    notice = jobs.finish(session, self.settings, claim.notification_id, moment, error)
+                if notice is not None:  # the recipient can never be reached: tell the host, once
+                    self.post(notice, moment, send)
                 delivered += error is None
         return delivered
 
@@ -95,6 +99,9 @@ class Core:
         """Post one message; returns the platform's id for it and the error (None when it went out)."""
         try:
             return send(message), None
+        except Undeliverable as error:
+            log.warning("undeliverable to %s: %s", message.target, error)
+            return None, f"{UNDELIVERABLE}{error}"
         except Exception as error:
             log.exception("failed to post to %s", message.target)
             return None, f"{type(error).__name__}: {error}"

@@ -6,7 +6,9 @@
     │   ├── NotFound         a meeting or action item number that doesn't exist in this workspace
     │   ├── NotAllowed       the person may not do this; the message says who can
     │   └── Conflict         the thing is in the wrong state (meeting already ended, nothing to undo)
-    └── ConfigError          the deployment is misconfigured (bad DATABASE_URL, unknown timezone)
+    ├── ConfigError          the deployment is misconfigured (bad DATABASE_URL, unknown timezone)
+    └── Undeliverable        a platform says a message can never reach its recipient (unknown staff id):
+                             the reminder is marked failed, not retried, and the host is told
 
 A `UserError` carries an i18n message key and its parameters, never finished text, so the same error reads
 in Chinese or English depending on who caused it. Anything outside this tree is a bug: adapters and the
@@ -61,3 +63,7 @@ class Conflict(UserError):
 
 class ConfigError(QuorumError):
     """The deployment's settings are wrong; raised at start-up, never during a conversation."""
+
+
+class Undeliverable(QuorumError):
+    """Raised by an adapter's send when retrying cannot help (the platform knows no such person)."""

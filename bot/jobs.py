@@ -28,6 +28,7 @@ from store import repo
 from store.models import ActionItem, Meeting, Notification, OpenQuestion, User
 
 CLAIM_BATCH = 50
+UNDELIVERABLE = "undeliverable: "  # prefix of a send error that retrying cannot fix
 MAX_BACKOFF = timedelta(hours=1)
 ITEM_REMINDERS = ("item_before", "item_due", "item_overdue")
 ON_TIME_WINDOW = timedelta(weeks=4)
@@ -59,16 +60,25 @@ def claim(session: Session, settings: Settings, now: datetime) -> list[Claim]:
     return claims
 
 
-def finish(session: Session, settings: Settings, notification_id: int, now: datetime, error: str | None) -> None:
-    """Record how the post went; a delivered row may schedule what follows it."""
+def finish(
+    session: Session, settings: Settings, notification_id: int, now: datetime, error: str | None
+) -> OutMessage | None:
+    """Record how the post went; a delivered row may schedule what follows it. A row that can never be
+    delivered is marked failed and returns the notice for the person who should know (else None)."""
     row = repo.notification(session, notification_id)
     if row is None or row.status != "sending":
-        return
+        return None
+    if error is not None and error.startswith(UNDELIVERABLE):
+        row.status = "failed"
+        row.last_error = error[:500]
+        if row.action_item_id is not None and row.recipient_id is not None:  # its later reminders would fail too
+            repo.drop_pending_to(session, row.action_item_id, row.recipient_id)
+        return undeliverable_notice(session, settings, row, error.removeprefix(UNDELIVERABLE))
     if error is not None:
         row.status = "pending"
         row.last_error = error[:500]
         row.due_at = now + min(MAX_BACKOFF, timedelta(minutes=2 ** min(row.attempts, 10)))
-        return
+        return None
     row.status = "sent"
     row.sent_at = now
     if row.kind == "item_overdue" and row.action_item_id is not None:
@@ -76,6 +86,27 @@ def finish(session: Session, settings: Settings, notification_id: int, now: date
         meeting = followup.meeting_of(session, item) if item else None
         if item is not None and meeting is not None and meeting.important:
             followup.next_daily_overdue(session, settings, item, now)
+    return None
+
+
+def undeliverable_notice(session: Session, settings: Settings, row: Notification, reason: str) -> OutMessage | None:
+    """Tell the host (else the item's creator) privately that someone never got a message, and what it was."""
+    recipient = session.get(User, row.recipient_id) if row.recipient_id else None
+    item = session.get(ActionItem, row.action_item_id) if row.action_item_id else None
+    meeting = session.get(Meeting, row.meeting_id) if row.meeting_id else None
+    if meeting is None and item is not None:
+        meeting = followup.meeting_of(session, item)
+    hosts = followup.escalation_recipients(session, item) if item is not None else []
+    if not hosts and meeting is not None and meeting.id is not None:
+        hosts = [u for p, u in repo.participants(session, meeting.id) if p.role == "host"]
+    host = next((h for h in hosts if recipient is None or h.id != recipient.id), None)
+    if host is None:
+        return None
+    lang = language_of(host, settings)
+    what = f"#{item.number} {item.text}" if item is not None else meeting.title if meeting is not None else row.kind
+    who = recipient.display_name if recipient is not None else t(lang, "action.unassigned")
+    return OutMessage(target=Target(kind="direct", user=host.platform_user_id),
+                      text="⚠️ " + t(lang, "undeliverable.notice", who=who, what=what, reason=reason[:200]))
 
 
 def claim_digest(session: Session, settings: Settings, row: Notification, now: datetime) -> OutMessage | None:

@@ -336,6 +336,12 @@ def drop_pending_for_item(session: Session, item_id: int) -> int:
     return _drop(session, col(Notification.action_item_id) == item_id)
 
 
+def drop_pending_to(session: Session, item_id: int, recipient_id: int) -> int:
+    """Drop what is still to go to one person about one item (they cannot be reached)."""
+    return _drop(session, and_(col(Notification.action_item_id) == item_id,
+                               col(Notification.recipient_id) == recipient_id))
+
+
 def drop_pending_for_question(session: Session, question_id: int) -> int:
     return _drop(session, col(Notification.question_id) == question_id)
 

@@ -8,6 +8,8 @@ import pytest
 from sqlmodel import Session, select
 
 from bot.core import Core
+from bot.errors import Undeliverable
+from bot.messages import OutMessage
 from store.models import ActionItem, ActionItemEvent, Decision, InboundEvent, Meeting, Notification, Participant, User
 from tests.conftest import MONDAY_9AM, SHANGHAI
 from tests.harness import Chat
@@ -422,3 +424,25 @@ def test_a_group_message_addressed_to_the_bot_reads_like_a_private_one(chat: Cha
     assert chat.rows(ActionItem) == 1 and recorded
     puzzled = chat.say("alice", "今天天气不错", addressed=True)
     assert len(puzzled) == 1 and "⚠️" in puzzled[0].body
+
+
+def test_a_reminder_that_can_never_arrive_fails_once_and_the_host_is_told(chat: Chat) -> None:
+    """DingTalk's invalidStaffIdList: retrying cannot help, so no backoff loop; the host hears of it."""
+    chat.command("alice", 'new "Sync" tomorrow 3pm with @bob')
+    chat.command("alice", "start 1")
+    chat.say("alice", "/meeting action @bob send the notes by friday")
+    real_send = chat.send
+
+    def send(message: OutMessage) -> str:
+        if message.target.user == "bob":
+            raise Undeliverable("DingTalk knows no staff id 'bob'")
+        return real_send(message)
+
+    chat.send = send  # type: ignore[method-assign]
+    sent = chat.advance(timedelta(days=7))
+    to_alice = [s.body for s in sent if s.message.target.user == "alice" and "can't reach bob" in s.body]
+    assert len(to_alice) == 1 and "#1 send the notes" in to_alice[0]
+    with Session(chat.core.engine) as session:
+        failed = session.exec(select(Notification).where(Notification.status == "failed")).all()
+        retried = session.exec(select(Notification).where(Notification.attempts > 1)).all()
+    assert len(failed) == 1 and not retried

@@ -283,4 +283,11 @@ MESSAGES: dict[str, str] = {
     "slack.ask.title": "Quorum",
     "slack.ask.submit": "Send",
     "slack.ask.empty": "Write an answer first, e.g. “waiting for legal” or “next friday”.",
+    # dingtalk
+    "dingtalk.type_to_answer": "Reply with:",
+    "dingtalk.type_to_answer_group": "@ me and reply with:",
+    "dingtalk.button": "{label}: {command}",
+    "dingtalk.button_asks": "{label}: {command} + your answer ({asks})",
+    "dingtalk.continued": "{title} (cont. {part}/{total})",
+    "undeliverable.notice": "I can't reach {who} ({reason}), so they did not get: {what}. Please tell them yourself, or check their account.",
 }
