@@ -1,6 +1,6 @@
 """`quorum`: the command line. `quorum console` runs the bot in a terminal (or on a script from stdin);
-`quorum slack` runs it on Slack; `quorum ticker` runs only the scheduler; `quorum replay LOG` turns an IRC
-MeetBot log into MeetBot-style minutes."""
+`quorum slack` / `quorum dingtalk` run it on Slack / DingTalk; `quorum ticker` runs only the scheduler;
+`quorum replay LOG` turns an IRC MeetBot log into MeetBot-style minutes."""
 
 from __future__ import annotations
 
@@ -47,6 +47,7 @@ def main(argv: list[str] | None = None) -> int:
     slack = sub.add_parser("slack", help="run on Slack: Socket Mode with SLACK_APP_TOKEN, else HTTP on --port")
     slack.add_argument("--host", default="0.0.0.0", help="HTTP mode: address to listen on (default 0.0.0.0)")
     slack.add_argument("--port", type=int, default=3000, help="HTTP mode: port for /slack/events (default 3000)")
+    sub.add_parser("dingtalk", help="run on DingTalk (钉钉) in Stream mode: DINGTALK_CLIENT_ID / _SECRET")
     replay = sub.add_parser("replay", help="print MeetBot-style minutes for an IRC MeetBot log")
     replay.add_argument("log", type=Path)
     replay.add_argument("--channel", default="#meeting")
@@ -55,7 +56,9 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "ticker":
         return run_ticker(args)
     if args.command == "slack":
-        return run_slack(args)
+        return run_platform(args, "slack")
+    if args.command == "dingtalk":
+        return run_platform(args, "dingtalk")
     if args.command == "replay":
         print(render_minutes_txt(parse_irc_log(args.log.read_text(encoding="utf-8"), channel=args.channel)), end="")
         return 0
@@ -99,14 +102,18 @@ def run_ticker(args: argparse.Namespace) -> int:
     return 0
 
 
-def run_slack(args: argparse.Namespace) -> int:
-    from adapters.slack.run import run  # Bolt and uvicorn load only for this command
-
+def run_platform(args: argparse.Namespace, platform: str) -> int:
     settings = load_settings(args)
     if settings is None:
         return 2
     try:
-        return run(settings, args.host, args.port)
+        if platform == "slack":
+            from adapters.slack.run import run as run_slack  # Bolt and uvicorn load only for this command
+
+            return run_slack(settings, args.host, args.port)
+        from adapters.dingtalk.run import run as run_dingtalk
+
+        return run_dingtalk(settings)
     except ConfigError as error:
         print(f"quorum: {error}", file=sys.stderr)
         return 2

@@ -290,4 +290,5 @@ MESSAGES: dict[str, str] = {
     "dingtalk.button_asks": "{label}: {command} + your answer ({asks})",
     "dingtalk.continued": "{title} (cont. {part}/{total})",
     "undeliverable.notice": "I can't reach {who} ({reason}), so they did not get: {what}. Please tell them yourself, or check their account.",
+    "rsvp.button_hint": "Click a button, or reply yes · no · maybe",
 }

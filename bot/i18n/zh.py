@@ -290,4 +290,5 @@ MESSAGES: dict[str, str] = {
     "dingtalk.button_asks": "{label}：{command} + 你的回答（{asks}）",
     "dingtalk.continued": "{title}（续 {part}/{total}）",
     "undeliverable.notice": "无法联系到 {who}（{reason}），对方没有收到：{what}。请直接告知对方，或检查其账号。",
+    "rsvp.button_hint": "点击按钮，或回复：参加 · 不参加 · 待定",
 }

@@ -159,7 +159,7 @@ def rsvp_prompt(ctx: Ctx, view: views.MeetingView, replaces: str | None = None) 
             views.rsvp_section(view, lang),
         ),
         buttons=views.rsvp_buttons(m, lang) if m.status == "scheduled" else (),
-        context=views.rsvp_context(view, lang, zone) if m.status == "scheduled" else None,
+        context=views.rsvp_context(view, lang, zone, ctx.inbound.platform) if m.status == "scheduled" else None,
         ref=None if replaces else RefSpec("rsvp_prompt", ctx.workspace_id, meeting_id=m.id),
         replaces=replaces,
     )
@@ -185,7 +185,7 @@ def invitation(ctx: Ctx, view: views.MeetingView, p: Participant, user: User) ->
         fields=views.detail_fields(view, lang, zone),
         sections=views.agenda_section(view, lang),
         buttons=views.rsvp_buttons(m, lang),
-        context=views.rsvp_context(view, lang, zone),
+        context=views.rsvp_context(view, lang, zone, ctx.inbound.platform),
         ref=RefSpec("invitation", ctx.workspace_id, meeting_id=m.id, recipient_id=user.id),
     )
 

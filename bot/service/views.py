@@ -136,8 +136,11 @@ def rsvp_buttons(meeting: Meeting, lang: Lang) -> tuple[Button, ...]:
     )
 
 
-def rsvp_context(view: MeetingView, lang: Lang, zone: ZoneInfo) -> str:
-    hint = t(lang, "rsvp.react_hint")
+PLATFORMS_WITHOUT_REACTIONS = frozenset({"dingtalk"})  # robots there see no reactions: buttons and words only
+
+
+def rsvp_context(view: MeetingView, lang: Lang, zone: ZoneInfo, platform: str) -> str:
+    hint = t(lang, "rsvp.button_hint" if platform in PLATFORMS_WITHOUT_REACTIONS else "rsvp.react_hint")
     if view.meeting.rsvp_deadline is not None:
         deadline = format_when(view.meeting.rsvp_deadline.astimezone(zone), zone, lang)
         hint += " · " + t(lang, "rsvp.deadline", when=deadline)

@@ -1,0 +1,129 @@
+"""The DingTalk OpenAPI calls Quorum makes: robot messages to groups and people, interactive cards, session
+webhook replies, with the access token cached until shortly before it expires.
+
+Why not the SDK's helpers: `ChatbotHandler.reply_*` only answer an incoming message and swallow errors
+(they log and return ""), and its `requests` calls have no timeout. Proactive reminders need to send with
+no incoming message and to know exactly how a send failed: throttled (DingTalk's QPS limit, HTTP 429/5xx,
+`flowControlledStaffIdList`) is `Throttled` and stays pending for a later tick; a staff id DingTalk says
+does not exist (`invalidStaffIdList`) is `Undeliverable` and is not retried. Every URL starts at
+`DINGTALK_OPENAPI_ENDPOINT`, the SDK's own variable.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from typing import Any
+
+import requests
+
+from bot.errors import Undeliverable
+
+TIMEOUT_SECONDS = 10.0
+TOKEN_MARGIN_SECONDS = 300.0  # renew this long before DingTalk says the token expires
+THROTTLE_CODES = frozenset({"Forbidden.AccessDenied.QpsLimitForApi", "Throttling", "Throttling.Api"})
+
+
+class DingTalkError(RuntimeError):
+    """DingTalk refused a call; the send stays pending and is retried with backoff."""
+
+
+class Throttled(DingTalkError):
+    """Rate limited or flow controlled: try again later."""
+
+
+class DingTalkApi:
+    def __init__(self, endpoint: str, client_id: str, client_secret: str, robot_code: str) -> None:
+        self.endpoint = endpoint.rstrip("/")
+        self.client_id = client_id
+        self.client_secret = client_secret
+        self.robot_code = robot_code
+        self.http = requests.Session()
+        self.http.trust_env = False if endpoint.startswith("http://127.0.0.1") else self.http.trust_env
+        self._token: tuple[str, float] | None = None
+        self._lock = threading.Lock()
+
+    # ---- token ------------------------------------------------------------------------------------------
+    def token(self) -> str:
+        with self._lock:
+            if self._token is not None and time.monotonic() < self._token[1]:
+                return self._token[0]
+            response = self.http.post(f"{self.endpoint}/v1.0/oauth2/accessToken", timeout=TIMEOUT_SECONDS,
+                                      json={"appKey": self.client_id, "appSecret": self.client_secret})
+            body = self._body(response)
+            token = str(body["accessToken"])
+            self._token = (token, time.monotonic() + float(body.get("expireIn", 7200)) - TOKEN_MARGIN_SECONDS)
+            return token
+
+    # ---- calls ------------------------------------------------------------------------------------------
+    def call(self, method: str, path: str, body: dict[str, Any]) -> dict[str, Any]:
+        """One authenticated OpenAPI call; a 401 renews the token once."""
+        for attempt in range(2):
+            response = self.http.request(method, f"{self.endpoint}{path}", timeout=TIMEOUT_SECONDS,
+                                         headers={"x-acs-dingtalk-access-token": self.token(),
+                                                  "Content-Type": "application/json"},
+                                         data=json.dumps(body, ensure_ascii=False).encode())
+            if response.status_code == 401 and attempt == 0:
+                with self._lock:
+                    self._token = None
+                continue
+            return self._body(response)
+        raise DingTalkError(f"{path}: still unauthorized after renewing the access token")
+
+    def send_group(self, conversation_id: str, msg_key: str, msg_param: dict[str, Any]) -> str:
+        body = self.call("POST", "/v1.0/robot/groupMessages/send", {
+            "robotCode": self.robot_code, "openConversationId": conversation_id, "msgKey": msg_key,
+            "msgParam": json.dumps(msg_param, ensure_ascii=False)})
+        return str(body.get("processQueryKey") or "")
+
+    def send_direct(self, staff_id: str, msg_key: str, msg_param: dict[str, Any]) -> str:
+        body = self.call("POST", "/v1.0/robot/oToMessages/batchSend", {
+            "robotCode": self.robot_code, "userIds": [staff_id], "msgKey": msg_key,
+            "msgParam": json.dumps(msg_param, ensure_ascii=False)})
+        if staff_id in (body.get("invalidStaffIdList") or []):
+            raise Undeliverable(f"DingTalk knows no staff id {staff_id!r}")
+        if staff_id in (body.get("flowControlledStaffIdList") or []):
+            raise Throttled(f"DingTalk flow-controlled the message to {staff_id!r}")
+        return str(body.get("processQueryKey") or "")
+
+    def send_card(self, card_id: str, card_data: dict[str, Any], *, conversation_id: str | None = None,
+                  staff_id: str | None = None, mention_ids: tuple[str, ...] = ()) -> None:
+        body: dict[str, Any] = {
+            "cardTemplateId": "StandardCard", "robotCode": self.robot_code, "cardBizId": card_id,
+            "cardData": json.dumps(card_data, ensure_ascii=False),
+            "sendOptions": {"atUserListJson": json.dumps([{"userId": i} for i in mention_ids])} if mention_ids
+            else {},
+        }
+        if conversation_id is not None:
+            body["openConversationId"] = conversation_id
+        else:
+            body["singleChatReceiver"] = json.dumps({"userId": staff_id})
+        self.call("POST", "/v1.0/im/v1.0/robot/interactiveCards/send", body)
+
+    def update_card(self, card_id: str, card_data: dict[str, Any]) -> None:
+        self.call("PUT", "/v1.0/im/robots/interactiveCards",
+                  {"cardBizId": card_id, "cardData": json.dumps(card_data, ensure_ascii=False)})
+
+    def reply_by_session(self, webhook: str, title: str, text: str, mention_ids: tuple[str, ...] = ()) -> None:
+        """Answer in the conversation a message came from (the webhook lives ~90 min); @mentions notify."""
+        response = self.http.post(webhook, timeout=TIMEOUT_SECONDS, headers={"Content-Type": "application/json"},
+                                  data=json.dumps({"msgtype": "markdown", "markdown": {"title": title, "text": text},
+                                                   "at": {"atUserIds": list(mention_ids)}},
+                                                  ensure_ascii=False).encode())
+        body = self._body(response)
+        if body.get("errcode", 0) not in (0, None):
+            raise DingTalkError(f"session webhook: {body.get('errcode')} {body.get('errmsg')}")
+
+    @staticmethod
+    def _body(response: requests.Response) -> dict[str, Any]:
+        try:
+            body: dict[str, Any] = response.json() if response.content else {}
+        except ValueError:
+            body = {}
+        if response.status_code == 429 or response.status_code >= 500 or body.get("code") in THROTTLE_CODES:
+            raise Throttled(f"{response.request.path_url}: HTTP {response.status_code} {body.get('code', '')}")
+        if response.status_code >= 400:
+            raise DingTalkError(f"{response.request.path_url}: HTTP {response.status_code} "
+                                f"{body.get('code', '')} {body.get('message', '')}")
+        return body

@@ -1,0 +1,219 @@
+"""Quorum on DingTalk (钉钉): a Stream-mode robot whose frames are acked at once and handled in order.
+
+Why this shape:
+- The SDK's `DingTalkStreamClient.start` opens the connection with a blocking `requests.post` that has no
+  timeout, inside the event loop, and acks a frame only after its handler finished. `QuorumStreamClient`
+  opens the connection in a worker thread with a timeout, acks every frame at once (the work follows in a
+  worker thread, conversation by conversation in arrival order, `adapters.ordering`), and reconnects a
+  connection that has been silent for `idle_seconds` (a "zombie" connection that pongs but delivers
+  nothing, a failure reported by other DingTalk bots) as well as one that drops.
+- Redelivered frames carry the same ids; the core records them with the effects (`Inbound.event_id`).
+- DingTalk has no reactions for robots, so every message with buttons is an interactive card (StandardCard)
+  whose clicks come back on the card-callback topic; everything else is markdown, split where DingTalk
+  limits message size. Replies to a conversation go through its session webhook while it lives (so
+  @mentions notify); proactive messages through the robot OpenAPI (`adapters.dingtalk.api`).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import secrets
+import time
+from collections.abc import Mapping
+from datetime import UTC, datetime
+from typing import Any
+from urllib.parse import quote_plus
+
+import dingtalk_stream
+import requests
+import websockets
+from dingtalk_stream import AckMessage, CallbackMessage
+
+from adapters.dingtalk import render
+from adapters.dingtalk.api import TIMEOUT_SECONDS, DingTalkApi
+from adapters.dingtalk.translate import PLATFORM, chatbot_message, person
+from adapters.ordering import InOrder
+from bot.core import Core
+from bot.events import Inbound
+from bot.i18n import Lang
+from bot.messages import OutMessage
+from bot.service.context import detect_language
+
+log = logging.getLogger(__name__)
+
+TOPIC_CHATBOT = "/v1.0/im/bot/messages/get"
+TOPIC_CARD = "/v1.0/card/instances/callback"
+IDLE_SECONDS = 60.0  # DingTalk pings every few seconds: this much silence is a dead connection
+RECONNECT_DELAYS = (1.0, 2.0, 5.0, 10.0, 30.0)
+WEBHOOK_MARGIN_MS = 60_000  # don't use a session webhook in its last minute
+
+
+class DingTalkAdapter:
+    """Frames in, the core in between, robot messages and cards out; one robot of one organization."""
+
+    def __init__(self, core: Core, api: DingTalkApi, default_language: Lang = "zh") -> None:
+        self.core = core
+        self.api = api
+        self.default_language = default_language
+        self.order = InOrder()
+        self._webhooks: dict[str, tuple[str, int]] = {}  # conversation → (session webhook, expiry in ms)
+
+    # ---- inbound ------------------------------------------------------------------------------------
+    def receive(self, topic: str, frame_id: str, data: Mapping[str, Any]) -> None:
+        """Called in the event loop as a frame arrives (before its ack): queue its work in arrival order."""
+        key = str(data.get("conversationId") or data.get("outTrackId") or "")
+        ticket = self.order.ticket(key)
+
+        async def work() -> None:
+            async with self.order.turn(key, ticket):
+                try:
+                    await asyncio.to_thread(self.handle, topic, frame_id, dict(data))
+                except Exception:
+                    log.exception("DingTalk frame %s on %s failed", frame_id, topic)
+
+        asyncio.get_running_loop().create_task(work())
+
+    def handle(self, topic: str, frame_id: str, data: dict[str, Any]) -> None:
+        inbound = chatbot_message(data) if topic == TOPIC_CHATBOT else self.card_click(frame_id, data)
+        if inbound is None:
+            return
+        webhook = data.get("sessionWebhook")
+        if webhook:
+            self._webhooks[inbound.channel] = (str(webhook), int(data.get("sessionWebhookExpiredTime") or 0))
+        self.core.handle(inbound, datetime.now(UTC), self.send)
+
+    def card_click(self, frame_id: str, data: Mapping[str, Any]) -> Inbound | None:
+        """A card button: its command, said where the card is (the card id names the conversation)."""
+        value = render.button_value_from_callback(data)
+        card_id = str(data.get("outTrackId") or "")
+        parts = card_id.split("|")
+        if value is None or len(parts) != 3:
+            return None
+        _, channel, kind = parts
+        return Inbound(kind="button", platform=PLATFORM, workspace=str(data.get("corpId") or ""), channel=channel,
+                       user=person(str(data.get("userId") or ""), None), text=value, is_direct=kind == "d",
+                       reply_to=card_id, event_id=f"card:{frame_id}")
+
+    # ---- outbound -----------------------------------------------------------------------------------
+    def send(self, message: OutMessage) -> str | None:
+        """Post one message (or update a card in place); returns its id. Raises when DingTalk refuses, so a
+        scheduled message stays pending (`Throttled`) or is given up (`Undeliverable`)."""
+        lang = detect_language(message.title or message.text) or self.default_language
+        target = message.target
+        direct = target.kind != "channel"
+        where = (target.user if direct else target.channel) or ""
+        mentions = tuple(message.mentions)
+        if message.buttons:
+            card = render.card(message, lang)
+            if message.replaces is not None:
+                self.api.update_card(message.replaces, card)
+                return message.replaces
+            card_id = f"{secrets.token_hex(6)}|{where}|{'d' if direct else 'g'}"
+            if direct:
+                self.api.send_card(card_id, card, staff_id=where)
+            else:
+                self.api.send_card(card_id, card, conversation_id=where, mention_ids=mentions)
+            return card_id
+        parts = render.markdown(message, lang, mentions)
+        for attachment in message.attachments:  # minutes and the like: as messages, split to fit
+            parts += render.markdown(OutMessage(target=target, title=attachment.filename, text=attachment.content),
+                                     lang)
+        sent_id = ""
+        for title, text in parts:
+            webhook = self._webhook(target.channel) if target.channel else None
+            if target.kind != "direct" and webhook is not None:
+                self.api.reply_by_session(webhook, title, text, mentions or ((target.user,) if target.user else ()))
+                sent_id = f"reply:{secrets.token_hex(6)}"
+            elif direct:
+                sent_id = self.api.send_direct(where, "sampleMarkdown", {"title": title, "text": text})
+            else:
+                sent_id = self.api.send_group(where, "sampleMarkdown", {"title": title, "text": text})
+        return sent_id or None
+
+    def _webhook(self, conversation: str) -> str | None:
+        found = self._webhooks.get(conversation)
+        if found is None or found[1] - WEBHOOK_MARGIN_MS < time.time() * 1000:
+            return None
+        return found[0]
+
+    def tick(self) -> int:
+        return self.core.tick(datetime.now(UTC), self.send)
+
+
+class _Handler(dingtalk_stream.CallbackHandler):  # type: ignore[misc]
+    """Acks at once; the adapter does the work after."""
+
+    def __init__(self, adapter: DingTalkAdapter, topic: str) -> None:
+        super().__init__()
+        self.adapter = adapter
+        self.topic = topic
+
+    async def process(self, message: CallbackMessage) -> tuple[int, str]:
+        data = message.data if isinstance(message.data, dict) else json.loads(message.data or "{}")
+        self.adapter.receive(self.topic, str(message.headers.message_id), data)
+        return AckMessage.STATUS_OK, "OK"
+
+
+class QuorumStreamClient(dingtalk_stream.DingTalkStreamClient):  # type: ignore[misc]
+    """The SDK's stream client, with a connection opened off the event loop (with a timeout), quick
+    reconnects with backoff, and an idle watchdog."""
+
+    def __init__(self, adapter: DingTalkAdapter, client_id: str, client_secret: str, endpoint: str,
+                 idle_seconds: float = IDLE_SECONDS) -> None:
+        super().__init__(dingtalk_stream.Credential(client_id, client_secret))
+        self.endpoint = endpoint.rstrip("/")
+        self.idle_seconds = idle_seconds
+        self.connects = 0
+        for topic in (TOPIC_CHATBOT, TOPIC_CARD):
+            self.register_callback_handler(topic, _Handler(adapter, topic))
+
+    def open_connection(self) -> dict[str, Any] | None:
+        topics = [{"type": "CALLBACK", "topic": topic} for topic in self.callback_handler_map]
+        try:
+            response = requests.post(f"{self.endpoint}/v1.0/gateway/connections/open", timeout=TIMEOUT_SECONDS,
+                                     json={"clientId": self.credential.client_id,
+                                           "clientSecret": self.credential.client_secret,
+                                           "subscriptions": topics, "ua": "quorum", "localIp": "127.0.0.1"})
+            response.raise_for_status()
+            body: dict[str, Any] = response.json()
+            return body
+        except (requests.RequestException, ValueError) as error:
+            log.error("DingTalk: opening the stream connection failed: %s", error)
+            return None
+
+    async def start(self) -> None:
+        self.pre_start()
+        failures = 0
+        while True:
+            connection = await asyncio.to_thread(self.open_connection)
+            if connection is None:
+                await asyncio.sleep(RECONNECT_DELAYS[min(failures, len(RECONNECT_DELAYS) - 1)])
+                failures += 1
+                continue
+            uri = f'{connection["endpoint"]}?ticket={quote_plus(connection["ticket"])}'
+            try:
+                async with websockets.connect(uri) as websocket:
+                    self.websocket = websocket
+                    self.connects += 1
+                    failures = 0
+                    await self._read(websocket)
+            except (OSError, websockets.exceptions.WebSocketException) as error:
+                log.warning("DingTalk: stream connection lost (%s); reconnecting", error)
+                await asyncio.sleep(RECONNECT_DELAYS[min(failures, len(RECONNECT_DELAYS) - 1)])
+                failures += 1
+
+    async def _read(self, websocket: Any) -> None:
+        while True:
+            try:
+                raw = await asyncio.wait_for(websocket.recv(), timeout=self.idle_seconds)
+            except TimeoutError:
+                log.warning("DingTalk: no frame for %.0f s; reconnecting", self.idle_seconds)
+                await websocket.close()
+                return
+            frame = json.loads(raw)
+            result = await self.route_message(frame)
+            if result == self.TAG_DISCONNECT:
+                await websocket.close()
+                return
