@@ -214,7 +214,8 @@ class Notification(SQLModel, table=True):
     """One message to one place that must go out at `due_at`: the scheduler's only state.
 
     `status`: pending → sending (claimed by one instance at `claimed_at`) → sent; back to pending, later,
-    when the send failed; dropped when it no longer makes sense (meeting cancelled or started, item done).
+    when the send failed; dropped when it no longer makes sense (meeting cancelled or started, item done);
+    failed when the platform says it can never be delivered (the host is told).
     One row per recipient, so one failing recipient never holds up the others. `dedupe_key` makes
     scheduling idempotent where several instances might schedule the same thing (weekly digests).
     """
