@@ -47,7 +47,9 @@ def main(argv: list[str] | None = None) -> int:
     slack = sub.add_parser("slack", help="run on Slack: Socket Mode with SLACK_APP_TOKEN, else HTTP on --port")
     slack.add_argument("--host", default="0.0.0.0", help="HTTP mode: address to listen on (default 0.0.0.0)")
     slack.add_argument("--port", type=int, default=3000, help="HTTP mode: port for /slack/events (default 3000)")
-    sub.add_parser("dingtalk", help="run on DingTalk (钉钉) in Stream mode: DINGTALK_CLIENT_ID / _SECRET")
+    dingtalk = sub.add_parser("dingtalk", help="run on DingTalk (钉钉): Stream mode, or --http PORT for callbacks")
+    dingtalk.add_argument("--http", type=int, metavar="PORT", help="outgoing-robot HTTP callback mode on PORT")
+    dingtalk.add_argument("--host", default="0.0.0.0", help="HTTP callback mode: address to listen on")
     replay = sub.add_parser("replay", help="print MeetBot-style minutes for an IRC MeetBot log")
     replay.add_argument("log", type=Path)
     replay.add_argument("--channel", default="#meeting")
@@ -113,7 +115,7 @@ def run_platform(args: argparse.Namespace, platform: str) -> int:
             return run_slack(settings, args.host, args.port)
         from adapters.dingtalk.run import run as run_dingtalk
 
-        return run_dingtalk(settings)
+        return run_dingtalk(settings, args.http, args.host)
     except ConfigError as error:
         print(f"quorum: {error}", file=sys.stderr)
         return 2

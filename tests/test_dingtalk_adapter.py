@@ -18,7 +18,7 @@ from adapters.dingtalk.api import DingTalkApi, Throttled
 from adapters.dingtalk.app import DingTalkAdapter, QuorumStreamClient
 from bot.core import Core
 from bot.errors import Undeliverable
-from bot.messages import OutMessage, Target
+from bot.messages import Button, OutMessage, Target
 from store.models import ActionItem, InboundEvent, Meeting, Notification
 from tests import fake_dingtalk as fd
 from tests.conftest import make_settings
@@ -184,3 +184,32 @@ def test_a_dropped_connection_and_a_silent_one_reconnect(fake: fd.FakeDingTalk,
     fake.go_silent()
     wait_until(lambda: stream.connects >= 3, timeout=15)  # the idle watchdog gave up on the zombie
     fake.speak()
+
+
+def test_where_cards_are_refused_the_words_to_type_are_sent(fake: fd.FakeDingTalk, adapter: DingTalkAdapter) -> None:
+    fake.fail_next(fd.ROBOT_CARD_SEND, status=403, body={"code": "Forbidden.AccessDenied", "message": "no cards"})
+    message = OutMessage(target=Target(kind="channel", channel=GROUP), title="周会", text="请回复是否参加",
+                         buttons=(Button("参加", "rsvp 1 yes"), Button("不参加", "rsvp 1 no")))
+    adapter.send(message)
+    sent = fake.messages("group", GROUP)
+    assert len(sent) == 1 and "rsvp 1 yes" in str(sent[0].param) and "rsvp 1 no" in str(sent[0].param)
+
+
+def test_the_loop_in_english(fake: fd.FakeDingTalk, adapter: DingTalkAdapter, stream: QuorumStreamClient) -> None:
+    """An English speaker on DingTalk gets English, whatever the deployment's default."""
+    say(fake, ' new "Weekly sync" tomorrow 3pm with @Li', "anna", "Anna", at=("li",))
+    prompt = wait_until(lambda: next((c for c in fake.cards().values() if "Weekly sync" in str(c.data)), None))
+    assert "Click a button" in str(prompt.data)
+    button_id, command = card_button(prompt, "rsvp 1 no")
+    fake.push_card_callback(fd.card_callback("li", prompt.out_track_id, {"command": command}, (button_id,)))
+    wait_until(lambda: (card := fake.card(prompt.out_track_id)) is not None and card.updates >= 1)
+    say(fake, " start 1", "anna", "Anna")
+    say(fake, " action @Li send the slides by friday", "anna", "Anna", at=("li",))
+    wait_until(lambda: items(adapter) and items(adapter)[0].text == "send the slides")
+    say(fake, " end", "anna", "Anna")
+    with Session(adapter.core.engine) as session:
+        due = session.exec(select(Notification).where(Notification.kind == "item_due")).one()
+    adapter.core.tick(due.due_at, adapter.send)
+    say(fake, "done https://slides.example/q3", "li", "Li", group=False)
+    wait_until(lambda: items(adapter)[0].status == "done")
+    assert items(adapter)[0].deliverable == "https://slides.example/q3"

@@ -42,8 +42,7 @@ def test_a_group_message_is_addressed_and_names_become_people() -> None:
                                                                                       "cidGroup==")
     assert [(p.platform_id, p.display_name) for p in inbound.mentions] == [("staff-li", "李四"),
                                                                             ("staff-wang", "王五")]
-    assert (inbound.user.platform_id, inbound.user.display_name, inbound.user.language) == ("staff-zhang", "张三",
-                                                                                             "zh")
+    assert (inbound.user.platform_id, inbound.user.display_name) == ("staff-zhang", "张三")
     assert inbound.event_id == "msg:msg1" and inbound.workspace == "ding-corp"
 
 

@@ -32,7 +32,7 @@ import websockets
 from dingtalk_stream import AckMessage, CallbackMessage
 
 from adapters.dingtalk import render
-from adapters.dingtalk.api import TIMEOUT_SECONDS, DingTalkApi
+from adapters.dingtalk.api import TIMEOUT_SECONDS, DingTalkApi, DingTalkError, Throttled
 from adapters.dingtalk.translate import PLATFORM, chatbot_message, person
 from adapters.ordering import InOrder
 from bot.core import Core
@@ -106,16 +106,12 @@ class DingTalkAdapter:
         where = (target.user if direct else target.channel) or ""
         mentions = tuple(message.mentions)
         if message.buttons:
-            card = render.card(message, lang)
-            if message.replaces is not None:
-                self.api.update_card(message.replaces, card)
-                return message.replaces
-            card_id = f"{secrets.token_hex(6)}|{where}|{'d' if direct else 'g'}"
-            if direct:
-                self.api.send_card(card_id, card, staff_id=where)
-            else:
-                self.api.send_card(card_id, card, conversation_id=where, mention_ids=mentions)
-            return card_id
+            try:
+                return self.send_card(message, lang, direct, where, mentions)
+            except Throttled:
+                raise
+            except DingTalkError as error:  # no cards here (permissions, edition): the words to type instead
+                log.warning("DingTalk refused a card (%s); sending markdown with the words to type", error)
         parts = render.markdown(message, lang, mentions)
         for attachment in message.attachments:  # minutes and the like: as messages, split to fit
             parts += render.markdown(OutMessage(target=target, title=attachment.filename, text=attachment.content),
@@ -131,6 +127,18 @@ class DingTalkAdapter:
             else:
                 sent_id = self.api.send_group(where, "sampleMarkdown", {"title": title, "text": text})
         return sent_id or None
+
+    def send_card(self, message: OutMessage, lang: Lang, direct: bool, where: str, mentions: tuple[str, ...]) -> str:
+        card = render.card(message, lang)
+        if message.replaces is not None:
+            self.api.update_card(message.replaces, card)
+            return message.replaces
+        card_id = f"{secrets.token_hex(6)}|{where}|{'d' if direct else 'g'}"
+        if direct:
+            self.api.send_card(card_id, card, staff_id=where)
+        else:
+            self.api.send_card(card_id, card, conversation_id=where, mention_ids=mentions)
+        return card_id
 
     def _webhook(self, conversation: str) -> str | None:
         found = self._webhooks.get(conversation)

@@ -1,12 +1,16 @@
-"""Running the DingTalk adapter: the Stream connection (no public URL) and the scheduler tick beside it."""
+"""Running the DingTalk adapter: the Stream connection (no public URL), or with `--http` the outgoing-robot
+callback on a port; the scheduler tick beside either."""
 
 from __future__ import annotations
 
 import asyncio
 import logging
 
+from aiohttp import web
+
 from adapters.dingtalk.api import DingTalkApi
 from adapters.dingtalk.app import DingTalkAdapter, QuorumStreamClient
+from adapters.dingtalk.callback import CALLBACK_PATH, callback_app
 from bot.config import Settings
 from bot.core import Core
 from bot.errors import ConfigError
@@ -15,20 +19,24 @@ from bot.scheduler import start_ticker
 log = logging.getLogger(__name__)
 
 
-def run(settings: Settings) -> int:
-    if not settings.dingtalk_client_id or settings.dingtalk_client_secret is None:
+def run(settings: Settings, http_port: int | None = None, host: str = "0.0.0.0") -> int:
+    client_id = settings.dingtalk_client_id
+    if not client_id or settings.dingtalk_client_secret is None:
         raise ConfigError("set DINGTALK_CLIENT_ID and DINGTALK_CLIENT_SECRET (the app's AppKey and AppSecret)")
     secret = settings.dingtalk_client_secret.get_secret_value()
     endpoint = settings.dingtalk_openapi_endpoint
-    api = DingTalkApi(endpoint, settings.dingtalk_client_id, secret,
-                      settings.dingtalk_robot_code or settings.dingtalk_client_id)
-    language = settings.language if "language" in settings.model_fields_set else "zh"
-    adapter = DingTalkAdapter(Core(settings), api, default_language=language)
-    client = QuorumStreamClient(adapter, settings.dingtalk_client_id, secret, endpoint)
+    if "language" not in settings.model_fields_set:  # a DingTalk team speaks Chinese unless told otherwise
+        settings = settings.model_copy(update={"language": "zh"})
+    api = DingTalkApi(endpoint, client_id, secret, settings.dingtalk_robot_code or client_id)
+    adapter = DingTalkAdapter(Core(settings), api, default_language=settings.language)
     ticker = start_ticker(adapter.tick, settings.tick_seconds)
-    log.warning("Quorum on DingTalk, Stream mode via %s", endpoint)
     try:
-        asyncio.run(client.start())
+        if http_port is not None:
+            log.warning("Quorum on DingTalk, HTTP callback on %s:%d%s", host, http_port, CALLBACK_PATH)
+            web.run_app(callback_app(adapter, secret), host=host, port=http_port, print=None)
+        else:
+            log.warning("Quorum on DingTalk, Stream mode via %s", endpoint)
+            asyncio.run(QuorumStreamClient(adapter, client_id, secret, endpoint).start())
     except KeyboardInterrupt:
         pass
     finally:

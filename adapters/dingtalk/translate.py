@@ -4,7 +4,7 @@ A group only delivers messages that @mention the robot, so every group message i
 (`Inbound.addressed`): `@Quorum 新建 "周会" 明天上午10点 参会 @张三` needs no `/meeting`. The leading `/` and
 the word `meeting` / `会议` are accepted and dropped. People are staff ids (what the robot OpenAPI sends to
 and @mentions by); a message's `atUsers` carry staff ids without names, in the order the names appear in
-the text, which is how `@张三` becomes a person. Chinese is the default language for DingTalk people.
+the text, which is how `@张三` becomes a person. Chinese is the default language of a DingTalk deployment.
 """
 
 from __future__ import annotations
@@ -22,7 +22,9 @@ _AT_NAME = re.compile(r"[@＠]([^\s@＠,，、:：;；]+)")
 
 
 def person(staff_id: str, nick: str | None) -> Person:
-    return Person(staff_id, nick or staff_id, None, "zh")
+    """DingTalk tells neither timezone nor language: the words people type decide, else the deployment's
+    default (Chinese for `quorum dingtalk` unless QUORUM_LANGUAGE says otherwise)."""
+    return Person(staff_id, nick or staff_id)
 
 
 def command_text(content: str) -> str:
