@@ -319,6 +319,9 @@ def weekly_digest(
         text = t(lang, "digest.hidden") if item.confidential else item.text
         return f"#{item.number} {text} · {extra}"
 
+    overdue_owners = tuple(sorted({i.owner_platform_id for i in open_items
+                                   if i.owner_platform_id and i.due_on is not None and i.due_on < today}))
+
     def owner_name(item: repo.DigestItem) -> str:
         return f"@{item.owner_name}" if item.owner_name else t(lang, "action.unassigned")
 
@@ -346,6 +349,7 @@ def weekly_digest(
     none = (t(lang, "minutes.none"),)
     return OutMessage(
         target=Target(kind="channel", channel=channel_id),
+        mentions=overdue_owners,  # the people whose items are overdue are told, not just the channel
         title=t(lang, "digest.title"),
         text=t(lang, "digest.text", open=len(open_items), overdue=sum(len(v) for v in overdue.values())),
         sections=(

@@ -430,6 +430,7 @@ class DigestItem:
     number: int
     text: str
     owner_name: str | None
+    owner_platform_id: str | None
     due_on: date | None
     status: str
     completed_at: datetime | None
@@ -443,6 +444,7 @@ _DIGEST_ITEMS = (
         col(ActionItem.number),
         col(ActionItem.text),
         col(User.display_name),
+        col(User.platform_user_id),
         col(ActionItem.due_on),
         col(ActionItem.status),
         col(ActionItem.completed_at),
@@ -478,8 +480,8 @@ def channel_digest_items(
          "due_to": due_to},
     )
     return [
-        DigestItem(number, text, owner_name, due_on, status, completed_at, bool(confidential))
-        for number, text, owner_name, due_on, status, completed_at, confidential in rows
+        DigestItem(number, text, owner_name, owner_id, due_on, status, completed_at, bool(confidential))
+        for number, text, owner_name, owner_id, due_on, status, completed_at, confidential in rows
     ]
 
 

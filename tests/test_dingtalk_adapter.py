@@ -103,6 +103,8 @@ def test_the_whole_meeting_loop_in_chinese(fake: fd.FakeDingTalk, adapter: DingT
     say(fake, " 行动 @王五 订会议室", "zhang", "张三", at=("wang",))
     wait_until(lambda: len(items(adapter)) == 2)
     assert items(adapter)[0].text == "写会议纪要" and items(adapter)[0].due_on is not None
+    recorded = wait_until(lambda: [r for r in fake.replies() if "写会议纪要" in r.text])
+    assert recorded[0].body["at"]["atUserIds"] == ["li"] and "@li" in recorded[0].text  # the owner is notified
     say(fake, " 结束", "zhang", "张三")
     wait_until(lambda: any("下周一上线" in r.text for r in fake.replies()))
 

@@ -78,7 +78,8 @@ def add_action(ctx: Ctx, cmd: c.AddAction) -> Outcome:
     followup.replan_item(ctx.session, ctx.settings, item, ctx.now)
     followup.ensure_digest(ctx.session, ctx.settings, ctx.workspace_id, ctx.inbound.channel, ctx.now)
     line = views.action_line(item, owner, ctx.lang)
-    outcome = Outcome([ctx.post(ctx.t("action.recorded", line=line))])
+    notify = (owner.platform_user_id,) if owner is not None and owner.id != ctx.user_id else ()
+    outcome = Outcome([ctx.post(ctx.t("action.recorded", line=line), mentions=notify)])
     if item.due_on is None:
         outcome.messages.append(ctx.reply(ctx.t("warn.no_due", number=item.number)))
     if owner is not None and owner.id != ctx.user_id:
