@@ -20,10 +20,12 @@ test: $(STAMP)
 	$(BIN)/mypy
 	$(BIN)/pytest -q
 	$(BIN)/python -m bench.scheduler --small --strict
+	$(BIN)/python -m bench.slack_ack --small
 
 bench: $(STAMP)
 	$(BIN)/python -m bench.timeparse_accuracy
 	$(BIN)/python -m bench.scheduler
+	$(BIN)/python -m bench.slack_ack
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -11,6 +11,7 @@ from aiohttp import web
 from adapters.dingtalk.api import DingTalkApi
 from adapters.dingtalk.app import DingTalkAdapter, QuorumStreamClient
 from adapters.dingtalk.callback import CALLBACK_PATH, callback_app
+from adapters.process import settle_heap
 from bot.config import Settings
 from bot.core import Core
 from bot.errors import ConfigError
@@ -29,6 +30,7 @@ def run(settings: Settings, http_port: int | None = None, host: str = "0.0.0.0")
         settings = settings.model_copy(update={"language": "zh"})
     api = DingTalkApi(endpoint, client_id, secret, settings.dingtalk_robot_code or client_id)
     adapter = DingTalkAdapter(Core(settings), api, default_language=settings.language)
+    settle_heap()
     ticker = start_ticker(adapter.tick, settings.tick_seconds)
     try:
         if http_port is not None:

@@ -12,6 +12,7 @@ import logging
 import uvicorn
 from slack_bolt.adapter.socket_mode.aiohttp import AsyncSocketModeHandler
 
+from adapters.process import settle_heap
 from adapters.slack.app import QuorumRequestHandler, SlackAdapter
 from bot.config import Settings
 from bot.core import Core
@@ -51,6 +52,7 @@ def bound_port(server: uvicorn.Server) -> int:
 
 def run(settings: Settings, host: str, port: int) -> int:
     adapter = build_adapter(settings)
+    settle_heap()
     ticker = start_ticker(adapter.tick, settings.tick_seconds)
     try:
         if settings.slack_app_token is not None:
