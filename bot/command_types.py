@@ -18,6 +18,7 @@ Role = Literal["host", "recorder", "required", "optional"]
 RsvpAnswer = Literal["yes", "no", "maybe", "withdraw"]
 NoteKind = Literal["info", "idea", "link"]
 ItemStatus = Literal["in_progress", "blocked", "delay"]
+SURVEY_SCORES = range(1, 6)  # the satisfaction survey's scale: 1 (poor) to 5 (excellent)
 
 
 @dataclass(frozen=True)
@@ -94,6 +95,40 @@ class StartMeeting:
 @dataclass(frozen=True)
 class EndMeeting:
     pass
+
+
+@dataclass(frozen=True)
+class NextItem:
+    """`next` / `下一项`: the running meeting moves on to its next agenda item.
+
+    The timer's button says which item it moves on from (`next 2`), so a second click, or two people
+    clicking at once, cannot skip an item; typed without a number it moves on from whatever is current.
+    """
+
+    current: int | None = None  # the agenda position being left
+
+
+@dataclass(frozen=True)
+class Rate:
+    """`rate 3 4 too long` / `评分 3 4 时间太长`, or a survey button: an attendee's satisfaction (1–5)."""
+
+    number: int
+    score: int
+    comment: str | None = None
+
+
+@dataclass(frozen=True)
+class AckMinutes:
+    """`ack 3` / `已阅 3`, or the button on the minutes: the speaker has received meeting #3's minutes."""
+
+    number: int
+
+
+@dataclass(frozen=True)
+class ShowAcks:
+    """`acks 3` / `回执 3`: who of meeting #3's participants has not confirmed the minutes yet."""
+
+    number: int
 
 
 @dataclass(frozen=True)
@@ -225,6 +260,10 @@ Command = (
     | Rsvp
     | StartMeeting
     | EndMeeting
+    | NextItem
+    | Rate
+    | AckMinutes
+    | ShowAcks
     | CheckIn
     | Mine
     | Help

@@ -27,7 +27,9 @@ from typing import Literal
 from zoneinfo import ZoneInfo
 
 from bot.command_types import (
+    SURVEY_SCORES,
     AcceptItem,
+    AckMinutes,
     AddAction,
     AddChairs,
     AddDecision,
@@ -47,8 +49,10 @@ from bot.command_types import (
     Mention,
     Mine,
     NewMeeting,
+    NextItem,
     NoteKind,
     ParticipantSpec,
+    Rate,
     ReopenItem,
     RescheduleMeeting,
     ResolveQuestion,
@@ -57,6 +61,7 @@ from bot.command_types import (
     RsvpAnswer,
     SetStatus,
     SetTopic,
+    ShowAcks,
     ShowMeeting,
     StartMeeting,
     Undo,
@@ -299,7 +304,7 @@ _EXAMPLES = {
     name: f"example.{name}"
     for name in (
         "new", "list", "show", "cancel", "reschedule", "rsvp", "action", "decision", "question", "done",
-        "status", "help", "decline", "reopen", "config",
+        "status", "help", "decline", "reopen", "config", "rate", "ack", "acks",
     )
 }  # fmt: skip
 
@@ -876,8 +881,38 @@ def _status(call: _Call) -> SetStatus:
     return _set_status(replace(call, word=rest[0].word), found, number)
 
 
+def _next(call: _Call) -> NextItem:
+    if not call.args:
+        return NextItem()
+    position, rest = call.number(call.args)
+    call.nothing_more(rest)
+    return NextItem(position)
+
+
+def _rate(call: _Call) -> Rate:
+    """`rate <meeting> <1-5> [comment]`: the score is checked here, so a typo never reaches the survey."""
+    number, rest = call.number(call.args)
+    if not rest:
+        raise ParseError("error.missing_score", call.example)
+    score = _number(rest[0])
+    if score is None or score not in SURVEY_SCORES:
+        raise ParseError("error.bad_score", call.example, text=rest[0].raw)
+    return Rate(number, score, _text(rest[1:]))
+
+
 def _numbered(make: Callable[[int | None], Command]) -> Callable[[_Call], Command]:
     """`accept 3` / `verify 3`: a number and nothing else."""
+
+    def handler(call: _Call) -> Command:
+        number, rest = call.number(call.args)
+        call.nothing_more(rest)
+        return make(number)
+
+    return handler
+
+
+def _meeting_number(make: Callable[[int], Command]) -> Callable[[_Call], Command]:
+    """`ack 3` / `acks 3`: a meeting number, which these commands cannot do without."""
 
     def handler(call: _Call) -> Command:
         number, rest = call.number(call.args)
@@ -958,6 +993,10 @@ _TABLE: tuple[tuple[str, _Handler, tuple[str, ...]], ...] = (
     ("rsvp", _rsvp, ("rsvp", "回复")),
     ("start", _start, ("start", "开始")),
     ("end", _no_arguments(EndMeeting), ("end", "结束")),
+    ("next", _next, ("next", "下一项", "下一个")),
+    ("rate", _rate, ("rate", "评分", "打分")),
+    ("ack", _meeting_number(AckMinutes), ("ack", "已阅", "确认收到")),  # 收到 N is already accept N (an action item)
+    ("acks", _meeting_number(ShowAcks), ("acks", "回执")),
     ("mine", _no_arguments(Mine), ("mine", "我的")),
     ("help", _help, ("help", "帮助")),
     ("here", _here, ("here", "present", "到", "签到")),

@@ -198,6 +198,7 @@ def schedule(
     meeting_id: int | None = None,
     action_item_id: int | None = None,
     question_id: int | None = None,
+    agenda_item_id: int | None = None,
     recipient_id: int | None = None,
     channel_id: str | None = None,
     dedupe_key: str | None = None,
@@ -205,8 +206,8 @@ def schedule(
     session.add(
         Notification(
             workspace_id=workspace_id, kind=kind, due_at=when, created_at=now, meeting_id=meeting_id,
-            action_item_id=action_item_id, question_id=question_id, recipient_id=recipient_id,
-            channel_id=channel_id, dedupe_key=dedupe_key,
+            action_item_id=action_item_id, question_id=question_id, agenda_item_id=agenda_item_id,
+            recipient_id=recipient_id, channel_id=channel_id, dedupe_key=dedupe_key,
         )
     )
     session.flush()

@@ -20,7 +20,7 @@ from bot import followup
 from bot.config import Settings
 from bot.i18n import Lang, t
 from bot.messages import Button, OutMessage, RefSpec, Section, Target
-from bot.service import views
+from bot.service import meeting_day, views
 from bot.service.context import as_lang, language_of, zone_of
 from bot.timeparse import format_date, format_when
 from bot.workdays import WorkCalendar, calendar_for
@@ -123,6 +123,8 @@ def claim_digest(session: Session, settings: Settings, row: Notification, now: d
 def render(session: Session, settings: Settings, row: Notification, now: datetime) -> OutMessage | None:
     """The message a due row stands for, or None when it has gone stale."""
     recipient = session.get(User, row.recipient_id) if row.recipient_id else None
+    if row.kind in meeting_day.TIMER_KINDS:
+        return meeting_day.timer_message(session, row)
     if row.kind in ("meeting_reminder", "rsvp_chase"):
         meeting = session.get(Meeting, row.meeting_id) if row.meeting_id else None
         if meeting is None or meeting.status != "scheduled" or meeting.start_at <= now:

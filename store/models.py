@@ -112,6 +112,7 @@ class Participant(SQLModel, table=True):
     rsvp_note: str | None = None
     checked_in_at: datetime | None = Field(default=None, sa_column=utc_column())
     lines_said: int = 0
+    minutes_acked_at: datetime | None = Field(default=None, sa_column=utc_column())  # "got the minutes"
 
 
 class AgendaItem(SQLModel, table=True):
@@ -122,6 +123,10 @@ class AgendaItem(SQLModel, table=True):
     presenter_id: int | None = Field(default=None, foreign_key="user.id")
     planned_minutes: int | None = None
     expected_output: str | None = None
+    # What really happened, for the minutes and for the agenda timer: the item being discussed is the one
+    # started and not yet ended (`start` starts item 1, `next` moves on, `end` closes the current one).
+    started_at: datetime | None = Field(default=None, sa_column=utc_column())
+    ended_at: datetime | None = Field(default=None, sa_column=utc_column())
 
 
 class Note(SQLModel, table=True):
@@ -214,8 +219,8 @@ class Notification(SQLModel, table=True):
     """One message to one place that must go out at `due_at`: the scheduler's only state.
 
     `status`: pending → sending (claimed by one instance at `claimed_at`) → sent; back to pending, later,
-    when the send failed; dropped when it no longer makes sense (meeting cancelled or started, item done);
-    failed when the platform says it can never be delivered (the host is told).
+    when the send failed; dropped when it no longer makes sense (meeting cancelled or started, item done,
+    the agenda moved on); failed when the platform says it can never be delivered (the host is told).
     One row per recipient, so one failing recipient never holds up the others. `dedupe_key` makes
     scheduling idempotent where several instances might schedule the same thing (weekly digests).
     """
@@ -227,11 +232,12 @@ class Notification(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     workspace_id: int = Field(foreign_key="workspace.id")
-    kind: str = Field(max_length=32)  # meeting_reminder, rsvp_chase, item_*, question_reminder, weekly_digest
+    kind: str = Field(max_length=32)  # meeting_reminder, rsvp_chase, agenda_*, item_*, question_reminder, weekly_digest
     due_at: datetime = Field(sa_column=utc_column(nullable=False))
     meeting_id: int | None = Field(default=None, foreign_key="meeting.id", index=True)
     action_item_id: int | None = Field(default=None, foreign_key="actionitem.id", index=True)
     question_id: int | None = Field(default=None, foreign_key="openquestion.id", index=True)
+    agenda_item_id: int | None = Field(default=None, foreign_key="agendaitem.id")  # agenda timers: stale once ended
     recipient_id: int | None = Field(default=None, foreign_key="user.id")  # None: the channel
     channel_id: str | None = Field(default=None, max_length=128)
     dedupe_key: str | None = Field(default=None, max_length=200, unique=True)
@@ -241,6 +247,19 @@ class Notification(SQLModel, table=True):
     claimed_at: datetime | None = Field(default=None, sa_column=utc_column())
     sent_at: datetime | None = Field(default=None, sa_column=utc_column())
     created_at: datetime = Field(sa_column=utc_column(nullable=False))
+
+
+class SurveyAnswer(SQLModel, table=True):
+    """One attendee's satisfaction with one ended meeting; answering again replaces the answer."""
+
+    __table_args__ = (UniqueConstraint("meeting_id", "user_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    meeting_id: int = Field(foreign_key="meeting.id", index=True)
+    user_id: int = Field(foreign_key="user.id")
+    score: int  # 1 (poor) to 5 (excellent)
+    comment: str | None = None
+    answered_at: datetime = Field(sa_column=utc_column(nullable=False))
 
 
 class Channel(SQLModel, table=True):

@@ -32,6 +32,7 @@ from store.models import (
     Notification,
     OpenQuestion,
     Participant,
+    SurveyAnswer,
     User,
     Workspace,
 )
@@ -198,6 +199,12 @@ def agenda(session: Session, meeting_id: int) -> list[AgendaItem]:
             select(AgendaItem).where(AgendaItem.meeting_id == meeting_id).order_by(col(AgendaItem.position))
         )
     )
+
+
+def survey_answer(session: Session, meeting_id: int, user_id: int) -> SurveyAnswer | None:
+    return session.exec(
+        select(SurveyAnswer).where(SurveyAnswer.meeting_id == meeting_id, SurveyAnswer.user_id == user_id)
+    ).first()
 
 
 RecordT = TypeVar("RecordT", Note, Decision, OpenQuestion, ActionItem)

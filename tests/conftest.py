@@ -20,6 +20,7 @@ from sqlalchemy import Engine
 from bot.config import Settings
 from bot.core import Core
 from store.database import make_engine
+from tests.harness import Chat
 
 PG_ADMIN_URL = os.environ.get("QUORUM_TEST_PG_URL", "postgresql://postgres@127.0.0.1:5432/test")
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -74,3 +75,9 @@ def core() -> Core:
     """A core on a private in-memory SQLite database, migrated."""
     settings = make_settings()
     return Core(settings, make_engine(settings.database_url))
+
+
+@pytest.fixture
+def chat(core: Core) -> Chat:
+    """People talking to a core on its own in-memory database, Monday 09:00 in Shanghai."""
+    return Chat(core, MONDAY_9AM)

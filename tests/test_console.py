@@ -6,12 +6,13 @@ import os
 import re
 import subprocess
 import sys
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from sqlmodel import Session, create_engine, select
+from sqlmodel import Session, col, create_engine, select
 
-from store.models import ActionItem, Meeting, Participant, User
+from store.models import ActionItem, AgendaItem, Meeting, Participant, SurveyAnswer, User
 
 ROOT = Path(__file__).resolve().parents[1]
 SCRIPTS = Path(__file__).parent / "scripts"
@@ -145,3 +146,45 @@ def test_follow_through_in_chinese(tmp_path: Path) -> None:
         items = {i.number: i for i in session.exec(select(ActionItem))}
         assert items[1].deliverable == "预算表 — https://example.com/预算.xlsx"
         assert items[2].status == "blocked" and items[2].blocked_reason == "会议室都订满了"
+
+
+def test_the_meeting_day_in_english(tmp_path: Path) -> None:
+    out = run_console((SCRIPTS / "meeting_day_en.txt").read_text(encoding="utf-8"), tmp_path)
+    time_up = r"-- 2026-11-24 15:20 Asia/Shanghai --\n\[m13\] #general quorum: ⏰ Time is up for “Scope”\. next: Budget"
+    assert re.search(time_up + r" \(25 min, @carol\)\n\s+\(1\) Next item", out)
+    assert "-- 2026-11-24 15:25 Asia/Shanghai --\n[m14] #general quorum: ⚠️ Still on “Scope”, 5 min past" in out
+    assert "[m15] #general (only bob) quorum: ⚠️ Only @alice can change meeting #1" in out
+    assert "[m16] #general quorum: ✔️ “Scope” took 26 min. Now: Budget (25 min, @carol)" in out
+    assert "[m17] #general (only alice) quorum: The meeting has already moved on" in out
+    assert "⏰ Time is up for “Budget”, the last agenda item." in out and "Still on “Budget”" not in out
+    assert re.findall(r"\[m\d+\] (@\w+) quorum: \*How was the meeting\?\*", out) == ["@alice", "@bob", "@carol"]
+    assert "[m24] @bob quorum: Thanks! You rated #1 4/5." in out
+    assert "[m27] @dave quorum: ⚠️ Only people who attended meeting #1" in out and "“7” is not a score" in out
+    assert "[m20] #general quorum: *Minutes: Q3 roadmap (#1)*" in out and "(1) Got the minutes" in out
+    held = "Agenda as held:\n       1. Scope: planned 20 min, actual 26 min\n"
+    assert held + "       2. Budget: planned 25 min, actual 25 min" in out
+    assert "Minutes of #1: 1 of 4 participants confirmed receipt.\n       Not yet: @alice, @carol, @dave" in out
+    with db(tmp_path) as session:
+        scores = session.exec(select(User.display_name, SurveyAnswer.score, SurveyAnswer.comment)
+                              .where(SurveyAnswer.user_id == User.id)).all()
+        assert sorted(scores) == [("bob", 4, None), ("carol", 5, None)]
+        scope, budget = session.exec(select(AgendaItem).order_by(col(AgendaItem.position))).all()
+        assert scope.ended_at is not None and budget.started_at == scope.ended_at
+        assert budget.ended_at is not None and budget.ended_at - budget.started_at == timedelta(minutes=25)
+
+
+def test_the_meeting_day_in_chinese(tmp_path: Path) -> None:
+    out = run_console((SCRIPTS / "meeting_day_zh.txt").read_text(encoding="utf-8"), tmp_path)
+    time_up = "-- 2026-11-24 15:20 Asia/Shanghai --\n[m10] #产品组 quorum: ⏰「范围」时间到。"
+    assert time_up + "下一项：预算（25 分钟，@王五）" in out
+    assert "[m11] #产品组 quorum: ⚠️ 仍在讨论「范围」，已超出计划时间 5 分钟。" in out
+    assert "[m12] #产品组 quorum: ✔️「范围」用时 25 分钟。现在：预算（25 分钟，@王五）" in out
+    assert "[m13] #产品组 (only 王五) quorum: ⚠️ 只有 @张三 可以修改 #1 号会议" in out
+    assert re.findall(r"\[m\d+\] (@\S+) quorum: \*这次会议怎么样？\*", out) == ["@张三", "@李四"]
+    assert "[m19] @李四 quorum: 谢谢！你给 #1 打了 4/5 分。" in out
+    assert "[m20] @王五 quorum: ⚠️ 只有签到参加了会议 #1 的人才能评分。\n     例如： /meeting 评分 3 4 时间太长" in out
+    assert "[m22] @李四 quorum: 谢谢：你已确认收到 #1 的会议纪要。" in out
+    assert "#1 的会议纪要：3 位参会人中 1 位已确认收到。\n       尚未确认：@张三, @王五" in out
+    with db(tmp_path) as session:
+        answer = session.exec(select(SurveyAnswer)).one()
+        assert (answer.score, answer.comment) == (4, "时间太长")

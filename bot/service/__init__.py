@@ -21,7 +21,7 @@ from bot.errors import UserError
 from bot.events import Inbound
 from bot.i18n import t
 from bot.messages import Outcome
-from bot.service import config, meetings, records
+from bot.service import config, meeting_day, meetings, records
 from bot.service.context import Ctx, build_context
 from bot.service.help import help_message
 from store import repo
@@ -74,7 +74,7 @@ def interpret(ctx: Ctx) -> list[c.Command]:
     commands = [for_target(ctx, command) for command in parse_message(inbound.text, now=ctx.now, tz=ctx.tz,
                                                                        context=context)]
     if not commands and inbound.is_direct and context == "reply":
-        commands = rsvp_with_note(ctx)
+        commands = survey_reply(ctx) or rsvp_with_note(ctx)
     if not commands and inbound.addressed:  # "@Quorum 到" in the meeting's group is a check-in
         commands = parse_message(inbound.text, now=ctx.now, tz=ctx.tz, context="channel")
     if not commands and (inbound.is_direct or inbound.addressed):  # silence would leave the person guessing
@@ -116,6 +116,16 @@ def rsvp_with_note(ctx: Ctx) -> list[c.Command]:
     except UserError:
         return []
     return [command]
+
+
+def survey_reply(ctx: Ctx) -> list[c.Command]:
+    """A private reply to the survey that starts with a score ("4 too long", "4 时间太长") is that answer;
+    a wrong score gets rate's own error and example rather than "not understood"."""
+    ref = repo.message_ref(ctx.session, ctx.workspace_id, ctx.inbound.reply_to) if ctx.inbound.reply_to else None
+    number = replied_meeting_number(ctx) if ref is not None and ref.kind == "survey" else None
+    if number is None:
+        return []
+    return [parse_command(f"rate {number} {ctx.inbound.text}", now=ctx.now, tz=ctx.tz)]
 
 
 def reply_example(ctx: Ctx) -> str:
@@ -190,6 +200,14 @@ def dispatch(ctx: Ctx, command: c.Command) -> Outcome:
             return meetings.start(ctx, command)
         case c.EndMeeting():
             return meetings.end(ctx, "#" + ctx.inbound.channel)
+        case c.NextItem():
+            return meeting_day.next_item(ctx, command)
+        case c.Rate():
+            return meeting_day.rate(ctx, command)
+        case c.AckMinutes():
+            return meeting_day.ack_minutes(ctx, command)
+        case c.ShowAcks():
+            return meeting_day.show_acks(ctx, command)
         case c.CheckIn():
             return meetings.here(ctx, command)
         case c.Mine():

@@ -6,7 +6,10 @@ from bot.messages import OutMessage, Section
 from bot.service.context import Ctx
 
 TOPICS = {
-    "meetings": ("new", "list", "show", "rsvp", "reschedule", "cancel", "start", "here", "end", "mine"),
+    "meetings": (
+        "new", "list", "show", "rsvp", "reschedule", "cancel", "start", "here", "next", "end", "rate", "ack", "acks",
+        "mine",
+    ),
     "records": ("action", "decision", "question", "done", "status", "meetbot"),
     "followup": ("accept", "decline", "verify", "reopen", "config"),
 }

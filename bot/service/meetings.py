@@ -15,7 +15,7 @@ from bot import followup
 from bot.errors import Conflict, NotAllowed, NotFound
 from bot.i18n import Lang, t
 from bot.messages import Button, Outcome, OutMessage, RefSpec, Section, Target
-from bot.service import views
+from bot.service import meeting_day, views
 from bot.service.context import Ctx, as_lang, language_of, zone_of
 from bot.timeparse import format_date, format_when
 from store import repo
@@ -340,6 +340,7 @@ def start(ctx: Ctx, cmd: c.StartMeeting) -> Outcome:
     meeting.started_at = ctx.now
     assert meeting.id is not None
     repo.drop_pending(ctx.session, meeting.id)
+    meeting_day.start_agenda(ctx, meeting)
     check_in(ctx, meeting)
     ctx.session.flush()
     outcome = Outcome(refreshed_prompt(ctx, meeting))
@@ -429,10 +430,11 @@ def end(ctx: Ctx, channel_name: str) -> Outcome:
     ensure_can_edit(ctx, view)
     meeting.status = "ended"
     meeting.ended_at = ctx.now
+    meeting_day.close_agenda(ctx, meeting)
     ctx.session.flush()
     view = views.load(ctx.session, meeting)
     record = views.load_record(ctx.session, meeting)
-    return Outcome(minutes_messages(ctx, view, record, channel_name))
+    return Outcome(minutes_messages(ctx, view, record, channel_name) + meeting_day.survey_messages(ctx, view))
 
 
 def minutes_messages(ctx: Ctx, view: views.MeetingView, record: views.Record, channel_name: str) -> list[OutMessage]:
@@ -454,6 +456,7 @@ def minutes_messages(ctx: Ctx, view: views.MeetingView, record: views.Record, ch
             text=t(language, "minutes.text", title=m.title),
             fields=fields,
             sections=views.minutes_sections(view, record, language),
+            buttons=(Button(t(language, "button.ack_minutes"), f"ack {m.number}"),),  # the host sees who has not
             attachments=(views.meetbot_minutes(view, record, channel_name),),
         )
 

@@ -192,6 +192,23 @@ def load_record(session: Session, meeting: Meeting) -> Record:
     return Record(notes, decisions, actions, questions, repo.users_by_id(session, sorted(user_ids)))
 
 
+def agenda_held_section(view: MeetingView, lang: Lang) -> tuple[Section, ...]:
+    """Each agenda item's planned against actual length: where the meeting's time really went."""
+    if not any(item.started_at for item in view.agenda):
+        return ()
+    lines = []
+    for item in view.agenda:
+        planned = t(lang, "unit.minutes", n=item.planned_minutes) if item.planned_minutes else "—"
+        if item.started_at is None:
+            actual = t(lang, "agenda.not_reached")
+        elif item.ended_at is None:
+            actual = t(lang, "agenda.under_way")
+        else:
+            actual = t(lang, "unit.minutes", n=round((item.ended_at - item.started_at).total_seconds() / 60))
+        lines.append(t(lang, "agenda.held", position=item.position, title=item.title, planned=planned, actual=actual))
+    return (Section(t(lang, "heading.agenda_held"), tuple(lines)),)
+
+
 def minutes_sections(view: MeetingView, record: Record, lang: Lang) -> tuple[Section, ...]:
     """The standard's minutes: attendance, goal, decisions, actions by person, open questions, links."""
     m = view.meeting
@@ -209,6 +226,7 @@ def minutes_sections(view: MeetingView, record: Record, lang: Lang) -> tuple[Sec
             ),
         )
     ]
+    sections.extend(agenda_held_section(view, lang))
     if m.goal:
         sections.append(Section(t(lang, "field.goal"), (m.goal,)))
     sections.append(

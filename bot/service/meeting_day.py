@@ -1,0 +1,195 @@
+"""The meeting day: the agenda timer, moving on by hand, the satisfaction survey and minutes receipts.
+
+The timer is `Notification` rows like every other timed message: when an agenda item starts, its "time is
+up" and "still on it 5 minutes later" rows are written with their `due_at`, and the scheduler tick sends
+them. A row names its agenda item, and renders to nothing once that item has ended or the meeting is over,
+so moving on early, ending the meeting, a restart or a second instance never makes the bot announce an item
+nobody is on. What actually happened (each item's start and end) is kept on the item itself.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from sqlmodel import Session
+
+from bot import command_types as c
+from bot import followup
+from bot.errors import Conflict, NotAllowed
+from bot.i18n import Lang, t
+from bot.messages import Button, Outcome, OutMessage, RefSpec, Section, Target
+from bot.service import meetings, views  # meetings calls back into this module on start and end
+from bot.service.context import Ctx, as_lang, language_of
+from store import repo
+from store.models import AgendaItem, Meeting, Notification, SurveyAnswer, User
+
+TIME_UP = "agenda_time_up"
+OVERRUN = "agenda_overrun"
+TIMER_KINDS = (TIME_UP, OVERRUN)
+OVERRUN_GRACE = timedelta(minutes=5)  # how long past its planned end an item may run before the bot says so
+
+
+def current_item(agenda: list[AgendaItem]) -> AgendaItem | None:
+    """The item being discussed: started and not yet ended (at most one is, as only `next` starts one)."""
+    return next((i for i in agenda if i.started_at is not None and i.ended_at is None), None)
+
+
+def begin_item(session: Session, meeting: Meeting, item: AgendaItem, now: datetime) -> None:
+    """Start `item` now and write its timer rows (none when it has no planned length)."""
+    item.started_at = now
+    if item.planned_minutes is None:
+        return
+    planned_end = now + timedelta(minutes=item.planned_minutes)
+    for kind, due in ((TIME_UP, planned_end), (OVERRUN, planned_end + OVERRUN_GRACE)):
+        followup.schedule(session, meeting.workspace_id, kind, due, now, meeting_id=meeting.id,
+                          agenda_item_id=item.id, channel_id=meeting.channel_id)
+
+
+def start_agenda(ctx: Ctx, meeting: Meeting) -> None:
+    """`start`: the first agenda item begins with the meeting."""
+    assert meeting.id is not None
+    agenda = repo.agenda(ctx.session, meeting.id)
+    if agenda:
+        begin_item(ctx.session, meeting, agenda[0], ctx.now)
+
+
+def close_agenda(ctx: Ctx, meeting: Meeting) -> None:
+    """`end`: the item still under discussion ends with the meeting (its timer rows go stale with it)."""
+    assert meeting.id is not None
+    item = current_item(repo.agenda(ctx.session, meeting.id))
+    if item is not None:
+        item.ended_at = ctx.now
+
+
+def item_label(item: AgendaItem, presenter: User | None, lang: Lang) -> str:
+    """"Budget (25 min, @carol)": the title, then whatever of its length and presenter is known."""
+    details = []
+    if item.planned_minutes:
+        details.append(t(lang, "unit.minutes", n=item.planned_minutes))
+    if presenter is not None:
+        details.append(f"@{presenter.display_name}")
+    if not details:
+        return item.title
+    return t(lang, "agenda.item", title=item.title, details=t(lang, "agenda.separator").join(details))
+
+
+def presenter_of(session: Session, item: AgendaItem) -> User | None:
+    return session.get(User, item.presenter_id) if item.presenter_id else None
+
+
+def actual_minutes(item: AgendaItem) -> int:
+    assert item.started_at is not None and item.ended_at is not None
+    return round((item.ended_at - item.started_at).total_seconds() / 60)
+
+
+def next_item(ctx: Ctx, cmd: c.NextItem) -> Outcome:
+    """Close the current agenda item and start the following one; the editors decide when to move on."""
+    running = repo.running_meeting(ctx.session, ctx.workspace_id, ctx.inbound.channel)
+    if running is None:
+        raise Conflict("error.none_running")
+    meeting = repo.lock_meeting(ctx.session, running)  # two clicks at once: the second sees the first's move
+    view = views.load(ctx.session, meeting)
+    meetings.ensure_can_edit(ctx, view)
+    if not view.agenda:
+        raise Conflict("error.no_agenda", number=meeting.number)
+    item = current_item(view.agenda)
+    if item is None:
+        raise Conflict("error.agenda_over", number=meeting.number)
+    if cmd.current is not None and cmd.current != item.position:
+        label = item_label(item, presenter_of(ctx.session, item), ctx.lang)
+        return Outcome([ctx.reply(ctx.t("agenda.already_moved", item=label))])
+    item.ended_at = ctx.now
+    following = next((i for i in view.agenda if i.position > item.position and i.started_at is None), None)
+    channel = Target(kind="channel", channel=meeting.channel_id)  # the whole room, even when a click replied
+    if following is None:
+        text = ctx.t("agenda.finished", title=item.title, minutes=actual_minutes(item))
+        return Outcome([OutMessage(target=channel, text=text)])
+    begin_item(ctx.session, meeting, following, ctx.now)
+    label = item_label(following, presenter_of(ctx.session, following), ctx.lang)
+    text = ctx.t("agenda.moved", title=item.title, minutes=actual_minutes(item), item=label)
+    return Outcome([OutMessage(target=channel, text=text)])
+
+
+def timer_message(session: Session, row: Notification) -> OutMessage | None:
+    """The channel message a due timer row stands for; None when its item is no longer being discussed."""
+    meeting = session.get(Meeting, row.meeting_id) if row.meeting_id else None
+    item = session.get(AgendaItem, row.agenda_item_id) if row.agenda_item_id else None
+    if meeting is None or item is None or meeting.status != "in_progress" or item.ended_at is not None:
+        return None
+    lang = as_lang(meeting.language)
+    target = Target(kind="channel", channel=meeting.channel_id)
+    if row.kind == OVERRUN:
+        late = round(OVERRUN_GRACE.total_seconds() / 60)
+        return OutMessage(target=target, text=t(lang, "agenda.overrun", title=item.title, minutes=late))
+    assert meeting.id is not None
+    following = next((i for i in repo.agenda(session, meeting.id) if i.position > item.position), None)
+    button = (Button(t(lang, "button.next_item"), f"next {item.position}", "primary"),)
+    if following is None:
+        return OutMessage(target=target, text=t(lang, "agenda.time_up_last", title=item.title), buttons=button)
+    label = item_label(following, presenter_of(session, following), lang)
+    return OutMessage(target=target, text=t(lang, "agenda.time_up", title=item.title, item=label), buttons=button)
+
+
+def survey_messages(ctx: Ctx, view: views.MeetingView) -> list[OutMessage]:
+    """After `end`, privately to each attendee who checked in: 1–5 buttons, and how to add a comment."""
+    m = view.meeting
+    messages = []
+    for p, user in view.people:
+        if p.checked_in_at is None:
+            continue
+        lang = language_of(user, ctx.settings, m.language)
+        messages.append(
+            OutMessage(
+                target=Target(kind="direct", user=user.platform_user_id),
+                title=t(lang, "survey.title"),
+                text=t(lang, "survey.text", number=m.number, title=m.title),
+                buttons=tuple(Button(str(score), f"rate {m.number} {score}") for score in c.SURVEY_SCORES),
+                context=t(lang, "survey.hint", number=m.number),
+                ref=RefSpec("survey", ctx.workspace_id, meeting_id=m.id, recipient_id=user.id),
+            )
+        )
+    return messages
+
+
+def rate(ctx: Ctx, cmd: c.Rate) -> Outcome:
+    """Keep one attendee's answer to an ended meeting's survey; a later answer replaces the earlier one."""
+    meeting = meetings.find_meeting(ctx, cmd.number)
+    assert meeting.id is not None
+    p = repo.participant(ctx.session, meeting.id, ctx.user_id)
+    if p is None or p.checked_in_at is None:
+        raise NotAllowed("error.not_attendee", "example.rate", number=meeting.number)
+    meetings.ensure_live(ctx, meeting, "ended")
+    answer = repo.survey_answer(ctx.session, meeting.id, ctx.user_id)
+    key = "survey.updated" if answer is not None else "survey.thanks"
+    if answer is None:
+        answer = SurveyAnswer(meeting_id=meeting.id, user_id=ctx.user_id, score=cmd.score, answered_at=ctx.now)
+        ctx.session.add(answer)
+    answer.score, answer.comment, answer.answered_at = cmd.score, cmd.comment, ctx.now
+    ctx.session.flush()
+    return Outcome([ctx.reply(ctx.t(key, number=meeting.number, score=cmd.score))])
+
+
+
+def ack_minutes(ctx: Ctx, cmd: c.AckMinutes) -> Outcome:
+    """A participant confirms they have the minutes; the first confirmation's time is the one kept."""
+    meeting = meetings.find_meeting(ctx, cmd.number)
+    assert meeting.id is not None
+    p = repo.participant(ctx.session, meeting.id, ctx.user_id)
+    if p is None:
+        raise NotAllowed("error.not_participant", "example.ack", number=meeting.number)
+    meetings.ensure_live(ctx, meeting, "ended")
+    key = "acks.already" if p.minutes_acked_at is not None else "acks.recorded"
+    p.minutes_acked_at = p.minutes_acked_at or ctx.now
+    return Outcome([ctx.reply(ctx.t(key, number=meeting.number))])
+
+
+def show_acks(ctx: Ctx, cmd: c.ShowAcks) -> Outcome:
+    """For the host (and the other editors): who has confirmed the minutes, and who has not yet."""
+    meeting = meetings.find_meeting(ctx, cmd.number)
+    view = views.load(ctx.session, meeting)
+    meetings.ensure_can_edit(ctx, view)
+    meetings.ensure_live(ctx, meeting, "ended")
+    waiting = [u for p, u in view.people if p.minutes_acked_at is None]
+    line = ctx.t("acks.waiting", names=views.names(waiting)) if waiting else ctx.t("acks.everyone")
+    text = ctx.t("acks.summary", number=meeting.number, acked=len(view.people) - len(waiting), total=len(view.people))
+    return Outcome([ctx.reply(text, sections=(Section(None, (line,)),))])
