@@ -240,7 +240,10 @@ class ConsoleAdapter:
         for attachment in message.attachments:
             self.files_dir.mkdir(parents=True, exist_ok=True)
             path = self.files_dir / attachment.filename
-            path.write_text(attachment.content, encoding="utf-8")
+            if attachment.data is not None:
+                path.write_bytes(attachment.data)
+            else:
+                path.write_text(attachment.content, encoding="utf-8")
             self.out.write(f"     📎 {attachment.filename} → {path}\n")
         return message_id
 

@@ -40,8 +40,11 @@ class Section:
 
 @dataclass(frozen=True)
 class Attachment:
+    """A file to go with a message: text in `content`, or binary (a PNG chart, a PDF) in `data`."""
+
     filename: str
     content: str
+    data: bytes | None = None
 
 
 @dataclass(frozen=True)

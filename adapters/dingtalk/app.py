@@ -114,6 +114,8 @@ class DingTalkAdapter:
                 log.warning("DingTalk refused a card (%s); sending markdown with the words to type", error)
         parts = render.markdown(message, lang, mentions)
         for attachment in message.attachments:  # minutes and the like: as messages, split to fit
+            if attachment.data is not None:  # images and files need oapi's media upload: the text says it all
+                continue
             parts += render.markdown(OutMessage(target=target, title=attachment.filename, text=attachment.content),
                                      lang)
         sent_id = ""

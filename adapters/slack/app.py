@@ -257,8 +257,9 @@ class SlackAdapter:
         thread_ts = split_key(target.thread)[1] if target.thread else None
         response = self.web.chat_postMessage(channel=channel, thread_ts=thread_ts, **rendered)
         for attachment in message.attachments:
+            body = {"file": attachment.data} if attachment.data is not None else {"content": attachment.content}
             self.web.files_upload_v2(channel=channel, thread_ts=response["ts"], filename=attachment.filename,
-                                     content=attachment.content)
+                                     **body)
         return f"{response['channel']}/{response['ts']}"
 
     def dm_channel(self, user_id: str) -> str:
