@@ -109,6 +109,36 @@ class NextItem:
 
 
 @dataclass(frozen=True)
+class Report:
+    """`report 3` (one meeting), `report [#channel] [month]` (a channel, this one by default), `report @bob
+    [month]` (a person); `month` is (year, month), None for the current one."""
+
+    number: int | None = None
+    person: Mention | None = None
+    channel: str | None = None
+    month: tuple[int, int] | None = None
+
+
+ExportFormat = Literal["md", "pdf", "ics", "xlsx"]
+
+
+@dataclass(frozen=True)
+class Export:
+    """`export 3 [md|pdf|ics]` (a meeting's minutes or invitation), `export tracker` (the channel's action
+    tracker as XLSX)."""
+
+    number: int | None
+    formats: tuple[ExportFormat, ...]
+
+
+@dataclass(frozen=True)
+class Find:
+    """`find <words | date | type>`: past meetings and their records, newest first."""
+
+    query: str
+
+
+@dataclass(frozen=True)
 class Rate:
     """`rate 3 4 too long` / `评分 3 4 时间太长`, or a survey button: an attendee's satisfaction (1–5)."""
 
@@ -262,6 +292,9 @@ Command = (
     | EndMeeting
     | NextItem
     | Rate
+    | Report
+    | Export
+    | Find
     | AckMinutes
     | ShowAcks
     | CheckIn

@@ -43,6 +43,9 @@ from bot.command_types import (
     DeclineItem,
     Done,
     EndMeeting,
+    Export,
+    ExportFormat,
+    Find,
     Help,
     ItemStatus,
     ListMeetings,
@@ -54,6 +57,7 @@ from bot.command_types import (
     ParticipantSpec,
     Rate,
     ReopenItem,
+    Report,
     RescheduleMeeting,
     ResolveQuestion,
     Role,
@@ -304,7 +308,7 @@ _EXAMPLES = {
     name: f"example.{name}"
     for name in (
         "new", "list", "show", "cancel", "reschedule", "rsvp", "action", "decision", "question", "done",
-        "status", "help", "decline", "reopen", "config", "rate", "ack", "acks",
+        "status", "help", "decline", "reopen", "config", "rate", "ack", "acks", "report", "export", "find",
     )
 }  # fmt: skip
 
@@ -900,6 +904,79 @@ def _rate(call: _Call) -> Rate:
     return Rate(number, score, _text(rest[1:]))
 
 
+_SLACK_CHANNEL = re.compile(r"<#([A-Z0-9]+)(?:\|[^>]*)?>", re.IGNORECASE)
+_THIS_MONTH = frozenset({"this", "本月", "这个月"})
+_LAST_MONTH = frozenset({"last", "上月", "上个月"})
+_MONTH_WORD = frozenset({"month", "月"})
+_MONTH_NAMES = {name: i for i, names in enumerate(
+    (("jan", "january"), ("feb", "february"), ("mar", "march"), ("apr", "april"), ("may",), ("jun", "june"),
+     ("jul", "july"), ("aug", "august"), ("sep", "sept", "september"), ("oct", "october"), ("nov", "november"),
+     ("dec", "december")), start=1) for name in names}
+_NUMERIC_MONTH = re.compile(r"(?:(\d{4})[-/年.])?(\d{1,2})(?:月(?:份)?)?")
+
+
+def _month(call: _Call, tokens: Sequence[_Token]) -> tuple[int, int] | None:
+    """"2026-11", "11月", "2026年11月", "november 2026", "last month" / "上个月", "this month"; None: this one."""
+    words = [t.word for t in tokens if t.word not in _MONTH_WORD]
+    if not words:
+        return None
+    today = call.now.astimezone(call.tz).date()
+    if words[0] in _THIS_MONTH:
+        return today.year, today.month
+    if words[0] in _LAST_MONTH:
+        return (today.year - 1, 12) if today.month == 1 else (today.year, today.month - 1)
+    if words[0] in _MONTH_NAMES:
+        year = int(words[1]) if len(words) > 1 and words[1].isdigit() and len(words[1]) == 4 else None
+        month = _MONTH_NAMES[words[0]]
+        return year or (today.year if month <= today.month else today.year - 1), month
+    found = _NUMERIC_MONTH.fullmatch(words[0])
+    if found and 1 <= int(found[2]) <= 12:
+        month = int(found[2])
+        year = int(found[1]) if found[1] else (today.year if month <= today.month else today.year - 1)
+        return year, month
+    raise ParseError("error.bad_month", call.example, text=_text(tokens))
+
+
+def _report(call: _Call) -> Report:
+    """`report 3`, `report [#channel] [month]`, `report @bob [month]`."""
+    args = list(call.args)
+    if args and _number(args[0]) is not None:  # "report 3" / "report #3": a meeting ("11月" is a month)
+        number, rest = call.number(args)
+        call.nothing_more(rest)
+        return Report(number=number)
+    if args and (found := _mentions(args[0])):
+        return Report(person=found[0], month=_month(call, args[1:]))
+    if args and (channel := _SLACK_CHANNEL.fullmatch(args[0].raw) or re.fullmatch(r"#(\S+)", args[0].raw)):
+        return Report(channel=channel[1], month=_month(call, args[1:]))
+    return Report(month=_month(call, args))
+
+
+_FORMATS: dict[str, ExportFormat] = {"md": "md", "markdown": "md", "pdf": "pdf", "ics": "ics", "calendar": "ics",
+                                     "日历": "ics", "xlsx": "xlsx", "excel": "xlsx"}
+_TRACKER = frozenset({"tracker", "actions", "跟踪表", "行动项"})
+
+
+def _export(call: _Call) -> Export:
+    """`export 3 [md|pdf|ics]` (minutes as Markdown and PDF by default), `export tracker` (XLSX)."""
+    if call.args and call.args[0].word in _TRACKER:
+        call.nothing_more(call.args[1:])
+        return Export(None, ("xlsx",))
+    number, rest = call.number(call.args)
+    formats = []
+    for token in rest:
+        found = _FORMATS.get(token.word)
+        if found is None or found == "xlsx":
+            raise ParseError("error.bad_format", call.example, text=token.raw)
+        formats.append(found)
+    return Export(number, tuple(dict.fromkeys(formats)) or ("md", "pdf"))
+
+
+def _find(call: _Call) -> Find:
+    if not call.args:
+        raise ParseError("error.missing_query", call.example)
+    return Find(_text(call.args) or "")
+
+
 def _numbered(make: Callable[[int | None], Command]) -> Callable[[_Call], Command]:
     """`accept 3` / `verify 3`: a number and nothing else."""
 
@@ -997,6 +1074,9 @@ _TABLE: tuple[tuple[str, _Handler, tuple[str, ...]], ...] = (
     ("rate", _rate, ("rate", "评分", "打分")),
     ("ack", _meeting_number(AckMinutes), ("ack", "已阅", "确认收到")),  # 收到 N is already accept N (an action item)
     ("acks", _meeting_number(ShowAcks), ("acks", "回执")),
+    ("report", _report, ("report", "报告", "报表")),
+    ("export", _export, ("export", "导出")),
+    ("find", _find, ("find", "search", "查找", "搜索")),
     ("mine", _no_arguments(Mine), ("mine", "我的")),
     ("help", _help, ("help", "帮助")),
     ("here", _here, ("here", "present", "到", "签到")),

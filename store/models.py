@@ -71,6 +71,7 @@ class Meeting(SQLModel, table=True):
     __table_args__ = (
         UniqueConstraint("workspace_id", "number"),
         Index("ix_meeting_channel_status", "workspace_id", "channel_id", "status"),
+        Index("ix_meeting_channel_start", "workspace_id", "channel_id", "start_at"),  # reports by period
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -95,6 +96,7 @@ class Meeting(SQLModel, table=True):
     ended_at: datetime | None = Field(default=None, sa_column=utc_column())
     cancel_reason: str | None = None
     record_seq: int = 0  # last sequence number handed to a record row of this meeting (orders #undo)
+    revision: int = 0  # grows with every reschedule or cancellation: the .ics SEQUENCE calendars update by
     created_at: datetime = Field(sa_column=utc_column(nullable=False))
 
 

@@ -556,3 +556,34 @@ def next_due_at(session: Session) -> datetime | None:
     return session.exec(
         select(func.min(Notification.due_at)).where(Notification.status == "pending")
     ).first()
+
+
+def search_meetings(
+    session: Session, workspace_id: int, *, words: str | None = None, since: datetime | None = None,
+    until: datetime | None = None, meeting_type: str | None = None, limit: int = 10, viewer_id: int,
+) -> list[Meeting]:
+    """Past and planned meetings matching all given filters, newest first, that `viewer_id` may see (a
+    confidential meeting only by its participants and creator). `words` match the title, a decision or an
+    action item of the meeting, case-insensitively."""
+    query = select(Meeting).where(Meeting.workspace_id == workspace_id, Meeting.status != "cancelled")
+    if words:
+        pattern = f"%{words}%"
+        query = query.where(or_(
+            col(Meeting.title).ilike(pattern),
+            col(Meeting.id).in_(select(Decision.meeting_id).where(col(Decision.text).ilike(pattern),
+                                                                  col(Decision.removed_at).is_(None))),
+            col(Meeting.id).in_(select(ActionItem.meeting_id).where(col(ActionItem.text).ilike(pattern),
+                                                                    col(ActionItem.removed_at).is_(None))),
+        ))
+    if since is not None:
+        query = query.where(col(Meeting.start_at) >= since)
+    if until is not None:
+        query = query.where(col(Meeting.start_at) < until)
+    if meeting_type is not None:
+        query = query.where(Meeting.meeting_type == meeting_type)
+    visible = or_(
+        col(Meeting.confidential).is_(False),
+        col(Meeting.created_by_id) == viewer_id,
+        col(Meeting.id).in_(select(Participant.meeting_id).where(Participant.user_id == viewer_id)),
+    )
+    return list(session.exec(query.where(visible).order_by(col(Meeting.start_at).desc()).limit(limit)))

@@ -21,7 +21,7 @@ from bot.errors import UserError
 from bot.events import Inbound
 from bot.i18n import t
 from bot.messages import Outcome
-from bot.service import config, meeting_day, meetings, records
+from bot.service import config, meeting_day, meetings, records, review
 from bot.service.context import Ctx, build_context
 from bot.service.help import help_message
 from store import repo
@@ -208,6 +208,12 @@ def dispatch(ctx: Ctx, command: c.Command) -> Outcome:
             return meeting_day.ack_minutes(ctx, command)
         case c.ShowAcks():
             return meeting_day.show_acks(ctx, command)
+        case c.Report():
+            return review.report(ctx, command)
+        case c.Export():
+            return review.export(ctx, command)
+        case c.Find():
+            return review.find(ctx, command)
         case c.CheckIn():
             return meetings.here(ctx, command)
         case c.Mine():

@@ -12,6 +12,7 @@ TOPICS = {
     ),
     "records": ("action", "decision", "question", "done", "status", "meetbot"),
     "followup": ("accept", "decline", "verify", "reopen", "config"),
+    "review": ("report", "export", "find"),
 }
 
 

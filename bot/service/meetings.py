@@ -253,6 +253,7 @@ def reschedule(ctx: Ctx, cmd: c.RescheduleMeeting) -> Outcome:
     ensure_can_edit(ctx, view)
     ensure_live(ctx, meeting, "scheduled")
     old_start = meeting.start_at
+    meeting.revision += 1  # calendars that imported its .ics update the event they have
     meeting.end_at = cmd.start + (meeting.end_at - meeting.start_at)
     meeting.start_at = cmd.start
     deadline = cmd.start - ctx.settings.rsvp_deadline_offset
@@ -302,6 +303,7 @@ def cancel(ctx: Ctx, cmd: c.CancelMeeting) -> Outcome:
     ensure_can_edit(ctx, view)
     ensure_live(ctx, meeting, "scheduled")
     meeting.status = "cancelled"
+    meeting.revision += 1
     meeting.cancel_reason = cmd.reason
     assert meeting.id is not None
     repo.drop_pending(ctx.session, meeting.id)

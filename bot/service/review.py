@@ -1,0 +1,116 @@
+"""Looking back: `/meeting report`, `/meeting export`, `/meeting find`.
+
+The standards our users follow end with a review (attendance, on-time rate, agenda overruns, satisfaction)
+and with a record people can take with them (minutes, the action tracker, calendar entries). What is
+confidential stays with its participants: a confidential meeting's report and files go privately to the
+asker (who must be allowed to see it), a person's report goes privately too, and search never shows a
+confidential meeting to anyone outside it.
+"""
+
+from __future__ import annotations
+
+import calendar
+from datetime import date, datetime, timedelta
+
+from bot import command_types as c
+from bot import exports, reports
+from bot.errors import NotFound, ParseError
+from bot.messages import Attachment, Outcome, OutMessage, Section, Target
+from bot.service import meetings
+from bot.service.context import Ctx
+from bot.timeparse import format_when, parse_due
+from store import repo
+from store.models import Meeting
+
+MEETING_TYPE_WORDS = {
+    "regular": "regular", "例会": "regular", "project": "project", "项目": "project", "client": "client",
+    "客户": "client", "cross-team": "cross-team", "跨部门": "cross-team", "decision": "decision", "决策": "decision",
+    "review": "review", "评审": "review",
+}  # fmt: skip
+FIND_LIMIT = 10
+
+
+def privately(ctx: Ctx) -> Target:
+    return Target(kind="direct", user=ctx.inbound.user.platform_id)
+
+
+def where_for(ctx: Ctx, meeting: Meeting) -> Target:
+    """A meeting's report or files: in the conversation, unless the meeting is confidential."""
+    return privately(ctx) if meeting.confidential else ctx.post("").target
+
+
+def report(ctx: Ctx, cmd: c.Report) -> Outcome:
+    if cmd.number is not None:
+        meeting = meetings.find_meeting(ctx, cmd.number)
+        meetings.ensure_can_see(ctx, meeting)
+        target = where_for(ctx, meeting)
+        return Outcome([reports.meeting_report(ctx.session, meeting, ctx.lang, ctx.tz, ctx.now, target)])
+    today = ctx.now.astimezone(ctx.tz).date()
+    year, month = cmd.month or (today.year, today.month)
+    first, last = date(year, month, 1), date(year, month, calendar.monthrange(year, month)[1])
+    if cmd.person is not None:
+        person = ctx.resolve(cmd.person)
+        return Outcome([reports.period_report(
+            ctx.session, ctx.workspace_id, first, last, ctx.lang, ctx.tz, ctx.now, privately(ctx),
+            label=f"@{person.display_name}", user_id=person.id)])
+    channel = cmd.channel or ctx.inbound.channel
+    return Outcome([reports.period_report(
+        ctx.session, ctx.workspace_id, first, last, ctx.lang, ctx.tz, ctx.now, ctx.post("").target,
+        label=f"#{channel}", channel_id=channel)])
+
+
+def export(ctx: Ctx, cmd: c.Export) -> Outcome:
+    if cmd.number is None:  # the channel's action tracker (confidential meetings' items left out)
+        rows = exports.tracker_rows(ctx.session, ctx.workspace_id, channel_id=ctx.inbound.channel, zone=ctx.tz)
+        tracker = Attachment("action-tracker.xlsx", "", data=exports.tracker_xlsx(rows, ctx.lang))
+        return Outcome([ctx.post(ctx.t("export.tracker", count=len(rows)), attachments=(tracker,))])
+    meeting = meetings.find_meeting(ctx, cmd.number)
+    meetings.ensure_can_see(ctx, meeting)
+    record = exports.load_record(ctx.session, meeting)
+    stem = f"meeting-{meeting.number}"
+    files = []
+    for kind in cmd.formats:
+        if kind == "md":
+            files.append(Attachment(f"{stem}-minutes.md", exports.minutes_markdown(record, ctx.lang, ctx.tz)))
+        elif kind == "pdf":
+            files.append(Attachment(f"{stem}-minutes.pdf", "", data=exports.minutes_pdf(record, ctx.lang, ctx.tz)))
+        elif kind == "ics":
+            files.append(Attachment(f"{stem}.ics", exports.meeting_ics(record, meeting.revision).decode()))
+    text = ctx.t("export.meeting", number=meeting.number, title=meeting.title,
+                 files=", ".join(f.filename for f in files))
+    return Outcome([OutMessage(target=where_for(ctx, meeting), text=text, attachments=tuple(files))])
+
+
+def find(ctx: Ctx, cmd: c.Find) -> Outcome:
+    """Words, a date ("last friday", "11月20日") or a meeting type ("review", "评审")."""
+    query = cmd.query.strip()
+    meeting_type = MEETING_TYPE_WORDS.get(query.lower())
+    since = until = None
+    words: str | None = None
+    if meeting_type is None:
+        day = parse_day(ctx, query)
+        if day is not None:
+            since = datetime.combine(day, datetime.min.time(), ctx.tz)
+            until = since + timedelta(days=1)
+        else:
+            words = query
+    found = repo.search_meetings(ctx.session, ctx.workspace_id, words=words, since=since, until=until,
+                                 meeting_type=meeting_type, limit=FIND_LIMIT, viewer_id=ctx.user_id)
+    if not found:
+        raise NotFound("error.nothing_found", text=query)
+    lines = tuple(
+        ctx.t("find.line", number=m.number, title=m.title, when=format_when(m.start_at.astimezone(ctx.tz), ctx.tz,
+                                                                            ctx.lang),
+              status=ctx.t("status." + m.status))
+        for m in found
+    )
+    return Outcome([ctx.reply(ctx.t("find.heading", text=query, count=len(found)), context=ctx.t("find.hint"),
+                              sections=(Section(None, lines),))])
+
+
+def parse_day(ctx: Ctx, text: str) -> date | None:
+    """A date the words name, if they name one (searching for "budget" is not a date)."""
+    try:
+        return parse_due(text, now=ctx.now, tz=ctx.tz)
+    except ParseError:
+        return None
