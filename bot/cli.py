@@ -1,5 +1,6 @@
 """`quorum`: the command line. `quorum console` runs the bot in a terminal (or on a script from stdin);
 `quorum slack` / `quorum dingtalk` run it on Slack / DingTalk; `quorum ticker` runs only the scheduler;
+`quorum export` writes minutes, .ics and the action tracker to files;
 `quorum replay LOG` turns an IRC MeetBot log into MeetBot-style minutes."""
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from pydantic import ValidationError
+from sqlmodel import Session, select
 
 from adapters.console import ConsoleAdapter, run_script
 from bot.config import Settings
@@ -22,6 +24,7 @@ from bot.core import Core
 from bot.errors import ConfigError
 from bot.meetbot import parse_irc_log, render_minutes_txt
 from bot.scheduler import start_ticker
+from store import repo
 
 INTERACTIVE_HELP = (
     "Quorum console. Type as `me`, or as anyone with `alice> text`. Try: /meeting help\n"
@@ -50,6 +53,20 @@ def main(argv: list[str] | None = None) -> int:
     dingtalk = sub.add_parser("dingtalk", help="run on DingTalk (钉钉): Stream mode, or --http PORT for callbacks")
     dingtalk.add_argument("--http", type=int, metavar="PORT", help="outgoing-robot HTTP callback mode on PORT")
     dingtalk.add_argument("--host", default="0.0.0.0", help="HTTP callback mode: address to listen on")
+    export = sub.add_parser("export", help="write a meeting's minutes / .ics, or the action tracker, to files")
+    export.add_argument("--db", help="SQLite file to use (default: DATABASE_URL, else quorum.db)")
+    export.add_argument("--platform", default="console", help="console, slack or dingtalk (default console)")
+    export.add_argument("--workspace", default="local", help="the team's id on that platform (default local)")
+    what = export.add_mutually_exclusive_group(required=True)
+    what.add_argument("--meeting", type=int, metavar="N", help="meeting number")
+    what.add_argument("--tracker", action="store_true", help="the action tracker (XLSX)")
+    export.add_argument("--format", default="md,pdf", help="for --meeting: md, pdf, ics, comma separated")
+    export.add_argument("--channel", help="for --tracker: only this channel's items")
+    export.add_argument("--since", help="for --tracker: items created from this date (YYYY-MM-DD)")
+    export.add_argument("--until", help="for --tracker: items created before this date (YYYY-MM-DD)")
+    export.add_argument("--tz", help="timezone of the reader (default: QUORUM_TIMEZONE)")
+    export.add_argument("--lang", choices=("en", "zh"), help="language (default: QUORUM_LANGUAGE)")
+    export.add_argument("--out", type=Path, default=Path("."), help="folder to write into (default: here)")
     replay = sub.add_parser("replay", help="print MeetBot-style minutes for an IRC MeetBot log")
     replay.add_argument("log", type=Path)
     replay.add_argument("--channel", default="#meeting")
@@ -61,6 +78,8 @@ def main(argv: list[str] | None = None) -> int:
         return run_platform(args, "slack")
     if args.command == "dingtalk":
         return run_platform(args, "dingtalk")
+    if args.command == "export":
+        return run_export(args)
     if args.command == "replay":
         print(render_minutes_txt(parse_irc_log(args.log.read_text(encoding="utf-8"), channel=args.channel)), end="")
         return 0
@@ -119,6 +138,61 @@ def run_platform(args: argparse.Namespace, platform: str) -> int:
     except ConfigError as error:
         print(f"quorum: {error}", file=sys.stderr)
         return 2
+
+
+def run_export(args: argparse.Namespace) -> int:
+    """The files `/meeting export` posts, written to a folder: for archives, audits and scripts."""
+    from bot import exports
+    from store.database import make_engine, migrate
+    from store.models import Workspace
+
+    settings = load_settings(args)
+    if settings is None:
+        return 2
+    engine = make_engine(settings.database_url)
+    migrate(engine)
+    zone, lang = settings.zone, settings.language
+    args.out.mkdir(parents=True, exist_ok=True)
+    with Session(engine) as session:
+        workspace = session.exec(select(Workspace).where(Workspace.platform == args.platform,
+                                                         Workspace.external_id == args.workspace)).first()
+        if workspace is None or workspace.id is None:
+            print(f"quorum: no workspace {args.workspace!r} on {args.platform!r} in this database", file=sys.stderr)
+            return 2
+        written: list[Path] = []
+        if args.tracker:
+            try:
+                since, until = (datetime.strptime(value, "%Y-%m-%d").replace(tzinfo=zone) if value else None
+                                for value in (args.since, args.until))
+            except ValueError:
+                print("quorum: --since / --until must look like 2026-11-01", file=sys.stderr)
+                return 2
+            rows = exports.tracker_rows(session, workspace.id, channel_id=args.channel, since=since, until=until,
+                                        zone=zone)
+            written.append(args.out / "action-tracker.xlsx")
+            written[-1].write_bytes(exports.tracker_xlsx(rows, lang))
+        else:
+            meeting = repo.meeting_by_number(session, workspace.id, args.meeting)
+            formats = [f.strip() for f in args.format.split(",") if f.strip()]
+            if meeting is None or not formats or not set(formats) <= {"md", "pdf", "ics"}:
+                print(f"quorum: no meeting #{args.meeting}, or a format other than md, pdf, ics: {args.format}",
+                      file=sys.stderr)
+                return 2
+            record = exports.load_record(session, meeting)
+            stem = args.out / f"meeting-{meeting.number}"
+            for kind in formats:
+                if kind == "md":
+                    written.append(stem.with_name(stem.name + "-minutes.md"))
+                    written[-1].write_text(exports.minutes_markdown(record, lang, zone), encoding="utf-8")
+                elif kind == "pdf":
+                    written.append(stem.with_name(stem.name + "-minutes.pdf"))
+                    written[-1].write_bytes(exports.minutes_pdf(record, lang, zone))
+                else:
+                    written.append(stem.with_name(stem.name + ".ics"))
+                    written[-1].write_bytes(exports.meeting_ics(record, meeting.revision))
+    for path in written:
+        print(path)
+    return 0
 
 
 def run_console(args: argparse.Namespace) -> int:
