@@ -109,6 +109,22 @@ class NextItem:
 
 
 @dataclass(frozen=True)
+class ObjectToMinutes:
+    """`object 3 the budget was not agreed` / `异议 3 预算并未通过`: goes to the host, within the window."""
+
+    number: int
+    text: str
+
+
+@dataclass(frozen=True)
+class AmendMinutes:
+    """`amend 3 budget: postponed to the next meeting` / `修正 3 ...`: the host's correction, posted."""
+
+    number: int
+    text: str
+
+
+@dataclass(frozen=True)
 class Report:
     """`report 3` (one meeting), `report [#channel] [month]` (a channel, this one by default), `report @bob
     [month]` (a person); `month` is (year, month), None for the current one."""
@@ -293,6 +309,8 @@ Command = (
     | NextItem
     | Rate
     | Report
+    | ObjectToMinutes
+    | AmendMinutes
     | Export
     | Find
     | AckMinutes

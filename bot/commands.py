@@ -36,6 +36,7 @@ from bot.command_types import (
     AddNote,
     AddQuestion,
     AgendaSpec,
+    AmendMinutes,
     CancelMeeting,
     CheckIn,
     Command,
@@ -54,6 +55,7 @@ from bot.command_types import (
     NewMeeting,
     NextItem,
     NoteKind,
+    ObjectToMinutes,
     ParticipantSpec,
     Rate,
     ReopenItem,
@@ -309,6 +311,7 @@ _EXAMPLES = {
     for name in (
         "new", "list", "show", "cancel", "reschedule", "rsvp", "action", "decision", "question", "done",
         "status", "help", "decline", "reopen", "config", "rate", "ack", "acks", "report", "export", "find",
+        "object", "amend",
     )
 }  # fmt: skip
 
@@ -971,6 +974,18 @@ def _export(call: _Call) -> Export:
     return Export(number, tuple(dict.fromkeys(formats)) or ("md", "pdf"))
 
 
+def _remark(make: Callable[[int, str], Command]) -> Callable[[_Call], Command]:
+    """`object 3 <what>` / `amend 3 <what>`: a meeting number, then the words that matter."""
+
+    def handler(call: _Call) -> Command:
+        number, rest = call.number(call.args)
+        if not rest:
+            raise ParseError("error.missing_text", call.example, command=call.word)
+        return make(number, _text(rest) or "")
+
+    return handler
+
+
 def _find(call: _Call) -> Find:
     if not call.args:
         raise ParseError("error.missing_query", call.example)
@@ -1077,6 +1092,8 @@ _TABLE: tuple[tuple[str, _Handler, tuple[str, ...]], ...] = (
     ("report", _report, ("report", "报告", "报表")),
     ("export", _export, ("export", "导出")),
     ("find", _find, ("find", "search", "查找", "搜索")),
+    ("object", _remark(ObjectToMinutes), ("object", "objection", "异议")),
+    ("amend", _remark(AmendMinutes), ("amend", "修正", "更正")),
     ("mine", _no_arguments(Mine), ("mine", "我的")),
     ("help", _help, ("help", "帮助")),
     ("here", _here, ("here", "present", "到", "签到")),

@@ -251,6 +251,17 @@ class Notification(SQLModel, table=True):
     created_at: datetime = Field(sa_column=utc_column(nullable=False))
 
 
+class MinutesRemark(SQLModel, table=True):
+    """After the minutes: a participant's objection (within the objection window) or the host's amendment."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    meeting_id: int = Field(foreign_key="meeting.id", index=True)
+    user_id: int = Field(foreign_key="user.id")
+    kind: str = Field(max_length=16)  # objection, amendment
+    text: str
+    created_at: datetime = Field(sa_column=utc_column(nullable=False))
+
+
 class SurveyAnswer(SQLModel, table=True):
     """One attendee's satisfaction with one ended meeting; answering again replaces the answer."""
 

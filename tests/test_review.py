@@ -9,6 +9,7 @@ import icalendar
 import openpyxl
 import pytest
 
+from store.models import MinutesRemark
 from tests.conftest import MONDAY_9AM
 from tests.harness import Chat
 
@@ -84,3 +85,29 @@ def test_find(chat: Chat, query: str, found: bool) -> None:
     held(chat)
     answer = chat.command("alice", f"find {query}")[0].body
     assert ("#1 Q3 roadmap" in answer) is found
+
+
+def test_an_objection_within_the_window_reaches_the_host_who_amends(chat: Chat) -> None:
+    held(chat)
+    minutes = next(s for s in chat.in_channel() if s.message.title and "Minutes" in s.message.title)
+    assert "Object within 12 h: /meeting object 1" in (minutes.message.context or "")
+    chat.now += timedelta(hours=2)
+    assert "went to the host" in chat.command("bob", "object 1 the budget cut was 5%, not 10%")[0].body
+    to_alice = chat.to("alice")[-1]
+    assert "@bob objects to the minutes of #1 Q3 roadmap: the budget cut was 5%, not 10%" in to_alice.body
+    assert "/meeting amend 1" in to_alice.body
+    assert "Only @alice can change meeting #1" in chat.command("bob", "amend 1 budget cut 5%")[0].body
+    assert chat.rows(MinutesRemark) == 1
+    posted = chat.command("alice", "amend 1 budget cut 5%")[0]
+    assert posted.message.target.kind == "channel"
+    assert posted.body.strip() == "📝 The minutes of #1 Q3 roadmap were amended by @alice: budget cut 5%"
+    assert chat.rows(MinutesRemark) == 2
+
+
+def test_objections_close_after_the_window_and_need_a_participant(chat: Chat) -> None:
+    held(chat)
+    assert "Only participants of meeting #1 can object" in chat.command("dave", "object 1 wrong")[0].body
+    chat.now += timedelta(hours=13)
+    late = chat.command("bob", "异议 1 预算并未通过")[0].body
+    assert "只能在会议结束后 12 小时内提出异议" in late
+    assert chat.rows(MinutesRemark) == 0

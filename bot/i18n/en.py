@@ -405,4 +405,16 @@ MESSAGES: dict[str, str] = {
     "help.find": "find budget | find last friday | find review — past meetings, newest first",
     "help.topic.review": "review",
     "help.topic.review.heading": "Looking back",
+    # objections and amendments
+    "minutes.objection_hint": "Something wrong? Object within {hours} h: /meeting object {number} <what> — the host is told.",
+    "objection.sent": "Your objection to the minutes of #{number} went to the host.",
+    "objection.notice": "@{who} objects to the minutes of #{number} {title}: {text}",
+    "objection.hint": "Correct them with /meeting amend {number} <correction> (posted where the minutes are).",
+    "amendment.posted": "📝 The minutes of #{number} {title} were amended by @{who}: {text}",
+    "error.objection_closed": "The minutes of #{number} can only be objected to within {hours} h of the end; talk to the host.",
+    "example.object": "/meeting object 3 the budget was not agreed",
+    "example.amend": "/meeting amend 3 budget: postponed to the next meeting",
+    "help.object": "object 3 the budget was not agreed — within 12 h of the end; the host is told",
+    "help.amend": "amend 3 budget: postponed — the host's correction to the minutes, posted",
+    "error.not_participant_object": "Only participants of meeting #{number} can object to its minutes.",
 }

@@ -405,4 +405,16 @@ MESSAGES: dict[str, str] = {
     "help.find": "查找 预算 | 查找 上周五 | 查找 评审 —— 历史会议，最新在前",
     "help.topic.review": "回顾",
     "help.topic.review.heading": "回顾与导出",
+    # objections and amendments
+    "minutes.objection_hint": "有异议？{hours} 小时内回复：/meeting 异议 {number} <内容> —— 会通知召集人。",
+    "objection.sent": "你对 #{number} 纪要的异议已发给召集人。",
+    "objection.notice": "@{who} 对 #{number} {title} 的纪要有异议：{text}",
+    "objection.hint": "用 /meeting 修正 {number} <更正内容> 修正纪要（会发到纪要所在的群）。",
+    "amendment.posted": "📝 #{number} {title} 的纪要已由 @{who} 修正：{text}",
+    "error.objection_closed": "#{number} 的纪要只能在会议结束后 {hours} 小时内提出异议；请直接联系召集人。",
+    "example.object": "/meeting 异议 3 预算并未通过",
+    "example.amend": "/meeting 修正 3 预算：推迟到下次会议",
+    "help.object": "异议 3 预算并未通过 —— 会后 12 小时内；会通知召集人",
+    "help.amend": "修正 3 预算：推迟 —— 召集人修正纪要，并发布",
+    "error.not_participant_object": "只有 #{number} 的参会人可以对纪要提出异议。",
 }

@@ -208,6 +208,10 @@ def dispatch(ctx: Ctx, command: c.Command) -> Outcome:
             return meeting_day.ack_minutes(ctx, command)
         case c.ShowAcks():
             return meeting_day.show_acks(ctx, command)
+        case c.ObjectToMinutes():
+            return meeting_day.object_to_minutes(ctx, command)
+        case c.AmendMinutes():
+            return meeting_day.amend_minutes(ctx, command)
         case c.Report():
             return review.report(ctx, command)
         case c.Export():

@@ -8,7 +8,7 @@ from bot.service.context import Ctx
 TOPICS = {
     "meetings": (
         "new", "list", "show", "rsvp", "reschedule", "cancel", "start", "here", "next", "end", "rate", "ack", "acks",
-        "mine",
+        "object", "amend", "mine",
     ),
     "records": ("action", "decision", "question", "done", "status", "meetbot"),
     "followup": ("accept", "decline", "verify", "reopen", "config"),

@@ -21,7 +21,7 @@ from bot.messages import Button, Outcome, OutMessage, RefSpec, Section, Target
 from bot.service import meetings, views  # meetings calls back into this module on start and end
 from bot.service.context import Ctx, as_lang, language_of
 from store import repo
-from store.models import AgendaItem, Meeting, Notification, SurveyAnswer, User
+from store.models import AgendaItem, Meeting, MinutesRemark, Notification, SurveyAnswer, User
 
 TIME_UP = "agenda_time_up"
 OVERRUN = "agenda_overrun"
@@ -193,3 +193,54 @@ def show_acks(ctx: Ctx, cmd: c.ShowAcks) -> Outcome:
     line = ctx.t("acks.waiting", names=views.names(waiting)) if waiting else ctx.t("acks.everyone")
     text = ctx.t("acks.summary", number=meeting.number, acked=len(view.people) - len(waiting), total=len(view.people))
     return Outcome([ctx.reply(text, sections=(Section(None, (line,)),))])
+
+
+def object_to_minutes(ctx: Ctx, cmd: c.ObjectToMinutes) -> Outcome:
+    """A participant disagrees with the published minutes, within the window: the editors are told privately,
+    with the words to amend them."""
+    meeting = meetings.find_meeting(ctx, cmd.number)
+    assert meeting.id is not None
+    if repo.participant(ctx.session, meeting.id, ctx.user_id) is None:
+        raise NotAllowed("error.not_participant_object", "example.object", number=meeting.number)
+    meetings.ensure_live(ctx, meeting, "ended")
+    closes = (meeting.ended_at or ctx.now) + timedelta(hours=ctx.settings.objection_hours)
+    if ctx.now > closes:
+        raise Conflict("error.objection_closed", number=meeting.number, hours=ctx.settings.objection_hours)
+    ctx.session.add(MinutesRemark(meeting_id=meeting.id, user_id=ctx.user_id, kind="objection", text=cmd.text,
+                                  created_at=ctx.now))
+    view = views.load(ctx.session, meeting)
+    outcome = Outcome([ctx.reply(ctx.t("objection.sent", number=meeting.number))])
+    for editor in meetings.editors(view):
+        if editor.id == ctx.user_id:
+            continue
+        lang = language_of(editor, ctx.settings, meeting.language)
+        outcome.messages.append(OutMessage(
+            target=Target(kind="direct", user=editor.platform_user_id),
+            text="⚠️ " + t(lang, "objection.notice", who=ctx.user.display_name, number=meeting.number,
+                           title=meeting.title, text=cmd.text),
+            context=t(lang, "objection.hint", number=meeting.number),
+        ))
+    return outcome
+
+
+def amend_minutes(ctx: Ctx, cmd: c.AmendMinutes) -> Outcome:
+    """The host's correction to published minutes: kept with the meeting and posted where the minutes were
+    (privately to each participant for a confidential meeting)."""
+    meeting = meetings.find_meeting(ctx, cmd.number)
+    assert meeting.id is not None
+    view = views.load(ctx.session, meeting)
+    meetings.ensure_can_edit(ctx, view)
+    meetings.ensure_live(ctx, meeting, "ended")
+    ctx.session.add(MinutesRemark(meeting_id=meeting.id, user_id=ctx.user_id, kind="amendment", text=cmd.text,
+                                  created_at=ctx.now))
+    if not meeting.confidential:
+        lang = as_lang(meeting.language)
+        return Outcome([OutMessage(target=Target(kind="channel", channel=meeting.channel_id), text=t(
+            lang, "amendment.posted", who=ctx.user.display_name, number=meeting.number, title=meeting.title,
+            text=cmd.text))])
+    return Outcome([
+        OutMessage(target=Target(kind="direct", user=user.platform_user_id), text=t(
+            language_of(user, ctx.settings, meeting.language), "amendment.posted", who=ctx.user.display_name,
+            number=meeting.number, title=meeting.title, text=cmd.text))
+        for _p, user in view.people
+    ])

@@ -459,6 +459,7 @@ def minutes_messages(ctx: Ctx, view: views.MeetingView, record: views.Record, ch
             fields=fields,
             sections=views.minutes_sections(view, record, language),
             buttons=(Button(t(language, "button.ack_minutes"), f"ack {m.number}"),),  # the host sees who has not
+            context=t(language, "minutes.objection_hint", number=m.number, hours=ctx.settings.objection_hours),
             attachments=(views.meetbot_minutes(view, record, channel_name),),
         )
 
