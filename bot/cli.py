@@ -1,6 +1,6 @@
 """`quorum`: the command line. `quorum console` runs the bot in a terminal (or on a script from stdin);
 `quorum slack` / `quorum dingtalk` run it on Slack / DingTalk; `quorum ticker` runs only the scheduler;
-`quorum export` writes minutes, .ics and the action tracker to files;
+`quorum export` writes minutes, .ics and the action tracker to files; `quorum purge` applies the retention period;
 `quorum replay LOG` turns an IRC MeetBot log into MeetBot-style minutes."""
 
 from __future__ import annotations
@@ -67,6 +67,9 @@ def main(argv: list[str] | None = None) -> int:
     export.add_argument("--tz", help="timezone of the reader (default: QUORUM_TIMEZONE)")
     export.add_argument("--lang", choices=("en", "zh"), help="language (default: QUORUM_LANGUAGE)")
     export.add_argument("--out", type=Path, default=Path("."), help="folder to write into (default: here)")
+    purge = sub.add_parser("purge", help="list (and with --yes delete) meetings older than QUORUM_RETENTION_MONTHS")
+    purge.add_argument("--db", help="SQLite file to use (default: DATABASE_URL, else quorum.db)")
+    purge.add_argument("--yes", action="store_true", help="delete them; without it, only list what would go")
     replay = sub.add_parser("replay", help="print MeetBot-style minutes for an IRC MeetBot log")
     replay.add_argument("log", type=Path)
     replay.add_argument("--channel", default="#meeting")
@@ -78,6 +81,8 @@ def main(argv: list[str] | None = None) -> int:
         return run_platform(args, "slack")
     if args.command == "dingtalk":
         return run_platform(args, "dingtalk")
+    if args.command == "purge":
+        return run_purge(args)
     if args.command == "export":
         return run_export(args)
     if args.command == "replay":
@@ -138,6 +143,32 @@ def run_platform(args: argparse.Namespace, platform: str) -> int:
     except ConfigError as error:
         print(f"quorum: {error}", file=sys.stderr)
         return 2
+
+
+def run_purge(args: argparse.Namespace) -> int:
+    """Meetings past the retention period: listed always, deleted only with --yes; unfinished work is kept."""
+    from dateutil.relativedelta import relativedelta
+
+    from store import retention
+    from store.database import make_engine, migrate, session_scope
+
+    settings = load_settings(args)
+    if settings is None:
+        return 2
+    engine = make_engine(settings.database_url)
+    migrate(engine)
+    cutoff = datetime.now(UTC) - relativedelta(months=settings.retention_months)
+    with session_scope(engine) as session:
+        found = retention.candidates(session, cutoff)
+        going = [c for c in found if not c.unfinished]
+        for c in found:
+            verdict = "keep (unfinished work)" if c.unfinished else ("delete" if args.yes else "would delete")
+            print(f"{verdict}: workspace {c.workspace_id} #{c.number} {c.title} ({c.start_at:%Y-%m-%d}, "
+                  f"{c.action_items} action item(s), {c.unfinished} unfinished)")
+        rows = retention.purge(session, [c.meeting_id for c in going]) if args.yes else 0
+    print(f"{len(going)} meeting(s) older than {settings.retention_months} months (before {cutoff:%Y-%m-%d})"
+          + (f" deleted, {rows} rows in all." if args.yes else " would be deleted; run again with --yes to delete."))
+    return 0
 
 
 def run_export(args: argparse.Namespace) -> int:

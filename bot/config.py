@@ -54,6 +54,7 @@ class Settings(BaseSettings):
     digest_cron: str = Field(default="0 9 * * mon", alias="QUORUM_DIGEST_CRON")
     claim_lease_seconds: int = Field(default=300, alias="QUORUM_CLAIM_LEASE_SECONDS", ge=1, le=86400)
     objection_hours: int = Field(default=12, alias="QUORUM_OBJECTION_HOURS", ge=1, le=24 * 14)
+    retention_months: int = Field(default=24, alias="QUORUM_RETENTION_MONTHS", ge=24)  # keep at least 2 years
     slack_bot_token: SecretStr | None = Field(default=None, alias="SLACK_BOT_TOKEN")
     slack_app_token: SecretStr | None = Field(default=None, alias="SLACK_APP_TOKEN")
     slack_signing_secret: SecretStr | None = Field(default=None, alias="SLACK_SIGNING_SECRET")
