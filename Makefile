@@ -21,11 +21,13 @@ test: $(STAMP)
 	$(BIN)/pytest -q
 	$(BIN)/python -m bench.scheduler --small --strict
 	$(BIN)/python -m bench.slack_ack --small
+	$(BIN)/python -m bench.reports --small --strict
 
 bench: $(STAMP)
 	$(BIN)/python -m bench.timeparse_accuracy
 	$(BIN)/python -m bench.scheduler
 	$(BIN)/python -m bench.slack_ack
+	$(BIN)/python -m bench.reports
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

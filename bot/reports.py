@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from matplotlib.figure import Figure
 from sqlmodel import Session
 
 from bot.i18n import Lang, t
@@ -168,23 +169,16 @@ def trend_chart(points: Sequence[tuple[str, int | None]]) -> bytes:
     """A small line chart of the weekly on-time rate (weeks with nothing due are gaps), as PNG bytes. Its
     words are ASCII (week starts as MM-DD): servers rarely have a CJK font, and the message around it says
     the rest in the reader's language."""
-    import matplotlib
-
-    matplotlib.use("Agg")  # no screen on servers
-    from matplotlib import pyplot
-
-    figure, axes = pyplot.subplots(figsize=(6, 2.6), dpi=100)
-    try:
-        labels = [label for label, _value in points]
-        values = [float("nan") if value is None else value for _label, value in points]
-        axes.plot(range(len(points)), values, marker="o")
-        axes.set_xticks(range(len(points)), labels, fontsize=8)
-        axes.set_ylim(0, 105)
-        axes.set_ylabel("on time %")
-        axes.grid(alpha=0.3)
-        figure.tight_layout()
-        buffer = io.BytesIO()
-        figure.savefig(buffer, format="png")
-        return buffer.getvalue()
-    finally:
-        pyplot.close(figure)
+    figure = Figure(figsize=(6, 2.6), dpi=100)  # not pyplot: its global state is not safe in worker threads
+    figure.subplots_adjust(left=0.1, right=0.98, top=0.95, bottom=0.15)  # fixed: tight_layout cost 15 ms more
+    axes = figure.add_subplot()
+    labels = [label for label, _value in points]
+    values = [float("nan") if value is None else value for _label, value in points]
+    axes.plot(range(len(points)), values, marker="o")
+    axes.set_xticks(range(len(points)), labels, fontsize=8)
+    axes.set_ylim(0, 105)
+    axes.set_ylabel("on time %")
+    axes.grid(alpha=0.3)
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png")
+    return buffer.getvalue()

@@ -72,6 +72,7 @@ class Meeting(SQLModel, table=True):
         UniqueConstraint("workspace_id", "number"),
         Index("ix_meeting_channel_status", "workspace_id", "channel_id", "status"),
         Index("ix_meeting_channel_start", "workspace_id", "channel_id", "start_at"),  # reports by period
+        Index("ix_meeting_start", "workspace_id", "start_at"),  # a person's report, search by date
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -180,6 +181,8 @@ class ActionItem(SQLModel, table=True):
         UniqueConstraint("workspace_id", "number"),
         Index("ix_action_owner_status", "workspace_id", "owner_id", "status"),
         Index("ix_action_channel_status", "workspace_id", "channel_id", "status"),
+        Index("ix_action_channel_due", "workspace_id", "channel_id", "due_on"),  # reports: a month of due dates
+        Index("ix_action_owner_due", "workspace_id", "owner_id", "due_on"),
     )
 
     id: int | None = Field(default=None, primary_key=True)

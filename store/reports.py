@@ -89,7 +89,7 @@ def _facts(session: Session, rows: Sequence[Any]) -> list[MeetingFacts]:
         func.count(col(Participant.rsvp)),
         func.count(col(Participant.checked_in_at)),
     ).group_by(col(Participant.meeting_id)), col(Participant.meeting_id))
-    late = _late(session, ids)
+    late = _late(session, rows)
     decisions = _grouped(session, ids, sa_select(col(Decision.meeting_id), func.count()).where(
         col(Decision.removed_at).is_(None)).group_by(col(Decision.meeting_id)), col(Decision.meeting_id))
     questions = _grouped(session, ids, sa_select(col(OpenQuestion.meeting_id), func.count()).where(
@@ -125,18 +125,18 @@ def _grouped(session: Session, ids: Sequence[int], query: Any, key: Any) -> dict
     return {int(row[0]): tuple(int(value or 0) for value in row[1:]) for row in rows}
 
 
-def _late(session: Session, ids: Sequence[int]) -> dict[int, int]:
+def _late(session: Session, rows: Sequence[Any]) -> dict[int, int]:
     """Check-ins more than LATE_AFTER_SECONDS after the meeting started (compared in Python: portable)."""
-    if not ids:
+    started = {row[0]: row[3] for row in rows if row[3] is not None}
+    if not started:
         return {}
-    rows = session.execute(
-        sa_select(col(Participant.meeting_id), col(Participant.checked_in_at), col(Meeting.started_at))
-        .join(Meeting, col(Meeting.id) == col(Participant.meeting_id))
-        .where(col(Participant.meeting_id).in_(ids), col(Participant.checked_in_at).is_not(None))
+    checked_in = session.execute(
+        sa_select(col(Participant.meeting_id), col(Participant.checked_in_at))
+        .where(col(Participant.meeting_id).in_(list(started)), col(Participant.checked_in_at).is_not(None))
     )
     late: dict[int, int] = {}
-    for meeting_id, checked_in_at, started_at in rows:
-        if started_at is not None and (checked_in_at - started_at).total_seconds() > LATE_AFTER_SECONDS:
+    for meeting_id, checked_in_at in checked_in:
+        if (checked_in_at - started[meeting_id]).total_seconds() > LATE_AFTER_SECONDS:
             late[meeting_id] = late.get(meeting_id, 0) + 1
     return late
 
