@@ -63,6 +63,7 @@ class Settings(BaseSettings):
     dingtalk_client_secret: SecretStr | None = Field(default=None, alias="DINGTALK_CLIENT_SECRET")
     dingtalk_robot_code: str | None = Field(default=None, alias="DINGTALK_ROBOT_CODE")
     dingtalk_openapi_endpoint: str = Field(default="https://api.dingtalk.com", alias="DINGTALK_OPENAPI_ENDPOINT")
+    dingtalk_oapi_endpoint: str = Field(default="https://oapi.dingtalk.com", alias="DINGTALK_OAPI_ENDPOINT")
 
     @field_validator("timezone")
     @classmethod

@@ -93,6 +93,7 @@ GROUP_SEND = "/v1.0/robot/groupMessages/send"
 OTO_BATCH_SEND = "/v1.0/robot/oToMessages/batchSend"
 MESSAGE_FILES_DOWNLOAD = "/v1.0/robot/messageFiles/download"
 SESSION_WEBHOOK = "/robot/sendBySession"
+MEDIA_UPLOAD = "/media/upload"  # oapi: multipart "media" + form "type", ?access_token= → media_id
 CARD_INSTANCES = "/v1.0/card/instances"  # POST create, PUT update (CardReplier / AICardReplier)
 CARD_DELIVER = "/v1.0/card/instances/deliver"
 CARD_CREATE_AND_DELIVER = "/v1.0/card/instances/createAndDeliver"
@@ -355,6 +356,7 @@ class FakeDingTalk:
         self.robot_code = robot_code or client_id
         self.expire_in = expire_in
         self.ping_interval = ping_interval
+        self.media: dict[str, tuple[str, bytes]] = {}  # media_id → (file name, bytes) uploaded to oapi
         self._cond = threading.Condition()
         self._loop: asyncio.AbstractEventLoop | None = None
         self._thread: threading.Thread | None = None
@@ -462,6 +464,7 @@ class FakeDingTalk:
         app = web.Application(client_max_size=32 * 1024 * 1024)
         app.router.add_get(GATEWAY, self._handle_gateway)
         app.router.add_get("/files/{code}", self._handle_file)
+        app.router.add_post(MEDIA_UPLOAD, self._handle_media_upload)
         app.router.add_route("*", "/{tail:.*}", self._handle_http)
         runner = web.AppRunner(app, access_log=None, shutdown_timeout=1.0)
         await runner.setup()
@@ -1020,6 +1023,25 @@ class FakeDingTalk:
             if failure.method is None or failure.method == method:
                 return queued.pop(i)
         return None
+
+    async def _handle_media_upload(self, request: web.Request) -> web.StreamResponse:
+        """oapi's `media/upload` (multipart, not JSON): the uploaded bytes are kept, a `media_id` comes back."""
+        token = request.query.get("access_token")
+        form = await request.post()
+        media = form.get("media")
+        with self._cond:
+            if not self._token_valid(token):
+                status, response = 200, {"errcode": 40014, "errmsg": "不合法的access_token"}
+            elif not isinstance(media, web.FileField):
+                status, response = 200, {"errcode": 40004, "errmsg": "缺少参数 media"}
+            else:
+                media_id = f"@lA{secrets.token_hex(8)}"
+                self.media[media_id] = (media.filename, media.file.read())
+                status, response = 200, {"errcode": 0, "errmsg": "ok", "media_id": media_id,
+                                         "type": str(form.get("type") or "file"), "created_at": _now_ms()}
+            self._calls.append(Call("POST", MEDIA_UPLOAD, dict(request.query), None, token, status, response))
+            self._cond.notify_all()
+        return web.json_response(response, status=status, dumps=_compact)
 
     async def _handle_http(self, request: web.Request) -> web.StreamResponse:
         path = "/" + request.match_info["tail"]

@@ -18,7 +18,7 @@ from adapters.dingtalk.api import DingTalkApi, Throttled
 from adapters.dingtalk.app import DingTalkAdapter, QuorumStreamClient
 from bot.core import Core
 from bot.errors import Undeliverable
-from bot.messages import Button, OutMessage, Target
+from bot.messages import Attachment, Button, OutMessage, Target
 from store.models import ActionItem, InboundEvent, Meeting, Notification
 from tests import fake_dingtalk as fd
 from tests.conftest import make_settings
@@ -45,7 +45,7 @@ def fake(monkeypatch: pytest.MonkeyPatch) -> Iterator[fd.FakeDingTalk]:
 
 @pytest.fixture
 def adapter(fake: fd.FakeDingTalk, sqlite_file_url: str) -> DingTalkAdapter:
-    api = DingTalkApi(fake.endpoint, fd.CLIENT_ID, fd.CLIENT_SECRET, fd.CLIENT_ID)
+    api = DingTalkApi(fake.endpoint, fd.CLIENT_ID, fd.CLIENT_SECRET, fd.CLIENT_ID, fake.endpoint)
     return DingTalkAdapter(Core(make_settings(sqlite_file_url, QUORUM_LANGUAGE="zh")), api)
 
 
@@ -215,3 +215,14 @@ def test_the_loop_in_english(fake: fd.FakeDingTalk, adapter: DingTalkAdapter, st
     say(fake, "done https://slides.example/q3", "li", "Li", group=False)
     wait_until(lambda: items(adapter)[0].status == "done")
     assert items(adapter)[0].deliverable == "https://slides.example/q3"
+
+
+def test_files_go_as_dingtalk_files(fake: fd.FakeDingTalk, adapter: DingTalkAdapter) -> None:
+    """A report's chart, a PDF or the tracker: uploaded to media/upload, then sent as a sampleFile message."""
+    pdf = b"%PDF-1.4 minutes"
+    adapter.send(OutMessage(target=Target(kind="channel", channel=GROUP), text="纪要",
+                            attachments=(Attachment("meeting-1-minutes.pdf", "", data=pdf),)))
+    files = [m for m in fake.messages("group", GROUP) if m.msg_key == "sampleFile"]
+    assert len(files) == 1 and files[0].param["fileName"] == "meeting-1-minutes.pdf"
+    assert files[0].param["fileType"] == "pdf"
+    assert fake.media[files[0].param["mediaId"]] == ("meeting-1-minutes.pdf", pdf)

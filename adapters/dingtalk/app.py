@@ -113,11 +113,11 @@ class DingTalkAdapter:
             except DingTalkError as error:  # no cards here (permissions, edition): the words to type instead
                 log.warning("DingTalk refused a card (%s); sending markdown with the words to type", error)
         parts = render.markdown(message, lang, mentions)
+        files = [a for a in message.attachments if a.data is not None]  # PDF, XLSX, charts: as DingTalk files
         for attachment in message.attachments:  # minutes and the like: as messages, split to fit
-            if attachment.data is not None:  # images and files need oapi's media upload: the text says it all
-                continue
-            parts += render.markdown(OutMessage(target=target, title=attachment.filename, text=attachment.content),
-                                     lang)
+            if attachment.data is None:
+                parts += render.markdown(OutMessage(target=target, title=attachment.filename,
+                                                    text=attachment.content), lang)
         sent_id = ""
         for title, text in parts:
             webhook = self._webhook(target.channel) if target.channel else None
@@ -128,6 +128,14 @@ class DingTalkAdapter:
                 sent_id = self.api.send_direct(where, "sampleMarkdown", {"title": title, "text": text})
             else:
                 sent_id = self.api.send_group(where, "sampleMarkdown", {"title": title, "text": text})
+        for attachment in files:
+            assert attachment.data is not None
+            param = {"mediaId": self.api.upload_file(attachment.filename, attachment.data),
+                     "fileName": attachment.filename, "fileType": attachment.filename.rpartition(".")[2] or "file"}
+            if direct:
+                self.api.send_direct(where, "sampleFile", param)
+            else:
+                self.api.send_group(where, "sampleFile", param)
         return sent_id or None
 
     def send_card(self, message: OutMessage, lang: Lang, direct: bool, where: str, mentions: tuple[str, ...]) -> str:

@@ -28,7 +28,8 @@ def run(settings: Settings, http_port: int | None = None, host: str = "0.0.0.0")
     endpoint = settings.dingtalk_openapi_endpoint
     if "language" not in settings.model_fields_set:  # a DingTalk team speaks Chinese unless told otherwise
         settings = settings.model_copy(update={"language": "zh"})
-    api = DingTalkApi(endpoint, client_id, secret, settings.dingtalk_robot_code or client_id)
+    api = DingTalkApi(endpoint, client_id, secret, settings.dingtalk_robot_code or client_id,
+                      settings.dingtalk_oapi_endpoint)
     adapter = DingTalkAdapter(Core(settings), api, default_language=settings.language)
     settle_heap()
     ticker = start_ticker(adapter.tick, settings.tick_seconds)
