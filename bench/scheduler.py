@@ -272,7 +272,7 @@ class Generator:
                     end_at=end, timezone="Asia/Shanghai", language="en", status="scheduled" if upcoming else "ended",
                     confidential=rng.random() < 0.05, important=important, rsvp_deadline=deadline,
                     created_by_id=host, started_at=None if upcoming else start, ended_at=None if upcoming else end,
-                    record_seq=0 if upcoming else 12, created_at=start - timedelta(days=3),
+                    record_seq=0 if upcoming else 12, revision=0, created_at=start - timedelta(days=3),
                 )
                 rows = []
                 for position, user in enumerate(people):
