@@ -302,7 +302,7 @@ class _Call:
 
     def future(self, start: datetime) -> datetime:
         if start < self.now:
-            raise ParseError("error.past_time", self.example, when=start.isoformat())
+            raise ParseError("error.past_time", self.example, when=f"{start.astimezone(self.tz):%Y-%m-%d %H:%M}")
         return start
 
 

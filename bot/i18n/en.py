@@ -382,7 +382,7 @@ MESSAGES: dict[str, str] = {
     "report.period_title": "📈 Report: {label}, {first} – {last}",
     "report.period_text": "{meetings} meeting(s) held; {items} action item(s) due in the period.",
     "report.meetings_held": "Meetings held",
-    "report.overrun": "Agenda time over plan",
+    "report.overrun": "Agenda time against plan",
     "report.overrun_value": "{minutes} min in all",
     "report.on_time": "On-time completion",
     "report.trend": "On time, week by week",

@@ -382,7 +382,7 @@ MESSAGES: dict[str, str] = {
     "report.period_title": "📈 报告：{label}，{first} – {last}",
     "report.period_text": "共召开 {meetings} 次会议；期间到期行动项 {items} 个。",
     "report.meetings_held": "召开会议",
-    "report.overrun": "议程超时",
+    "report.overrun": "议程用时与计划相比",
     "report.overrun_value": "合计 {minutes} 分钟",
     "report.on_time": "按时完成率",
     "report.trend": "按周按时完成率",
