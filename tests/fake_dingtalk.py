@@ -47,7 +47,6 @@ from __future__ import annotations
 
 import asyncio
 import base64
-import concurrent.futures
 import contextlib
 import copy
 import hashlib
@@ -60,13 +59,15 @@ import sys
 import threading
 import time
 import uuid
-from collections.abc import Callable, Coroutine, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Literal, TypeVar
 from urllib.parse import quote
 
 from aiohttp import WSCloseCode, WSMsgType, web
+
+from tests.local_server import LocalServer
 
 if TYPE_CHECKING:
     import pytest
@@ -249,13 +250,7 @@ class _Answer(Exception):
         self.body = body
 
 
-_ACTIVE: list[FakeDingTalk] = []
-_ACTIVE_LOCK = threading.Lock()
 
-
-def _active() -> FakeDingTalk | None:
-    with _ACTIVE_LOCK:
-        return _ACTIVE[-1] if _ACTIVE else None
 
 
 def _now_ms() -> int:
@@ -333,7 +328,7 @@ def patch_sdk_endpoint(monkeypatch: pytest.MonkeyPatch, endpoint: str) -> None:
     monkeypatch.setattr(DingTalkStreamClient, "OPEN_CONNECTION_API", endpoint + OPEN_CONNECTION)
 
 
-class FakeDingTalk:
+class FakeDingTalk(LocalServer):
     """A DingTalk org with one internal app on 127.0.0.1: Stream gateway, OAuth, robot OpenAPI, cards, webhooks.
 
     Use as ``with FakeDingTalk() as fake:`` or ``fake = FakeDingTalk().start()`` ... ``fake.stop()``; put
@@ -341,6 +336,8 @@ class FakeDingTalk:
     ``CLIENT_ID``/``CLIENT_SECRET`` whose robot code is ``CLIENT_ID`` in corp ``CORP_ID``.
     ``ping_interval`` makes the gateway send a SYSTEM ``ping`` to each connection that often (off by default).
     """
+
+    name = "fake-dingtalk"
 
     def __init__(
         self,
@@ -357,11 +354,8 @@ class FakeDingTalk:
         self.expire_in = expire_in
         self.ping_interval = ping_interval
         self.media: dict[str, tuple[str, bytes]] = {}  # media_id → (file name, bytes) uploaded to oapi
-        self._cond = threading.Condition()
-        self._loop: asyncio.AbstractEventLoop | None = None
-        self._thread: threading.Thread | None = None
+        super().__init__()
         self._runner: web.AppRunner | None = None
-        self._port: int | None = None
         # HTTP state, guarded by _cond
         self._calls: list[Call] = []
         self._failures: dict[str, list[_Failure]] = {}
@@ -404,62 +398,6 @@ class FakeDingTalk:
 
     # ---------------------------------------------------------------- lifecycle
 
-    def start(self) -> FakeDingTalk:
-        """Bind a free port on 127.0.0.1 and serve from a private thread; returns self."""
-        if self._thread is not None:
-            raise RuntimeError("FakeDingTalk is already started")
-        sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-        sock.bind(("127.0.0.1", 0))
-        self._port = sock.getsockname()[1]
-        loop = asyncio.new_event_loop()
-        self._loop = loop
-        self._thread = threading.Thread(
-            target=self._run_loop, args=(loop,), name=f"fake-dingtalk-{self._port}", daemon=True
-        )
-        self._thread.start()
-        try:
-            asyncio.run_coroutine_threadsafe(self._serve(sock), loop).result(timeout=10)
-        except BaseException:
-            self.stop()
-            raise
-        with _ACTIVE_LOCK:
-            _ACTIVE.append(self)
-        return self
-
-    def stop(self) -> None:
-        """Close websockets, stop the server and join its thread (each step bounded)."""
-        with _ACTIVE_LOCK:
-            if self in _ACTIVE:
-                _ACTIVE.remove(self)
-        loop, thread = self._loop, self._thread
-        if loop is None or thread is None:
-            return
-        if loop.is_running():
-            with contextlib.suppress(Exception):
-                asyncio.run_coroutine_threadsafe(self._shutdown(), loop).result(timeout=10)
-            loop.call_soon_threadsafe(loop.stop)
-        thread.join(timeout=10)
-        self._loop = None
-        self._thread = None
-
-    def __enter__(self) -> FakeDingTalk:
-        return self.start()
-
-    def __exit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
-    ) -> None:
-        self.stop()
-
-    @staticmethod
-    def _run_loop(loop: asyncio.AbstractEventLoop) -> None:
-        asyncio.set_event_loop(loop)
-        try:
-            loop.run_forever()
-        finally:
-            with contextlib.suppress(Exception):
-                loop.run_until_complete(loop.shutdown_asyncgens())
-            loop.close()
-
     async def _serve(self, sock: socket.socket) -> None:
         app = web.Application(client_max_size=32 * 1024 * 1024)
         app.router.add_get(GATEWAY, self._handle_gateway)
@@ -483,28 +421,8 @@ class FakeDingTalk:
             await self._runner.cleanup()
             self._runner = None
 
-    def _submit(self, coro: Coroutine[Any, Any, _T], timeout: float) -> _T:
-        loop = self._loop
-        if loop is None or not loop.is_running():
-            coro.close()
-            raise RuntimeError("FakeDingTalk is not started")
-        if threading.current_thread() is self._thread:
-            coro.close()
-            raise RuntimeError("blocking FakeDingTalk call made from the fake's own event loop")
-        future = asyncio.run_coroutine_threadsafe(coro, loop)
-        try:
-            return future.result(timeout=timeout)
-        except concurrent.futures.TimeoutError:
-            future.cancel()
-            raise TimeoutError(f"FakeDingTalk operation did not finish within {timeout}s") from None
 
     # ---------------------------------------------------------------- addresses
-
-    @property
-    def port(self) -> int:
-        if self._port is None:
-            raise RuntimeError("FakeDingTalk is not started")
-        return self._port
 
     @property
     def endpoint(self) -> str:
@@ -690,17 +608,6 @@ class FakeDingTalk:
             found = self._cards.get(out_track_id)
             return copy.deepcopy(found) if found is not None else None
 
-    def _wait(self, probe: Callable[[], _T | None], timeout: float, what: str) -> _T:
-        deadline = time.monotonic() + timeout
-        with self._cond:
-            while True:
-                result = probe()
-                if result is not None:
-                    return result
-                remaining = deadline - time.monotonic()
-                if remaining <= 0:
-                    raise TimeoutError(f"no {what} within {timeout}s")
-                self._cond.wait(min(remaining, 0.1))
 
     # ---------------------------------------------------------------- Stream websocket
 
@@ -1436,7 +1343,7 @@ def ack_data(ack: Mapping[str, Any]) -> Any:
 
 
 def _session_webhook(expires_at_ms: int) -> str:
-    fake = _active()
+    fake = FakeDingTalk.active()
     if fake is not None:
         return fake.new_session_webhook(expires_at_ms)
     return f"https://oapi.dingtalk.com{SESSION_WEBHOOK}?session={secrets.token_hex(16)}"
@@ -1535,7 +1442,7 @@ def card_callback(
     where the most recently started :class:`FakeDingTalk` delivered ``out_track_id``, if it knows the card.
     """
     if space_id is None:
-        fake = _active()
+        fake = FakeDingTalk.active()
         card = fake.card(out_track_id) if fake is not None else None
         space = card.spaces[0] if card is not None and card.spaces else ""
         space_id = _space_of(space)[1] if space.startswith("dtv1.card//") else space.removeprefix("user:")

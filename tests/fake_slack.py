@@ -27,7 +27,6 @@ token. Views are lenient: ``views.update`` accepts any ``view_id``.
 from __future__ import annotations
 
 import asyncio
-import concurrent.futures
 import contextlib
 import hashlib
 import hmac
@@ -40,16 +39,17 @@ import socket
 import threading
 import time
 import uuid
-from collections.abc import Callable, Coroutine, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from datetime import datetime
-from types import TracebackType
 from typing import Any, Literal, TypeVar
 from urllib.parse import parse_qsl, urlencode
 from zoneinfo import ZoneInfo
 
 from aiohttp import WSCloseCode, WSMsgType, web
 from aiohttp.web_request import FileField
+
+from tests.local_server import LocalServer
 
 TEAM_ID = "T1"
 TEAM_DOMAIN = "quorum-test"
@@ -124,14 +124,8 @@ class _SlackError(Exception):
         self.error = error
 
 
-_ACTIVE: list[FakeSlack] = []
-_ACTIVE_LOCK = threading.Lock()
 _IDS = itertools.count(1)
 
-
-def _active() -> FakeSlack | None:
-    with _ACTIVE_LOCK:
-        return _ACTIVE[-1] if _ACTIVE else None
 
 
 def _truthy(value: Any) -> bool:
@@ -158,19 +152,18 @@ def _decode_json_args(args: dict[str, Any]) -> dict[str, Any]:
     return decoded
 
 
-class FakeSlack:
+class FakeSlack(LocalServer):
     """A Slack workspace on 127.0.0.1: Web API, Socket Mode, upload and response URLs, with records of it all.
 
     Use as ``with FakeSlack() as fake:`` or ``fake = FakeSlack().start()`` ... ``fake.stop()``. The workspace is
     team ``T1`` with app ``A1`` whose bot user is ``UBOT`` (bot id ``BBOT``).
     """
 
+    name = "fake-slack"
+
     def __init__(self) -> None:
-        self._cond = threading.Condition()
-        self._loop: asyncio.AbstractEventLoop | None = None
-        self._thread: threading.Thread | None = None
+        super().__init__()
         self._runner: web.AppRunner | None = None
-        self._port: int | None = None
         # Web API state, guarded by _cond
         self._calls: list[Call] = []
         self._failures: dict[str, list[_Failure]] = {}
@@ -211,62 +204,6 @@ class FakeSlack:
 
     # ---------------------------------------------------------------- lifecycle
 
-    def start(self) -> FakeSlack:
-        """Bind a free port on 127.0.0.1 and serve from a private thread; returns self."""
-        if self._thread is not None:
-            raise RuntimeError("FakeSlack is already started")
-        sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-        sock.bind(("127.0.0.1", 0))
-        self._port = sock.getsockname()[1]
-        loop = asyncio.new_event_loop()
-        self._loop = loop
-        self._thread = threading.Thread(
-            target=self._run_loop, args=(loop,), name=f"fake-slack-{self._port}", daemon=True
-        )
-        self._thread.start()
-        try:
-            asyncio.run_coroutine_threadsafe(self._serve(sock), loop).result(timeout=10)
-        except BaseException:
-            self.stop()
-            raise
-        with _ACTIVE_LOCK:
-            _ACTIVE.append(self)
-        return self
-
-    def stop(self) -> None:
-        """Close websockets, stop the server and join its thread (each step bounded)."""
-        with _ACTIVE_LOCK:
-            if self in _ACTIVE:
-                _ACTIVE.remove(self)
-        loop, thread = self._loop, self._thread
-        if loop is None or thread is None:
-            return
-        if loop.is_running():
-            with contextlib.suppress(Exception):
-                asyncio.run_coroutine_threadsafe(self._shutdown(), loop).result(timeout=10)
-            loop.call_soon_threadsafe(loop.stop)
-        thread.join(timeout=10)
-        self._loop = None
-        self._thread = None
-
-    def __enter__(self) -> FakeSlack:
-        return self.start()
-
-    def __exit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
-    ) -> None:
-        self.stop()
-
-    @staticmethod
-    def _run_loop(loop: asyncio.AbstractEventLoop) -> None:
-        asyncio.set_event_loop(loop)
-        try:
-            loop.run_forever()
-        finally:
-            with contextlib.suppress(Exception):
-                loop.run_until_complete(loop.shutdown_asyncgens())
-            loop.close()
-
     async def _serve(self, sock: socket.socket) -> None:
         app = web.Application(client_max_size=64 * 1024 * 1024)
         app.router.add_route("*", "/api/{method}", self._handle_api)
@@ -288,28 +225,8 @@ class FakeSlack:
             await self._runner.cleanup()
             self._runner = None
 
-    def _submit(self, coro: Coroutine[Any, Any, _T], timeout: float) -> _T:
-        loop = self._loop
-        if loop is None or not loop.is_running():
-            coro.close()
-            raise RuntimeError("FakeSlack is not started")
-        if threading.current_thread() is self._thread:
-            coro.close()
-            raise RuntimeError("blocking FakeSlack call made from the fake's own event loop")
-        future = asyncio.run_coroutine_threadsafe(coro, loop)
-        try:
-            return future.result(timeout=timeout)
-        except concurrent.futures.TimeoutError:
-            future.cancel()
-            raise TimeoutError(f"FakeSlack operation did not finish within {timeout}s") from None
 
     # ---------------------------------------------------------------- addresses
-
-    @property
-    def port(self) -> int:
-        if self._port is None:
-            raise RuntimeError("FakeSlack is not started")
-        return self._port
 
     @property
     def base_url(self) -> str:
@@ -468,17 +385,6 @@ class FakeSlack:
         return self._wait(lambda: list(self._responses) if len(self._responses) >= count else None, timeout,
                           f"{count} response_url posts")
 
-    def _wait(self, probe: Callable[[], _T | None], timeout: float, what: str) -> _T:
-        deadline = time.monotonic() + timeout
-        with self._cond:
-            while True:
-                result = probe()
-                if result is not None:
-                    return result
-                remaining = deadline - time.monotonic()
-                if remaining <= 0:
-                    raise TimeoutError(f"no {what} within {timeout}s")
-                self._cond.wait(min(remaining, 0.1))
 
     # ---------------------------------------------------------------- Socket Mode
 
@@ -1008,7 +914,7 @@ def new_trigger_id() -> str:
 
 
 def _response_url(kind: str, team_id: str) -> str:
-    fake = _active()
+    fake = FakeSlack.active()
     if fake is not None:
         return fake.new_response_url()
     return f"https://hooks.slack.com/{kind}/{team_id}/{secrets.randbelow(10**13)}/{secrets.token_urlsafe(18)}"
@@ -1206,7 +1112,7 @@ def block_action(
     the message's current state), else a minimal bot message. ``response_url`` defaults to a recorded one.
     """
     if message is None:
-        fake = _active()
+        fake = FakeSlack.active()
         stored = fake.message(channel, message_ts) if fake is not None else None
         message = stored or {
             "user": BOT_USER_ID, "type": "message", "ts": message_ts, "bot_id": BOT_ID, "app_id": APP_ID,

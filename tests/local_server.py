@@ -1,0 +1,139 @@
+"""The part every local fake platform shares: an aiohttp server on 127.0.0.1 with its own event loop thread.
+
+Tests are plain synchronous code while the fakes speak asyncio (websockets, HTTP), so each fake runs its loop
+in a private thread; `start`/`stop` bind a free port and join the thread, every step bounded. `_submit` runs a
+coroutine on that loop from a test's thread; `_wait` blocks until a recorded condition holds. The newest
+started fake of each kind is what payload builders use for URLs they must point at (`active`).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import concurrent.futures
+import contextlib
+import socket
+import threading
+import time
+from collections.abc import Callable, Coroutine
+from types import TracebackType
+from typing import Any, ClassVar, Self, TypeVar
+
+_T = TypeVar("_T")
+
+
+class LocalServer:
+    name: ClassVar[str] = "local server"  # in thread names and errors
+    _registry: ClassVar[dict[type, list[LocalServer]]] = {}
+    _registry_lock: ClassVar[threading.Lock] = threading.Lock()
+
+    def __init__(self) -> None:
+        self._cond = threading.Condition()
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._thread: threading.Thread | None = None
+        self._port: int | None = None
+
+    async def _serve(self, sock: socket.socket) -> None:
+        """Start serving on the bound socket (in the fake's loop)."""
+        raise NotImplementedError
+
+    async def _shutdown(self) -> None:
+        """Close connections and the server (in the fake's loop)."""
+        raise NotImplementedError
+
+    @classmethod
+    def active(cls) -> Self | None:
+        """The most recently started fake of this kind that is still running."""
+        with cls._registry_lock:
+            running = cls._registry.get(cls, [])
+            return running[-1] if running else None  # type: ignore[return-value]
+
+    def start(self) -> Self:
+        """Bind a free port on 127.0.0.1 and serve from a private thread; returns self."""
+        if self._thread is not None:
+            raise RuntimeError(f"{self.name} is already started")
+        sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        sock.bind(("127.0.0.1", 0))
+        self._port = sock.getsockname()[1]
+        loop = asyncio.new_event_loop()
+        self._loop = loop
+        self._thread = threading.Thread(target=self._run_loop, args=(loop,), name=f"{self.name}-{self._port}",
+                                        daemon=True)
+        self._thread.start()
+        try:
+            asyncio.run_coroutine_threadsafe(self._serve(sock), loop).result(timeout=10)
+        except BaseException:
+            self.stop()
+            raise
+        with self._registry_lock:
+            self._registry.setdefault(type(self), []).append(self)
+        return self
+
+    def stop(self) -> None:
+        """Close websockets, stop the server and join its thread (each step bounded)."""
+        with self._registry_lock:
+            running = self._registry.get(type(self), [])
+            if self in running:
+                running.remove(self)
+        loop, thread = self._loop, self._thread
+        if loop is None or thread is None:
+            return
+        if loop.is_running():
+            with contextlib.suppress(Exception):
+                asyncio.run_coroutine_threadsafe(self._shutdown(), loop).result(timeout=10)
+            loop.call_soon_threadsafe(loop.stop)
+        thread.join(timeout=10)
+        self._loop = None
+        self._thread = None
+
+    def __enter__(self) -> Self:
+        return self.start()
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.stop()
+
+    @property
+    def port(self) -> int:
+        if self._port is None:
+            raise RuntimeError(f"{self.name} is not started")
+        return self._port
+
+    @staticmethod
+    def _run_loop(loop: asyncio.AbstractEventLoop) -> None:
+        asyncio.set_event_loop(loop)
+        try:
+            loop.run_forever()
+        finally:
+            with contextlib.suppress(Exception):
+                loop.run_until_complete(loop.shutdown_asyncgens())
+            loop.close()
+
+    def _submit(self, coro: Coroutine[Any, Any, _T], timeout: float) -> _T:
+        """Run `coro` on the fake's loop from a test's thread and wait for it (bounded)."""
+        loop = self._loop
+        if loop is None or not loop.is_running():
+            coro.close()
+            raise RuntimeError(f"{self.name} is not started")
+        if threading.current_thread() is self._thread:
+            coro.close()
+            raise RuntimeError(f"blocking {self.name} call made from the fake's own event loop")
+        future = asyncio.run_coroutine_threadsafe(coro, loop)
+        try:
+            return future.result(timeout=timeout)
+        except concurrent.futures.TimeoutError:
+            future.cancel()
+            raise TimeoutError(f"{self.name} operation did not finish within {timeout}s") from None
+
+    def _wait(self, probe: Callable[[], _T | None], timeout: float, what: str) -> _T:
+        """Block until `probe()` (called under the fake's lock) returns something, or time out."""
+        deadline = time.monotonic() + timeout
+        with self._cond:
+            while True:
+                result = probe()
+                if result is not None:
+                    return result
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    raise TimeoutError(f"no {what} within {timeout}s")
+                self._cond.wait(min(remaining, 0.1))
