@@ -7,10 +7,11 @@ are read `FOR UPDATE`, which PostgreSQL honours and SQLite replaces with its `BE
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from sqlalchemy import ColumnElement, and_, bindparam, func, or_
 from sqlalchemy import select as sa_select
@@ -377,30 +378,31 @@ def later_stage_due(session: Session, item_id: int, kinds: Sequence[str], now: d
 
 _NOTIFICATION_TABLE = Notification.__table__  # type: ignore[attr-defined]
 _INBOUND_EVENT_TABLE = InboundEvent.__table__  # type: ignore[attr-defined]
-_INSERT_ONCE = {
-    dialect: insert(_NOTIFICATION_TABLE).on_conflict_do_nothing(index_elements=["dedupe_key"])
-    for dialect, insert in (("postgresql", postgresql_insert), ("sqlite", sqlite_insert))
-}
+def _insert_unless_present(session: Session, table: Any, values: dict[str, Any], unique: Sequence[str]) -> bool:
+    """INSERT … ON CONFLICT (unique) DO NOTHING, in the session's dialect; True when the row went in. Two
+    instances inserting the same key at once need no savepoint: PostgreSQL makes the second wait, then skip."""
+    statement = _insert_ignoring(session.get_bind().dialect.name, table, tuple(unique))
+    return session.execute(statement, values).first() is not None  # RETURNING: rowcount is -1 through the ORM
+
+
+@functools.cache
+def _insert_ignoring(dialect: str, table: Any, unique: tuple[str, ...]) -> Any:
+    """Built once per table: many digests and events are inserted per tick, and building cost as much as running."""
+    insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
+    return insert(table).on_conflict_do_nothing(index_elements=list(unique)).returning(table.c.id)
 
 
 def add_notification_once(session: Session, row: Notification) -> None:
-    """Insert a row that carries a `dedupe_key`, unless one with that key exists (another instance may be
-    inserting it at this moment: `ON CONFLICT DO NOTHING` settles that without a savepoint)."""
+    """Insert a row that carries a `dedupe_key`, unless one with that key exists."""
     assert row.dedupe_key is not None
-    session.execute(_INSERT_ONCE[session.get_bind().dialect.name], [row.model_dump(exclude={"id"})])
+    _insert_unless_present(session, _NOTIFICATION_TABLE, row.model_dump(exclude={"id"}), ["dedupe_key"])
 
 
 def first_delivery(session: Session, workspace_id: int, event_id: str, now: datetime) -> bool:
-    """Record a platform event id; False when it was recorded before. Two instances handed the same event at
-    once: PostgreSQL makes the second insert wait for the first transaction, then do nothing."""
-    dialect = session.get_bind().dialect.name
-    insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
-    result = session.execute(
-        insert(_INBOUND_EVENT_TABLE)
-        .values(workspace_id=workspace_id, event_id=event_id, received_at=now)
-        .on_conflict_do_nothing(index_elements=["workspace_id", "event_id"])
-    )
-    return bool(result.rowcount)  # type: ignore[attr-defined]
+    """Record a platform event id; False when it was recorded before."""
+    return _insert_unless_present(session, _INBOUND_EVENT_TABLE,
+                                  {"workspace_id": workspace_id, "event_id": event_id, "received_at": now},
+                                  ["workspace_id", "event_id"])
 
 
 def channel(session: Session, workspace_id: int, channel_id: str) -> Channel | None:

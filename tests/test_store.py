@@ -172,3 +172,21 @@ def test_a_weekly_digest_scheduled_by_many_writers_at_once_exists_once(
     assert rows[0].channel_id == "C-team" and rows[0].status == "pending"
     # Monday 09:00 in the default timezone (Asia/Shanghai) after NOW (Monday 09:00 there): next Monday.
     assert rows[0].due_at == datetime(2026, 11, 30, 1, 0, tzinfo=UTC)
+
+
+@pytest.mark.parametrize("backend", ["sqlite", "postgres"])
+def test_an_event_id_is_a_first_delivery_once(backend: str, request: pytest.FixtureRequest) -> None:
+    """The redelivery guard must say "seen" on every database (PostgreSQL reports rowcount -1 here)."""
+    if backend == "sqlite":
+        engine = make_engine(request.getfixturevalue("sqlite_file_url"))
+    else:
+        engine = request.getfixturevalue("pg_engine")
+    migrate(engine)
+    with session_scope(engine) as session:
+        ws_id = repo.workspace(session, "slack", "T1", NOW).id
+    assert ws_id is not None
+    answers = []
+    for event_id in ("Ev1", "Ev1", "Ev2"):
+        with session_scope(engine) as session:
+            answers.append(repo.first_delivery(session, ws_id, event_id, NOW))
+    assert answers == [True, False, True]
