@@ -137,3 +137,14 @@ class LocalServer:
                 if remaining <= 0:
                     raise TimeoutError(f"no {what} within {timeout}s")
                 self._cond.wait(min(remaining, 0.1))
+
+
+def wait_until(probe: Callable[[], Any], timeout: float = 10.0) -> Any:
+    """Poll `probe` until it returns something truthy (bounded): adapters do their work after the ack."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        found = probe()
+        if found:
+            return found
+        time.sleep(0.02)
+    raise AssertionError(f"timed out waiting for {probe}")

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterator
-from typing import Any
 
 import pytest
 from sqlmodel import Session, select
@@ -22,18 +21,11 @@ from bot.messages import Attachment, Button, OutMessage, Target
 from store.models import ActionItem, InboundEvent, Meeting, Notification
 from tests import fake_dingtalk as fd
 from tests.conftest import make_settings
+from tests.local_server import wait_until
 
 GROUP = fd.conversation_id("quorum-group")
 
 
-def wait_until(probe: Callable[[], Any], timeout: float = 10.0) -> Any:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        found = probe()
-        if found:
-            return found
-        time.sleep(0.02)
-    raise AssertionError(f"timed out waiting for {probe}")
 
 
 @pytest.fixture

@@ -21,6 +21,7 @@ from bot.core import Core
 from store.models import Meeting
 from tests import fake_dingtalk as fd
 from tests.conftest import make_settings
+from tests.local_server import wait_until
 
 
 class Server:
@@ -76,10 +77,7 @@ def test_a_signed_message_is_handled_and_bad_ones_are_refused(server: tuple[Serv
     assert http.post(message, {"Content-Type": "application/json"}) == 401
     assert meetings(adapter) == []
     assert http.post(message, fd.outgoing_headers(fd.CLIENT_SECRET)) == 200
-    deadline = time.monotonic() + 10
-    while not meetings(adapter) and time.monotonic() < deadline:
-        time.sleep(0.02)
-    assert meetings(adapter) == ["周会"]
+    assert wait_until(lambda: meetings(adapter)) == ["周会"]
 
 
 @pytest.mark.parametrize(

@@ -13,7 +13,7 @@ import threading
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any, Protocol
 
@@ -30,11 +30,11 @@ from bot.core import Core
 from store.models import ActionItem, InboundEvent, Meeting, Notification
 from tests import fake_slack as fs
 from tests.conftest import make_settings
+from tests.local_server import wait_until
 
 SECRET = "test-signing-secret"
 BOT_TOKEN = "xoxb-test-token"
 APP_TOKEN = "xapp-test-token"
-Wait = Callable[[Callable[[], Any]], Any]
 
 
 async def settle() -> None:
@@ -44,15 +44,6 @@ async def settle() -> None:
         await asyncio.wait(others, timeout=10)
 
 
-def wait_until(probe: Callable[[], Any], timeout: float = 10.0) -> Any:
-    """Poll `probe` until it returns something truthy (bounded); the adapter works after its ack."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        found = probe()
-        if found:
-            return found
-        time.sleep(0.02)
-    raise AssertionError(f"timed out waiting for {probe}")
 
 
 class Driver(Protocol):
