@@ -33,7 +33,7 @@ among its people, due 1–21 days after it), the rest in a channel's thread; don
 (overdue or not yet due) or cancelled, 2 % taken back.
 
 Loading is not measured. SQLite: SQLAlchemy Core `insert()` compiled once and run as executemany in batches,
-values pre-formatted the way the column types store them (`bench.scheduler._sqlite_writer` checks that against
+values pre-formatted the way the column types store them (`bench.common.sqlite_writer` checks that against
 the bind processors), secondary indexes dropped during the load and rebuilt after. Populated files are cached
 (see `--cache-dir`) keyed by shape, generator version and migrations digest, and read in place: reports
 write nothing. PostgreSQL: `COPY` into a schema of its own (`bench_reports_<shape>`, dropped after), foreign-key
@@ -47,7 +47,6 @@ or `--small` (1,000 meetings, 10,000 items: seconds, for CI). Exits 0 unless `--
 from __future__ import annotations
 
 import argparse
-import hashlib
 import json
 import os
 import random
@@ -69,12 +68,12 @@ import psycopg
 from sqlalchemy import Engine, create_engine, event
 from sqlmodel import Session, SQLModel
 
-from bench.scheduler import _sqlite_writer
+from bench.common import PG_ADMIN_URL, Verdicts, migrations_digest, pg_schema, pg_unavailable, sqlite_writer
 from bot import reports
 from bot.messages import Target
 from store import models
 from store import reports as queries
-from store.database import MIGRATIONS_DIR, make_engine, migrate, session_scope
+from store.database import make_engine, migrate, session_scope
 from store.models import Meeting
 
 GENERATOR_VERSION = 1  # bump when the generated data changes, so cached SQLite files are rebuilt
@@ -86,7 +85,6 @@ HOT_SHARE = 0.10
 TARGET_S = 2.0
 BATCH = 20_000
 SEQ_SCAN_MIN_ROWS = 10_000
-PG_ADMIN_URL = os.environ.get("QUORUM_TEST_PG_URL", "postgresql://postgres@127.0.0.1:5432/test")
 DEFAULT_CACHE = Path(os.environ.get("QUORUM_BENCH_CACHE", Path(tempfile.gettempdir()) / "quorum-bench-cache"))
 HERE = Target(kind="channel", channel="bench")
 LOADED_TABLES = ("workspace", "user", "channel", "meeting", "participant", "agendaitem", "decision", "openquestion",
@@ -305,13 +303,6 @@ def _picks(generated: Generated) -> dict[str, Any]:
     return {"typical": channel, "hot": generated.hot_channel, "person": person, "meeting": meeting}
 
 
-def _migrations_digest() -> str:
-    digest = hashlib.sha1(f"reports-{GENERATOR_VERSION}".encode())
-    for path in sorted(MIGRATIONS_DIR.rglob("*.py")):
-        digest.update(path.read_bytes())
-    return digest.hexdigest()[:10]
-
-
 def _migrate(url: str) -> None:
     engine = make_engine(url)
     try:
@@ -333,7 +324,8 @@ class SqliteBackend:
     @contextmanager
     def database(self, shape: Shape) -> Iterator[Loaded]:
         self.cache_dir.mkdir(parents=True, exist_ok=True)
-        path = self.cache_dir / f"sqlite-reports-{shape.label}-{_migrations_digest()}.db"
+        key = migrations_digest(f"reports-{GENERATOR_VERSION}")
+        path = self.cache_dir / f"sqlite-reports-{shape.label}-{key}.db"
         meta_path = path.with_suffix(".json")
         note = "cached"
         if not (self.use_cache and path.exists() and meta_path.exists()):
@@ -376,7 +368,7 @@ class SqliteBackend:
             for name, _sql in indexes:
                 conn.exec_driver_sql(f'DROP INDEX "{name}"')
             for table in LOADED_TABLES:
-                sql, convert = _sqlite_writer(SQLModel.metadata.tables[table], loader)
+                sql, convert = sqlite_writer(SQLModel.metadata.tables[table], loader)
                 rows = generated.tables[table]
                 for start in range(0, len(rows), BATCH):
                     conn.exec_driver_sql(sql, [convert(row) for row in rows[start:start + BATCH]])
@@ -396,29 +388,18 @@ class PostgresBackend:
     name = "postgres"
 
     def available(self) -> str | None:
-        try:
-            psycopg.connect(PG_ADMIN_URL, connect_timeout=3).close()
-        except psycopg.OperationalError as error:
-            return f"no PostgreSQL server reachable at {PG_ADMIN_URL} ({str(error).strip().splitlines()[0]})"
-        return None
+        return pg_unavailable()
 
     @contextmanager
     def database(self, shape: Shape) -> Iterator[Loaded]:
         schema = f"bench_reports_{shape.label}"
-        with psycopg.connect(PG_ADMIN_URL, autocommit=True) as admin:
-            admin.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
-            admin.execute(f'CREATE SCHEMA "{schema}"')
-            try:
-                base = PG_ADMIN_URL.replace("postgresql://", "postgresql+psycopg://", 1)
-                url = f"{base}?options=-csearch_path%3D{schema}"
-                started = time.perf_counter()
-                _migrate(url)
-                generated = generate(shape)
-                note = self._load(generated, schema)
-                counts = {name: len(rows) for name, rows in generated.tables.items()}
-                yield Loaded(url, time.perf_counter() - started, counts, _picks(generated), note)
-            finally:
-                admin.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
+        with pg_schema(schema) as (_admin, url):
+            started = time.perf_counter()
+            _migrate(url)
+            generated = generate(shape)
+            note = self._load(generated, schema)
+            counts = {name: len(rows) for name, rows in generated.tables.items()}
+            yield Loaded(url, time.perf_counter() - started, counts, _picks(generated), note)
 
     def _load(self, generated: Generated, schema: str) -> str:
         note = "COPY, FK triggers off"
@@ -625,16 +606,6 @@ def run(backend: Backend, shape: Shape, runs: int, warmup: int) -> tuple[Loaded,
 
 
 # ── reporting ────────────────────────────────────────────────────────────────────────────────────────────
-
-
-@dataclass
-class Verdicts:
-    failed: list[str] = field(default_factory=list)
-
-    def check(self, label: str, ok: bool, detail: str) -> str:
-        if not ok:
-            self.failed.append(label)
-        return f"    {'PASS' if ok else 'FAIL'}  {label}: {detail}"
 
 
 def ms(values: Sequence[float]) -> str:

@@ -46,7 +46,6 @@ or `--small` (2k and 20k items, a digest of 100 channels / 10k open items) for C
 from __future__ import annotations
 
 import argparse
-import hashlib
 import json
 import math
 import os
@@ -58,7 +57,7 @@ import sys
 import tempfile
 import time
 from collections import Counter
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
@@ -68,16 +67,25 @@ from zoneinfo import ZoneInfo
 
 import psycopg
 from apscheduler.triggers.cron import CronTrigger
-from sqlalchemy import Date, Engine, Table, create_engine, event, func, insert, select, update
+from sqlalchemy import Engine, Table, create_engine, event, func, insert, select, update
 from sqlmodel import SQLModel, col
 
+from bench.common import (
+    PG_ADMIN_URL,
+    Row,
+    Verdicts,
+    migrations_digest,
+    pg_schema,
+    pg_unavailable,
+    sqlite_writer,
+)
 from bot import followup, jobs
 from bot.config import Settings
 from bot.core import Core
 from bot.messages import OutMessage
 from bot.workdays import calendar_for
 from store import models
-from store.database import MIGRATIONS_DIR, make_engine
+from store.database import make_engine
 from store.models import ActionItem, Notification
 
 GENERATOR_VERSION = 1  # bump when the generated data changes, so cached SQLite files are rebuilt
@@ -88,7 +96,6 @@ BACKLOG = 20_000
 IDLE_TARGET_MS = 20.0
 RATIO_TARGET = 3.0
 DIGEST_TARGET_S = 5.0
-PG_ADMIN_URL = os.environ.get("QUORUM_TEST_PG_URL", "postgresql://postgres@127.0.0.1:5432/test")
 DEFAULT_CACHE = Path(os.environ.get("QUORUM_BENCH_CACHE", Path(tempfile.gettempdir()) / "quorum-bench-cache"))
 
 USER_ZONES: tuple[str | None, ...] = (None, "Asia/Shanghai", "Europe/Berlin", "America/New_York")
@@ -98,7 +105,6 @@ OPEN = ("open", "in_progress", "blocked")
 LOADED_TABLES = ("workspace", "user", "channel", "meeting", "participant", "actionitem", "notification")
 SEQ_SCAN_MIN_ROWS = 10_000
 
-Row = dict[str, Any]
 
 
 # ── what to populate ─────────────────────────────────────────────────────────────────────────────────────
@@ -467,13 +473,6 @@ def _table(name: str) -> Table:
     return SQLModel.metadata.tables[name]
 
 
-def _migrations_digest() -> str:
-    digest = hashlib.sha1(f"{GENERATOR_VERSION}".encode())
-    for path in sorted(MIGRATIONS_DIR.rglob("*.py")):
-        digest.update(path.read_bytes())
-    return digest.hexdigest()[:10]
-
-
 def _prepare_schema(url: str) -> None:
     """Create the tables through the product's migrations, exactly as `Core` does on start."""
     engine = make_engine(url)
@@ -481,39 +480,6 @@ def _prepare_schema(url: str) -> None:
         Core(bench_settings(url), engine)
     finally:
         engine.dispose()
-
-
-def _sqlite_writer(table: Table, engine: Engine) -> tuple[str, Callable[[Row], tuple[Any, ...]]]:
-    """`insert(table)` compiled once, and a row → parameters function that stores values exactly as the column
-    types' own bind processors do (checked here), minus their per-value overhead: 3x faster loads."""
-    sql = str(insert(table).compile(dialect=engine.dialect))
-    columns = list(table.columns.keys())
-    if f"({', '.join(columns)})" not in sql.replace('"', ""):
-        raise RuntimeError(f"unexpected column order in {sql}")
-    moments = {i for i, c in enumerate(table.columns) if isinstance(c.type, models.UTCDateTime)}
-    days = {i for i, c in enumerate(table.columns) if isinstance(c.type, Date)}
-    sample_moment, sample_day = datetime(2026, 1, 2, 3, 4, 5, 6, tzinfo=UTC), date(2026, 1, 2)
-    moment_processor = models.UTCDateTime().dialect_impl(engine.dialect).bind_processor(engine.dialect)
-    day_processor = Date().dialect_impl(engine.dialect).bind_processor(engine.dialect)
-    assert moment_processor is not None and day_processor is not None
-    if moment_processor(sample_moment) != _sqlite_moment(sample_moment) or day_processor(sample_day) != str(sample_day):
-        raise RuntimeError("SQLAlchemy's SQLite storage format changed; fix _sqlite_moment")
-
-    def convert(row: Row) -> tuple[Any, ...]:
-        values = [row[c] for c in columns]
-        for i in moments:
-            if values[i] is not None:
-                values[i] = _sqlite_moment(values[i])
-        for i in days:
-            if values[i] is not None:
-                values[i] = values[i].isoformat()
-        return tuple(values)
-
-    return sql, convert
-
-
-def _sqlite_moment(moment: datetime) -> str:
-    return moment.astimezone(UTC).replace(tzinfo=None).isoformat(" ", "microseconds")
 
 
 class SqliteBackend:
@@ -529,7 +495,7 @@ class SqliteBackend:
     @contextmanager
     def database(self, shape: Shape) -> Iterator[Loaded]:
         self.cache_dir.mkdir(parents=True, exist_ok=True)
-        template = self.cache_dir / f"sqlite-{shape.label}-{_migrations_digest()}.db"
+        template = self.cache_dir / f"sqlite-{shape.label}-{migrations_digest(str(GENERATOR_VERSION))}.db"
         meta_path = template.with_suffix(".json")
         if not (self.use_cache and template.exists() and meta_path.exists()):
             self._build(shape, template, meta_path)
@@ -575,7 +541,7 @@ class SqliteBackend:
             ).all()
             for name, _sql in indexes:
                 conn.exec_driver_sql(f'DROP INDEX "{name}"')
-            writers = {name: _sqlite_writer(_table(name), loader) for name in LOADED_TABLES}
+            writers = {name: sqlite_writer(_table(name), loader) for name in LOADED_TABLES}
             for table, batch in generator.batches():
                 sql, convert = writers[table]
                 conn.exec_driver_sql(sql, [convert(row) for row in batch])
@@ -593,27 +559,16 @@ class PostgresBackend:
     name = "postgres"
 
     def available(self) -> str | None:
-        try:
-            psycopg.connect(PG_ADMIN_URL, connect_timeout=3).close()
-        except psycopg.OperationalError as error:
-            return f"no PostgreSQL server reachable at {PG_ADMIN_URL} ({str(error).strip().splitlines()[0]})"
-        return None
+        return pg_unavailable()
 
     @contextmanager
     def database(self, shape: Shape) -> Iterator[Loaded]:
         schema = f"bench_{shape.label}"
-        with psycopg.connect(PG_ADMIN_URL, autocommit=True) as admin:
-            admin.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
-            admin.execute(f'CREATE SCHEMA "{schema}"')
-            try:
-                base = PG_ADMIN_URL.replace("postgresql://", "postgresql+psycopg://", 1)
-                url = f"{base}?options=-csearch_path%3D{schema}"
-                started = time.perf_counter()
-                _prepare_schema(url)
-                rows, note = self._load(shape, schema, url)
-                yield Loaded(url, time.perf_counter() - started, rows, note)
-            finally:
-                admin.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
+        with pg_schema(schema) as (_admin, url):
+            started = time.perf_counter()
+            _prepare_schema(url)
+            rows, note = self._load(shape, schema, url)
+            yield Loaded(url, time.perf_counter() - started, rows, note)
 
     def _load(self, shape: Shape, schema: str, url: str) -> tuple[dict[str, int], str]:
         generator = Generator(shape, bench_settings(url))
@@ -911,16 +866,6 @@ def run_digest(backend: Backend, channels: int, open_items: int) -> DigestResult
 
 
 # ── reporting ────────────────────────────────────────────────────────────────────────────────────────────
-
-
-@dataclass
-class Verdicts:
-    failed: list[str] = field(default_factory=list)
-
-    def check(self, label: str, ok: bool, detail: str) -> str:
-        if not ok:
-            self.failed.append(label)
-        return f"    {'PASS' if ok else 'FAIL'}  {label}: {detail}"
 
 
 def report(backend: str, sizes: list[SizeResult], digest: DigestResult | None, verdicts: Verdicts) -> None:
