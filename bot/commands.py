@@ -330,7 +330,7 @@ _PRESENTER = frozenset({"by", "主讲", "主讲人"})
 _GOAL = frozenset({"goal", "目标"})
 _OUTCOME = frozenset({"outcome", "预期成果"})
 _TYPE = frozenset({"type", "类型"})
-_MEETING_TYPES = {
+MEETING_TYPE_WORDS = {  # what people call each meeting type (`type review`, `find 评审`)
     "regular": "regular", "例会": "regular",
     "project": "project", "项目": "project",
     "client": "client", "客户": "client",
@@ -450,7 +450,7 @@ class _NewMeetingParser:
             return "goal"
         if word in _OUTCOME and (tok.colon or quoted_next):
             return "outcome"
-        if word in _TYPE and _word(tokens, after) in _MEETING_TYPES:
+        if word in _TYPE and _word(tokens, after) in MEETING_TYPE_WORDS:
             return "type"
         if word in _CONFIDENTIAL or word in _IMPORTANT:
             return "flag"
@@ -484,7 +484,7 @@ class _NewMeetingParser:
                 self.outcome = text
             return end
         if kind == "type":
-            self.meeting_type = _MEETING_TYPES[tokens[i + 1].word]
+            self.meeting_type = MEETING_TYPE_WORDS[tokens[i + 1].word]
             return i + 2
         if kind == "flag":
             if tokens[i].word in _IMPORTANT:

@@ -5,6 +5,9 @@ and with a record people can take with them (minutes, the action tracker, calend
 confidential stays with its participants: a confidential meeting's report and files go privately to the
 asker (who must be allowed to see it), a person's report goes privately too, and search never shows a
 confidential meeting to anyone outside it.
+
+`bot.exports` and `bot.reports` (openpyxl, reportlab, icalendar, matplotlib: ~0.75 s of imports) load on the
+first report or export, not with the core: the console, the ticker and every test process start without them.
 """
 
 from __future__ import annotations
@@ -13,7 +16,7 @@ import calendar
 from datetime import date, datetime, timedelta
 
 from bot import command_types as c
-from bot import exports, reports
+from bot.commands import MEETING_TYPE_WORDS
 from bot.errors import NotFound, ParseError
 from bot.messages import Attachment, Outcome, OutMessage, Section, Target
 from bot.service import meetings
@@ -22,11 +25,6 @@ from bot.timeparse import format_when, parse_due
 from store import repo
 from store.models import Meeting
 
-MEETING_TYPE_WORDS = {
-    "regular": "regular", "例会": "regular", "project": "project", "项目": "project", "client": "client",
-    "客户": "client", "cross-team": "cross-team", "跨部门": "cross-team", "decision": "decision", "决策": "decision",
-    "review": "review", "评审": "review",
-}  # fmt: skip
 FIND_LIMIT = 10
 
 
@@ -40,6 +38,7 @@ def where_for(ctx: Ctx, meeting: Meeting) -> Target:
 
 
 def report(ctx: Ctx, cmd: c.Report) -> Outcome:
+    from bot import reports
     if cmd.number is not None:
         meeting = meetings.find_meeting(ctx, cmd.number)
         meetings.ensure_can_see(ctx, meeting)
@@ -60,6 +59,7 @@ def report(ctx: Ctx, cmd: c.Report) -> Outcome:
 
 
 def export(ctx: Ctx, cmd: c.Export) -> Outcome:
+    from bot import exports
     if cmd.number is None:  # the channel's action tracker (confidential meetings' items left out)
         rows = exports.tracker_rows(ctx.session, ctx.workspace_id, channel_id=ctx.inbound.channel, zone=ctx.tz)
         tracker = Attachment("action-tracker.xlsx", "", data=exports.tracker_xlsx(rows, ctx.lang))
