@@ -32,10 +32,12 @@ from slack_bolt.adapter.asgi.http_request import AsgiHttpRequest
 from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncBoltRequest
 from slack_bolt.context.async_context import AsyncBoltContext
 from slack_bolt.request.async_internals import build_async_context
+from slack_bolt.request.internals import parse_body
 from slack_bolt.response import BoltResponse
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from slack_sdk.http_retry.builtin_handlers import ConnectionErrorRetryHandler, RateLimitErrorRetryHandler
+from slack_sdk.signature import SignatureVerifier
 from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.ordering import InOrder
@@ -93,6 +95,7 @@ class SlackAdapter:
 
     def __init__(self, core: Core, bot_token: str, signing_secret: str | None, api_url: str) -> None:
         self.core = core
+        self.signing_secret = signing_secret
         self.web = WebClient(
             token=bot_token,
             base_url=api_url,
@@ -289,17 +292,105 @@ def lang_of(person: Person) -> Lang:
 
 
 class QuorumRequestHandler(AsyncSlackRequestHandler):
-    """Bolt's ASGI handler, except that a slash command whose text contains "payload" keeps its text."""
+    """Bolt's ASGI handler behind a guard for what anyone on the internet may send before the signature counts.
+
+    Bolt reads the whole body into memory, then parses it, then checks the signature: a 300 MB unsigned body
+    cost 1.4 GB, and a malformed header or body became a 500 with a traceback. Here a body over
+    `MAX_BODY_BYTES` is refused with 413 before it is read (by Content-Length, and by counting a chunked
+    body as it streams in), the signature is checked before anything is parsed (401), and a signed body
+    Bolt cannot read is a 400. Also: a slash command whose text contains "payload" keeps its text.
+    """
+
+    def __init__(self, app: AsyncApp, path: str, signing_secret: str | None) -> None:
+        super().__init__(app, path=path)
+        self.verifier = SignatureVerifier(signing_secret) if signing_secret else None
 
     async def dispatch(self, request: AsgiHttpRequest) -> BoltResponse:
-        raw = (await request.get_raw_body())
-        bolt_request = AsyncBoltRequest(body=raw, query=request.query_string, headers=request.get_headers())
+        try:
+            headers = request.get_headers()
+        except UnicodeDecodeError:
+            return refusal(400, "headers are not UTF-8")
+        declared = str(headers.get("content-length") or "0")
+        if not declared.isascii() or not declared.isdigit():
+            return refusal(400, "bad Content-Length")
+        if int(declared) > MAX_BODY_BYTES:
+            return refusal(413, f"body over {MAX_BODY_BYTES} bytes")
+        body = await read_body(request, MAX_BODY_BYTES)
+        if body is None:
+            return refusal(413, f"body over {MAX_BODY_BYTES} bytes")
+        try:
+            raw = body.decode("utf-8")
+        except UnicodeDecodeError:
+            return refusal(400, "body is not UTF-8")
+        if self.verifier is not None and not signature_is_valid(self.verifier, raw, headers):
+            return refusal(401, "invalid signature")
+        try:
+            parsed = parse_body(raw, str(headers.get("content-type") or ""))
+        except ValueError:  # JSONDecodeError: a signed body that is not the JSON it claims to be
+            return refusal(400, "body is not valid JSON")
+        problem = shape_problem(parsed)
+        if problem is not None:
+            log.warning("malformed Slack payload refused: %s", problem)
+            return refusal(400, f"malformed payload: {problem}")
+        bolt_request = AsyncBoltRequest(body=raw, query=request.query_string, headers=headers)
         if not bolt_request.body and raw:
             fields = form_fields(raw)
             if fields and "payload" not in fields:
                 bolt_request.body = fields
                 bolt_request.context = build_async_context(AsyncBoltContext({}), fields)
         return await self.app.async_dispatch(bolt_request)
+
+
+MAX_BODY_BYTES = 1024 * 1024
+"""Slack's own requests are a few kilobytes (a modal submission with every field filled stays far below)."""
+
+
+async def read_body(request: AsgiHttpRequest, limit: int) -> bytes | None:
+    """The request body, or None as soon as it grows past `limit` (the rest is never read)."""
+    chunks = bytearray()
+    while True:
+        message = await request.receive()
+        if message["type"] != "http.request":  # the client went away
+            return bytes(chunks)
+        chunks.extend(message.get("body", b""))
+        if len(chunks) > limit:
+            return None
+        if not message.get("more_body", False):
+            return bytes(chunks)
+
+
+def signature_is_valid(verifier: SignatureVerifier, raw: str, headers: dict[str, Any]) -> bool:
+    """Slack's v0 signature over the body; a timestamp that is not a number is simply not valid."""
+    timestamp, signature = headers.get("x-slack-request-timestamp"), headers.get("x-slack-signature")
+    try:
+        return verifier.is_valid(raw, str(timestamp) if timestamp is not None else None,
+                                 str(signature) if signature is not None else None)
+    except (ValueError, TypeError, OverflowError):  # int("abc"), a non-ASCII signature, a 400-digit timestamp
+        return False
+
+
+OBJECT_FIELDS = ("event", "user", "team", "container", "view", "channel", "message", "enterprise", "state")
+"""Fields Bolt's matchers and our listeners read into: when present they must be JSON objects."""
+
+
+def shape_problem(payload: object) -> str | None:
+    """What makes a signed payload unreadable for Bolt (which answers such a payload with a 500), or None."""
+    if not isinstance(payload, dict):
+        return "not a JSON object"
+    for field in OBJECT_FIELDS:
+        if field in payload and payload[field] is not None and not isinstance(payload[field], dict):
+            return f"{field} is not an object"
+    actions = payload.get("actions")
+    if actions is not None and not (isinstance(actions, list) and all(isinstance(a, dict) for a in actions)):
+        return "actions is not a list of objects"
+    event = payload.get("event") or {}
+    if "item" in event and not isinstance(event["item"], dict):
+        return "event.item is not an object"
+    return None
+
+
+def refusal(status: int, reason: str) -> BoltResponse:
+    return BoltResponse(status=status, body=reason, headers={"content-type": "text/plain;charset=utf-8"})
 
 
 def form_fields(raw: str) -> dict[str, Any]:

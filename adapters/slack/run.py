@@ -40,8 +40,8 @@ async def run_socket_mode(adapter: SlackAdapter, app_token: str) -> None:
 
 def http_server(adapter: SlackAdapter, host: str, port: int) -> uvicorn.Server:
     """A uvicorn server for Bolt's ASGI app at /slack/events (not started)."""
-    config = uvicorn.Config(QuorumRequestHandler(adapter.app, path=EVENTS_PATH), host=host, port=port,
-                            log_level="warning", lifespan="off")
+    handler = QuorumRequestHandler(adapter.app, EVENTS_PATH, adapter.signing_secret)
+    config = uvicorn.Config(handler, host=host, port=port, log_level="warning", lifespan="off")
     return uvicorn.Server(config)
 
 

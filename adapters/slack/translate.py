@@ -18,6 +18,7 @@ from bot.events import Inbound, Person
 
 PLATFORM = "slack"
 USER_MENTION = re.compile(r"<@([UW][A-Z0-9]+)(?:\|[^>]*)?>")
+TRIGGER_PREFIX = "trigger:"  # slash commands are deduplicated by trigger id, kept apart from event ids
 IGNORED_SUBTYPES_EXCEPT = frozenset({"thread_broadcast", "file_share"})
 
 People = Callable[[str], Person]
@@ -44,7 +45,11 @@ def is_direct_channel(channel: str) -> bool:
 
 
 def slash_command(body: Mapping[str, Any], people: People) -> Inbound:
-    """`/meeting …` as Slack posts it (form fields: team_id, channel_id, user_id, text, trigger_id)."""
+    """`/meeting …` as Slack posts it (form fields: team_id, channel_id, user_id, text, trigger_id).
+
+    Slack gives a command no event id, but its `trigger_id` is unique per invocation, so a resent request
+    (a retry, a replay) carries the same one and the core handles it once, like a redelivered event.
+    """
     text = str(body.get("text") or "")
     channel = str(body["channel_id"])
     return Inbound(
@@ -56,6 +61,7 @@ def slash_command(body: Mapping[str, Any], people: People) -> Inbound:
         text=text,
         is_direct=is_direct_channel(channel),
         mentions=mentioned(text, people),
+        event_id=f"{TRIGGER_PREFIX}{body['trigger_id']}" if body.get("trigger_id") else None,
     )
 
 
