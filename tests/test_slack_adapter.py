@@ -248,7 +248,7 @@ def test_a_retried_event_has_one_effect(fake: fs.FakeSlack, adapter: SlackAdapte
     time.sleep(0.3)  # give a wrongly accepted retry time to show
     assert len(items(adapter)) == 1
     with Session(adapter.core.engine) as session:
-        assert len(session.exec(select(InboundEvent)).all()) == 1
+        assert len(session.exec(select(InboundEvent).where(InboundEvent.event_id == line["event_id"])).all()) == 1
 
 
 def test_rate_limited_posts_wait_and_go_out(fake: fs.FakeSlack, adapter: SlackAdapter, driver: Driver) -> None:
