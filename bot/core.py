@@ -23,6 +23,7 @@ from bot.errors import Undeliverable
 from bot.events import Inbound
 from bot.i18n import t
 from bot.jobs import UNDELIVERABLE
+from bot.limits import RateLimiter
 from bot.messages import Outcome, OutMessage, Target
 from bot.service.context import detect_language
 from store import repo
@@ -39,12 +40,13 @@ class Core:
     def __init__(self, settings: Settings, engine: Engine | None = None) -> None:
         self.settings = settings
         self.engine = engine or make_engine(settings.database_url)
+        self.limiter = RateLimiter()  # per process: see bot.limits for why not in the database
         migrate(self.engine)
 
     def handle(self, inbound: Inbound, now: datetime, send: Sender) -> Outcome:
         try:
             with session_scope(self.engine) as session:
-                outcome = service.handle(session, self.settings, inbound, now)
+                outcome = service.handle(session, self.settings, inbound, now, self.limiter)
         except Exception:
             log.exception("failed to handle %s from %s in %s: %.200r", inbound.kind, inbound.user.platform_id,
                           inbound.channel, inbound.text)

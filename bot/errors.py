@@ -5,7 +5,8 @@
     │   ├── ParseError       the words don't fit the grammar (unknown subcommand, missing title, bad time)
     │   ├── NotFound         a meeting or action item number that doesn't exist in this workspace
     │   ├── NotAllowed       the person may not do this; the message says who can
-    │   └── Conflict         the thing is in the wrong state (meeting already ended, nothing to undo)
+    │   ├── Conflict         the thing is in the wrong state (meeting already ended, nothing to undo)
+    │   └── RateLimited      the person sends commands faster than `bot.limits` allows: "slow down", once
     ├── ConfigError          the deployment is misconfigured (bad DATABASE_URL, unknown timezone)
     └── Undeliverable        a platform says a message can never reach its recipient (unknown staff id):
                              the reminder is marked failed, not retried, and the host is told
@@ -59,6 +60,15 @@ class Conflict(UserError):
     """The target is in a state where this makes no sense (e.g. ending a meeting that has ended)."""
 
     default_example_key = None
+
+
+class RateLimited(UserError):
+    """Too many commands from one person too quickly; no example helps, waiting does."""
+
+    default_example_key = None
+
+    def __init__(self) -> None:
+        super().__init__("error.slow_down")
 
 
 class ConfigError(QuorumError):

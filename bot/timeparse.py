@@ -67,6 +67,8 @@ Semantics (what the grammar and the tests rely on)
 * A month and day without a year ("dec 5", "12月5日") is the next such day on or after today.
 * Numeric dates follow dateparser's English MDY order ("12/5" = 5 December); ISO dates are always safe.
 * Wall-clock times that do not exist (a DST gap) move forward by the gap; ambiguous ones take the first.
+* A date outside `bot.limits`' range (1970-2100) raises its `UserError` rather than returning None: the
+  words were understood, the date is refused, and the person is told why ("by 9999-12-31").
 """
 
 from __future__ import annotations
@@ -80,6 +82,8 @@ from typing import Literal
 from zoneinfo import ZoneInfo
 
 from dateparser.date import DateDataParser
+
+from bot.limits import check_date
 
 __all__ = [
     "Lang",
@@ -512,11 +516,14 @@ def parse_when(text: str, *, now: datetime, tz: ZoneInfo) -> datetime | None:
     normalized = _normalize(text)
     offset = _offset(normalized)
     if offset is not None:
-        return (now.astimezone(UTC) + offset).astimezone(tz)
+        moment = (now.astimezone(UTC) + offset).astimezone(tz)
+        check_date(moment.date())
+        return moment
     found = _resolve(normalized, local_now)
     if found is None or not found.has_time:
         return None
     value = found.value
+    check_date(value.date())  # before any arithmetic: 9999-12-31 plus a week, or 0001-01-01 in UTC, overflow
     if found.bump and value < local_now:
         value += timedelta(weeks=1)
     return _attach(value, tz)
@@ -547,16 +554,16 @@ def parse_due(text: str, *, now: datetime, tz: ZoneInfo) -> date | None:
         unit = within["en_unit"] or within["zh_unit"]
         if count is None:
             return None
-        return today + timedelta(days=int(count) * (1 if unit in ("day", "days", "天", "日") else 7))
+        return check_date(today + timedelta(days=int(count) * (1 if unit in ("day", "days", "天", "日") else 7)))
     offset = _offset(normalized)
     if offset is not None:
-        return (now.astimezone(UTC) + offset).astimezone(tz).date()
+        return check_date((now.astimezone(UTC) + offset).astimezone(tz).date())
     if parse_duration(normalized) is not None:
         return None
     found = _resolve(normalized, local_now)
     if found is None or not found.is_date:
         return None
-    return found.value.date()
+    return check_date(found.value.date())
 
 
 # ---------------------------------------------------------------------------------------------------------

@@ -417,4 +417,18 @@ MESSAGES: dict[str, str] = {
     "help.object": "object 3 the budget was not agreed — within 12 h of the end; the host is told",
     "help.amend": "amend 3 budget: postponed — the host's correction to the minutes, posted",
     "error.not_participant_object": "Only participants of meeting #{number} can object to its minutes.",
+    "error.date_out_of_range": "I can only work with dates from {first} to {last}.",
+    "example.date_range": "/meeting action @bob write the spec by 2026-12-31 · /meeting find 2026-11-20",
+    "error.title_too_long": "That title has {length} characters; a title may have at most {limit}.",
+    "error.location_too_long": "That location has {length} characters; a location may have at most {limit}.",
+    "error.handle_too_long": "A name after @ may have at most {limit} characters (this one has {length}).",
+    "error.too_many_commands": (
+        "That message holds {count} commands; one message may record at most {limit}. Nothing was recorded: "
+        "please send them in smaller messages."
+    ),
+    "example.meetbot_lines": "#action @bob send the notes · #agreed ship on friday · #info budget approved",
+    "error.slow_down": (
+        "You're sending commands faster than I can take them. Please wait a minute and try again; "
+        "until then I'll quietly skip them."
+    ),
 }

@@ -417,4 +417,12 @@ MESSAGES: dict[str, str] = {
     "help.object": "异议 3 预算并未通过 —— 会后 12 小时内；会通知召集人",
     "help.amend": "修正 3 预算：推迟 —— 召集人修正纪要，并发布",
     "error.not_participant_object": "只有 #{number} 的参会人可以对纪要提出异议。",
+    "error.date_out_of_range": "日期只能在 {first} 年到 {last} 年之间。",
+    "example.date_range": "/meeting 行动 @bob 写规格说明 2026-12-31前 · /meeting 查找 2026-11-20",
+    "error.title_too_long": "标题有 {length} 个字符，最多 {limit} 个。",
+    "error.location_too_long": "地点有 {length} 个字符，最多 {limit} 个。",
+    "error.handle_too_long": "@ 后面的名字最多 {limit} 个字符（这个有 {length} 个）。",
+    "error.too_many_commands": "这条消息含有 {count} 条命令，一条消息最多记录 {limit} 条。什么都没有记录：请分成几条消息发送。",
+    "example.meetbot_lines": "#action @bob 发送纪要 · #agreed 周五发布 · #info 预算已批准",
+    "error.slow_down": "你发送命令的速度太快了，请稍等一分钟再试；在此之前的命令我会直接跳过。",
 }

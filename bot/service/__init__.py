@@ -17,9 +17,10 @@ from sqlmodel import Session
 from bot import command_types as c
 from bot.commands import parse_command, parse_message
 from bot.config import Settings
-from bot.errors import UserError
+from bot.errors import RateLimited, UserError
 from bot.events import Inbound
 from bot.i18n import t
+from bot.limits import RateLimiter, Verdict, check_command_count, clean_inbound
 from bot.messages import Outcome
 from bot.service import config, meeting_day, meetings, records, review
 from bot.service.context import Ctx, build_context
@@ -36,12 +37,22 @@ MessageContext = Literal["channel", "reply", "direct"]
 HERE_EMOJI = frozenset({"raising_hand", "raised_hand", "wave", "hand", "🙋", "✋", "👋"}) | YES_EMOJI
 
 
-def handle(session: Session, settings: Settings, inbound: Inbound, now: datetime) -> Outcome:
+def handle(session: Session, settings: Settings, inbound: Inbound, now: datetime,
+           limiter: RateLimiter | None = None) -> Outcome:
+    """`limiter`, when given, bounds how fast one person's commands are taken (see `bot.limits`)."""
+    inbound = clean_inbound(inbound)  # NUL bytes and lone surrogates never reach the database
     ctx = build_context(session, settings, inbound, now)
     if inbound.event_id is not None and not repo.first_delivery(session, ctx.workspace_id, inbound.event_id, now):
         return Outcome()  # a redelivery of an event already handled (and committed with its effects)
     try:
         commands = interpret(ctx)
+        check_command_count(len(commands))
+        verdict = limiter.take(inbound, now, len(commands)) if commands and limiter else Verdict.ALLOWED
+        if verdict is Verdict.SILENT:  # told to slow down already: no reply feeds a flood
+            session.rollback()
+            return Outcome()
+        if verdict is Verdict.WARN:
+            raise RateLimited()
         outcome = Outcome()
         for command in commands:
             outcome.extend(dispatch(ctx, command))

@@ -19,6 +19,7 @@ from bot.config import Settings
 from bot.errors import UserError
 from bot.events import Inbound
 from bot.i18n import Lang, t
+from bot.limits import HANDLE_MAX, check_length
 from bot.messages import OutMessage, Target
 from store import repo
 from store.models import Meeting, User, Workspace
@@ -100,6 +101,7 @@ class Ctx:
 
     def resolve(self, mention: Mention) -> User:
         """The workspace user a mention names; console names are ids, platforms must have told us."""
+        check_length(mention.handle, HANDLE_MAX)
         for person in self.inbound.mentions:
             if mention.handle in (person.platform_id, person.display_name):
                 return repo.upsert_user(

@@ -11,7 +11,7 @@ from datetime import timedelta
 from zoneinfo import ZoneInfo
 
 from bot import command_types as c
-from bot import followup
+from bot import followup, limits
 from bot.errors import Conflict, NotAllowed, NotFound
 from bot.i18n import Lang, t
 from bot.messages import Button, Outcome, OutMessage, RefSpec, Section, Target
@@ -61,6 +61,7 @@ def ensure_live(ctx: Ctx, meeting: Meeting, *allowed: str) -> None:
 
 
 def create(ctx: Ctx, cmd: c.NewMeeting) -> Outcome:
+    limits.check_meeting_text(cmd.title, cmd.location, [item.title for item in cmd.agenda])
     start = cmd.start
     duration = cmd.duration or timedelta(minutes=ctx.settings.default_duration_minutes)
     people: dict[int, tuple[User, str]] = {ctx.user_id: (ctx.user, "required")}  # the organizer comes first
@@ -369,6 +370,7 @@ def scheduled_now(ctx: Ctx) -> Meeting | None:
 
 def ad_hoc(ctx: Ctx, title: str | None) -> Meeting:
     """MeetBot's "#startmeeting [title]": a meeting that starts now, hosted by whoever started it."""
+    limits.check_length(title, limits.TITLE_MAX)
     meeting = Meeting(
         workspace_id=ctx.workspace_id,
         number=repo.allocate_meeting_number(ctx.session, ctx.workspace_id),

@@ -16,6 +16,7 @@ import calendar
 from datetime import date, datetime, timedelta
 
 from bot import command_types as c
+from bot import limits
 from bot.commands import MEETING_TYPE_WORDS
 from bot.errors import NotFound, ParseError
 from bot.messages import Attachment, Outcome, OutMessage, Section, Target
@@ -46,6 +47,7 @@ def report(ctx: Ctx, cmd: c.Report) -> Outcome:
         return Outcome([reports.meeting_report(ctx.session, meeting, ctx.lang, ctx.tz, ctx.now, target)])
     today = ctx.now.astimezone(ctx.tz).date()
     year, month = cmd.month or (today.year, today.month)
+    limits.check_year(year)
     first, last = date(year, month, 1), date(year, month, calendar.monthrange(year, month)[1])
     if cmd.person is not None:
         person = ctx.resolve(cmd.person)
