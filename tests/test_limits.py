@@ -45,7 +45,7 @@ def only(sent: list[Sent]) -> str:
 
 def titles(chat: Chat) -> list[str]:
     with Session(chat.core.engine) as session:
-        return [m.title for m in session.exec(select(Meeting).order_by(Meeting.number))]
+        return [m.title for m in sorted(session.exec(select(Meeting)), key=lambda m: m.number)]
 
 
 def item_count(chat: Chat) -> int:
