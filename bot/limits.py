@@ -33,6 +33,7 @@ arithmetic on them (reminders, working days, a meeting's end, the day after) sta
 TITLE_MAX = 300  # meetings and agenda items
 LOCATION_MAX = 500
 HANDLE_MAX = 128  # a person's id, as a mention names it
+DIGEST_CRON_MAX = 100  # a digest schedule (crontab line)
 DISPLAY_NAME_MAX = 200  # the platform's name for a person: shortened, never refused (nobody typed it)
 MAX_COMMANDS_PER_MESSAGE = 20
 

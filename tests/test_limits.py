@@ -121,6 +121,12 @@ def test_over_long_text_is_refused_alike_on_both_databases(chat: Chat, text: str
     assert titles(chat) == [] and item_count(chat) == 0
 
 
+def test_an_over_long_digest_schedule_is_refused_alike_on_both_databases(chat: Chat) -> None:
+    every_minute = ",".join(str(minute) for minute in range(60)) + " * * * *"  # valid crontab, 174 characters
+    reply = only(chat.command("alice", f'config digest "{every_minute}"'))
+    assert "is not a valid value for digest" in reply and "For example" in reply
+
+
 def test_text_at_the_limits_is_stored(chat: Chat) -> None:
     chat.command("alice", 'new "{}" tomorrow 3pm in {} with @{}'.format("t" * 300, "r" * 500, "h" * 128))
     assert titles(chat) == ["t" * 300]

@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from apscheduler.triggers.cron import CronTrigger
 
 from bot import command_types as c
-from bot import followup
+from bot import followup, limits
 from bot.errors import ParseError
 from bot.messages import Outcome
 from bot.service.context import Ctx
@@ -68,6 +68,8 @@ def digest_value(key: str, value: str) -> str | None:
     if word in ON_WORDS:
         return None
     try:
+        if len(word) > limits.DIGEST_CRON_MAX:  # a valid crontab can list every minute: longer than any column
+            raise ValueError(word)
         CronTrigger.from_crontab(word)
     except ValueError:
         raise ParseError("error.bad_config_value", "example.config", setting=key, text=value) from None
