@@ -127,6 +127,11 @@ def test_an_over_long_digest_schedule_is_refused_alike_on_both_databases(chat: C
     assert "is not a valid value for digest" in reply and "For example" in reply
 
 
+def test_a_timezone_name_longer_than_a_file_name_is_refused(chat: Chat) -> None:
+    reply = only(chat.command("alice", "config timezone Asia/" + "x" * 300))
+    assert "is not a valid value for timezone" in reply and "For example" in reply
+
+
 def test_text_at_the_limits_is_stored(chat: Chat) -> None:
     chat.command("alice", 'new "{}" tomorrow 3pm in {} with @{}'.format("t" * 300, "r" * 500, "h" * 128))
     assert titles(chat) == ["t" * 300]

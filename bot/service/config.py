@@ -28,7 +28,7 @@ def configure(ctx: Ctx, cmd: c.Configure) -> Outcome:
     if cmd.key == "timezone":
         try:
             channel.timezone = ZoneInfo(value).key
-        except (ZoneInfoNotFoundError, ValueError):
+        except (ZoneInfoNotFoundError, ValueError, OSError):  # OSError: a name longer than a file name may be
             raise ParseError("error.bad_config_value", "example.config", setting=cmd.key, text=value) from None
     elif cmd.key == "language":
         if value.lower() not in ("en", "zh", "english", "中文", "英文"):
