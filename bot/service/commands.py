@@ -22,7 +22,7 @@ from bot.grammar.vocabulary import ACCEPT, CHECK_IN, DECLINE, DONE, REOPEN, VERI
 from bot.messages import Outcome
 from bot.service import config, meeting_day, meetings, records, review
 from bot.service.context import Ctx
-from bot.service.help import README, help_message, readme_with_table
+from bot.service.help import help_message
 from store import repo
 from store.models import Meeting
 
@@ -120,6 +120,3 @@ COMMANDS = Registry(
     TOPICS,
 )  # fmt: skip
 
-
-if __name__ == "__main__":  # rewrite README's command table from this registry
-    README.write_text(readme_with_table(README.read_text(encoding="utf-8"), COMMANDS), encoding="utf-8")
