@@ -220,7 +220,7 @@ def run_export(args: argparse.Namespace) -> int:
                     written[-1].write_bytes(exports.minutes_pdf(record, lang, zone))
                 else:
                     written.append(stem.with_name(stem.name + ".ics"))
-                    written[-1].write_bytes(exports.meeting_ics(record, meeting.revision))
+                    written[-1].write_bytes(exports.meeting_ics(record, meeting.revision, stamp=datetime.now(UTC)))
     for path in written:
         print(path)
     return 0
