@@ -31,8 +31,8 @@ from reportlab.platypus.doctemplate import BaseDocTemplate
 
 from bot.exports.record import AgendaEntry, Attendee, MeetingRecord, Person
 from bot.i18n import Lang, t
-from bot.service.views import span
 from bot.timeparse import format_date, format_when
+from bot.views import span
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,7 @@ from datetime import date, datetime
 from sqlmodel import Session
 
 from bot.i18n import Lang
-from bot.service.context import as_lang
+from bot.locale import as_lang
 from store import repo
 from store.models import ActionItem, Decision, Meeting, Note, OpenQuestion, Workspace
 
