@@ -51,6 +51,7 @@ MONTH_NUMBERS: dict[str, int] = lookup(MONTH_NAMES)
 FORMAT_WORDS: dict[str, ExportFormat] = lookup(EXPORT_FORMATS)
 CONFIG_WORDS: dict[str, str] = lookup(CONFIG_KEYS)
 
+
 def no_arguments(make: Callable[[], C]) -> Callable[[Call], C]:
     """`list`, `end`, `mine`, `undo`: the subcommand word and nothing else."""
 
@@ -118,6 +119,7 @@ def help_topic(call: Call) -> Help:
     known = call.registry.for_word(fold(topic)) if topic else None
     return Help(known.name if known else topic)
 
+
 def next_item(call: Call) -> NextItem:
     if not call.args:
         return NextItem()
@@ -141,7 +143,7 @@ _NUMERIC_MONTH = re.compile(r"(?:(\d{4})[-/年.])?(\d{1,2})(?:月(?:份)?)?")
 
 
 def month_of(call: Call, tokens: Sequence[Token]) -> tuple[int, int] | None:
-    """"2026-11", "11月", "2026年11月", "november 2026", "last month" / "上个月", "this month"; None: this one."""
+    """The month in "2026-11", "11月", "2026年11月", "november 2026", "last month" / "上个月"; None: this one."""
     words = [t.word for t in tokens if t.word not in MONTH_WORD]
     if not words:
         return None

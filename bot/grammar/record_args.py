@@ -76,8 +76,6 @@ def owner_of(tokens: list[Token]) -> tuple[Mention | None, list[Token], list[Tok
     return None, tokens, []
 
 
-
-
 def take_due(call: Call, tokens: list[Token]) -> tuple[list[Token], date | None]:
     """A trailing `by <date>` / `due <date>` / `截止 <日期>` / `周五前`, and the tokens before it.
 
@@ -119,8 +117,6 @@ def cut(tokens: list[Token], words: Words, glued: str = "") -> tuple[list[Token]
     return None
 
 
-
-
 def action(call: Call) -> AddAction:
     if not call.args:
         raise ParseError("error.missing_text", call.example, command=call.word)
@@ -141,8 +137,6 @@ def action(call: Call) -> AddAction:
     return AddAction(text, owner, due, text_of(deliverable))
 
 
-
-
 def decision(call: Call) -> AddDecision:
     parts = cut(call.args, BECAUSE, glued=BECAUSE_GLUED)
     text, rationale = (parts[0], parts[1]) if parts else (call.args, [])
@@ -161,8 +155,6 @@ def question(call: Call) -> AddQuestion:
 def done(call: Call) -> Done:
     number, rest = call.number(call.args)
     return Done(number, text_of(rest))
-
-
 
 
 def status_word(tokens: list[Token]) -> tuple[ItemStatus, list[Token]] | None:

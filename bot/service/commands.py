@@ -119,4 +119,3 @@ COMMANDS = Registry(
     ],
     TOPICS,
 )  # fmt: skip
-

@@ -23,4 +23,3 @@ def help_message(ctx: Ctx, registry: Registry, topic: str | None) -> OutMessage:
         for name in wanted or topics
     )
     return ctx.reply(ctx.t("help.intro"), title=ctx.t("help.title"), sections=sections)
-

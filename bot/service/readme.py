@@ -44,6 +44,5 @@ def readme_with_table(readme: str, registry: Registry) -> str:
     return pattern.sub(lambda _: f"{TABLE_START}\n{command_table(registry)}\n{TABLE_END}", readme)
 
 
-
 if __name__ == "__main__":
     README.write_text(readme_with_table(README.read_text(encoding="utf-8"), COMMANDS), encoding="utf-8")
