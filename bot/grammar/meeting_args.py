@@ -39,6 +39,7 @@ from bot.grammar.vocabulary import (
     LAST_MONTH,
     MONTH_NAMES,
     MONTH_WORD,
+    NUMERIC_MONTH,
     RSVP_ANSWERS,
     THIS_MONTH,
     TRACKER,
@@ -139,9 +140,6 @@ def rate(call: Call) -> Rate:
     return Rate(number, score, text_of(rest[1:]))
 
 
-_NUMERIC_MONTH = re.compile(r"(?:(\d{4})[-/年.])?(\d{1,2})(?:月(?:份)?)?")
-
-
 def month_of(call: Call, tokens: Sequence[Token]) -> tuple[int, int] | None:
     """The month in "2026-11", "11月", "2026年11月", "november 2026", "last month" / "上个月"; None: this one."""
     words = [t.word for t in tokens if t.word not in MONTH_WORD]
@@ -156,7 +154,7 @@ def month_of(call: Call, tokens: Sequence[Token]) -> tuple[int, int] | None:
         year = int(words[1]) if len(words) > 1 and words[1].isdigit() and len(words[1]) == 4 else None
         month = MONTH_NUMBERS[words[0]]
         return year or (today.year if month <= today.month else today.year - 1), month
-    found = _NUMERIC_MONTH.fullmatch(words[0])
+    found = NUMERIC_MONTH.fullmatch(words[0])
     if found and 1 <= int(found[2]) <= 12:
         month = int(found[2])
         year = int(found[1]) if found[1] else (today.year if month <= today.month else today.year - 1)

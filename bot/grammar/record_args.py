@@ -41,6 +41,7 @@ from bot.grammar.vocabulary import (
     BECAUSE_GLUED,
     BLOCKED,
     DECLINE,
+    DECLINE_FILLER,
     DELAY,
     DELAY_TO,
     DELIVERABLE,
@@ -249,7 +250,7 @@ def follow_through(tokens: list[Token]) -> Command | None:
         return AcceptItem()
     if word in DECLINE:
         rest = tokens[1:]
-        if rest and rest[0].word.rstrip(COLONS) == "do":  # "can't do: on leave"
+        if rest and rest[0].word.rstrip(COLONS) in DECLINE_FILLER:  # "can't do: on leave"
             rest = rest[1:]
         return DeclineItem(reason=text_of(rest))
     if word in _VERIFY_REPLY and len(tokens) == 1:

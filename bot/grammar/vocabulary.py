@@ -45,6 +45,7 @@ PREFIX = Words(("meeting",), ("会议",))
 # -- follow-through: commands (`decline 12 on leave`) and replies to the bot's notes (`做不了：出差`)
 DONE = Words(("done",), ("完成", "已完成", "完成了"))
 DECLINE = Words(("decline", "can't", "cant", "cannot"), ("无法完成", "做不了", "完成不了", "拒绝"))
+DECLINE_FILLER = Words(("do",))  # "can't do: on leave"
 REOPEN = Words(("reopen",), ("退回", "重开"))
 ACCEPT = Words(("accept",), ("接受", "收到"))
 ACCEPT_REPLY_ONLY = Words(("accepted", "ok", "okay"), ("好的", "好"))  # "ok 12" is no command
@@ -138,6 +139,7 @@ MONTH_NAMES: dict[int, Words] = {
         start=1,
     )
 }  # fmt: skip
+NUMERIC_MONTH = re.compile(r"(?:(\d{4})[-/年.])?(\d{1,2})(?:月(?:份)?)?")  # "2026-11", "11月", "2026年11月份"
 EXPORT_FORMATS: dict[ExportFormat, Words] = {
     "md": Words(("md", "markdown")),
     "pdf": Words(("pdf",)),
