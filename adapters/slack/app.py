@@ -22,10 +22,11 @@ import logging
 import re
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import parse_qsl
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from slack_bolt.adapter.asgi.async_handler import AsyncSlackRequestHandler
 from slack_bolt.adapter.asgi.http_request import AsgiHttpRequest
@@ -44,6 +45,7 @@ from adapters.slack.translate import (
     PLATFORM,
     People,
     button_click,
+    is_direct_channel,
     message_event,
     person_from_user_info,
     reaction_event,
@@ -59,17 +61,20 @@ log = logging.getLogger(__name__)
 
 DONE_REACTION = "white_check_mark"
 USER_CACHE_SECONDS = 3600.0
-HOME_COMMAND = "mine"
 NEW_WORDS = frozenset({"new", "新建", "创建"})
 
 
 class UserDirectory:
-    """`users.info`, cached per process (it is rate limited, and every event names its person)."""
+    """`users.info`, cached per process (it is rate limited, and every event names its person).
+
+    It also remembers whom each display name belongs to, so a message naming `@Bob` renders as Bob's mention.
+    """
 
     def __init__(self, web: WebClient, ttl_seconds: float = USER_CACHE_SECONDS) -> None:
         self.web = web
         self.ttl = ttl_seconds
         self._cache: dict[str, tuple[float, Person]] = {}
+        self._names: dict[str, set[str]] = {}  # display name → the ids that have had it
         self._lock = threading.Lock()
 
     def __call__(self, user_id: str) -> Person:
@@ -85,7 +90,17 @@ class UserDirectory:
             return Person(user_id, user_id)
         with self._lock:
             self._cache[user_id] = (time.monotonic(), person)
+            self._names.setdefault(person.display_name, set()).add(user_id)
         return person
+
+    def mentionable(self, user_ids: Iterable[str]) -> blocks.Mentionable:
+        """Everyone this process has met, plus `user_ids` (looked up now): names two people share are left out."""
+        for user_id in user_ids:
+            self(user_id)
+        with self._lock:
+            by_name = {name: next(iter(ids)) for name, ids in self._names.items() if len(ids) == 1}
+            by_id = {user_id: user_id for user_id in self._cache}
+        return blocks.Mentionable(by_name | by_id)
 
 
 class SlackAdapter:
@@ -197,20 +212,21 @@ class SlackAdapter:
             await asyncio.to_thread(self.publish_home, str(body.get("team_id") or ""), str(event["user"]))
 
     async def _on_modal_submit(self, ack: AsyncAck, body: dict[str, Any], view: dict[str, Any]) -> None:
+        """The filled-in `/meeting new` form: the NewMeeting it asks for goes to the core as it is."""
         user_id = str(body["user"]["id"])
         person = await asyncio.to_thread(self.people, user_id)
-        command, errors = blocks.modal_to_command(view["state"]["values"], lang_of(person))
+        zone = zone_of(person, self.core.settings.zone)
+        command, errors = blocks.modal_to_command(view["state"]["values"], lang_of(person), zone, datetime.now(UTC))
         if command is None:
             await ack(response_action="errors", errors=errors)
             return
         await ack()
         channel = str(view.get("private_metadata") or "")
-        inbound = await asyncio.to_thread(
-            slash_command,
-            {"team_id": (body.get("team") or {}).get("id", ""), "channel_id": channel, "user_id": user_id,
-             "text": command},
-            self.people,
-        )
+        named = blocks.modal_people(command)
+        mentions = await asyncio.to_thread(lambda: tuple(self.people(user) for user in named))
+        inbound = Inbound(kind="command", platform=PLATFORM, workspace=str((body.get("team") or {}).get("id", "")),
+                          channel=channel, user=person, is_direct=is_direct_channel(channel), mentions=mentions,
+                          command=command)
         await asyncio.to_thread(self.dispatch, inbound)
 
     # ---- into the core and back out ------------------------------------------------------------------
@@ -238,8 +254,9 @@ class SlackAdapter:
     def send(self, message: OutMessage) -> str | None:
         """Post (or update in place) one message; returns its `<channel>/<ts>` key. Raises when Slack refuses,
         so the core keeps a scheduled message pending."""
-        rendered = blocks.render(message)
         target = message.target
+        named = [*message.mentions, *([target.user] if target.user else [])]
+        rendered = blocks.render(message, self.people.mentionable(named))
         if message.replaces is not None:
             channel, ts = split_key(message.replaces)
             self.web.chat_update(channel=channel, ts=ts, **rendered)
@@ -272,20 +289,20 @@ class SlackAdapter:
 
     def publish_home(self, team_id: str, user_id: str) -> None:
         """App Home: the person's open action items (with buttons) and upcoming meetings with their RSVP."""
-        collected: list[OutMessage] = []
-
-        def keep(message: OutMessage) -> None:
-            collected.append(message)
-
-        inbound = Inbound(kind="command", platform=PLATFORM, workspace=team_id, channel=self.dm_channel(user_id),
-                          user=self.people(user_id), text=HOME_COMMAND, is_direct=True)
-        self.core.handle(inbound, datetime.now(UTC), keep)
-        if collected:
-            self.web.views_publish(user_id=user_id, view=blocks.home_view(collected[0]))
+        view = self.core.home(PLATFORM, team_id, self.people(user_id), datetime.now(UTC))
+        self.web.views_publish(user_id=user_id, view=blocks.home_view(view, self.people.mentionable([user_id])))
 
 
 def lang_of(person: Person) -> Lang:
     return "zh" if person.language == "zh" else "en"
+
+
+def zone_of(person: Person, default: ZoneInfo) -> ZoneInfo:
+    """The person's own timezone (from users.info), else the deployment's."""
+    try:
+        return ZoneInfo(person.timezone) if person.timezone else default
+    except (ZoneInfoNotFoundError, ValueError):
+        return default
 
 
 class QuorumRequestHandler(AsyncSlackRequestHandler):
