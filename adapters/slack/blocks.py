@@ -85,7 +85,7 @@ class Mentionable:
         alternatives = [f"(?P<channel_ref>{_CHANNEL_REF})"]
         if names or ids:
             people = "|".join(re.escape(word) for word in [*names, *ids])
-            alternatives.insert(0, rf"(?<![A-Za-z0-9_@.&])@(?P<person>{people}){_NAME_END}")
+            alternatives.insert(0, rf"(?<![A-Za-z0-9_@.&<])@(?P<person>{people}){_NAME_END}")
         self.pattern = re.compile("|".join(alternatives))
 
     def atoms(self, text: str) -> list[str]:
@@ -480,15 +480,15 @@ def modal_to_command(
         return None, errors
 
     duration = (_state(state_values, DURATION).get("selected_option") or {}).get("value")
-    roles: list[tuple[str, Role]] = [(user, "required") for user in participants]
-    roles += [(host, "host")] if host else []
-    roles += [(recorder, "recorder")] if recorder else []
+    roles: dict[str, Role] = dict.fromkeys(participants, "required")
+    roles |= {host: "host"} if host else {}
+    roles |= {recorder: "recorder"} if recorder else {}
     options = _state(state_values, OPTIONS).get("selected_options") or []
     command = NewMeeting(
         title=title,
         start=start,
         duration=timedelta(minutes=int(duration)) if duration in {str(m) for m in DURATION_CHOICES} else None,
-        participants=tuple(ParticipantSpec(Mention(user, is_platform_id=True), role) for user, role in roles),
+        participants=tuple(ParticipantSpec(Mention(user, is_platform_id=True), role) for user, role in roles.items()),
         agenda=tuple(AgendaSpec(item, minutes) for item, minutes in agenda),
         location=link or None,
         goal=_text_value(state_values, GOAL) or None,
