@@ -185,11 +185,11 @@ def test_the_whole_meeting_loop(fake: fs.FakeSlack, adapter: SlackAdapter, drive
 
     # RSVP by reaction: the prompt updates in place with bob under "Coming"
     driver.event(fs.reaction_event(True, "white_check_mark", "U2", "C1", ts))
-    wait_until(lambda: "bob" in (fake.message("C1", ts) or {}).get("text", "") and fake.calls("chat.update"))
+    wait_until(lambda: "<@U2>" in (fake.message("C1", ts) or {}).get("text", "") and fake.calls("chat.update"))
     # … and by button: carol declines
     decline = button(prompt, "rsvp 1 no")
     driver.interactive(fs.block_action("U3", "C1", ts, decline["action_id"], decline["value"]))
-    wait_until(lambda: "carol" in (fake.message("C1", ts) or {}).get("text", "")
+    wait_until(lambda: "<@U3>" in (fake.message("C1", ts) or {}).get("text", "")
                and len(fake.calls("chat.update")) >= 2)
     # taking the reaction back withdraws bob's answer
     driver.event(fs.reaction_event(False, "white_check_mark", "U2", "C1", ts))
@@ -205,7 +205,7 @@ def test_the_whole_meeting_loop(fake: fs.FakeSlack, adapter: SlackAdapter, drive
     wait_until(lambda: len(items(adapter)) == 2 and len(fake.calls("chat.postMessage")) > before)
     first, second = items(adapter)
     assert (first.text, first.status, first.due_on is not None) == ("send the notes", "open", True)
-    assert second.text == "<@U3> book the room"
+    assert second.text == "@carol book the room"  # stored as plain words: a person by name
     wait_until(lambda: fake.messages("DU2"))  # bob is asked privately to accept the item
     driver.command("U1", "C1", "end")
     wait_until(lambda: any("ship on Dec 1" in m["text"] for m in posts(fake, "C1")))
@@ -233,7 +233,7 @@ def test_the_whole_meeting_loop(fake: fs.FakeSlack, adapter: SlackAdapter, drive
                                                          Notification.status == "pending")).one()
     adapter.core.tick(weekly.due_at, adapter.send)
     digest = wait_until(lambda: next((m for m in posts(fake, "C1") if "Weekly follow-up" in m["text"]), None))
-    assert "1 open action item" in digest["text"] and "#1 send the notes · @bob" in digest["text"]
+    assert "1 open action item" in digest["text"] and "#1 send the notes · <@U2>" in digest["text"]
 
 
 def test_a_retried_event_has_one_effect(fake: fs.FakeSlack, adapter: SlackAdapter, driver: Driver) -> None:
