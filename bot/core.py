@@ -50,7 +50,7 @@ class Core:
                           inbound.channel, inbound.text)
             lang = detect_language(inbound.text) or self.settings.language
             target = Target(kind="ephemeral", channel=inbound.channel, user=inbound.user.platform_id)
-            outcome = Outcome([OutMessage(target=target, text="⚠️ " + t(lang, "error.internal"))])
+            outcome = Outcome([OutMessage(target=target, text="⚠️ " + t(lang, "error.internal"), lang=lang)])
         self.deliver(outcome.messages, now, send)
         return outcome
 

@@ -185,11 +185,11 @@ def test_the_whole_meeting_loop(fake: fs.FakeSlack, adapter: SlackAdapter, drive
 
     # RSVP by reaction: the prompt updates in place with bob under "Coming"
     driver.event(fs.reaction_event(True, "white_check_mark", "U2", "C1", ts))
-    wait_until(lambda: "<@U2>" in (fake.message("C1", ts) or {}).get("text", "") and fake.calls("chat.update"))
+    wait_until(lambda: "@bob" in (fake.message("C1", ts) or {}).get("text", "") and fake.calls("chat.update"))
     # … and by button: carol declines
     decline = button(prompt, "rsvp 1 no")
     driver.interactive(fs.block_action("U3", "C1", ts, decline["action_id"], decline["value"]))
-    wait_until(lambda: "<@U3>" in (fake.message("C1", ts) or {}).get("text", "")
+    wait_until(lambda: "@carol" in (fake.message("C1", ts) or {}).get("text", "")
                and len(fake.calls("chat.update")) >= 2)
     # taking the reaction back withdraws bob's answer
     driver.event(fs.reaction_event(False, "white_check_mark", "U2", "C1", ts))
@@ -233,7 +233,56 @@ def test_the_whole_meeting_loop(fake: fs.FakeSlack, adapter: SlackAdapter, drive
                                                          Notification.status == "pending")).one()
     adapter.core.tick(weekly.due_at, adapter.send)
     digest = wait_until(lambda: next((m for m in posts(fake, "C1") if "Weekly follow-up" in m["text"]), None))
-    assert "1 open action item" in digest["text"] and "#1 send the notes · <@U2>" in digest["text"]
+    # bob's item is not overdue: he is named, not notified
+    assert "1 open action item" in digest["text"] and "#1 send the notes · @bob" in digest["text"]
+
+
+def mrkdwn_texts(message: dict[str, Any]) -> list[str]:
+    """The texts of a message's blocks that Slack reads as mrkdwn (where a mention can be real)."""
+    found: list[str] = []
+    for block in message.get("blocks") or []:
+        for part in [block.get("text"), *block.get("fields", []), *block.get("elements", [])]:
+            if isinstance(part, dict) and part.get("type") == "mrkdwn":
+                found.append(part["text"])
+    return found
+
+
+def names_bob(message: dict[str, Any]) -> bool:
+    """bob is a real mention in the blocks and the text, and nowhere raw code shown as text."""
+    texts = mrkdwn_texts(message)
+    raw = json.dumps(message["blocks"]) + message["text"]
+    return (any("<@U2> write the doc" in text for text in texts) and "<@U2> write the doc" in message["text"]
+            and "&lt;@" not in raw and "@bob" not in raw)
+
+
+def test_a_recorded_action_names_its_owner_as_a_mention_everywhere(
+    fake: fs.FakeSlack, adapter: SlackAdapter, driver: Driver
+) -> None:
+    driver.command("U1", "C1", 'new "Sync" tomorrow 3pm with <@U2|bob>')
+    driver.command("U1", "C1", "start 1")
+    driver.event(fs.message_event("#action <@U2> write the doc", "U1", "C1"))
+    (item,) = wait_until(lambda: items(adapter))
+    assert (item.text, item.owner_id is not None) == ("@bob write the doc", True)  # the core stores plain words
+
+    recorded = wait_until(lambda: [m for m in posts(fake, "C1") if "write the doc" in m["text"]])
+    assert names_bob(recorded[0])  # the channel post
+    assignment = wait_until(lambda: [m for m in fake.messages("DU2") if "write the doc" in m["text"]])
+    assert names_bob(assignment[0])  # the owner's DM
+
+    driver.command("U1", "C1", "end")
+    (minutes,) = wait_until(lambda: [u for u in fake.uploads() if u.completed])
+    text = (minutes.content or b"").decode()
+    assert "@bob write the doc" in text and "<@" not in text  # a file shows the person by name
+
+    due = (datetime.now(UTC) + timedelta(days=10)).date()
+    driver.command("U2", "DU2", f"status 1 delay {due:%Y-%m-%d}")
+    wait_until(lambda: items(adapter)[0].due_on == due)
+    with Session(adapter.core.engine) as session:
+        reminder_row = session.exec(select(Notification).where(Notification.kind == "item_due")).one()
+    adapter.core.tick(reminder_row.due_at, adapter.send)
+    reminder = wait_until(lambda: [m for m in fake.messages("DU2") if "write the doc" in m["text"]
+                                   and m["ts"] > assignment[0]["ts"]])
+    assert names_bob(reminder[-1])  # the reminder
 
 
 def test_a_retried_event_has_one_effect(fake: fs.FakeSlack, adapter: SlackAdapter, driver: Driver) -> None:

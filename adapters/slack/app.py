@@ -22,6 +22,7 @@ import logging
 import re
 import threading
 import time
+from collections import Counter
 from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
 from typing import Any
@@ -65,16 +66,12 @@ NEW_WORDS = frozenset({"new", "新建", "创建"})
 
 
 class UserDirectory:
-    """`users.info`, cached per process (it is rate limited, and every event names its person).
-
-    It also remembers whom each display name belongs to, so a message naming `@Bob` renders as Bob's mention.
-    """
+    """`users.info`, cached per process (it is rate limited, and every event names its person)."""
 
     def __init__(self, web: WebClient, ttl_seconds: float = USER_CACHE_SECONDS) -> None:
         self.web = web
         self.ttl = ttl_seconds
         self._cache: dict[str, tuple[float, Person]] = {}
-        self._names: dict[str, set[str]] = {}  # display name → the ids that have had it
         self._lock = threading.Lock()
 
     def __call__(self, user_id: str) -> Person:
@@ -90,17 +87,14 @@ class UserDirectory:
             return Person(user_id, user_id)
         with self._lock:
             self._cache[user_id] = (time.monotonic(), person)
-            self._names.setdefault(person.display_name, set()).add(user_id)
         return person
 
     def mentionable(self, user_ids: Iterable[str]) -> blocks.Mentionable:
-        """Everyone this process has met, plus `user_ids` (looked up now): names two people share are left out."""
-        for user_id in user_ids:
-            self(user_id)
-        with self._lock:
-            by_name = {name: next(iter(ids)) for name, ids in self._names.items() if len(ids) == 1}
-            by_id = {user_id: user_id for user_id in self._cache}
-        return blocks.Mentionable(by_name | by_id)
+        """`user_ids` as people a message may mention: by display name, unless two of them share it."""
+        people = [self(user_id) for user_id in dict.fromkeys(user_ids)]
+        names = Counter(person.display_name for person in people)
+        by_name = {p.display_name: p.platform_id for p in people if names[p.display_name] == 1}
+        return blocks.Mentionable(by_name | {p.platform_id: p.platform_id for p in people})
 
 
 class SlackAdapter:
@@ -255,8 +249,10 @@ class SlackAdapter:
         """Post (or update in place) one message; returns its `<channel>/<ts>` key. Raises when Slack refuses,
         so the core keeps a scheduled message pending."""
         target = message.target
-        named = [*message.mentions, *([target.user] if target.user else [])]
-        rendered = blocks.render(message, self.people.mentionable(named))
+        # Only the people the core notifies, and the reader of a private message, become mentions: naming anyone
+        # else in a post would notify them too.
+        notified = [*message.mentions, *([target.user] if target.kind == "direct" and target.user else [])]
+        rendered = blocks.render(message, self.people.mentionable(notified))
         if message.replaces is not None:
             channel, ts = split_key(message.replaces)
             self.web.chat_update(channel=channel, ts=ts, **rendered)

@@ -5,10 +5,11 @@ Pure functions over dicts, no I/O, so every limit Slack enforces is a table test
 
 * The core writes plain text. Everything it wrote goes through `escape` before it lands in mrkdwn, so a
   meeting titled "<!channel>" can never notify a channel. People are the one exception: the core names a
-  person `@DisplayName` (or `@U…` when the name is not one word), and `Mentionable` turns those of the people
-  the adapter knows into real `<@U…>` mentions, and a channel reference `#C…` into a channel link; so do
-  `OutMessage.mentions` (platform user ids the core chose to notify). plain_text objects (header, button
-  labels) are never parsed for mentions by Slack and are left as typed.
+  person `@DisplayName` (or `@U…` when the name is not one word), and `Mentionable` turns the people the
+  message notifies (`OutMessage.mentions`, the reader of a private message) into real `<@U…>` mentions;
+  everyone else stays a plain `@name`, because a mention in a post notifies. A channel reference `#C…`
+  becomes a channel link. plain_text objects (header, button labels) are never parsed for mentions by Slack
+  and are left as typed.
 * Slack rejects a whole message when one limit is broken, so text is packed into sections of at most 3000
   characters, fields into sections of at most 10, buttons into actions blocks of at most 25, and a message
   longer than 50 blocks loses its last body sections (replaced by "…"), never its buttons.
@@ -73,10 +74,8 @@ _NAME_END = r"(?![A-Za-z0-9_])"  # "@Bob" in "@Bob," but not in "@Bobby"
 
 
 class Mentionable:
-    """The people a message may name (display name → user id): their `@Name` or `@U…` render as mentions.
-
-    A name two people share is left as text; so is every `@word` that names nobody the adapter knows.
-    """
+    """The people a message may mention (display name → user id): their `@Name` or `@U…` render as mentions;
+    every other `@word` stays text."""
 
     def __init__(self, by_name: Mapping[str, str] | None = None) -> None:
         self.by_name = {name: user for name, user in (by_name or {}).items() if name and _USER_ID.fullmatch(user)}
