@@ -130,14 +130,14 @@ def test_socket_mode_pushes_envelopes_and_records_acks(fake: FakeSlack) -> None:
         sm = SocketModeClient(app_token=APP_TOKEN, web_client=AsyncWebClient(base_url=fake.api_url, timeout=5))
         sm.socket_mode_request_listeners.append(on_request)
         try:
-            await sm.connect()
+            await sm.connect()  # type: ignore[no-untyped-call]
             await asyncio.to_thread(fake.wait_connected)
             event = message_event("hello", "U1", "C1", ts="1700000001.000200")
             envelope = await asyncio.to_thread(fake.push, "events_api", event, 2, "timeout")
             assert await asyncio.to_thread(fake.wait_for_ack, envelope) == {"envelope_id": envelope}
             return envelope
         finally:
-            await sm.close()
+            await sm.close()  # type: ignore[no-untyped-call]
 
     envelope = asyncio.run(asyncio.wait_for(body(), 20))
     (request,) = requests
