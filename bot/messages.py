@@ -1,10 +1,11 @@
 """What the core asks adapters to post: platform-neutral messages that each adapter renders its own way.
 
-The core writes plain text; adapters escape it for their markup (Block Kit, DingTalk markdown), so a title
-like "<!channel>" can never become a mention. A person in that text is `@DisplayName` (as the edge delivered
-them, or as `views` names them) and each adapter renders people its own way: Slack as `<@U…>` for the people it
-knows, DingTalk as @ with `atUserIds`, the console as typed. Buttons carry command text (`rsvp 3 yes`), which
-the adapter sends back as a `button` Inbound: a click and a typed command share one code path.
+The core writes plain text; adapters escape it for their markup, so a title that looks like markup can never
+become a mention. A person in that text is `@DisplayName` (as the edge delivered them, or as `views` names
+them), and each adapter renders people its own way: as a platform mention for the people the message
+notifies (`mentions`, a private message's reader), as the name typed everywhere else.
+Buttons carry command text (`rsvp 3 yes`), which the adapter sends back as a `button` Inbound: a click and a
+typed command share one code path.
 """
 
 from __future__ import annotations

@@ -350,15 +350,15 @@ def test_modal_shape(lang: Lang) -> None:
     assert view["private_metadata"] == "C42"
     for key in ("title", "submit", "close"):
         assert view[key]["type"] == "plain_text" and 0 < len(view[key]["text"]) <= 24
-    assert view["title"]["text"] == t(lang, "slack.modal.title")
+    assert view["title"]["text"] == t(lang, "form.title")
     blocks = view["blocks"]
     assert [(b["block_id"], b["element"]["type"], b["optional"]) for b in blocks] == INPUTS
     assert all(block["type"] == "input" and block["element"]["action_id"] == block["block_id"] for block in blocks)
     labels = {block["block_id"]: block["label"]["text"] for block in blocks}
-    assert labels["title"] == t(lang, "slack.modal.label.title")
+    assert labels["title"] == t(lang, "form.label.title")
     assert labels["host"] == t(lang, "field.host")
     assert blocks[7]["element"]["multiline"] is True
-    assert blocks[7]["hint"]["text"] == t(lang, "slack.modal.hint.agenda")
+    assert blocks[7]["hint"]["text"] == t(lang, "form.hint.agenda")
     options = blocks[3]["element"]["options"]
     assert [option["value"] for option in options] == ["15", "30", "45", "60", "90", "120"]
     assert options[0]["text"]["text"] == t(lang, "unit.minutes", n=15)
@@ -584,70 +584,70 @@ def test_modal_state_with_missing_blocks() -> None:
     [
         pytest.param("en", state(title=None), {"title": t("en", "error.missing_title")}, id="no-title"),
         pytest.param("en", state(title="   "), {"title": t("en", "error.missing_title")}, id="blank-title"),
-        pytest.param("en", state(date=None), {"date": t("en", "slack.modal.error.date")}, id="no-date"),
-        pytest.param("en", state(time=None), {"time": t("en", "slack.modal.error.time")}, id="no-time"),
+        pytest.param("en", state(date=None), {"date": t("en", "form.error.date")}, id="no-date"),
+        pytest.param("en", state(time=None), {"time": t("en", "form.error.time")}, id="no-time"),
         pytest.param(
             "en",
             state(participants=()),
-            {"participants": t("en", "slack.modal.error.participants")},
+            {"participants": t("en", "form.error.participants")},
             id="no-participants",
         ),
         pytest.param(
             "en",
             state(participants=("B1", "!channel")),
-            {"participants": t("en", "slack.modal.error.participants")},
+            {"participants": t("en", "form.error.participants")},
             id="no-real-participants",
         ),
         pytest.param(
             "en",
             state(host="U3", recorder="U3"),
-            {"recorder": t("en", "slack.modal.error.roles")},
+            {"recorder": t("en", "form.error.roles")},
             id="same-roles",
         ),
         pytest.param(
             "en",
             state(agenda="Scope 20m\n20m"),
-            {"agenda": t("en", "slack.modal.error.agenda_title", line=2, text="20m")},
+            {"agenda": t("en", "form.error.agenda_title", line=2, text="20m")},
             id="agenda-no-title",
         ),
         pytest.param(
             "en",
             state(agenda="Scope 0m"),
-            {"agenda": t("en", "slack.modal.error.agenda_length", line=1, text="Scope 0m")},
+            {"agenda": t("en", "form.error.agenda_length", line=1, text="Scope 0m")},
             id="agenda-zero",
         ),
         pytest.param(
             "en",
             state(agenda="Scope 1.2.3h"),
-            {"agenda": t("en", "slack.modal.error.agenda_length", line=1, text="Scope 1.2.3h")},
+            {"agenda": t("en", "form.error.agenda_length", line=1, text="Scope 1.2.3h")},
             id="agenda-bad-length",
         ),
         pytest.param(
             "en",
             state(agenda="Scope 20m\n\nOffsite 170h"),
-            {"agenda": t("en", "slack.modal.error.agenda_length", line=3, text="Offsite 170h")},
+            {"agenda": t("en", "form.error.agenda_length", line=3, text="Offsite 170h")},
             id="agenda-too-long",
         ),
         pytest.param(
             "zh",
             state(agenda="范围 20分钟\n  30分钟  "),
-            {"agenda": t("zh", "slack.modal.error.agenda_title", line=2, text="30分钟")},
+            {"agenda": t("zh", "form.error.agenda_title", line=2, text="30分钟")},
             id="agenda-zh",
         ),
         pytest.param(
-            "en", state(link="ftp://files.example"), {"link": t("en", "slack.modal.error.link")}, id="link-ftp"
+            "en", state(link="ftp://files.example"), {"link": t("en", "form.error.link")}, id="link-ftp"
         ),
         pytest.param(
             "en",
             state(link="https://x.example/" + "a" * 500),
-            {"link": t("en", "slack.modal.error.link")},
+            {"link": t("en", "form.error.link")},
             id="link-too-long",
         ),
         pytest.param(
             "en", state(date="2026-11-23", time="08:59"),
             {"time": t("en", "error.past_time", when="2026-11-23 08:59")}, id="in-the-past",
         ),
-        pytest.param("en", state(date="2026-02-30"), {"date": t("en", "slack.modal.error.date")}, id="no-such-day"),
+        pytest.param("en", state(date="2026-02-30"), {"date": t("en", "form.error.date")}, id="no-such-day"),
         pytest.param(
             "zh",
             state(title="", date=None, time=None, participants=()),

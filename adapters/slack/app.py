@@ -189,7 +189,7 @@ class SlackAdapter:
         answer = str(view["state"]["values"][blocks.ASK_BLOCK][blocks.ASK_BLOCK].get("value") or "").strip()
         person = await asyncio.to_thread(self.people, str(body["user"]["id"]))
         if not answer:
-            await ack(response_action="errors", errors={blocks.ASK_BLOCK: t(lang_of(person), "slack.ask.empty")})
+            await ack(response_action="errors", errors={blocks.ASK_BLOCK: t(lang_of(person), "form.ask.empty")})
             return
         await ack()
         spec = json.loads(str(view.get("private_metadata") or "{}"))

@@ -310,7 +310,7 @@ def _duration_option(lang: Lang, minutes: int) -> dict[str, Any]:
 
 
 def _confidential_option(lang: Lang) -> dict[str, Any]:
-    return _option(t(lang, "slack.modal.option.confidential"), CONFIDENTIAL)
+    return _option(t(lang, "form.option.confidential"), CONFIDENTIAL)
 
 
 def _initial_element(element: dict[str, Any], lang: Lang, value: Any) -> dict[str, Any]:
@@ -351,22 +351,22 @@ def meeting_modal(
     errors = errors or {}
     initial = initial or {}
     inputs: list[tuple[str, str, dict[str, Any], bool, str | None]] = [
-        (TITLE, t(lang, "slack.modal.label.title"), {"type": "plain_text_input", "max_length": TITLE_CHARS}, False,
+        (TITLE, t(lang, "form.label.title"), {"type": "plain_text_input", "max_length": TITLE_CHARS}, False,
          None),
-        (DATE, t(lang, "slack.modal.label.date"), {"type": "datepicker"}, False, None),
-        (TIME, t(lang, "slack.modal.label.time"), {"type": "timepicker"}, False, None),
+        (DATE, t(lang, "form.label.date"), {"type": "datepicker"}, False, None),
+        (TIME, t(lang, "form.label.time"), {"type": "timepicker"}, False, None),
         (DURATION, t(lang, "field.length"),
          {"type": "static_select", "options": [_duration_option(lang, m) for m in DURATION_CHOICES]}, True,
-         t(lang, "slack.modal.hint.duration")),
+         t(lang, "form.hint.duration")),
         (PARTICIPANTS, t(lang, "heading.participants"), {"type": "multi_users_select"}, False, None),
         (HOST, t(lang, "field.host"), {"type": "users_select"}, True, None),
         (RECORDER, t(lang, "field.recorder"), {"type": "users_select"}, True, None),
         (AGENDA, t(lang, "heading.agenda"),
          {"type": "plain_text_input", "multiline": True, "max_length": AGENDA_CHARS}, True,
-         t(lang, "slack.modal.hint.agenda")),
+         t(lang, "form.hint.agenda")),
         (GOAL, t(lang, "field.goal"), {"type": "plain_text_input", "max_length": GOAL_CHARS}, True, None),
-        (LINK, t(lang, "slack.modal.label.link"), {"type": "url_text_input"}, True, None),
-        (OPTIONS, t(lang, "slack.modal.label.options"),
+        (LINK, t(lang, "form.label.link"), {"type": "url_text_input"}, True, None),
+        (OPTIONS, t(lang, "form.label.options"),
          {"type": "checkboxes", "options": [_confidential_option(lang)]}, True, None),
     ]  # fmt: skip
     blocks: list[dict[str, Any]] = []
@@ -388,9 +388,9 @@ def meeting_modal(
         "type": "modal",
         "callback_id": MEETING_MODAL_CALLBACK,
         "private_metadata": channel_id,
-        "title": _plain(t(lang, "slack.modal.title"), VIEW_TITLE_CHARS),
-        "submit": _plain(t(lang, "slack.modal.submit"), VIEW_TITLE_CHARS),
-        "close": _plain(t(lang, "slack.modal.close"), VIEW_TITLE_CHARS),
+        "title": _plain(t(lang, "form.title"), VIEW_TITLE_CHARS),
+        "submit": _plain(t(lang, "form.submit"), VIEW_TITLE_CHARS),
+        "close": _plain(t(lang, "form.close"), VIEW_TITLE_CHARS),
         "blocks": blocks,
     }
 
@@ -424,11 +424,11 @@ def _agenda(text: str, lang: Lang) -> tuple[list[tuple[str, int | None]], str | 
             continue
         title = match["title"].rstrip(_TITLE_TRAILING)
         if not title:
-            return [], t(lang, "slack.modal.error.agenda_title", line=number, text=line)
+            return [], t(lang, "form.error.agenda_title", line=number, text=line)
         length = parse_duration(unicodedata.normalize("NFKC", match["length"]).casefold())
         minutes = round(length.total_seconds() / 60) if length is not None else 0
         if not 0 < minutes <= MAX_AGENDA_MINUTES:
-            return [], t(lang, "slack.modal.error.agenda_length", line=number, text=line)
+            return [], t(lang, "form.error.agenda_length", line=number, text=line)
         items.append((title, minutes))
     return items, None
 
@@ -453,28 +453,28 @@ def modal_to_command(
         errors[TITLE] = t(lang, "error.missing_title")
     date = str(_state(state_values, DATE).get("selected_date") or "")
     if not _DATE.fullmatch(date):
-        errors[DATE] = t(lang, "slack.modal.error.date")
+        errors[DATE] = t(lang, "form.error.date")
     time = str(_state(state_values, TIME).get("selected_time") or "")
     if not _TIME.fullmatch(time):
-        errors[TIME] = t(lang, "slack.modal.error.time")
+        errors[TIME] = t(lang, "form.error.time")
     start = _start(date, time, zone) if DATE not in errors and TIME not in errors else None
     if start is None and DATE not in errors and TIME not in errors:
-        errors[DATE] = t(lang, "slack.modal.error.date")
+        errors[DATE] = t(lang, "form.error.date")
     elif start is not None and start <= now:
         errors[TIME] = t(lang, "error.past_time", when=f"{date} {time}")
     selected = _state(state_values, PARTICIPANTS).get("selected_users") or []
     participants = [user for user in dict.fromkeys(selected) if isinstance(user, str) and _USER_ID.fullmatch(user)]
     if not participants:
-        errors[PARTICIPANTS] = t(lang, "slack.modal.error.participants")
+        errors[PARTICIPANTS] = t(lang, "form.error.participants")
     host, recorder = _user(state_values, HOST), _user(state_values, RECORDER)
     if host is not None and host == recorder:
-        errors[RECORDER] = t(lang, "slack.modal.error.roles")
+        errors[RECORDER] = t(lang, "form.error.roles")
     agenda, agenda_error = _agenda(str(_state(state_values, AGENDA).get("value") or ""), lang)
     if agenda_error:
         errors[AGENDA] = agenda_error
     link = _link(_text_value(state_values, LINK))
     if link is None:
-        errors[LINK] = t(lang, "slack.modal.error.link")
+        errors[LINK] = t(lang, "form.error.link")
     if errors or start is None:
         return None, errors
 
@@ -515,9 +515,9 @@ def ask_modal(lang: Lang, label: str, command: str, channel_id: str) -> dict[str
         "type": "modal",
         "callback_id": ASK_MODAL_CALLBACK,
         "private_metadata": json.dumps({"command": command, "channel": channel_id}, ensure_ascii=False),
-        "title": _plain(t(lang, "slack.ask.title"), VIEW_TITLE_CHARS),
-        "submit": _plain(t(lang, "slack.ask.submit"), VIEW_TITLE_CHARS),
-        "close": _plain(t(lang, "slack.modal.close"), VIEW_TITLE_CHARS),
+        "title": _plain(t(lang, "form.ask.title"), VIEW_TITLE_CHARS),
+        "submit": _plain(t(lang, "form.ask.submit"), VIEW_TITLE_CHARS),
+        "close": _plain(t(lang, "form.close"), VIEW_TITLE_CHARS),
         "blocks": [
             {
                 "type": "input",
