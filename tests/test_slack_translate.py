@@ -18,7 +18,8 @@ from adapters.slack.translate import (
 )
 from bot.events import Person
 
-NAMES = {"U1": "alice", "U2": "bob", "U3": "Alice Smith", "U4": "bob", "U5": "here", "U6": "bob."}
+NAMES = {"U1": "alice", "U2": "bob", "U3": "Alice Smith", "U4": "bob", "U5": "here", "U6": "bob.", "U7": "所有人",
+         "U8": "张三"}
 
 
 def people(user_id: str) -> Person:
@@ -134,7 +135,9 @@ def test_message_keys_round_trip() -> None:
         pytest.param("ask <@U2|old-name>, <@U1>", "ask @bob, @alice", ["U2", "U1"], id="labelled-and-listed"),
         pytest.param("<@U3> and <@U3>", "@U3 and @U3", ["U3"], id="name-with-a-space-by-id"),
         pytest.param("<@U2> <@U4>", "@bob @U4", ["U2", "U4"], id="two-people-one-name"),
-        pytest.param("<@U5> <@U6>", "@U5 @U6", ["U5", "U6"], id="names-the-grammar-would-misread"),
+        pytest.param("<@U5> <@U6> <@U7>", "@U5 @U6 @U7", ["U5", "U6", "U7"], id="names-the-grammar-would-misread"),
+        pytest.param("请<@U8>、<@U2>看", "请 @张三、@bob 看", ["U8", "U2"], id="chinese-name-glued"),
+        pytest.param("(<@U2>), <@U2>.", "( @bob), @bob.", ["U2"], id="punctuation-around"),
         pytest.param("report <#C0GENERAL1|general> last month", "report #C0GENERAL1 last month", [],
                      id="channel-by-id"),
         pytest.param("see <https://x.io/a?b=1&amp;c=2|the doc> now", "see https://x.io/a?b=1&c=2 now", [],

@@ -22,14 +22,15 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from adapters.reactions import meaning_of
+from bot.command_types import Mention
 from bot.events import Inbound, Person
+from bot.grammar.tokens import mentions_in, tokenize
 
 PLATFORM = "slack"
 MARKUP = re.compile(r"<([^<>\n]*)>")  # Slack's escapes: <@U1>, <@U1|bob>, <#C1|general>, <https://x|x>, <!here>
 USER_ID = re.compile(r"[UW][A-Z0-9]+")
-# A display name the grammar reads as one @word: no spaces, list separators, quotes, @ or trailing punctuation.
-_NOT_IN_NAME = r"\s,，、;；\"＂“”「」『』@＠﹫"
-_ONE_WORD_NAME = re.compile(rf"[^{_NOT_IN_NAME}]*[^{_NOT_IN_NAME}.!?:;)\]}}'。，！？：；）]")
+BROADCAST_WORDS = frozenset({"here", "channel", "everyone"})  # <!here> and friends: the words, never a notice
+LIST_SEPARATORS = frozenset(",，、;；")  # "<@U1>、<@U2>" needs no space to be two mentions
 IGNORED_SUBTYPES_EXCEPT = frozenset({"thread_broadcast", "file_share"})
 
 People = Callable[[str], Person]
@@ -49,7 +50,8 @@ def neutral_text(text: str, people: People) -> tuple[str, tuple[Person, ...]]:
     """Slack's text as plain words, and the people it mentions (resolved, once each, in order).
 
     A person is `@` + their display name when the grammar can read that as one word and no other person in the
-    text has it; otherwise `@` + their user id, which the core resolves just as well.
+    text has it; otherwise `@` + their user id, which the core resolves just as well. Where Slack's markup was
+    glued to a word (Chinese is written without spaces), a space keeps the mention a word of its own.
     """
     mentioned: dict[str, Person] = {}
     handles: dict[str, str] = {}
@@ -63,9 +65,11 @@ def neutral_text(text: str, people: People) -> tuple[str, tuple[Person, ...]]:
             if user_id not in mentioned:
                 mentioned[user_id] = person = people(user_id)
                 name = person.display_name
-                unique = name not in handles.values() and name.casefold() not in BROADCAST_WORDS
-                handles[user_id] = name if unique and _ONE_WORD_NAME.fullmatch(name) else user_id
-            pieces.append("@" + handles[user_id])
+                readable = name not in handles.values() and reads_as_their_mention(name)
+                handles[user_id] = name if readable else user_id
+            before = " " if pieces[-1] and not (pieces[-1][-1].isspace() or pieces[-1][-1] in LIST_SEPARATORS) else ""
+            after = " " if text[match.end() : match.end() + 1].isalnum() else ""
+            pieces.append(f"{before}@{handles[user_id]}{after}")  # "请<@U1>看" → "请 @张三 看": a word of its own
         else:
             pieces.append(html.unescape(_plain_markup(target, label)))
         last = match.end()
@@ -73,7 +77,11 @@ def neutral_text(text: str, people: People) -> tuple[str, tuple[Person, ...]]:
     return "".join(pieces), tuple(mentioned.values())
 
 
-BROADCAST_WORDS = frozenset({"here", "channel", "everyone"})
+def reads_as_their_mention(name: str) -> bool:
+    """Whether the grammar reads `@name` as one mention of exactly `name`: not so with a space, a list separator,
+    a quote, trailing punctuation or a broadcast word ("here") in it."""
+    tokens = tokenize("@" + name, labels=frozenset())
+    return len(tokens) == 1 and mentions_in(tokens[0]) == (Mention(name),)
 
 
 def _plain_markup(target: str, label: str) -> str:
@@ -83,7 +91,7 @@ def _plain_markup(target: str, label: str) -> str:
     if target.startswith("!"):
         special = target[1:].split("^", 1)[0]
         if special in BROADCAST_WORDS:
-            return "@" + special  # the words only: the core never notifies a channel because someone typed it
+            return "@" + special
         return label or "@" + special  # <!subteam^S1|@eng> → "@eng"; <!date^…|Nov 24> → "Nov 24"
     if target.startswith("mailto:"):
         return label or target.removeprefix("mailto:")
