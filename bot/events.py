@@ -18,7 +18,7 @@ from bot.command_types import Command
 
 InboundKind = Literal["command", "message", "reaction", "button"]
 ReactionMeaning = Literal["yes", "no", "maybe", "here"]
-"""What a reaction says; the adapter maps its platform's emoji (✅ is "yes", 🙋 "here"); others are not sent."""
+"""What a reaction says; the adapter maps its platform's emoji (✅ is "yes", 🙋 "here"); any other is None."""
 
 
 @dataclass(frozen=True)

@@ -261,7 +261,7 @@ MESSAGES: dict[str, str] = {
     "button.delay_n": "Delay #{number}",
     "ask.blocked_reason": "What is it waiting for?",
     "ask.delay_date": "New due date (e.g. next friday)",
-    # slack modal
+    # the new-meeting form, and the one-question form of a button that asks
     "form.title": "New meeting",
     "form.submit": "Create",
     "form.close": "Cancel",

@@ -261,7 +261,7 @@ MESSAGES: dict[str, str] = {
     "button.delay_n": "延期 #{number}",
     "ask.blocked_reason": "卡在哪里？",
     "ask.delay_date": "新的截止日期（如 下周五）",
-    # slack modal
+    # the new-meeting form, and the one-question form of a button that asks
     "form.title": "新建会议",
     "form.submit": "创建",
     "form.close": "取消",

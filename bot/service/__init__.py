@@ -51,7 +51,7 @@ def handle(session: Session, settings: Settings, inbound: Inbound, now: datetime
 
 def home(session: Session, settings: Settings, platform: str, workspace: str, user: Person,
          now: datetime) -> OutMessage:
-    """A person's own page: what `mine` tells them, as one message for a home view (Slack's App Home)."""
+    """A person's own page: what `mine` tells them, as one message for a platform's home tab."""
     inbound = Inbound(kind="command", platform=platform, workspace=workspace, channel="", user=user, is_direct=True)
     (view,) = meetings.mine(build_context(session, settings, inbound, now)).messages
     return view
