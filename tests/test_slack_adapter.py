@@ -362,13 +362,15 @@ def test_new_without_text_opens_the_modal_and_errors_show_in_it(
     assert answer["response_action"] == "errors" and "title" in answer["errors"]
     day = (datetime.now(UTC) + timedelta(days=3)).strftime("%Y-%m-%d")
     filled = {
-        "title": {"title": {"type": "plain_text_input", "value": "Budget review"}},
+        "title": {"title": {"type": "plain_text_input", "value": 'The "payload" review with @bob'}},
         "date": {"date": {"type": "datepicker", "selected_date": day}},
         "time": {"time": {"type": "timepicker", "selected_time": "15:00"}},
         "participants": {"participants": {"type": "multi_users_select", "selected_users": ["U2", "U3"]}},
     }
     driver.interactive(fs.view_submission("U1", blocks.MEETING_MODAL_CALLBACK, "C1", filled))
-    wait_until(lambda: any("Budget review" in m["text"] for m in posts(fake, "C1")))
+    wait_until(lambda: any("payload" in m["text"] for m in posts(fake, "C1")))
+    with Session(adapter.core.engine) as session:  # the form's Command, never re-parsed: the title as typed
+        assert [m.title for m in session.exec(select(Meeting))] == ['The "payload" review with @bob']
 
 
 def test_app_home_lists_my_items_and_its_done_button_works(
