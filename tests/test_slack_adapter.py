@@ -23,7 +23,7 @@ from sqlmodel import Session, col, select
 
 from adapters.ordering import InOrder
 from adapters.slack import blocks
-from adapters.slack.app import SlackAdapter
+from adapters.slack.app import SlackAdapter, is_new_alone
 from adapters.slack.run import EVENTS_PATH, bound_port, http_server
 from adapters.slack.translate import slash_command
 from bot.core import Core
@@ -431,3 +431,12 @@ def test_events_of_one_conversation_are_handled_in_arrival_order() -> None:
 
     asyncio.run(scenario())
     assert done == ["other", "agreed", "end"]
+
+
+@pytest.mark.parametrize(
+    ("text", "opens_the_form"),
+    [("new", True), ("New", True), ("新建", True), ("创建", True), ('new "Sync" friday 3pm', False),
+     ("list", False), ("", False)],
+)
+def test_new_alone_in_either_language_opens_the_form(text: str, opens_the_form: bool) -> None:
+    assert is_new_alone(text) is opens_the_form

@@ -53,16 +53,18 @@ from adapters.slack.translate import (
     slash_command,
     split_key,
 )
+from bot.command_types import NewMeeting
 from bot.core import Core
 from bot.events import Inbound, Person
+from bot.grammar.tokens import fold
 from bot.i18n import Lang, t
 from bot.messages import OutMessage
+from bot.service.commands import COMMANDS
 
 log = logging.getLogger(__name__)
 
 DONE_REACTION = "white_check_mark"
 USER_CACHE_SECONDS = 3600.0
-NEW_WORDS = frozenset({"new", "新建", "创建"})
 
 
 class UserDirectory:
@@ -133,7 +135,7 @@ class SlackAdapter:
     async def _on_command(self, ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient) -> None:
         ticket = self.order.ticket(str(body.get("channel_id")))
         text = str(body.get("text") or "").strip()
-        if text.lower() in NEW_WORDS and body.get("trigger_id"):
+        if is_new_alone(text) and body.get("trigger_id"):
             ticket[1].set_result(None)  # opening a form changes nothing in the channel: nobody waits for it
             await ack()
             person = await asyncio.to_thread(self.people, str(body["user_id"]))
@@ -287,6 +289,13 @@ class SlackAdapter:
         """App Home: the person's open action items (with buttons) and upcoming meetings with their RSVP."""
         view = self.core.home(PLATFORM, team_id, self.people(user_id), datetime.now(UTC))
         self.web.views_publish(user_id=user_id, view=blocks.home_view(view, self.people.mentionable([user_id])))
+
+
+def is_new_alone(text: str) -> bool:
+    """`/meeting new` (or 新建) with nothing after it: the grammar's own words for `new` open the form instead."""
+    words = text.split()
+    found = COMMANDS.for_word(fold(words[0])) if len(words) == 1 else None
+    return found is not None and found.command is NewMeeting
 
 
 def lang_of(person: Person) -> Lang:
