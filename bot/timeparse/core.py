@@ -175,7 +175,7 @@ def parse_duration(text: str) -> timedelta | None:
     return timedelta(minutes=round(minutes))
 
 
-_RELATIVE = re.compile(r"in\s+(?P<ahead>.+)|(?P<offset>.+?)\s*(?:later|from now|以后|之后|后)")
+_RELATIVE = re.compile(r"in\s+(?P<ahead>.+)|(?P<offset>.+?)\s*(?:later|from now|以后|之后|过后|后)")
 
 
 def _offset(text: str) -> timedelta | None:
@@ -247,7 +247,7 @@ _ZH_DATE = re.compile(
     r"|(?P<short_day>[昨今明])(?P<part>[晚早夜])"  # 今晚, 明早
     r"|(?P<week>上上|下下|上|下|这|本)?个?(?:周|星期|礼拜)(?P<weekday>[一二三四五六日天1-7])"
     rf"|(?:(?P<year>\d{{4}}|[零〇一二三四五六七八九]{{4}})年)?(?P<month>{_ZH_N})月(?P<mday>{_ZH_N})[日号]"
-    rf"|(?P<count>{_ZH_N})个?(?P<unit>天|日|周|星期|礼拜)(?:以后|之后|后)"
+    rf"|(?P<count>{_ZH_N})个?(?P<unit>天|日|周|星期|礼拜)(?:以后|之后|过后|后)"
     rf"|(?P<dom>{_ZH_N})[日号]"
     r"|(?P<month_end>(?:本|这个?|下个?)?月底)"
 )
@@ -260,7 +260,7 @@ _ZH_PARTS = {
 _ZH_PART = "|".join(sorted(_ZH_PARTS, key=len, reverse=True))
 _ZH_CLOCK = re.compile(
     rf"(?P<part>{_ZH_PART})?\s*(?P<hour>{_ZH_N})\s*[点點时]"
-    rf"(?:\s*(?P<half>半)|\s*(?P<quarters>[一三])刻|\s*(?P<minute>{_ZH_N})\s*分?|整)?"
+    rf"(?:\s*(?P<half>半)|\s*(?P<quarters>[一三])刻|\s*(?P<minute>{_ZH_N})\s*分?|[整正])?"  # 8点正 = 8点整
 )
 _ZH_COLON_CLOCK = re.compile(rf"(?P<part>{_ZH_PART})?\s*(?P<hour>\d{{1,2}}):(?P<minute>\d{{2}})")
 _ZH_LONE_PART = re.compile(rf"{_ZH_PART}|午夜")
@@ -417,6 +417,13 @@ _EN_SPELLING = (
     (re.compile(r"\bmidday\b"), "noon"),
     (re.compile(r"\b(\d{1,2})\.(\d{2})\s*([ap]m)\b"), r"\1:\2\3"),  # 3.30pm
 )
+# "tonight at 8", "tomorrow evening at 7": the part of day says the bare hour is after noon.
+_EN_PM_PART = re.compile(r"\b(?:tonight|afternoon|evening|night)\b")
+# "1pm-3", "8pm - 11", "3-4pm", "2 to 4pm": a range, which is a start plus a length (`read_span`), never
+# a start. The lookarounds keep ISO dates ("2026-12-05") and slashes ("12/5") out.
+_EN_RANGE = re.compile(
+    r"(?<![\d/-])\d{1,2}(?:[:.]\d{2})?\s*(?:[ap]\.?m\.?)?\s*(?:-|–|—|~|\bto\b|\buntil\b|\btill\b)\s*\d{1,2}(?![\d/-])"
+)
 # A duration inside a start time ("tomorrow 3pm 1h"): dateparser would read "1h" as "in an hour".
 _DURATION_TOKEN = re.compile(r"\b\d+(?:\.\d+)?\s*(?:h|hrs?|hours?|m|mins?|minutes?)\b")
 
@@ -433,8 +440,11 @@ def _rewrite_en(text: str, today: date) -> tuple[str, bool]:
         bump |= weeks is None
         return _weekday_date(today, index, weeks).isoformat()
 
+    after_noon = _EN_PM_PART.search(text) is not None
+
     def bare_hour(match: re.Match[str]) -> str:
-        hour = _working_hour(int(match["at"] or match["oclock"]))
+        said = int(match["at"] or match["oclock"])
+        hour = said + 12 if after_noon and 1 <= said <= 11 else _working_hour(said)
         return match[0] if hour is None else f"at {hour:02d}:00"
 
     for pattern, replacement in _EN_SPELLING:
@@ -463,7 +473,7 @@ def _resolve(text: str, local_now: datetime) -> _Found | None:
         return None
     english, zh_bump = translated
     english, en_bump = _rewrite_en(english, today)
-    if not english or _DURATION_TOKEN.search(english):
+    if not english or _DURATION_TOKEN.search(english) or _EN_RANGE.search(english):
         return None
     parser = DateDataParser(
         languages=["en"],
@@ -524,6 +534,7 @@ def parse_when(text: str, *, now: datetime, tz: ZoneInfo) -> datetime | None:
 
 _DUE_LEAD = re.compile(r"^(?:no later than|due by|due on|due|by|before|until|till|截止到|截止|截至|到)\s*")
 _DUE_TRAIL = re.compile(r"\s*(?:之前|以前|前|为止)$")  # "by", never "ago"
+_DAYS_LENGTH = re.compile(rf"(?:\d{{1,4}}|an?|one|{_ZH_NUMERAL})\s*个?(?:days?|weeks?|天|日|周|星期|礼拜)")
 _WITHIN = re.compile(
     r"(?:in|within)\s+(?P<en>\d{1,4}|an?|one)\s*(?P<en_unit>days?|weeks?)"
     rf"|(?P<zh>\d{{1,4}}|{_ZH_NUMERAL})\s*个?(?P<zh_unit>天|日|周|星期|礼拜)(?:以内|之内|内)"
@@ -551,8 +562,8 @@ def parse_due(text: str, *, now: datetime, tz: ZoneInfo) -> date | None:
     offset = _offset(normalized)
     if offset is not None:
         return (now.astimezone(UTC) + offset).astimezone(tz).date()
-    if parse_duration(normalized) is not None:
-        return None
+    if parse_duration(normalized) is not None or _DAYS_LENGTH.fullmatch(normalized):
+        return None  # a length ("2 days", "两天"): `delay 2 days` shifts the due date, see `parse_delay`
     found = _resolve(normalized, local_now)
     if found is None or not found.is_date:
         return None
