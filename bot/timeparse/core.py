@@ -424,6 +424,10 @@ _EN_PM_PART = re.compile(r"\b(?:tonight|afternoon|evening|night)\b")
 _EN_RANGE = re.compile(
     r"(?<![\d/-])\d{1,2}(?:[:.]\d{2})?\s*(?:[ap]\.?m\.?)?\s*(?:-|–|—|~|\bto\b|\buntil\b|\btill\b)\s*\d{1,2}(?![\d/-])"
 )
+_EN_PLAIN_CLOCK = re.compile(r"\b(\d{1,2}):(\d{2})\b(?!\s*[ap]\.?m\b)")
+# Only a time of day, no date: we find the next such moment ourselves, because dateparser's "future" turns
+# "9am" said on a month's last evening into the 1st of the same month (or of December next year).
+_EN_TIME_ONLY = re.compile(r"(?:at\s+)?(?:\d{1,2}[:.]\d{2}\s*(?:[ap]\.?m\.?)?|\d{1,2}\s*[ap]\.?m\.?|noon|midnight)")
 # A duration inside a start time ("tomorrow 3pm 1h"): dateparser would read "1h" as "in an hour".
 _DURATION_TOKEN = re.compile(r"\b\d+(?:\.\d+)?\s*(?:h|hrs?|hours?|m|mins?|minutes?)\b")
 
@@ -447,8 +451,14 @@ def _rewrite_en(text: str, today: date) -> tuple[str, bool]:
         hour = said + 12 if after_noon and 1 <= said <= 11 else _working_hour(said)
         return match[0] if hour is None else f"at {hour:02d}:00"
 
+    def after_noon_clock(match: re.Match[str]) -> str:  # "tonight at 8:30"
+        hour = int(match[1])
+        return f"{hour + 12}:{match[2]}" if 1 <= hour <= 11 else match[0]
+
     for pattern, replacement in _EN_SPELLING:
         text = pattern.sub(replacement, text)
+    if after_noon:
+        text = _EN_PLAIN_CLOCK.sub(after_noon_clock, text)
     text = _EN_WEEKDAY.sub(weekday, text)
     text = _EN_MONTH_END.sub(_month_end(today, 0).isoformat(), text)
     return _EN_BARE_HOUR.sub(bare_hour, text), bump
@@ -488,6 +498,9 @@ def _resolve(text: str, local_now: datetime) -> _Found | None:
     if data.date_obj is None:
         return None
     value = data.date_obj
+    if _EN_TIME_ONLY.fullmatch(english):
+        value = datetime.combine(today, value.time())
+        value += timedelta(days=value < local_now)
     parts: tuple[str, ...] = vars(data).get("parts", ())  # new in dateparser 1.5, not in its stubs yet
     if "month" in parts and "day" in parts and "year" not in parts:
         upcoming = _upcoming(value.month, value.day, today)

@@ -47,7 +47,7 @@ Value = TypeVar("Value")
 # The hour a part of the day stands for when no hour is said; the key is what `Reading.assumed` names.
 DEFAULT_HOURS = {"morning": 9, "afternoon": 14, "dusk": 18, "evening": 19, "night": 21}
 # What `Reading.assumed` names for the other defaults.
-WEEKEND_SATURDAY = "weekend_saturday"  # "this weekend" as a start: its Saturday
+WEEKEND_DAY = "weekend_day"  # "this weekend" as a start: its first day not past (Saturday, or today on Sunday)
 END_OF_WEEK = "end_of_week"  # "by next week" / 下周前: the Friday of this week
 
 
@@ -56,7 +56,7 @@ class Reading(Generic[Value]):
     """What a phrase was read as.
 
     `value` is None when nothing usable was read. `assumed` names the defaults used (keys of
-    `DEFAULT_HOURS`, `WEEKEND_SATURDAY`, `END_OF_WEEK`): say them in the confirmation. `ambiguous` means
+    `DEFAULT_HOURS`, `WEEKEND_DAY`, `END_OF_WEEK`): say them in the confirmation. `ambiguous` means
     the phrase names two different things: show `value` (the explicit date wins) and ask. `unread` holds
     the words not understood, to quote back. A start with neither value nor `unread` named a day but no
     time of day ("tomorrow", "this weekend"): ask for the time.
@@ -230,7 +230,7 @@ def read_when(text: str, *, now: datetime, tz: ZoneInfo) -> Reading[datetime]:
         day = sunday if sunday < saturday else saturday  # said on a Sunday: today
         replaced = f"{normalized[: weekend.start()]} {day.isoformat()} {normalized[weekend.end() :]}".strip()
         found = _when(replaced, now, tz)
-        return _refused(normalized, now, tz) if found is None else Reading(found[0], (WEEKEND_SATURDAY, *found[1]))
+        return _refused(normalized, now, tz) if found is None else Reading(found[0], (WEEKEND_DAY, *found[1]))
     found = _when(normalized, now, tz)
     if found is None:
         return _refused(normalized, now, tz)
@@ -268,6 +268,7 @@ _ZH_CLOCK = (
 _END = rf"(?:{_EN_CLOCK}|{_ZH_CLOCK}|(?P<noon>noon|中午))"
 _RANGE = re.compile(rf"(?:from\s+)?(?P<start>.+?){_SEPARATOR}(?P<end>{_END})")
 _BARE_START = re.compile(r"(?:^|(?<=\s))(?:at\s+)?(?P<hour>\d{1,2})(?::(?P<minute>\d{2}))?$")
+_FROM = re.compile(r"\bfrom\s*$")
 _START_MERIDIEM = re.compile(r"(?P<meridiem>[ap])\.?m\.?$")
 _WEEKEND = re.compile(r"\b(?:this\s+|the\s+)?weekend\b|(?:这个?|本)?周末")
 
@@ -307,8 +308,8 @@ def _end_clock(match: re.Match[str]) -> _Clock | None:
     if minute_text:
         minute = core._zh_int(minute_text) or 0
     if match["part"]:
-        hour = core._zh_hour(said, match["part"])
-        return None if hour is None else _Clock(hour[0] % 24, minute, True)
+        in_part = core._zh_hour(said, match["part"])
+        return None if in_part is None else _Clock(in_part[0] % 24, minute, True)
     return _Clock(said, minute, said > 12 or said == 0)
 
 
@@ -329,10 +330,14 @@ def read_span(text: str, *, now: datetime, tz: ZoneInfo) -> Reading[Span]:
         # "3-4pm", "from 2 to 4pm", "dec 5 2-4pm": the start takes the end's half of the day if that keeps
         # it before the end, else the other half ("11-1pm").
         hour, minute = int(bare["hour"]), bare["minute"] or "00"
-        lead = start_text[: bare.start()].strip()
+        lead = _FROM.sub("", start_text[: bare.start()]).strip()
         halves = [hour % 12 + 12, hour % 12] if end.hour >= 12 else [hour % 12, hour % 12 + 12]
-        if hour > 12 or not end.fixed:
-            halves = [hour] if hour > 12 or hour == 0 else [core._working_hour(hour) or hour]
+        if hour > 12 or hour == 0:
+            halves = [hour]
+        elif core._EN_PM_PART.search(lead):  # "tonight 8-10"
+            halves = [hour % 12 + 12]
+        elif not end.fixed:
+            halves = [core._working_hour(hour) or hour]
         starts = [f"{lead} {half:02d}:{minute}".strip() for half in halves]
     elif core._CJK.search(start_text) or _START_MERIDIEM.search(start_text) or ":" in start_text:
         starts = [start_text]
