@@ -516,7 +516,7 @@ Verdict = Literal["right", "wrong", "refused or asked"]
 
 
 def judge(phrase: Phrase, answer: Answer) -> Verdict:
-    """"wrong" is a silent misread: a value given without asking that is not the expected one (or any
+    """A "wrong" answer is a silent misread: a value given without asking that is not the expected one (or any
     value where none should be given). Asking or refusing where an answer was expected is not wrong, only
     unhelpful; asking where asking was expected is right."""
     if answer.asks or answer.value is None:

@@ -605,7 +605,7 @@ def format_date(d: date, lang: Lang) -> str:
 
 
 _HINT_WORDS = frozenset({
-    "today", "tonight", "tomorrow", "tmrw", "tmr", "yesterday", "noon", "midnight", "midday", "eom",
+    "today", "tonight", "tomorrow", "tmrw", "tmr", "yesterday", "noon", "midnight", "midday", "eom", "weekend",
     "monday", "mon", "tuesday", "tues", "tue", "wednesday", "weds", "wed", "thursday", "thurs", "thur", "thu",
     "friday", "fri", "saturday", "sat", "sunday", "sun",
     "january", "jan", "february", "feb", "march", "mar", "april", "apr", "may", "june", "jun", "july", "jul",
@@ -617,7 +617,7 @@ _HINT_EN = re.compile(
 _HINT_ZH = re.compile(
     rf"[今明后昨前]天|[今明昨][晚早]|(?:周|星期|礼拜)[一二三四五六日天1-7]|{_ZH_PART}|午夜"
     rf"|(?:\d|[零〇一二两三四五六七八九十])\s*[点點]|\d\s*时|月(?:{_ZH_N})[日号]|(?:{_ZH_N})[日号]"
-    r"|(?:小时|钟头|分钟|天|周)(?:以后|之后|后)|月底"
+    r"|(?:小时|钟头|分钟|天|周|星期|个月)(?:以后|之后|过后|后|以内|之内|内)|月底|周末|下周前"
 )
 
 

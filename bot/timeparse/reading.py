@@ -230,7 +230,9 @@ def read_when(text: str, *, now: datetime, tz: ZoneInfo) -> Reading[datetime]:
         day = sunday if sunday < saturday else saturday  # said on a Sunday: today
         replaced = f"{normalized[: weekend.start()]} {day.isoformat()} {normalized[weekend.end() :]}".strip()
         found = _when(replaced, now, tz)
-        return _refused(normalized, now, tz) if found is None else Reading(found[0], (WEEKEND_DAY, *found[1]))
+        if found is not None:
+            return Reading(found[0], (WEEKEND_DAY, *found[1]))
+        return Reading(None) if parse_due(replaced, now=now, tz=tz) else _refused(normalized, now, tz)
     found = _when(normalized, now, tz)
     if found is None:
         return _refused(normalized, now, tz)
@@ -291,6 +293,11 @@ class _Clock:
 
 
 def _end_clock(match: re.Match[str]) -> _Clock | None:
+    clock = _said_end_clock(match)
+    return clock if clock is not None and 0 <= clock.hour <= 23 and 0 <= clock.minute <= 59 else None
+
+
+def _said_end_clock(match: re.Match[str]) -> _Clock | None:
     if match["noon"]:
         return _Clock(12, 0, True)
     if match["hour"] is not None:
@@ -364,7 +371,9 @@ def _length(start: datetime, end: _Clock, tz: ZoneInfo) -> int | None:
                 hour=hour, minute=end.minute
             )
             if end_wall > wall:
-                minutes = round((core._attach(end_wall, tz) - start).total_seconds() / 60)
+                # In UTC: between two datetimes of one zone, Python subtracts wall clocks, blind to DST.
+                elapsed = core._attach(end_wall, tz).astimezone(UTC) - start.astimezone(UTC)
+                minutes = round(elapsed.total_seconds() / 60)
                 return minutes if 0 < minutes <= 12 * 60 else None  # longer: "8pm-10:30" is asked
     return None
 
