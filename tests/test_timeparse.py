@@ -301,7 +301,7 @@ def test_corpus_reading(phrase: Phrase, tz: ZoneInfo) -> None:
         answer = read(phrase, tz)
     if phrase.ask:
         assert (answer.value, answer.asks) == (phrase.expected, True)
-    elif phrase.expected is None:
+    elif phrase.expected is None or phrase.gap:
         assert answer.value is None or answer.asks
     else:
         assert answer == Answer(phrase.expected, phrase.assumed, asks=False)
@@ -327,6 +327,9 @@ def test_judge_asking_is_right_only_where_asking_is_expected() -> None:
     assert judge(contradiction, Answer(date(2026, 12, 5), (), asks=True)) == "right"
     assert judge(contradiction, Answer(date(2026, 12, 5), (), asks=False)) == "wrong"
     assert judge(contradiction, Answer(date(2026, 12, 4), (), asks=True)) == "refused or asked"
+    not_read_yet = Phrase("g", "due", "within a fortnight", date(2026, 12, 7), gap=True)
+    assert judge(not_read_yet, Answer(None, (), asks=False)) == "refused or asked"
+    assert judge(not_read_yet, Answer(date(2026, 12, 7), (), asks=False)) == "right"
     nonsense = Phrase("n", "due", "banana", None)
     assert judge(nonsense, Answer(None, (), asks=False)) == "right"
     assert judge(nonsense, Answer(date(2026, 12, 5), (), asks=False)) == "wrong"
@@ -356,6 +359,12 @@ def test_read_when_names_the_words_not_understood(text: str, unread: str) -> Non
 def test_a_day_without_a_time_is_neither_read_nor_unread(text: str) -> None:
     # The bot asks for the time instead of quoting words back.
     assert read_when(text, now=NOW, tz=SHANGHAI) == Reading(None)
+
+
+@pytest.mark.parametrize("text", ["tonight at 8am", "this morning at 8pm", "night at 2", "tonight at 12"])
+def test_a_part_of_day_that_clashes_with_the_hour_is_asked(text: str) -> None:
+    assert read_when(text, now=NOW, tz=SHANGHAI) == Reading(None, ambiguous=True)
+    assert parse_when(text, now=NOW, tz=SHANGHAI) is None
 
 
 def test_certain_only_without_defaults_doubts_or_leftovers() -> None:

@@ -7,7 +7,9 @@ zone. Three kinds: a meeting start, a range (start and length) and an action ite
 
 An expression whose `expected` is None must not be answered: the reader refuses it or asks. One marked
 `ask` must be answered with its `expected` value shown and a question (a weekday that contradicts the
-date). One with `assumed` must be answered with those defaults named, so the reply can say them.
+date). One with `assumed` must be answered with those defaults named, so the reply can say them. One
+marked `gap` has a right reading Quorum does not give yet ("within a fortnight"): it must be refused or
+asked, never misread, and counts as refused in the benchmark.
 
 The moments they are said at, with the calendar each needs:
 * MON: Monday 2026-11-23 09:00. Tue 24, Wed 25, Thu 26, Fri 27, Sat 28, Sun 29 Nov; Mon 30 Nov,
@@ -54,6 +56,7 @@ class Phrase:
     said_at: datetime = MON
     assumed: tuple[str, ...] = ()  # defaults the reading must name
     ask: bool = False  # the reading must show `expected` and ask
+    gap: bool = False  # not read yet: must be refused or asked
 
     @property
     def lang(self) -> Literal["en", "zh"]:
@@ -88,6 +91,10 @@ def due(id: str, text: str, expected: date | None, said_at: datetime = MON, assu
 
 def ask(kind: Kind, id: str, text: str, shown: Expected, said_at: datetime = MON) -> Phrase:
     return Phrase(f"{kind}-{id}", kind, text, shown, said_at, ask=True)
+
+
+def gap(kind: Kind, id: str, text: str, expected: Expected, said_at: datetime = MON) -> Phrase:
+    return Phrase(f"{kind}-{id}", kind, text, expected, said_at, gap=True)
 
 
 MORNING, AFTERNOON, DUSK, EVENING, NIGHT = ("morning",), ("afternoon",), ("dusk",), ("evening",), ("night",)
@@ -155,6 +162,18 @@ STARTS_EN: tuple[Phrase, ...] = (
     start("en-next-week-only", "next week", None),
     start("en-gibberish", "whenever works", None),
     start("en-noon-tomorrow", "noon tomorrow", _nov(24, 12)),
+    # A part of the day and an hour that clash name two times: ask.
+    start("en-tonight-at-8am", "tonight at 8am", None),
+    start("en-this-morning-at-8pm", "this morning at 8pm", None),
+    start("en-night-at-2", "night at 2", None),
+    start("en-tonight-at-12", "tonight at 12", None),
+    start("en-the-morning-after", "the morning after", None),
+    start("en-tomorrow-morning-at-3", "tomorrow morning at 3", _nov(24, 3)),
+    start("en-this-afternoon-at-130", "this afternoon at 1:30", _nov(23, 13, 30)),
+    start("en-tonight-at-11", "tonight at 11", _nov(23, 23)),
+    gap("start", "en-tonight-8", "tonight 8", _nov(23, 20)),
+    gap("start", "en-8-tonight", "8 tonight", _nov(23, 20)),
+    gap("start", "en-this-friday-dec-4", "this friday, dec 4 10am", _dec(4, 10)),
     start("en-tomorrow-2pm", "tomorrow 2pm", _nov(24, 14)),
     start("en-next-monday-9am", "next monday 9am", _nov(30, 9)),
     start("en-dec-5-2pm", "dec 5 2pm", _dec(5, 14)),
@@ -317,6 +336,10 @@ SPANS_EN: tuple[Phrase, ...] = (
     span("en-ish", "tomorrow 3pm-4pm ish", None),
     span("en-not-a-range", "3pm", None),
     span("en-date-range", "dec 5 - dec 7", None),
+    span("en-day-range", "Dec 4-5", None),
+    span("en-9-5", "tomorrow 9-5", _nov(24, 9), 480),
+    span("en-12-1pm", "12-1pm", _nov(23, 12), 60),
+    span("en-monday-5-6", "monday 5-6", _nov(23, 17), 60),
     span("en-sun-monday-9-10am", "monday 9-10am", _nov(30, 9), 60, SUN_NIGHT),
     span("en-sun-tomorrow-2-3pm", "tomorrow 2-3pm", _nov(30, 14), 60, SUN_NIGHT),
     span("en-nye-tomorrow-10-11am", "tomorrow 10-11am", _at(2027, 1, 1, 10), 60, NYE),
@@ -389,6 +412,10 @@ DUES_EN: tuple[Phrase, ...] = (
     due("en-by-december-4th", "by december 4th", date(2026, 12, 4)),
     due("en-due-friday", "due friday", date(2026, 11, 27)),
     due("en-next-friday", "next friday", date(2026, 12, 4)),
+    due("en-a-few-days", "in a few days", None),
+    due("en-couple-of-days", "within a couple of days", date(2026, 11, 25)),
+    due("en-within-3-weeks", "within 3 weeks", date(2026, 12, 14)),
+    gap("due", "en-fortnight", "within a fortnight", date(2026, 12, 7)),
     due("en-sun-in-3-days", "in 3 days", date(2026, 12, 2), SUN_NIGHT),
     due("en-sun-by-friday", "by friday", date(2026, 12, 4), SUN_NIGHT),
     due("en-sun-this-weekend", "this weekend", date(2026, 11, 29), SUN_NIGHT),
@@ -439,6 +466,9 @@ DUES_ZH: tuple[Phrase, ...] = (
     due("zh-one-month-nei", "一个月内", date(2026, 12, 23)),
     due("zh-one-month-zhinei", "一个月之内", date(2026, 12, 23)),
     due("zh-two-months-nei", "两个月内", date(2027, 1, 23)),
+    due("zh-three-months-nei", "3个月内", date(2027, 2, 23)),
+    gap("due", "zh-half-month", "半个月内", date(2026, 12, 8)),
+    gap("due", "zh-next-weekend", "下周末前", date(2026, 12, 6)),
     due("zh-one-month-after", "一个月后", date(2026, 12, 23)),
     due("zh-before-weekend", "周末前", date(2026, 11, 29)),
     due("zh-this-weekend", "这周末", date(2026, 11, 29)),
@@ -520,7 +550,7 @@ def judge(phrase: Phrase, answer: Answer) -> Verdict:
     value where none should be given). Asking or refusing where an answer was expected is not wrong, only
     unhelpful; asking where asking was expected is right."""
     if answer.asks or answer.value is None:
-        expected_question = phrase.ask or phrase.expected is None
+        expected_question = (phrase.ask or phrase.expected is None) and not phrase.gap
         right = expected_question and (not phrase.ask or answer.value == phrase.expected)
         return "right" if right else "refused or asked"
     if phrase.ask or answer.value != phrase.expected or answer.assumed != phrase.assumed:

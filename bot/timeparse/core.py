@@ -426,8 +426,14 @@ _EN_SPELLING = (
     (re.compile(r"\bmidday\b"), "noon"),
     (re.compile(r"\b(\d{1,2})\.(\d{2})\s*([ap]m)\b"), r"\1:\2\3"),  # 3.30pm
 )
-# "tonight at 8", "tomorrow evening at 7": the part of day says the bare hour is after noon.
-_EN_PM_PART = re.compile(r"\b(?:tonight|afternoon|evening|night)\b")
+# "tonight at 8", "tomorrow morning at 10:30": an hour said with a part of the day is read in it (20:00,
+# 10:30), and one that cannot be in it ("tonight at 8am", "night at 2", "tonight at 12") is refused.
+_EN_PART = re.compile(r"\b(morning|afternoon|evening|tonight|night)\b")
+_EN_PART_HOURS = {
+    "morning": range(1, 12), "afternoon": range(12, 19), "evening": range(17, 24), "tonight": range(17, 24),
+    "night": range(18, 24),
+}  # fmt: skip
+_EN_MERIDIEM_CLOCK = re.compile(r"\b(\d{1,2})(?::\d{2})?\s*([ap])\.?m\b")
 # "1pm-3", "8pm - 11", "3-4pm", "2 to 4pm": a range, which is a start plus a length (`read_span`), never
 # a start. The lookarounds keep ISO dates ("2026-12-05") and slashes ("12/5") out.
 _EN_RANGE = re.compile(
@@ -441,10 +447,41 @@ _EN_TIME_ONLY = re.compile(r"(?:at\s+)?(?:\d{1,2}[:.]\d{2}\s*(?:[ap]\.?m\.?)?|\d
 _DURATION_TOKEN = re.compile(r"\b\d+(?:\.\d+)?\s*(?:h|hrs?|hours?|m|mins?|minutes?)\b")
 
 
-def _rewrite_en(text: str, today: date) -> tuple[str, bool]:
+def _part_hour(part: str | None, said: int) -> int | None:
+    """The 24-hour hour for `said` (no am/pm) after a part of the day; without one, the working-hours
+    reading. None if the part leaves no hour or two."""
+    if part is None:
+        return _working_hour(said)
+    if said > 12:
+        return said  # a 24-hour clock says itself
+    fits = {hour for hour in (said % 12, said % 12 + 12) if hour in _EN_PART_HOURS[part]}
+    return fits.pop() if len(fits) == 1 else None
+
+
+def part_of_day_clash(text: str) -> bool:
+    """An English part of the day with an hour that cannot be in it: "tonight at 8am", "this morning at
+    8pm", "night at 2". Such a phrase names two times; `reading.read_when` asks which."""
+    part = _EN_PART.search(text)
+    if part is None:
+        return False
+    allowed = _EN_PART_HOURS[part[1]]
+    for clock in _EN_MERIDIEM_CLOCK.finditer(text):
+        hour = int(clock[1]) % 12 + (12 if clock[2] == "p" else 0)
+        if hour not in allowed:
+            return True
+    bare = [int(match["at"] or match["oclock"]) for match in _EN_BARE_HOUR.finditer(text)]
+    bare += [int(match[1]) for match in _EN_PLAIN_CLOCK.finditer(text)]
+    return any(_part_hour(part[1], said) is None for said in bare)
+
+
+def _rewrite_en(text: str, today: date) -> tuple[str, bool] | None:
     """`text` with weekday phrases and "end of month" as ISO dates and bare hours as HH:00, and whether it
-    named a coming weekday."""
+    named a coming weekday; None if a part of the day and an hour clash."""
     bump = False
+    if part_of_day_clash(text):
+        return None
+    part_match = _EN_PART.search(text)
+    part = None if part_match is None else part_match[1]
 
     def weekday(match: re.Match[str]) -> str:
         nonlocal bump
@@ -453,21 +490,18 @@ def _rewrite_en(text: str, today: date) -> tuple[str, bool]:
         bump |= weeks is None
         return _weekday_date(today, index, weeks).isoformat()
 
-    after_noon = _EN_PM_PART.search(text) is not None
-
     def bare_hour(match: re.Match[str]) -> str:
-        said = int(match["at"] or match["oclock"])
-        hour = said + 12 if after_noon and 1 <= said <= 11 else _working_hour(said)
+        hour = _part_hour(part, int(match["at"] or match["oclock"]))
         return match[0] if hour is None else f"at {hour:02d}:00"
 
-    def after_noon_clock(match: re.Match[str]) -> str:  # "tonight at 8:30"
-        hour = int(match[1])
-        return f"{hour + 12}:{match[2]}" if 1 <= hour <= 11 else match[0]
+    def part_clock(match: re.Match[str]) -> str:  # "tonight at 8:30"
+        hour = _part_hour(part, int(match[1]))
+        return match[0] if hour is None else f"{hour:02d}:{match[2]}"
 
     for pattern, replacement in _EN_SPELLING:
         text = pattern.sub(replacement, text)
-    if after_noon:
-        text = _EN_PLAIN_CLOCK.sub(after_noon_clock, text)
+    if part is not None:
+        text = _EN_PLAIN_CLOCK.sub(part_clock, text)
     text = _EN_WEEKDAY.sub(weekday, text)
     text = _EN_MONTH_END.sub(_month_end(today, 0).isoformat(), text)
     return _EN_BARE_HOUR.sub(bare_hour, text), bump
@@ -491,7 +525,10 @@ def _resolve(text: str, local_now: datetime) -> _Found | None:
     if translated is None:
         return None
     english, zh_bump = translated
-    english, en_bump = _rewrite_en(english, today)
+    rewritten = _rewrite_en(english, today)
+    if rewritten is None:
+        return None
+    english, en_bump = rewritten
     if not english or _DURATION_TOKEN.search(english) or _EN_RANGE.search(english):
         return None
     parser = DateDataParser(

@@ -59,7 +59,8 @@ class Reading(Generic[Value]):
     `DEFAULT_HOURS`, `WEEKEND_DAY`, `END_OF_WEEK`): say them in the confirmation. `ambiguous` means
     the phrase names two different things: show `value` (the explicit date wins) and ask. `unread` holds
     the words not understood, to quote back. A start with neither value nor `unread` named a day but no
-    time of day ("tomorrow", "this weekend"): ask for the time.
+    time of day ("tomorrow", "this weekend"): ask for the time; one that is ambiguous without a value
+    names a part of the day and an hour that clash ("tonight at 8am"): ask which.
     """
 
     value: Value | None
@@ -91,7 +92,7 @@ class Span:
 _EN_COUNTS = {
     "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
     "ten": 10, "eleven": 11, "twelve": 12, "fifteen": 15, "twenty": 20, "thirty": 30, "forty five": 45,
-    "forty-five": 45, "sixty": 60, "ninety": 90, "a couple of": 2, "a few": 3,
+    "forty-five": 45, "sixty": 60, "ninety": 90, "a couple of": 2,
 }  # fmt: skip
 _EN_SPELLED = re.compile(
     r"\b(" + "|".join(sorted(_EN_COUNTS, key=len, reverse=True)) + r")\s+(?=(?:minutes?|mins?|hours?|hrs?|days?"
@@ -165,8 +166,9 @@ _ZH_LONE_PART = re.compile(
 _ZH_HOUR = re.compile(r"[点點时:]|中午|午夜")
 
 
-def _default_hour(text: str) -> tuple[str, str] | None:
-    """`text` with a part of the day that names no hour given its default hour, and the part's key."""
+def _default_hour(text: str, now: datetime, tz: ZoneInfo) -> tuple[str, str] | None:
+    """`text` with a part of the day that names no hour given its default hour, and the part's key. In
+    English, what is left beside the part must name a day by itself ("the morning after" is refused)."""
     if core._CJK.search(text):
         lone = _ZH_LONE_PART.search(text)
         if lone is None or _ZH_HOUR.search(text):
@@ -183,6 +185,8 @@ def _default_hour(text: str) -> tuple[str, str] | None:
     today = "today " if (match["part"] == "tonight" or match["lead"] == "this ") else ""
     if today and _EN_DAY_WORD.search(rest):
         return None  # "tomorrow tonight": two days
+    if rest and parse_due(rest, now=now, tz=tz) is None:
+        return None
     return f"{today}{rest} {DEFAULT_HOURS[key]:02d}:00".strip().replace("  ", " "), key
 
 
@@ -234,16 +238,18 @@ def read_when(text: str, *, now: datetime, tz: ZoneInfo) -> Reading[datetime]:
             return Reading(found[0], (WEEKEND_DAY, *found[1]))
         return Reading(None) if parse_due(replaced, now=now, tz=tz) else _refused(normalized, now, tz)
     found = _when(normalized, now, tz)
-    if found is None:
-        return _refused(normalized, now, tz)
-    return Reading(found[0], assumed=found[1])
+    if found is not None:
+        return Reading(found[0], assumed=found[1])
+    if core.part_of_day_clash(normalized):
+        return Reading(None, ambiguous=True)  # "tonight at 8am": which of the two?
+    return _refused(normalized, now, tz)
 
 
 def _when(text: str, now: datetime, tz: ZoneInfo) -> tuple[datetime, tuple[str, ...]] | None:
     value = parse_when(text, now=now, tz=tz)
     if value is not None:
         return value, ()
-    defaulted = _default_hour(text)
+    defaulted = _default_hour(text, now, tz)
     if defaulted is None:
         return None
     value = parse_when(defaulted[0], now=now, tz=tz)
@@ -271,6 +277,7 @@ _END = rf"(?:{_EN_CLOCK}|{_ZH_CLOCK}|(?P<noon>noon|中午))"
 _RANGE = re.compile(rf"(?:from\s+)?(?P<start>.+?){_SEPARATOR}(?P<end>{_END})")
 _BARE_START = re.compile(r"(?:^|(?<=\s))(?:at\s+)?(?P<hour>\d{1,2})(?::(?P<minute>\d{2}))?$")
 _FROM = re.compile(r"\bfrom\s*$")
+_MONTH_TAIL = re.compile(r"\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?$")
 _START_MERIDIEM = re.compile(r"(?P<meridiem>[ap])\.?m\.?$")
 _WEEKEND = re.compile(r"\b(?:this\s+|the\s+)?weekend\b|(?:这个?|本)?周末")
 
@@ -338,11 +345,13 @@ def read_span(text: str, *, now: datetime, tz: ZoneInfo) -> Reading[Span]:
         # it before the end, else the other half ("11-1pm").
         hour, minute = int(bare["hour"]), bare["minute"] or "00"
         lead = _FROM.sub("", start_text[: bare.start()]).strip()
+        if _MONTH_TAIL.search(lead):
+            return Reading(None, unread=normalized)  # "dec 4-5": days, not hours
         halves = [hour % 12 + 12, hour % 12] if end.hour >= 12 else [hour % 12, hour % 12 + 12]
         if hour > 12 or hour == 0:
             halves = [hour]
-        elif core._EN_PM_PART.search(lead):  # "tonight 8-10"
-            halves = [hour % 12 + 12]
+        elif (part := core._EN_PART.search(lead)) is not None:  # "tonight 8-10"
+            halves = [core._part_hour(part[1], hour) or hour]
         elif not end.fixed:
             halves = [core._working_hour(hour) or hour]
         starts = [f"{lead} {half:02d}:{minute}".strip() for half in halves]
