@@ -277,6 +277,7 @@ _END = rf"(?:{_EN_CLOCK}|{_ZH_CLOCK}|(?P<noon>noon|中午))"
 _RANGE = re.compile(rf"(?:from\s+)?(?P<start>.+?){_SEPARATOR}(?P<end>{_END})")
 _BARE_START = re.compile(r"(?:^|(?<=\s))(?:at\s+)?(?P<hour>\d{1,2})(?::(?P<minute>\d{2}))?$")
 _FROM = re.compile(r"\bfrom\s*$")
+_ZH_HOURLESS = re.compile(rf"(?<![\d:零〇一二两三四五六七八九十])(?:{core._ZH_N})$")  # 下午3-4点: the start's 点 is left out
 _MONTH_TAIL = re.compile(r"\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?$")
 _START_MERIDIEM = re.compile(r"(?P<meridiem>[ap])\.?m\.?$")
 _WEEKEND = re.compile(r"\b(?:this\s+|the\s+)?weekend\b|(?:这个?|本)?周末")
@@ -292,11 +293,13 @@ def _range(text: str) -> re.Match[str] | None:
 
 @dataclass(frozen=True)
 class _Clock:
-    """The end of a range: hour and minute, and whether its half of the day was said."""
+    """The end of a range: hour and minute; `fixed` if the hour is certain (a 24-hour hour, or its half of
+    the day was said: am/pm, noon, a Chinese part of the day), `half_said` for the latter."""
 
     hour: int
     minute: int
     fixed: bool
+    half_said: bool = False
 
 
 def _end_clock(match: re.Match[str]) -> _Clock | None:
@@ -306,14 +309,14 @@ def _end_clock(match: re.Match[str]) -> _Clock | None:
 
 def _said_end_clock(match: re.Match[str]) -> _Clock | None:
     if match["noon"]:
-        return _Clock(12, 0, True)
+        return _Clock(12, 0, fixed=True, half_said=True)
     if match["hour"] is not None:
         hour, minute = int(match["hour"]), int(match["minute"] or 0)
         if match["meridiem"]:
             if not 1 <= hour <= 12:
                 return None
-            return _Clock(hour % 12 + (12 if match["meridiem"] == "p" else 0), minute, True)
-        return _Clock(hour, minute, hour > 12 or hour == 0)
+            return _Clock(hour % 12 + (12 if match["meridiem"] == "p" else 0), minute, fixed=True, half_said=True)
+        return _Clock(hour, minute, fixed=hour > 12 or hour == 0)
     said = core._zh_int(match["zh_hour"])
     if said is None:
         return None
@@ -323,8 +326,8 @@ def _said_end_clock(match: re.Match[str]) -> _Clock | None:
         minute = core._zh_int(minute_text) or 0
     if match["part"]:
         in_part = core._zh_hour(said, match["part"])
-        return None if in_part is None else _Clock(in_part[0] % 24, minute, True)
-    return _Clock(said, minute, said > 12 or said == 0)
+        return None if in_part is None else _Clock(in_part[0] % 24, minute, fixed=True, half_said=True)
+    return _Clock(said, minute, fixed=said > 12 or said == 0)
 
 
 def read_span(text: str, *, now: datetime, tz: ZoneInfo) -> Reading[Span]:
@@ -338,27 +341,9 @@ def read_span(text: str, *, now: datetime, tz: ZoneInfo) -> Reading[Span]:
     start_text = match["start"]
     if end is None:
         return Reading(None, unread=match["end"])
-    bare = _BARE_START.search(start_text)
-    starts: list[str]
-    if bare is not None and not core._CJK.search(start_text):
-        # "3-4pm", "from 2 to 4pm", "dec 5 2-4pm": the start takes the end's half of the day if that keeps
-        # it before the end, else the other half ("11-1pm").
-        hour, minute = int(bare["hour"]), bare["minute"] or "00"
-        lead = _FROM.sub("", start_text[: bare.start()]).strip()
-        if _MONTH_TAIL.search(lead):
-            return Reading(None, unread=normalized)  # "dec 4-5": days, not hours
-        halves = [hour % 12 + 12, hour % 12] if end.hour >= 12 else [hour % 12, hour % 12 + 12]
-        if hour > 12 or hour == 0:
-            halves = [hour]
-        elif (part := core._EN_PART.search(lead)) is not None:  # "tonight 8-10"
-            halves = [core._part_hour(part[1], hour) or hour]
-        elif not end.fixed:
-            halves = [core._working_hour(hour) or hour]
-        starts = [f"{lead} {half:02d}:{minute}".strip() for half in halves]
-    elif core._CJK.search(start_text) or _START_MERIDIEM.search(start_text) or ":" in start_text:
-        starts = [start_text]
-    else:
-        return Reading(None, unread=start_text)
+    starts = _starts(start_text, end)
+    if starts is None:
+        return Reading(None, unread=normalized)
     for candidate in starts:
         start = read_when(candidate, now=now, tz=tz)
         if start.value is None:
@@ -367,6 +352,32 @@ def read_span(text: str, *, now: datetime, tz: ZoneInfo) -> Reading[Span]:
         if minutes is not None:
             return Reading(Span(start.value, minutes), assumed=start.assumed, ambiguous=start.ambiguous)
     return Reading(None, ambiguous=True, unread=match["end"])
+
+
+def _starts(start_text: str, end: _Clock) -> list[str] | None:
+    """The start phrases to try, in order, for a range's start; None if it is not a time ("dec 4-5")."""
+    bare = _BARE_START.search(start_text)
+    if core._CJK.search(start_text):
+        return [start_text + "点" if _ZH_HOURLESS.search(start_text) else start_text]  # 下午3-4点
+    if bare is None:
+        return [start_text] if _START_MERIDIEM.search(start_text) or ":" in start_text else None
+    hour, minute = int(bare["hour"]), bare["minute"] or "00"
+    lead = _FROM.sub("", start_text[: bare.start()]).strip()
+    if _MONTH_TAIL.search(lead):
+        return None  # "dec 4-5": days, not hours
+    if hour > 12 or hour == 0:
+        halves = [hour]
+    elif (part := core._EN_PART.search(lead)) is not None:  # "tonight 8-10"
+        halves = [core._part_hour(part[1], hour) or hour]
+    elif end.half_said:
+        # "3-4pm", "from 2 to 4pm", "dec 5 2-4pm": the end's half of the day if that keeps the start before
+        # the end, else the other half ("11-1pm").
+        halves = [hour % 12 + 12, hour % 12] if end.hour >= 12 else [hour % 12, hour % 12 + 12]
+    elif bare["minute"]:
+        halves = [hour]  # "3:00-4:00": a clock with minutes is a 24-hour clock, as in `core`
+    else:
+        halves = [core._working_hour(hour) or hour]  # "3-4": working hours, as in `core`
+    return [f"{lead} {half:02d}:{minute}".strip() for half in halves]
 
 
 def _length(start: datetime, end: _Clock, tz: ZoneInfo) -> int | None:
