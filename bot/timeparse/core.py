@@ -458,7 +458,7 @@ def _part_hour(part: str | None, said: int) -> int | None:
     return fits.pop() if len(fits) == 1 else None
 
 
-def part_of_day_clash(text: str) -> bool:
+def _part_of_day_clash(text: str) -> bool:
     """An English part of the day with an hour that cannot be in it: "tonight at 8am", "this morning at
     8pm", "night at 2". Such a phrase names two times; `reading.read_when` asks which."""
     part = _EN_PART.search(text)
@@ -478,7 +478,7 @@ def _rewrite_en(text: str, today: date) -> tuple[str, bool] | None:
     """`text` with weekday phrases and "end of month" as ISO dates and bare hours as HH:00, and whether it
     named a coming weekday; None if a part of the day and an hour clash."""
     bump = False
-    if part_of_day_clash(text):
+    if _part_of_day_clash(text):
         return None
     part_match = _EN_PART.search(text)
     part = None if part_match is None else part_match[1]

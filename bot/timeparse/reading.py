@@ -14,7 +14,8 @@ a bare hour, DST) and every check the public functions make is shared:
   "tomorrow morning" / 明天上午 09:00, "friday afternoon" / 周五下午 14:00, 傍晚 18:00, "this evening" /
   "tonight" / 晚上 19:00, "at night" / 夜里 21:00. 中午 and "noon" are a moment (12:00), not a default;
   凌晨 / 半夜 without an hour are refused (no hour there is a safe guess).
-* A bare hour after a part of the day is read in it: "tonight at 8" is 20:00 (core does this too).
+* An hour said with a part of the day is read in it by `core` ("tonight at 8" is 20:00); one that cannot
+  be in it ("tonight at 8am", "night at 2") makes the reading ambiguous, with no value: ask which.
 * Ranges ("3pm-4pm", "3-4pm", "from 2 to 4pm", "8pm - 11", 明天下午3点到4点, 下午3点至5点, "Dec 5 2-4pm")
   are a `Span`: the start, read like any start, and a length up to the end, which takes the start's half
   of the day when it names none ("1pm-3" ends at 15:00) and the end's when the start names none
@@ -22,8 +23,10 @@ a bare hour, DST) and every check the public functions make is shared:
 * A weekday said with an explicit date must name the same day, else the reading is ambiguous and carries
   the explicit date, so the reply can show both.
 * Due dates: "within a month" / 一个月内 (the same day next month, or its last day), "this weekend" / 周末
-  (its Sunday), "by next week" / 下周前 (the last working day of this week, an assumption said aloud),
-  spelled-out counts ("within two weeks"), "X of next week".
+  (its Sunday), "by next week" / 下周前 (this week's Friday, or its Sunday when said at the weekend: an
+  assumption said aloud), spelled-out counts ("within two weeks"), "X of next week".
+* "this weekend" / 周末 as a start is its first day not yet past, with the hour said ("this weekend 10am"),
+  an assumption said aloud.
 * `parse_delay` reads the length in "delay 2 days" / 延期两天: the grammar moves the item's own due date by
   it; `core.parse_due` refuses a bare length, which it used to read as "2 days from now".
 """
@@ -145,7 +148,7 @@ def _said_weekday(text: str) -> tuple[int, str] | None:
 # ---------------------------------------------------------------------------------------------------------
 # Parts of the day without an hour
 
-_EN_PART = re.compile(r"\b(?P<lead>this\s+|in\s+the\s+|at\s+)?(?P<part>morning|afternoon|evening|night|tonight)\b")
+_EN_LONE_PART = re.compile(r"\b(?P<lead>this\s+|in\s+the\s+|at\s+)?(?P<part>morning|afternoon|evening|night|tonight)\b")
 _EN_PART_KEYS = {"morning": "morning", "afternoon": "afternoon", "evening": "evening", "tonight": "evening",
                  "night": "night"}  # fmt: skip
 # An hour for the part of the day: "at 8", "8:30", "8 o'clock", "8pm", or a lone "8" ("tonight 8").
@@ -175,7 +178,7 @@ def _default_hour(text: str, now: datetime, tz: ZoneInfo) -> tuple[str, str] | N
             return None
         key, replacement = _ZH_PART_DEFAULTS[lone[1]]
         return text[: lone.start()] + replacement + text[lone.end() :], key
-    match = _EN_PART.search(text)
+    match = _EN_LONE_PART.search(text)
     if match is None:
         return None
     rest = (text[: match.start()] + " " + text[match.end() :]).strip()
@@ -240,7 +243,7 @@ def read_when(text: str, *, now: datetime, tz: ZoneInfo) -> Reading[datetime]:
     found = _when(normalized, now, tz)
     if found is not None:
         return Reading(found[0], assumed=found[1])
-    if core.part_of_day_clash(normalized):
+    if core._part_of_day_clash(normalized):
         return Reading(None, ambiguous=True)  # "tonight at 8am": which of the two?
     return _refused(normalized, now, tz)
 
@@ -277,7 +280,8 @@ _END = rf"(?:{_EN_CLOCK}|{_ZH_CLOCK}|(?P<noon>noon|中午))"
 _RANGE = re.compile(rf"(?:from\s+)?(?P<start>.+?){_SEPARATOR}(?P<end>{_END})")
 _BARE_START = re.compile(r"(?:^|(?<=\s))(?:at\s+)?(?P<hour>\d{1,2})(?::(?P<minute>\d{2}))?$")
 _FROM = re.compile(r"\bfrom\s*$")
-_ZH_HOURLESS = re.compile(rf"(?<![\d:零〇一二两三四五六七八九十])(?:{core._ZH_N})$")  # 下午3-4点: the start's 点 is left out
+# 下午3-4点: the start's 点 is left out.
+_ZH_HOURLESS = re.compile(rf"(?<![\d:零〇一二两三四五六七八九十])(?:{core._ZH_N})$")
 _MONTH_TAIL = re.compile(r"\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?$")
 _START_MERIDIEM = re.compile(r"(?P<meridiem>[ap])\.?m\.?$")
 _WEEKEND = re.compile(r"\b(?:this\s+|the\s+)?weekend\b|(?:这个?|本)?周末")
