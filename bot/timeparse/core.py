@@ -2,7 +2,8 @@
 
 `parse_when` reads a meeting start ("tomorrow 3pm", "下周五上午10点"), `parse_duration` a length ("1h30m",
 "一个半小时"), `parse_due` an action item's due date ("by friday", "12月5日前"); `format_when` and
-`format_date` print the absolute, unambiguous form the bot echoes back, so a misreading is seen at once.
+`format_date` (in `format`) print the absolute, unambiguous form the bot echoes back, so a misreading is
+seen at once.
 
 Why not plain dateparser
 ------------------------
@@ -85,25 +86,18 @@ import unicodedata
 from calendar import monthrange
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
-from typing import Literal
 from zoneinfo import ZoneInfo
 
 from dateparser.date import DateDataParser
 
 __all__ = [
-    "Lang",
-    "format_date",
-    "format_when",
     "looks_like_time",
     "parse_due",
     "parse_duration",
     "parse_when",
 ]
 
-Lang = Literal["en", "zh"]
-
 _WEEKDAYS_EN = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
-_WEEKDAYS_ZH = ("周一", "周二", "周三", "周四", "周五", "周六", "周日")
 
 # ---------------------------------------------------------------------------------------------------------
 # Normalisation and numbers
@@ -630,25 +624,7 @@ def parse_due(text: str, *, now: datetime, tz: ZoneInfo) -> date | None:
 
 
 # ---------------------------------------------------------------------------------------------------------
-# Formatting and hints
-
-
-def format_when(dt: datetime, tz: ZoneInfo, lang: Lang) -> str:
-    """en "2026-11-24 15:00 (Tue) Asia/Shanghai", zh "2026-11-24 15:00（周二）Asia/Shanghai"."""
-    if dt.utcoffset() is None:
-        raise ValueError("dt must be timezone-aware")
-    local = dt.astimezone(tz)
-    if lang == "zh":
-        return f"{local:%Y-%m-%d %H:%M}（{_WEEKDAYS_ZH[local.weekday()]}）{tz.key}"
-    return f"{local:%Y-%m-%d %H:%M} ({_WEEKDAYS_EN[local.weekday()]}) {tz.key}"
-
-
-def format_date(d: date, lang: Lang) -> str:
-    """en "2026-12-05 (Sat)", zh "2026-12-05（周六）"."""
-    if lang == "zh":
-        return f"{d.isoformat()}（{_WEEKDAYS_ZH[d.weekday()]}）"
-    return f"{d.isoformat()} ({_WEEKDAYS_EN[d.weekday()]})"
-
+# Hints
 
 _HINT_WORDS = frozenset({
     "today", "tonight", "tomorrow", "tmrw", "tmr", "yesterday", "noon", "midnight", "midday", "eom", "weekend",
