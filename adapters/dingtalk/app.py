@@ -8,10 +8,14 @@ Why this shape:
   connection that has been silent for `idle_seconds` (a "zombie" connection that pongs but delivers
   nothing, a failure reported by other DingTalk bots) as well as one that drops.
 - Redelivered frames carry the same ids; the core records them with the effects (`Inbound.event_id`).
-- DingTalk has no reactions for robots, so every message with buttons is an interactive card (StandardCard)
-  whose clicks come back on the card-callback topic; everything else is markdown, split where DingTalk
-  limits message size. Replies to a conversation go through its session webhook while it lives (so
-  @mentions notify); proactive messages through the robot OpenAPI (`adapters.dingtalk.api`).
+- DingTalk has no reactions for robots, so every message with buttons is a card-platform card created with
+  Stream callbacks, whose clicks come back on the card-callback topic; where cards are refused (the app
+  lacks the card permission) the same message goes as markdown with the words to type. Everything else is
+  markdown, split where DingTalk limits message size. Replies to a conversation go through its session
+  webhook while it lives (so @mentions notify) and only when the webhook is on DingTalk's own hosts;
+  proactive messages through the robot OpenAPI (`adapters.dingtalk.api`).
+- The clock is injected (`clock`), so tests run the whole loop at a chosen moment and never read the wall
+  clock; production passes nothing and gets UTC now.
 """
 
 from __future__ import annotations
@@ -20,8 +24,7 @@ import asyncio
 import json
 import logging
 import secrets
-import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import quote_plus
@@ -53,10 +56,12 @@ WEBHOOK_MARGIN_MS = 60_000  # don't use a session webhook in its last minute
 class DingTalkAdapter:
     """Frames in, the core in between, robot messages and cards out; one robot of one organization."""
 
-    def __init__(self, core: Core, api: DingTalkApi, default_language: Lang = "zh") -> None:
+    def __init__(self, core: Core, api: DingTalkApi, default_language: Lang = "zh",
+                 clock: Callable[[], datetime] = lambda: datetime.now(UTC)) -> None:
         self.core = core
         self.api = api
         self.default_language = default_language
+        self.clock = clock
         self.order = InOrder()
         self._webhooks: dict[str, tuple[str, int]] = {}  # conversation → (session webhook, expiry in ms)
 
@@ -79,10 +84,12 @@ class DingTalkAdapter:
         inbound = chatbot_message(data) if topic == TOPIC_CHATBOT else self.card_click(frame_id, data)
         if inbound is None:
             return
-        webhook = data.get("sessionWebhook")
-        if webhook:
-            self._webhooks[inbound.channel] = (str(webhook), int(data.get("sessionWebhookExpiredTime") or 0))
-        self.core.handle(inbound, datetime.now(UTC), self.send)
+        webhook = str(data.get("sessionWebhook") or "")
+        if webhook and self.api.trusted_webhook(webhook):
+            self._webhooks[inbound.channel] = (webhook, int(data.get("sessionWebhookExpiredTime") or 0))
+        elif webhook:  # not DingTalk's: answer through the OpenAPI instead
+            log.warning("DingTalk message %s names a reply URL off DingTalk's hosts; ignoring it", frame_id)
+        self.core.handle(inbound, self.clock(), self.send)
 
     def card_click(self, frame_id: str, data: Mapping[str, Any]) -> Inbound | None:
         """A card button: its command, said where the card is (the card id names the conversation)."""
@@ -152,12 +159,12 @@ class DingTalkAdapter:
 
     def _webhook(self, conversation: str) -> str | None:
         found = self._webhooks.get(conversation)
-        if found is None or found[1] - WEBHOOK_MARGIN_MS < time.time() * 1000:
+        if found is None or found[1] - WEBHOOK_MARGIN_MS < self.clock().timestamp() * 1000:
             return None
         return found[0]
 
     def tick(self) -> int:
-        return self.core.tick(datetime.now(UTC), self.send)
+        return self.core.tick(self.clock(), self.send)
 
 
 class _Handler(dingtalk_stream.CallbackHandler):  # type: ignore[misc]
