@@ -32,7 +32,7 @@ import secrets
 import socket
 import threading
 from collections.abc import Callable, Coroutine, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from aiohttp import WSCloseCode, WSMsgType, web
@@ -166,8 +166,10 @@ class FakeDingTalk(LocalServer):
     def fail_next(self, path: str, status: int = 403, body: dict[str, Any] | None = None, times: int = 1) -> None:
         """The next `times` calls to `path` answer `status` with `body` (default: DingTalk's QPS-limit 403, or
         an internal error for 5xx)."""
-        if body is None:
-            body = _error("InternalError", "服务暂不可用") if status >= 500 else _error(QPS_LIMIT_CODE, "API调用频率超过限制")
+        if body is None and status >= 500:
+            body = _error("InternalError", "服务暂不可用")
+        elif body is None:
+            body = _error(QPS_LIMIT_CODE, "API调用频率超过限制")
         with self._cond:
             self._failures.setdefault(path, []).extend([(status, body)] * times)
 

@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterator
 from datetime import datetime, timedelta
 
 import pytest
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from adapters.dingtalk import render
 from adapters.dingtalk.api import DingTalkApi, Throttled
@@ -78,7 +78,7 @@ def say(fake: fd.FakeDingTalk, text: str, staff: str, nick: str, group: bool = T
 
 def items(adapter: DingTalkAdapter) -> list[ActionItem]:
     with Session(adapter.core.engine) as session:
-        return list(session.exec(select(ActionItem).order_by(ActionItem.number)))
+        return list(session.exec(select(ActionItem).order_by(col(ActionItem.number))))
 
 
 def meeting_status(adapter: DingTalkAdapter) -> str:
