@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import socket
 import threading
 import urllib.error
 import urllib.request
@@ -15,8 +16,9 @@ from aiohttp import web
 from sqlmodel import Session, col, select
 
 from adapters.dingtalk.api import DingTalkApi
-from adapters.dingtalk.app import DingTalkAdapter
+from adapters.dingtalk.app import TOPIC_CARD, DingTalkAdapter, QuorumStreamClient
 from adapters.dingtalk.callback import CALLBACK_PATH, MAX_AGE_MS, SeenSigns, callback_app, verified
+from adapters.dingtalk.run import serve_http
 from bot.core import Core
 from store.models import Meeting
 from tests import fake_dingtalk as fd
@@ -147,3 +149,30 @@ def test_the_one_hour_window(offset_ms: int, ok: bool) -> None:
     now = 1_800_000_000_000
     stamp = str(now + offset_ms)
     assert verified(stamp, fd.outgoing_sign(stamp, "s3cret"), "s3cret", now_ms=now) is ok
+
+
+def test_http_mode_receives_messages_over_http_and_card_clicks_over_stream(sqlite_file_url: str) -> None:
+    with fd.FakeDingTalk(ping_interval=0.2) as fake:
+        api = DingTalkApi(fake.endpoint, fd.CLIENT_ID, fd.CLIENT_SECRET, fd.CLIENT_ID, fake.endpoint)
+        adapter = DingTalkAdapter(Core(make_settings(sqlite_file_url)), api, clock=lambda: NOW)
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            port = probe.getsockname()[1]
+        clicks = QuorumStreamClient(adapter, fd.CLIENT_ID, fd.CLIENT_SECRET, fake.endpoint, topics=(TOPIC_CARD,))
+        app = callback_app(adapter, fd.CLIENT_SECRET, clock=lambda: NOW)
+        runner = fd.ClientThread(lambda: serve_http(app, "127.0.0.1", port, clicks)).start()
+        try:
+            fake.wait_connected()
+            (opened,) = fake.calls(fd.OPEN_CONNECTION)
+            assert opened.body["subscriptions"] == [{"type": "CALLBACK", "topic": TOPIC_CARD}]
+            request = urllib.request.Request(f"http://127.0.0.1:{port}{CALLBACK_PATH}", method="POST",
+                                             data=json.dumps(new_meeting("周会")).encode(),
+                                             headers=fd.outgoing_headers(NOW_MS))
+            with urllib.request.urlopen(request, timeout=10) as response:
+                assert response.status == 200
+            card = wait_until(lambda: fake.cards())[0]
+            yes = next(b["id"] for b in card.buttons() if b["params"]["command"].startswith("rsvp 1 yes"))
+            fake.click(card.out_track_id, "li", yes)
+            wait_until(lambda: (updated := fake.card(card.out_track_id)) is not None and updated.updates >= 1)
+        finally:
+            runner.stop()

@@ -186,12 +186,12 @@ class QuorumStreamClient(dingtalk_stream.DingTalkStreamClient):  # type: ignore[
     reconnects with backoff, and an idle watchdog."""
 
     def __init__(self, adapter: DingTalkAdapter, client_id: str, client_secret: str, endpoint: str,
-                 idle_seconds: float = IDLE_SECONDS) -> None:
+                 idle_seconds: float = IDLE_SECONDS, topics: tuple[str, ...] = (TOPIC_CHATBOT, TOPIC_CARD)) -> None:
         super().__init__(dingtalk_stream.Credential(client_id, client_secret))
         self.endpoint = endpoint.rstrip("/")
         self.idle_seconds = idle_seconds
         self.connects = 0
-        for topic in (TOPIC_CHATBOT, TOPIC_CARD):
+        for topic in topics:
             self.register_callback_handler(topic, _Handler(adapter, topic))
 
     def open_connection(self) -> dict[str, Any] | None:
