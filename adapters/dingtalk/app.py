@@ -41,8 +41,8 @@ from adapters.ordering import InOrder
 from bot.core import Core
 from bot.events import Inbound
 from bot.i18n import Lang
+from bot.locale import detect_language
 from bot.messages import OutMessage
-from bot.service.context import detect_language
 
 log = logging.getLogger(__name__)
 
