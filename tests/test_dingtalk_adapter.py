@@ -18,7 +18,7 @@ from sqlmodel import Session, col, select
 
 from adapters.dingtalk import render
 from adapters.dingtalk.api import DingTalkApi, Throttled
-from adapters.dingtalk.app import DingTalkAdapter, QuorumStreamClient
+from adapters.dingtalk.app import DingTalkAdapter, QuorumStreamClient, card_id_for, card_place
 from bot.core import Core
 from bot.errors import Undeliverable
 from bot.messages import Attachment, Button, OutMessage, Target
@@ -343,3 +343,18 @@ def test_files_go_as_dingtalk_files(fake: fd.FakeDingTalk, adapter: DingTalkAdap
     assert len(files) == 1 and files[0].param["fileName"] == "meeting-1-minutes.pdf"
     assert files[0].param["fileType"] == "pdf"
     assert fake.media[files[0].param["mediaId"]] == ("meeting-1-minutes.pdf", pdf)
+
+
+@pytest.mark.parametrize(
+    ("card_id", "place"),
+    [
+        pytest.param(card_id_for(GROUP, direct=False), (GROUP, False), id="group"),
+        pytest.param(card_id_for("li", direct=True), ("li", True), id="direct"),
+        pytest.param("a1b2c3", None, id="someone-elses-card"),
+        pytest.param("a1b2c3||g", None, id="no-conversation"),
+        pytest.param("a1b2c3|li|x", None, id="unknown-kind"),
+    ],
+)
+def test_a_card_id_names_where_its_clicks_belong(card_id: str, place: tuple[str, bool] | None) -> None:
+    """A click is handled in its card's conversation, in order behind the message that posted the card."""
+    assert card_place(card_id) == place

@@ -53,6 +53,19 @@ RECONNECT_DELAYS = (1.0, 2.0, 5.0, 10.0, 30.0)
 WEBHOOK_MARGIN_MS = 60_000  # don't use a session webhook in its last minute
 
 
+def card_id_for(where: str, direct: bool) -> str:
+    """A card's `outTrackId`: unique, and naming the conversation it was posted to (a click says only this)."""
+    return f"{secrets.token_hex(6)}|{where}|{'d' if direct else 'g'}"
+
+
+def card_place(card_id: str) -> tuple[str, bool] | None:
+    """(conversation or staff id, whether 1:1) of a card id from `card_id_for`; None for any other id."""
+    parts = card_id.split("|")
+    if len(parts) != 3 or parts[2] not in ("d", "g") or not parts[1]:
+        return None
+    return parts[1], parts[2] == "d"
+
+
 class DingTalkAdapter:
     """Frames in, the core in between, robot messages and cards out; one robot of one organization."""
 
@@ -68,7 +81,8 @@ class DingTalkAdapter:
     # ---- inbound ------------------------------------------------------------------------------------
     def receive(self, topic: str, frame_id: str, data: Mapping[str, Any]) -> None:
         """Called in the event loop as a frame arrives (before its ack): queue its work in arrival order."""
-        key = str(data.get("conversationId") or data.get("outTrackId") or "")
+        place = card_place(str(data.get("outTrackId") or ""))
+        key = str(data.get("conversationId") or (place[0] if place else ""))  # a click waits behind its card's chat
         ticket = self.order.ticket(key)
 
         async def work() -> None:
@@ -95,12 +109,12 @@ class DingTalkAdapter:
         """A card button: its command, said where the card is (the card id names the conversation)."""
         value = render.button_value_from_callback(data)
         card_id = str(data.get("outTrackId") or "")
-        parts = card_id.split("|")
-        if value is None or len(parts) != 3:
+        place = card_place(card_id)
+        if value is None or place is None:
             return None
-        _, channel, kind = parts
+        channel, direct = place
         return Inbound(kind="button", platform=PLATFORM, workspace=str(data.get("corpId") or ""), channel=channel,
-                       user=person(str(data.get("userId") or ""), None), text=value, is_direct=kind == "d",
+                       user=person(str(data.get("userId") or ""), None), text=value, is_direct=direct,
                        reply_to=card_id, event_id=f"card:{frame_id}")
 
     # ---- outbound -----------------------------------------------------------------------------------
@@ -150,7 +164,7 @@ class DingTalkAdapter:
         if message.replaces is not None:
             self.api.update_card(message.replaces, card)
             return message.replaces
-        card_id = f"{secrets.token_hex(6)}|{where}|{'d' if direct else 'g'}"
+        card_id = card_id_for(where, direct)
         if direct:
             self.api.send_card(card_id, card, staff_id=where)
         else:
