@@ -369,11 +369,6 @@ class FakeDingTalk(LocalServer):
                     await ws.send_str(json.dumps(_frame("SYSTEM", "ping", {"opaque": secrets.token_hex(8)},
                                                         secrets.token_hex(8))))
 
-    @property
-    def connects(self) -> int:
-        with self._cond:
-            return self._connects
-
     def wait_connected(self, count: int = 1, timeout: float = 10.0) -> int:
         """Wait until `count` connections were opened in all and one is open."""
         return self._wait(lambda: self._connects if self._connects >= count and any(
