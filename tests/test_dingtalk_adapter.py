@@ -15,6 +15,7 @@ from sqlmodel import Session, select
 
 from adapters.dingtalk.api import DingTalkApi, Throttled
 from adapters.dingtalk.app import DingTalkAdapter, QuorumStreamClient
+from adapters.dingtalk.translate import PLATFORM
 from bot.core import Core
 from bot.errors import Undeliverable
 from bot.messages import Attachment, Button, OutMessage, Target
@@ -103,7 +104,7 @@ def test_the_whole_meeting_loop_in_chinese(fake: fd.FakeDingTalk, adapter: DingT
     # the 1:1 reminder, answered with 完成 in the private chat
     with Session(adapter.core.engine) as session:
         due = session.exec(select(Notification).where(Notification.kind == "item_due")).one()
-    adapter.core.tick(due.due_at, adapter.send)
+    adapter.core.tick(due.due_at, adapter.send, platform=PLATFORM)
     wait_until(lambda: any("写会议纪要" in str(m.param) for m in fake.messages("oto", "li"))
                or any("写会议纪要" in str(c.data) and "li" in " ".join(c.spaces) for c in fake.cards().values()))
     say(fake, "完成", "li", "李四", group=False)
@@ -114,7 +115,7 @@ def test_the_whole_meeting_loop_in_chinese(fake: fd.FakeDingTalk, adapter: DingT
         weekly = session.exec(select(Notification).where(Notification.kind == "weekly_digest",
                                                          Notification.status == "pending")).first()
     assert weekly is not None  # 王五's item is still open
-    adapter.core.tick(weekly.due_at, adapter.send)
+    adapter.core.tick(weekly.due_at, adapter.send, platform=PLATFORM)
     in_group = [str(m.param) for m in fake.messages("group", GROUP)] + [r.text for r in fake.replies()]
     digest = [text for text in in_group if "每周行动项跟踪" in text]
     assert digest and "写会议纪要" in digest[0]  # done last week
@@ -142,7 +143,7 @@ def test_a_throttled_reminder_stays_pending(fake: fd.FakeDingTalk, adapter: Ding
     with Session(adapter.core.engine) as session:
         due = session.exec(select(Notification).where(Notification.kind == "item_due")).one()
     fake.fail_next(fd.ROBOT_CARD_SEND, status=403, body={"code": fd.QPS_LIMIT_CODE, "message": "qps"}, times=5)
-    adapter.core.tick(due.due_at, adapter.send)
+    adapter.core.tick(due.due_at, adapter.send, platform=PLATFORM)
     with Session(adapter.core.engine) as session:
         row = session.get(Notification, due.id)
     assert row is not None and row.status == "pending" and row.attempts == 1 and row.due_at > due.due_at
@@ -203,7 +204,7 @@ def test_the_loop_in_english(fake: fd.FakeDingTalk, adapter: DingTalkAdapter, st
     say(fake, " end", "anna", "Anna")
     with Session(adapter.core.engine) as session:
         due = session.exec(select(Notification).where(Notification.kind == "item_due")).one()
-    adapter.core.tick(due.due_at, adapter.send)
+    adapter.core.tick(due.due_at, adapter.send, platform=PLATFORM)
     say(fake, "done https://slides.example/q3", "li", "Li", group=False)
     wait_until(lambda: items(adapter)[0].status == "done")
     assert items(adapter)[0].deliverable == "https://slides.example/q3"

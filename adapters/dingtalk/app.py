@@ -157,7 +157,7 @@ class DingTalkAdapter:
         return found[0]
 
     def tick(self) -> int:
-        return self.core.tick(datetime.now(UTC), self.send)
+        return self.core.tick(datetime.now(UTC), self.send, platform=PLATFORM)
 
 
 class _Handler(dingtalk_stream.CallbackHandler):  # type: ignore[misc]
