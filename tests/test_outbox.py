@@ -129,6 +129,28 @@ def test_an_events_messages_to_one_conversation_keep_their_order(chat: RefusingC
     assert [rows[c.notification_id].attempts for c in claims] == [2, 1, 1, 1]  # a held claim is no attempt
 
 
+def test_a_failed_message_moves_the_pending_ones_behind_it_to_its_retry_time(chat: RefusingChat) -> None:
+    """Followers not in the failing process's hands (pending rows, e.g. beyond its claim batch) are moved in
+    the database, so no tick can take them before the message they follow."""
+    chat.command("alice", "help")
+    with session_scope(chat.core.engine) as session:
+        workspace = repo.workspace(session, chat.platform, chat.workspace, chat.now)
+        assert workspace.id is not None
+        said = [OutMessage(target=Target(kind="channel", channel="general"), text=f"part {n}") for n in (1, 2)]
+        first, second = jobs.enqueue(session, workspace.id, chat.platform, said, chat.now)
+        elsewhere = jobs.enqueue(session, workspace.id, chat.platform,
+                                 [OutMessage(target=Target(kind="channel", channel="random"), text="x")], chat.now)
+    with session_scope(chat.core.engine) as session:
+        for claim in (second, *elsewhere):
+            jobs.hold(session, claim.notification_id, chat.now)
+    with session_scope(chat.core.engine) as session:
+        finished = jobs.finish(session, chat.core.settings, first.notification_id, chat.now, "RuntimeError: 429")
+    rows = {row.id: row for row in outbox_rows(chat)}
+    assert finished.retry_at == chat.now + BACKOFF
+    assert rows[second.notification_id].due_at == finished.retry_at
+    assert rows[elsewhere[0].notification_id].due_at == chat.now  # another conversation: not held
+
+
 def test_a_card_update_retried_late_still_updates_the_card(chat: RefusingChat) -> None:
     prompt = chat.command("alice", 'new "Sync" tomorrow 3pm with @bob')[0]
     chat.refusals.append(Refusal(lambda m: m.replaces == prompt.id, RuntimeError("HTTP 503")))
