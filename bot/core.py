@@ -115,11 +115,16 @@ class Core:
                     jobs.hold(session, claim.notification_id, waiting[claim.conversation])
                 continue
             platform_id, error = self.send_one(claim.message, send)
-            with session_scope(self.engine) as session:  # what was posted and that it was, in one commit
-                if platform_id is not None and claim.message.ref is not None:
-                    self.remember(session, claim.message, platform_id, now)
-                finished = jobs.finish(session, self.settings, claim.notification_id, now, error)
-                notices = [] if finished.notice is None else self.enqueue_notice(session, claim, finished.notice, now)
+            try:
+                with session_scope(self.engine) as session:  # what was posted and that it was, in one commit
+                    if platform_id is not None and claim.message.ref is not None:
+                        self.remember(session, claim.message, platform_id, now)
+                    finished = jobs.finish(session, self.settings, claim.notification_id, now, error)
+                    notices = ([] if finished.notice is None
+                               else self.enqueue_notice(session, claim, finished.notice, now))
+            except Exception:  # the row stays `sending`: it is posted again after the lease (logged, not lost)
+                log.exception("could not record how notification %s went", claim.notification_id)
+                continue
             if finished.retry_at is not None and claim.conversation is not None:
                 waiting[claim.conversation] = finished.retry_at
             delivered += error is None
