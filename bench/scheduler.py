@@ -9,8 +9,8 @@ table.
 Measured, per backend (a SQLite file in WAL mode, as `store.database.make_engine` configures it, and
 PostgreSQL), through the product's own code path (`bot.core.Core`), never through hand-written SQL:
 
-* idle tick: `Core.tick(now, send)` when nothing is due (the claim queries, then nothing), and
-  `Core.next_due()`, at each size (10k and 1M action items by default): median and p95 over `--runs`
+* idle tick: `Core.tick(now, send, platform=…)` when nothing is due (the claim queries, then nothing), and
+  `Core.next_due(platform)`, at each size (10k and 1M action items by default): median and p95 over `--runs`
   runs after a warm-up. Targets: idle p95 < 20 ms at the largest size, largest/smallest median ratio < 3,
   and no full scan in any query an idle tick runs (checked with EXPLAIN on the statements it executed).
 * due-1000 tick: 1,000 reminders (item_before / item_due / item_overdue / item_escalation of 1,000
