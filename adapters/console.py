@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import TextIO
 from zoneinfo import ZoneInfo
 
+from adapters.reactions import meaning_of
 from bot.core import Core
 from bot.events import Inbound, Person
 from bot.messages import OutMessage
@@ -141,7 +142,7 @@ class ConsoleAdapter:
         who, emoji, message_id = args
         posted = self.find(message_id)
         self.dispatch(
-            Inbound("reaction", PLATFORM, WORKSPACE, posted.channel, self.person(who), emoji=emoji.strip(":"),
+            Inbound("reaction", PLATFORM, WORKSPACE, posted.channel, self.person(who), reaction=meaning_of(emoji),
                     message_id=message_id, removed=name == "unreact", is_direct=posted.direct_user is not None,
                     handles_are_user_ids=True)
         )
@@ -182,10 +183,10 @@ class ConsoleAdapter:
 
     def cmd_advance(self, _name: str, raw: str) -> None:
         target = self.now + parse_advance(raw)
-        while (due := self.core.next_due()) is not None and due <= target:
+        while (due := self.core.next_due(PLATFORM)) is not None and due <= target:
             self.now = max(self.now, due)
             self.out.write(f"-- {self.now.astimezone(self.tz):%Y-%m-%d %H:%M} {self.tz.key} --\n")
-            self.core.tick(self.now, self.send)
+            self.core.tick(self.now, self.send, platform=PLATFORM)
         self.now = target
 
     def cmd_user(self, _name: str, raw: str) -> None:

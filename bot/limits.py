@@ -76,7 +76,6 @@ def clean_inbound(inbound: Inbound) -> Inbound:
         text=clean_text(inbound.text),
         reply_to=optional(inbound.reply_to),
         message_id=optional(inbound.message_id),
-        emoji=optional(inbound.emoji),
         mentions=tuple(clean_person(person) for person in inbound.mentions),
         event_id=optional(inbound.event_id),
     )

@@ -12,6 +12,7 @@ from datetime import datetime, timedelta
 
 from sqlmodel import Session, func, select
 
+from adapters.reactions import meaning_of
 from bot.core import Core
 from bot.events import Inbound, Person
 from bot.messages import Outcome, OutMessage
@@ -92,7 +93,7 @@ class Chat:
 
     def react(self, who: str, emoji: str, message_id: str, removed: bool = False) -> list[Sent]:
         before = len(self.sent)
-        self.inbound("reaction", who, emoji=emoji, message_id=message_id, removed=removed)
+        self.inbound("reaction", who, reaction=meaning_of(emoji), message_id=message_id, removed=removed)
         return self.sent[before:]
 
     def click(self, who: str, message_id: str, label: str) -> list[Sent]:
@@ -108,9 +109,9 @@ class Chat:
         """Move the clock, ticking at every due time on the way, like the console's :advance."""
         before = len(self.sent)
         target = self.now + delta
-        while (due := self.core.next_due()) is not None and due <= target:
+        while (due := self.core.next_due(self.platform)) is not None and due <= target:
             self.now = max(self.now, due)
-            self.core.tick(self.now, self.send)
+            self.core.tick(self.now, self.send, platform=self.platform)
         self.now = target
         return self.sent[before:]
 

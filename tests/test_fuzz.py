@@ -30,6 +30,7 @@ from sqlalchemy import Engine
 from bot.commands import parse_command, parse_message
 from bot.core import Core
 from bot.errors import UserError
+from bot.events import ReactionMeaning
 from bot.i18n import CATALOGS, t
 from bot.timeparse import looks_like_time
 from store.database import make_engine
@@ -119,7 +120,7 @@ class Event:
     channel: str
     text: str
     on_message: int  # the n-th message the bot posted (reactions, replies, clicks refer to it); 0: none
-    emoji: str
+    reaction: ReactionMeaning | None  # what the platform says the reaction means; None: nothing
     wait_seconds: int
 
 
@@ -130,7 +131,7 @@ EVENTS = st.lists(st.builds(
     channel=st.sampled_from(["general", "general", "hr", "dm"]),
     text=TEXT,
     on_message=st.integers(min_value=0, max_value=40),
-    emoji=st.sampled_from(["white_check_mark", "x", "thinking_face", "raising_hand", "👍", "tada", ""]),
+    reaction=st.sampled_from(["yes", "no", "maybe", "here", None]),
     wait_seconds=st.sampled_from([0, 1, 60, 3600, 86400, 3 * 86400]),
 ), min_size=1, max_size=6)
 
@@ -148,7 +149,7 @@ def play(chat: Chat, event: Event) -> None:
     channel = f"dm-{event.who}" if direct else event.channel
     posted = chat.sent[event.on_message - 1].id if 0 < event.on_message <= len(chat.sent) else None
     if event.kind == "reaction":
-        outcome = chat.inbound("reaction", event.who, channel=channel, is_direct=direct, emoji=event.emoji,
+        outcome = chat.inbound("reaction", event.who, channel=channel, is_direct=direct, reaction=event.reaction,
                                message_id=posted or "m0", removed=event.wait_seconds == 1)
     else:
         outcome = chat.inbound(event.kind, event.who, event.text, channel=channel, is_direct=direct,
