@@ -18,12 +18,15 @@ so the bot never becomes the amplifier of a flood it refuses.
 from __future__ import annotations
 
 import threading
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, fields, is_dataclass, replace
 from datetime import UTC, date, datetime, time
 from enum import Enum
+from typing import TypeVar, cast
 
 from bot.errors import UserError
 from bot.events import Inbound, Person
+
+T = TypeVar("T")
 
 EARLIEST_DATE = date(1970, 1, 1)
 LATEST_DATE = date(2100, 12, 31)
@@ -62,6 +65,19 @@ def clean_person(person: Person) -> Person:
     )
 
 
+def clean_fields(value: T) -> T:
+    """A copy of a frozen dataclass (a submitted form's Command) with every text in it cleaned, nested
+    specs and tuples included; anything else is returned as it is."""
+    if isinstance(value, str):
+        return cast(T, clean_text(value))
+    if isinstance(value, tuple):
+        return cast(T, tuple(clean_fields(item) for item in value))
+    if is_dataclass(value) and not isinstance(value, type):
+        return cast(T, replace(value, **{f.name: clean_fields(getattr(value, f.name)) for f in fields(value)
+                                         if f.init}))
+    return value
+
+
 def clean_inbound(inbound: Inbound) -> Inbound:
     """The event with every text in it cleaned (what was said, who said it, whom it mentions, ids)."""
 
@@ -78,6 +94,7 @@ def clean_inbound(inbound: Inbound) -> Inbound:
         message_id=optional(inbound.message_id),
         mentions=tuple(clean_person(person) for person in inbound.mentions),
         event_id=optional(inbound.event_id),
+        command=clean_fields(inbound.command),
     )
 
 

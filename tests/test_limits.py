@@ -14,6 +14,7 @@ import pytest
 from sqlalchemy import Engine
 from sqlmodel import Session, select
 
+from bot.command_types import AgendaSpec, NewMeeting
 from bot.core import Core
 from bot.events import Inbound, Person
 from bot.limits import MAX_COMMANDS_PER_MESSAGE, RateLimiter, clean_text
@@ -84,6 +85,14 @@ def test_dates_at_the_edges_of_the_range_work(chat: Chat) -> None:
 def test_nul_bytes_and_lone_surrogates_are_cleaned_before_they_reach_the_database(chat: Chat) -> None:
     chat.command("alice", 'new "Bud\x00get \ud800review" tomorrow 3pm')
     assert titles(chat) == ["Budget \ufffdreview"]
+
+
+def test_a_submitted_form_is_cleaned_like_typed_text(chat: Chat) -> None:
+    form = NewMeeting(title="Form\x00 \udc00title", start=chat.now + timedelta(days=1),
+                      agenda=(AgendaSpec("Sco\x00pe", 10),))
+    event = Inbound("command", chat.platform, chat.workspace, chat.channel, Person("alice", "alice"), command=form)
+    chat.core.handle(event, chat.now, chat.send)
+    assert titles(chat) == ["Form \ufffdtitle"]
 
 
 def test_a_surrogate_in_a_display_name_does_not_break_that_person(chat: Chat) -> None:
