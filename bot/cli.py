@@ -12,13 +12,14 @@ import os
 import sys
 import threading
 import time
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 
 from pydantic import ValidationError
 from sqlmodel import Session, select
 
 from adapters.console import ConsoleAdapter, run_script
+from bot.clock import Clock, running_from, system_clock
 from bot.config import Settings
 from bot.core import Core
 from bot.errors import ConfigError
@@ -33,7 +34,8 @@ INTERACTIVE_HELP = (
 )
 
 
-def main(argv: list[str] | None = None) -> int:
+def main(argv: list[str] | None = None, clock: Clock = system_clock) -> int:
+    """Run one `quorum` command; `clock` is what "now" means to it (tests pass their own)."""
     parser = argparse.ArgumentParser(prog="quorum", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
     console = sub.add_parser("console", help="run the bot in this terminal, or on a script from stdin")
@@ -46,6 +48,7 @@ def main(argv: list[str] | None = None) -> int:
     ticker.add_argument("--db", help="SQLite file to use (default: DATABASE_URL, else quorum.db)")
     ticker.add_argument("--interval", type=float, help="seconds between ticks (default: QUORUM_TICK_SECONDS)")
     ticker.add_argument("--for", dest="duration", type=float, help="stop after this many seconds (default: never)")
+    ticker.add_argument("--now", help="start the clock here, e.g. '2026-11-23 09:00' (in QUORUM_TIMEZONE); it runs on")
     ticker.add_argument("--files", default="quorum-files", help="folder for minutes and other files")
     slack = sub.add_parser("slack", help="run on Slack: Socket Mode with SLACK_APP_TOKEN, else HTTP on --port")
     slack.add_argument("--host", default="0.0.0.0", help="HTTP mode: address to listen on (default 0.0.0.0)")
@@ -76,19 +79,19 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     if args.command == "ticker":
-        return run_ticker(args)
+        return run_ticker(args, clock)
     if args.command == "slack":
         return run_platform(args, "slack")
     if args.command == "dingtalk":
         return run_platform(args, "dingtalk")
     if args.command == "purge":
-        return run_purge(args)
+        return run_purge(args, clock)
     if args.command == "export":
-        return run_export(args)
+        return run_export(args, clock)
     if args.command == "replay":
         print(render_minutes_txt(parse_irc_log(args.log.read_text(encoding="utf-8"), channel=args.channel)), end="")
         return 0
-    return run_console(args)
+    return run_console(args, clock)
 
 
 def load_settings(args: argparse.Namespace) -> Settings | None:
@@ -107,19 +110,23 @@ def load_settings(args: argparse.Namespace) -> Settings | None:
         return None
 
 
-def run_ticker(args: argparse.Namespace) -> int:
+def run_ticker(args: argparse.Namespace, clock: Clock) -> int:
     """The scheduler alone: what `quorum slack` / `quorum dingtalk` run beside their adapter, with the
     console as the platform. Several may run on one PostgreSQL database; each row is sent by one of them."""
     settings = load_settings(args)
     if settings is None:
         return 2
+    if args.now:
+        start = start_time(args.now, settings)
+        if start is None:
+            return 2
+        clock = running_from(start)
     core = Core(settings)
-    adapter = ConsoleAdapter(core, sys.stdout, datetime.now(UTC), settings.zone, Path(args.files),
-                             id_prefix=f"{os.getpid()}-m")
+    adapter = ConsoleAdapter(core, sys.stdout, clock(), settings.zone, Path(args.files), id_prefix=f"{os.getpid()}-m")
     interval = args.interval or settings.tick_seconds
     stop_at = time.monotonic() + args.duration if args.duration else None
     while stop_at is None or time.monotonic() < stop_at:
-        adapter.now = datetime.now(UTC)
+        adapter.now = clock()
         try:
             core.tick(adapter.now, adapter.send)
         except Exception:
@@ -145,7 +152,7 @@ def run_platform(args: argparse.Namespace, platform: str) -> int:
         return 2
 
 
-def run_purge(args: argparse.Namespace) -> int:
+def run_purge(args: argparse.Namespace, clock: Clock) -> int:
     """Meetings past the retention period: listed always, deleted only with --yes; unfinished work is kept."""
     from dateutil.relativedelta import relativedelta
 
@@ -157,7 +164,7 @@ def run_purge(args: argparse.Namespace) -> int:
         return 2
     engine = make_engine(settings.database_url)
     migrate(engine)
-    cutoff = datetime.now(UTC) - relativedelta(months=settings.retention_months)
+    cutoff = clock() - relativedelta(months=settings.retention_months)
     with session_scope(engine) as session:
         found = retention.candidates(session, cutoff)
         going = [c for c in found if not c.unfinished]
@@ -171,7 +178,7 @@ def run_purge(args: argparse.Namespace) -> int:
     return 0
 
 
-def run_export(args: argparse.Namespace) -> int:
+def run_export(args: argparse.Namespace, clock: Clock) -> int:
     """The files `/meeting export` posts, written to a folder: for archives, audits and scripts."""
     from bot import exports
     from store.database import make_engine, migrate
@@ -220,38 +227,45 @@ def run_export(args: argparse.Namespace) -> int:
                     written[-1].write_bytes(exports.minutes_pdf(record, lang, zone))
                 else:
                     written.append(stem.with_name(stem.name + ".ics"))
-                    written[-1].write_bytes(exports.meeting_ics(record, meeting.revision))
+                    written[-1].write_bytes(exports.meeting_ics(record, meeting.revision, stamp=clock()))
     for path in written:
         print(path)
     return 0
 
 
-def run_console(args: argparse.Namespace) -> int:
+def start_time(text: str, settings: Settings) -> datetime | None:
+    """`--now` in the settings' timezone; None (and why, on stderr) when it is not a date and time."""
+    try:
+        return datetime.strptime(text, "%Y-%m-%d %H:%M").replace(tzinfo=settings.zone)
+    except ValueError:
+        print("quorum: --now must look like '2026-11-23 09:00'", file=sys.stderr)
+        return None
+
+
+def run_console(args: argparse.Namespace, clock: Clock) -> int:
     settings = load_settings(args)
     if settings is None:
         return 2
-    zone = settings.zone
-    try:
-        now = datetime.strptime(args.now, "%Y-%m-%d %H:%M").replace(tzinfo=zone) if args.now else datetime.now(UTC)
-    except ValueError:
-        print("quorum: --now must look like '2026-11-23 09:00'", file=sys.stderr)
+    start = start_time(args.now, settings) if args.now else clock()
+    if start is None:
         return 2
     core = Core(settings)
-    adapter = ConsoleAdapter(core, sys.stdout, now, zone, Path(args.files))
+    adapter = ConsoleAdapter(core, sys.stdout, start, settings.zone, Path(args.files))
     if not sys.stdin.isatty():
         run_script(adapter, sys.stdin)
         return 0
-    return interactive(adapter, settings, real_clock=args.now is None)
+    return interactive(adapter, settings, None if args.now else clock)
 
 
-def interactive(adapter: ConsoleAdapter, settings: Settings, real_clock: bool) -> int:
+def interactive(adapter: ConsoleAdapter, settings: Settings, clock: Clock | None) -> int:
+    """The terminal session; with a `clock`, "now" follows it, else the virtual clock moves only by :advance."""
     lock = threading.Lock()
     speaker = getpass.getuser() or "me"
 
     def tick() -> None:
         with lock:
-            if real_clock:
-                adapter.now = datetime.now(UTC)
+            if clock is not None:
+                adapter.now = clock()
             adapter.core.tick(adapter.now, adapter.send)
             sys.stdout.flush()
 
@@ -264,8 +278,8 @@ def interactive(adapter: ConsoleAdapter, settings: Settings, real_clock: bool) -
             except EOFError:
                 return 0
             with lock:
-                if real_clock:
-                    adapter.now = datetime.now(UTC)
+                if clock is not None:
+                    adapter.now = clock()
                 adapter.run_line(line if line.startswith(":") or ">" in line.split(" ", 1)[0] else f"{speaker}> {line}")
     except KeyboardInterrupt:
         return 0

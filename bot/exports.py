@@ -755,13 +755,13 @@ def _description(record: MeetingRecord) -> str:
     return "\n".join(lines)
 
 
-def meeting_ics(record: MeetingRecord, sequence: int, *, stamp: datetime | None = None) -> bytes:
+def meeting_ics(record: MeetingRecord, sequence: int, *, stamp: datetime) -> bytes:
     """An iTIP invitation (RFC 5545/5546) for the meeting, one VEVENT in UTC.
 
     The UID never changes for a meeting; pass a `sequence` that grows with every reschedule or cancellation,
     so calendars update the event they already have instead of adding a second one. A cancelled meeting is
-    `METHOD:CANCEL` with `STATUS:CANCELLED`; anything else `METHOD:REQUEST`. `stamp` (DTSTAMP: when this
-    invitation was made) defaults to now."""
+    `METHOD:CANCEL` with `STATUS:CANCELLED`; anything else `METHOD:REQUEST`. `stamp` is DTSTAMP, when this
+    invitation was made: the caller's `now` (this module reads no clock, so the same record gives the same file)."""
     if sequence < 0:
         raise ValueError("sequence must be >= 0")
     cancelled = record.status == "cancelled"
@@ -773,7 +773,7 @@ def meeting_ics(record: MeetingRecord, sequence: int, *, stamp: datetime | None 
     event = icalendar.Event()
     event.add("uid", record.uid)
     event.add("sequence", sequence)
-    event.add("dtstamp", (stamp or datetime.now(UTC)).astimezone(UTC))
+    event.add("dtstamp", stamp.astimezone(UTC))
     event.add("dtstart", record.start_at.astimezone(UTC))
     event.add("dtend", record.end_at.astimezone(UTC))
     event.add("summary", record.title)

@@ -20,7 +20,7 @@ from sqlalchemy import Engine
 from bot.config import Settings
 from bot.core import Core
 from store.database import make_engine
-from tests.harness import Chat
+from tests.harness import Chat, ManualClock
 
 PG_ADMIN_URL = os.environ.get("QUORUM_TEST_PG_URL", "postgresql://postgres@127.0.0.1:5432/test")
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -75,6 +75,12 @@ def core() -> Core:
     """A core on a private in-memory SQLite database, migrated."""
     settings = make_settings()
     return Core(settings, make_engine(settings.database_url))
+
+
+@pytest.fixture
+def clock() -> ManualClock:
+    """What the adapters under test take for "now": Monday 09:00 in Shanghai until the test moves it."""
+    return ManualClock(MONDAY_9AM)
 
 
 @pytest.fixture

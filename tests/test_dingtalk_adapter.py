@@ -21,6 +21,7 @@ from bot.messages import Attachment, Button, OutMessage, Target
 from store.models import ActionItem, InboundEvent, Meeting, Notification
 from tests import fake_dingtalk as fd
 from tests.conftest import make_settings
+from tests.harness import ManualClock
 from tests.local_server import wait_until
 
 GROUP = fd.conversation_id("quorum-group")
@@ -36,9 +37,9 @@ def fake(monkeypatch: pytest.MonkeyPatch) -> Iterator[fd.FakeDingTalk]:
 
 
 @pytest.fixture
-def adapter(fake: fd.FakeDingTalk, sqlite_file_url: str) -> DingTalkAdapter:
+def adapter(fake: fd.FakeDingTalk, sqlite_file_url: str, clock: ManualClock) -> DingTalkAdapter:
     api = DingTalkApi(fake.endpoint, fd.CLIENT_ID, fd.CLIENT_SECRET, fd.CLIENT_ID, fake.endpoint)
-    return DingTalkAdapter(Core(make_settings(sqlite_file_url, QUORUM_LANGUAGE="zh")), api)
+    return DingTalkAdapter(Core(make_settings(sqlite_file_url, QUORUM_LANGUAGE="zh")), api, clock=clock)
 
 
 @pytest.fixture
@@ -74,7 +75,7 @@ def card_button(card: fd.Card, command_prefix: str) -> tuple[str, str]:
 
 
 def test_the_whole_meeting_loop_in_chinese(fake: fd.FakeDingTalk, adapter: DingTalkAdapter,
-                                           stream: QuorumStreamClient) -> None:
+                                           stream: QuorumStreamClient, clock: ManualClock) -> None:
     say(fake, ' 新建 "周会" 明天下午3点 参会 @李四 @王五', "zhang", "张三", at=("li", "wang"))
     prompt = wait_until(lambda: next((c for c in fake.cards().values() if GROUP in " ".join(c.spaces)
                                       and "周会" in str(c.data)), None))
@@ -103,7 +104,8 @@ def test_the_whole_meeting_loop_in_chinese(fake: fd.FakeDingTalk, adapter: DingT
     # the 1:1 reminder, answered with 完成 in the private chat
     with Session(adapter.core.engine) as session:
         due = session.exec(select(Notification).where(Notification.kind == "item_due")).one()
-    adapter.core.tick(due.due_at, adapter.send)
+    clock.now = due.due_at
+    adapter.tick()
     wait_until(lambda: any("写会议纪要" in str(m.param) for m in fake.messages("oto", "li"))
                or any("写会议纪要" in str(c.data) and "li" in " ".join(c.spaces) for c in fake.cards().values()))
     say(fake, "完成", "li", "李四", group=False)
@@ -114,7 +116,8 @@ def test_the_whole_meeting_loop_in_chinese(fake: fd.FakeDingTalk, adapter: DingT
         weekly = session.exec(select(Notification).where(Notification.kind == "weekly_digest",
                                                          Notification.status == "pending")).first()
     assert weekly is not None  # 王五's item is still open
-    adapter.core.tick(weekly.due_at, adapter.send)
+    clock.now = weekly.due_at
+    adapter.tick()
     in_group = [str(m.param) for m in fake.messages("group", GROUP)] + [r.text for r in fake.replies()]
     digest = [text for text in in_group if "每周行动项跟踪" in text]
     assert digest and "写会议纪要" in digest[0]  # done last week
@@ -189,7 +192,8 @@ def test_where_cards_are_refused_the_words_to_type_are_sent(fake: fd.FakeDingTal
     assert len(sent) == 1 and "rsvp 1 yes" in str(sent[0].param) and "rsvp 1 no" in str(sent[0].param)
 
 
-def test_the_loop_in_english(fake: fd.FakeDingTalk, adapter: DingTalkAdapter, stream: QuorumStreamClient) -> None:
+def test_the_loop_in_english(fake: fd.FakeDingTalk, adapter: DingTalkAdapter, stream: QuorumStreamClient,
+                             clock: ManualClock) -> None:
     """An English speaker on DingTalk gets English, whatever the deployment's default."""
     say(fake, ' new "Weekly sync" tomorrow 3pm with @Li', "anna", "Anna", at=("li",))
     prompt = wait_until(lambda: next((c for c in fake.cards().values() if "Weekly sync" in str(c.data)), None))
@@ -203,7 +207,8 @@ def test_the_loop_in_english(fake: fd.FakeDingTalk, adapter: DingTalkAdapter, st
     say(fake, " end", "anna", "Anna")
     with Session(adapter.core.engine) as session:
         due = session.exec(select(Notification).where(Notification.kind == "item_due")).one()
-    adapter.core.tick(due.due_at, adapter.send)
+    clock.now = due.due_at
+    adapter.tick()
     say(fake, "done https://slides.example/q3", "li", "Li", group=False)
     wait_until(lambda: items(adapter)[0].status == "done")
     assert items(adapter)[0].deliverable == "https://slides.example/q3"

@@ -14,10 +14,11 @@ import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from typing import Any, Protocol
 
 import pytest
+import time_machine
 from slack_bolt.adapter.socket_mode.aiohttp import AsyncSocketModeHandler
 from sqlmodel import Session, select
 
@@ -30,6 +31,7 @@ from bot.core import Core
 from store.models import ActionItem, InboundEvent, Meeting, Notification
 from tests import fake_slack as fs
 from tests.conftest import make_settings
+from tests.harness import ManualClock
 from tests.local_server import wait_until
 
 SECRET = "test-signing-secret"
@@ -145,8 +147,8 @@ def fake() -> Iterator[fs.FakeSlack]:
 
 
 @pytest.fixture
-def adapter(fake: fs.FakeSlack, sqlite_file_url: str) -> SlackAdapter:
-    return SlackAdapter(Core(make_settings(sqlite_file_url)), BOT_TOKEN, SECRET, fake.api_url)
+def adapter(fake: fs.FakeSlack, sqlite_file_url: str, clock: ManualClock) -> SlackAdapter:
+    return SlackAdapter(Core(make_settings(sqlite_file_url)), BOT_TOKEN, SECRET, fake.api_url, clock=clock)
 
 
 @pytest.fixture(params=["socket", "http"])
@@ -175,7 +177,8 @@ def items(adapter: SlackAdapter) -> list[ActionItem]:
         return list(session.exec(select(ActionItem).order_by(ActionItem.number)))
 
 
-def test_the_whole_meeting_loop(fake: fs.FakeSlack, adapter: SlackAdapter, driver: Driver) -> None:
+def test_the_whole_meeting_loop(fake: fs.FakeSlack, adapter: SlackAdapter, driver: Driver,
+                                clock: ManualClock) -> None:
     # new → the RSVP prompt in the channel, with buttons
     driver.command("U1", "C1", 'new "Q3 roadmap" tomorrow 3pm for 1h with <@U2|bob> <@U3|carol> '
                                'agenda "Scope" 20m "Budget" 25m')
@@ -216,7 +219,8 @@ def test_the_whole_meeting_loop(fake: fs.FakeSlack, adapter: SlackAdapter, drive
     with Session(adapter.core.engine) as session:
         due = session.exec(select(Notification).where(Notification.kind == "item_due")).first()
     assert due is not None
-    adapter.core.tick(due.due_at, adapter.send)
+    clock.now = due.due_at
+    adapter.tick()
     reminder = wait_until(lambda: next((m for m in reversed(fake.messages("DU2")) if "send the notes" in m["text"]
                                         and m["ts"] > fake.messages("DU2")[0]["ts"]), None))
     reply = fs.message_event("done https://docs.example/notes", "U2", "DU2", thread_ts=reminder["ts"],
@@ -231,7 +235,8 @@ def test_the_whole_meeting_loop(fake: fs.FakeSlack, adapter: SlackAdapter, drive
     with Session(adapter.core.engine) as session:
         weekly = session.exec(select(Notification).where(Notification.kind == "weekly_digest",
                                                          Notification.status == "pending")).one()
-    adapter.core.tick(weekly.due_at, adapter.send)
+    clock.now = weekly.due_at
+    adapter.tick()
     digest = wait_until(lambda: next((m for m in posts(fake, "C1") if "Weekly follow-up" in m["text"]), None))
     assert "1 open action item" in digest["text"] and "#1 send the notes · @bob" in digest["text"]
 
@@ -260,10 +265,9 @@ def test_rate_limited_posts_wait_and_go_out(fake: fs.FakeSlack, adapter: SlackAd
 
 
 def test_a_reminder_slack_refuses_stays_pending(fake: fs.FakeSlack, adapter: SlackAdapter) -> None:
-    now = datetime.now(UTC)
     command = slash_command({"team_id": "T1", "channel_id": "C1", "user_id": "U1",
                              "text": 'new "Sync" in 3 days 3pm with <@U2|bob>'}, adapter.people)
-    adapter.core.handle(command, now, adapter.send)
+    adapter.core.handle(command, adapter.clock(), adapter.send)
     with Session(adapter.core.engine) as session:
         first = session.exec(select(Notification).where(Notification.status == "pending")
                              .order_by(Notification.due_at)).first()
@@ -278,14 +282,17 @@ def test_a_reminder_slack_refuses_stays_pending(fake: fs.FakeSlack, adapter: Sla
     assert row.due_at > first.due_at  # retried later, with backoff
 
 
-def test_http_mode_refuses_bad_signatures_and_stale_requests(fake: fs.FakeSlack, adapter: SlackAdapter) -> None:
+def test_http_mode_refuses_bad_signatures_and_stale_requests(fake: fs.FakeSlack, adapter: SlackAdapter,
+                                                             clock: ManualClock) -> None:
     http = HttpDriver(adapter)
     try:
         body = fs.form_body(fs.slash_command("list", "U1", "C1"))
         assert http.post(body, "application/x-www-form-urlencoded", secret="wrong")[0] == 401
-        stale = int(time.time()) - 10 * 60
-        assert http.post(body, "application/x-www-form-urlencoded", timestamp=stale)[0] == 401
-        assert http.post(body, "application/x-www-form-urlencoded")[0] == 200
+        # Bolt checks the timestamp against time.time() itself: pin that clock to know what "stale" is
+        with time_machine.travel(clock.now, tick=True):
+            stale = int(clock.now.timestamp()) - 10 * 60
+            assert http.post(body, "application/x-www-form-urlencoded", timestamp=stale)[0] == 401
+            assert http.post(body, "application/x-www-form-urlencoded")[0] == 200  # signed at the pinned now
     finally:
         http.close()
     assert not fake.calls("chat.postMessage") or all("list" not in str(c.args) for c in fake.calls("chat.update"))
@@ -303,7 +310,7 @@ def test_a_title_with_the_word_payload_survives_http_mode(fake: fs.FakeSlack, ad
 
 
 def test_new_without_text_opens_the_modal_and_errors_show_in_it(
-    fake: fs.FakeSlack, adapter: SlackAdapter, driver: Driver
+    fake: fs.FakeSlack, adapter: SlackAdapter, driver: Driver, clock: ManualClock
 ) -> None:
     driver.command("U1", "C1", "new", trigger_id="trig-1")
     view = fake.wait_for("views.open")[0].args["view"]
@@ -311,7 +318,7 @@ def test_new_without_text_opens_the_modal_and_errors_show_in_it(
     empty = {"title": {"title": {"type": "plain_text_input", "value": None}}}
     answer = driver.interactive(fs.view_submission("U1", blocks.MEETING_MODAL_CALLBACK, "C1", empty))
     assert answer["response_action"] == "errors" and "title" in answer["errors"]
-    day = (datetime.now(UTC) + timedelta(days=3)).strftime("%Y-%m-%d")
+    day = (clock.now + timedelta(days=3)).strftime("%Y-%m-%d")
     filled = {
         "title": {"title": {"type": "plain_text_input", "value": "Budget review"}},
         "date": {"date": {"type": "datepicker", "selected_date": day}},

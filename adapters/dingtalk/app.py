@@ -22,7 +22,6 @@ import logging
 import secrets
 import time
 from collections.abc import Mapping
-from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import quote_plus
 
@@ -35,6 +34,7 @@ from adapters.dingtalk import render
 from adapters.dingtalk.api import TIMEOUT_SECONDS, DingTalkApi, DingTalkError, Throttled
 from adapters.dingtalk.translate import PLATFORM, chatbot_message, person
 from adapters.ordering import InOrder
+from bot.clock import Clock, system_clock
 from bot.core import Core
 from bot.events import Inbound
 from bot.i18n import Lang
@@ -53,8 +53,10 @@ WEBHOOK_MARGIN_MS = 60_000  # don't use a session webhook in its last minute
 class DingTalkAdapter:
     """Frames in, the core in between, robot messages and cards out; one robot of one organization."""
 
-    def __init__(self, core: Core, api: DingTalkApi, default_language: Lang = "zh") -> None:
+    def __init__(self, core: Core, api: DingTalkApi, default_language: Lang = "zh",
+                 clock: Clock = system_clock) -> None:
         self.core = core
+        self.clock = clock
         self.api = api
         self.default_language = default_language
         self.order = InOrder()
@@ -82,7 +84,7 @@ class DingTalkAdapter:
         webhook = data.get("sessionWebhook")
         if webhook:
             self._webhooks[inbound.channel] = (str(webhook), int(data.get("sessionWebhookExpiredTime") or 0))
-        self.core.handle(inbound, datetime.now(UTC), self.send)
+        self.core.handle(inbound, self.clock(), self.send)
 
     def card_click(self, frame_id: str, data: Mapping[str, Any]) -> Inbound | None:
         """A card button: its command, said where the card is (the card id names the conversation)."""
@@ -157,7 +159,7 @@ class DingTalkAdapter:
         return found[0]
 
     def tick(self) -> int:
-        return self.core.tick(datetime.now(UTC), self.send)
+        return self.core.tick(self.clock(), self.send)
 
 
 class _Handler(dingtalk_stream.CallbackHandler):  # type: ignore[misc]

@@ -23,7 +23,6 @@ import re
 import threading
 import time
 from collections.abc import Callable
-from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import parse_qsl
 
@@ -50,6 +49,7 @@ from adapters.slack.translate import (
     slash_command,
     split_key,
 )
+from bot.clock import Clock, system_clock
 from bot.core import Core
 from bot.events import Inbound, Person
 from bot.i18n import Lang, t
@@ -91,8 +91,10 @@ class UserDirectory:
 class SlackAdapter:
     """Listeners, rendering and posting for one Slack workspace (one bot token)."""
 
-    def __init__(self, core: Core, bot_token: str, signing_secret: str | None, api_url: str) -> None:
+    def __init__(self, core: Core, bot_token: str, signing_secret: str | None, api_url: str,
+                 clock: Clock = system_clock) -> None:
         self.core = core
+        self.clock = clock
         self.web = WebClient(
             token=bot_token,
             base_url=api_url,
@@ -223,7 +225,7 @@ class SlackAdapter:
 
     def dispatch(self, inbound: Inbound) -> None:
         """Hand one event to the core (it posts its replies through `send`); mark an acted-on reply ✅."""
-        outcome = self.core.handle(inbound, datetime.now(UTC), self.send)
+        outcome = self.core.handle(inbound, self.clock(), self.send)
         if outcome.acknowledge is not None:
             channel, ts = split_key(outcome.acknowledge)
             try:
@@ -233,7 +235,7 @@ class SlackAdapter:
                     log.warning("could not react to %s: %s", outcome.acknowledge, error.response.get("error"))
 
     def tick(self) -> int:
-        return self.core.tick(datetime.now(UTC), self.send)
+        return self.core.tick(self.clock(), self.send)
 
     def send(self, message: OutMessage) -> str | None:
         """Post (or update in place) one message; returns its `<channel>/<ts>` key. Raises when Slack refuses,
@@ -279,7 +281,7 @@ class SlackAdapter:
 
         inbound = Inbound(kind="command", platform=PLATFORM, workspace=team_id, channel=self.dm_channel(user_id),
                           user=self.people(user_id), text=HOME_COMMAND, is_direct=True)
-        self.core.handle(inbound, datetime.now(UTC), keep)
+        self.core.handle(inbound, self.clock(), keep)
         if collected:
             self.web.views_publish(user_id=user_id, view=blocks.home_view(collected[0]))
 

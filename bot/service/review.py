@@ -75,7 +75,8 @@ def export(ctx: Ctx, cmd: c.Export) -> Outcome:
         elif kind == "pdf":
             files.append(Attachment(f"{stem}-minutes.pdf", "", data=exports.minutes_pdf(record, ctx.lang, ctx.tz)))
         elif kind == "ics":
-            files.append(Attachment(f"{stem}.ics", exports.meeting_ics(record, meeting.revision).decode()))
+            invitation = exports.meeting_ics(record, meeting.revision, stamp=ctx.now)
+            files.append(Attachment(f"{stem}.ics", invitation.decode()))
     text = ctx.t("export.meeting", number=meeting.number, title=meeting.title,
                  files=", ".join(f.filename for f in files))
     return Outcome([OutMessage(target=where_for(ctx, meeting), text=text, attachments=tuple(files))])

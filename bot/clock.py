@@ -1,0 +1,30 @@
+"""Where "now" comes from: the one place the real time is read.
+
+The core never reads the clock: every use case and tick takes `now`. The loops around it (the Slack and
+DingTalk adapters, the console and the ticker) ask a `Clock` instead of calling `datetime.now`, so a test or a
+replay can say what time it is, and the same code runs on the real clock in production.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+
+Clock = Callable[[], datetime]
+
+
+def system_clock() -> datetime:
+    """The real time, in UTC (what every loop uses unless told otherwise)."""
+    return datetime.now(UTC)
+
+
+def running_from(start: datetime) -> Clock:
+    """A clock that reads `start` now and then runs at real speed (the monotonic clock, so neither a change of
+    the machine's time nor a test that moves it makes it jump)."""
+    origin = time.monotonic()
+
+    def now() -> datetime:
+        return start + timedelta(seconds=time.monotonic() - origin)
+
+    return now
