@@ -48,7 +48,10 @@ def main(argv: list[str] | None = None, clock: Clock = system_clock) -> int:
     ticker.add_argument("--db", help="SQLite file to use (default: DATABASE_URL, else quorum.db)")
     ticker.add_argument("--interval", type=float, help="seconds between ticks (default: QUORUM_TICK_SECONDS)")
     ticker.add_argument("--for", dest="duration", type=float, help="stop after this many seconds (default: never)")
-    ticker.add_argument("--now", help="start the clock here, e.g. '2026-11-23 09:00' (in QUORUM_TIMEZONE); it runs on")
+    ticker.add_argument("--now", help="start the clock here, then run on: '2026-11-23 09:00' (QUORUM_TIMEZONE)")
+    ticker.add_argument("--now-at", type=float, metavar="MONOTONIC",
+                        help="with --now: the time.monotonic() reading at which it was --now (default: at start), "
+                             "so tickers started one after another keep one timeline")
     ticker.add_argument("--files", default="quorum-files", help="folder for minutes and other files")
     slack = sub.add_parser("slack", help="run on Slack: Socket Mode with SLACK_APP_TOKEN, else HTTP on --port")
     slack.add_argument("--host", default="0.0.0.0", help="HTTP mode: address to listen on (default 0.0.0.0)")
@@ -120,7 +123,7 @@ def run_ticker(args: argparse.Namespace, clock: Clock) -> int:
         start = start_time(args.now, settings)
         if start is None:
             return 2
-        clock = running_from(start)
+        clock = running_from(start, args.now_at)
     core = Core(settings)
     adapter = ConsoleAdapter(core, sys.stdout, clock(), settings.zone, Path(args.files), id_prefix=f"{os.getpid()}-m")
     interval = args.interval or settings.tick_seconds
@@ -234,12 +237,14 @@ def run_export(args: argparse.Namespace, clock: Clock) -> int:
 
 
 def start_time(text: str, settings: Settings) -> datetime | None:
-    """`--now` in the settings' timezone; None (and why, on stderr) when it is not a date and time."""
+    """`--now`: ISO 8601, in the settings' timezone unless it names an offset; None (and why, on stderr) when it
+    is not a date and time."""
     try:
-        return datetime.strptime(text, "%Y-%m-%d %H:%M").replace(tzinfo=settings.zone)
+        start = datetime.fromisoformat(text)
     except ValueError:
-        print("quorum: --now must look like '2026-11-23 09:00'", file=sys.stderr)
+        print("quorum: --now must look like '2026-11-23 09:00' or '2026-11-23T01:00:00+00:00'", file=sys.stderr)
         return None
+    return start if start.tzinfo is not None else start.replace(tzinfo=settings.zone)
 
 
 def run_console(args: argparse.Namespace, clock: Clock) -> int:

@@ -19,10 +19,11 @@ def system_clock() -> datetime:
     return datetime.now(UTC)
 
 
-def running_from(start: datetime) -> Clock:
-    """A clock that reads `start` now and then runs at real speed (the monotonic clock, so neither a change of
-    the machine's time nor a test that moves it makes it jump)."""
-    origin = time.monotonic()
+def running_from(start: datetime, origin: float | None = None) -> Clock:
+    """A clock that reads `start` at the monotonic instant `origin` (default: now) and runs at real speed from
+    there. Monotonic, so neither a change of the machine's time nor a test that moves it makes it jump; and one
+    machine's processes share the monotonic clock, so processes given the same `start` and `origin` agree."""
+    origin = time.monotonic() if origin is None else origin
 
     def now() -> datetime:
         return start + timedelta(seconds=time.monotonic() - origin)
