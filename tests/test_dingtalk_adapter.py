@@ -15,12 +15,11 @@ from sqlmodel import Session, select
 
 from adapters.dingtalk.api import DingTalkApi, Throttled
 from adapters.dingtalk.app import DingTalkAdapter, QuorumStreamClient
-from bot.core import Core
 from bot.errors import Undeliverable
 from bot.messages import Attachment, Button, OutMessage, Target
 from store.models import ActionItem, InboundEvent, Meeting, Notification
 from tests import fake_dingtalk as fd
-from tests.conftest import make_settings
+from tests.conftest import make_settings, migrated_core
 from tests.harness import ManualClock
 from tests.local_server import wait_until
 
@@ -39,7 +38,7 @@ def fake(monkeypatch: pytest.MonkeyPatch) -> Iterator[fd.FakeDingTalk]:
 @pytest.fixture
 def adapter(fake: fd.FakeDingTalk, sqlite_file_url: str, clock: ManualClock) -> DingTalkAdapter:
     api = DingTalkApi(fake.endpoint, fd.CLIENT_ID, fd.CLIENT_SECRET, fd.CLIENT_ID, fake.endpoint)
-    return DingTalkAdapter(Core(make_settings(sqlite_file_url, QUORUM_LANGUAGE="zh")), api, clock=clock)
+    return DingTalkAdapter(migrated_core(make_settings(sqlite_file_url, QUORUM_LANGUAGE="zh")), api, clock=clock)
 
 
 @pytest.fixture

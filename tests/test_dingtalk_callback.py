@@ -17,10 +17,9 @@ from sqlmodel import Session, select
 from adapters.dingtalk.api import DingTalkApi
 from adapters.dingtalk.app import DingTalkAdapter
 from adapters.dingtalk.callback import CALLBACK_PATH, callback_app, verified
-from bot.core import Core
 from store.models import Meeting
 from tests import fake_dingtalk as fd
-from tests.conftest import make_settings
+from tests.conftest import make_settings, migrated_core
 from tests.local_server import wait_until
 
 
@@ -57,7 +56,7 @@ def server(monkeypatch: pytest.MonkeyPatch, sqlite_file_url: str) -> Iterator[tu
     with fd.FakeDingTalk() as fake:
         fd.patch_sdk_endpoint(monkeypatch, fake.endpoint)
         api = DingTalkApi(fake.endpoint, fd.CLIENT_ID, fd.CLIENT_SECRET, fd.CLIENT_ID)
-        adapter = DingTalkAdapter(Core(make_settings(sqlite_file_url)), api)
+        adapter = DingTalkAdapter(migrated_core(make_settings(sqlite_file_url)), api)
         started = Server(callback_app(adapter, fd.CLIENT_SECRET))
         yield started, adapter
         started.close()

@@ -11,7 +11,7 @@ from sqlmodel import Session, func, select
 from bot.cli import main
 from bot.core import Core
 from store.models import ActionItem, AgendaItem, Meeting, Notification, Participant
-from tests.conftest import MONDAY_9AM, make_settings
+from tests.conftest import MONDAY_9AM, make_settings, migrated_core
 from tests.harness import Chat, ManualClock
 
 TODAY = MONDAY_9AM  # what `quorum purge` is told "now" is
@@ -34,7 +34,7 @@ def meeting(chat: Chat, title: str, leave_open: bool) -> None:
 @pytest.fixture
 def database(tmp_path: Path) -> Path:
     path = tmp_path / "quorum.db"
-    chat = Chat(Core(make_settings(f"sqlite:///{path}")), THREE_YEARS_AGO)
+    chat = Chat(migrated_core(make_settings(f"sqlite:///{path}")), THREE_YEARS_AGO)
     meeting(chat, "Old and finished", leave_open=False)
     meeting(chat, "Old with open work", leave_open=True)
     chat.now = TODAY - timedelta(days=30)

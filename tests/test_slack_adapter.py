@@ -27,10 +27,9 @@ from adapters.slack import blocks
 from adapters.slack.app import SlackAdapter
 from adapters.slack.run import EVENTS_PATH, bound_port, http_server
 from adapters.slack.translate import slash_command
-from bot.core import Core
 from store.models import ActionItem, InboundEvent, Meeting, Notification
 from tests import fake_slack as fs
-from tests.conftest import make_settings
+from tests.conftest import make_settings, migrated_core
 from tests.harness import ManualClock
 from tests.local_server import wait_until
 
@@ -148,7 +147,7 @@ def fake() -> Iterator[fs.FakeSlack]:
 
 @pytest.fixture
 def adapter(fake: fs.FakeSlack, sqlite_file_url: str, clock: ManualClock) -> SlackAdapter:
-    return SlackAdapter(Core(make_settings(sqlite_file_url)), BOT_TOKEN, SECRET, fake.api_url, clock=clock)
+    return SlackAdapter(migrated_core(make_settings(sqlite_file_url)), BOT_TOKEN, SECRET, fake.api_url, clock=clock)
 
 
 @pytest.fixture(params=["socket", "http"])
