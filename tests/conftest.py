@@ -8,6 +8,11 @@ and every core gets a copy of it (sqlite3's backup API, a few milliseconds) inst
 (about 80 ms each, some 200 times a run). `Core` still calls `migrate`, which finds the copy at the newest
 revision, so the path production takes on start is the one tested. Tests of migrating itself start empty
 (`sqlite_file_url`, `pg_engine`).
+
+`pytest --wall-clock=2026-12-31T23:59:30+08:00` runs the session with the machine's clock moved to that
+instant (time_machine, ticking on from there), and the Python subprocesses the tests start with it
+(`python_env`). Tests never read the wall clock, so the outcome must not change: `make test` proves it at a
+Sunday night in UTC, a year's last seconds in Shanghai and a year the holiday calendars do not know.
 """
 
 from __future__ import annotations
@@ -15,14 +20,15 @@ from __future__ import annotations
 import os
 import sqlite3
 import uuid
-from collections.abc import Iterator
-from datetime import datetime
+from collections.abc import Iterator, Mapping
+from datetime import UTC, datetime
 from functools import cache
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import psycopg
 import pytest
+import time_machine
 from sqlalchemy import Engine
 
 from bot.config import Settings
@@ -30,9 +36,43 @@ from bot.core import Core
 from store.database import make_engine, migrate
 from tests.harness import Chat, ManualClock
 
+ROOT = Path(__file__).resolve().parent.parent
+WALL_CLOCK_SHIM = Path(__file__).parent / "wall_clock"  # its sitecustomize moves a subprocess's clock too
+WALL_CLOCK_VARIABLE = "QUORUM_TEST_WALL_CLOCK"
 PG_ADMIN_URL = os.environ.get("QUORUM_TEST_PG_URL", "postgresql://postgres@127.0.0.1:5432/test")
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 MONDAY_9AM = datetime(2026, 11, 23, 9, 0, tzinfo=SHANGHAI)
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--wall-clock", metavar="ISO", help="move the machine's clock to this instant (with an offset, "
+                     "e.g. 2026-11-29T23:30:00+00:00) for the whole session and the subprocesses tests start")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    instant = config.getoption("--wall-clock")
+    if instant:
+        start = datetime.fromisoformat(instant)
+        if start.tzinfo is None:
+            raise pytest.UsageError(f"--wall-clock needs an offset or Z, like 2026-11-29T23:30:00+00:00: {instant}")
+        traveller = time_machine.travel(start, tick=True)
+        traveller.start()
+        config.add_cleanup(traveller.stop)
+
+
+def pytest_report_header(config: pytest.Config) -> str | None:
+    instant = config.getoption("--wall-clock")
+    return f"wall clock moved to {instant}" if instant else None
+
+
+def python_env(base: Mapping[str, str] = os.environ, **extra: str) -> dict[str, str]:
+    """`base` and `extra` for a Python subprocess running this checkout's code: PYTHONPATH to it, and, when the
+    session travels (--wall-clock), the shim that moves the child's clock to where the session's clock is now."""
+    env = {**base, "PYTHONPATH": str(ROOT), **extra}
+    if time_machine.escape_hatch.is_travelling():
+        env["PYTHONPATH"] = os.pathsep.join((str(WALL_CLOCK_SHIM), str(ROOT)))
+        env[WALL_CLOCK_VARIABLE] = datetime.now(UTC).isoformat()  # the travelled clock: the child carries on from it
+    return env
 
 
 def make_settings(database_url: str = "sqlite://", **overrides: str) -> Settings:
@@ -46,7 +86,8 @@ def _migrated_template() -> sqlite3.Connection:
     """The session's migrated SQLite database, in memory (built on first use, kept for the session)."""
     engine = make_engine("sqlite://")
     migrate(engine)
-    connection: sqlite3.Connection = engine.raw_connection().driver_connection
+    connection = engine.raw_connection().driver_connection
+    assert isinstance(connection, sqlite3.Connection)
     return connection
 
 
@@ -55,7 +96,9 @@ def migrated_engine(url: str = "sqlite://") -> Engine:
     session's migrated template: what `migrate` would build, without running Alembic again."""
     engine = make_engine(url)
     with engine.connect() as connection:
-        _migrated_template().backup(connection.connection.driver_connection)
+        target = connection.connection.driver_connection
+        assert isinstance(target, sqlite3.Connection)
+        _migrated_template().backup(target)
     return engine
 
 

@@ -53,11 +53,10 @@ from bot.messages import OutMessage
 from store import repo
 from store.database import make_engine, session_scope
 from store.models import ActionItem, Notification, User
-from tests.conftest import MONDAY_9AM, make_settings
+from tests.conftest import MONDAY_9AM, make_settings, python_env
 
 pytestmark = pytest.mark.postgres
 
-ROOT = Path(__file__).resolve().parent.parent
 ROWS = 1_000
 OWNERS = 20
 LEASE_SECONDS = 3  # a dead ticker's rows are claimed again after this long
@@ -195,14 +194,13 @@ class Ticker:
 def start_ticker(name: str, db_url: str, workdir: Path, lease: int = LEASE_SECONDS) -> Ticker:
     """`quorum ticker` on `db_url` on the test's timeline (TIMELINE_START at TIMELINE_ORIGIN), its own cwd (no
     stray .env), stdout to a file; `application_name` lets the test see it in pg_stat_activity."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("QUORUM_") and k != "DATABASE_URL"}
     url = make_url(db_url).update_query_dict({"application_name": f"quorum-eo-{name}"})
-    env.update(
+    env = python_env(
+        {k: v for k, v in os.environ.items() if not k.startswith("QUORUM_") and k != "DATABASE_URL"},
         DATABASE_URL=url.render_as_string(hide_password=False),
         QUORUM_CLAIM_LEASE_SECONDS=str(lease),
         QUORUM_TIMEZONE="Asia/Shanghai",
         QUORUM_LANGUAGE="en",
-        PYTHONPATH=str(ROOT),
     )
     cwd = workdir / name
     cwd.mkdir()
