@@ -5,12 +5,12 @@ from __future__ import annotations
 import asyncio
 import json
 import threading
-import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
 
 import pytest
+import time_machine
 from aiohttp import web
 from sqlmodel import Session, select
 
@@ -19,7 +19,7 @@ from adapters.dingtalk.app import DingTalkAdapter
 from adapters.dingtalk.callback import CALLBACK_PATH, callback_app, verified
 from store.models import Meeting
 from tests import fake_dingtalk as fd
-from tests.conftest import make_settings, migrated_core
+from tests.conftest import MONDAY_9AM, make_settings, migrated_core
 from tests.local_server import wait_until
 
 
@@ -70,13 +70,16 @@ def meetings(adapter: DingTalkAdapter) -> list[str]:
 def test_a_signed_message_is_handled_and_bad_ones_are_refused(server: tuple[Server, DingTalkAdapter]) -> None:
     http, adapter = server
     message = fd.chatbot_message(' 新建 "周会" 明天下午3点', "zhang", "张三", "2", fd.conversation_id("g"))
-    assert http.post(message, fd.outgoing_headers("wrong-secret")) == 401
-    two_hours_ago = int(time.time() * 1000) - 2 * 3600 * 1000
-    assert http.post(message, fd.outgoing_headers(fd.CLIENT_SECRET, two_hours_ago)) == 401
-    assert http.post(message, {"Content-Type": "application/json"}) == 401
-    assert meetings(adapter) == []
-    assert http.post(message, fd.outgoing_headers(fd.CLIENT_SECRET)) == 200
-    assert wait_until(lambda: meetings(adapter)) == ["周会"]
+    # the callback checks timestamps against time.time() itself (and the adapter's clock is the real one):
+    # pin the machine's clock to know what "two hours ago" is
+    with time_machine.travel(MONDAY_9AM, tick=True):
+        assert http.post(message, fd.outgoing_headers("wrong-secret")) == 401
+        two_hours_ago = int(MONDAY_9AM.timestamp() * 1000) - 2 * 3600 * 1000
+        assert http.post(message, fd.outgoing_headers(fd.CLIENT_SECRET, two_hours_ago)) == 401
+        assert http.post(message, {"Content-Type": "application/json"}) == 401
+        assert meetings(adapter) == []
+        assert http.post(message, fd.outgoing_headers(fd.CLIENT_SECRET)) == 200
+        assert wait_until(lambda: meetings(adapter)) == ["周会"]
 
 
 @pytest.mark.parametrize(
