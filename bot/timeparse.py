@@ -81,6 +81,8 @@ from zoneinfo import ZoneInfo
 
 from dateparser.date import DateDataParser
 
+from bot.grammar.vocabulary import HOUR_UNITS, MINUTE_UNITS, Words, alternation
+
 __all__ = [
     "Lang",
     "format_date",
@@ -139,13 +141,13 @@ def _number(word: str) -> float | None:
 # Durations
 
 _AMOUNT = rf"\d{{1,5}}(?:\.\d+)?|{_ZH_NUMERAL}"
-_HOUR_UNIT = r"h|hrs?|hours?|小时|钟头"
-_MINUTE_UNIT = r"m|mins?|minutes?|分钟|分"
+_HOUR_UNIT = alternation(HOUR_UNITS)  # the grammar's one list of units
+_MINUTE_UNIT = alternation(MINUTE_UNITS)
 _DURATION = re.compile(
     rf"(?:(?P<hours>{_AMOUNT})\s*个?(?P<half>半)?\s*(?:{_HOUR_UNIT})|(?P<one>an?|one)\s+hour)"
     rf"(?P<and_half>\s+and\s+a\s+half)?(?:\s*(?:and\s+)?(?P<extra>{_AMOUNT})\s*(?:{_MINUTE_UNIT}))?"
     rf"|(?P<minutes>{_AMOUNT})\s*(?:{_MINUTE_UNIT})"
-    r"|(?P<half_hour>half\s+an?\s+hour|half\s+hour|an?\s+half\s+hour|半个?(?:小时|钟头))"
+    rf"|(?P<half_hour>half\s+an?\s+hour|half\s+hour|an?\s+half\s+hour|半{alternation(Words((), HOUR_UNITS.zh))})"
 )
 
 

@@ -19,7 +19,7 @@ from bot.messages import Outcome, OutMessage
 
 @dataclass
 class ManualClock:
-    """A `bot.clock.Clock` that only the test moves: adapters and the command line read it for "now", so a
+    """An `adapters.clock.Clock` that only the test moves: adapters and the command line read it for "now", so a
     whole loop runs on the same day whenever the suite runs."""
 
     now: datetime

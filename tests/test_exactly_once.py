@@ -46,8 +46,8 @@ from sqlalchemy import Engine, func
 from sqlalchemy.engine import make_url
 from sqlmodel import col, select
 
+from adapters.clock import running_from
 from bot import followup, jobs
-from bot.clock import running_from
 from bot.core import Core
 from bot.messages import OutMessage
 from store import repo
@@ -207,7 +207,7 @@ def start_ticker(name: str, db_url: str, workdir: Path, lease: int = LEASE_SECON
     out = cwd / "stdout.txt"
     with out.open("wb") as stdout, (cwd / "stderr.txt").open("wb") as stderr:
         process = subprocess.Popen(
-            [sys.executable, "-m", "bot.cli", "ticker", "--interval", "0.05", "--for", str(TICKER_LIFETIME),
+            [sys.executable, "-m", "adapters.cli", "ticker", "--interval", "0.05", "--for", str(TICKER_LIFETIME),
              "--now", TIMELINE_START.isoformat(), "--now-at", repr(TIMELINE_ORIGIN), "--files", str(cwd / "files")],
             cwd=cwd, env=env, stdout=stdout, stderr=stderr,
         )

@@ -30,16 +30,16 @@ import requests
 import websockets
 from dingtalk_stream import AckMessage, CallbackMessage
 
+from adapters.clock import Clock, system_clock
 from adapters.dingtalk import render
 from adapters.dingtalk.api import TIMEOUT_SECONDS, DingTalkApi, DingTalkError, Throttled
 from adapters.dingtalk.translate import PLATFORM, chatbot_message, person
 from adapters.ordering import InOrder
-from bot.clock import Clock, system_clock
 from bot.core import Core
 from bot.events import Inbound
 from bot.i18n import Lang
+from bot.locale import detect_language
 from bot.messages import OutMessage
-from bot.service.context import detect_language
 
 log = logging.getLogger(__name__)
 

@@ -12,10 +12,10 @@ from adapters.dingtalk.api import DingTalkApi
 from adapters.dingtalk.app import DingTalkAdapter, QuorumStreamClient
 from adapters.dingtalk.callback import CALLBACK_PATH, callback_app
 from adapters.process import settle_heap
+from adapters.scheduler import start_ticker
 from bot.config import Settings
 from bot.core import Core
 from bot.errors import ConfigError
-from bot.scheduler import start_ticker
 
 log = logging.getLogger(__name__)
 

@@ -37,6 +37,7 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.http_retry.builtin_handlers import ConnectionErrorRetryHandler, RateLimitErrorRetryHandler
 from slack_sdk.web.async_client import AsyncWebClient
 
+from adapters.clock import Clock, system_clock
 from adapters.ordering import InOrder
 from adapters.slack import blocks
 from adapters.slack.translate import (
@@ -49,7 +50,6 @@ from adapters.slack.translate import (
     slash_command,
     split_key,
 )
-from bot.clock import Clock, system_clock
 from bot.core import Core
 from bot.events import Inbound, Person
 from bot.i18n import Lang, t

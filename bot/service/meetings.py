@@ -11,12 +11,13 @@ from datetime import timedelta
 from zoneinfo import ZoneInfo
 
 from bot import command_types as c
-from bot import followup
+from bot import followup, views
 from bot.errors import Conflict, NotAllowed, NotFound
 from bot.i18n import Lang, t
+from bot.locale import as_lang, language_of, zone_of
 from bot.messages import Button, Outcome, OutMessage, RefSpec, Section, Target
-from bot.service import meeting_day, views
-from bot.service.context import Ctx, as_lang, language_of, zone_of
+from bot.service import meeting_day
+from bot.service.context import Ctx
 from bot.timeparse import format_date, format_when
 from store import repo
 from store.models import AgendaItem, Meeting, Participant, User

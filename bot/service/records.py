@@ -10,12 +10,13 @@ item's owner, its creator or its meeting's host may close or change it.
 from __future__ import annotations
 
 from bot import command_types as c
-from bot import followup, meetbot
+from bot import followup, meetbot, views
 from bot.errors import Conflict, NotAllowed, NotFound, ParseError
 from bot.i18n import t
+from bot.locale import language_of
 from bot.messages import Button, Outcome, OutMessage, RefSpec, Section, Target
-from bot.service import meetings, views
-from bot.service.context import Ctx, language_of
+from bot.service import meetings
+from bot.service.context import Ctx
 from bot.timeparse import format_date
 from store import repo
 from store.models import ActionItem, Decision, Meeting, Note, OpenQuestion, Participant, User

@@ -16,8 +16,8 @@ import calendar
 from datetime import date, datetime, timedelta
 
 from bot import command_types as c
-from bot.commands import MEETING_TYPE_WORDS
 from bot.errors import NotFound, ParseError
+from bot.grammar.vocabulary import MEETING_TYPE_WORDS
 from bot.messages import Attachment, Outcome, OutMessage, Section, Target
 from bot.service import meetings
 from bot.service.context import Ctx

@@ -18,13 +18,13 @@ from pathlib import Path
 from pydantic import ValidationError
 from sqlmodel import Session, select
 
+from adapters.clock import Clock, running_from, system_clock
 from adapters.console import ConsoleAdapter, run_script
-from bot.clock import Clock, running_from, system_clock
+from adapters.scheduler import start_ticker
 from bot.config import Settings
 from bot.core import Core
 from bot.errors import ConfigError
 from bot.meetbot import parse_irc_log, render_minutes_txt
-from bot.scheduler import start_ticker
 from store import repo
 
 INTERACTIVE_HELP = (

@@ -1,8 +1,10 @@
-"""Where "now" comes from: the one place the real time is read.
+"""Where "now" comes from: the one place the real time is read for the core.
 
 The core never reads the clock: every use case and tick takes `now`. The loops around it (the Slack and
 DingTalk adapters, the console and the ticker) ask a `Clock` instead of calling `datetime.now`, so a test or a
-replay can say what time it is, and the same code runs on the real clock in production.
+replay can say what time it is, and the same code runs on the real clock in production. (Checks of a platform's
+own timestamps, a request signature's age or a session webhook's expiry, compare with the machine's time
+directly: they are about the platform's clock, not the meeting's.)
 """
 
 from __future__ import annotations
