@@ -78,7 +78,7 @@ def python_env(base: Mapping[str, str] = os.environ, **extra: str) -> dict[str, 
 def make_settings(database_url: str = "sqlite://", **overrides: str) -> Settings:
     values = {"DATABASE_URL": database_url, "QUORUM_TIMEZONE": "Asia/Shanghai", "QUORUM_LANGUAGE": "en"}
     values.update(overrides)
-    return Settings(_env_file=None, **values)  # type: ignore[call-arg]
+    return Settings(_env_file=None, **values)  # type: ignore[arg-type]
 
 
 @cache

@@ -11,7 +11,7 @@ import time
 from collections.abc import Callable, Iterator
 
 import pytest
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from adapters.dingtalk.api import DingTalkApi, Throttled
 from adapters.dingtalk.app import DingTalkAdapter, QuorumStreamClient
@@ -60,7 +60,7 @@ def say(fake: fd.FakeDingTalk, text: str, staff: str, nick: str, group: bool = T
 
 def items(adapter: DingTalkAdapter) -> list[ActionItem]:
     with Session(adapter.core.engine) as session:
-        return list(session.exec(select(ActionItem).order_by(ActionItem.number)))
+        return list(session.exec(select(ActionItem).order_by(col(ActionItem.number))))
 
 
 def card_button(card: fd.Card, command_prefix: str) -> tuple[str, str]:

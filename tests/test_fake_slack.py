@@ -318,7 +318,7 @@ def test_socket_mode_client_connects_receives_envelope_and_acks(fake: FakeSlack)
         sm.message_listeners.append(on_message)
         sm.socket_mode_request_listeners.append(on_request)
         try:
-            await sm.connect()
+            await sm.connect()  # type: ignore[no-untyped-call]
             assert await fake.wait_connected_async() == 1
             event = message_event("hello <@UBOT>", "U1", "C1", ts="1700000001.000200")
             envelope_id = await fake.push_async("events_api", event, retry_attempt=1, retry_reason="timeout")
@@ -326,7 +326,7 @@ def test_socket_mode_client_connects_receives_envelope_and_acks(fake: FakeSlack)
             assert await fake.wait_for_ack_async(envelope_id) == {"envelope_id": envelope_id}
             await eventually(lambda: sm.last_ping_pong_time is not None)  # the fake pongs sdk-ping-pong pings
         finally:
-            await sm.close()
+            await sm.close()  # type: ignore[no-untyped-call]
 
         assert seen[0]["type"] == "hello" and seen[0]["num_connections"] == 1
         assert seen[0]["connection_info"] == {"app_id": APP_ID}
@@ -343,13 +343,13 @@ def test_socket_mode_disconnect_message_makes_the_client_reconnect(fake: FakeSla
     async def body() -> None:
         sm = SocketModeClient(app_token=APP_TOKEN, web_client=AsyncWebClient(base_url=fake.api_url, timeout=5))
         try:
-            await sm.connect()
+            await sm.connect()  # type: ignore[no-untyped-call]
             await fake.wait_connected_async()
             await asyncio.to_thread(fake.disconnect, "refresh_requested")
             assert await fake.wait_connected_async(count=2) == 2
             await eventually(lambda: fake.connections == 1)
         finally:
-            await sm.close()
+            await sm.close()  # type: ignore[no-untyped-call]
 
     run(body())
     assert len(fake.calls("apps.connections.open")) == 2
@@ -445,7 +445,7 @@ def test_bolt_socket_mode_app_understands_every_payload_builder(fake: FakeSlack,
 
         handler = AsyncSocketModeHandler(app, APP_TOKEN)
         try:
-            await handler.connect_async()
+            await handler.connect_async()  # type: ignore[no-untyped-call]
             await fake.wait_connected_async()
 
             command_id = await fake.push_async("slash_commands", slash_command("weekly sync", "U1", "C1"))
@@ -473,7 +473,7 @@ def test_bolt_socket_mode_app_understands_every_payload_builder(fake: FakeSlack,
             await fake.wait_for_async("chat.postMessage", count=3)  # setup post + say + say-in-thread
             await eventually(lambda: "reaction" in received)
         finally:
-            await handler.close_async()
+            await handler.close_async()  # type: ignore[no-untyped-call]
 
     run(body())
     said = {c.args["text"]: c.args for c in fake.calls("chat.postMessage")}

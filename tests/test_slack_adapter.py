@@ -20,7 +20,7 @@ from typing import Any, Protocol
 import pytest
 import time_machine
 from slack_bolt.adapter.socket_mode.aiohttp import AsyncSocketModeHandler
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from adapters.ordering import InOrder
 from adapters.slack import blocks
@@ -173,7 +173,7 @@ def button(message: dict[str, Any], value_prefix: str) -> dict[str, Any]:
 
 def items(adapter: SlackAdapter) -> list[ActionItem]:
     with Session(adapter.core.engine) as session:
-        return list(session.exec(select(ActionItem).order_by(ActionItem.number)))
+        return list(session.exec(select(ActionItem).order_by(col(ActionItem.number))))
 
 
 def test_the_whole_meeting_loop(fake: fs.FakeSlack, adapter: SlackAdapter, driver: Driver,
@@ -269,7 +269,7 @@ def test_a_reminder_slack_refuses_stays_pending(fake: fs.FakeSlack, adapter: Sla
     adapter.core.handle(command, adapter.clock(), adapter.send)
     with Session(adapter.core.engine) as session:
         first = session.exec(select(Notification).where(Notification.status == "pending")
-                             .order_by(Notification.due_at)).first()
+                             .order_by(col(Notification.due_at))).first()
     assert first is not None
     fake.fail_next("chat.postMessage", status=500, times=50)
     assert adapter.core.tick(first.due_at, adapter.send) == 0

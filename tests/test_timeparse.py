@@ -6,7 +6,6 @@ from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
-from timeparse_cases import DUE_CASES, MON_0900, WHEN_CASES, DueCase, WhenCase
 
 from bot.timeparse import (
     format_date,
@@ -16,6 +15,7 @@ from bot.timeparse import (
     parse_duration,
     parse_when,
 )
+from tests.timeparse_cases import DUE_CASES, MON_0900, WHEN_CASES, DueCase, WhenCase
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 BERLIN = ZoneInfo("Europe/Berlin")
