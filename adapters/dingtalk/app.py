@@ -24,8 +24,7 @@ import asyncio
 import json
 import logging
 import secrets
-from collections.abc import Callable, Mapping
-from datetime import UTC, datetime
+from collections.abc import Mapping
 from typing import Any
 from urllib.parse import quote_plus
 
@@ -34,6 +33,7 @@ import requests
 import websockets
 from dingtalk_stream import AckMessage, CallbackMessage
 
+from adapters.clock import Clock, system_clock
 from adapters.dingtalk import render
 from adapters.dingtalk.api import TIMEOUT_SECONDS, DingTalkApi, DingTalkError, Throttled
 from adapters.dingtalk.translate import PLATFORM, chatbot_message, person
@@ -70,7 +70,7 @@ class DingTalkAdapter:
     """Frames in, the core in between, robot messages and cards out; one robot of one organization."""
 
     def __init__(self, core: Core, api: DingTalkApi, default_language: Lang = "zh",
-                 clock: Callable[[], datetime] = lambda: datetime.now(UTC)) -> None:
+                 clock: Clock = system_clock) -> None:
         self.core = core
         self.api = api
         self.default_language = default_language
