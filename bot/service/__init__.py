@@ -15,13 +15,14 @@ from typing import Literal
 from sqlmodel import Session
 
 from bot import command_types as c
+from bot.access import Directory
 from bot.commands import parse_command, parse_message
 from bot.config import Settings
 from bot.errors import UserError
 from bot.events import Inbound
 from bot.i18n import t
 from bot.messages import Outcome
-from bot.service import config, meeting_day, meetings, records, review
+from bot.service import config, guard, meeting_day, meetings, records, review
 from bot.service.context import Ctx, build_context
 from bot.service.help import help_message
 from store import repo
@@ -36,11 +37,14 @@ MessageContext = Literal["channel", "reply", "direct"]
 HERE_EMOJI = frozenset({"raising_hand", "raised_hand", "wave", "hand", "🙋", "✋", "👋"}) | YES_EMOJI
 
 
-def handle(session: Session, settings: Settings, inbound: Inbound, now: datetime) -> Outcome:
-    ctx = build_context(session, settings, inbound, now)
+def handle(
+    session: Session, settings: Settings, inbound: Inbound, now: datetime, directory: Directory | None = None
+) -> Outcome:
+    ctx = build_context(session, settings, inbound, now, directory)
     if inbound.event_id is not None and not repo.first_delivery(session, ctx.workspace_id, inbound.event_id, now):
         return Outcome()  # a redelivery of an event already handled (and committed with its effects)
     try:
+        guard.record_writer(ctx)
         commands = interpret(ctx)
         outcome = Outcome()
         for command in commands:
@@ -60,7 +64,7 @@ def interpret(ctx: Ctx) -> list[c.Command]:
         command = parse_command(inbound.text, now=ctx.now, tz=ctx.tz)
         running = None if inbound.is_direct else records.running(ctx)
         if running is not None and inbound.kind == "command":
-            meetings.check_in(ctx, running)  # typing a command in the meeting's channel: present
+            meetings.spoke(ctx, running, lines=0, present=True)  # typing a command in the meeting's channel
         return [command]
     if inbound.kind == "reaction":
         return reaction_command(ctx)
@@ -81,10 +85,8 @@ def interpret(ctx: Ctx) -> list[c.Command]:
         raise UserError("error.dm_not_understood", reply_example(ctx))
     running = None if inbound.is_direct else records.running(ctx)
     if running is not None:  # speaking in a running meeting counts as a line said (MeetBot's "People present")
-        p = meetings.participant_of(ctx, running)
-        p.lines_said += 1
-        if not any(isinstance(command, c.CheckIn) for command in commands):
-            meetings.check_in(ctx, running)
+        present = not any(isinstance(command, c.CheckIn) for command in commands)
+        meetings.spoke(ctx, running, lines=1, present=present)
     return commands
 
 

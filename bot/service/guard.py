@@ -1,0 +1,96 @@
+"""Access for the use cases: load what `bot.access` needs for this event's speaker, ask it, refuse in words.
+
+Every use case that names a meeting goes through `visible_meeting` (by number) or `may_see` (a meeting it
+already holds), so the rule of who sees what is applied in one place and a refusal never reveals that a
+hidden meeting exists: it reads exactly like a meeting that does not exist.
+"""
+
+from __future__ import annotations
+
+from sqlmodel import Session
+
+from bot import access
+from bot.errors import NotAllowed, NotFound
+from bot.service.context import Ctx
+from store import membership, repo
+from store.models import Meeting, User
+
+
+def viewer(ctx: Ctx) -> access.Viewer:
+    """The speaker, with their admin standing (asked of the platform only when a rule needs it)."""
+    return access.Viewer(ctx.user_id, ctx.inbound.user.platform_id)
+
+
+def admin_viewer(ctx: Ctx) -> access.Viewer:
+    platform_says = ctx.directory.is_admin(ctx.inbound.workspace, ctx.inbound.user.platform_id)
+    admin = access.is_admin(platform_says, ctx.inbound.user.platform_id, ctx.settings.admin_ids)
+    return access.Viewer(ctx.user_id, ctx.inbound.user.platform_id, admin)
+
+
+def meeting_facts(session: Session, meeting: Meeting) -> access.MeetingFacts:
+    assert meeting.id is not None
+    people = repo.participants(session, meeting.id)
+    return access.MeetingFacts(
+        confidential=meeting.confidential,
+        creator_id=meeting.created_by_id,
+        roles={p.user_id: p.role for p, _u in people},
+        chairs=frozenset(p.user_id for p, _u in people if p.is_chair),
+        viewers=membership.viewer_ids(session, meeting.id),
+    )
+
+
+def in_conversation(ctx: Ctx, channel: str) -> bool:
+    """Whether the speaker is in `channel`, as its platform says (or, if it does not, as they have written)."""
+    conversation = ctx.conversation(channel)
+    unknown = conversation.kind == "private" and conversation.members is None
+    written = unknown and membership.has_written(ctx.session, ctx.workspace_id, channel, ctx.user_id)
+    return access.is_member(viewer(ctx), conversation, written)
+
+
+def may_see(ctx: Ctx, meeting: Meeting) -> bool:
+    facts = meeting_facts(ctx.session, meeting)
+    if ctx.user_id in facts.insiders():
+        return True
+    return access.can_see(viewer(ctx), facts, not facts.confidential and in_conversation(ctx, meeting.channel_id))
+
+
+def visible_meeting(ctx: Ctx, number: int) -> Meeting:
+    """Meeting #number if the speaker may see it; otherwise the same reply as for a meeting that does not exist."""
+    meeting = repo.meeting_by_number(ctx.session, ctx.workspace_id, number)
+    if meeting is None or not may_see(ctx, meeting):
+        raise NotFound("error.no_meeting", number=number)
+    return meeting
+
+
+def ensure_channel_visible(ctx: Ctx, channel: str) -> None:
+    """A channel's report is for people who are in it (anyone, for a public channel)."""
+    if not in_conversation(ctx, channel):
+        raise NotFound("error.no_channel", channel=channel)
+
+
+def ensure_admin(ctx: Ctx, what: str) -> None:
+    """Channel settings and deletion: the platform's admins and `QUORUM_ADMINS` only; the refusal says so."""
+    if not admin_viewer(ctx).is_admin:
+        raise NotAllowed("error.admin_only", what=ctx.t("admin_action." + what), who=configured_admins(ctx))
+
+
+def ensure_may_see_person(ctx: Ctx, person: User) -> None:
+    assert person.id is not None
+    if not access.can_see_person_report(admin_viewer(ctx), person.id):
+        raise NotAllowed("error.person_report", name=person.display_name, who=configured_admins(ctx))
+
+
+def configured_admins(ctx: Ctx) -> str:
+    """Who can, in words: the platform's admins, and the people `QUORUM_ADMINS` names, if any."""
+    named = ", ".join(f"@{admin}" for admin in sorted(ctx.settings.admin_ids))
+    return ctx.t("admins.platform") + (f" {ctx.t('admins.and')} {named}" if named else "")
+
+
+def record_writer(ctx: Ctx) -> None:
+    """In a group whose members the platform does not tell, whoever writes there counts as a member."""
+    inbound = ctx.inbound
+    if inbound.is_direct or inbound.kind not in ("message", "command"):
+        return
+    conversation = ctx.conversation(inbound.channel)
+    if conversation.kind == "private" and conversation.members is None:
+        membership.record_writer(ctx.session, ctx.workspace_id, inbound.channel, ctx.user_id, ctx.now)
