@@ -423,6 +423,6 @@ MESSAGES: dict[str, str] = {
     "error.admin_only": "Only {who} can {what}.",
     "admin_action.config": "change this channel's settings",
     "admins.platform": "workspace admins",
-    "admins.and": "and",
+    "admins.platform_and": "workspace admins and {names}",
     "error.person_report": "Only @{name} and {who} can see @{name}'s report.",
 }

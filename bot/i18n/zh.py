@@ -423,6 +423,6 @@ MESSAGES: dict[str, str] = {
     "error.admin_only": "只有{who}可以{what}。",
     "admin_action.config": "修改本频道的设置",
     "admins.platform": "工作区管理员",
-    "admins.and": "和",
+    "admins.platform_and": "工作区管理员和 {names} ",
     "error.person_report": "只有 @{name} 本人和{who}可以查看 @{name} 的报告。",
 }

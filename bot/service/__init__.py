@@ -63,7 +63,7 @@ def interpret(ctx: Ctx) -> list[c.Command]:
     if inbound.kind in ("command", "button"):
         command = parse_command(inbound.text, now=ctx.now, tz=ctx.tz)
         running = None if inbound.is_direct else records.running(ctx)
-        if running is not None and inbound.kind == "command":
+        if running is not None and inbound.kind == "command" and not isinstance(command, c.CheckIn):
             meetings.spoke(ctx, running, lines=0, present=True)  # typing a command in the meeting's channel
         return [command]
     if inbound.kind == "reaction":

@@ -83,7 +83,7 @@ def ensure_may_see_person(ctx: Ctx, person: User) -> None:
 def configured_admins(ctx: Ctx) -> str:
     """Who can, in words: the platform's admins, and the people `QUORUM_ADMINS` names, if any."""
     named = ", ".join(f"@{admin}" for admin in sorted(ctx.settings.admin_ids))
-    return ctx.t("admins.platform") + (f" {ctx.t('admins.and')} {named}" if named else "")
+    return ctx.t("admins.platform_and", names=named) if named else ctx.t("admins.platform")
 
 
 def record_writer(ctx: Ctx) -> None:
