@@ -7,10 +7,12 @@ platform says about its channels and admins.
 
 from __future__ import annotations
 
+import re
 from datetime import datetime, timedelta
+from pathlib import Path
 
 import pytest
-from sqlmodel import Session, select
+from sqlmodel import Session, col, create_engine, select
 
 from adapters.console import ConsoleDirectory
 from bot import access
@@ -26,6 +28,7 @@ from store.database import make_engine
 from store.models import ChannelWriter, Decision, Meeting, Note, Participant, User
 from tests.conftest import MONDAY_9AM, SHANGHAI, make_settings
 from tests.harness import Chat, Sent
+from tests.test_console import SCRIPTS, run_console
 
 HIDDEN = "There is no meeting #{n} that you can see."
 HIDDEN_ZH = "没有你可以查看的 #{n} 号会议。"
@@ -63,7 +66,7 @@ def last(sent: list[Sent]) -> str:
 def participant_names(chat: Chat, number: int) -> set[str]:
     with Session(chat.core.engine) as session:
         meeting = session.exec(select(Meeting).where(Meeting.number == number)).one()
-        rows = session.exec(select(User.display_name).join(Participant, Participant.user_id == User.id)
+        rows = session.exec(select(User.display_name).join(Participant, col(Participant.user_id) == col(User.id))
                             .where(Participant.meeting_id == meeting.id)).all()
         return set(rows)
 
@@ -282,3 +285,50 @@ def test_a_hidden_meeting_reads_the_same_in_chinese(chat: Chat) -> None:
     hr_meeting(chat)
     assert HIDDEN_ZH.format(n=1) in last(chat.command("erin", "查看 1", channel="random"))
     assert HIDDEN_ZH.format(n=9) in last(chat.command("erin", "查看 9", channel="random"))
+
+
+# ---- the curious colleague, end to end on the console ------------------------------------------------
+
+
+def console_participants(tmp_path: Path) -> list[str]:
+    """Every participant row of the console's database, by name (one per meeting taken part in)."""
+    with Session(create_engine(f"sqlite:///{tmp_path / 'q.db'}")) as session:
+        query = select(User.display_name).join(Participant, col(Participant.user_id) == col(User.id))
+        return list(session.exec(query).all())
+
+
+def test_the_curious_colleague_in_english(tmp_path: Path) -> None:
+    out = run_console((SCRIPTS / "access_en.txt").read_text(encoding="utf-8"), tmp_path, "--now", "2026-11-23 09:00")
+    assert "[m3] #general quorum: *🔒 #2  (scheduled)*" in out and "Salaries" not in out.split("[m4]")[0]
+    refusals = re.findall(r"\[m\d+\] #random \(only erin\) quorum: ⚠️ (.*)", out)
+    assert refusals == [HIDDEN.format(n=2)] + [HIDDEN.format(n=1)] * 3 + [
+        "No meeting you can see matches “hiring”.", HIDDEN.format(n=1),
+        "Only workspace admins can change this channel's settings.",
+        "Only @bob and workspace admins can see @bob's report.",
+    ]
+    assert "[m15] #random (only carol) quorum: *Hiring plan  #1  (scheduled)*" in out  # a member of #hr
+    assert "#general (only alice) quorum: ✅ Decision: raise bands by 5%" in out
+    assert "#general (only olga) quorum: Saved." in out and "digest: off" in out
+    assert not (tmp_path / "files" / "meeting-1-minutes.md").exists()
+    people = console_participants(tmp_path)
+    assert sorted(people) == ["alice", "alice", "bob", "carol"]  # erin joined nothing
+
+
+def test_the_curious_colleague_in_chinese(tmp_path: Path) -> None:
+    out = run_console((SCRIPTS / "access_zh.txt").read_text(encoding="utf-8"), tmp_path, "--now", "2026-11-23 09:00")
+    assert "[m3] #综合 quorum: *🔒 #2  (待召开)*" in out and "薪酬" not in out.split("[m4]")[0]
+    refusals = re.findall(r"\[m\d+\] #闲聊 \(only 赵六\) quorum: ⚠️ (.*)", out)
+    assert refusals == [HIDDEN_ZH.format(n=2)] + [HIDDEN_ZH.format(n=1)] * 3 + [
+        "没有你可见的会议与“招聘”匹配。", HIDDEN_ZH.format(n=1), "只有工作区管理员可以修改本频道的设置。",
+        "只有 @王五 本人和工作区管理员可以查看 @王五 的报告。",
+    ]
+    assert "[m15] #闲聊 (only 李四) quorum: *招聘计划  #1  (待召开)*" in out
+    assert "#综合 (only 张三) quorum: ✅ 决议：调薪5%" in out
+    assert "#综合 (only 管理员) quorum: 已保存。" in out
+    people = console_participants(tmp_path)
+    assert sorted(people) == sorted(["张三", "张三", "李四", "王五"])  # 赵六 joined nothing
+
+
+def test_console_directives_say_what_is_wrong(tmp_path: Path) -> None:
+    out = run_console(":members hr\n:user alice admin=maybe\n", tmp_path)
+    assert "!! usage: :members hr alice carol" in out and "!! usage: :user alice admin=yes (or admin=no)" in out
