@@ -39,7 +39,7 @@ import socket
 import threading
 import time
 import uuid
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any, Literal, TypeVar
@@ -168,6 +168,7 @@ class FakeSlack(LocalServer):
         self._calls: list[Call] = []
         self._failures: dict[str, list[_Failure]] = {}
         self._users: dict[str, dict[str, Any]] = {}
+        self._channels: dict[str, dict[str, Any]] = {}  # conversations.info / .members
         self._messages: dict[tuple[str, str], dict[str, Any]] = {}
         self._reactions: set[tuple[str, str, str]] = set()
         self._opened_dms: set[str] = set()
@@ -193,6 +194,8 @@ class FakeSlack(LocalServer):
             "reactions.remove": self._reactions_remove,
             "conversations.open": self._conversations_open,
             "users.info": self._users_info,
+            "conversations.info": self._conversations_info,
+            "conversations.members": self._conversations_members,
             "views.open": self._views_open,
             "views.update": self._views_update,
             "views.publish": self._views_publish,
@@ -260,6 +263,7 @@ class FakeSlack(LocalServer):
         *,
         display_name: str = "",
         is_bot: bool = False,
+        is_admin: bool = False,
     ) -> dict[str, Any]:
         """Register a user for ``users.info``; returns the stored user object (without ``locale``)."""
         real = real_name if real_name is not None else name
@@ -283,7 +287,7 @@ class FakeSlack(LocalServer):
                 "team": TEAM_ID,
                 "image_48": f"https://avatars.slack-edge.com/{id}_48.png",
             },
-            "is_admin": False,
+            "is_admin": is_admin,
             "is_owner": False,
             "is_primary_owner": False,
             "is_restricted": False,
@@ -768,6 +772,36 @@ class FakeSlack(LocalServer):
         if already:
             result.update({"no_op": True, "already_open": True})
         return result
+
+    def add_channel(self, id: str, name: str, *, is_private: bool = False, members: Sequence[str] = ()) -> None:
+        """Register a channel for ``conversations.info`` and ``conversations.members``."""
+        with self._cond:
+            self._channels[id] = {"id": id, "name": name, "is_channel": not is_private, "is_group": is_private,
+                                  "is_im": False, "is_mpim": False, "is_private": is_private,
+                                  "members": list(members)}
+
+    def _conversations_info(self, args: dict[str, Any], token: str) -> ApiResult:
+        """Registered channels as registered; a ``D<user>`` id is that user's DM (as ``conversations.open``
+        names them); a ``C…`` id never registered is a public channel; anything else is not found."""
+        channel = str(args.get("channel") or "")
+        stored = self._channels.get(channel)
+        if stored is not None:
+            return {"ok": True, "channel": {k: v for k, v in stored.items() if k != "members"}}
+        if channel.startswith("D"):
+            return {"ok": True, "channel": {"id": channel, "is_im": True, "user": channel[1:]}}
+        if channel.startswith("C"):
+            return {"ok": True, "channel": {"id": channel, "is_channel": True, "is_private": False, "is_im": False}}
+        raise _SlackError("channel_not_found")
+
+    def _conversations_members(self, args: dict[str, Any], token: str) -> ApiResult:
+        """Paged like Slack: ``limit`` per page, ``response_metadata.next_cursor`` (the next offset) until ""."""
+        stored = self._channels.get(str(args.get("channel") or ""))
+        if stored is None:
+            raise _SlackError("channel_not_found")
+        start, limit = int(args.get("cursor") or 0), int(args.get("limit") or 100)
+        page = stored["members"][start:start + limit]
+        more = start + limit < len(stored["members"])
+        return {"ok": True, "members": page, "response_metadata": {"next_cursor": str(start + limit) if more else ""}}
 
     def _users_info(self, args: dict[str, Any], token: str) -> ApiResult:
         stored = self._users.get(str(args.get("user") or ""))
