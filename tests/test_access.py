@@ -244,6 +244,8 @@ def test_named_viewers_may_read_it_and_get_its_minutes_and_only_editors_name_the
     chat.command("alice", "start 1")
     chat.command("alice", "end")
     assert any("Minutes: Salaries" in s.body for s in chat.to("lead"))
+    chat.command("alice", "amend 1 bands: postponed")
+    assert "bands: postponed" in chat.to("lead")[-1].body  # amendments follow the minutes
     assert participant_names(chat, 1) == {"alice", "bob"}  # a viewer is not counted as taking part
 
 

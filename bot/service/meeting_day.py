@@ -248,5 +248,5 @@ def amend_minutes(ctx: Ctx, cmd: c.AmendMinutes) -> Outcome:
         OutMessage(target=Target(kind="direct", user=user.platform_user_id), text=t(
             language_of(user, ctx.settings, meeting.language), "amendment.posted", who=ctx.user.display_name,
             number=meeting.number, title=meeting.title, text=cmd.text))
-        for _p, user in view.people
+        for user in meetings.minutes_readers(ctx, view)
     ])

@@ -485,10 +485,7 @@ def minutes_messages(ctx: Ctx, view: views.MeetingView, record: views.Record, ch
     if not m.confidential:
         return [render(as_lang(m.language), ctx.tz, Target(kind="channel", channel=m.channel_id))]
     messages = [ctx.post(ctx.t("minutes.confidential", number=m.number, title=views.shared_title(m, ctx.lang)))]
-    assert m.id is not None
-    named = membership.viewer_ids(ctx.session, m.id) - {u.id for _p, u in view.people}
-    readers = [u for _p, u in view.people] + list(repo.users_by_id(ctx.session, sorted(named)).values())
-    for user in readers:  # participants, and the viewers the host named
+    for user in minutes_readers(ctx, view):
         messages.append(
             render(
                 language_of(user, ctx.settings, m.language),
@@ -497,6 +494,14 @@ def minutes_messages(ctx: Ctx, view: views.MeetingView, record: views.Record, ch
             )
         )
     return messages
+
+
+def minutes_readers(ctx: Ctx, view: views.MeetingView) -> list[User]:
+    """Who gets a confidential meeting's minutes (and their amendments) privately: its participants, and the
+    viewers its host named."""
+    assert view.meeting.id is not None
+    named = membership.viewer_ids(ctx.session, view.meeting.id) - {u.id for _p, u in view.people}
+    return [u for _p, u in view.people] + list(repo.users_by_id(ctx.session, sorted(named)).values())
 
 
 def mine(ctx: Ctx) -> Outcome:
