@@ -223,6 +223,21 @@ def test_what_is_recorded_in_it_goes_to_the_one_who_typed_it_never_the_channel(c
         assert session.exec(select(Decision.text)).one() == "raise bands by 5%"
 
 
+def test_its_action_items_are_hidden_from_outsiders_as_the_meeting_is(chat: Chat) -> None:
+    chat.command("alice", SALARIES)
+    chat.now = datetime(2026, 11, 24, 15, 0, tzinfo=SHANGHAI)
+    chat.command("alice", "start 1")
+    chat.say("alice", "#action @bob write the raise letters by friday")
+    chat.command("alice", "action @carol book the hr room by friday", channel="hr")
+    for who, text in (("erin", "done 1"), ("erin", "status 1 blocked waiting"), ("erin", "done 2")):
+        refused = last(chat.command(who, text, channel="random"))
+        assert f"There is no action item #{text.split()[1]} that you can see." in refused and "raise" not in refused
+    assert "Only @alice, @carol can change" in last(chat.command("dan", "done 2", channel="hr"))  # #hr's member
+    assert "no action item #1 that you can see" in last(chat.command("carol", "done 1"))  # not in the meeting
+    done = chat.command("bob", "done 1")[0]  # its owner closes it, and only they read that it is done
+    assert "is done" in done.body and done.message.target.kind == "ephemeral"
+
+
 def test_named_viewers_may_read_it_and_get_its_minutes_and_only_editors_name_them(chat: Chat) -> None:
     chat.command("alice", SALARIES)
     assert HIDDEN.format(n=1) in last(chat.command("lead", "show 1"))

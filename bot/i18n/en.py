@@ -175,7 +175,7 @@ MESSAGES: dict[str, str] = {
     "error.missing_owner": "Every action item needs one owner: mention them with @.",
     "error.unknown_person": "I don't know who @{name} is: pick them from the @ list so I get their account.",
     "error.no_meeting": "There is no meeting #{number} that you can see.",
-    "error.no_action": "There is no action item #{number} here.",
+    "error.no_action": "There is no action item #{number} that you can see.",
     "error.not_editor": "Only {who} can change meeting #{number} or its record.",
     "error.not_owner": "Only {who} can change action item #{number}.",
     "error.meeting_state": "Meeting #{number} is {status}, so that can't be done.",

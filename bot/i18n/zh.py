@@ -175,7 +175,7 @@ MESSAGES: dict[str, str] = {
     "error.missing_owner": "每个行动项需要且只需要一个负责人：请用 @ 指定。",
     "error.unknown_person": "我不知道 @{name} 是谁：请从 @ 列表中选择，这样我才能找到他的账号。",
     "error.no_meeting": "没有你可以查看的 #{number} 号会议。",
-    "error.no_action": "这里没有 #{number} 号行动项。",
+    "error.no_action": "没有你可以查看的 #{number} 号行动项。",
     "error.not_editor": "只有 {who} 可以修改 #{number} 号会议及其记录。",
     "error.not_owner": "只有 {who} 可以修改 #{number} 号行动项。",
     "error.meeting_state": "#{number} 号会议当前状态为 {status}，无法执行此操作。",

@@ -13,7 +13,7 @@ from bot import access
 from bot.errors import NotAllowed, NotFound
 from bot.service.context import Ctx
 from store import membership, repo
-from store.models import Meeting, User
+from store.models import ActionItem, Meeting, User
 
 
 def viewer(ctx: Ctx) -> access.Viewer:
@@ -52,6 +52,15 @@ def may_see(ctx: Ctx, meeting: Meeting) -> bool:
     if ctx.user_id in facts.insiders():
         return True
     return access.can_see(viewer(ctx), facts, not facts.confidential and in_conversation(ctx, meeting.channel_id))
+
+
+def may_see_item(ctx: Ctx, item: ActionItem) -> bool:
+    """An action item is its owner's and creator's; otherwise it is seen as its meeting is, or, standing alone,
+    by the members of the channel it was recorded in."""
+    if ctx.user_id in (item.owner_id, item.creator_id):
+        return True
+    meeting = ctx.session.get(Meeting, item.meeting_id) if item.meeting_id else None
+    return may_see(ctx, meeting) if meeting is not None else in_conversation(ctx, item.channel_id)
 
 
 def visible_meeting(ctx: Ctx, number: int) -> Meeting:

@@ -236,7 +236,7 @@ def target_item(ctx: Ctx, number: int | None) -> ActionItem:
     """The action item a number names, or the one the replied-to message (or this private chat) is about."""
     if number is not None:
         item = repo.action_by_number(ctx.session, ctx.workspace_id, number)
-        if item is None:
+        if item is None or not guard.may_see_item(ctx, item):
             raise NotFound("error.no_action", number=number)
         return item
     if ctx.inbound.reply_to is not None:
