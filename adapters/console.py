@@ -224,7 +224,10 @@ class ConsoleAdapter:
         if "admin" in settings:
             if settings["admin"] not in ("yes", "no"):
                 raise ScriptError("usage: :user alice admin=yes (or admin=no)")
-            (self.directory.admins.add if settings["admin"] == "yes" else self.directory.admins.discard)(args[0])
+            if settings["admin"] == "yes":
+                self.directory.admins.add(args[0])
+            else:
+                self.directory.admins.discard(args[0])
         current = self.person(args[0])
         self.people[args[0]] = Person(
             args[0], settings.get("name", current.display_name), settings.get("tz", current.timezone),

@@ -48,6 +48,14 @@ def make_chat(directory: ConsoleDirectory | None = None, **settings: str) -> Cha
     return Chat(Core(config, make_engine(config.database_url), directory or ConsoleDirectory()), MONDAY_9AM)
 
 
+def chat_on(request: pytest.FixtureRequest, database: str, directory: ConsoleDirectory) -> Chat:
+    """A chat on a fresh SQLite database, or on a PostgreSQL schema of its own."""
+    if database == "postgresql":
+        return Chat(Core(make_settings(request.getfixturevalue("pg_url")), request.getfixturevalue("pg_engine"),
+                         directory), MONDAY_9AM)
+    return make_chat(directory)
+
+
 @pytest.fixture
 def directory() -> ConsoleDirectory:
     return ConsoleDirectory(private={"hr": frozenset({"alice", "carol", "dan"})})
@@ -158,14 +166,39 @@ def test_find_and_list_show_only_what_the_reader_may_see(chat: Chat) -> None:
     assert "Hiring retro" in listed and "🔒 (confidential meeting)" in listed and "salaries" not in listed
 
 
+@pytest.mark.parametrize("database", ["sqlite", "postgresql"])
+def test_find_reads_past_pages_of_hidden_matches_on_both_databases(request: pytest.FixtureRequest, database: str,
+                                                                   directory: ConsoleDirectory) -> None:
+    chat = chat_on(request, database, directory)
+    settings, engine = chat.core.settings, chat.core.engine
+    for day in range(1, 4):
+        chat.command("alice", f'new "Plan open {day}" 2026-12-0{day} 3pm', channel="general")
+    for day in range(10, 22):  # newer, and hidden from erin: the first page of matches is all #hr's
+        chat.command("alice", f'new "Plan hr {day}" 2026-12-{day} 3pm', channel="hr")
+    chat.command("alice", 'new "Plan secret" 2026-12-25 3pm confidential', channel="general")
+    outsider = last(chat.command("erin", "find plan", channel="random"))
+    assert [f"Plan open {day}" in outsider for day in (1, 2, 3)] == [True] * 3
+    assert "Plan hr" not in outsider and "secret" not in outsider
+    member = last(chat.command("dan", "find plan", channel="random"))
+    assert member.count("Plan hr") == 10 and "Plan open" not in member  # the newest ten
+    with Session(engine) as session:
+        inbound = Inbound("command", "console", "local", "general", Person("alice", "alice"), handles_are_user_ids=True)
+        meetings.add_viewers(build_context(session, settings, inbound, chat.now, directory), 16, [Mention("erin")])
+        session.commit()
+    assert "Plan secret" in last(chat.command("erin", "find secret", channel="random"))
+
+
 def test_a_channel_report_is_for_the_channels_members(chat: Chat) -> None:
     hr_meeting(chat)
     assert "There is no channel #hr that you can see." in last(chat.command("erin", "report #hr", channel="random"))
     assert "Report" in last(chat.command("dan", "report #hr", channel="random"))
 
 
-def test_a_group_the_platform_says_nothing_about_counts_those_who_have_written_there() -> None:
-    chat = make_chat(GroupsUnknown())
+@pytest.mark.parametrize("database", ["sqlite", "postgresql"])
+def test_a_group_the_platform_says_nothing_about_counts_those_who_have_written_there(
+    request: pytest.FixtureRequest, database: str
+) -> None:
+    chat = chat_on(request, database, GroupsUnknown())
     chat.command("alice", 'new "Offsite" tomorrow 3pm', channel="team")
     assert HIDDEN.format(n=1) in last(chat.command("bob", "show 1", channel="other"))
     chat.say("bob", "morning all", channel="team")
