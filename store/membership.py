@@ -10,10 +10,17 @@ from datetime import datetime
 
 from sqlmodel import Session, col, select
 
-from store.models import ChannelWriter, MeetingViewer
+from store.models import ChannelWriter, MeetingViewer, Participant
 from store.repo import _insert_unless_present as insert_unless_present
 
 _CHANNEL_WRITER_TABLE = ChannelWriter.__table__  # type: ignore[attr-defined]
+
+
+def roles(session: Session, meeting_id: int) -> list[tuple[int, str, bool]]:
+    """(user id, role, is chair) of each participant: what access needs, without loading the people."""
+    rows = session.exec(select(Participant.user_id, Participant.role, Participant.is_chair)
+                        .where(Participant.meeting_id == meeting_id)).all()
+    return [(user_id, role, is_chair) for user_id, role, is_chair in rows]
 
 
 def viewer_ids(session: Session, meeting_id: int) -> frozenset[int]:

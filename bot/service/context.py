@@ -71,6 +71,7 @@ class Ctx:
     now: datetime
     directory: Directory = field(default_factory=OpenDirectory)
     conversations: dict[str, Conversation] = field(default_factory=dict)  # asked once per event
+    visible: dict[int, bool] = field(default_factory=dict)  # meeting id → may the speaker see it (bot.access)
 
     def conversation(self, channel: str) -> Conversation:
         """What the platform says of `channel` (asked once per event; the adapter caches across events)."""

@@ -29,12 +29,12 @@ def admin_viewer(ctx: Ctx) -> access.Viewer:
 
 def meeting_facts(session: Session, meeting: Meeting) -> access.MeetingFacts:
     assert meeting.id is not None
-    people = repo.participants(session, meeting.id)
+    people = membership.roles(session, meeting.id)
     return access.MeetingFacts(
         confidential=meeting.confidential,
         creator_id=meeting.created_by_id,
-        roles={p.user_id: p.role for p, _u in people},
-        chairs=frozenset(p.user_id for p, _u in people if p.is_chair),
+        roles={user_id: role for user_id, role, _chair in people},
+        chairs=frozenset(user_id for user_id, _role, chair in people if chair),
         viewers=membership.viewer_ids(session, meeting.id),
     )
 
@@ -48,10 +48,17 @@ def in_conversation(ctx: Ctx, channel: str) -> bool:
 
 
 def may_see(ctx: Ctx, meeting: Meeting) -> bool:
-    facts = meeting_facts(ctx.session, meeting)
-    if ctx.user_id in facts.insiders():
-        return True
-    return access.can_see(viewer(ctx), facts, not facts.confidential and in_conversation(ctx, meeting.channel_id))
+    """`access.can_see`, asked first with what costs nothing to know (the meeting row and the platform's cached
+    answer), and again with its participants and viewers loaded only when that is not enough."""
+    assert meeting.id is not None
+    if meeting.id in ctx.visible:  # asked again in the same event (the running meeting, then its number)
+        return ctx.visible[meeting.id]
+    member = not meeting.confidential and in_conversation(ctx, meeting.channel_id)
+    outline = access.MeetingFacts(confidential=meeting.confidential, creator_id=meeting.created_by_id)
+    visible = access.can_see(viewer(ctx), outline, member) or access.can_see(
+        viewer(ctx), meeting_facts(ctx.session, meeting), member)
+    ctx.visible[meeting.id] = visible
+    return visible
 
 
 def may_see_item(ctx: Ctx, item: ActionItem) -> bool:
