@@ -66,6 +66,13 @@ class Settings(BaseSettings):
     dingtalk_openapi_endpoint: str = Field(default="https://api.dingtalk.com", alias="DINGTALK_OPENAPI_ENDPOINT")
     dingtalk_oapi_endpoint: str = Field(default="https://oapi.dingtalk.com", alias="DINGTALK_OAPI_ENDPOINT")
 
+    @field_validator("database_url")
+    @classmethod
+    def _supported_database(cls, value: str) -> str:
+        if not value.startswith(("sqlite", "postgresql")):
+            raise ValueError(f"DATABASE_URL must be sqlite:///… or postgresql+psycopg://…, not {value!r}")
+        return value
+
     @field_validator("timezone")
     @classmethod
     def _known_timezone(cls, value: str) -> str:

@@ -24,8 +24,8 @@ from bot.errors import Undeliverable
 from bot.events import Inbound
 from bot.i18n import t
 from bot.jobs import UNDELIVERABLE
+from bot.locale import detect_language
 from bot.messages import Outcome, OutMessage, Target
-from bot.service.context import detect_language
 from store import repo
 from store.database import make_engine, migrate, session_scope
 from store.models import MessageRef

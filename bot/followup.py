@@ -25,7 +25,7 @@ from apscheduler.triggers.cron import CronTrigger
 from sqlmodel import Session
 
 from bot.config import Settings
-from bot.service.context import zone_of
+from bot.locale import zone_of
 from bot.workdays import calendar_for
 from store import repo
 from store.models import ActionItem, Channel, Meeting, Notification, OpenQuestion, User

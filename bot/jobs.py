@@ -16,12 +16,12 @@ from datetime import datetime, timedelta
 
 from sqlmodel import Session
 
-from bot import followup
+from bot import followup, views
 from bot.config import Settings
 from bot.i18n import Lang, t
+from bot.locale import as_lang, language_of, zone_of
 from bot.messages import Button, OutMessage, RefSpec, Section, Target
-from bot.service import meeting_day, views
-from bot.service.context import as_lang, language_of, zone_of
+from bot.service import meeting_day
 from bot.timeparse import format_date, format_when
 from bot.workdays import WorkCalendar, calendar_for
 from store import repo

@@ -18,9 +18,9 @@ from zoneinfo import ZoneInfo
 from matplotlib.figure import Figure
 from sqlmodel import Session
 
+from bot import views
 from bot.i18n import Lang, t
 from bot.messages import Attachment, OutMessage, Section, Target
-from bot.service import views
 from bot.timeparse import format_date
 from store import reports as queries
 from store.models import Meeting

@@ -24,8 +24,6 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.pool import StaticPool
 from sqlmodel import Session
 
-from bot.errors import ConfigError
-
 SQLITE_BUSY_TIMEOUT_MS = 30_000
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 
@@ -36,7 +34,7 @@ def make_engine(url: str) -> Engine:
         return _sqlite_engine(url)
     if url.startswith("postgresql"):
         return create_engine(url, pool_pre_ping=True)
-    raise ConfigError(f"DATABASE_URL must be sqlite:///… or postgresql+psycopg://…, not {url!r}")
+    raise ValueError(f"DATABASE_URL must be sqlite:///… or postgresql+psycopg://…, not {url!r}")
 
 
 def _sqlite_engine(url: str) -> Engine:

@@ -7,7 +7,7 @@ from pathlib import Path
 import icalendar
 import pytest
 
-from bot.cli import main
+from adapters.cli import main
 from bot.core import Core
 from tests.conftest import MONDAY_9AM, make_settings
 from tests.harness import Chat

@@ -391,7 +391,7 @@ ERRORS = [
     pytest.param("status 12 paused", "error.bad_status", "example.status", {"text": "paused"}, id="status-bad"),
     pytest.param("状态 12 延期 某天", "error.bad_due", "example.status", {"text": "某天"}, id="zh-status-bad-date"),
     pytest.param("list all", "error.unexpected_text", "example.list", {"text": "all"}, id="list-extra-words"),
-    pytest.param("topic", "error.missing_text", "example.help", {"command": "topic"}, id="topic-empty"),
+    pytest.param("topic", "error.missing_text", "example.topic", {"command": "topic"}, id="topic-empty"),
     pytest.param(
         "x" * (MAX_INPUT_CHARS + 1), "error.too_long", "example.help", {"limit": MAX_INPUT_CHARS}, id="too-long"
     ),
@@ -613,7 +613,7 @@ def test_parse_message(text: str, context: Context, expected: list[Command]) -> 
 
 
 MESSAGE_ERRORS = [
-    pytest.param("#topic", "channel", "error.missing_text", "example.help", id="meetbot-topic-empty"),
+    pytest.param("#topic", "channel", "error.missing_text", "example.topic", id="meetbot-topic-empty"),
     pytest.param("#action", "channel", "error.missing_text", "example.action", id="meetbot-action-empty"),
     pytest.param("/meeting frobnicate", "channel", "error.unknown_subcommand", "example.help", id="slash-unknown"),
     pytest.param("delay to someday", "reply", "error.bad_due", "example.status", id="reply-delay-bad-date"),

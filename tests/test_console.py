@@ -21,7 +21,7 @@ FIXTURES = ROOT.parent / "shared" / "fixtures" / "meetbot"
 
 def run_console(script: str, tmp_path: Path, *args: str) -> str:
     result = subprocess.run(
-        [sys.executable, "-m", "bot.cli", "console", "--db", str(tmp_path / "q.db"),
+        [sys.executable, "-m", "adapters.cli", "console", "--db", str(tmp_path / "q.db"),
          "--files", str(tmp_path / "files"), "--tz", "Asia/Shanghai", *args],
         input=script, capture_output=True, text=True, timeout=120, cwd=tmp_path,
         env={**os.environ, "PYTHONPATH": str(ROOT)},
@@ -106,7 +106,7 @@ def test_script_mistakes_are_reported_and_the_script_goes_on(tmp_path: Path) -> 
 @pytest.mark.skipif(not FIXTURES.is_dir(), reason="shared/fixtures is not beside this checkout")
 def test_replay_prints_meetbot_minutes(tmp_path: Path) -> None:
     result = subprocess.run(
-        [sys.executable, "-m", "bot.cli", "replay", str(FIXTURES / "magazine.2020-06-10-12.02.log.txt"),
+        [sys.executable, "-m", "adapters.cli", "replay", str(FIXTURES / "magazine.2020-06-10-12.02.log.txt"),
          "--channel", "#fedora-meeting"],
         capture_output=True, text=True, timeout=60, env={**os.environ, "PYTHONPATH": str(ROOT)},
     )

@@ -204,7 +204,7 @@ def start_ticker(name: str, db_url: str, workdir: Path, lease: int = LEASE_SECON
     out = cwd / "stdout.txt"
     with out.open("wb") as stdout, (cwd / "stderr.txt").open("wb") as stderr:
         process = subprocess.Popen(
-            [sys.executable, "-m", "bot.cli", "ticker", "--interval", "0.05", "--for", str(TICKER_LIFETIME),
+            [sys.executable, "-m", "adapters.cli", "ticker", "--interval", "0.05", "--for", str(TICKER_LIFETIME),
              "--files", str(cwd / "files")],
             cwd=cwd, env=env, stdout=stdout, stderr=stderr,
         )

@@ -363,7 +363,7 @@ def test_ics_for_a_cancelled_meeting_cancels_it(chat: Chat) -> None:
     assert event["UID"] == "meeting-1@local.console.quorum.invalid" and event["SEQUENCE"] == 2
     assert "cancelled: budget not ready" in str(event["DESCRIPTION"])
     with pytest.raises(ValueError):
-        exports.meeting_ics(record(chat), -1)
+        exports.meeting_ics(record(chat), -1, stamp=STAMP)
 
 
 def test_ics_placeholder_addresses_and_confidential_class(chat: Chat) -> None:

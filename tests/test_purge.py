@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from sqlmodel import Session, func, select
 
-from bot.cli import main
+from adapters.cli import main
 from bot.core import Core
 from store.models import ActionItem, AgendaItem, Meeting, Notification, Participant
 from tests.conftest import SHANGHAI, make_settings

@@ -1,4 +1,9 @@
-"""bot.timeparse against a fixed clock, in two zones (the labelled table lives in timeparse_cases.py)."""
+"""bot.timeparse against a fixed clock, in two zones.
+
+The single-answer functions run on the labelled table in timeparse_cases.py; the readers (`read_when`,
+`read_span`, `read_due`) on the corpus in timeparse_corpus.py, with the wall clock pinned far from every
+`now` the corpus says its phrases at, so an answer that leaked the real clock would fail.
+"""
 
 from __future__ import annotations
 
@@ -6,15 +11,23 @@ from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from timeparse_cases import DUE_CASES, MON_0900, WHEN_CASES, DueCase, WhenCase
+from timeparse_corpus import CORPUS, Answer, Phrase, judge, read
 
 from bot.timeparse import (
+    Reading,
+    Span,
     format_date,
     format_when,
     looks_like_time,
+    parse_delay,
     parse_due,
     parse_duration,
     parse_when,
+    read_due,
+    read_span,
+    read_when,
 )
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -239,6 +252,13 @@ def test_format_date(d: date, en: str, zh: str) -> None:
         pytest.param("周五", True, id="zh-weekday"),
         pytest.param("两小时后", True, id="zh-offset"),
         pytest.param("12月5日", True, id="zh-month-day"),
+        pytest.param("3天内", True, id="zh-within-days"),
+        pytest.param("一周之内", True, id="zh-within-week"),
+        pytest.param("一个月内", True, id="zh-within-month"),
+        pytest.param("两周后", True, id="zh-weeks-later"),
+        pytest.param("下周前", True, id="zh-before-next-week"),
+        pytest.param("周末前", True, id="zh-weekend"),
+        pytest.param("weekend", True, id="weekend"),
         pytest.param("standup", False, id="word"),
         pytest.param("at", False, id="connector"),
         pytest.param("1h", False, id="duration"),
@@ -249,3 +269,167 @@ def test_format_date(d: date, en: str, zh: str) -> None:
 )
 def test_looks_like_time(token: str, expected: bool) -> None:
     assert looks_like_time(token) is expected
+
+
+# ---------------------------------------------------------------------------------------------------------
+# The readers, on the corpus
+
+# Far from every `now` in the corpus, in another year and season: a reader that read the wall clock would
+# be caught by the phrases said on New Year's Eve or 29 February.
+WALL_CLOCK = datetime(2031, 7, 15, 3, 33, tzinfo=UTC)
+ISSUE_FAILURES = ("tonight at 8", "8pm - 11", "1pm-3", "in 3 days", "3天内", "Friday, December 5")
+
+
+def test_corpus_is_broad_and_covers_the_reported_failures() -> None:
+    assert len(CORPUS) >= 300
+    for lang in ("en", "zh"):
+        kinds = {phrase.kind for phrase in CORPUS if phrase.lang == lang}
+        assert kinds == {"start", "span", "due"}
+        assert sum(phrase.lang == lang for phrase in CORPUS) >= 120
+    ids = [phrase.id for phrase in CORPUS]
+    assert len(set(ids)) == len(ids)
+    texts = {phrase.text for phrase in CORPUS}
+    assert set(ISSUE_FAILURES) <= texts
+    hostile = {phrase.said_at for phrase in CORPUS}
+    assert {datetime(2026, 11, 29, 23, 30), datetime(2026, 12, 31, 23, 59), datetime(2028, 2, 29, 10)} <= hostile
+
+
+@pytest.mark.parametrize("tz", ZONES)
+@pytest.mark.parametrize("phrase", [pytest.param(phrase, id=phrase.id) for phrase in CORPUS])
+def test_corpus_reading(phrase: Phrase, tz: ZoneInfo) -> None:
+    with time_machine.travel(WALL_CLOCK, tick=False):
+        answer = read(phrase, tz)
+    if phrase.ask:
+        assert (answer.value, answer.asks) == (phrase.expected, True)
+    elif phrase.expected is None or phrase.gap:
+        assert answer.value is None or answer.asks
+    else:
+        assert answer == Answer(phrase.expected, phrase.assumed, asks=False)
+
+
+@pytest.mark.parametrize(
+    ("answer", "verdict"),
+    [
+        pytest.param(Answer(datetime(2026, 11, 23, 20), (), asks=False), "right", id="right"),
+        pytest.param(Answer(datetime(2026, 11, 23, 8), (), asks=False), "wrong", id="silent-misread"),
+        pytest.param(Answer(datetime(2026, 11, 23, 20), ("evening",), asks=False), "wrong", id="unsaid-default"),
+        pytest.param(Answer(None, (), asks=False), "refused or asked", id="refused"),
+        pytest.param(Answer(datetime(2026, 11, 23, 8), (), asks=True), "refused or asked", id="asked"),
+    ],
+)
+def test_judge(answer: Answer, verdict: str) -> None:
+    phrase = Phrase("tonight", "start", "tonight at 8", datetime(2026, 11, 23, 20))
+    assert judge(phrase, answer) == verdict
+
+
+def test_judge_asking_is_right_only_where_asking_is_expected() -> None:
+    contradiction = Phrase("d", "due", "Friday, December 5", date(2026, 12, 5), ask=True)
+    assert judge(contradiction, Answer(date(2026, 12, 5), (), asks=True)) == "right"
+    assert judge(contradiction, Answer(date(2026, 12, 5), (), asks=False)) == "wrong"
+    assert judge(contradiction, Answer(date(2026, 12, 4), (), asks=True)) == "refused or asked"
+    not_read_yet = Phrase("g", "due", "within a fortnight", date(2026, 12, 7), gap=True)
+    assert judge(not_read_yet, Answer(None, (), asks=False)) == "refused or asked"
+    assert judge(not_read_yet, Answer(date(2026, 12, 7), (), asks=False)) == "right"
+    nonsense = Phrase("n", "due", "banana", None)
+    assert judge(nonsense, Answer(None, (), asks=False)) == "right"
+    assert judge(nonsense, Answer(date(2026, 12, 5), (), asks=False)) == "wrong"
+
+
+# ---------------------------------------------------------------------------------------------------------
+# The readers: what they say besides the value
+
+NOW = MON_0900.replace(tzinfo=SHANGHAI)
+
+
+@pytest.mark.parametrize(
+    ("text", "unread"),
+    [
+        pytest.param("tomorrow 3pm ish", "ish", id="en-trailing"),
+        pytest.param("maybe tomorrow 3pm", "maybe", id="en-leading"),
+        pytest.param("明天下午3点左右", "左右", id="zh-trailing"),
+        pytest.param("banana", "banana", id="nothing-read"),
+        pytest.param("8pm - 11", "- 11", id="range-end"),
+    ],
+)
+def test_read_when_names_the_words_not_understood(text: str, unread: str) -> None:
+    assert read_when(text, now=NOW, tz=SHANGHAI) == Reading(None, unread=unread)
+
+
+@pytest.mark.parametrize("text", ["tomorrow", "明天", "this weekend", "周末", "friday of next week"])
+def test_a_day_without_a_time_is_neither_read_nor_unread(text: str) -> None:
+    # The bot asks for the time instead of quoting words back.
+    assert read_when(text, now=NOW, tz=SHANGHAI) == Reading(None)
+
+
+@pytest.mark.parametrize("text", ["tonight at 8am", "this morning at 8pm", "night at 2", "tonight at 12"])
+def test_a_part_of_day_that_clashes_with_the_hour_is_asked(text: str) -> None:
+    assert read_when(text, now=NOW, tz=SHANGHAI) == Reading(None, ambiguous=True)
+    assert parse_when(text, now=NOW, tz=SHANGHAI) is None
+
+
+def test_certain_only_without_defaults_doubts_or_leftovers() -> None:
+    value = datetime(2026, 11, 24, 9, tzinfo=SHANGHAI)
+    assert Reading(value).certain
+    assert not Reading(value, assumed=("morning",)).certain
+    assert not Reading(value, ambiguous=True).certain
+    assert not Reading(value, unread="ish").certain
+    assert not Reading[datetime](None).certain
+
+
+def test_span_length_is_absolute_across_a_dst_change() -> None:
+    # Berlin falls back at 03:00 CEST on 2026-10-25: 01:00 CEST to 04:00 CET is four hours.
+    now = datetime(2026, 10, 24, 12, 0, tzinfo=BERLIN)
+    reading = read_span("tomorrow 1am-4am", now=now, tz=BERLIN)
+    assert reading.value is not None
+    assert reading.value.minutes == 240
+    assert reading.value.end.strftime("%Y-%m-%d %H:%M %Z") == "2026-10-25 04:00 CET"
+
+
+def test_span_end_is_in_the_start_zone() -> None:
+    span = Span(datetime(2026, 11, 23, 23, 0, tzinfo=SHANGHAI), 90)
+    assert span.end == datetime(2026, 11, 24, 0, 30, tzinfo=SHANGHAI)
+    assert span.end.tzinfo is SHANGHAI
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        pytest.param("8pm-10am", id="end-half-a-day-away"),
+        pytest.param("3pm-3pm", id="no-length"),
+        pytest.param("明天下午3点到25点", id="zh-hour-25"),
+        pytest.param("3pm-13pm", id="13pm"),
+    ],
+)
+def test_read_span_asks_rather_than_guessing_a_length(text: str) -> None:
+    reading = read_span(text, now=NOW, tz=SHANGHAI)
+    assert reading.value is None
+    assert reading.unread is not None or reading.ambiguous
+
+
+def test_read_due_keeps_core_semantics_in_other_zones() -> None:
+    # 17:00 UTC on Monday is 01:00 on Tuesday in Shanghai: "3天内" counts from Tuesday.
+    now = datetime(2026, 11, 23, 17, 0, tzinfo=UTC)
+    assert read_due("3天内", now=now, tz=SHANGHAI) == Reading(date(2026, 11, 27))
+    assert read_due("3天内", now=now, tz=BERLIN) == Reading(date(2026, 11, 26))
+
+
+@pytest.mark.parametrize(
+    ("text", "days"),
+    [
+        pytest.param("2 days", 2, id="en-days"),
+        pytest.param("by 2 days", 2, id="en-by-days"),
+        pytest.param("two days", 2, id="en-spelled"),
+        pytest.param("a week", 7, id="en-a-week"),
+        pytest.param("3 weeks", 21, id="en-weeks"),
+        pytest.param("两天", 2, id="zh-two-days"),
+        pytest.param("1周", 7, id="zh-week"),
+        pytest.param("三个星期", 21, id="zh-weeks"),
+    ],
+)
+def test_parse_delay(text: str, days: int) -> None:
+    assert parse_delay(text) == timedelta(days=days)
+
+
+@pytest.mark.parametrize("text", ["to friday", "friday", "0 days", "2 hours", "周五", "", "banana"])
+def test_parse_delay_rejects(text: str) -> None:
+    assert parse_delay(text) is None

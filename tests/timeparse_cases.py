@@ -18,6 +18,8 @@ SAT_1000 = datetime(2026, 11, 28, 10, 0)
 SUN_1000 = datetime(2026, 11, 29, 10, 0)
 DEC05_1600 = datetime(2026, 12, 5, 16, 0)
 DEC10_1100 = datetime(2026, 12, 10, 11, 0)
+NOV30_2300 = datetime(2026, 11, 30, 23, 0)  # a month's last evening: a bare time is 1 December
+NYE_2359 = datetime(2026, 12, 31, 23, 59)
 
 
 def _nov(day: int, hour: int, minute: int = 0) -> datetime:
@@ -118,6 +120,10 @@ WHEN_CASES: tuple[WhenCase, ...] = (
     WhenCase("zh-february-30", "2月30日 10点", None),
     WhenCase("zh-trailing-duration", "明天下午3点 1小时", None),
     WhenCase("zh-duration-only", "两小时", None),
+    WhenCase("zh-8-sharp", "明天8点正", _nov(24, 8)),
+    WhenCase("zh-minutes-guohou", "5分钟过后", _nov(23, 9, 5)),
+    WhenCase("zh-range-is-not-a-start", "下午3点至5点", None),
+    WhenCase("zh-bare-time-on-month-end", "下午3点", _dec(1, 15), NOV30_2300),
     # English
     WhenCase("en-tomorrow-3pm", "tomorrow 3pm", _nov(24, 15)),
     WhenCase("en-3pm", "3pm", _nov(23, 15)),
@@ -169,6 +175,14 @@ WHEN_CASES: tuple[WhenCase, ...] = (
     WhenCase("en-hour-25", "at 25", None),
     WhenCase("en-banana", "banana", None),
     WhenCase("en-empty", "", None),
+    WhenCase("en-tonight-at-8", "tonight at 8", _nov(23, 20)),  # was 08:00
+    WhenCase("en-tonight-at-830", "tonight at 8:30", _nov(23, 20, 30)),
+    WhenCase("en-tomorrow-evening-at-7", "tomorrow evening at 7", _nov(24, 19)),
+    WhenCase("en-range-8pm-11", "8pm - 11", None),  # was 20:00, the end dropped
+    WhenCase("en-range-1pm-3", "1pm-3", None),  # was a date months away
+    WhenCase("en-range-3-4pm", "3-4pm", None),
+    WhenCase("en-bare-time-on-month-end", "9am", _dec(1, 9), NOV30_2300),  # was 1 November
+    WhenCase("en-bare-time-on-new-years-eve", "noon", datetime(2027, 1, 1, 12), NYE_2359),  # was 1 Dec 2027
 )
 
 DUE_CASES: tuple[DueCase, ...] = (
@@ -207,4 +221,9 @@ DUE_CASES: tuple[DueCase, ...] = (
     DueCase("due-en-month-word", "may", None),
     DueCase("due-en-duration", "1h", None),
     DueCase("due-en-banana", "banana", None),
+    DueCase("due-en-length-is-not-a-date", "2 days", None),  # "delay 2 days" moved a due date to now + 2
+    DueCase("due-zh-length-is-not-a-date", "两天", None),
+    DueCase("due-en-within-a-week", "within a week", date(2026, 11, 30)),
+    DueCase("due-zh-one-week-zhinei", "一周之内", date(2026, 11, 30)),
+    DueCase("due-zh-two-weeks-after", "两周后", date(2026, 12, 7)),
 )

@@ -13,11 +13,11 @@ import uvicorn
 from slack_bolt.adapter.socket_mode.aiohttp import AsyncSocketModeHandler
 
 from adapters.process import settle_heap
+from adapters.scheduler import start_ticker
 from adapters.slack.app import QuorumRequestHandler, SlackAdapter
 from bot.config import Settings
 from bot.core import Core
 from bot.errors import ConfigError
-from bot.scheduler import start_ticker
 
 log = logging.getLogger(__name__)
 EVENTS_PATH = "/slack/events"

@@ -10,21 +10,20 @@ from __future__ import annotations
 
 import logging
 from datetime import datetime
-from typing import Literal
 
 from sqlmodel import Session
 
 from bot import command_types as c
 from bot.access import Directory
-from bot.commands import parse_command, parse_message
 from bot.config import Settings
 from bot.errors import UserError
 from bot.events import Inbound
+from bot.grammar.parse import MessageContext, parse_command, parse_message
 from bot.i18n import t
 from bot.messages import Outcome
-from bot.service import config, guard, meeting_day, meetings, records, review
+from bot.service import guard, meetings, records
+from bot.service.commands import COMMANDS, replied_meeting_number
 from bot.service.context import Ctx, build_context
-from bot.service.help import help_message
 from store import repo
 from store.models import Meeting
 
@@ -33,7 +32,6 @@ log = logging.getLogger(__name__)
 YES_EMOJI = frozenset({"white_check_mark", "heavy_check_mark", "+1", "thumbsup", "✅", "✔️", "👍"})
 NO_EMOJI = frozenset({"x", "-1", "thumbsdown", "❌", "👎"})
 MAYBE_EMOJI = frozenset({"thinking_face", "grey_question", "question", "🤔", "❔", "❓"})
-MessageContext = Literal["channel", "reply", "direct"]
 HERE_EMOJI = frozenset({"raising_hand", "raised_hand", "wave", "hand", "🙋", "✋", "👋"}) | YES_EMOJI
 
 
@@ -61,7 +59,7 @@ def handle(
 def interpret(ctx: Ctx) -> list[c.Command]:
     inbound = ctx.inbound
     if inbound.kind in ("command", "button"):
-        command = parse_command(inbound.text, now=ctx.now, tz=ctx.tz)
+        command = parse_command(inbound.text, now=ctx.now, tz=ctx.tz, registry=COMMANDS)
         running = None if inbound.is_direct else records.running(ctx)
         if running is not None and inbound.kind == "command" and not isinstance(command, c.CheckIn):
             meetings.spoke(ctx, running, lines=0, present=True)  # typing a command in the meeting's channel
@@ -75,12 +73,12 @@ def interpret(ctx: Ctx) -> list[c.Command]:
         context = "direct"
     else:
         context = "channel"
-    commands = [for_target(ctx, command) for command in parse_message(inbound.text, now=ctx.now, tz=ctx.tz,
-                                                                       context=context)]
+    said = parse_message(inbound.text, now=ctx.now, tz=ctx.tz, context=context, registry=COMMANDS)
+    commands = [for_target(ctx, command) for command in said]
     if not commands and inbound.is_direct and context == "reply":
         commands = survey_reply(ctx) or rsvp_with_note(ctx)
     if not commands and inbound.addressed:  # "@Quorum 到" in the meeting's group is a check-in
-        commands = parse_message(inbound.text, now=ctx.now, tz=ctx.tz, context="channel")
+        commands = parse_message(inbound.text, now=ctx.now, tz=ctx.tz, context="channel", registry=COMMANDS)
     if not commands and (inbound.is_direct or inbound.addressed):  # silence would leave the person guessing
         raise UserError("error.dm_not_understood", reply_example(ctx))
     running = None if inbound.is_direct else records.running(ctx)
@@ -114,7 +112,7 @@ def rsvp_with_note(ctx: Ctx) -> list[c.Command]:
     if number is None:
         return []
     try:
-        command = parse_command(f"rsvp {number} {ctx.inbound.text}", now=ctx.now, tz=ctx.tz)
+        command = parse_command(f"rsvp {number} {ctx.inbound.text}", now=ctx.now, tz=ctx.tz, registry=COMMANDS)
     except UserError:
         return []
     return [command]
@@ -127,7 +125,7 @@ def survey_reply(ctx: Ctx) -> list[c.Command]:
     number = replied_meeting_number(ctx) if ref is not None and ref.kind == "survey" else None
     if number is None:
         return []
-    return [parse_command(f"rate {number} {ctx.inbound.text}", now=ctx.now, tz=ctx.tz)]
+    return [parse_command(f"rate {number} {ctx.inbound.text}", now=ctx.now, tz=ctx.tz, registry=COMMANDS)]
 
 
 def reply_example(ctx: Ctx) -> str:
@@ -171,88 +169,6 @@ def withdraws(ctx: Ctx, meeting: Meeting, answer: str) -> bool:
     return p is not None and p.rsvp == answer
 
 
-def replied_meeting_number(ctx: Ctx) -> int | None:
-    if ctx.inbound.reply_to is None:
-        return None
-    ref = repo.message_ref(ctx.session, ctx.workspace_id, ctx.inbound.reply_to)
-    if ref is None or ref.meeting_id is None:
-        return None
-    meeting = ctx.session.get(Meeting, ref.meeting_id)
-    return meeting.number if meeting else None
-
-
 def dispatch(ctx: Ctx, command: c.Command) -> Outcome:
-    match command:
-        case c.NewMeeting():
-            return meetings.create(ctx, command)
-        case c.ListMeetings():
-            return meetings.list_meetings(ctx)
-        case c.ShowMeeting():
-            return meetings.show(ctx, command)
-        case c.CancelMeeting():
-            return meetings.cancel(ctx, command)
-        case c.RescheduleMeeting():
-            return meetings.reschedule(ctx, command)
-        case c.Rsvp():
-            number = command.number if command.number is not None else replied_meeting_number(ctx)
-            if number is None:
-                raise UserError("error.missing_number", "example.rsvp", command="rsvp")
-            return meetings.rsvp(ctx, meetings.find_meeting(ctx, number), command.answer, command.note)
-        case c.StartMeeting():
-            return meetings.start(ctx, command)
-        case c.EndMeeting():
-            return meetings.end(ctx, "#" + ctx.inbound.channel)
-        case c.NextItem():
-            return meeting_day.next_item(ctx, command)
-        case c.Rate():
-            return meeting_day.rate(ctx, command)
-        case c.AckMinutes():
-            return meeting_day.ack_minutes(ctx, command)
-        case c.ShowAcks():
-            return meeting_day.show_acks(ctx, command)
-        case c.ObjectToMinutes():
-            return meeting_day.object_to_minutes(ctx, command)
-        case c.AmendMinutes():
-            return meeting_day.amend_minutes(ctx, command)
-        case c.Report():
-            return review.report(ctx, command)
-        case c.Export():
-            return review.export(ctx, command)
-        case c.Find():
-            return review.find(ctx, command)
-        case c.CheckIn():
-            return meetings.here(ctx, command)
-        case c.Mine():
-            return meetings.mine(ctx)
-        case c.Help():
-            return Outcome([help_message(ctx, command.topic)])
-        case c.AddAction():
-            return records.add_action(ctx, command)
-        case c.AddDecision():
-            return records.add_decision(ctx, command)
-        case c.AddQuestion():
-            return records.add_question(ctx, command)
-        case c.AddNote():
-            return records.add_note(ctx, command.kind, command.text)
-        case c.SetTopic():
-            return records.add_note(ctx, "topic", command.text)
-        case c.AddChairs():
-            return records.add_chairs(ctx, command)
-        case c.Undo():
-            return records.undo(ctx)
-        case c.Done():
-            return records.done(ctx, command)
-        case c.SetStatus():
-            return records.set_status(ctx, command)
-        case c.AcceptItem():
-            return records.accept(ctx, command)
-        case c.DeclineItem():
-            return records.decline(ctx, command)
-        case c.VerifyItem():
-            return records.verify(ctx, command)
-        case c.ReopenItem():
-            return records.reopen(ctx, command)
-        case c.ResolveQuestion():
-            return records.resolve_question(ctx, command)
-        case c.Configure():
-            return config.configure(ctx, command)
+    """Run the use case registered for the command (see `bot.service.commands`)."""
+    return COMMANDS.for_command(command).handle(ctx, command)

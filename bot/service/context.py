@@ -6,11 +6,10 @@ use cases free of look-ups and makes "reply in the reader's language" a property
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo
 
 from sqlmodel import Session
 
@@ -20,43 +19,10 @@ from bot.config import Settings
 from bot.errors import UserError
 from bot.events import Inbound
 from bot.i18n import Lang, t
+from bot.locale import detect_language, language_of, zone_of
 from bot.messages import OutMessage, Target
 from store import repo
 from store.models import Meeting, User, Workspace
-
-CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
-COMMAND_WORDS = re.compile(r"(?m)^\s*(?:/meeting|#[A-Za-z]+)\b")  # English keywords every language types
-LATIN_WORD = re.compile(r"[A-Za-z]{2,}")
-
-
-def detect_language(text: str) -> Lang | None:
-    """zh if the text has Chinese characters, en if it has English words, None if it says nothing."""
-    if CJK.search(text):
-        return "zh"
-    if LATIN_WORD.search(COMMAND_WORDS.sub("", text)):
-        return "en"
-    return None
-
-
-def zone_of(user: User, settings: Settings) -> ZoneInfo:
-    if user.timezone:
-        try:
-            return ZoneInfo(user.timezone)
-        except (ZoneInfoNotFoundError, ValueError):
-            pass
-    return settings.zone
-
-
-def language_of(user: User, settings: Settings, fallback: str | None = None) -> Lang:
-    """The user's language; else the conversation's (`fallback`); else the deployment default."""
-    for candidate in (user.language, fallback, settings.language):
-        if candidate in ("en", "zh"):
-            return "zh" if candidate == "zh" else "en"
-    return "en"
-
-
-def as_lang(value: str) -> Lang:
-    return "zh" if value == "zh" else "en"
 
 
 @dataclass

@@ -14,12 +14,13 @@ from datetime import datetime, timedelta
 from sqlmodel import Session
 
 from bot import command_types as c
-from bot import followup
+from bot import followup, views
 from bot.errors import Conflict, NotAllowed
 from bot.i18n import Lang, t
+from bot.locale import as_lang, language_of
 from bot.messages import Button, Outcome, OutMessage, RefSpec, Section, Target
-from bot.service import meetings, views  # meetings calls back into this module on start and end
-from bot.service.context import Ctx, as_lang, language_of
+from bot.service import meetings  # meetings calls back into this module on start and end
+from bot.service.context import Ctx
 from store import repo
 from store.models import AgendaItem, Meeting, MinutesRemark, Notification, SurveyAnswer, User
 

@@ -11,14 +11,15 @@ from collections.abc import Sequence
 from datetime import timedelta
 from zoneinfo import ZoneInfo
 
-from bot import access, followup
+from bot import access, followup, views
 from bot import command_types as c
 from bot.command_types import Mention
 from bot.errors import Conflict, NotAllowed
 from bot.i18n import Lang, t
+from bot.locale import as_lang, language_of, zone_of
 from bot.messages import Button, Outcome, OutMessage, RefSpec, Section, Target
-from bot.service import guard, meeting_day, views
-from bot.service.context import Ctx, as_lang, language_of, zone_of
+from bot.service import guard, meeting_day
+from bot.service.context import Ctx
 from bot.timeparse import format_date, format_when
 from store import membership, repo
 from store.models import AgendaItem, Meeting, Participant, User

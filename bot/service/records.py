@@ -11,13 +11,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot import access, followup, meetbot
+from bot import access, followup, meetbot, views
 from bot import command_types as c
 from bot.errors import Conflict, NotAllowed, NotFound, ParseError
 from bot.i18n import t
+from bot.locale import language_of
 from bot.messages import Button, Outcome, OutMessage, RefSpec, Section, Target
-from bot.service import guard, meetings, views
-from bot.service.context import Ctx, language_of
+from bot.service import guard, meetings
+from bot.service.context import Ctx
 from bot.timeparse import format_date
 from store import repo
 from store.models import ActionItem, Decision, Meeting, Note, OpenQuestion, Participant, User

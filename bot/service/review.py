@@ -16,8 +16,8 @@ import calendar
 from datetime import date, datetime, timedelta
 
 from bot import command_types as c
-from bot.commands import MEETING_TYPE_WORDS
 from bot.errors import NotFound, ParseError
+from bot.grammar.vocabulary import MEETING_TYPE_WORDS
 from bot.messages import Attachment, Outcome, OutMessage, Section, Target
 from bot.service import guard, meetings
 from bot.service.context import Ctx
@@ -76,7 +76,8 @@ def export(ctx: Ctx, cmd: c.Export) -> Outcome:
         elif kind == "pdf":
             files.append(Attachment(f"{stem}-minutes.pdf", "", data=exports.minutes_pdf(record, ctx.lang, ctx.tz)))
         elif kind == "ics":
-            files.append(Attachment(f"{stem}.ics", exports.meeting_ics(record, meeting.revision).decode()))
+            invitation = exports.meeting_ics(record, meeting.revision, stamp=ctx.now)
+            files.append(Attachment(f"{stem}.ics", invitation.decode()))
     text = ctx.t("export.meeting", number=meeting.number, title=meeting.title,
                  files=", ".join(f.filename for f in files))
     return Outcome([OutMessage(target=where_for(ctx, meeting), text=text, attachments=tuple(files))])

@@ -2,16 +2,18 @@
 
 `parse_when` reads a meeting start ("tomorrow 3pm", "下周五上午10点"), `parse_duration` a length ("1h30m",
 "一个半小时"), `parse_due` an action item's due date ("by friday", "12月5日前"); `format_when` and
-`format_date` print the absolute, unambiguous form the bot echoes back, so a misreading is seen at once.
+`format_date` (in `format`) print the absolute, unambiguous form the bot echoes back, so a misreading is
+seen at once.
 
 Why not plain dateparser
 ------------------------
 dateparser 1.5 reads English well, so it does the final parse here, but not on its own. On the labelled
-table in tests/timeparse_cases.py (147 expressions, 81 Chinese; `python -m bench.timeparse_accuracy`),
+table in tests/timeparse_cases.py (164 expressions, 88 Chinese; `python -m bench.timeparse_accuracy`),
 plain dateparser with the kindest settings we found (languages en+zh, naive local RELATIVE_BASE,
-PREFER_DATES_FROM=future, RETURN_TIME_AS_PERIOD) scores en 45/66, zh 21/81; this module scores en 66/66,
-zh 81/81. Both take about 1 ms per expression after warm-up (0.6-1.6 ms between runs on a busy 2-CPU
-machine; our slowest expression 1.5 ms), most of it in dateparser. What plain gets wrong:
+PREFER_DATES_FROM=future, RETURN_TIME_AS_PERIOD) scores en 45/76, zh 23/88; this module scores en 76/76,
+zh 88/88. Both take about 1 ms per expression after warm-up on a quiet machine (4 ms on a 2-CPU machine
+shared by seven jobs), most of it in dateparser. The readers in `reading` are measured on a broader
+corpus; see the README. What plain gets wrong:
 
 * Chinese: 下午3点, 今晚8点, 下周五, 两小时后, 3点 and 12月5日 without a year fail (None); 12月5日前 is
   read as "12 months and 5 days ago" and 3天前 as "3 days ago", though in a due date 前 means "by".
@@ -23,6 +25,10 @@ machine; our slowest expression 1.5 ms), most of it in dateparser. What plain ge
   "tmrw", "3.30pm", "at 3" and "in half an hour" fail.
 * "1h" is read as "in an hour", "at 3" as March, "1700000000" as a Unix timestamp, and "in 3 days at 9am"
   said at 09:00 has period "day" (the time did not move the base), hiding that a time was given.
+* A bare time said on a month's last evening is the 1st of the same month ("9am" said on 30 November at
+  23:00 is 1 November; on 31 December, 1 December next year), so we find the next such moment ourselves.
+* "1pm-3" is a date months away (March, the "3"), "8pm - 11" is 20:00 with the end dropped, "tonight at 8"
+  is 08:00, and "2 days" is two days from now (which made "delay 2 days" move a due date backwards).
 
 Approach
 --------
@@ -62,8 +68,12 @@ Semantics (what the grammar and the tests rely on)
   hours: 1-6 are afternoon (15:00), 7-12 morning/noon, 13-23 and 0 as written. "15:00" / "3:00" are
   always a 24-hour clock.
 * A part of day without an hour ("tomorrow afternoon", "明天下午", "tonight") is no time: `parse_when`
-  returns None so the bot asks. 中午 / "noon" is 12:00; 晚上12点 / 午夜 and a bare "midnight" are the 00:00
-  that ends the day, but "tomorrow at midnight" is dateparser's: the 00:00 that starts tomorrow.
+  returns None so the bot asks (`reading.read_when` gives a default hour and says so). 中午 / "noon" is
+  12:00; 晚上12点 / 午夜 and a bare "midnight" are the 00:00 that ends the day, but "tomorrow at midnight"
+  is dateparser's: the 00:00 that starts tomorrow. A bare hour after "tonight" / "evening" / "afternoon" /
+  "night" is after noon: "tonight at 8" is 20:00.
+* A range ("1pm-3", "3-4pm", "下午3点至5点") is not a start: None (`reading.read_span` reads it). A bare
+  length ("2 days", "两天") is not a due date: None (`reading.parse_delay` reads it).
 * A month and day without a year ("dec 5", "12月5日") is the next such day on or after today.
 * Numeric dates follow dateparser's English MDY order ("12/5" = 5 December); ISO dates are always safe.
 * Wall-clock times that do not exist (a DST gap) move forward by the gap; ambiguous ones take the first.
@@ -76,25 +86,20 @@ import unicodedata
 from calendar import monthrange
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
-from typing import Literal
 from zoneinfo import ZoneInfo
 
 from dateparser.date import DateDataParser
 
+from bot.grammar.vocabulary import HOUR_UNITS, MINUTE_UNITS, Words, alternation
+
 __all__ = [
-    "Lang",
-    "format_date",
-    "format_when",
     "looks_like_time",
     "parse_due",
     "parse_duration",
     "parse_when",
 ]
 
-Lang = Literal["en", "zh"]
-
 _WEEKDAYS_EN = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
-_WEEKDAYS_ZH = ("周一", "周二", "周三", "周四", "周五", "周六", "周日")
 
 # ---------------------------------------------------------------------------------------------------------
 # Normalisation and numbers
@@ -139,13 +144,13 @@ def _number(word: str) -> float | None:
 # Durations
 
 _AMOUNT = rf"\d{{1,5}}(?:\.\d+)?|{_ZH_NUMERAL}"
-_HOUR_UNIT = r"h|hrs?|hours?|小时|钟头"
-_MINUTE_UNIT = r"m|mins?|minutes?|分钟|分"
+_HOUR_UNIT = alternation(HOUR_UNITS)  # the grammar's one list of units
+_MINUTE_UNIT = alternation(MINUTE_UNITS)
 _DURATION = re.compile(
     rf"(?:(?P<hours>{_AMOUNT})\s*个?(?P<half>半)?\s*(?:{_HOUR_UNIT})|(?P<one>an?|one)\s+hour)"
     rf"(?P<and_half>\s+and\s+a\s+half)?(?:\s*(?:and\s+)?(?P<extra>{_AMOUNT})\s*(?:{_MINUTE_UNIT}))?"
     rf"|(?P<minutes>{_AMOUNT})\s*(?:{_MINUTE_UNIT})"
-    r"|(?P<half_hour>half\s+an?\s+hour|half\s+hour|an?\s+half\s+hour|半个?(?:小时|钟头))"
+    rf"|(?P<half_hour>half\s+an?\s+hour|half\s+hour|an?\s+half\s+hour|半{alternation(Words((), HOUR_UNITS.zh))})"
 )
 
 
@@ -175,7 +180,7 @@ def parse_duration(text: str) -> timedelta | None:
     return timedelta(minutes=round(minutes))
 
 
-_RELATIVE = re.compile(r"in\s+(?P<ahead>.+)|(?P<offset>.+?)\s*(?:later|from now|以后|之后|后)")
+_RELATIVE = re.compile(r"in\s+(?P<ahead>.+)|(?P<offset>.+?)\s*(?:later|from now|以后|之后|过后|后)")
 
 
 def _offset(text: str) -> timedelta | None:
@@ -247,7 +252,7 @@ _ZH_DATE = re.compile(
     r"|(?P<short_day>[昨今明])(?P<part>[晚早夜])"  # 今晚, 明早
     r"|(?P<week>上上|下下|上|下|这|本)?个?(?:周|星期|礼拜)(?P<weekday>[一二三四五六日天1-7])"
     rf"|(?:(?P<year>\d{{4}}|[零〇一二三四五六七八九]{{4}})年)?(?P<month>{_ZH_N})月(?P<mday>{_ZH_N})[日号]"
-    rf"|(?P<count>{_ZH_N})个?(?P<unit>天|日|周|星期|礼拜)(?:以后|之后|后)"
+    rf"|(?P<count>{_ZH_N})个?(?P<unit>天|日|周|星期|礼拜)(?:以后|之后|过后|后)"
     rf"|(?P<dom>{_ZH_N})[日号]"
     r"|(?P<month_end>(?:本|这个?|下个?)?月底)"
 )
@@ -260,7 +265,7 @@ _ZH_PARTS = {
 _ZH_PART = "|".join(sorted(_ZH_PARTS, key=len, reverse=True))
 _ZH_CLOCK = re.compile(
     rf"(?P<part>{_ZH_PART})?\s*(?P<hour>{_ZH_N})\s*[点點时]"
-    rf"(?:\s*(?P<half>半)|\s*(?P<quarters>[一三])刻|\s*(?P<minute>{_ZH_N})\s*分?|整)?"
+    rf"(?:\s*(?P<half>半)|\s*(?P<quarters>[一三])刻|\s*(?P<minute>{_ZH_N})\s*分?|[整正])?"  # 8点正 = 8点整
 )
 _ZH_COLON_CLOCK = re.compile(rf"(?P<part>{_ZH_PART})?\s*(?P<hour>\d{{1,2}}):(?P<minute>\d{{2}})")
 _ZH_LONE_PART = re.compile(rf"{_ZH_PART}|午夜")
@@ -417,14 +422,62 @@ _EN_SPELLING = (
     (re.compile(r"\bmidday\b"), "noon"),
     (re.compile(r"\b(\d{1,2})\.(\d{2})\s*([ap]m)\b"), r"\1:\2\3"),  # 3.30pm
 )
+# "tonight at 8", "tomorrow morning at 10:30": an hour said with a part of the day is read in it (20:00,
+# 10:30), and one that cannot be in it ("tonight at 8am", "night at 2", "tonight at 12") is refused.
+_EN_PART = re.compile(r"\b(morning|afternoon|evening|tonight|night)\b")
+_EN_PART_HOURS = {
+    "morning": range(1, 12), "afternoon": range(12, 19), "evening": range(17, 24), "tonight": range(17, 24),
+    "night": range(18, 24),
+}  # fmt: skip
+_EN_MERIDIEM_CLOCK = re.compile(r"\b(\d{1,2})(?::\d{2})?\s*([ap])\.?m\b")
+# "1pm-3", "8pm - 11", "3-4pm", "2 to 4pm": a range, which is a start plus a length (`read_span`), never
+# a start. The lookarounds keep ISO dates ("2026-12-05") and slashes ("12/5") out.
+_EN_RANGE = re.compile(
+    r"(?<![\d/-])\d{1,2}(?:[:.]\d{2})?\s*(?:[ap]\.?m\.?)?\s*(?:-|–|—|~|\bto\b|\buntil\b|\btill\b)\s*\d{1,2}(?![\d/-])"
+)
+_EN_PLAIN_CLOCK = re.compile(r"\b(\d{1,2}):(\d{2})\b(?!\s*[ap]\.?m\b)")
+# Only a time of day, no date: we find the next such moment ourselves, because dateparser's "future" turns
+# "9am" said on a month's last evening into the 1st of the same month (or of December next year).
+_EN_TIME_ONLY = re.compile(r"(?:at\s+)?(?:\d{1,2}[:.]\d{2}\s*(?:[ap]\.?m\.?)?|\d{1,2}\s*[ap]\.?m\.?|noon|midnight)")
 # A duration inside a start time ("tomorrow 3pm 1h"): dateparser would read "1h" as "in an hour".
 _DURATION_TOKEN = re.compile(r"\b\d+(?:\.\d+)?\s*(?:h|hrs?|hours?|m|mins?|minutes?)\b")
 
 
-def _rewrite_en(text: str, today: date) -> tuple[str, bool]:
+def _part_hour(part: str | None, said: int) -> int | None:
+    """The 24-hour hour for `said` (no am/pm) after a part of the day; without one, the working-hours
+    reading. None if the part leaves no hour or two."""
+    if part is None:
+        return _working_hour(said)
+    if said > 12:
+        return said  # a 24-hour clock says itself
+    fits = {hour for hour in (said % 12, said % 12 + 12) if hour in _EN_PART_HOURS[part]}
+    return fits.pop() if len(fits) == 1 else None
+
+
+def _part_of_day_clash(text: str) -> bool:
+    """An English part of the day with an hour that cannot be in it: "tonight at 8am", "this morning at
+    8pm", "night at 2". Such a phrase names two times; `reading.read_when` asks which."""
+    part = _EN_PART.search(text)
+    if part is None:
+        return False
+    allowed = _EN_PART_HOURS[part[1]]
+    for clock in _EN_MERIDIEM_CLOCK.finditer(text):
+        hour = int(clock[1]) % 12 + (12 if clock[2] == "p" else 0)
+        if hour not in allowed:
+            return True
+    bare = [int(match["at"] or match["oclock"]) for match in _EN_BARE_HOUR.finditer(text)]
+    bare += [int(match[1]) for match in _EN_PLAIN_CLOCK.finditer(text)]
+    return any(_part_hour(part[1], said) is None for said in bare)
+
+
+def _rewrite_en(text: str, today: date) -> tuple[str, bool] | None:
     """`text` with weekday phrases and "end of month" as ISO dates and bare hours as HH:00, and whether it
-    named a coming weekday."""
+    named a coming weekday; None if a part of the day and an hour clash."""
     bump = False
+    if _part_of_day_clash(text):
+        return None
+    part_match = _EN_PART.search(text)
+    part = None if part_match is None else part_match[1]
 
     def weekday(match: re.Match[str]) -> str:
         nonlocal bump
@@ -434,11 +487,17 @@ def _rewrite_en(text: str, today: date) -> tuple[str, bool]:
         return _weekday_date(today, index, weeks).isoformat()
 
     def bare_hour(match: re.Match[str]) -> str:
-        hour = _working_hour(int(match["at"] or match["oclock"]))
+        hour = _part_hour(part, int(match["at"] or match["oclock"]))
         return match[0] if hour is None else f"at {hour:02d}:00"
+
+    def part_clock(match: re.Match[str]) -> str:  # "tonight at 8:30"
+        hour = _part_hour(part, int(match[1]))
+        return match[0] if hour is None else f"{hour:02d}:{match[2]}"
 
     for pattern, replacement in _EN_SPELLING:
         text = pattern.sub(replacement, text)
+    if part is not None:
+        text = _EN_PLAIN_CLOCK.sub(part_clock, text)
     text = _EN_WEEKDAY.sub(weekday, text)
     text = _EN_MONTH_END.sub(_month_end(today, 0).isoformat(), text)
     return _EN_BARE_HOUR.sub(bare_hour, text), bump
@@ -462,8 +521,11 @@ def _resolve(text: str, local_now: datetime) -> _Found | None:
     if translated is None:
         return None
     english, zh_bump = translated
-    english, en_bump = _rewrite_en(english, today)
-    if not english or _DURATION_TOKEN.search(english):
+    rewritten = _rewrite_en(english, today)
+    if rewritten is None:
+        return None
+    english, en_bump = rewritten
+    if not english or _DURATION_TOKEN.search(english) or _EN_RANGE.search(english):
         return None
     parser = DateDataParser(
         languages=["en"],
@@ -478,6 +540,9 @@ def _resolve(text: str, local_now: datetime) -> _Found | None:
     if data.date_obj is None:
         return None
     value = data.date_obj
+    if _EN_TIME_ONLY.fullmatch(english):
+        value = datetime.combine(today, value.time())
+        value += timedelta(days=value < local_now)
     parts: tuple[str, ...] = vars(data).get("parts", ())  # new in dateparser 1.5, not in its stubs yet
     if "month" in parts and "day" in parts and "year" not in parts:
         upcoming = _upcoming(value.month, value.day, today)
@@ -524,6 +589,7 @@ def parse_when(text: str, *, now: datetime, tz: ZoneInfo) -> datetime | None:
 
 _DUE_LEAD = re.compile(r"^(?:no later than|due by|due on|due|by|before|until|till|截止到|截止|截至|到)\s*")
 _DUE_TRAIL = re.compile(r"\s*(?:之前|以前|前|为止)$")  # "by", never "ago"
+_DAYS_LENGTH = re.compile(rf"(?:\d{{1,4}}|an?|one|{_ZH_NUMERAL})\s*个?(?:days?|weeks?|天|日|周|星期|礼拜)")
 _WITHIN = re.compile(
     r"(?:in|within)\s+(?P<en>\d{1,4}|an?|one)\s*(?P<en_unit>days?|weeks?)"
     rf"|(?P<zh>\d{{1,4}}|{_ZH_NUMERAL})\s*个?(?P<zh_unit>天|日|周|星期|礼拜)(?:以内|之内|内)"
@@ -551,8 +617,8 @@ def parse_due(text: str, *, now: datetime, tz: ZoneInfo) -> date | None:
     offset = _offset(normalized)
     if offset is not None:
         return (now.astimezone(UTC) + offset).astimezone(tz).date()
-    if parse_duration(normalized) is not None:
-        return None
+    if parse_duration(normalized) is not None or _DAYS_LENGTH.fullmatch(normalized):
+        return None  # a length ("2 days", "两天"): `delay 2 days` shifts the due date, see `parse_delay`
     found = _resolve(normalized, local_now)
     if found is None or not found.is_date:
         return None
@@ -560,28 +626,10 @@ def parse_due(text: str, *, now: datetime, tz: ZoneInfo) -> date | None:
 
 
 # ---------------------------------------------------------------------------------------------------------
-# Formatting and hints
-
-
-def format_when(dt: datetime, tz: ZoneInfo, lang: Lang) -> str:
-    """en "2026-11-24 15:00 (Tue) Asia/Shanghai", zh "2026-11-24 15:00（周二）Asia/Shanghai"."""
-    if dt.utcoffset() is None:
-        raise ValueError("dt must be timezone-aware")
-    local = dt.astimezone(tz)
-    if lang == "zh":
-        return f"{local:%Y-%m-%d %H:%M}（{_WEEKDAYS_ZH[local.weekday()]}）{tz.key}"
-    return f"{local:%Y-%m-%d %H:%M} ({_WEEKDAYS_EN[local.weekday()]}) {tz.key}"
-
-
-def format_date(d: date, lang: Lang) -> str:
-    """en "2026-12-05 (Sat)", zh "2026-12-05（周六）"."""
-    if lang == "zh":
-        return f"{d.isoformat()}（{_WEEKDAYS_ZH[d.weekday()]}）"
-    return f"{d.isoformat()} ({_WEEKDAYS_EN[d.weekday()]})"
-
+# Hints
 
 _HINT_WORDS = frozenset({
-    "today", "tonight", "tomorrow", "tmrw", "tmr", "yesterday", "noon", "midnight", "midday", "eom",
+    "today", "tonight", "tomorrow", "tmrw", "tmr", "yesterday", "noon", "midnight", "midday", "eom", "weekend",
     "monday", "mon", "tuesday", "tues", "tue", "wednesday", "weds", "wed", "thursday", "thurs", "thur", "thu",
     "friday", "fri", "saturday", "sat", "sunday", "sun",
     "january", "jan", "february", "feb", "march", "mar", "april", "apr", "may", "june", "jun", "july", "jul",
@@ -593,7 +641,7 @@ _HINT_EN = re.compile(
 _HINT_ZH = re.compile(
     rf"[今明后昨前]天|[今明昨][晚早]|(?:周|星期|礼拜)[一二三四五六日天1-7]|{_ZH_PART}|午夜"
     rf"|(?:\d|[零〇一二两三四五六七八九十])\s*[点點]|\d\s*时|月(?:{_ZH_N})[日号]|(?:{_ZH_N})[日号]"
-    r"|(?:小时|钟头|分钟|天|周)(?:以后|之后|后)|月底"
+    r"|(?:小时|钟头|分钟|天|周|星期|个月)(?:以后|之后|过后|后|以内|之内|内)|月底|周末|下周前"
 )
 
 

@@ -19,11 +19,11 @@ from pydantic import ValidationError
 from sqlmodel import Session, select
 
 from adapters.console import ConsoleAdapter, run_script
+from adapters.scheduler import start_ticker
 from bot.config import Settings
 from bot.core import Core
 from bot.errors import ConfigError
 from bot.meetbot import parse_irc_log, render_minutes_txt
-from bot.scheduler import start_ticker
 from store import repo
 
 INTERACTIVE_HELP = (
@@ -220,7 +220,7 @@ def run_export(args: argparse.Namespace) -> int:
                     written[-1].write_bytes(exports.minutes_pdf(record, lang, zone))
                 else:
                     written.append(stem.with_name(stem.name + ".ics"))
-                    written[-1].write_bytes(exports.meeting_ics(record, meeting.revision))
+                    written[-1].write_bytes(exports.meeting_ics(record, meeting.revision, stamp=datetime.now(UTC)))
     for path in written:
         print(path)
     return 0

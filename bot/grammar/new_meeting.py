@@ -1,0 +1,367 @@
+"""`new`: the one subcommand with a sentence for arguments, so it has a parser of its own.
+
+`new "Q3 roadmap" tomorrow 3pm for 1h with @alice host @carol agenda "Scope" 20m goal: agree the scope` —
+keywords (from `vocabulary`) open sections; whatever is left holds the title, the time and the room.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+from typing import Literal
+
+from bot.command_types import AgendaSpec, Mention, NewMeeting, ParticipantSpec, Role
+from bot.errors import ParseError
+from bot.grammar.registry import Call
+from bot.grammar.tokens import (
+    MAX_TIME_CHARS,
+    MAX_TIME_TRIES,
+    MAX_TIME_WORDS,
+    Token,
+    fold,
+    may_start_time,
+    mentions_in,
+    text_of,
+    url_in,
+    word_at,
+)
+from bot.grammar.vocabulary import (
+    AGENDA,
+    AND,
+    CJK_TIME_START,
+    CONFIDENTIAL,
+    FOR,
+    GOAL,
+    HOUR_UNITS,
+    IMPORTANT,
+    LENGTH,
+    LINK,
+    LOCATION,
+    MEETING_TYPE_WORDS,
+    MINUTE_UNITS,
+    OUTCOME,
+    PRESENTER,
+    ROLES,
+    ROOM,
+    TIME_LEADS,
+    TYPE,
+    WITH,
+    alternation,
+    lookup,
+)
+from bot.timeparse import parse_duration
+
+ROLE_WORDS: dict[str, Role] = lookup(ROLES)
+_MINUTES = re.compile(rf"([0-9]{{1,4}}){alternation(MINUTE_UNITS)}")  # an agenda item's "20m" / "20分钟"
+_AMOUNT = re.compile(r"[0-9][0-9.]*")
+_UNIT = re.compile(alternation(HOUR_UNITS | MINUTE_UNITS))
+
+_Kind = Literal["mention", "role", "skip", "agenda", "goal", "outcome", "type", "flag", "duration", "link", "place"]
+
+
+class _NewMeetingParser:
+    """`new "Title" <time> [for <duration>] [with @a host @b] [agenda ...] [goal: ...] ...`.
+
+    Keywords split the arguments into sections; the plain words left over (the "head") hold the title,
+    the time, bare durations and `in <room>` / `at <room>`. Free text after `goal:` / `outcome:` runs to
+    the next keyword, @mention or link (quote it to include those); so does an agenda.
+    """
+
+    def __init__(self, call: Call) -> None:
+        self.call = call
+        self.tokens = call.args
+        self.participants: dict[Mention, Role] = {}
+        self.agenda: list[AgendaSpec] = []
+        self.locations: list[tuple[int, str]] = []  # (position in the input, link or room)
+        self.goal: str | None = None
+        self.outcome: str | None = None
+        self.meeting_type: str | None = None
+        self.confidential = False
+        self.important = False
+        self.durations: list[tuple[timedelta, str]] = []  # with the text, to name a second one
+        self.head: list[list[Token]] = [[]]  # runs of adjacent plain words
+        self.tries = MAX_TIME_TRIES
+
+    def parse(self) -> NewMeeting:
+        if not self.tokens:
+            raise ParseError("error.missing_title", self.call.example)
+        self._scan()
+        runs = [run for run in self.head if run]
+        quoted = self._quoted_title(runs)
+        title: str | None = None
+        if quoted is not None:
+            title, runs = quoted
+        found = self._find_time(runs, glued=quoted is None)
+        start = None
+        if found is not None:
+            start, runs = found
+        if quoted is None:  # unquoted: the first run's words before the time
+            title, runs = (text_of(runs[0]) if runs else None), runs[1:]
+        if not title:
+            raise ParseError("error.missing_title", self.call.example)
+        unknown = self._leftovers(runs)
+        if start is None and unknown:
+            raise ParseError("error.bad_time", self.call.example, text=unknown)
+        if start is None:
+            raise ParseError("error.missing_time", self.call.example)
+        if unknown:
+            raise ParseError("error.unexpected_text", self.call.example, text=unknown)
+        if len(self.durations) > 1:
+            raise ParseError("error.unexpected_text", self.call.example, text=self.durations[1][1])
+        return NewMeeting(
+            title=title,
+            start=self.call.future(start),
+            duration=self.durations[0][0] if self.durations else None,
+            participants=tuple(ParticipantSpec(who, role) for who, role in self.participants.items()),
+            agenda=tuple(self.agenda),
+            location=", ".join(place for _, place in sorted(self.locations)) or None,
+            goal=self.goal,
+            expected_outcome=self.outcome,
+            meeting_type=self.meeting_type,
+            confidential=self.confidential,
+            important=self.important,
+        )
+
+    # -- sections
+
+    def _scan(self) -> None:
+        i = 0
+        while i < len(self.tokens):
+            kind = self._kind_at(i)
+            if kind is None:
+                self.head[-1].append(self.tokens[i])
+                i += 1
+            else:
+                i = self._consume(kind, i)
+                if self.head[-1]:
+                    self.head.append([])
+
+    def _kind_at(self, i: int) -> _Kind | None:
+        """What section starts at token i, if any (looks ahead at most two tokens, no side effects)."""
+        tokens = self.tokens
+        tok, word, after = tokens[i], tokens[i].word, i + 1
+
+        def mention_at(j: int) -> bool:
+            return j < len(tokens) and bool(mentions_in(tokens[j]))
+
+        if mention_at(i):
+            return "mention"
+        if word in ROLE_WORDS and mention_at(after):
+            return "role"
+        if word in WITH and (mention_at(after) or (word_at(tokens, after) in ROLE_WORDS and mention_at(after + 1))):
+            return "skip"
+        if word in AND and self.participants and mention_at(after):
+            return "skip"
+        if word in AGENDA and after < len(tokens):
+            return "agenda"
+        quoted_next = after < len(tokens) and tokens[after].quoted
+        if word in GOAL and (tok.colon or quoted_next):
+            return "goal"
+        if word in OUTCOME and (tok.colon or quoted_next):
+            return "outcome"
+        if word in TYPE and word_at(tokens, after) in MEETING_TYPE_WORDS:
+            return "type"
+        if word in CONFIDENTIAL or word in IMPORTANT:
+            return "flag"
+        if word in LENGTH or (word in FOR and self._duration_at(tokens, after) is not None):
+            return "duration"
+        if url_in(tok) is not None or (word in LINK and after < len(tokens) and url_in(tokens[after])):
+            return "link"
+        if word in LOCATION and after < len(tokens):
+            return "place"
+        return None
+
+    def _consume(self, kind: _Kind, i: int) -> int:
+        """Record the section starting at token i; return the index after it."""
+        tokens = self.tokens
+        if kind == "mention":
+            self._add(mentions_in(tokens[i]), "required")
+            return i + 1
+        if kind == "role":
+            self._add(mentions_in(tokens[i + 1]), ROLE_WORDS[tokens[i].word])
+            return i + 2
+        if kind == "skip":
+            return i + 1
+        if kind == "agenda":
+            return self._agenda(i + 1)
+        if kind in ("goal", "outcome"):
+            end = self._text_end(i + 1)
+            text = text_of(tokens[i + 1 : end])
+            if kind == "goal":
+                self.goal = text
+            else:
+                self.outcome = text
+            return end
+        if kind == "type":
+            self.meeting_type = MEETING_TYPE_WORDS[tokens[i + 1].word]
+            return i + 2
+        if kind == "flag":
+            if tokens[i].word in IMPORTANT:
+                self.important = True
+            else:
+                self.confidential = True
+            return i + 1
+        if kind == "duration":
+            found = self._duration_at(tokens, i + 1)
+            if found is None:
+                raise ParseError("error.bad_duration", self.call.example, text=text_of(tokens[i + 1 : i + 2]) or "")
+            self.durations.append((found[0], text_of(tokens[i + 1 : i + 1 + found[1]]) or ""))
+            return i + 1 + found[1]
+        if kind == "link":
+            url = url_in(tokens[i])
+            if url is None:  # "at <url>" / "link <url>"
+                url, i = url_in(tokens[i + 1]), i + 1
+            self.locations.append((tokens[i].start, url or ""))
+            return i + 1
+        self.locations.append((tokens[i].start, text_of(tokens[i + 1 : i + 2]) or ""))  # 地点 X / 链接 X
+        return i + 2
+
+    def _add(self, mentions: tuple[Mention, ...], role: Role) -> None:
+        for who in mentions:
+            if role != "required" or who not in self.participants:
+                self.participants[who] = role
+
+    def _text_end(self, i: int) -> int:
+        """Free text (goal, outcome) runs to the next section; a quoted text is exactly one token."""
+        if i < len(self.tokens) and self.tokens[i].quoted:
+            return i + 1
+        while i < len(self.tokens) and self._kind_at(i) is None:
+            i += 1
+        return i
+
+    def _agenda(self, i: int) -> int:
+        while (found := self._agenda_item(i)) is not None:
+            item, i = found
+            self.agenda.append(item)
+        return i
+
+    def _agenda_item(self, i: int) -> tuple[AgendaSpec, int] | None:
+        """`"Title" [20m] [by @presenter]` or a single plain word; None when no item starts at i."""
+        tokens = self.tokens
+        if i >= len(tokens) or _MINUTES.fullmatch(tokens[i].word):
+            return None
+        if not tokens[i].quoted and (self._kind_at(i) is not None or tokens[i].word in PRESENTER):
+            return None
+        title, minutes, presenter, i = tokens[i].raw.strip(), None, None, i + 1
+        for _ in range(2):  # minutes and presenter, in either order
+            if minutes is None and (match := _MINUTES.fullmatch(word_at(tokens, i))):
+                minutes, i = int(match[1]), i + 1
+            elif presenter is None and word_at(tokens, i) in PRESENTER and i + 1 < len(tokens):
+                found = mentions_in(tokens[i + 1])
+                if found:
+                    presenter, i = found[0], i + 2
+        return AgendaSpec(title, minutes, presenter), i
+
+    # -- title, time, leftovers
+
+    @staticmethod
+    def _quoted_title(runs: list[list[Token]]) -> tuple[str, list[list[Token]]] | None:
+        """The first quoted plain word is the title; its run is cut in two around it."""
+        for r, run in enumerate(runs):
+            for k, tok in enumerate(run):
+                if tok.quoted:
+                    return tok.raw.strip(), [*runs[:r], run[:k], run[k + 1 :], *runs[r + 1 :]]
+        return None
+
+    def _find_time(self, runs: list[list[Token]], *, glued: bool) -> tuple[datetime, list[list[Token]]] | None:
+        """The longest span of words parse_when accepts (earliest on ties), and the runs without it.
+
+        With `glued`, a first run without spaced time words is searched inside its words too, for
+        Chinese written without spaces ("周会明天下午3点" → "周会" + "明天下午3点").
+        """
+        best: tuple[int, int, int, datetime] | None = None  # run, start, end, when
+        for r, run in enumerate(runs):
+            for k in range(len(run)):
+                found = self._longest_at(run, k)
+                if found and (best is None or found[0] - k > best[2] - best[1]):
+                    best = (r, k, *found)
+        if best is None and glued and runs:
+            split = self._glued_time(runs[0])
+            if split is not None:
+                runs = [split[0], *runs[1:]]
+                best = (0, *split[1:])
+        if best is None:
+            return None
+        r, k, end, when = best
+        return when, [*runs[:r], runs[r][:k], runs[r][end:], *runs[r + 1 :]]
+
+    def _longest_at(self, run: list[Token], k: int) -> tuple[int, datetime] | None:
+        """The end of the longest time span starting at word k, and its time."""
+        if not may_start_time(run[k].word):
+            return None
+        for end in range(min(len(run), k + MAX_TIME_WORDS), k, -1):
+            if run[end - 1].word in TIME_LEADS:  # "10:00 in Room 5": a time never ends with a connector
+                continue
+            if self.tries <= 0:
+                return None
+            self.tries -= 1
+            when = self.call.when(run[k:end])
+            if when is not None:
+                return end, when
+        return None
+
+    def _glued_time(self, run: list[Token]) -> tuple[list[Token], int, int, datetime] | None:
+        """A time glued to the end of a word: the run with that word cut, and the span as for `_longest_at`."""
+        for k, tok in enumerate(run):
+            raw = tok.raw
+            for at in range(max(1, len(raw) - MAX_TIME_CHARS), len(raw)):
+                if (raw[at] in CJK_TIME_START or raw[at].isdigit()) and not raw[at - 1].isdigit():
+                    head, tail = tok.split(at)
+                    candidate = [*run[:k], head, tail, *run[k + 1 :]]
+                    found = self._longest_at(candidate, k + 1)
+                    if found is not None:
+                        return candidate, k + 1, *found
+        return None
+
+    def _leftovers(self, runs: list[list[Token]]) -> str | None:
+        """Take bare durations and `in <room>` / `at <room>` from the remaining words; return the rest."""
+        unknown: list[str] = []
+        for run in runs:
+            i = 0
+            while i < len(run):
+                found = self._duration_at(run, i)
+                if found is not None:
+                    self.durations.append((found[0], text_of(run[i : i + found[1]]) or ""))
+                    i += found[1]
+                elif run[i].word in ROOM and i + 1 < len(run):
+                    end = next((j for j in range(i + 1, len(run)) if _duration_like(run, j)), len(run))
+                    self.locations.append((run[i].start, text_of(run[i + 1 : end]) or ""))
+                    i = end
+                else:
+                    unknown.append(run[i].raw)
+                    i += 1
+        return " ".join(unknown) or None
+
+    def _duration_at(self, tokens: Sequence[Token], i: int) -> tuple[timedelta, int] | None:
+        """A duration of one word ("1h", "1小时") or two ("1.5 hours"); bad_duration for a near miss."""
+        if i >= len(tokens) or tokens[i].quoted:
+            return None
+        spans = [1, 2] if i + 1 < len(tokens) and _AMOUNT.fullmatch(tokens[i].word) else [1]
+        for size in spans:
+            text = text_of(tokens[i : i + size]) or ""
+            duration = parse_duration(fold(text))
+            if duration is not None:
+                if duration <= timedelta(0):
+                    raise ParseError("error.bad_duration", self.call.example, text=text)
+                return duration, size
+        size = _duration_like(tokens, i)
+        if size:
+            raise ParseError("error.bad_duration", self.call.example, text=text_of(tokens[i : i + size]) or "")
+        return None
+
+
+def _duration_like(tokens: Sequence[Token], i: int) -> int:
+    """How many words at i are shaped like a duration ("1..5h" one, "0 hours" two), 0 if none."""
+    word = word_at(tokens, i)
+    amount = _AMOUNT.match(word)
+    if amount and _UNIT.fullmatch(word[amount.end() :]):
+        return 1
+    return 2 if amount and amount.end() == len(word) and _UNIT.fullmatch(word_at(tokens, i + 1)) else 0
+
+
+# ------------------------------------------------------------------------------------------ subcommands
+
+
+def new_meeting(call: Call) -> NewMeeting:
+    return _NewMeetingParser(call).parse()

@@ -1,0 +1,178 @@
+"""Every English and Chinese word the grammar knows, each concept defined once.
+
+Word lists used to be copied next to each parser and drifted apart: 拒绝 declined an item as a command
+but not as a reply, 做不了 only as a reply, and three duration-unit lists disagreed on 钟头. Here each
+concept is one `Words` value, read by the subcommands, the replies to the bot and the MeetBot lines
+alike, and by `bot.timeparse` for its units. A subcommand's own names are written in its registration
+(`bot.service.commands`); when a name is also a reply word (done, decline, accept, verify, reopen, here),
+the registration reads it from here so the two cannot part again.
+
+All words are stored folded (lower-case, half-width), the form `tokens.fold` compares in.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from typing import TypeVar
+
+from bot.command_types import ExportFormat, ItemStatus, Role, RsvpAnswer
+
+K = TypeVar("K")
+
+
+@dataclass(frozen=True)
+class Words:
+    """The English and the Chinese words for one concept; `word in WORDS` asks either language."""
+
+    en: tuple[str, ...]
+    zh: tuple[str, ...] = ()
+
+    def __contains__(self, word: object) -> bool:
+        return word in self.en or word in self.zh
+
+    def __iter__(self) -> Iterator[str]:
+        return iter((*self.en, *self.zh))
+
+    def __or__(self, other: Words) -> Words:
+        return Words((*self.en, *other.en), (*self.zh, *other.zh))
+
+
+# -- the slash command's own word: "/meeting list", "会议 列表"
+PREFIX = Words(("meeting",), ("会议",))
+
+# -- follow-through: commands (`decline 12 on leave`) and replies to the bot's notes (`做不了：出差`)
+DONE = Words(("done",), ("完成", "已完成", "完成了"))
+DECLINE = Words(("decline", "can't", "cant", "cannot"), ("无法完成", "做不了", "完成不了", "拒绝"))
+DECLINE_FILLER = Words(("do",))  # "can't do: on leave"
+REOPEN = Words(("reopen",), ("退回", "重开"))
+ACCEPT = Words(("accept",), ("接受", "收到"))
+ACCEPT_REPLY_ONLY = Words(("accepted", "ok", "okay"), ("好的", "好"))  # "ok 12" is no command
+VERIFY = Words(("verify", "verified", "approve", "approved"), ("验收", "通过", "验收通过"))
+VERIFY_REPLY_ONLY = Words(("lgtm",))
+RESOLVED = Words(("resolved", "answered"), ("已解决", "解决了", "已回答"))
+CHECK_IN = Words(("here", "present"), ("到", "签到"))
+
+# -- item status: `status 12 blocked waiting for legal`, a reply `受阻：等法务`
+IN_PROGRESS = Words(("in-progress", "in_progress", "inprogress", "wip"), ("进行中",))
+IN_PROGRESS_TWO_WORDS = ("in", "progress")
+BLOCKED = Words(("blocked",), ("受阻",))
+DELAY = Words(("delay", "delayed"), ("延期",))
+DELAY_TO = Words(("to", "until"), ("到", "至"))
+STATUS_WORDS: dict[ItemStatus, Words] = {"in_progress": IN_PROGRESS, "blocked": BLOCKED, "delay": DELAY}
+STATUS_GLUED = ("受阻", "延期到", "延期至", "延期")  # written without a space: "受阻等法务", "延期到周五"
+
+# -- RSVP answers, in `rsvp 3 yes` and as a bare reply to an invitation
+RSVP_ANSWERS: dict[RsvpAnswer, Words] = {
+    "yes": Words(("yes", "accept"), ("是", "参加")),
+    "no": Words(("no", "decline"), ("否", "不参加")),
+    "maybe": Words(("maybe", "tentative"), ("可能", "待定")),
+    "withdraw": Words(("withdraw",), ("撤回",)),
+}
+
+# -- a new meeting: `new "Title" friday 3pm for 1h with @a host @b agenda ... goal: ... type review`
+WITH = Words(("with",), ("参会", "参会人", "参加"))
+AND = Words(("and",), ("和", "及", "与"))
+ROLES: dict[Role, Words] = {
+    "host": Words(("host",), ("主持", "主持人", "召集人")),
+    "recorder": Words(("recorder",), ("记录", "记录人")),
+    "optional": Words(("optional",), ("可选", "列席")),
+    "required": Words(("required",), ("必须", "必选")),
+}
+AGENDA = Words(("agenda",), ("议程",))
+PRESENTER = Words(("by",), ("主讲", "主讲人"))
+GOAL = Words(("goal",), ("目标",))
+OUTCOME = Words(("outcome",), ("预期成果",))
+TYPE = Words(("type",), ("类型",))
+MEETING_TYPES: dict[str, Words] = {  # what people call each meeting type (`type review`, `find 评审`)
+    "regular": Words(("regular",), ("例会",)),
+    "project": Words(("project",), ("项目",)),
+    "client": Words(("client",), ("客户",)),
+    "cross-team": Words(("cross-team",), ("跨部门",)),
+    "decision": Words(("decision",), ("决策",)),
+    "review": Words(("review",), ("评审",)),
+}
+CONFIDENTIAL = Words(("confidential",), ("保密",))
+IMPORTANT = Words(("important",), ("重要",))
+LENGTH = Words((), ("时长",))  # always opens a duration
+FOR = Words(("for",))  # opens a duration only when one follows
+LOCATION = Words((), ("地点", "链接"))  # take the next word (quote a room with spaces)
+ROOM = Words(("in", "at"))  # "in Room 5" among the title's words
+LINK = Words(("at", "link"))  # before a URL
+BROADCAST = Words(("here", "channel", "everyone", "all"), ("所有人",))  # literal text, never a person
+
+# -- durations: one definition of the units, for `for 1h`, agenda items' `20m` and `bot.timeparse`
+HOUR_UNITS = Words(("h", "hr", "hrs", "hour", "hours"), ("小时", "个小时", "钟头", "个钟头"))
+MINUTE_UNITS = Words(("m", "min", "mins", "minute", "minutes"), ("分钟", "分"))
+
+
+def alternation(words: Words) -> str:
+    """A regex group matching any of `words`, longest first so "hours" is never read as "hour" + "s"."""
+    return "(?:" + "|".join(re.escape(word) for word in sorted(words, key=len, reverse=True)) + ")"
+
+
+# -- time: words that may open a time span ("next friday", "in 2 hours") and CJK characters a time may
+# start with inside a word written without spaces ("周会明天下午3点")
+TIME_LEADS = Words(("next", "this", "coming", "on", "at", "in", "the"))
+CJK_TIME_START = frozenset("今明后大下这本上周星礼中晚早凌傍午夜正一二三四五六七八九十两")
+
+# -- action items and questions: `action @bob the spec by friday deliverable: spec doc`
+DUE = Words(("by", "due"), ("截止",))  # "by"/"due" are ordinary words too: only before a date
+DUE_GLUED = ("截止到", "截止于", "截止")
+DUE_SUFFIX = "前"  # "周五前"
+DELIVERABLE = Words((), ("交付物",))
+DELIVERABLE_LABEL = Words(("deliverable",))  # a common English noun: a label only with a colon
+BECAUSE = Words(("because",), ("因为", "理由"))
+BECAUSE_GLUED = "因为"  # "采用A因为便宜"
+
+# -- reports and exports
+THIS_MONTH = Words(("this",), ("本月", "这个月"))
+LAST_MONTH = Words(("last",), ("上月", "上个月"))
+MONTH_WORD = Words(("month",), ("月",))
+MONTH_NAMES: dict[int, Words] = {
+    month: Words(names)
+    for month, names in enumerate(
+        (("jan", "january"), ("feb", "february"), ("mar", "march"), ("apr", "april"), ("may",), ("jun", "june"),
+         ("jul", "july"), ("aug", "august"), ("sep", "sept", "september"), ("oct", "october"),
+         ("nov", "november"), ("dec", "december")),
+        start=1,
+    )
+}  # fmt: skip
+NUMERIC_MONTH = re.compile(r"(?:(\d{4})[-/年.])?(\d{1,2})(?:月(?:份)?)?")  # "2026-11", "11月", "2026年11月份"
+EXPORT_FORMATS: dict[ExportFormat, Words] = {
+    "md": Words(("md", "markdown")),
+    "pdf": Words(("pdf",)),
+    "ics": Words(("ics", "calendar"), ("日历",)),
+    "xlsx": Words(("xlsx", "excel")),
+}
+TRACKER = Words(("tracker", "actions"), ("跟踪表", "行动项"))
+
+# -- `config <key> <value>`: the service's setting names
+CONFIG_KEYS: dict[str, Words] = {
+    "timezone": Words(("timezone", "tz"), ("时区",)),
+    "language": Words(("language", "lang"), ("语言",)),
+    "digest": Words(("digest",), ("汇总", "周报")),
+    "holidays": Words(("holidays",), ("节假日",)),
+    "reminder_hour": Words(("reminder-hour", "reminder_hour"), ("提醒时间",)),
+}
+
+
+def lookup(table: Mapping[K, Words]) -> dict[str, K]:
+    """A concept table turned around: each word to its concept."""
+    return {word: key for key, words in table.items() for word in words}
+
+
+MEETING_TYPE_WORDS = lookup(MEETING_TYPES)
+
+# Words that may carry a colon ("goal: ...", "目标：...", "受阻：...", "决定：..."): the tokenizer splits
+# "word:rest" in two and marks the word, so "goal:" can mean more than a bare "goal". Subcommand names
+# join these in the registry.
+LABELS = frozenset(
+    word
+    for words in (
+        GOAL, OUTCOME, DELIVERABLE, DELIVERABLE_LABEL, BECAUSE, DUE, DONE, BLOCKED, DELAY, AGENDA, TYPE,
+        LOCATION, LENGTH, WITH, PRESENTER, DECLINE, REOPEN, RESOLVED, *ROLES.values(),
+    )
+    for word in words
+)  # fmt: skip
