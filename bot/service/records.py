@@ -4,7 +4,9 @@ In a channel where a meeting is running, records attach to it (numbered in order
 the newest); elsewhere decisions and action items stand alone in the channel. Who may do what follows
 MeetBot, which people already know: anyone adds information, action items and questions; only the host,
 recorder or chairs set topics, record decisions, undo, name chairs and end the meeting. Only an action
-item's owner, its creator or its meeting's host may close or change it.
+item's owner, its creator or its meeting's host may close or change it. What is recorded in a confidential
+meeting is answered only to the person who typed it (its participants read it in the minutes), and someone
+who may not see the running meeting writes into the channel, never into its record (`bot.access`).
 """
 
 from __future__ import annotations
