@@ -103,9 +103,10 @@ def configured_admins(ctx: Ctx) -> str:
 
 
 def record_writer(ctx: Ctx) -> None:
-    """In a group whose members the platform does not tell, whoever writes there counts as a member."""
+    """In a group whose members the platform does not tell, whoever acts there counts as a member: writing,
+    and clicking a card posted there (the platform shows it, and delivers the click, only to the group)."""
     inbound = ctx.inbound
-    if inbound.is_direct or inbound.kind not in ("message", "command"):
+    if inbound.is_direct:
         return
     conversation = ctx.conversation(inbound.channel)
     if conversation.kind == "private" and conversation.members is None:
