@@ -126,7 +126,7 @@ class DingTalkAdapter:
     def send(self, message: OutMessage) -> str | None:
         """Post one message (or update a card in place); returns its id. Raises when DingTalk refuses, so a
         scheduled message stays pending (`Throttled`) or is given up (`Undeliverable`)."""
-        lang = detect_language(message.title or message.text) or self.default_language
+        lang = message.lang or detect_language(message.title or message.text) or self.default_language
         target = message.target
         direct = target.kind != "channel"
         where = (target.user if direct else target.channel) or ""
