@@ -1,7 +1,7 @@
 """access: meeting viewers, and who has written in groups the platform says nothing about
 
 Revision ID: 0008
-Revises: 0006 (rechained onto 0007 when the branches merge)
+Revises: 0007
 Create Date: 2026-11-29 22:30:00
 """
 
@@ -12,7 +12,7 @@ import sqlmodel
 from alembic import op
 
 revision: str = '0008'
-down_revision: str | None = '0006'
+down_revision: str | None = '0007'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
