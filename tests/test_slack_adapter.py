@@ -279,7 +279,7 @@ def test_a_recorded_action_names_its_owner_as_a_mention_everywhere(
     wait_until(lambda: items(adapter)[0].due_on == due)
     with Session(adapter.core.engine) as session:
         reminder_row = session.exec(select(Notification).where(Notification.kind == "item_due")).one()
-    adapter.core.tick(reminder_row.due_at, adapter.send)
+    adapter.core.tick(reminder_row.due_at, adapter.send, platform=PLATFORM)
     reminder = wait_until(lambda: [m for m in fake.messages("DU2") if "write the doc" in m["text"]
                                    and m["ts"] > assignment[0]["ts"]])
     assert names_bob(reminder[-1])  # the reminder
