@@ -25,7 +25,7 @@ def make_chat(**settings: str) -> Chat:
 
 @pytest.fixture
 def chat() -> Chat:
-    return make_chat()
+    return make_chat(QUORUM_ADMINS="alice")  # channel settings are admins' (refusals: tests/test_access.py)
 
 
 def item(chat: Chat, number: int = 1) -> ActionItem:

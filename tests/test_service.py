@@ -263,7 +263,7 @@ def test_confidential_minutes_go_only_to_participants(chat: Chat) -> None:
     bob_minutes = chat.to("bob")[-1]
     assert "raise budget by 5%" in bob_minutes.body and bob_minutes.message.attachments
     refused = chat.command("erin", "show 1")
-    assert "confidential" in refused[0].body
+    assert "no meeting #1 that you can see" in refused[0].body
 
 
 # ---- action items ---------------------------------------------------------------------------------

@@ -36,6 +36,7 @@ from dingtalk_stream import AckMessage, CallbackMessage
 from adapters.clock import Clock, system_clock
 from adapters.dingtalk import render
 from adapters.dingtalk.api import TIMEOUT_SECONDS, DingTalkApi, DingTalkError, Throttled
+from adapters.dingtalk.directory import DingTalkDirectory
 from adapters.dingtalk.translate import PLATFORM, chatbot_message, person
 from adapters.ordering import InOrder
 from bot.core import Core
@@ -77,6 +78,8 @@ class DingTalkAdapter:
         self.clock = clock
         self.order = InOrder()
         self._webhooks: dict[str, tuple[str, int]] = {}  # conversation → (session webhook, expiry in ms)
+        self.directory = DingTalkDirectory()  # admins and 1:1 chats, as the messages say
+        core.directory = self.directory
 
     # ---- inbound ------------------------------------------------------------------------------------
     def receive(self, topic: str, frame_id: str, data: Mapping[str, Any]) -> None:
@@ -95,6 +98,8 @@ class DingTalkAdapter:
         asyncio.get_running_loop().create_task(work())
 
     def handle(self, topic: str, frame_id: str, data: dict[str, Any]) -> None:
+        if topic == TOPIC_CHATBOT:
+            self.directory.observe(data)
         inbound = chatbot_message(data) if topic == TOPIC_CHATBOT else self.card_click(frame_id, data)
         if inbound is None:
             return

@@ -42,6 +42,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from adapters.clock import Clock, system_clock
 from adapters.ordering import InOrder
 from adapters.slack import blocks
+from adapters.slack.directory import SlackDirectory
 from adapters.slack.translate import (
     PLATFORM,
     People,
@@ -112,6 +113,7 @@ class SlackAdapter:
             retry_handlers=[RateLimitErrorRetryHandler(max_retry_count=2), ConnectionErrorRetryHandler()],
         )
         self.people = UserDirectory(self.web)
+        core.directory = SlackDirectory(self.web)  # who is in a channel, who is an admin: Slack says
         self._dm_channels: dict[str, str] = {}
         self.order = InOrder()
         self.app = AsyncApp(
