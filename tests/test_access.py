@@ -19,9 +19,7 @@ from bot import access
 from bot.access import Conversation, MeetingFacts, Viewer
 from bot.command_types import Mention
 from bot.core import Core
-from bot.errors import NotAllowed
 from bot.events import Inbound, Person
-from bot.messages import Outcome
 from bot.service import meetings
 from bot.service.context import build_context
 from store.database import make_engine
@@ -274,18 +272,13 @@ def test_its_action_items_are_hidden_from_outsiders_as_the_meeting_is(chat: Chat
 def test_named_viewers_may_read_it_and_get_its_minutes_and_only_editors_name_them(chat: Chat) -> None:
     chat.command("alice", SALARIES)
     assert HIDDEN.format(n=1) in last(chat.command("lead", "show 1"))
-    with Session(chat.core.engine) as session:
-        def as_person(who: str) -> Outcome:
-            inbound = Inbound("command", "console", "local", "general", Person(who, who), handles_are_user_ids=True)
-            ctx = build_context(session, chat.core.settings, inbound, chat.now, chat.core.directory)
-            return meetings.add_viewers(ctx, 1, [Mention("lead")])
-
-        with pytest.raises(NotAllowed):
-            as_person("bob")  # a participant, not an editor
-        outcome = as_person("alice")
-        session.commit()
-    assert "Named as viewers of meeting #1: @lead" in outcome.messages[0].text
-    assert outcome.messages[1].target.user == "lead" and "Salaries" in outcome.messages[1].text
+    refused = last(chat.command("bob", "viewers 1 @lead"))  # a participant, not an editor
+    assert "alice" in refused and HIDDEN.format(n=1) not in refused
+    assert HIDDEN.format(n=1) in last(chat.command("erin", "viewers 1 @erin"))  # an outsider learns nothing
+    assert HIDDEN.format(n=1) in last(chat.command("lead", "show 1"))  # neither refusal named anyone
+    named = chat.command("alice", "viewers 1 @lead")
+    assert "Named as viewers of meeting #1: @lead" in named[0].body and named[0].message.target.kind == "ephemeral"
+    assert named[1].message.target.user == "lead" and "Salaries" in named[1].body
     assert "agree raises" in last(chat.command("lead", "show 1"))
     assert HIDDEN.format(n=1) in last(chat.command("erin", "show 1"))
     chat.now = datetime(2026, 11, 24, 15, 0, tzinfo=SHANGHAI)
@@ -382,3 +375,25 @@ def test_the_curious_colleague_in_chinese(tmp_path: Path) -> None:
 def test_console_directives_say_what_is_wrong(tmp_path: Path) -> None:
     out = run_console(":members hr\n:user alice admin=maybe\n", tmp_path)
     assert "!! usage: :members hr alice carol" in out and "!! usage: :user alice admin=yes (or admin=no)" in out
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        pytest.param("viewers 1", "needs a meeting number and the people", id="no-people"),
+        pytest.param("viewers @lead", "/meeting viewers 3 @boss", id="no-number"),
+        pytest.param("viewers 1 the boss", "needs a meeting number and the people", id="names-without-at"),
+        pytest.param("查阅人 1", "需要会议编号和要添加的人", id="zh-no-people"),
+    ],
+)
+def test_naming_viewers_with_bad_input_says_what_is_wrong_with_an_example(chat: Chat, text: str, expected: str) -> None:
+    chat.command("alice", SALARIES)
+    reply = last(chat.command("alice", text))
+    assert expected in reply and ("/meeting viewers 3 @boss" in reply or "/meeting 查阅人 3 @领导" in reply)
+
+
+def test_viewers_in_chinese(chat: Chat) -> None:
+    chat.command("alice", SALARIES)
+    named = chat.command("alice", "查阅人 1 @lead")
+    assert "已将 @lead 设为 #1 号会议的查阅人" in named[0].body
+    assert "agree raises" in last(chat.command("lead", "show 1"))

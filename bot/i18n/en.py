@@ -438,4 +438,7 @@ MESSAGES: dict[str, str] = {
     "admins.platform": "workspace admins",
     "admins.platform_and": "workspace admins and {names}",
     "error.person_report": "Only @{name} and {who} can see @{name}'s report.",
+    "help.viewers": "viewers 3 @boss — people who may read a meeting and get its minutes without taking part (host only)",
+    "example.viewers": "/meeting viewers 3 @boss",
+    "error.missing_people": "`{command}` needs a meeting number and the people, as @mentions.",
 }

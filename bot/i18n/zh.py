@@ -438,4 +438,7 @@ MESSAGES: dict[str, str] = {
     "admins.platform": "工作区管理员",
     "admins.platform_and": "工作区管理员和 {names} ",
     "error.person_report": "只有 @{name} 本人和{who}可以查看 @{name} 的报告。",
+    "help.viewers": "查阅人 3 @领导 —— 不参会但可查看会议、收到纪要的人（仅召集人可设）",
+    "example.viewers": "/meeting 查阅人 3 @领导",
+    "error.missing_people": "「{command}」需要会议编号和要添加的人（用 @ 提及）。",
 }
