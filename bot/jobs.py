@@ -288,14 +288,15 @@ def meeting_reminder(view: views.MeetingView, now: datetime) -> OutMessage:
     lang, zone = as_lang(m.language), view.zone
     minutes_left = round((m.start_at - now).total_seconds() / 60)
     waiting = view.answered(None)
-    text = t(lang, "reminder.starts", number=m.number, title=m.title, left=views.span(minutes_left, lang))
-    if waiting:
+    shared = views.shared_title(m, lang)  # the channel reads it: a confidential meeting keeps its subject
+    text = t(lang, "reminder.starts", number=m.number, title=shared, left=views.span(minutes_left, lang))
+    if waiting and not m.confidential:
         text += "\n" + t(lang, "reminder.waiting", names=views.names(waiting))
     return OutMessage(
         target=Target(kind="channel", channel=m.channel_id),
         text=text,
-        fields=views.detail_fields(view, lang, zone),
-        sections=(views.rsvp_section(view, lang),),
+        fields=views.confidential_fields(view, lang, zone) if m.confidential else views.detail_fields(view, lang, zone),
+        sections=() if m.confidential else (views.rsvp_section(view, lang),),
         mentions=tuple(u.platform_user_id for p, u in view.people if p.rsvp != "no"),
     )
 

@@ -68,9 +68,25 @@ def when_line(meeting: Meeting, lang: Lang, zone: ZoneInfo) -> str:
     return f"{format_when(meeting.start_at.astimezone(zone), zone, lang)} · {span(minutes, lang)}"
 
 
-def heading(meeting: Meeting, lang: Lang) -> str:
-    lock = "🔒 " if meeting.confidential else ""
-    return f"{lock}{meeting.title}  #{meeting.number}  ({t(lang, 'status.' + meeting.status)})"
+def heading(meeting: Meeting, lang: Lang, shared: bool = False) -> str:
+    """"🔒 Title  #3  (scheduled)"; `shared`: where people outside a confidential meeting read it, no title."""
+    if meeting.confidential:
+        title = f"🔒 #{meeting.number}" if shared else f"🔒 {meeting.title}  #{meeting.number}"
+        return f"{title}  ({t(lang, 'status.' + meeting.status)})"
+    return f"{meeting.title}  #{meeting.number}  ({t(lang, 'status.' + meeting.status)})"
+
+
+def shared_title(meeting: Meeting, lang: Lang) -> str:
+    """A meeting's name where people outside it may read it: a confidential one is only "🔒 (confidential)"."""
+    return f"🔒 {t(lang, 'list.confidential')}" if meeting.confidential else meeting.title
+
+
+def confidential_fields(view: MeetingView, lang: Lang, zone: ZoneInfo) -> tuple[tuple[str, str], ...]:
+    """All a confidential meeting shows outside: when, and who hosts it."""
+    return (
+        (t(lang, "field.when"), when_line(view.meeting, lang, zone)),
+        (t(lang, "field.host"), names(view.with_role("host"))),
+    )
 
 
 def detail_fields(view: MeetingView, lang: Lang, zone: ZoneInfo) -> tuple[tuple[str, str], ...]:

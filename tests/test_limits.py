@@ -36,7 +36,8 @@ def engine(request: pytest.FixtureRequest, sqlite_file_url: str) -> Iterator[Eng
 
 @pytest.fixture
 def chat(engine: Engine) -> Chat:
-    return Chat(Core(make_settings(str(engine.url.render_as_string(hide_password=False))), engine), MONDAY_9AM)
+    url = engine.url.render_as_string(hide_password=False)
+    return Chat(Core(make_settings(url, QUORUM_ADMINS="alice"), engine), MONDAY_9AM)  # alice may change settings
 
 
 def only(sent: list[Sent]) -> str:

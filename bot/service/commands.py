@@ -84,6 +84,8 @@ COMMANDS = Registry(
           meeting_day.object_to_minutes, "meetings"),
         S("amend", Words(("amend",), ("修正", "更正")), c.AmendMinutes, m.remark(c.AmendMinutes),
           meeting_day.amend_minutes, "meetings"),
+        S("viewers", Words(("viewers",), ("查阅人",)), c.NameViewers, m.viewers,
+          lambda ctx, command: meetings.add_viewers(ctx, command.number, command.who), "meetings"),
         S("mine", Words(("mine",), ("我的",)), c.Mine, m.no_arguments(c.Mine), lambda ctx, _: meetings.mine(ctx),
           "meetings"),
         # -- records

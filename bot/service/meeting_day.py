@@ -102,6 +102,8 @@ def next_item(ctx: Ctx, cmd: c.NextItem) -> Outcome:
     item.ended_at = ctx.now
     following = next((i for i in view.agenda if i.position > item.position and i.started_at is None), None)
     channel = Target(kind="channel", channel=meeting.channel_id)  # the whole room, even when a click replied
+    if meeting.confidential:  # agenda titles are the meeting's content: only the one who moved on reads them
+        channel = ctx.reply("").target
     if following is None:
         text = ctx.t("agenda.finished", title=item.title, minutes=actual_minutes(item))
         return Outcome([OutMessage(target=channel, text=text)])
@@ -119,6 +121,10 @@ def timer_message(session: Session, row: Notification) -> OutMessage | None:
         return None
     lang = as_lang(meeting.language)
     target = Target(kind="channel", channel=meeting.channel_id)
+    if meeting.confidential:  # agenda titles are the meeting's content: its host hears the timer privately
+        host = session.get(User, meeting.created_by_id)
+        assert host is not None
+        target = Target(kind="direct", user=host.platform_user_id)
     if row.kind == OVERRUN:
         late = round(OVERRUN_GRACE.total_seconds() / 60)
         return OutMessage(target=target, text=t(lang, "agenda.overrun", title=item.title, minutes=late))
@@ -243,5 +249,5 @@ def amend_minutes(ctx: Ctx, cmd: c.AmendMinutes) -> Outcome:
         OutMessage(target=Target(kind="direct", user=user.platform_user_id), text=t(
             language_of(user, ctx.settings, meeting.language), "amendment.posted", who=ctx.user.display_name,
             number=meeting.number, title=meeting.title, text=cmd.text))
-        for _p, user in view.people
+        for user in meetings.minutes_readers(ctx, view)
     ])
