@@ -29,6 +29,7 @@ run: $(STAMP)
 test: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/mypy
+	$(BIN)/lint-imports
 	$(BIN)/pytest -q
 	$(MAKE) --no-print-directory wall-clocks
 	$(BIN)/python -m bench.scheduler --small --strict

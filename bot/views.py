@@ -322,3 +322,19 @@ def meetbot_minutes(view: MeetingView, record: Record, channel_name: str) -> Att
         people=people,
     )
     return Attachment(f"meeting-{m.number}-minutes.txt", meetbot.render_minutes_txt(doc))
+
+
+def agenda_label(item: AgendaItem, presenter: User | None, lang: Lang) -> str:
+    """"Budget (25 min, @carol)": the title, then whatever of its length and presenter is known."""
+    details = []
+    if item.planned_minutes:
+        details.append(t(lang, "unit.minutes", n=item.planned_minutes))
+    if presenter is not None:
+        details.append(f"@{presenter.display_name}")
+    if not details:
+        return item.title
+    return t(lang, "agenda.item", title=item.title, details=t(lang, "agenda.separator").join(details))
+
+
+def presenter_of(session: Session, item: AgendaItem) -> User | None:
+    return session.get(User, item.presenter_id) if item.presenter_id else None

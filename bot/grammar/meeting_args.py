@@ -33,7 +33,7 @@ from bot.command_types import (
 from bot.errors import ParseError
 from bot.grammar.registry import Call
 from bot.grammar.tokens import Token, fold, looks_numbered, mentions_in, number_in, text_of, word_at
-from bot.grammar.vocabulary import (
+from bot.vocabulary import (
     AND,
     CONFIG_KEYS,
     EXPORT_FORMATS,

@@ -33,7 +33,8 @@ from bot.command_types import (
 from bot.errors import ParseError
 from bot.grammar.registry import Call
 from bot.grammar.tokens import AT, COLONS, NAME_TRAILING, Token, join_texts, mentions_in, number_in, text_of, word_at
-from bot.grammar.vocabulary import (
+from bot.timeparse import looks_like_time
+from bot.vocabulary import (
     ACCEPT,
     ACCEPT_REPLY_ONLY,
     AND,
@@ -58,7 +59,6 @@ from bot.grammar.vocabulary import (
     VERIFY_REPLY_ONLY,
     Words,
 )
-from bot.timeparse import looks_like_time
 
 
 def required_text(call: Call, tokens: Sequence[Token]) -> str:

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from sqlmodel import Session
 
-from bot import access
-from bot.errors import NotAllowed, NotFound
+from bot import access, views
+from bot.errors import Conflict, NotAllowed, NotFound
 from bot.service.context import Ctx
 from store import membership, repo
 from store.models import ActionItem, Meeting, User
@@ -111,3 +111,42 @@ def record_writer(ctx: Ctx) -> None:
     conversation = ctx.conversation(inbound.channel)
     if conversation.kind == "private" and conversation.members is None:
         membership.record_writer(ctx.session, ctx.workspace_id, inbound.channel, ctx.user_id, ctx.now)
+
+
+def find_meeting(ctx: Ctx, number: int) -> Meeting:
+    """The one look-up by number: meeting #number if the speaker may see it (`bot.access` decides), else
+    the same "no meeting #N that you can see" a meeting that does not exist gets."""
+    return visible_meeting(ctx, number)
+
+
+def editors(view: views.MeetingView) -> list[User]:
+    """The people `access.can_edit` lets change the meeting, creator first (for refusals and notices)."""
+    facts = view_facts(view)
+    users = {u.id: u for _p, u in view.people} | {view.creator.id: view.creator}
+    return [users[uid] for uid in access.editor_ids(facts)]
+
+
+def view_facts(view: views.MeetingView) -> access.MeetingFacts:
+    m = view.meeting
+    return access.MeetingFacts(
+        confidential=m.confidential, creator_id=m.created_by_id, roles={p.user_id: p.role for p, _u in view.people},
+        chairs=frozenset(p.user_id for p, _u in view.people if p.is_chair),
+    )
+
+
+def ensure_can_edit(ctx: Ctx, view: views.MeetingView) -> None:
+    if not access.can_edit(viewer(ctx), view_facts(view)):
+        raise NotAllowed("error.not_editor", number=view.meeting.number, who=views.names(editors(view)))
+
+
+def ensure_live(ctx: Ctx, meeting: Meeting, *allowed: str) -> None:
+    if meeting.status not in allowed:
+        raise Conflict("error.meeting_state", number=meeting.number, status=ctx.t("status." + meeting.status))
+
+
+def minutes_readers(ctx: Ctx, view: views.MeetingView) -> list[User]:
+    """Who gets a confidential meeting's minutes (and their amendments) privately: its participants, and the
+    viewers its host named."""
+    assert view.meeting.id is not None
+    named = membership.viewer_ids(ctx.session, view.meeting.id) - {u.id for _p, u in view.people}
+    return [u for _p, u in view.people] + list(repo.users_by_id(ctx.session, sorted(named)).values())

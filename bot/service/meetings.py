@@ -11,10 +11,10 @@ from collections.abc import Sequence
 from datetime import timedelta
 from zoneinfo import ZoneInfo
 
-from bot import access, followup, limits, views
 from bot import command_types as c
+from bot import followup, limits, views
 from bot.command_types import Mention
-from bot.errors import Conflict, NotAllowed
+from bot.errors import Conflict
 from bot.i18n import Lang, t
 from bot.locale import as_lang, language_of, zone_of
 from bot.messages import Button, Outcome, OutMessage, RefSpec, Section, Target
@@ -27,37 +27,6 @@ from store.models import AgendaItem, Meeting, NotificationKind, Participant, Use
 MIN_RSVP_WINDOW = timedelta(hours=1)  # no deadline when people would have less than this to answer
 AD_HOC_MATCH_WINDOW = timedelta(minutes=30)  # "#startmeeting" picks up a meeting scheduled this close
 MINE_BUTTON_ITEMS = 8  # Done / Blocked / Delay for the first 8 items: 24 buttons, one Slack actions block
-
-
-def find_meeting(ctx: Ctx, number: int) -> Meeting:
-    """The one look-up by number: meeting #number if the speaker may see it (`bot.access` decides), else
-    the same "no meeting #N that you can see" a meeting that does not exist gets."""
-    return guard.visible_meeting(ctx, number)
-
-
-def editors(view: views.MeetingView) -> list[User]:
-    """The people `access.can_edit` lets change the meeting, creator first (for refusals and notices)."""
-    facts = view_facts(view)
-    users = {u.id: u for _p, u in view.people} | {view.creator.id: view.creator}
-    return [users[uid] for uid in access.editor_ids(facts)]
-
-
-def view_facts(view: views.MeetingView) -> access.MeetingFacts:
-    m = view.meeting
-    return access.MeetingFacts(
-        confidential=m.confidential, creator_id=m.created_by_id, roles={p.user_id: p.role for p, _u in view.people},
-        chairs=frozenset(p.user_id for p, _u in view.people if p.is_chair),
-    )
-
-
-def ensure_can_edit(ctx: Ctx, view: views.MeetingView) -> None:
-    if not access.can_edit(guard.viewer(ctx), view_facts(view)):
-        raise NotAllowed("error.not_editor", number=view.meeting.number, who=views.names(editors(view)))
-
-
-def ensure_live(ctx: Ctx, meeting: Meeting, *allowed: str) -> None:
-    if meeting.status not in allowed:
-        raise Conflict("error.meeting_state", number=meeting.number, status=ctx.t("status." + meeting.status))
 
 
 def create(ctx: Ctx, cmd: c.NewMeeting) -> Outcome:
@@ -213,7 +182,7 @@ def list_meetings(ctx: Ctx) -> Outcome:
 
 
 def show(ctx: Ctx, cmd: c.ShowMeeting) -> Outcome:
-    meeting = find_meeting(ctx, cmd.number)
+    meeting = guard.find_meeting(ctx, cmd.number)
     view = views.load(ctx.session, meeting)
     sections = (
         *views.agenda_section(view, ctx.lang),
@@ -238,7 +207,7 @@ def show(ctx: Ctx, cmd: c.ShowMeeting) -> Outcome:
 
 def rsvp(ctx: Ctx, meeting: Meeting, answer: c.RsvpAnswer, note: str | None) -> Outcome:
     assert meeting.id is not None
-    ensure_live(ctx, meeting, "scheduled", "in_progress")
+    guard.ensure_live(ctx, meeting, "scheduled", "in_progress")
     p = repo.participant(ctx.session, meeting.id, ctx.user_id)
     if p is None:
         if answer == "withdraw":
@@ -256,10 +225,10 @@ def rsvp(ctx: Ctx, meeting: Meeting, answer: c.RsvpAnswer, note: str | None) -> 
 
 
 def reschedule(ctx: Ctx, cmd: c.RescheduleMeeting) -> Outcome:
-    meeting = find_meeting(ctx, cmd.number)
+    meeting = guard.find_meeting(ctx, cmd.number)
     view = views.load(ctx.session, meeting)
-    ensure_can_edit(ctx, view)
-    ensure_live(ctx, meeting, "scheduled")
+    guard.ensure_can_edit(ctx, view)
+    guard.ensure_live(ctx, meeting, "scheduled")
     old_start = meeting.start_at
     meeting.revision += 1  # calendars that imported its .ics update the event they have
     meeting.end_at = cmd.start + (meeting.end_at - meeting.start_at)
@@ -306,10 +275,10 @@ def reschedule(ctx: Ctx, cmd: c.RescheduleMeeting) -> Outcome:
 
 
 def cancel(ctx: Ctx, cmd: c.CancelMeeting) -> Outcome:
-    meeting = find_meeting(ctx, cmd.number)
+    meeting = guard.find_meeting(ctx, cmd.number)
     view = views.load(ctx.session, meeting)
-    ensure_can_edit(ctx, view)
-    ensure_live(ctx, meeting, "scheduled")
+    guard.ensure_can_edit(ctx, view)
+    guard.ensure_live(ctx, meeting, "scheduled")
     meeting.status = "cancelled"
     meeting.revision += 1
     meeting.cancel_reason = cmd.reason
@@ -338,15 +307,15 @@ def start(ctx: Ctx, cmd: c.StartMeeting) -> Outcome:
     if running is not None:
         raise Conflict("error.already_running", number=running.number, title=views.shared_title(running, ctx.lang))
     if cmd.number is not None:
-        meeting = find_meeting(ctx, cmd.number)
+        meeting = guard.find_meeting(ctx, cmd.number)
         if meeting.channel_id != ctx.inbound.channel:
             raise Conflict("error.other_channel", number=meeting.number)
     else:
         meeting = scheduled_now(ctx) or ad_hoc(ctx, cmd.title)
     view = views.load(ctx.session, meeting)
     if meeting.created_by_id != ctx.user_id:
-        ensure_can_edit(ctx, view)
-    ensure_live(ctx, meeting, "scheduled")
+        guard.ensure_can_edit(ctx, view)
+    guard.ensure_live(ctx, meeting, "scheduled")
     meeting.status = "in_progress"
     meeting.started_at = ctx.now
     assert meeting.id is not None
@@ -431,8 +400,8 @@ def spoke(ctx: Ctx, meeting: Meeting, lines: int, present: bool) -> None:
 
 def here(ctx: Ctx, cmd: c.CheckIn) -> Outcome:
     if cmd.number is not None:
-        meeting = find_meeting(ctx, cmd.number)
-        ensure_live(ctx, meeting, "in_progress")
+        meeting = guard.find_meeting(ctx, cmd.number)
+        guard.ensure_live(ctx, meeting, "in_progress")
     else:
         found = repo.running_meeting(ctx.session, ctx.workspace_id, ctx.inbound.channel)
         if found is None or not guard.may_see(ctx, found):
@@ -451,7 +420,7 @@ def end(ctx: Ctx, channel_name: str) -> Outcome:
     if meeting is None:
         raise Conflict("error.none_running")
     view = views.load(ctx.session, meeting)
-    ensure_can_edit(ctx, view)
+    guard.ensure_can_edit(ctx, view)
     meeting.status = "ended"
     meeting.ended_at = ctx.now
     meeting_day.close_agenda(ctx, meeting)
@@ -488,7 +457,7 @@ def minutes_messages(ctx: Ctx, view: views.MeetingView, record: views.Record, ch
     if not m.confidential:
         return [render(as_lang(m.language), ctx.tz, Target(kind="channel", channel=m.channel_id))]
     messages = [ctx.post(ctx.t("minutes.confidential", number=m.number, title=views.shared_title(m, ctx.lang)))]
-    for user in minutes_readers(ctx, view):
+    for user in guard.minutes_readers(ctx, view):
         messages.append(
             render(
                 language_of(user, ctx.settings, m.language),
@@ -497,14 +466,6 @@ def minutes_messages(ctx: Ctx, view: views.MeetingView, record: views.Record, ch
             )
         )
     return messages
-
-
-def minutes_readers(ctx: Ctx, view: views.MeetingView) -> list[User]:
-    """Who gets a confidential meeting's minutes (and their amendments) privately: its participants, and the
-    viewers its host named."""
-    assert view.meeting.id is not None
-    named = membership.viewer_ids(ctx.session, view.meeting.id) - {u.id for _p, u in view.people}
-    return [u for _p, u in view.people] + list(repo.users_by_id(ctx.session, sorted(named)).values())
 
 
 def mine(ctx: Ctx) -> Outcome:
@@ -547,9 +508,9 @@ def mine(ctx: Ctx) -> Outcome:
 def add_viewers(ctx: Ctx, number: int, who: Sequence[Mention]) -> Outcome:
     """The host names people who may read a meeting without taking part (for a confidential meeting, the
     "relevant leaders" who get its minutes). They are told privately; the channel hears nothing."""
-    meeting = find_meeting(ctx, number)
+    meeting = guard.find_meeting(ctx, number)
     view = views.load(ctx.session, meeting)
-    ensure_can_edit(ctx, view)
+    guard.ensure_can_edit(ctx, view)
     assert meeting.id is not None
     outcome = Outcome()
     named: list[User] = []

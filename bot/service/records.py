@@ -19,7 +19,7 @@ from bot.errors import Conflict, NotAllowed, NotFound, ParseError
 from bot.i18n import t
 from bot.locale import language_of
 from bot.messages import Button, Outcome, OutMessage, RefSpec, Section, Target
-from bot.service import guard, meetings
+from bot.service import guard
 from bot.service.context import Ctx
 from bot.timeparse import format_date
 from store import repo
@@ -63,7 +63,7 @@ def require_running(ctx: Ctx) -> Meeting:
 
 
 def require_editor(ctx: Ctx, meeting: Meeting) -> None:
-    meetings.ensure_can_edit(ctx, views.load(ctx.session, meeting))
+    guard.ensure_can_edit(ctx, views.load(ctx.session, meeting))
 
 
 def add_action(ctx: Ctx, cmd: c.AddAction) -> Outcome:

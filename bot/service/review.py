@@ -18,11 +18,11 @@ from datetime import date, datetime, timedelta
 from bot import command_types as c
 from bot import limits
 from bot.errors import NotFound, ParseError
-from bot.grammar.vocabulary import MEETING_TYPE_WORDS
 from bot.messages import Attachment, Outcome, OutMessage, Section, Target
-from bot.service import guard, meetings
+from bot.service import guard
 from bot.service.context import Ctx
 from bot.timeparse import format_when, parse_due
+from bot.vocabulary import MEETING_TYPE_WORDS
 from store import repo
 from store.models import Meeting
 
@@ -42,7 +42,7 @@ def where_for(ctx: Ctx, meeting: Meeting) -> Target:
 def report(ctx: Ctx, cmd: c.Report) -> Outcome:
     from bot import reports
     if cmd.number is not None:
-        meeting = meetings.find_meeting(ctx, cmd.number)
+        meeting = guard.find_meeting(ctx, cmd.number)
         target = where_for(ctx, meeting)
         return Outcome([reports.meeting_report(ctx.session, meeting, ctx.lang, ctx.tz, ctx.now, target)])
     today = ctx.now.astimezone(ctx.tz).date()
@@ -68,7 +68,7 @@ def export(ctx: Ctx, cmd: c.Export) -> Outcome:
         rows = exports.tracker_rows(ctx.session, ctx.workspace_id, channel_id=ctx.inbound.channel, zone=ctx.tz)
         tracker = Attachment("action-tracker.xlsx", "", data=exports.tracker_xlsx(rows, ctx.lang))
         return Outcome([ctx.post(ctx.t("export.tracker", count=len(rows)), attachments=(tracker,))])
-    meeting = meetings.find_meeting(ctx, cmd.number)
+    meeting = guard.find_meeting(ctx, cmd.number)
     record = exports.load_record(ctx.session, meeting)
     stem = f"meeting-{meeting.number}"
     files = []
