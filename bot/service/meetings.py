@@ -113,12 +113,15 @@ def create(ctx: Ctx, cmd: c.NewMeeting) -> Outcome:
                 title=item.title,
                 planned_minutes=item.minutes,
                 presenter_id=presenter.id if presenter else None,
+                expected_output=item.expected_output,
             )
         )
     ctx.session.flush()
     schedule_reminders(ctx, meeting)
     view = views.load(ctx.session, meeting)
     outcome = Outcome([rsvp_prompt(ctx, view)])
+    if cmd.assumed:
+        outcome.messages.append(ctx.reply(assumed_note(ctx, cmd.assumed)))
     planned = sum(item.minutes or 0 for item in cmd.agenda)
     if planned > duration.total_seconds() / 60:
         outcome.messages.append(
@@ -128,6 +131,13 @@ def create(ctx: Ctx, cmd: c.NewMeeting) -> Outcome:
         if user.id != ctx.user_id:
             outcome.messages.append(invitation(ctx, view, p, user))
     return outcome
+
+
+def assumed_note(ctx: Ctx, assumed: tuple[str, ...]) -> str:
+    """The defaults a time or date was read with, said aloud ("morning taken as 09:00") so a wrong guess
+    is seen at once rather than at the meeting."""
+    said = ctx.t("note.assumed_separator").join(ctx.t("assumed." + key) for key in assumed)
+    return ctx.t("note.assumed", what=said)
 
 
 def schedule_reminders(ctx: Ctx, meeting: Meeting) -> None:
@@ -255,7 +265,7 @@ def reschedule(ctx: Ctx, cmd: c.RescheduleMeeting) -> Outcome:
     ensure_live(ctx, meeting, "scheduled")
     old_start = meeting.start_at
     meeting.revision += 1  # calendars that imported its .ics update the event they have
-    meeting.end_at = cmd.start + (meeting.end_at - meeting.start_at)
+    meeting.end_at = cmd.start + (cmd.duration or meeting.end_at - meeting.start_at)
     meeting.start_at = cmd.start
     deadline = cmd.start - ctx.settings.rsvp_deadline_offset
     meeting.rsvp_deadline = deadline if deadline - ctx.now >= MIN_RSVP_WINDOW else None
@@ -275,6 +285,8 @@ def reschedule(ctx: Ctx, cmd: c.RescheduleMeeting) -> Outcome:
             )
         )
     )
+    if cmd.assumed:
+        outcome.messages.append(ctx.reply(assumed_note(ctx, cmd.assumed)))
     for _p, user in view.people:
         if user.id == ctx.user_id:
             continue
