@@ -306,7 +306,7 @@ class _NewMeetingParser:
         """The span of words read as a start (or a range), the words as typed, and the runs without it.
 
         A span read to a time beats one that names a day only ("tomorrow", asked about later); then the
-        longest wins, the earliest on ties. With `glued`, a first run without spaced time words is searched
+        longest wins, the first found on ties. With `glued`, a first run without spaced time words is searched
         inside its words too, for Chinese written without spaces ("周会明天下午3点" → "周会" + "明天下午3点").
         """
         best: tuple[int, int, _Found] | None = None  # run, start, (end, reading)
@@ -315,7 +315,7 @@ class _NewMeetingParser:
                 found = self._longest_at(run, k)
                 if found and (best is None or _rank(found, k) > _rank(best[2], best[1])):
                     best = (r, k, found)
-        if (best is None or best[2][1].value is None) and glued and runs:
+        if (best is None or not _rank(best[2], best[1])[0]) and glued and runs:
             split = self._glued_time(runs[0])
             if split is not None and (best is None or _rank(split[2], split[1]) > _rank(best[2], best[1])):
                 runs = [split[0], *runs[1:]]
@@ -391,9 +391,10 @@ class _NewMeetingParser:
 
 
 def _rank(found: _Found, k: int) -> tuple[bool, int]:
-    """How good a span starting at word k is: read to a time, then longer (ties: the first found)."""
+    """How good a span starting at word k is: read to a time (or to two, to ask which), then longer (ties:
+    the first found), so "tonight at 8am" is asked about rather than read as "at 8am" plus a stray word."""
     end, reading = found
-    return reading.value is not None, end - k
+    return reading.value is not None or reading.ambiguous, end - k
 
 
 def _duration_like(tokens: Sequence[Token], i: int) -> int:
