@@ -219,6 +219,7 @@ class AddQuestion:
     text: str
     owner: Mention | None = None
     due: date | None = None
+    due_assumed: tuple[str, ...] = ()  # defaults the follow-up date was read with: said in the reply
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,16 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlmodel import Session, select
 
-from bot.command_types import AddAction, AgendaSpec, Command, Mention, NewMeeting, RescheduleMeeting, SetStatus
+from bot.command_types import (
+    AddAction,
+    AddQuestion,
+    AgendaSpec,
+    Command,
+    Mention,
+    NewMeeting,
+    RescheduleMeeting,
+    SetStatus,
+)
 from bot.commands import parse_command, parse_message
 from bot.errors import ParseError
 from store.models import ActionItem, AgendaItem, Meeting
@@ -58,13 +67,15 @@ READ = [
     # parts of the day: a default hour, said in the reply
     pytest.param('new "Review" tomorrow morning', meeting_at(at(11, 24, 9), assumed=("morning",)), id="morning"),
     pytest.param('new "评审" 明天上午', meeting_at(at(11, 24, 9), title="评审", assumed=("morning",)), id="zh-morning"),
-    pytest.param('new "评审" 周五下午', meeting_at(at(11, 27, 14), title="评审", assumed=("afternoon",)), id="zh-afternoon"),
+    pytest.param('new "评审" 周五下午', meeting_at(at(11, 27, 14), title="评审", assumed=("afternoon",)),
+                 id="zh-afternoon"),
     pytest.param('new "Review" tonight at 8', meeting_at(at(11, 23, 20)), id="tonight-at-8-is-20h"),
     # reschedule reads the same way
     pytest.param("reschedule 3 friday 2-3pm", RescheduleMeeting(3, at(11, 27, 14), minutes(60)), id="reschedule-range"),
     pytest.param("reschedule 3 friday morning", RescheduleMeeting(3, at(11, 27, 9), None, ("morning",)),
                  id="reschedule-default-hour"),
-    pytest.param("改期 3 周五下午3点到4点", RescheduleMeeting(3, at(11, 27, 15), minutes(60)), id="reschedule-zh-range"),
+    pytest.param("改期 3 周五下午3点到4点", RescheduleMeeting(3, at(11, 27, 15), minutes(60)),
+                 id="reschedule-zh-range"),
     # due phrases leave the text
     pytest.param("action @bob write the spec in 3 days", AddAction("write the spec", BOB, IN_3_DAYS), id="in-3-days"),
     pytest.param("action @bob write the spec within two weeks", AddAction("write the spec", BOB, date(2026, 12, 7)),
@@ -81,6 +92,8 @@ READ = [
                  id="two-owners"),
     pytest.param("action @bob and @carol write the spec by friday",
                  AddAction("write the spec", BOB, FRIDAY, co_owners=(CAROL,)), id="two-owners-and-due"),
+    pytest.param("question who signs? @bob by next week",
+                 AddQuestion("who signs?", BOB, FRIDAY, ("end_of_week",)), id="question-due-assumed"),
     pytest.param("action @bob ask @carol about it", AddAction("ask @carol about it", BOB), id="mention-in-the-text"),
     # delay: a length from the item's due date, or a date
     pytest.param("status 12 delay 2 days", SetStatus(12, "delay", delay_by=timedelta(days=2)), id="delay-length"),
@@ -163,7 +176,7 @@ def only_meeting(chat: Chat) -> Meeting:
 
 def items(chat: Chat) -> list[ActionItem]:
     with Session(chat.core.engine) as session:
-        return list(session.exec(select(ActionItem).order_by(ActionItem.number)))
+        return sorted(session.exec(select(ActionItem)), key=lambda row: row.number)
 
 
 def test_a_range_sets_start_and_end(chat: Chat) -> None:
@@ -233,8 +246,10 @@ def test_delay_by_a_length_without_a_due_date_is_refused(chat: Chat) -> None:
 def test_two_owners_become_two_items_and_the_reply_says_so(chat: Chat) -> None:
     posted = chat.command("alice", "action @bob @carol write the spec in 3 days")
     rows = items(chat)
-    assert [(row.number, row.text, row.due_on) for row in rows] == [(1, "write the spec", IN_3_DAYS),
-                                                                    (2, "write the spec", IN_3_DAYS)]
+    assert [(row.number, row.text, row.due_on) for row in rows] == [
+        (1, "write the spec", IN_3_DAYS),
+        (2, "write the spec", IN_3_DAYS),
+    ]
     assert len({row.owner_id for row in rows}) == 2
     assert any("one per owner: #1, #2" in sent.body for sent in posted)
 
@@ -251,8 +266,14 @@ def test_meetbot_action_by_friday_sets_the_due_date(chat: Chat) -> None:
     assert [(row.text, row.due_on) for row in items(chat)] == [("@bob write the spec", FRIDAY)]
 
 
+def test_a_follow_up_date_read_with_a_default_says_it(chat: Chat) -> None:
+    posted = chat.command("alice", "question who signs? @bob by next week")
+    assert any("“by next week” taken as this week's Friday" in sent.body for sent in posted)
+
+
 def test_agenda_items_keep_their_expected_output(chat: Chat) -> None:
     chat.command("alice", 'new "Plan" tomorrow 3pm agenda "Scope" 20m by @bob output: signed scope "Budget" 10m')
     with Session(chat.core.engine) as session:
-        agenda = [(a.title, a.expected_output) for a in session.exec(select(AgendaItem).order_by(AgendaItem.position))]
+        rows = sorted(session.exec(select(AgendaItem)), key=lambda row: row.position)
+    agenda = [(row.title, row.expected_output) for row in rows]
     assert agenda == [("Scope", "signed scope"), ("Budget", None)]

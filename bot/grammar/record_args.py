@@ -110,6 +110,8 @@ def take_due(call: Call, tokens: list[Token]) -> tuple[list[Token], Reading[date
             continue
         expr = [tok.split(len(glued))[1], *tokens[k + 1 :]] if glued else tokens[k + 1 :]
         reading = call.due(expr)
+        if (reading is None or reading.value is None) and tok.word in DUE.en:
+            reading = call.due(tokens[k:])  # "by next week" reads only with its "by"
         if reading is not None and reading.value is not None:
             return tokens[:k], _settled_due(call, reading, expr)
         if tok.word not in DUE.en or (expr and looks_like_time(expr[0].raw)):
@@ -217,7 +219,7 @@ def question(call: Call) -> AddQuestion:
     text = join_texts(text_of(body[: len(before)]), text_of(body[len(before) :]))
     if text is None:
         raise ParseError("error.missing_text", call.example, command=call.word)
-    return AddQuestion(text, owner, due.value if due else None)
+    return AddQuestion(text, owner, due.value if due else None, due.assumed if due else ())
 
 
 def done(call: Call) -> Done:

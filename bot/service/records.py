@@ -174,7 +174,10 @@ def add_question(ctx: Ctx, cmd: c.AddQuestion) -> Outcome:
     extra = f" · @{owner.display_name}" if owner else ""
     if cmd.due:
         extra += " · " + ctx.t("action.due", date=format_date(cmd.due, ctx.lang))
-    return Outcome([ctx.post(ctx.t("question.recorded", text=cmd.text, extra=extra))])
+    outcome = Outcome([ctx.post(ctx.t("question.recorded", text=cmd.text, extra=extra))])
+    if cmd.due_assumed:
+        outcome.messages.append(ctx.reply(meetings.assumed_note(ctx, cmd.due_assumed)))
+    return outcome
 
 
 def add_note(ctx: Ctx, kind: str, text: str) -> Outcome:
