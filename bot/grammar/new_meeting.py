@@ -130,8 +130,14 @@ class _NewMeetingParser:
         )
 
     def _explain_unread(self, text: str) -> None:
-        """The words around a start that could not be read: say which ones, or that no time was found."""
-        unread = read_when(text, now=self.call.now, tz=self.call.tz).unread
+        """The words where a start should be did not read: ask for the time when they name a day only,
+        else say which words were not understood (all of them, when none read)."""
+        if len(text) > MAX_TIME_CHARS:  # too long to be a time: not worth reading for the words it missed
+            raise ParseError("error.bad_time", self.call.example, text=text)
+        reading = read_when(text, now=self.call.now, tz=self.call.tz)
+        if reading.value is None and reading.unread is None and not reading.ambiguous:
+            raise ParseError("error.missing_hour", self.call.example, text=text)  # "tomorrow": at what time?
+        unread = reading.unread
         if unread is None or same_words(unread, text):
             raise ParseError("error.bad_time", self.call.example, text=text)
         raise ParseError("error.unread_time", self.call.example, text=text, unread=unread)
@@ -303,21 +309,22 @@ class _NewMeetingParser:
     def _find_time(
         self, runs: list[list[Token]], *, glued: bool
     ) -> tuple[Reading[Span], str, list[list[Token]]] | None:
-        """The span of words read as a start (or a range), the words as typed, and the runs without it.
+        """The longest span of words read as a start or a range (or as two times, to ask which; earliest on
+        ties), the words as typed, and the runs without them. A day without a time ("tomorrow") is left
+        over, and `_explain_unread` asks for the hour.
 
-        A span read to a time beats one that names a day only ("tomorrow", asked about later); then the
-        longest wins, the first found on ties. With `glued`, a first run without spaced time words is searched
-        inside its words too, for Chinese written without spaces ("周会明天下午3点" → "周会" + "明天下午3点").
+        With `glued`, a first run without spaced time words is searched inside its words too, for
+        Chinese written without spaces ("周会明天下午3点" → "周会" + "明天下午3点").
         """
         best: tuple[int, int, _Found] | None = None  # run, start, (end, reading)
         for r, run in enumerate(runs):
             for k in range(len(run)):
                 found = self._longest_at(run, k)
-                if found and (best is None or _rank(found, k) > _rank(best[2], best[1])):
+                if found and (best is None or found[0] - k > best[2][0] - best[1]):
                     best = (r, k, found)
-        if (best is None or not _rank(best[2], best[1])[0]) and glued and runs:
+        if best is None and glued and runs:
             split = self._glued_time(runs[0])
-            if split is not None and (best is None or _rank(split[2], split[1]) > _rank(best[2], best[1])):
+            if split is not None:
                 runs = [split[0], *runs[1:]]
                 best = (0, split[1], split[2])
         if best is None:
@@ -336,7 +343,7 @@ class _NewMeetingParser:
                 return None
             self.tries -= 1
             reading = self.call.start(run[k:end])
-            if reading is not None and (reading.value is not None or reading.ambiguous or reading.unread is None):
+            if reading is not None and (reading.value is not None or reading.ambiguous):
                 return end, reading
         return None
 
@@ -388,13 +395,6 @@ class _NewMeetingParser:
         if size:
             raise ParseError("error.bad_duration", self.call.example, text=text_of(tokens[i : i + size]) or "")
         return None
-
-
-def _rank(found: _Found, k: int) -> tuple[bool, int]:
-    """How good a span starting at word k is: read to a time (or to two, to ask which), then longer (ties:
-    the first found), so "tonight at 8am" is asked about rather than read as "at 8am" plus a stray word."""
-    end, reading = found
-    return reading.value is not None or reading.ambiguous, end - k
 
 
 def _duration_like(tokens: Sequence[Token], i: int) -> int:

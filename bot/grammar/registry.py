@@ -85,7 +85,7 @@ class Call:
 
     def due(self, tokens: Sequence[Token]) -> Reading[date] | None:
         text = time_text(tokens)
-        return read_due(text, now=self.now, tz=self.tz) if text else None
+        return read_due(text, now=self.now, tz=self.tz, explain=False) if text else None
 
     def settled_start(self, reading: Reading[Span], said: str) -> Span:
         """The span of a start that is safe to act on (defaults allowed: the reply says them), or the
