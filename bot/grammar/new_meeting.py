@@ -58,7 +58,7 @@ _MINUTES = re.compile(rf"([0-9]{{1,4}}){alternation(MINUTE_UNITS)}")  # an agend
 _AMOUNT = re.compile(r"[0-9][0-9.]*")
 _UNIT = re.compile(alternation(HOUR_UNITS | MINUTE_UNITS))
 
-_Found = tuple[int, "Reading[Span]"]  # the end of a span of words, and how it reads
+_Found = tuple[int, Reading[Span]]  # the end of a span of words, and how it reads
 _Kind = Literal["mention", "role", "skip", "agenda", "goal", "outcome", "type", "flag", "duration", "link", "place"]
 
 
