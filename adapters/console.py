@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import TextIO
 from zoneinfo import ZoneInfo
 
+from adapters.reactions import meaning_of
 from bot.core import Core
 from bot.events import Inbound, Person
 from bot.messages import OutMessage
@@ -141,7 +142,7 @@ class ConsoleAdapter:
         who, emoji, message_id = args
         posted = self.find(message_id)
         self.dispatch(
-            Inbound("reaction", PLATFORM, WORKSPACE, posted.channel, self.person(who), emoji=emoji.strip(":"),
+            Inbound("reaction", PLATFORM, WORKSPACE, posted.channel, self.person(who), reaction=meaning_of(emoji),
                     message_id=message_id, removed=name == "unreact", is_direct=posted.direct_user is not None,
                     handles_are_user_ids=True)
         )

@@ -20,7 +20,7 @@ from sqlmodel import Session
 from bot import jobs, service
 from bot.config import Settings
 from bot.errors import Undeliverable
-from bot.events import Inbound
+from bot.events import Inbound, Person
 from bot.i18n import t
 from bot.jobs import UNDELIVERABLE
 from bot.locale import detect_language
@@ -50,7 +50,7 @@ class Core:
                           inbound.channel, inbound.text)
             lang = detect_language(inbound.text) or self.settings.language
             target = Target(kind="ephemeral", channel=inbound.channel, user=inbound.user.platform_id)
-            outcome = Outcome([OutMessage(target=target, text="⚠️ " + t(lang, "error.internal"))])
+            outcome = Outcome([OutMessage(target=target, text="⚠️ " + t(lang, "error.internal"), lang=lang)])
         self.deliver(outcome.messages, now, send)
         return outcome
 
@@ -77,6 +77,12 @@ class Core:
                     self.post(notice, moment, send)
                 delivered += error is None
         return delivered
+
+    def home(self, platform: str, workspace: str, user: Person, now: datetime) -> OutMessage:
+        """The person's own page (open action items with buttons, upcoming meetings with their answer), for an
+        adapter's home view; nothing is posted."""
+        with session_scope(self.engine) as session:
+            return service.home(session, self.settings, platform, workspace, user, now)
 
     def next_due(self) -> datetime | None:
         with session_scope(self.engine) as session:

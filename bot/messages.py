@@ -1,14 +1,19 @@
 """What the core asks adapters to post: platform-neutral messages that each adapter renders its own way.
 
-The core writes plain text; adapters escape it for their markup (Block Kit, DingTalk markdown), so a title
-like "<!channel>" can never become a mention. Buttons carry command text (`rsvp 3 yes`), which the adapter
-sends back as a `button` Inbound: a click and a typed command share one code path.
+The core writes plain text; adapters escape it for their markup, so a title that looks like markup can never
+become a mention. A person in that text is `@DisplayName` (as the edge delivered them, or as `views` names
+them), and each adapter renders people its own way: as a platform mention for the people the message
+notifies (`mentions`, a private message's reader), as the name typed everywhere else.
+Buttons carry command text (`rsvp 3 yes`), which the adapter sends back as a `button` Inbound: a click and a
+typed command share one code path.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from typing import Literal
+
+from bot.i18n import Lang
 
 TargetKind = Literal["channel", "direct", "ephemeral"]
 ButtonStyle = Literal["default", "primary", "danger"]
@@ -72,6 +77,7 @@ class OutMessage:
     replaces: str | None = None  # platform message id to update in place
     mentions: tuple[str, ...] = ()  # platform user ids to notify
     attachments: tuple[Attachment, ...] = ()
+    lang: Lang | None = None  # the language the core wrote it in (None: not said; adapters use their default)
 
 
 @dataclass

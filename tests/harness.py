@@ -12,6 +12,7 @@ from datetime import datetime, timedelta
 
 from sqlmodel import Session, func, select
 
+from adapters.reactions import meaning_of
 from bot.core import Core
 from bot.events import Inbound, Person
 from bot.messages import Outcome, OutMessage
@@ -92,7 +93,7 @@ class Chat:
 
     def react(self, who: str, emoji: str, message_id: str, removed: bool = False) -> list[Sent]:
         before = len(self.sent)
-        self.inbound("reaction", who, emoji=emoji, message_id=message_id, removed=removed)
+        self.inbound("reaction", who, reaction=meaning_of(emoji), message_id=message_id, removed=removed)
         return self.sent[before:]
 
     def click(self, who: str, message_id: str, label: str) -> list[Sent]:

@@ -99,7 +99,7 @@ ENGLISH = [
         id="new-keywords-inside-quotes",
     ),
     pytest.param(
-        "new Sync tomorrow 3pm with @alice, @bob and @carol optional @dave recorder <@U42|erin>",
+        "new Sync tomorrow 3pm with @alice, @bob and @carol optional @dave recorder @erin",
         NewMeeting(
             "Sync",
             TOMORROW_3PM,
@@ -108,7 +108,7 @@ ENGLISH = [
                 who("bob"),
                 who("carol"),
                 who("dave", "optional"),
-                ParticipantSpec(Mention("U42", is_platform_id=True), "recorder"),
+                who("erin", "recorder"),
             ),
         ),
         id="new-roles-apply-to-next-mention",
@@ -165,7 +165,7 @@ ENGLISH = [
         id="action-by-not-a-date",
     ),
     pytest.param(
-        "todo <@U123> fix login", AddAction("fix login", Mention("U123", is_platform_id=True)), id="todo-slack-id"
+        "todo @bob fix login", AddAction("fix login", Mention("bob")), id="todo-alias"
     ),
     pytest.param("decision Ship v2 because users asked", AddDecision("Ship v2", "users asked"), id="decision-because"),
     pytest.param("agreed go with postgres", AddDecision("go with postgres"), id="agreed-alias"),

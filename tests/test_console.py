@@ -188,3 +188,17 @@ def test_the_meeting_day_in_chinese(tmp_path: Path) -> None:
     with db(tmp_path) as session:
         answer = session.exec(select(SurveyAnswer)).one()
         assert (answer.score, answer.comment) == (4, "时间太长")
+
+
+def test_the_console_shows_people_and_reactions_as_typed(tmp_path: Path) -> None:
+    """The console's neutral edge: `@bob` is bob (named as typed, everywhere), ✅ and 🙋 answer by meaning."""
+    out = run_console(":now 2026-11-23 09:00\n"
+                      'alice> /meeting new "Sync" tomorrow 3pm with @bob\n'
+                      ":react bob ✅ m1\n"
+                      "alice> /meeting start 1\n"
+                      "alice> #action @bob write the doc\n", tmp_path)
+    assert re.search(r"\[m\d+\] #general quorum: .*#1 @bob write the doc · @bob", out)
+    assert re.search(r"\[m\d+\] @bob quorum: .*\n(?:.*\n)*?.*#1 @bob write the doc", out)
+    with db(tmp_path) as session:
+        assert answers(session)["bob"] == ("yes", None)
+        assert session.exec(select(ActionItem)).one().text == "@bob write the doc"

@@ -1,92 +1,126 @@
-"""The DingTalk adapter end to end: Quorum's stream client and the real core against a local fake DingTalk.
+"""The DingTalk adapter end to end: Quorum's stream client and the real core against the local fake DingTalk.
 
-The whole loop in Chinese (new by @robot in a group, RSVP by card button, start, MeetBot lines, end and
-minutes, a 1:1 reminder answered "完成", the weekly digest), then redelivery, throttling, an unknown staff
-id, a dropped connection and a silent ("zombie") one.
+The whole loop in Chinese and in English (new by @robot in a group, RSVP by a card button clicked over Stream,
+start, MeetBot lines, end and minutes, a 1:1 reminder answered "完成", the weekly digest), cards through the
+card platform with Stream callbacks, then redelivery, throttling, an unknown staff id, reply URLs that are not
+DingTalk's, and a dropped connection and a silent ("zombie") one. The adapter's clock is fixed (MONDAY_9AM):
+nothing here depends on the day the suite runs.
 """
 
 from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterator
+from datetime import datetime, timedelta
 
 import pytest
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
+from adapters.dingtalk import render
 from adapters.dingtalk.api import DingTalkApi, Throttled
-from adapters.dingtalk.app import DingTalkAdapter, QuorumStreamClient
+from adapters.dingtalk.app import DingTalkAdapter, QuorumStreamClient, card_id_for, card_place
 from bot.core import Core
 from bot.errors import Undeliverable
 from bot.messages import Attachment, Button, OutMessage, Target
 from store.models import ActionItem, InboundEvent, Meeting, Notification
 from tests import fake_dingtalk as fd
-from tests.conftest import make_settings
+from tests.conftest import MONDAY_9AM, make_settings
 from tests.local_server import wait_until
 
 GROUP = fd.conversation_id("quorum-group")
+NOW_MS = int(MONDAY_9AM.timestamp() * 1000)
 
 
+class Clock:
+    """The adapter's clock: a fixed moment a test may move."""
+
+    def __init__(self, now: datetime) -> None:
+        self.now = now
+
+    def __call__(self) -> datetime:
+        return self.now
 
 
 @pytest.fixture
-def fake(monkeypatch: pytest.MonkeyPatch) -> Iterator[fd.FakeDingTalk]:
-    with fd.FakeDingTalk() as fake:
-        fd.patch_sdk_endpoint(monkeypatch, fake.endpoint)
+def fake() -> Iterator[fd.FakeDingTalk]:
+    with fd.FakeDingTalk(ping_interval=0.2) as fake:
         yield fake
 
 
 @pytest.fixture
-def adapter(fake: fd.FakeDingTalk, sqlite_file_url: str) -> DingTalkAdapter:
+def clock() -> Clock:
+    return Clock(MONDAY_9AM)
+
+
+@pytest.fixture
+def adapter(fake: fd.FakeDingTalk, sqlite_file_url: str, clock: Clock) -> DingTalkAdapter:
     api = DingTalkApi(fake.endpoint, fd.CLIENT_ID, fd.CLIENT_SECRET, fd.CLIENT_ID, fake.endpoint)
-    return DingTalkAdapter(Core(make_settings(sqlite_file_url, QUORUM_LANGUAGE="zh")), api)
+    return DingTalkAdapter(Core(make_settings(sqlite_file_url, QUORUM_LANGUAGE="zh")), api, clock=clock)
 
 
 @pytest.fixture
 def stream(fake: fd.FakeDingTalk, adapter: DingTalkAdapter) -> Iterator[QuorumStreamClient]:
-    client = QuorumStreamClient(adapter, fd.CLIENT_ID, fd.CLIENT_SECRET, fake.endpoint, idle_seconds=1.5)
-    runner = fd.SdkClientThread(client).start()
+    client = QuorumStreamClient(adapter, fd.CLIENT_ID, fd.CLIENT_SECRET, fake.endpoint, idle_seconds=1.0)
+    runner = fd.ClientThread(client.start).start()
     fake.wait_connected()
     yield client
     runner.stop()
 
 
 def say(fake: fd.FakeDingTalk, text: str, staff: str, nick: str, group: bool = True,
-        at: tuple[str, ...] = ()) -> str:
-    message = fd.chatbot_message(text, staff, nick, "2" if group else "1", GROUP if group else None, at_users=at)
-    frame = fake.push_chatbot(message)
+        at: tuple[str, ...] = (), webhook: str | None = None) -> str:
+    message = fd.chatbot_message(text, staff, nick, now_ms=NOW_MS, group=GROUP if group else None, at_users=at,
+                                 session_webhook=webhook)
+    frame = fake.push(fd.TOPIC_CHATBOT, message)
     fake.wait_for_ack(frame)
     return frame
 
 
 def items(adapter: DingTalkAdapter) -> list[ActionItem]:
     with Session(adapter.core.engine) as session:
-        return list(session.exec(select(ActionItem).order_by(ActionItem.number)))
+        return list(session.exec(select(ActionItem).order_by(col(ActionItem.number))))
 
 
-def card_button(card: fd.Card, command_prefix: str) -> tuple[str, str]:
-    """(button id, command) of the card's button whose command starts with `command_prefix`."""
-    for block in card.data.get("contents") or []:
-        for button in block.get("actions") or []:
-            command = str((button.get("params") or {}).get("command", ""))
-            if command.startswith(command_prefix):
-                return str(button["id"]), command
-    raise AssertionError(f"no button {command_prefix!r} in {card.data}")
+def meeting_status(adapter: DingTalkAdapter) -> str:
+    with Session(adapter.core.engine) as session:
+        return session.exec(select(Meeting.status)).one()
 
 
-def test_the_whole_meeting_loop_in_chinese(fake: fd.FakeDingTalk, adapter: DingTalkAdapter,
+def due(adapter: DingTalkAdapter, kind: str) -> Notification:
+    with Session(adapter.core.engine) as session:
+        found = session.exec(select(Notification).where(Notification.kind == kind,
+                                                        Notification.status == "pending")).first()
+    assert found is not None, kind
+    return found
+
+
+def button_id(card: fd.Card, command_prefix: str) -> str:
+    """The id of the card's button whose command starts with `command_prefix`."""
+    for button in card.buttons():
+        if str(button["params"]["command"]).startswith(command_prefix):
+            return str(button["id"])
+    raise AssertionError(f"no button {command_prefix!r} in {card.params}")
+
+
+def card_with(fake: fd.FakeDingTalk, words: str) -> fd.Card:
+    found: fd.Card = wait_until(lambda: next((c for c in fake.cards() if words in c.params["markdown"]
+                                              or words in c.params["title"]), None))
+    return found
+
+
+def test_the_whole_meeting_loop_in_chinese(fake: fd.FakeDingTalk, adapter: DingTalkAdapter, clock: Clock,
                                            stream: QuorumStreamClient) -> None:
     say(fake, ' 新建 "周会" 明天下午3点 参会 @李四 @王五', "zhang", "张三", at=("li", "wang"))
-    prompt = wait_until(lambda: next((c for c in fake.cards().values() if GROUP in " ".join(c.spaces)
-                                      and "周会" in str(c.data)), None))
-    assert "表情" not in str(prompt.data) and "点击按钮" in str(prompt.data)  # no reactions on DingTalk
+    prompt = card_with(fake, "周会")
+    assert prompt.space == f"dtv1.card//IM_GROUP.{GROUP}"
+    assert "表情" not in prompt.params["markdown"] and "点击按钮" in prompt.params["markdown"]  # no reactions
     with Session(adapter.core.engine) as session:
         assert [m.title for m in session.exec(select(Meeting))] == ["周会"]
 
-    # RSVP by card button: the card updates in place with who answered
-    button_id, command = card_button(prompt, "rsvp 1 yes")
-    fake.push_card_callback(fd.card_callback("li", prompt.out_track_id, {"command": command}, (button_id,)))
+    # RSVP by a card button, called back over Stream: the card updates in place with who answered
+    fake.wait_for_ack(fake.click(prompt.out_track_id, "li", button_id(prompt, "rsvp 1 yes")))
     wait_until(lambda: (card := fake.card(prompt.out_track_id)) is not None and card.updates >= 1
-               and "李四" in str(card.data))
+               and "李四" in card.params["markdown"])
 
     # start, MeetBot lines, end: the minutes arrive in the group
     say(fake, " 开始 1", "zhang", "张三")
@@ -100,88 +134,139 @@ def test_the_whole_meeting_loop_in_chinese(fake: fd.FakeDingTalk, adapter: DingT
     say(fake, " 结束", "zhang", "张三")
     wait_until(lambda: any("下周一上线" in r.text for r in fake.replies()))
 
-    # the 1:1 reminder, answered with 完成 in the private chat
-    with Session(adapter.core.engine) as session:
-        due = session.exec(select(Notification).where(Notification.kind == "item_due")).one()
-    adapter.core.tick(due.due_at, adapter.send)
-    wait_until(lambda: any("写会议纪要" in str(m.param) for m in fake.messages("oto", "li"))
-               or any("写会议纪要" in str(c.data) and "li" in " ".join(c.spaces) for c in fake.cards().values()))
+    # the 1:1 reminder (a card with Done in li's chat with the robot), answered with 完成 in that chat
+    clock.now = due(adapter, "item_due").due_at
+    adapter.tick()
+    reminder = card_with(fake, "写会议纪要")
+    assert reminder.space == "dtv1.card//IM_ROBOT.li"
     say(fake, "完成", "li", "李四", group=False)
     wait_until(lambda: items(adapter)[0].status == "done")
 
     # the weekly digest goes to the group
-    with Session(adapter.core.engine) as session:
-        weekly = session.exec(select(Notification).where(Notification.kind == "weekly_digest",
-                                                         Notification.status == "pending")).first()
-    assert weekly is not None  # 王五's item is still open
-    adapter.core.tick(weekly.due_at, adapter.send)
+    clock.now = due(adapter, "weekly_digest").due_at  # 王五's item is still open
+    adapter.tick()
     in_group = [str(m.param) for m in fake.messages("group", GROUP)] + [r.text for r in fake.replies()]
     digest = [text for text in in_group if "每周行动项跟踪" in text]
     assert digest and "写会议纪要" in digest[0]  # done last week
 
 
+def test_the_loop_in_english(fake: fd.FakeDingTalk, adapter: DingTalkAdapter, stream: QuorumStreamClient) -> None:
+    """An English speaker on DingTalk gets English, whatever the deployment's default."""
+    say(fake, ' new "Weekly sync" tomorrow 3pm with @Li', "anna", "Anna", at=("li",))
+    prompt = card_with(fake, "Weekly sync")
+    assert "Click a button" in prompt.params["markdown"]
+    fake.click(prompt.out_track_id, "li", button_id(prompt, "rsvp 1 no"))
+    wait_until(lambda: (card := fake.card(prompt.out_track_id)) is not None and card.updates >= 1)
+    wait_until(lambda: any("not coming" in r.text for r in fake.replies()))  # the click's answer, after the card
+    say(fake, " start 1", "anna", "Anna")
+    say(fake, " action @Li send the slides by friday", "anna", "Anna", at=("li",))
+    wait_until(lambda: items(adapter) and items(adapter)[0].text == "send the slides")
+    say(fake, " end", "anna", "Anna")
+    wait_until(lambda: meeting_status(adapter) == "ended")
+    adapter.core.tick(due(adapter, "item_due").due_at, adapter.send)
+    say(fake, "done https://slides.example/q3", "li", "Li", group=False)
+    wait_until(lambda: items(adapter)[0].status == "done")
+    assert items(adapter)[0].deliverable == "https://slides.example/q3"
+
+
+def test_cards_are_created_on_the_card_platform_with_stream_callbacks(fake: fd.FakeDingTalk,
+                                                                     adapter: DingTalkAdapter) -> None:
+    """The one card API whose clicks reach a Stream client; the robot interactiveCards API is never called."""
+    buttons = (Button("参加", "rsvp 1 yes", "primary"), Button("不参加", "rsvp 1 no", "danger"))
+    group_id = adapter.send(OutMessage(target=Target(kind="channel", channel=GROUP), title="周会", text="请回复",
+                                       buttons=buttons, mentions=("li",)))
+    direct_id = adapter.send(OutMessage(target=Target(kind="direct", user="li"), text="提醒", buttons=buttons))
+    group_call, direct_call = (c.body for c in fake.calls(fd.CARD_CREATE_AND_DELIVER))
+    for call, card_id in ((group_call, group_id), (direct_call, direct_id)):
+        assert call["callbackType"] == "STREAM" and call["cardTemplateId"] == render.CARD_TEMPLATE_ID
+        assert call["outTrackId"] == card_id and call["userIdType"] == 1
+    assert group_call["openSpaceId"] == f"dtv1.card//IM_GROUP.{GROUP}"
+    assert group_call["imGroupOpenDeliverModel"] == {"robotCode": fd.CLIENT_ID, "atUserIds": {"li": "li"}}
+    assert direct_call["openSpaceId"] == "dtv1.card//IM_ROBOT.li"
+    assert direct_call["imRobotOpenDeliverModel"] == {"spaceType": "IM_ROBOT", "robotCode": fd.CLIENT_ID}
+    assert {c.path for c in fake.calls()} == {fd.ACCESS_TOKEN, fd.CARD_CREATE_AND_DELIVER}
+
+    assert group_id is not None
+    adapter.send(OutMessage(target=Target(kind="channel", channel=GROUP), title="周会", text="李四 参加",
+                            buttons=buttons, replaces=group_id))
+    (update,) = fake.calls(fd.CARD_INSTANCES)
+    assert update.method == "PUT" and update.body["outTrackId"] == group_id
+    card = fake.card(group_id)
+    assert card is not None and card.updates == 1 and "李四 参加" in card.params["markdown"]
+
+
+def test_a_card_sent_without_stream_callbacks_is_never_clicked(fake: fd.FakeDingTalk,
+                                                               adapter: DingTalkAdapter) -> None:
+    """What makes a regression fail: the fake, like DingTalk, tells no Stream client of such a card's clicks."""
+    card = render.card(OutMessage(target=Target(kind="channel", channel=GROUP), text="x",
+                                  buttons=(Button("Go", "here 1"),)), "en")
+    adapter.api.call("POST", fd.CARD_CREATE_AND_DELIVER, {
+        "cardTemplateId": render.CARD_TEMPLATE_ID, "outTrackId": "no-stream", "cardData": {"cardParamMap": card},
+        "openSpaceId": f"dtv1.card//IM_GROUP.{GROUP}", "imGroupOpenDeliverModel": {"robotCode": fd.CLIENT_ID}})
+    made = fake.card("no-stream")
+    assert made is not None
+    with pytest.raises(fd.NoStreamCallback):
+        fake.click("no-stream", "li", made.buttons()[0]["id"])
+
+
 def test_a_redelivered_frame_has_one_effect(fake: fd.FakeDingTalk, adapter: DingTalkAdapter,
                                             stream: QuorumStreamClient) -> None:
     say(fake, ' 新建 "周会" 明天下午3点 参会 @李四', "zhang", "张三", at=("li",))
-    wait_until(lambda: fake.cards())
+    prompt = card_with(fake, "周会")
     say(fake, " 开始 1", "zhang", "张三")
     frame = say(fake, " 行动 @李四 写纪要", "zhang", "张三", at=("li",))
     wait_until(lambda: len(items(adapter)) == 1)
-    fake.redeliver(frame)
-    fake.redeliver(frame)
-    time.sleep(0.5)
-    assert len(items(adapter)) == 1
+    click = fake.click(prompt.out_track_id, "li", button_id(prompt, "rsvp 1 yes"))
+    answered = wait_until(lambda: (card := fake.card(prompt.out_track_id)) is not None
+                          and "李四" in card.params["markdown"] and card)
+    wait_until(lambda: any("你将参加" in r.text for r in fake.replies()))  # the click's last post
+    posts = len(fake.calls())
+    for again in (frame, frame, click):
+        fake.redeliver(again)
+    time.sleep(0.5)  # the redelivered frames' work, if any were done, is done by now
+    assert len(items(adapter)) == 1 and len(fake.calls()) == posts
+    card = fake.card(prompt.out_track_id)
+    assert card is not None and card.updates == answered.updates
     with Session(adapter.core.engine) as session:
-        assert len(session.exec(select(InboundEvent)).all()) == 3
+        assert len(session.exec(select(InboundEvent)).all()) == 4
 
 
 def test_a_throttled_reminder_stays_pending(fake: fd.FakeDingTalk, adapter: DingTalkAdapter,
                                            stream: QuorumStreamClient) -> None:
     say(fake, " 行动 @李四 写纪要 截止周五", "zhang", "张三", at=("li",))
     wait_until(lambda: len(items(adapter)) == 1)
+    reminder = due(adapter, "item_due")
+    fake.fail_next(fd.CARD_CREATE_AND_DELIVER, times=5)  # 403 Forbidden.AccessDenied.QpsLimitForApi
+    adapter.core.tick(reminder.due_at, adapter.send)
     with Session(adapter.core.engine) as session:
-        due = session.exec(select(Notification).where(Notification.kind == "item_due")).one()
-    fake.fail_next(fd.ROBOT_CARD_SEND, status=403, body={"code": fd.QPS_LIMIT_CODE, "message": "qps"}, times=5)
-    adapter.core.tick(due.due_at, adapter.send)
-    with Session(adapter.core.engine) as session:
-        row = session.get(Notification, due.id)
-    assert row is not None and row.status == "pending" and row.attempts == 1 and row.due_at > due.due_at
+        row = session.get(Notification, reminder.id)
+    assert row is not None and row.status == "pending" and row.attempts == 1 and row.due_at > reminder.due_at
     assert row.last_error is not None and "Throttled" in row.last_error
 
 
 @pytest.mark.parametrize(
-    ("setup", "error"),
+    ("setup", "buttons", "error"),
     [
-        pytest.param(lambda fake: fake.flow_control("li", times=3), Throttled, id="flow-controlled"),
-        pytest.param(lambda fake: fake.invalid_staff("li"), Undeliverable, id="invalid-staff"),
-        pytest.param(lambda fake: fake.fail_next(fd.OTO_BATCH_SEND, status=500), Throttled, id="server-error"),
+        pytest.param(lambda fake: fake.flow_control("li", times=3), (), Throttled, id="flow-controlled"),
+        pytest.param(lambda fake: fake.invalid_staff("li"), (), Undeliverable, id="invalid-staff"),
+        pytest.param(lambda fake: fake.invalid_staff("li"), (Button("Done", "done 1"),), Undeliverable,
+                     id="invalid-staff-card"),
+        pytest.param(lambda fake: fake.fail_next(fd.OTO_BATCH_SEND, status=500), (), Throttled, id="server-error"),
+        pytest.param(lambda fake: fake.fail_next(fd.CARD_CREATE_AND_DELIVER, status=429), (Button("Done", "done 1"),),
+                     Throttled, id="card-throttled"),
     ],
 )
 def test_how_a_private_message_fails(fake: fd.FakeDingTalk, adapter: DingTalkAdapter,
-                                     setup: Callable[[fd.FakeDingTalk], None], error: type[Exception]) -> None:
+                                     setup: Callable[[fd.FakeDingTalk], None], buttons: tuple[Button, ...],
+                                     error: type[Exception]) -> None:
     setup(fake)
     with pytest.raises(error):
-        adapter.send(OutMessage(target=Target(kind="direct", user="li"), text="提醒"))
-
-
-def test_the_access_token_is_fetched_once_and_reused(fake: fd.FakeDingTalk, adapter: DingTalkAdapter) -> None:
-    for _ in range(3):
-        adapter.send(OutMessage(target=Target(kind="channel", channel=GROUP), text="周报"))
-    assert fake.token_requests == 1 and len(fake.messages("group", GROUP)) == 3
-
-
-def test_a_dropped_connection_and_a_silent_one_reconnect(fake: fd.FakeDingTalk,
-                                                         stream: QuorumStreamClient) -> None:
-    fake.drop_connections(clean=False)
-    fake.wait_connected(count=1, timeout=10)
-    wait_until(lambda: stream.connects >= 2, timeout=15)
-    fake.go_silent()
-    wait_until(lambda: stream.connects >= 3, timeout=15)  # the idle watchdog gave up on the zombie
-    fake.speak()
+        adapter.send(OutMessage(target=Target(kind="direct", user="li"), text="提醒", buttons=buttons))
 
 
 def test_where_cards_are_refused_the_words_to_type_are_sent(fake: fd.FakeDingTalk, adapter: DingTalkAdapter) -> None:
-    fake.fail_next(fd.ROBOT_CARD_SEND, status=403, body={"code": "Forbidden.AccessDenied", "message": "no cards"})
+    fake.fail_next(fd.CARD_CREATE_AND_DELIVER, body={"code": "Forbidden.AccessDenied.AccessTokenPermissionDenied",
+                                                     "message": "没有调用该接口的权限 Card.Instance.Write"})
     message = OutMessage(target=Target(kind="channel", channel=GROUP), title="周会", text="请回复是否参加",
                          buttons=(Button("参加", "rsvp 1 yes"), Button("不参加", "rsvp 1 no")))
     adapter.send(message)
@@ -189,24 +274,64 @@ def test_where_cards_are_refused_the_words_to_type_are_sent(fake: fd.FakeDingTal
     assert len(sent) == 1 and "rsvp 1 yes" in str(sent[0].param) and "rsvp 1 no" in str(sent[0].param)
 
 
-def test_the_loop_in_english(fake: fd.FakeDingTalk, adapter: DingTalkAdapter, stream: QuorumStreamClient) -> None:
-    """An English speaker on DingTalk gets English, whatever the deployment's default."""
-    say(fake, ' new "Weekly sync" tomorrow 3pm with @Li', "anna", "Anna", at=("li",))
-    prompt = wait_until(lambda: next((c for c in fake.cards().values() if "Weekly sync" in str(c.data)), None))
-    assert "Click a button" in str(prompt.data)
-    button_id, command = card_button(prompt, "rsvp 1 no")
-    fake.push_card_callback(fd.card_callback("li", prompt.out_track_id, {"command": command}, (button_id,)))
-    wait_until(lambda: (card := fake.card(prompt.out_track_id)) is not None and card.updates >= 1)
-    say(fake, " start 1", "anna", "Anna")
-    say(fake, " action @Li send the slides by friday", "anna", "Anna", at=("li",))
-    wait_until(lambda: items(adapter) and items(adapter)[0].text == "send the slides")
-    say(fake, " end", "anna", "Anna")
-    with Session(adapter.core.engine) as session:
-        due = session.exec(select(Notification).where(Notification.kind == "item_due")).one()
-    adapter.core.tick(due.due_at, adapter.send)
-    say(fake, "done https://slides.example/q3", "li", "Li", group=False)
-    wait_until(lambda: items(adapter)[0].status == "done")
-    assert items(adapter)[0].deliverable == "https://slides.example/q3"
+def test_the_access_token_is_fetched_once_and_reused(fake: fd.FakeDingTalk, adapter: DingTalkAdapter) -> None:
+    for _ in range(3):
+        adapter.send(OutMessage(target=Target(kind="channel", channel=GROUP), text="周报"))
+    assert fake.token_requests == 1 and len(fake.messages("group", GROUP)) == 3
+    fake.expire_tokens()  # DingTalk answers 401: one new token, the call goes through
+    adapter.send(OutMessage(target=Target(kind="channel", channel=GROUP), text="周报"))
+    assert fake.token_requests == 2 and len(fake.messages("group", GROUP)) == 4
+
+
+def test_replies_use_the_session_webhook_only_while_it_lives(fake: fd.FakeDingTalk, adapter: DingTalkAdapter,
+                                                              clock: Clock, stream: QuorumStreamClient) -> None:
+    say(fake, " 帮助", "zhang", "张三")
+    wait_until(lambda: fake.replies())
+    clock.now = MONDAY_9AM + timedelta(minutes=89, seconds=30)  # inside its last minute: not used any more
+    adapter.send(OutMessage(target=Target(kind="channel", channel=GROUP), text="周报"))
+    assert len(fake.replies()) == 1 and len(fake.messages("group", GROUP)) == 1
+
+
+def test_a_reply_url_off_dingtalk_is_never_used(fake: fd.FakeDingTalk, adapter: DingTalkAdapter,
+                                                stream: QuorumStreamClient) -> None:
+    """A body naming someone else's URL as its sessionWebhook gets its answer through the OpenAPI."""
+    with fd.FakeDingTalk() as elsewhere:  # 127.0.0.1, but not an endpoint this adapter was configured with
+        say(fake, " 帮助", "zhang", "张三", webhook=elsewhere.session_webhook())
+        wait_until(lambda: fake.messages("oto", "zhang"))  # help, to the one who asked, through the OpenAPI
+        assert elsewhere.calls() == [] and fake.replies() == []
+
+
+@pytest.mark.parametrize(
+    ("url", "trusted"),
+    [
+        pytest.param("https://oapi.dingtalk.com/robot/sendBySession?session=abc", True, id="oapi"),
+        pytest.param("https://api.dingtalk.com/v1.0/robot/x", True, id="api"),
+        pytest.param("https://oapi.dingtalk.com:443/robot/sendBySession", True, id="explicit-port"),
+        pytest.param("http://oapi.dingtalk.com/robot/sendBySession", False, id="plain-http"),
+        pytest.param("https://oapi.dingtalk.com.evil.example/robot", False, id="lookalike-host"),
+        pytest.param("https://oapi.dingtalk.com@evil.example/robot", False, id="credentials-trick"),
+        pytest.param("https://evil.example/?u=https://oapi.dingtalk.com/", False, id="host-in-query"),
+        pytest.param("http://127.0.0.1:1/robot/sendBySession", False, id="other-local-port"),
+        pytest.param("http://127.0.0.1:9/robot/sendBySession", True, id="configured-endpoint"),
+        pytest.param("not a url", False, id="garbage"),
+        pytest.param("https://[::1/robot", False, id="unparsable"),
+    ],
+)
+def test_which_reply_urls_are_trusted(url: str, trusted: bool) -> None:
+    api = DingTalkApi("http://127.0.0.1:9", fd.CLIENT_ID, fd.CLIENT_SECRET, fd.CLIENT_ID)
+    assert api.trusted_webhook(url) is trusted
+
+
+def test_a_dropped_connection_and_a_silent_one_reconnect(fake: fd.FakeDingTalk,
+                                                         stream: QuorumStreamClient) -> None:
+    time.sleep(1.5)  # longer than idle_seconds: DingTalk's pings keep a live connection open
+    assert stream.connects == 1
+    fake.drop_connections()
+    wait_until(lambda: stream.connects >= 2, timeout=15)
+    fake.go_silent()
+    wait_until(lambda: stream.connects >= 3, timeout=15)  # the idle watchdog gave up on the zombie
+    fake.speak()
+    say(fake, " 帮助", "zhang", "张三")  # and the new connection delivers
 
 
 def test_files_go_as_dingtalk_files(fake: fd.FakeDingTalk, adapter: DingTalkAdapter) -> None:
@@ -218,3 +343,18 @@ def test_files_go_as_dingtalk_files(fake: fd.FakeDingTalk, adapter: DingTalkAdap
     assert len(files) == 1 and files[0].param["fileName"] == "meeting-1-minutes.pdf"
     assert files[0].param["fileType"] == "pdf"
     assert fake.media[files[0].param["mediaId"]] == ("meeting-1-minutes.pdf", pdf)
+
+
+@pytest.mark.parametrize(
+    ("card_id", "place"),
+    [
+        pytest.param(card_id_for(GROUP, direct=False), (GROUP, False), id="group"),
+        pytest.param(card_id_for("li", direct=True), ("li", True), id="direct"),
+        pytest.param("a1b2c3", None, id="someone-elses-card"),
+        pytest.param("a1b2c3||g", None, id="no-conversation"),
+        pytest.param("a1b2c3|li|x", None, id="unknown-kind"),
+    ],
+)
+def test_a_card_id_names_where_its_clicks_belong(card_id: str, place: tuple[str, bool] | None) -> None:
+    """A click is handled in its card's conversation, in order behind the message that posted the card."""
+    assert card_place(card_id) == place

@@ -1,4 +1,4 @@
-"""DingTalk rendering: escaping, markdown layout and splitting, interactive cards, and click → command round trips.
+"""DingTalk rendering: escaping, markdown layout and splitting, card-platform cards, and click → command round trips.
 
 Every rendered markdown text is also run through `check_markdown`, a small validator of what user text must
 never become (links, images, headings, HTML, @all) and of the size limits, so each test doubles as a shape test.
@@ -15,7 +15,6 @@ import pytest
 from dingtalk_stream import CardCallbackMessage
 
 from adapters.dingtalk.render import (
-    ACTION_BUTTONS,
     CARD_BUTTONS,
     CARD_TEMPLATE_ID,
     MARKDOWN_TEXT_BYTES,
@@ -23,6 +22,7 @@ from adapters.dingtalk.render import (
     TITLE_CHARS,
     button_value_from_callback,
     card,
+    card_buttons,
     escape_markdown,
     markdown,
 )
@@ -67,33 +67,25 @@ def texts(message: OutMessage, lang: Lang = "en", mention_ids: tuple[str, ...] =
     return [check_markdown(text) for _, text in markdown(message, lang, mention_ids)]
 
 
-def check_card(data: dict[str, Any]) -> list[dict[str, Any]]:
-    """Assert the StandardCard shape; return the buttons in order."""
-    assert json.loads(json.dumps(data, ensure_ascii=False)) == data  # what `cardData` carries
-    assert data["config"] == {"autoLayout": True, "enableForward": False}
-    assert data["header"]["title"]["type"] == "text" and data["header"]["title"]["text"]
-    buttons: list[dict[str, Any]] = []
-    ids = [component["id"] for component in data["contents"]]
-    for component in data["contents"]:
-        if component["type"] == "markdown":
-            check_markdown(component["text"])
-        else:
-            assert component["type"] == "action"
-            assert 0 < len(component["actions"]) <= ACTION_BUTTONS
-            buttons += component["actions"]
-    assert [component["type"] for component in data["contents"]].count("markdown") <= 1
+def check_card(data: dict[str, str]) -> list[dict[str, Any]]:
+    """Assert the shape of the markdown-with-buttons template's `cardParamMap`; return the buttons in order."""
+    assert set(data) == {"title", "markdown", "tips", "sys_full_json_obj"}
+    assert all(isinstance(value, str) for value in data.values())  # DingTalk takes string values only
+    assert data["title"] and data["tips"] == ""
+    if data["markdown"]:
+        check_markdown(data["markdown"])
+    assert set(json.loads(data["sys_full_json_obj"])) == {"msgButtons"}
+    buttons = card_buttons(data)
     assert len(buttons) <= CARD_BUTTONS
     for button in buttons:
-        assert button["type"] == "button" and button["actionType"] == "request"
-        assert button["label"]["type"] == "text" and button["label"]["text"]
-        assert button["status"] in ("primary", "normal", "warning")
-        ids += [button["id"], button["label"]["id"]]
-    assert len(ids) == len(set(ids))
+        assert set(button) == {"text", "color", "id", "request", "params"}
+        assert button["request"] is True and button["text"] and button["color"] in ("blue", "gray")
+    assert len({button["id"] for button in buttons}) == len(buttons)
     return buttons
 
 
-def card_text(data: dict[str, Any]) -> str:
-    return "".join(component["text"] for component in data["contents"] if component["type"] == "markdown")
+def card_text(data: dict[str, str]) -> str:
+    return data["markdown"]
 
 
 def callback(content: Any, **fields: Any) -> dict[str, Any]:
@@ -335,9 +327,7 @@ def test_a_line_too_long_for_one_message_is_cut_safely(line: str) -> None:
     [
         pytest.param((), 0, 0, id="no-buttons"),
         pytest.param(tuple(Button(f"B{i}", f"done {i}") for i in range(1)), 1, 0, id="one"),
-        pytest.param(
-            tuple(Button(f"B{i}", f"done {i}") for i in range(ACTION_BUTTONS + 1)), ACTION_BUTTONS + 1, 0, id="two-rows"
-        ),
+        pytest.param(tuple(Button(f"B{i}", f"done {i}") for i in range(5)), 5, 0, id="two-rows"),
         pytest.param(tuple(Button(f"B{i}", f"done {i}") for i in range(CARD_BUTTONS)), CARD_BUTTONS, 0, id="full"),
         pytest.param(
             tuple(Button(f"B{i}", f"done {i}") for i in range(CARD_BUTTONS + 3)),
@@ -364,9 +354,7 @@ def test_a_line_too_long_for_one_message_is_cut_safely(line: str) -> None:
 def test_card_buttons(buttons: tuple[Button, ...], clickable: int, typed: int) -> None:
     data = card(message(title="My actions", buttons=buttons), "en")
     shown = check_card(data)
-    assert [button["label"]["text"] for button in shown] == [b.label for b in buttons if not b.asks][:clickable]
-    rows = [c for c in data["contents"] if c["type"] == "action"]
-    assert len(rows) == -(-clickable // ACTION_BUTTONS)
+    assert [button["text"] for button in shown] == [b.label for b in buttons if not b.asks][:clickable]
     text = card_text(data)
     assert text.count("`/meeting ") == typed
     assert ("@ me and reply with:" in text) == bool(typed)
@@ -377,18 +365,12 @@ def test_card_buttons(buttons: tuple[Button, ...], clickable: int, typed: int) -
 
 def test_card_layout() -> None:
     data = card(FULL, "zh")
-    assert CARD_TEMPLATE_ID == "StandardCard"
+    assert CARD_TEMPLATE_ID == "1366a1eb-bc54-4859-ac88-517c56a9acb1.schema"  # the SDK's MarkdownButtonCardInstance
     assert check_card(data) == [
-        {
-            "type": "button",
-            "label": {"type": "text", "text": "Accept", "id": "label_0"},
-            "actionType": "request",
-            "status": "primary",
-            "id": "quorum_0_cnN2cCAxMiB5ZXM",
-            "params": {"command": "rsvp 12 yes"},
-        }
+        {"text": "Accept", "color": "blue", "id": "quorum_0_cnN2cCAxMiB5ZXM", "request": True,
+         "params": {"command": "rsvp 12 yes"}}
     ]
-    assert data["header"] == {"title": {"type": "text", "text": "Q3 roadmap #12"}}
+    assert data["title"] == "Q3 roadmap #12"
     assert card_text(data) == (
         "Please answer by Friday.  \nBring numbers.\n\n"
         "Second paragraph.\n\n"
@@ -402,23 +384,22 @@ def test_card_layout() -> None:
 
 
 @pytest.mark.parametrize(
-    "style, status",
+    "style, color",
     [
-        pytest.param("primary", "primary", id="primary"),
-        pytest.param("danger", "warning", id="danger"),
-        pytest.param("default", "normal", id="default"),
+        pytest.param("primary", "blue", id="primary"),
+        pytest.param("danger", "gray", id="danger"),
+        pytest.param("default", "gray", id="default"),
     ],
 )
-def test_card_button_status(style: Any, status: str) -> None:
+def test_card_button_color(style: Any, color: str) -> None:
     (button,) = check_card(card(message(buttons=(Button("B", "done 1", style),)), "en"))
-    assert button["status"] == status
+    assert button["color"] == color
 
 
 def test_card_without_title_or_text_still_has_a_header_and_buttons() -> None:
     data = card(message(text="", buttons=(Button("I'm here", "here 3", "primary"),)), "en")
-    assert data["header"]["title"]["text"] == "Quorum"
-    assert [c["type"] for c in data["contents"]] == ["action"]
-    check_card(data)
+    assert data["title"] == "Quorum" and data["markdown"] == ""
+    assert [button["text"] for button in check_card(data)] == ["I'm here"]
 
 
 def test_a_long_card_loses_its_last_lines_never_its_buttons() -> None:

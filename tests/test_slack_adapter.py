@@ -19,11 +19,11 @@ from typing import Any, Protocol
 
 import pytest
 from slack_bolt.adapter.socket_mode.aiohttp import AsyncSocketModeHandler
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from adapters.ordering import InOrder
 from adapters.slack import blocks
-from adapters.slack.app import SlackAdapter
+from adapters.slack.app import SlackAdapter, is_new_alone
 from adapters.slack.run import EVENTS_PATH, bound_port, http_server
 from adapters.slack.translate import slash_command
 from bot.core import Core
@@ -172,7 +172,7 @@ def button(message: dict[str, Any], value_prefix: str) -> dict[str, Any]:
 
 def items(adapter: SlackAdapter) -> list[ActionItem]:
     with Session(adapter.core.engine) as session:
-        return list(session.exec(select(ActionItem).order_by(ActionItem.number)))
+        return list(session.exec(select(ActionItem).order_by(col(ActionItem.number))))
 
 
 def test_the_whole_meeting_loop(fake: fs.FakeSlack, adapter: SlackAdapter, driver: Driver) -> None:
@@ -185,11 +185,11 @@ def test_the_whole_meeting_loop(fake: fs.FakeSlack, adapter: SlackAdapter, drive
 
     # RSVP by reaction: the prompt updates in place with bob under "Coming"
     driver.event(fs.reaction_event(True, "white_check_mark", "U2", "C1", ts))
-    wait_until(lambda: "bob" in (fake.message("C1", ts) or {}).get("text", "") and fake.calls("chat.update"))
+    wait_until(lambda: "@bob" in (fake.message("C1", ts) or {}).get("text", "") and fake.calls("chat.update"))
     # … and by button: carol declines
     decline = button(prompt, "rsvp 1 no")
     driver.interactive(fs.block_action("U3", "C1", ts, decline["action_id"], decline["value"]))
-    wait_until(lambda: "carol" in (fake.message("C1", ts) or {}).get("text", "")
+    wait_until(lambda: "@carol" in (fake.message("C1", ts) or {}).get("text", "")
                and len(fake.calls("chat.update")) >= 2)
     # taking the reaction back withdraws bob's answer
     driver.event(fs.reaction_event(False, "white_check_mark", "U2", "C1", ts))
@@ -205,7 +205,7 @@ def test_the_whole_meeting_loop(fake: fs.FakeSlack, adapter: SlackAdapter, drive
     wait_until(lambda: len(items(adapter)) == 2 and len(fake.calls("chat.postMessage")) > before)
     first, second = items(adapter)
     assert (first.text, first.status, first.due_on is not None) == ("send the notes", "open", True)
-    assert second.text == "<@U3> book the room"
+    assert second.text == "@carol book the room"  # stored as plain words: a person by name
     wait_until(lambda: fake.messages("DU2"))  # bob is asked privately to accept the item
     driver.command("U1", "C1", "end")
     wait_until(lambda: any("ship on Dec 1" in m["text"] for m in posts(fake, "C1")))
@@ -233,7 +233,56 @@ def test_the_whole_meeting_loop(fake: fs.FakeSlack, adapter: SlackAdapter, drive
                                                          Notification.status == "pending")).one()
     adapter.core.tick(weekly.due_at, adapter.send)
     digest = wait_until(lambda: next((m for m in posts(fake, "C1") if "Weekly follow-up" in m["text"]), None))
+    # bob's item is not overdue: he is named, not notified
     assert "1 open action item" in digest["text"] and "#1 send the notes · @bob" in digest["text"]
+
+
+def mrkdwn_texts(message: dict[str, Any]) -> list[str]:
+    """The texts of a message's blocks that Slack reads as mrkdwn (where a mention can be real)."""
+    found: list[str] = []
+    for block in message.get("blocks") or []:
+        for part in [block.get("text"), *block.get("fields", []), *block.get("elements", [])]:
+            if isinstance(part, dict) and part.get("type") == "mrkdwn":
+                found.append(part["text"])
+    return found
+
+
+def names_bob(message: dict[str, Any]) -> bool:
+    """bob is a real mention in the blocks and the text, and nowhere raw code shown as text."""
+    texts = mrkdwn_texts(message)
+    raw = json.dumps(message["blocks"]) + message["text"]
+    return (any("<@U2> write the doc" in text for text in texts) and "<@U2> write the doc" in message["text"]
+            and "&lt;@" not in raw and "@bob" not in raw)
+
+
+def test_a_recorded_action_names_its_owner_as_a_mention_everywhere(
+    fake: fs.FakeSlack, adapter: SlackAdapter, driver: Driver
+) -> None:
+    driver.command("U1", "C1", 'new "Sync" tomorrow 3pm with <@U2|bob>')
+    driver.command("U1", "C1", "start 1")
+    driver.event(fs.message_event("#action <@U2> write the doc", "U1", "C1"))
+    (item,) = wait_until(lambda: items(adapter))
+    assert (item.text, item.owner_id is not None) == ("@bob write the doc", True)  # the core stores plain words
+
+    recorded = wait_until(lambda: [m for m in posts(fake, "C1") if "write the doc" in m["text"]])
+    assert names_bob(recorded[0])  # the channel post
+    assignment = wait_until(lambda: [m for m in fake.messages("DU2") if "write the doc" in m["text"]])
+    assert names_bob(assignment[0])  # the owner's DM
+
+    driver.command("U1", "C1", "end")
+    (minutes,) = wait_until(lambda: [u for u in fake.uploads() if u.completed])
+    text = (minutes.content or b"").decode()
+    assert "@bob write the doc" in text and "<@" not in text  # a file shows the person by name
+
+    due = (datetime.now(UTC) + timedelta(days=10)).date()
+    driver.command("U2", "DU2", f"status 1 delay {due:%Y-%m-%d}")
+    wait_until(lambda: items(adapter)[0].due_on == due)
+    with Session(adapter.core.engine) as session:
+        reminder_row = session.exec(select(Notification).where(Notification.kind == "item_due")).one()
+    adapter.core.tick(reminder_row.due_at, adapter.send)
+    reminder = wait_until(lambda: [m for m in fake.messages("DU2") if "write the doc" in m["text"]
+                                   and m["ts"] > assignment[0]["ts"]])
+    assert names_bob(reminder[-1])  # the reminder
 
 
 def test_a_retried_event_has_one_effect(fake: fs.FakeSlack, adapter: SlackAdapter, driver: Driver) -> None:
@@ -266,7 +315,7 @@ def test_a_reminder_slack_refuses_stays_pending(fake: fs.FakeSlack, adapter: Sla
     adapter.core.handle(command, now, adapter.send)
     with Session(adapter.core.engine) as session:
         first = session.exec(select(Notification).where(Notification.status == "pending")
-                             .order_by(Notification.due_at)).first()
+                             .order_by(col(Notification.due_at))).first()
     assert first is not None
     fake.fail_next("chat.postMessage", status=500, times=50)
     assert adapter.core.tick(first.due_at, adapter.send) == 0
@@ -313,13 +362,15 @@ def test_new_without_text_opens_the_modal_and_errors_show_in_it(
     assert answer["response_action"] == "errors" and "title" in answer["errors"]
     day = (datetime.now(UTC) + timedelta(days=3)).strftime("%Y-%m-%d")
     filled = {
-        "title": {"title": {"type": "plain_text_input", "value": "Budget review"}},
+        "title": {"title": {"type": "plain_text_input", "value": 'The "payload" review with @bob'}},
         "date": {"date": {"type": "datepicker", "selected_date": day}},
         "time": {"time": {"type": "timepicker", "selected_time": "15:00"}},
         "participants": {"participants": {"type": "multi_users_select", "selected_users": ["U2", "U3"]}},
     }
     driver.interactive(fs.view_submission("U1", blocks.MEETING_MODAL_CALLBACK, "C1", filled))
-    wait_until(lambda: any("Budget review" in m["text"] for m in posts(fake, "C1")))
+    wait_until(lambda: any("payload" in m["text"] for m in posts(fake, "C1")))
+    with Session(adapter.core.engine) as session:  # the form's Command, never re-parsed: the title as typed
+        assert [m.title for m in session.exec(select(Meeting))] == ['The "payload" review with @bob']
 
 
 def test_app_home_lists_my_items_and_its_done_button_works(
@@ -380,3 +431,12 @@ def test_events_of_one_conversation_are_handled_in_arrival_order() -> None:
 
     asyncio.run(scenario())
     assert done == ["other", "agreed", "end"]
+
+
+@pytest.mark.parametrize(
+    ("text", "opens_the_form"),
+    [("new", True), ("New", True), ("新建", True), ("创建", True), ('new "Sync" friday 3pm', False),
+     ("list", False), ("", False)],
+)
+def test_new_alone_in_either_language_opens_the_form(text: str, opens_the_form: bool) -> None:
+    assert is_new_alone(text) is opens_the_form

@@ -1,4 +1,4 @@
-"""Block Kit rendering and the `/meeting new` modal: escaping, Slack's limits, and modal → grammar round trips.
+"""Block Kit rendering and the `/meeting new` modal: escaping, mentions, Slack's limits, and modal → Command.
 
 Every rendered message is also run through `check_message`, a small validator of the Block Kit limits
 Slack enforces (it rejects the whole message when one is broken), so each test doubles as a shape test.
@@ -16,6 +16,7 @@ import pytest
 from adapters.slack.blocks import (
     BUTTON_ACTION_PREFIX,
     MEETING_MODAL_CALLBACK,
+    Mentionable,
     escape,
     home_view,
     meeting_modal,
@@ -23,7 +24,6 @@ from adapters.slack.blocks import (
     render,
 )
 from bot.command_types import AgendaSpec, Mention, NewMeeting, ParticipantSpec, Role
-from bot.commands import MAX_INPUT_CHARS, parse_command
 from bot.i18n import Lang, t
 from bot.messages import Attachment, Button, OutMessage, Section, Target
 
@@ -102,7 +102,7 @@ def of_type(blocks: list[dict[str, Any]], kind: str) -> list[dict[str, Any]]:
         pytest.param("<!channel>", "&lt;!channel&gt;", id="channel"),
         pytest.param("<!here>", "&lt;!here&gt;", id="here"),
         pytest.param("<!subteam^S1|@team>", "&lt;!subteam^S1|@team&gt;", id="subteam"),
-        pytest.param("<@U1> & <@U2|bob>", "<@U1> &amp; <@U2>", id="person-mentions-stay-mentions"),
+        pytest.param("<@U1> & <@U2|bob>", "&lt;@U1&gt; &amp; &lt;@U2|bob&gt;", id="typed-person-markup-is-text"),
         pytest.param("<@U1!channel>", "&lt;@U1!channel&gt;", id="not-a-person"),
         pytest.param("R&D", "R&amp;D", id="ampersand"),
         pytest.param("&lt;", "&amp;lt;", id="entity-stays-text"),
@@ -350,15 +350,15 @@ def test_modal_shape(lang: Lang) -> None:
     assert view["private_metadata"] == "C42"
     for key in ("title", "submit", "close"):
         assert view[key]["type"] == "plain_text" and 0 < len(view[key]["text"]) <= 24
-    assert view["title"]["text"] == t(lang, "slack.modal.title")
+    assert view["title"]["text"] == t(lang, "form.title")
     blocks = view["blocks"]
     assert [(b["block_id"], b["element"]["type"], b["optional"]) for b in blocks] == INPUTS
     assert all(block["type"] == "input" and block["element"]["action_id"] == block["block_id"] for block in blocks)
     labels = {block["block_id"]: block["label"]["text"] for block in blocks}
-    assert labels["title"] == t(lang, "slack.modal.label.title")
+    assert labels["title"] == t(lang, "form.label.title")
     assert labels["host"] == t(lang, "field.host")
     assert blocks[7]["element"]["multiline"] is True
-    assert blocks[7]["hint"]["text"] == t(lang, "slack.modal.hint.agenda")
+    assert blocks[7]["hint"]["text"] == t(lang, "form.hint.agenda")
     options = blocks[3]["element"]["options"]
     assert [option["value"] for option in options] == ["15", "30", "45", "60", "90", "120"]
     assert options[0]["text"]["text"] == t(lang, "unit.minutes", n=15)
@@ -433,25 +433,19 @@ def person(user: str, role: Role = "required") -> ParticipantSpec:
     return ParticipantSpec(Mention(user, is_platform_id=True), role)
 
 
-def parsed(command: str | None) -> NewMeeting:
+def built(values: dict[str, Any], lang: Lang = "en") -> NewMeeting:
+    command, errors = modal_to_command(values, lang, TZ, NOW)
+    assert errors == {}
     assert command is not None
-    result = parse_command(command, now=NOW, tz=TZ)
-    assert isinstance(result, NewMeeting)
-    return result
+    return command
 
 
-def test_full_modal_round_trip() -> None:
+def test_full_modal_builds_the_command() -> None:
     values = state(
         duration="60", participants=("U1", "U2"), host="U3", recorder="U4", agenda="Scope 20m\n\nBudget 25m",
         goal="agree the scope", link="https://meet.example.com/q3", confidential=True,
     )  # fmt: skip
-    command, errors = modal_to_command(values, "en")
-    assert errors == {}
-    assert command == (
-        'new "Q3 roadmap" 2026-11-24 15:00 for 60m with <@U1> <@U2> host <@U3> recorder <@U4> '
-        'goal "agree the scope" link <https://meet.example.com/q3> confidential agenda "Scope" 20m "Budget" 25m'
-    )
-    assert parsed(command) == NewMeeting(
+    assert built(values) == NewMeeting(
         title="Q3 roadmap",
         start=START,
         duration=timedelta(minutes=60),
@@ -463,12 +457,12 @@ def test_full_modal_round_trip() -> None:
     )
 
 
-def test_duration_options_of_the_modal_round_trip() -> None:
+def test_every_duration_option_of_the_modal_is_read() -> None:
     options = meeting_modal("en", "C1")["blocks"][3]["element"]["options"]
     for option in options:
         values = state()
         values["duration"]["duration"]["selected_option"] = option
-        assert parsed(modal_to_command(values, "en")[0]).duration == timedelta(minutes=int(option["value"]))
+        assert built(values).duration == timedelta(minutes=int(option["value"]))
 
 
 @pytest.mark.parametrize(
@@ -511,9 +505,9 @@ def test_duration_options_of_the_modal_round_trip() -> None:
         ),
         pytest.param(
             "en",
-            state(title='a"b” c」 d』 e＂'),
-            {"title": "a＂b” c」 d』 e＂"},
-            id="title-every-quote-changes-one",
+            state(title='a"b” c」 d』 e＂ and the "payload" review'),
+            {"title": 'a"b” c」 d』 e＂ and the "payload" review'},
+            id="title-every-quote-and-payload-kept",
         ),
         pytest.param(
             "en",
@@ -561,21 +555,19 @@ def test_duration_options_of_the_modal_round_trip() -> None:
         pytest.param(
             "en",
             state(link="https://en.wikipedia.org/wiki/Foo_(bar)"),
-            {"location": "https://en.wikipedia.org/wiki/Foo_(bar%29"},
+            {"location": "https://en.wikipedia.org/wiki/Foo_(bar)"},
             id="link-trailing-paren",
         ),
         pytest.param(
             "en",
             state(link='https://x.example/a,b;c?q="1"|2'),
-            {"location": 'https://x.example/a,b;c?q="1"%7C2'},
+            {"location": 'https://x.example/a,b;c?q="1"|2'},
             id="link-separators-and-pipe",
         ),
     ],
 )
-def test_modal_round_trips(lang: Lang, values: dict[str, Any], expected: dict[str, Any]) -> None:
-    command, errors = modal_to_command(values, lang)
-    assert errors == {}
-    meeting = parsed(command)
+def test_modal_builds_what_was_typed(lang: Lang, values: dict[str, Any], expected: dict[str, Any]) -> None:
+    meeting = built(values, lang)
     assert meeting.start == START
     assert {name: getattr(meeting, name) for name in expected} == expected
 
@@ -584,7 +576,7 @@ def test_modal_state_with_missing_blocks() -> None:
     """Slack always sends every input, but a block missing from the state must read as empty, not crash."""
     values = state()
     del values["agenda"], values["options"], values["host"]
-    assert modal_to_command(values, "en")[0] == 'new "Q3 roadmap" 2026-11-24 15:00 with <@U1> <@U2>'
+    assert built(values) == NewMeeting("Q3 roadmap", START, participants=(person("U1"), person("U2")))
 
 
 @pytest.mark.parametrize(
@@ -592,71 +584,70 @@ def test_modal_state_with_missing_blocks() -> None:
     [
         pytest.param("en", state(title=None), {"title": t("en", "error.missing_title")}, id="no-title"),
         pytest.param("en", state(title="   "), {"title": t("en", "error.missing_title")}, id="blank-title"),
-        pytest.param("en", state(date=None), {"date": t("en", "slack.modal.error.date")}, id="no-date"),
-        pytest.param("en", state(time=None), {"time": t("en", "slack.modal.error.time")}, id="no-time"),
+        pytest.param("en", state(date=None), {"date": t("en", "form.error.date")}, id="no-date"),
+        pytest.param("en", state(time=None), {"time": t("en", "form.error.time")}, id="no-time"),
         pytest.param(
             "en",
             state(participants=()),
-            {"participants": t("en", "slack.modal.error.participants")},
+            {"participants": t("en", "form.error.participants")},
             id="no-participants",
         ),
         pytest.param(
             "en",
             state(participants=("B1", "!channel")),
-            {"participants": t("en", "slack.modal.error.participants")},
+            {"participants": t("en", "form.error.participants")},
             id="no-real-participants",
         ),
         pytest.param(
             "en",
             state(host="U3", recorder="U3"),
-            {"recorder": t("en", "slack.modal.error.roles")},
+            {"recorder": t("en", "form.error.roles")},
             id="same-roles",
         ),
         pytest.param(
             "en",
             state(agenda="Scope 20m\n20m"),
-            {"agenda": t("en", "slack.modal.error.agenda_title", line=2, text="20m")},
+            {"agenda": t("en", "form.error.agenda_title", line=2, text="20m")},
             id="agenda-no-title",
         ),
         pytest.param(
             "en",
             state(agenda="Scope 0m"),
-            {"agenda": t("en", "slack.modal.error.agenda_length", line=1, text="Scope 0m")},
+            {"agenda": t("en", "form.error.agenda_length", line=1, text="Scope 0m")},
             id="agenda-zero",
         ),
         pytest.param(
             "en",
             state(agenda="Scope 1.2.3h"),
-            {"agenda": t("en", "slack.modal.error.agenda_length", line=1, text="Scope 1.2.3h")},
+            {"agenda": t("en", "form.error.agenda_length", line=1, text="Scope 1.2.3h")},
             id="agenda-bad-length",
         ),
         pytest.param(
             "en",
             state(agenda="Scope 20m\n\nOffsite 170h"),
-            {"agenda": t("en", "slack.modal.error.agenda_length", line=3, text="Offsite 170h")},
+            {"agenda": t("en", "form.error.agenda_length", line=3, text="Offsite 170h")},
             id="agenda-too-long",
         ),
         pytest.param(
             "zh",
             state(agenda="范围 20分钟\n  30分钟  "),
-            {"agenda": t("zh", "slack.modal.error.agenda_title", line=2, text="30分钟")},
+            {"agenda": t("zh", "form.error.agenda_title", line=2, text="30分钟")},
             id="agenda-zh",
         ),
         pytest.param(
-            "en", state(link="ftp://files.example"), {"link": t("en", "slack.modal.error.link")}, id="link-ftp"
+            "en", state(link="ftp://files.example"), {"link": t("en", "form.error.link")}, id="link-ftp"
         ),
         pytest.param(
             "en",
             state(link="https://x.example/" + "a" * 500),
-            {"link": t("en", "slack.modal.error.link")},
+            {"link": t("en", "form.error.link")},
             id="link-too-long",
         ),
         pytest.param(
-            "en",
-            state(participants=tuple(f"U{n:08d}" for n in range(400))),
-            {"participants": t("en", "error.too_long", limit=MAX_INPUT_CHARS)},
-            id="command-too-long",
+            "en", state(date="2026-11-23", time="08:59"),
+            {"time": t("en", "error.past_time", when="2026-11-23 08:59")}, id="in-the-past",
         ),
+        pytest.param("en", state(date="2026-02-30"), {"date": t("en", "form.error.date")}, id="no-such-day"),
         pytest.param(
             "zh",
             state(title="", date=None, time=None, participants=()),
@@ -671,11 +662,41 @@ def test_modal_state_with_missing_blocks() -> None:
     ],
 )
 def test_modal_errors(lang: Lang, values: dict[str, Any], expected: dict[str, str]) -> None:
-    assert modal_to_command(values, lang) == (None, expected)
+    assert modal_to_command(values, lang, TZ, NOW) == (None, expected)
 
 
 def test_agenda_error_says_what_to_write() -> None:
-    _, errors = modal_to_command(state(agenda="20m"), "en")
+    _, errors = modal_to_command(state(agenda="20m"), "en", TZ, NOW)
     assert "Scope 20m" in errors["agenda"] and "Line 1" in errors["agenda"]
-    _, errors = modal_to_command(state(agenda="20分钟"), "zh")
+    _, errors = modal_to_command(state(agenda="20分钟"), "zh", TZ, NOW)
     assert "范围 20分钟" in errors["agenda"] and "第 1 行" in errors["agenda"]
+
+
+# ------------------------------------------------------------------------------------------------ people
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        pytest.param("#1 @Bob write the doc · @Bob", "#1 <@U0BOB> write the doc · <@U0BOB>", id="by-name"),
+        pytest.param("@Bob Jr and @Bob", "<@U0JR> and <@U0BOB>", id="longest-name-first"),
+        pytest.param("@Bobby, mail bob@Bob.io", "@Bobby, mail bob@Bob.io", id="only-whole-names"),
+        pytest.param("ask @U0BOB", "ask <@U0BOB>", id="by-id"),
+        pytest.param("ask @UNESCO", "ask @UNESCO", id="unknown-id-is-text"),
+        pytest.param("@here <@U0BOB>", "@here &lt;@U0BOB&gt;", id="broadcast-words-and-markup-are-text"),
+        pytest.param("see #C0GENERAL1, not #C1", "see <#C0GENERAL1>, not #C1", id="channel-reference"),
+        pytest.param("@张三请看", "<@U0ZHANG>请看", id="cjk-name"),
+    ],
+)
+def test_people_the_adapter_knows_become_mentions(text: str, expected: str) -> None:
+    people = Mentionable({"Bob": "U0BOB", "Bob Jr": "U0JR", "张三": "U0ZHANG", "U0BOB": "U0BOB", "x": "!channel"})
+    assert escape(text, people) == expected
+
+
+def test_a_mention_is_never_cut_and_counts_its_full_length() -> None:
+    people = Mentionable({"Bob": "U0BOB"})
+    line = "x" * 2995 + " @Bob"
+    blocks = render(OutMessage(CHANNEL, line), people)["blocks"]
+    texts = texts_of(blocks)
+    assert texts == ["x" * 2995 + " ", "<@U0BOB>"]
+    assert all(len(text) <= 3000 for text in texts)

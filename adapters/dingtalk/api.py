@@ -1,4 +1,4 @@
-"""The DingTalk OpenAPI calls Quorum makes: robot messages to groups and people, interactive cards, session
+"""The DingTalk OpenAPI calls Quorum makes: robot messages to groups and people, card-platform cards, session
 webhook replies, with the access token cached until shortly before it expires.
 
 Why not the SDK's helpers: `ChatbotHandler.reply_*` only answer an incoming message and swallow errors
@@ -7,6 +7,16 @@ no incoming message and to know exactly how a send failed: throttled (DingTalk's
 `flowControlledStaffIdList`) is `Throttled` and stays pending for a later tick; a staff id DingTalk says
 does not exist (`invalidStaffIdList`) is `Undeliverable` and is not retried. Every URL starts at
 `DINGTALK_OPENAPI_ENDPOINT`, the SDK's own variable.
+
+Cards go through the card platform (`POST /v1.0/card/instances/createAndDeliver`, updated with
+`PUT /v1.0/card/instances`) with `callbackType: "STREAM"`: DingTalk sends a card's clicks to a Stream client
+only for cards created that way (see `render`). One call creates and delivers, so a card costs one request
+against the QPS limit; DingTalk answers 200 with a per-space `deliverResults` entry, and a space it could not
+deliver to (`success: false`) is a refusal like any other.
+
+A reply URL (`sessionWebhook`) comes inside the message body; `trusted_webhook` accepts only DingTalk's own
+hosts or the configured endpoints, so a forged body cannot make Quorum post a conversation's contents (and its
+@mentions) to a URL of someone else's choosing.
 """
 
 from __future__ import annotations
@@ -15,14 +25,32 @@ import json
 import threading
 import time
 from typing import Any
+from urllib.parse import urlsplit
 
 import requests
 
+from adapters.dingtalk.render import CARD_TEMPLATE_ID
 from bot.errors import Undeliverable
 
 TIMEOUT_SECONDS = 10.0
 TOKEN_MARGIN_SECONDS = 300.0  # renew this long before DingTalk says the token expires
 THROTTLE_CODES = frozenset({"Forbidden.AccessDenied.QpsLimitForApi", "Throttling", "Throttling.Api"})
+DINGTALK_WEBHOOK_ORIGINS = ("https://oapi.dingtalk.com", "https://api.dingtalk.com")
+CREATE_AND_DELIVER = "/v1.0/card/instances/createAndDeliver"
+CARD_INSTANCES = "/v1.0/card/instances"
+USER_ID_TYPE_STAFF = 1  # ids in a card request are staff ids (userid), not union ids
+
+
+def _origin(url: str) -> tuple[str, str, int | None] | None:
+    """(scheme, host, port) of an absolute http(s) URL without credentials; None for anything else."""
+    try:
+        parts = urlsplit(url)
+        port = parts.port or {"https": 443, "http": 80}.get(parts.scheme)
+    except ValueError:
+        return None
+    if parts.scheme not in ("http", "https") or not parts.hostname or parts.username is not None:
+        return None
+    return parts.scheme, parts.hostname.lower(), port
 
 
 class DingTalkError(RuntimeError):
@@ -100,23 +128,42 @@ class DingTalkApi:
             raise DingTalkError(f"media/upload: {body.get('errcode')} {body.get('errmsg')}")
         return str(body["media_id"])
 
-    def send_card(self, card_id: str, card_data: dict[str, Any], *, conversation_id: str | None = None,
+    def send_card(self, card_id: str, params: dict[str, str], *, conversation_id: str | None = None,
                   staff_id: str | None = None, mention_ids: tuple[str, ...] = ()) -> None:
+        """Create a card whose clicks come back over Stream and deliver it to a group (by its open conversation
+        id) or to one person's chat with the robot (by staff id)."""
         body: dict[str, Any] = {
-            "cardTemplateId": "StandardCard", "robotCode": self.robot_code, "cardBizId": card_id,
-            "cardData": json.dumps(card_data, ensure_ascii=False),
-            "sendOptions": {"atUserListJson": json.dumps([{"userId": i} for i in mention_ids])} if mention_ids
-            else {},
+            "cardTemplateId": CARD_TEMPLATE_ID, "outTrackId": card_id, "callbackType": "STREAM",
+            "userIdType": USER_ID_TYPE_STAFF, "cardData": {"cardParamMap": params},
         }
         if conversation_id is not None:
-            body["openConversationId"] = conversation_id
+            deliver: dict[str, Any] = {"robotCode": self.robot_code}
+            if mention_ids:
+                deliver["atUserIds"] = {staff: staff for staff in mention_ids}
+            body |= {"openSpaceId": f"dtv1.card//IM_GROUP.{conversation_id}",
+                     "imGroupOpenSpaceModel": {"supportForward": False}, "imGroupOpenDeliverModel": deliver}
         else:
-            body["singleChatReceiver"] = json.dumps({"userId": staff_id})
-        self.call("POST", "/v1.0/im/v1.0/robot/interactiveCards/send", body)
+            body |= {"openSpaceId": f"dtv1.card//IM_ROBOT.{staff_id}",
+                     "imRobotOpenSpaceModel": {"supportForward": False},
+                     "imRobotOpenDeliverModel": {"spaceType": "IM_ROBOT", "robotCode": self.robot_code}}
+        answer = self.call("POST", CREATE_AND_DELIVER, body)
+        results = (answer.get("result") or {}).get("deliverResults") or []
+        refused = [r for r in results if not r.get("success")]
+        if answer.get("success") is False or not results or refused:
+            reason = refused[0].get("errorMsg") if refused else answer.get("message")
+            raise DingTalkError(f"{CREATE_AND_DELIVER}: card {card_id} not delivered ({reason or 'no result'})")
 
-    def update_card(self, card_id: str, card_data: dict[str, Any]) -> None:
-        self.call("PUT", "/v1.0/im/robots/interactiveCards",
-                  {"cardBizId": card_id, "cardData": json.dumps(card_data, ensure_ascii=False)})
+    def update_card(self, card_id: str, params: dict[str, str]) -> None:
+        answer = self.call("PUT", CARD_INSTANCES, {"outTrackId": card_id, "userIdType": USER_ID_TYPE_STAFF,
+                                                   "cardData": {"cardParamMap": params}})
+        if answer.get("success") is False:
+            raise DingTalkError(f"{CARD_INSTANCES}: card {card_id} not updated ({answer.get('message')})")
+
+    def trusted_webhook(self, url: str) -> bool:
+        """A reply URL on DingTalk's own hosts or on a configured endpoint (a local fake in tests)."""
+        origin = _origin(url)
+        allowed = {_origin(o) for o in (*DINGTALK_WEBHOOK_ORIGINS, self.endpoint, self.oapi_endpoint)}
+        return origin is not None and origin in allowed
 
     def reply_by_session(self, webhook: str, title: str, text: str, mention_ids: tuple[str, ...] = ()) -> None:
         """Answer in the conversation a message came from (the webhook lives ~90 min); @mentions notify."""

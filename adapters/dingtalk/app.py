@@ -8,10 +8,14 @@ Why this shape:
   connection that has been silent for `idle_seconds` (a "zombie" connection that pongs but delivers
   nothing, a failure reported by other DingTalk bots) as well as one that drops.
 - Redelivered frames carry the same ids; the core records them with the effects (`Inbound.event_id`).
-- DingTalk has no reactions for robots, so every message with buttons is an interactive card (StandardCard)
-  whose clicks come back on the card-callback topic; everything else is markdown, split where DingTalk
-  limits message size. Replies to a conversation go through its session webhook while it lives (so
-  @mentions notify); proactive messages through the robot OpenAPI (`adapters.dingtalk.api`).
+- DingTalk has no reactions for robots, so every message with buttons is a card-platform card created with
+  Stream callbacks, whose clicks come back on the card-callback topic; where cards are refused (the app
+  lacks the card permission) the same message goes as markdown with the words to type. Everything else is
+  markdown, split where DingTalk limits message size. Replies to a conversation go through its session
+  webhook while it lives (so @mentions notify) and only when the webhook is on DingTalk's own hosts;
+  proactive messages through the robot OpenAPI (`adapters.dingtalk.api`).
+- The clock is injected (`clock`), so tests run the whole loop at a chosen moment and never read the wall
+  clock; production passes nothing and gets UTC now.
 """
 
 from __future__ import annotations
@@ -20,8 +24,7 @@ import asyncio
 import json
 import logging
 import secrets
-import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import quote_plus
@@ -50,20 +53,36 @@ RECONNECT_DELAYS = (1.0, 2.0, 5.0, 10.0, 30.0)
 WEBHOOK_MARGIN_MS = 60_000  # don't use a session webhook in its last minute
 
 
+def card_id_for(where: str, direct: bool) -> str:
+    """A card's `outTrackId`: unique, and naming the conversation it was posted to (a click says only this)."""
+    return f"{secrets.token_hex(6)}|{where}|{'d' if direct else 'g'}"
+
+
+def card_place(card_id: str) -> tuple[str, bool] | None:
+    """(conversation or staff id, whether 1:1) of a card id from `card_id_for`; None for any other id."""
+    parts = card_id.split("|")
+    if len(parts) != 3 or parts[2] not in ("d", "g") or not parts[1]:
+        return None
+    return parts[1], parts[2] == "d"
+
+
 class DingTalkAdapter:
     """Frames in, the core in between, robot messages and cards out; one robot of one organization."""
 
-    def __init__(self, core: Core, api: DingTalkApi, default_language: Lang = "zh") -> None:
+    def __init__(self, core: Core, api: DingTalkApi, default_language: Lang = "zh",
+                 clock: Callable[[], datetime] = lambda: datetime.now(UTC)) -> None:
         self.core = core
         self.api = api
         self.default_language = default_language
+        self.clock = clock
         self.order = InOrder()
         self._webhooks: dict[str, tuple[str, int]] = {}  # conversation → (session webhook, expiry in ms)
 
     # ---- inbound ------------------------------------------------------------------------------------
     def receive(self, topic: str, frame_id: str, data: Mapping[str, Any]) -> None:
         """Called in the event loop as a frame arrives (before its ack): queue its work in arrival order."""
-        key = str(data.get("conversationId") or data.get("outTrackId") or "")
+        place = card_place(str(data.get("outTrackId") or ""))
+        key = str(data.get("conversationId") or (place[0] if place else ""))  # a click waits behind its card's chat
         ticket = self.order.ticket(key)
 
         async def work() -> None:
@@ -79,28 +98,30 @@ class DingTalkAdapter:
         inbound = chatbot_message(data) if topic == TOPIC_CHATBOT else self.card_click(frame_id, data)
         if inbound is None:
             return
-        webhook = data.get("sessionWebhook")
-        if webhook:
-            self._webhooks[inbound.channel] = (str(webhook), int(data.get("sessionWebhookExpiredTime") or 0))
-        self.core.handle(inbound, datetime.now(UTC), self.send)
+        webhook = str(data.get("sessionWebhook") or "")
+        if webhook and self.api.trusted_webhook(webhook):
+            self._webhooks[inbound.channel] = (webhook, int(data.get("sessionWebhookExpiredTime") or 0))
+        elif webhook:  # not DingTalk's: answer through the OpenAPI instead
+            log.warning("DingTalk message %s names a reply URL off DingTalk's hosts; ignoring it", frame_id)
+        self.core.handle(inbound, self.clock(), self.send)
 
     def card_click(self, frame_id: str, data: Mapping[str, Any]) -> Inbound | None:
         """A card button: its command, said where the card is (the card id names the conversation)."""
         value = render.button_value_from_callback(data)
         card_id = str(data.get("outTrackId") or "")
-        parts = card_id.split("|")
-        if value is None or len(parts) != 3:
+        place = card_place(card_id)
+        if value is None or place is None:
             return None
-        _, channel, kind = parts
+        channel, direct = place
         return Inbound(kind="button", platform=PLATFORM, workspace=str(data.get("corpId") or ""), channel=channel,
-                       user=person(str(data.get("userId") or ""), None), text=value, is_direct=kind == "d",
+                       user=person(str(data.get("userId") or ""), None), text=value, is_direct=direct,
                        reply_to=card_id, event_id=f"card:{frame_id}")
 
     # ---- outbound -----------------------------------------------------------------------------------
     def send(self, message: OutMessage) -> str | None:
         """Post one message (or update a card in place); returns its id. Raises when DingTalk refuses, so a
         scheduled message stays pending (`Throttled`) or is given up (`Undeliverable`)."""
-        lang = detect_language(message.title or message.text) or self.default_language
+        lang = message.lang or detect_language(message.title or message.text) or self.default_language
         target = message.target
         direct = target.kind != "channel"
         where = (target.user if direct else target.channel) or ""
@@ -143,7 +164,7 @@ class DingTalkAdapter:
         if message.replaces is not None:
             self.api.update_card(message.replaces, card)
             return message.replaces
-        card_id = f"{secrets.token_hex(6)}|{where}|{'d' if direct else 'g'}"
+        card_id = card_id_for(where, direct)
         if direct:
             self.api.send_card(card_id, card, staff_id=where)
         else:
@@ -152,12 +173,12 @@ class DingTalkAdapter:
 
     def _webhook(self, conversation: str) -> str | None:
         found = self._webhooks.get(conversation)
-        if found is None or found[1] - WEBHOOK_MARGIN_MS < time.time() * 1000:
+        if found is None or found[1] - WEBHOOK_MARGIN_MS < self.clock().timestamp() * 1000:
             return None
         return found[0]
 
     def tick(self) -> int:
-        return self.core.tick(datetime.now(UTC), self.send)
+        return self.core.tick(self.clock(), self.send)
 
 
 class _Handler(dingtalk_stream.CallbackHandler):  # type: ignore[misc]
@@ -179,12 +200,12 @@ class QuorumStreamClient(dingtalk_stream.DingTalkStreamClient):  # type: ignore[
     reconnects with backoff, and an idle watchdog."""
 
     def __init__(self, adapter: DingTalkAdapter, client_id: str, client_secret: str, endpoint: str,
-                 idle_seconds: float = IDLE_SECONDS) -> None:
+                 idle_seconds: float = IDLE_SECONDS, topics: tuple[str, ...] = (TOPIC_CHATBOT, TOPIC_CARD)) -> None:
         super().__init__(dingtalk_stream.Credential(client_id, client_secret))
         self.endpoint = endpoint.rstrip("/")
         self.idle_seconds = idle_seconds
         self.connects = 0
-        for topic in (TOPIC_CHATBOT, TOPIC_CARD):
+        for topic in topics:
             self.register_callback_handler(topic, _Handler(adapter, topic))
 
     def open_connection(self) -> dict[str, Any] | None:

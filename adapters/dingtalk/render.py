@@ -28,26 +28,27 @@ an error code in production. Why it looks the way it does:
   at the end of the last part, so people are notified once, when the whole message is there.
 * Buttons. A markdown message cannot carry callback buttons (the `sampleActionCard*` templates and
   `actionCard` only open URLs), so it lists each button's command as words to type (`/meeting rsvp 3 yes`):
-  typed text and a click share one code path in the core. `card` renders the interactive card a plain
-  Stream-mode robot can send without any template made in the developer console: the built-in
-  `cardTemplateId: "StandardCard"`, `cardData` = `json.dumps(card(...))`, sent with
-  POST /v1.0/im/v1.0/robot/interactiveCards/send and updated with PUT /v1.0/im/robots/interactiveCards (what
-  `dingtalk_stream.ChatbotHandler.reply_card` / `update_card` send;
-  https://open.dingtalk.com/document/orgapp/robots-send-interactive-cards). Its JSON is the shape of the SDK's
-  `dingtalk_stream.interactive_card` samples: `config`, `header.title` (plain text), `contents` = a `markdown`
-  component and `action` rows of `button`s with `"actionType": "request"`. At most CARD_BUTTONS buttons are
-  clickable, ACTION_BUTTONS to a row (no limit is documented; ours keeps a card to two rows on a phone); the
-  rest, and every button that needs more words (`Button.asks`: DingTalk cards have no modal to ask with), are
-  listed in the card's text as words to type. A card's text over the size limit loses its last lines
-  (replaced by "…"), never the words to type or the buttons; long messages belong in `markdown`.
-* Clicks. DingTalk reports a click on a `request` button as a card callback (in Stream mode on topic
-  /v1.0/card/instances/callback, `CallbackHandler.TOPIC_CARD_CALLBACK`) whose JSON `content` string holds
-  `cardPrivateData` = `{"actionIds": [the clicked component's id], "params": {...}}` (the fields
-  `dingtalk_stream.CardCallbackMessage` parses). Each button carries its command twice: in `params.command` and
-  encoded in its own `id` (`quorum_<index>_<base64url(command)>`), because the StandardCard schema documents a
-  button's `id` but not whether extra `params` are echoed back; `button_value_from_callback` reads either.
-  Trusting the payload is safe: a command from a click is parsed exactly like one typed by the same person.
-  Forwarding is off, so a card's buttons are only clicked in the conversation they were posted to.
+  typed text and a click share one code path in the core. `card` renders the card-platform card whose clicks
+  reach a Stream client: DingTalk calls a card's buttons back over Stream only when the card instance was
+  created with `callbackType: "STREAM"` (the robot `interactiveCards/send` API has no such field, and its
+  clicks may never arrive; dingtalk-stream-sdk-python issue 29, -nodejs issue 11). It uses the public
+  "markdown with buttons" template DingTalk publishes for every app (CARD_TEMPLATE_ID, the one the SDK's
+  `MarkdownButtonCardInstance` sends), so nobody has to build a template in the card platform. Its
+  `cardParamMap` (every value a string): `title`, `markdown`, `tips` (empty: ours) and `sys_full_json_obj` =
+  JSON of `{"msgButtons": [...]}`, each button `{"text", "color", "id", "request": true, "params"}`;
+  `request: true` makes a click a callback instead of opening a URL. At most CARD_BUTTONS buttons are
+  clickable (no limit is documented; ours keeps a card to two rows on a phone); the rest, and every button
+  that needs more words (`Button.asks`: DingTalk cards have no modal to ask with), are listed in the card's
+  text as words to type. A card's text over the size limit loses its last lines (replaced by "…"), never the
+  words to type or the buttons; long messages belong in `markdown`.
+* Clicks. DingTalk reports a click as a card callback (Stream topic /v1.0/card/instances/callback,
+  `CallbackHandler.TOPIC_CARD_CALLBACK`) whose JSON `content` string holds `cardPrivateData` =
+  `{"actionIds": [the clicked button's id], "params": {...}}` (the fields `dingtalk_stream.CardCallbackMessage`
+  parses). Each button carries its command twice: in `params.command` and encoded in its own `id`
+  (`quorum_<index>_<base64url(command)>`), because the template documents a button's `id` but not whether its
+  `params` are echoed back; `button_value_from_callback` reads either. Trusting the payload is safe: a command
+  from a click is parsed exactly like one typed by the same person. Forwarding is off (`supportForward`), so a
+  card's buttons are only clicked in the conversation they were posted to.
 """
 
 from __future__ import annotations
@@ -63,7 +64,6 @@ from bot.i18n import Lang, t
 from bot.messages import Button, OutMessage
 
 __all__ = [
-    "ACTION_BUTTONS",
     "CARD_BUTTONS",
     "CARD_TEMPLATE_ID",
     "MARKDOWN_TEXT_BYTES",
@@ -71,11 +71,12 @@ __all__ = [
     "TITLE_CHARS",
     "button_value_from_callback",
     "card",
+    "card_buttons",
     "escape_markdown",
     "markdown",
 ]
 
-CARD_TEMPLATE_ID = "StandardCard"  # DingTalk's built-in template for cardData in the interactive-card JSON
+CARD_TEMPLATE_ID = "1366a1eb-bc54-4859-ac88-517c56a9acb1.schema"  # DingTalk's public markdown-with-buttons card
 COMMAND = "/meeting"  # what a person types before a button's command text
 
 # Limits (see the module docstring for where they come from).
@@ -84,7 +85,6 @@ MARKDOWN_TEXT_BYTES = 15_000  # UTF-8; DingTalk's request body limit is 20,000 b
 TITLE_CHARS = 20  # ours: what a notification preview shows on a phone
 CARD_TITLE_CHARS = 100  # ours: a header of two lines at most
 CARD_BUTTONS = 8  # ours: clickable buttons per card; the rest are listed as words to type
-ACTION_BUTTONS = 4  # ours: buttons per row, like the SDK's richest sample card
 BUTTON_LABEL_CHARS = 30  # ours: a button is a third to a half of a phone's width
 MIN_ROOM = 100  # the smallest budget a line is cut to, whatever the reserves take
 ELLIPSIS = "…"
@@ -96,7 +96,8 @@ PARAGRAPH = "\n\n"  # between blocks
 BUTTON_ID_PREFIX = "quorum_"  # + the button's index, "_", its command as unpadded base64url
 PARAM_COMMAND = "command"  # the button's command in its request params
 
-_STATUS = {"primary": "primary", "danger": "warning", "default": "normal"}  # Button.style → button status
+# Button.style → msgButtons colour: the template's samples show only "blue" and "gray", so a danger button is gray
+_COLOR = {"primary": "blue", "danger": "gray", "default": "gray"}
 _CHAR_ESCAPES = {
     "\\": "\\\\",
     "*": "\\*",
@@ -316,21 +317,20 @@ def _button_id(index: int, command: str) -> str:
 
 def _card_button(index: int, button: Button) -> dict[str, Any]:
     return {
-        "type": "button",
-        "label": {"type": "text", "text": _clip(_one_line(button.label), BUTTON_LABEL_CHARS), "id": f"label_{index}"},
-        "actionType": "request",
-        "status": _STATUS[button.style],
+        "text": _clip(_one_line(button.label), BUTTON_LABEL_CHARS),
+        "color": _COLOR[button.style],
         "id": _button_id(index, button.value),
+        "request": True,
         "params": {PARAM_COMMAND: button.value},
     }
 
 
-def card(message: OutMessage, lang: Lang) -> dict[str, Any]:
-    """The `cardData` (before `json.dumps`) of a `StandardCard` interactive card showing `message`, its buttons
-    clickable (see the module docstring for which ones); a click comes back as a card callback that
-    `button_value_from_callback` turns into the button's command.
+def card(message: OutMessage, lang: Lang) -> dict[str, str]:
+    """The `cardParamMap` of a CARD_TEMPLATE_ID card showing `message`, its buttons clickable (see the module
+    docstring for which ones); a click comes back as a card callback that `button_value_from_callback` turns
+    into the button's command.
 
-    Mentions are not part of the card: the adapter sends them as `sendOptions.atUserListJson`.
+    Mentions are not part of the card: the adapter sends them as the delivery's `atUserIds`.
     """
     click_indexes = [index for index, button in enumerate(message.buttons) if not button.asks][:CARD_BUTTONS]
     clickable = [message.buttons[index] for index in click_indexes]
@@ -341,18 +341,19 @@ def card(message: OutMessage, lang: Lang) -> dict[str, Any]:
     overhead = PARAGRAPH + ELLIPSIS + (PARAGRAPH + _render(tail) if tail else "")  # what follows the kept lines
     parts = _pack(body, MARKDOWN_TEXT_CHARS - len(overhead), MARKDOWN_TEXT_BYTES - _nbytes(overhead))
     kept = parts[0] + ([_Line(len(body_blocks), ELLIPSIS)] if len(parts) > 1 else [])
-    text = _render([*kept, *tail])
-    contents: list[dict[str, Any]] = [{"type": "markdown", "text": text, "id": "quorum_text"}] if text else []
     buttons = [_card_button(index, button) for index, button in enumerate(clickable)]
-    contents += [
-        {"type": "action", "actions": buttons[start : start + ACTION_BUTTONS], "id": f"quorum_actions_{start}"}
-        for start in range(0, len(buttons), ACTION_BUTTONS)
-    ]
     return {
-        "config": {"autoLayout": True, "enableForward": False},
-        "header": {"title": {"type": "text", "text": _clip(_one_line(message.title) or PRODUCT, CARD_TITLE_CHARS)}},
-        "contents": contents,
+        "title": _clip(_one_line(message.title) or PRODUCT, CARD_TITLE_CHARS),
+        "markdown": _render([*kept, *tail]),
+        "tips": "",
+        "sys_full_json_obj": json.dumps({"msgButtons": buttons}, ensure_ascii=False),
     }
+
+
+def card_buttons(params: Mapping[str, str]) -> list[dict[str, Any]]:
+    """The buttons of a `card` (its `sys_full_json_obj` decoded), in order."""
+    buttons: list[dict[str, Any]] = json.loads(params.get("sys_full_json_obj") or "{}").get("msgButtons") or []
+    return buttons
 
 
 def button_value_from_callback(callback_data: Mapping[str, Any]) -> str | None:

@@ -1,5 +1,9 @@
 """Running the DingTalk adapter: the Stream connection (no public URL), or with `--http` the outgoing-robot
-callback on a port; the scheduler tick beside either."""
+callback on a port; the scheduler tick beside either.
+
+In `--http` mode messages arrive over HTTP, but card clicks reach only a Stream client (cards are created with
+Stream callbacks), so a Stream connection subscribed to the card-callback topic alone runs beside the server.
+"""
 
 from __future__ import annotations
 
@@ -9,7 +13,7 @@ import logging
 from aiohttp import web
 
 from adapters.dingtalk.api import DingTalkApi
-from adapters.dingtalk.app import DingTalkAdapter, QuorumStreamClient
+from adapters.dingtalk.app import TOPIC_CARD, DingTalkAdapter, QuorumStreamClient
 from adapters.dingtalk.callback import CALLBACK_PATH, callback_app
 from adapters.process import settle_heap
 from adapters.scheduler import start_ticker
@@ -36,7 +40,8 @@ def run(settings: Settings, http_port: int | None = None, host: str = "0.0.0.0")
     try:
         if http_port is not None:
             log.warning("Quorum on DingTalk, HTTP callback on %s:%d%s", host, http_port, CALLBACK_PATH)
-            web.run_app(callback_app(adapter, secret), host=host, port=http_port, print=None)
+            clicks = QuorumStreamClient(adapter, client_id, secret, endpoint, topics=(TOPIC_CARD,))
+            asyncio.run(serve_http(callback_app(adapter, secret), host, http_port, clicks))
         else:
             log.warning("Quorum on DingTalk, Stream mode via %s", endpoint)
             asyncio.run(QuorumStreamClient(adapter, client_id, secret, endpoint).start())
@@ -45,3 +50,14 @@ def run(settings: Settings, http_port: int | None = None, host: str = "0.0.0.0")
     finally:
         ticker.shutdown(wait=False)
     return 0
+
+
+async def serve_http(app: web.Application, host: str, port: int, clicks: QuorumStreamClient) -> None:
+    """The callback app on host:port and the Stream client for card clicks, until cancelled."""
+    runner = web.AppRunner(app)
+    await runner.setup()
+    try:
+        await web.TCPSite(runner, host, port).start()
+        await clicks.start()  # runs until the process is stopped
+    finally:
+        await runner.cleanup()

@@ -22,10 +22,12 @@ import logging
 import re
 import threading
 import time
-from collections.abc import Callable
+from collections import Counter
+from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import parse_qsl
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from slack_bolt.adapter.asgi.async_handler import AsyncSlackRequestHandler
 from slack_bolt.adapter.asgi.http_request import AsgiHttpRequest
@@ -44,23 +46,25 @@ from adapters.slack.translate import (
     PLATFORM,
     People,
     button_click,
+    is_direct_channel,
     message_event,
     person_from_user_info,
     reaction_event,
     slash_command,
     split_key,
 )
+from bot.command_types import NewMeeting
 from bot.core import Core
 from bot.events import Inbound, Person
+from bot.grammar.tokens import fold
 from bot.i18n import Lang, t
 from bot.messages import OutMessage
+from bot.service.commands import COMMANDS
 
 log = logging.getLogger(__name__)
 
 DONE_REACTION = "white_check_mark"
 USER_CACHE_SECONDS = 3600.0
-HOME_COMMAND = "mine"
-NEW_WORDS = frozenset({"new", "新建", "创建"})
 
 
 class UserDirectory:
@@ -86,6 +90,13 @@ class UserDirectory:
         with self._lock:
             self._cache[user_id] = (time.monotonic(), person)
         return person
+
+    def mentionable(self, user_ids: Iterable[str]) -> blocks.Mentionable:
+        """`user_ids` as people a message may mention: by display name, unless two of them share it."""
+        people = [self(user_id) for user_id in dict.fromkeys(user_ids)]
+        names = Counter(person.display_name for person in people)
+        by_name = {p.display_name: p.platform_id for p in people if names[p.display_name] == 1}
+        return blocks.Mentionable(by_name | {p.platform_id: p.platform_id for p in people})
 
 
 class SlackAdapter:
@@ -124,7 +135,7 @@ class SlackAdapter:
     async def _on_command(self, ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient) -> None:
         ticket = self.order.ticket(str(body.get("channel_id")))
         text = str(body.get("text") or "").strip()
-        if text.lower() in NEW_WORDS and body.get("trigger_id"):
+        if is_new_alone(text) and body.get("trigger_id"):
             ticket[1].set_result(None)  # opening a form changes nothing in the channel: nobody waits for it
             await ack()
             person = await asyncio.to_thread(self.people, str(body["user_id"]))
@@ -180,7 +191,7 @@ class SlackAdapter:
         answer = str(view["state"]["values"][blocks.ASK_BLOCK][blocks.ASK_BLOCK].get("value") or "").strip()
         person = await asyncio.to_thread(self.people, str(body["user"]["id"]))
         if not answer:
-            await ack(response_action="errors", errors={blocks.ASK_BLOCK: t(lang_of(person), "slack.ask.empty")})
+            await ack(response_action="errors", errors={blocks.ASK_BLOCK: t(lang_of(person), "form.ask.empty")})
             return
         await ack()
         spec = json.loads(str(view.get("private_metadata") or "{}"))
@@ -197,20 +208,21 @@ class SlackAdapter:
             await asyncio.to_thread(self.publish_home, str(body.get("team_id") or ""), str(event["user"]))
 
     async def _on_modal_submit(self, ack: AsyncAck, body: dict[str, Any], view: dict[str, Any]) -> None:
+        """The filled-in `/meeting new` form: the NewMeeting it asks for goes to the core as it is."""
         user_id = str(body["user"]["id"])
         person = await asyncio.to_thread(self.people, user_id)
-        command, errors = blocks.modal_to_command(view["state"]["values"], lang_of(person))
+        zone = zone_of(person, self.core.settings.zone)
+        command, errors = blocks.modal_to_command(view["state"]["values"], lang_of(person), zone, datetime.now(UTC))
         if command is None:
             await ack(response_action="errors", errors=errors)
             return
         await ack()
         channel = str(view.get("private_metadata") or "")
-        inbound = await asyncio.to_thread(
-            slash_command,
-            {"team_id": (body.get("team") or {}).get("id", ""), "channel_id": channel, "user_id": user_id,
-             "text": command},
-            self.people,
-        )
+        named = blocks.modal_people(command)
+        mentions = await asyncio.to_thread(lambda: tuple(self.people(user) for user in named))
+        inbound = Inbound(kind="command", platform=PLATFORM, workspace=str((body.get("team") or {}).get("id", "")),
+                          channel=channel, user=person, is_direct=is_direct_channel(channel), mentions=mentions,
+                          command=command)
         await asyncio.to_thread(self.dispatch, inbound)
 
     # ---- into the core and back out ------------------------------------------------------------------
@@ -238,8 +250,11 @@ class SlackAdapter:
     def send(self, message: OutMessage) -> str | None:
         """Post (or update in place) one message; returns its `<channel>/<ts>` key. Raises when Slack refuses,
         so the core keeps a scheduled message pending."""
-        rendered = blocks.render(message)
         target = message.target
+        # Only the people the core notifies, and the reader of a private message, become mentions: naming anyone
+        # else in a post would notify them too.
+        notified = [*message.mentions, *([target.user] if target.kind == "direct" and target.user else [])]
+        rendered = blocks.render(message, self.people.mentionable(notified))
         if message.replaces is not None:
             channel, ts = split_key(message.replaces)
             self.web.chat_update(channel=channel, ts=ts, **rendered)
@@ -272,20 +287,27 @@ class SlackAdapter:
 
     def publish_home(self, team_id: str, user_id: str) -> None:
         """App Home: the person's open action items (with buttons) and upcoming meetings with their RSVP."""
-        collected: list[OutMessage] = []
+        view = self.core.home(PLATFORM, team_id, self.people(user_id), datetime.now(UTC))
+        self.web.views_publish(user_id=user_id, view=blocks.home_view(view, self.people.mentionable([user_id])))
 
-        def keep(message: OutMessage) -> None:
-            collected.append(message)
 
-        inbound = Inbound(kind="command", platform=PLATFORM, workspace=team_id, channel=self.dm_channel(user_id),
-                          user=self.people(user_id), text=HOME_COMMAND, is_direct=True)
-        self.core.handle(inbound, datetime.now(UTC), keep)
-        if collected:
-            self.web.views_publish(user_id=user_id, view=blocks.home_view(collected[0]))
+def is_new_alone(text: str) -> bool:
+    """`/meeting new` (or 新建) with nothing after it: the grammar's own words for `new` open the form instead."""
+    words = text.split()
+    found = COMMANDS.for_word(fold(words[0])) if len(words) == 1 else None
+    return found is not None and found.command is NewMeeting
 
 
 def lang_of(person: Person) -> Lang:
     return "zh" if person.language == "zh" else "en"
+
+
+def zone_of(person: Person, default: ZoneInfo) -> ZoneInfo:
+    """The person's own timezone (from users.info), else the deployment's."""
+    try:
+        return ZoneInfo(person.timezone) if person.timezone else default
+    except (ZoneInfoNotFoundError, ValueError):
+        return default
 
 
 class QuorumRequestHandler(AsyncSlackRequestHandler):

@@ -4,15 +4,18 @@ Pure functions over dicts, no I/O, so every limit Slack enforces is a table test
 `invalid_blocks` error in production. Why it looks the way it does:
 
 * The core writes plain text. Everything it wrote goes through `escape` before it lands in mrkdwn, so a
-  meeting titled "<!channel>" can never notify a channel; only `OutMessage.mentions` (platform user ids the
-  core chose to notify) become real `<@U…>` mentions. plain_text objects (header, button labels) are never
-  parsed for mentions by Slack and are left as typed.
+  meeting titled "<!channel>" can never notify a channel. People are the one exception: the core names a
+  person `@DisplayName` (or `@U…` when the name is not one word), and `Mentionable` turns the people the
+  message notifies (`OutMessage.mentions`, the reader of a private message) into real `<@U…>` mentions;
+  everyone else stays a plain `@name`, because a mention in a post notifies. A channel reference `#C…`
+  becomes a channel link. plain_text objects (header, button labels) are never parsed for mentions by Slack
+  and are left as typed.
 * Slack rejects a whole message when one limit is broken, so text is packed into sections of at most 3000
   characters, fields into sections of at most 10, buttons into actions blocks of at most 25, and a message
   longer than 50 blocks loses its last body sections (replaced by "…"), never its buttons.
-* The modal does not create meetings itself: `modal_to_command` turns the submitted form into the same
-  `/meeting new …` text a person could type, so the form and the grammar in `bot.commands` cannot drift
-  apart. Free text is quoted with a quote pair its text does not contain, so any title survives the trip.
+* The modal hands the core a `NewMeeting` Command (`modal_to_command`), built from the form's typed values:
+  no text is rebuilt for the grammar to parse again, so no title, quote or word ("payload") can change what
+  was asked. What the grammar checks for typed text (a start in the past) the form checks itself.
 """
 
 from __future__ import annotations
@@ -21,9 +24,11 @@ import json
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
+from datetime import datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
-from bot.commands import MAX_INPUT_CHARS
+from bot.command_types import AgendaSpec, Mention, NewMeeting, ParticipantSpec, Role
 from bot.i18n import Lang, t
 from bot.messages import Button, OutMessage
 from bot.timeparse import parse_duration
@@ -64,52 +69,68 @@ ELLIPSIS = "…"
 
 _ESCAPES = {"&": "&amp;", "<": "&lt;", ">": "&gt;"}
 _USER_ID = re.compile(r"[UW][A-Z0-9]+")  # what may go inside <@…>: never "!channel" or "U1|x>"
+_CHANNEL_REF = r"(?<![\w&#])#(?P<channel>[CG][A-Z0-9]{8,})(?![A-Za-z0-9_])"  # real channel ids: 9+ characters
+_NAME_END = r"(?![A-Za-z0-9_])"  # "@Bob" in "@Bob," but not in "@Bobby"
 
 
-_PERSON_MENTION = re.compile(r"<@([UW][A-Z0-9]+)(?:\|[^<>]*)?>")
+class Mentionable:
+    """The people a message may mention (display name → user id): their `@Name` or `@U…` render as mentions;
+    every other `@word` stays text."""
+
+    def __init__(self, by_name: Mapping[str, str] | None = None) -> None:
+        self.by_name = {name: user for name, user in (by_name or {}).items() if name and _USER_ID.fullmatch(user)}
+        names = sorted(self.by_name, key=len, reverse=True)  # "@Bob Jr" before "@Bob"
+        ids = sorted(set(self.by_name.values()), key=len, reverse=True)
+        alternatives = [f"(?P<channel_ref>{_CHANNEL_REF})"]
+        if names or ids:
+            people = "|".join(re.escape(word) for word in [*names, *ids])
+            alternatives.insert(0, rf"(?<![A-Za-z0-9_@.&<])@(?P<person>{people}){_NAME_END}")
+        self.pattern = re.compile("|".join(alternatives))
+
+    def atoms(self, text: str) -> list[str]:
+        """`text` as escaped characters, a mention or channel link being one unbreakable atom."""
+        atoms: list[str] = []
+        last = 0
+        for match in self.pattern.finditer(text):
+            atoms.extend(_ESCAPES.get(char, char) for char in text[last : match.start()])
+            person = match["person"]
+            atoms.append(f"<@{self.by_name.get(person, person)}>" if person else f"<#{match['channel']}>")
+            last = match.end()
+        atoms.extend(_ESCAPES.get(char, char) for char in text[last:])
+        return atoms
 
 
-def escape(text: str) -> str:
-    """Slack mrkdwn escaping: `&`, `<`, `>` become entities, so `<!here>`, `<!channel>`, `<!subteam^…>` or a
-    link in text is just text. A person's mention as Slack wrote it (`<@U1>` in a recorded `#action <@U1> …`)
-    stays a mention, shown as their name: it names one person, who was named by whoever typed it."""
-    pieces = []
-    last = 0
-    for match in _PERSON_MENTION.finditer(text):
-        pieces.append(_escape_all(text[last : match.start()]))
-        pieces.append(f"<@{match[1]}>")
-        last = match.end()
-    pieces.append(_escape_all(text[last:]))
-    return "".join(pieces)
+NOBODY = Mentionable()
 
 
-def _escape_all(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+def escape(text: str, people: Mentionable = NOBODY) -> str:
+    """Slack mrkdwn escaping: `&`, `<`, `>` become entities, so `<!here>`, `<!channel>`, `<!subteam^…>`, `<@U1>` or
+    a link in text is just text. Only `people`'s `@names` (and channel references) become real links."""
+    return "".join(people.atoms(text))
 
 
 # ------------------------------------------------------------------------------------------ text helpers
 
 
-def _escaped_pieces(text: str, limit: int) -> list[str]:
-    """`text` escaped and cut into pieces of at most `limit` characters, never inside an entity."""
+def _escaped_pieces(text: str, limit: int, people: Mentionable = NOBODY) -> list[str]:
+    """`text` escaped and cut into pieces of at most `limit` characters, never inside an entity or a mention."""
     pieces: list[str] = []
     current: list[str] = []
     size = 0
-    for char in text:
-        escaped = _ESCAPES.get(char, char)
-        if size + len(escaped) > limit:
+    for atom in people.atoms(text):
+        if size + len(atom) > limit:
             pieces.append("".join(current))
             current, size = [], 0
-        current.append(escaped)
-        size += len(escaped)
+        current.append(atom)
+        size += len(atom)
     pieces.append("".join(current))
     return pieces
 
 
-def _fit(text: str, limit: int) -> str:
+def _fit(text: str, limit: int, people: Mentionable = NOBODY) -> str:
     """`text` escaped, ending in "…" when it had to be cut to `limit` characters."""
-    escaped = escape(text)
-    return escaped if len(escaped) <= limit else _escaped_pieces(text, limit - 1)[0] + ELLIPSIS
+    escaped = escape(text, people)
+    return escaped if len(escaped) <= limit else _escaped_pieces(text, limit - 1, people)[0] + ELLIPSIS
 
 
 def _clip(text: str, limit: int) -> str:
@@ -135,11 +156,11 @@ def _context(text: str) -> dict[str, Any]:
 # -------------------------------------------------------------------------------------------- messages
 
 
-def _text_sections(heading: str | None, lines: Iterable[str]) -> list[dict[str, Any]]:
+def _text_sections(heading: str | None, lines: Iterable[str], people: Mentionable) -> list[dict[str, Any]]:
     """Sections holding a bold heading and the escaped lines, packed so no text exceeds 3000 characters."""
     pieces = [f"*{_fit(heading, SECTION_CHARS - 2)}*"] if heading else []
     for line in lines:
-        pieces.extend(_escaped_pieces(line, SECTION_CHARS))
+        pieces.extend(_escaped_pieces(line, SECTION_CHARS, people))
     chunks: list[list[str]] = []
     size = SECTION_CHARS + 1  # start a new chunk at the first piece
     for piece in pieces:
@@ -152,11 +173,11 @@ def _text_sections(heading: str | None, lines: Iterable[str]) -> list[dict[str, 
     return [_section(text) for text in texts if text.strip()]
 
 
-def _field_sections(fields: Sequence[tuple[str, str]]) -> list[dict[str, Any]]:
+def _field_sections(fields: Sequence[tuple[str, str]], people: Mentionable) -> list[dict[str, Any]]:
     texts = []
     for label, value in fields:
         head = f"*{_fit(label, FIELD_LABEL_CHARS)}*\n"
-        texts.append(head + _fit(value, FIELD_CHARS - len(head)))
+        texts.append(head + _fit(value, FIELD_CHARS - len(head), people))
     return [
         {"type": "section", "fields": [_mrkdwn(text) for text in texts[start : start + FIELDS_PER_SECTION]]}
         for start in range(0, len(texts), FIELDS_PER_SECTION)
@@ -195,19 +216,19 @@ def _mention_text(message: OutMessage) -> str:
     return " ".join(f"<@{user}>" for user in ids)
 
 
-def _blocks(message: OutMessage, max_blocks: int) -> list[dict[str, Any]]:
+def _blocks(message: OutMessage, max_blocks: int, people: Mentionable) -> list[dict[str, Any]]:
     """header · text, fields, sections (trimmed to fit) · mentions · buttons · small print · file names."""
-    body = _text_sections(None, message.text.splitlines())
-    body += _field_sections(message.fields)
+    body = _text_sections(None, message.text.splitlines(), people)
+    body += _field_sections(message.fields, people)
     for section in message.sections:
-        body += _text_sections(section.heading, section.lines)
+        body += _text_sections(section.heading, section.lines, people)
     title = " ".join((message.title or "").split())
     header = [{"type": "header", "text": _plain(title, HEADER_CHARS)}] if title else []
     mentions = _mention_text(message)
     tail = [_section(mentions)] if mentions else []
     tail += _actions(message.buttons)
     if message.context and message.context.strip():
-        tail.append(_context(_fit(message.context, SECTION_CHARS)))
+        tail.append(_context(_fit(message.context, SECTION_CHARS, people)))
     if message.attachments:
         names = " · ".join(attachment.filename for attachment in message.attachments)
         tail.append(_context(_fit(f"📎 {names}", SECTION_CHARS)))
@@ -217,7 +238,7 @@ def _blocks(message: OutMessage, max_blocks: int) -> list[dict[str, Any]]:
     return [*header, *body, *tail]
 
 
-def _fallback(message: OutMessage) -> str:
+def _fallback(message: OutMessage, people: Mentionable) -> str:
     """The whole message as escaped mrkdwn text (notifications and screen readers read only this), then the
     mentions, which must be in it to notify on mobile."""
     lines = [f"*{message.title}*"] if message.title else []
@@ -229,21 +250,21 @@ def _fallback(message: OutMessage) -> str:
     lines += [f"({message.context})"] if message.context else []
     mentions = _mention_text(message)
     tail = f"\n{mentions}" if mentions else ""
-    return _fit("\n".join(lines), FALLBACK_CHARS - len(tail)) + tail
+    return _fit("\n".join(lines), FALLBACK_CHARS - len(tail), people) + tail
 
 
-def render(message: OutMessage) -> dict[str, Any]:
+def render(message: OutMessage, people: Mentionable = NOBODY) -> dict[str, Any]:
     """Keyword arguments for chat.postMessage / chat.update / chat.postEphemeral besides channel, user, ts.
 
     Attachments are not included (the caller uploads them); their file names are listed in small print.
     Raises ValueError for buttons Slack cannot carry (a value over 2000 characters, more than 125 buttons).
     """
-    return {"text": _fallback(message), "blocks": _blocks(message, MESSAGE_BLOCKS)}
+    return {"text": _fallback(message, people), "blocks": _blocks(message, MESSAGE_BLOCKS, people)}
 
 
-def home_view(message: OutMessage) -> dict[str, Any]:
+def home_view(message: OutMessage, people: Mentionable = NOBODY) -> dict[str, Any]:
     """An App Home view (views.publish) showing `message`; buttons work there as in messages."""
-    return {"type": "home", "blocks": _blocks(message, HOME_BLOCKS)}
+    return {"type": "home", "blocks": _blocks(message, HOME_BLOCKS, people)}
 
 
 # ---------------------------------------------------------------------------------------- the new-meeting modal
@@ -277,14 +298,7 @@ _AGENDA_LINE = re.compile(
     re.IGNORECASE,
 )
 _TITLE_TRAILING = " \t,，、:：-–—"
-# The grammar's quote pairs (bot.commands._QUOTES), tried in order; a text gets the first pair whose
-# closing quote it does not contain.
-_QUOTE_PAIRS = (('"', '"'), ("“", "”"), ("「", "」"), ("『", "』"), ("＂", "＂"))
 _URL_SCHEME = re.compile(r"https?://\S+", re.IGNORECASE)
-# The grammar drops these from the end of a link ("see https://x." ends in a full stop), and reads "<", ">"
-# and "|" as Slack markup, so they are percent-encoded where they would be lost.
-_URL_TRAILING = ".,!?:;)]}'\"。，！？：；）」』、"
-_URL_MARKUP = "<>|"
 
 
 def _option(text: str, value: str) -> dict[str, Any]:
@@ -296,7 +310,7 @@ def _duration_option(lang: Lang, minutes: int) -> dict[str, Any]:
 
 
 def _confidential_option(lang: Lang) -> dict[str, Any]:
-    return _option(t(lang, "slack.modal.option.confidential"), CONFIDENTIAL)
+    return _option(t(lang, "form.option.confidential"), CONFIDENTIAL)
 
 
 def _initial_element(element: dict[str, Any], lang: Lang, value: Any) -> dict[str, Any]:
@@ -337,22 +351,22 @@ def meeting_modal(
     errors = errors or {}
     initial = initial or {}
     inputs: list[tuple[str, str, dict[str, Any], bool, str | None]] = [
-        (TITLE, t(lang, "slack.modal.label.title"), {"type": "plain_text_input", "max_length": TITLE_CHARS}, False,
+        (TITLE, t(lang, "form.label.title"), {"type": "plain_text_input", "max_length": TITLE_CHARS}, False,
          None),
-        (DATE, t(lang, "slack.modal.label.date"), {"type": "datepicker"}, False, None),
-        (TIME, t(lang, "slack.modal.label.time"), {"type": "timepicker"}, False, None),
+        (DATE, t(lang, "form.label.date"), {"type": "datepicker"}, False, None),
+        (TIME, t(lang, "form.label.time"), {"type": "timepicker"}, False, None),
         (DURATION, t(lang, "field.length"),
          {"type": "static_select", "options": [_duration_option(lang, m) for m in DURATION_CHOICES]}, True,
-         t(lang, "slack.modal.hint.duration")),
+         t(lang, "form.hint.duration")),
         (PARTICIPANTS, t(lang, "heading.participants"), {"type": "multi_users_select"}, False, None),
         (HOST, t(lang, "field.host"), {"type": "users_select"}, True, None),
         (RECORDER, t(lang, "field.recorder"), {"type": "users_select"}, True, None),
         (AGENDA, t(lang, "heading.agenda"),
          {"type": "plain_text_input", "multiline": True, "max_length": AGENDA_CHARS}, True,
-         t(lang, "slack.modal.hint.agenda")),
+         t(lang, "form.hint.agenda")),
         (GOAL, t(lang, "field.goal"), {"type": "plain_text_input", "max_length": GOAL_CHARS}, True, None),
-        (LINK, t(lang, "slack.modal.label.link"), {"type": "url_text_input"}, True, None),
-        (OPTIONS, t(lang, "slack.modal.label.options"),
+        (LINK, t(lang, "form.label.link"), {"type": "url_text_input"}, True, None),
+        (OPTIONS, t(lang, "form.label.options"),
          {"type": "checkboxes", "options": [_confidential_option(lang)]}, True, None),
     ]  # fmt: skip
     blocks: list[dict[str, Any]] = []
@@ -374,9 +388,9 @@ def meeting_modal(
         "type": "modal",
         "callback_id": MEETING_MODAL_CALLBACK,
         "private_metadata": channel_id,
-        "title": _plain(t(lang, "slack.modal.title"), VIEW_TITLE_CHARS),
-        "submit": _plain(t(lang, "slack.modal.submit"), VIEW_TITLE_CHARS),
-        "close": _plain(t(lang, "slack.modal.close"), VIEW_TITLE_CHARS),
+        "title": _plain(t(lang, "form.title"), VIEW_TITLE_CHARS),
+        "submit": _plain(t(lang, "form.submit"), VIEW_TITLE_CHARS),
+        "close": _plain(t(lang, "form.close"), VIEW_TITLE_CHARS),
         "blocks": blocks,
     }
 
@@ -396,15 +410,6 @@ def _user(values: Mapping[str, Any], block_id: str) -> str | None:
     return user if isinstance(user, str) and _USER_ID.fullmatch(user) else None
 
 
-def _quote(text: str) -> str:
-    """`text` as one quoted word of the grammar; only a text holding every closing quote is changed (its
-    `"` become `＂`)."""
-    for opening, closing in _QUOTE_PAIRS:
-        if closing not in text:
-            return f"{opening}{text}{closing}"
-    return '"' + text.replace('"', "＂") + '"'
-
-
 def _agenda(text: str, lang: Lang) -> tuple[list[tuple[str, int | None]], str | None]:
     """Agenda lines (`Scope 20m`, `Demo 1h`, `Budget`) → (title, minutes) items, or the error for the first
     bad line."""
@@ -419,82 +424,88 @@ def _agenda(text: str, lang: Lang) -> tuple[list[tuple[str, int | None]], str | 
             continue
         title = match["title"].rstrip(_TITLE_TRAILING)
         if not title:
-            return [], t(lang, "slack.modal.error.agenda_title", line=number, text=line)
+            return [], t(lang, "form.error.agenda_title", line=number, text=line)
         length = parse_duration(unicodedata.normalize("NFKC", match["length"]).casefold())
         minutes = round(length.total_seconds() / 60) if length is not None else 0
         if not 0 < minutes <= MAX_AGENDA_MINUTES:
-            return [], t(lang, "slack.modal.error.agenda_length", line=number, text=line)
+            return [], t(lang, "form.error.agenda_length", line=number, text=line)
         items.append((title, minutes))
     return items, None
 
 
 def _link(text: str) -> str | None:
-    """A web link ready for the grammar (`<https://…>`), "" for none, None when it is not an http(s) link."""
+    """A web link as typed (`x.io/a` gains `https://`), "" for none, None when it is not an http(s) link."""
     if not text:
         return ""
     url = text if "://" in text else f"https://{text}"
-    if not _URL_SCHEME.fullmatch(url) or len(url) > LINK_CHARS:
-        return None
-    url = "".join(_percent(char) if char in _URL_MARKUP else char for char in url)
-    end = len(url.rstrip(_URL_TRAILING))
-    return "<" + url[:end] + "".join(_percent(char) for char in url[end:]) + ">"
+    return url if _URL_SCHEME.fullmatch(url) and len(url) <= LINK_CHARS else None
 
 
-def _percent(char: str) -> str:
-    return "".join(f"%{byte:02X}" for byte in char.encode())
-
-
-def modal_to_command(state_values: dict[str, Any], lang: Lang) -> tuple[str | None, dict[str, str]]:
-    """The submitted modal (`view["state"]["values"]`) as `/meeting` text without the `/meeting`
-    (`new "Q3 roadmap" 2026-11-24 15:00 for 60m with <@U1> …`), or (None, {block id: error}) for
-    `response_action: "errors"`. Whether the time is in the future is left to the grammar, which knows `now`.
-    """
+def modal_to_command(
+    state_values: dict[str, Any], lang: Lang, zone: ZoneInfo, now: datetime
+) -> tuple[NewMeeting | None, dict[str, str]]:
+    """The submitted modal (`view["state"]["values"]`) as the `NewMeeting` it asks for, or (None, {block id:
+    error}) for `response_action: "errors"`. Date and time are read in `zone` (the person's); a start before
+    `now` is refused here, as the grammar refuses it for typed text. People are named by user id."""
     errors: dict[str, str] = {}
     title = _text_value(state_values, TITLE)
     if not title:
         errors[TITLE] = t(lang, "error.missing_title")
     date = str(_state(state_values, DATE).get("selected_date") or "")
     if not _DATE.fullmatch(date):
-        errors[DATE] = t(lang, "slack.modal.error.date")
+        errors[DATE] = t(lang, "form.error.date")
     time = str(_state(state_values, TIME).get("selected_time") or "")
     if not _TIME.fullmatch(time):
-        errors[TIME] = t(lang, "slack.modal.error.time")
+        errors[TIME] = t(lang, "form.error.time")
+    start = _start(date, time, zone) if DATE not in errors and TIME not in errors else None
+    if start is None and DATE not in errors and TIME not in errors:
+        errors[DATE] = t(lang, "form.error.date")
+    elif start is not None and start <= now:
+        errors[TIME] = t(lang, "error.past_time", when=f"{date} {time}")
     selected = _state(state_values, PARTICIPANTS).get("selected_users") or []
     participants = [user for user in dict.fromkeys(selected) if isinstance(user, str) and _USER_ID.fullmatch(user)]
     if not participants:
-        errors[PARTICIPANTS] = t(lang, "slack.modal.error.participants")
+        errors[PARTICIPANTS] = t(lang, "form.error.participants")
     host, recorder = _user(state_values, HOST), _user(state_values, RECORDER)
     if host is not None and host == recorder:
-        errors[RECORDER] = t(lang, "slack.modal.error.roles")
+        errors[RECORDER] = t(lang, "form.error.roles")
     agenda, agenda_error = _agenda(str(_state(state_values, AGENDA).get("value") or ""), lang)
     if agenda_error:
         errors[AGENDA] = agenda_error
     link = _link(_text_value(state_values, LINK))
     if link is None:
-        errors[LINK] = t(lang, "slack.modal.error.link")
-    if errors:
+        errors[LINK] = t(lang, "form.error.link")
+    if errors or start is None:
         return None, errors
 
-    parts = ["new", _quote(title), date, time]
     duration = (_state(state_values, DURATION).get("selected_option") or {}).get("value")
-    if duration in {str(minutes) for minutes in DURATION_CHOICES}:
-        parts.append(f"for {duration}m")
-    parts += ["with", *(f"<@{user}>" for user in participants)]
-    parts += ["host", f"<@{host}>"] if host else []
-    parts += ["recorder", f"<@{recorder}>"] if recorder else []
-    goal = _text_value(state_values, GOAL)
-    parts += ["goal", _quote(goal)] if goal else []
-    parts += ["link", link] if link else []
+    roles: dict[str, Role] = dict.fromkeys(participants, "required")
+    roles |= {host: "host"} if host else {}
+    roles |= {recorder: "recorder"} if recorder else {}
     options = _state(state_values, OPTIONS).get("selected_options") or []
-    parts += [CONFIDENTIAL] if any(option.get("value") == CONFIDENTIAL for option in options) else []
-    if agenda:
-        parts.append("agenda")
-        for item, minutes in agenda:
-            parts += [_quote(item), f"{minutes}m"] if minutes else [_quote(item)]
-    command = " ".join(parts)
-    if len(command) > MAX_INPUT_CHARS:
-        return None, {AGENDA if agenda else PARTICIPANTS: t(lang, "error.too_long", limit=MAX_INPUT_CHARS)}
+    command = NewMeeting(
+        title=title,
+        start=start,
+        duration=timedelta(minutes=int(duration)) if duration in {str(m) for m in DURATION_CHOICES} else None,
+        participants=tuple(ParticipantSpec(Mention(user, is_platform_id=True), role) for user, role in roles.items()),
+        agenda=tuple(AgendaSpec(item, minutes) for item, minutes in agenda),
+        location=link or None,
+        goal=_text_value(state_values, GOAL) or None,
+        confidential=any(option.get("value") == CONFIDENTIAL for option in options),
+    )
     return command, {}
+
+
+def modal_people(command: NewMeeting) -> tuple[str, ...]:
+    """The user ids a modal's meeting names (participants, host, recorder), once each."""
+    return tuple(dict.fromkeys(spec.who.handle for spec in command.participants))
+
+
+def _start(date: str, time: str, zone: ZoneInfo) -> datetime | None:
+    try:
+        return datetime.strptime(f"{date} {time}", "%Y-%m-%d %H:%M").replace(tzinfo=zone)
+    except ValueError:  # "2026-02-30" passes the pattern, not the calendar
+        return None
 
 
 def ask_modal(lang: Lang, label: str, command: str, channel_id: str) -> dict[str, Any]:
@@ -504,9 +515,9 @@ def ask_modal(lang: Lang, label: str, command: str, channel_id: str) -> dict[str
         "type": "modal",
         "callback_id": ASK_MODAL_CALLBACK,
         "private_metadata": json.dumps({"command": command, "channel": channel_id}, ensure_ascii=False),
-        "title": _plain(t(lang, "slack.ask.title"), VIEW_TITLE_CHARS),
-        "submit": _plain(t(lang, "slack.ask.submit"), VIEW_TITLE_CHARS),
-        "close": _plain(t(lang, "slack.modal.close"), VIEW_TITLE_CHARS),
+        "title": _plain(t(lang, "form.ask.title"), VIEW_TITLE_CHARS),
+        "submit": _plain(t(lang, "form.ask.submit"), VIEW_TITLE_CHARS),
+        "close": _plain(t(lang, "form.close"), VIEW_TITLE_CHARS),
         "blocks": [
             {
                 "type": "input",

@@ -4,20 +4,33 @@ Pure functions over the dicts Slack sends (slash command form fields, Events API
 interactive `block_actions`), so every shape is tested without a network. People arrive as bare ids;
 `people` resolves them (name, timezone, locale) and is cached by the caller (`users.info` is rate limited).
 
+The core reads plain words, never Slack markup (`neutral_text`): `<@U…>` becomes `@DisplayName` with the person
+in `Inbound.mentions` (the grammar pairs the two, as DingTalk's atUsers are paired), `<#C…|name>` the channel
+reference `#C…` (what `report #channel` takes; `blocks` renders it back as a link), `<https://…|label>` the
+URL, `<!here>` the words `@here`, and `&amp;`/`&lt;`/`&gt;` the characters they stand for. Reactions arrive
+as what they mean (`adapters.reactions`).
+
 Slack's message `ts` is unique only within a channel, so a message is named `<channel>/<ts>` everywhere the
 core sees message ids (posted, reacted to, replied under, updated in place); `split_key` undoes it.
 """
 
 from __future__ import annotations
 
+import html
 import re
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from adapters.reactions import meaning_of
+from bot.command_types import Mention
 from bot.events import Inbound, Person
+from bot.grammar.tokens import mentions_in, tokenize
 
 PLATFORM = "slack"
-USER_MENTION = re.compile(r"<@([UW][A-Z0-9]+)(?:\|[^>]*)?>")
+MARKUP = re.compile(r"<([^<>\n]*)>")  # Slack's escapes: <@U1>, <@U1|bob>, <#C1|general>, <https://x|x>, <!here>
+USER_ID = re.compile(r"[UW][A-Z0-9]+")
+BROADCAST_WORDS = frozenset({"here", "channel", "everyone"})  # <!here> and friends: the words, never a notice
+LIST_SEPARATORS = frozenset(",，、;；")  # "<@U1>、<@U2>" needs no space to be two mentions
 IGNORED_SUBTYPES_EXCEPT = frozenset({"thread_broadcast", "file_share"})
 
 People = Callable[[str], Person]
@@ -33,10 +46,56 @@ def split_key(key: str) -> tuple[str, str]:
     return channel, ts
 
 
-def mentioned(text: str, people: People) -> tuple[Person, ...]:
-    """Everyone `<@U…>`-mentioned in `text`, resolved, once each, in order."""
-    ids = dict.fromkeys(USER_MENTION.findall(text))
-    return tuple(people(user_id) for user_id in ids)
+def neutral_text(text: str, people: People) -> tuple[str, tuple[Person, ...]]:
+    """Slack's text as plain words, and the people it mentions (resolved, once each, in order).
+
+    A person is `@` + their display name when the grammar can read that as one word and no other person in the
+    text has it; otherwise `@` + their user id, which the core resolves just as well. Where Slack's markup was
+    glued to a word (Chinese is written without spaces), a space keeps the mention a word of its own.
+    """
+    mentioned: dict[str, Person] = {}
+    handles: dict[str, str] = {}
+    pieces: list[str] = []
+    last = 0
+    for match in MARKUP.finditer(text):
+        pieces.append(html.unescape(text[last : match.start()]))
+        target, _, label = match[1].partition("|")
+        if target.startswith("@") and USER_ID.fullmatch(target[1:]):
+            user_id = target[1:]
+            if user_id not in mentioned:
+                mentioned[user_id] = person = people(user_id)
+                name = person.display_name
+                readable = name not in handles.values() and reads_as_their_mention(name)
+                handles[user_id] = name if readable else user_id
+            before = " " if pieces[-1] and not (pieces[-1][-1].isspace() or pieces[-1][-1] in LIST_SEPARATORS) else ""
+            after = " " if text[match.end() : match.end() + 1].isalnum() else ""
+            pieces.append(f"{before}@{handles[user_id]}{after}")  # "请<@U1>看" → "请 @张三 看": a word of its own
+        else:
+            pieces.append(html.unescape(_plain_markup(target, label)))
+        last = match.end()
+    pieces.append(html.unescape(text[last:]))
+    return "".join(pieces), tuple(mentioned.values())
+
+
+def reads_as_their_mention(name: str) -> bool:
+    """Whether the grammar reads `@name` as one mention of exactly `name`: not so with a space, a list separator,
+    a quote, trailing punctuation or a broadcast word ("here") in it."""
+    tokens = tokenize("@" + name, labels=frozenset())
+    return len(tokens) == 1 and mentions_in(tokens[0]) == (Mention(name),)
+
+
+def _plain_markup(target: str, label: str) -> str:
+    """One piece of Slack markup other than a person, as the words it shows."""
+    if target.startswith("#"):
+        return target  # "#C0GENERAL1": the channel, by id
+    if target.startswith("!"):
+        special = target[1:].split("^", 1)[0]
+        if special in BROADCAST_WORDS:
+            return "@" + special
+        return label or "@" + special  # <!subteam^S1|@eng> → "@eng"; <!date^…|Nov 24> → "Nov 24"
+    if target.startswith("mailto:"):
+        return label or target.removeprefix("mailto:")
+    return target  # a link: the URL itself (its label is display only)
 
 
 def is_direct_channel(channel: str) -> bool:
@@ -45,7 +104,7 @@ def is_direct_channel(channel: str) -> bool:
 
 def slash_command(body: Mapping[str, Any], people: People) -> Inbound:
     """`/meeting …` as Slack posts it (form fields: team_id, channel_id, user_id, text, trigger_id)."""
-    text = str(body.get("text") or "")
+    text, mentions = neutral_text(str(body.get("text") or ""), people)
     channel = str(body["channel_id"])
     return Inbound(
         kind="command",
@@ -55,7 +114,7 @@ def slash_command(body: Mapping[str, Any], people: People) -> Inbound:
         user=people(str(body["user_id"])),
         text=text,
         is_direct=is_direct_channel(channel),
-        mentions=mentioned(text, people),
+        mentions=mentions,
     )
 
 
@@ -67,7 +126,7 @@ def message_event(body: Mapping[str, Any], people: People) -> Inbound | None:
     if event.get("subtype") and event["subtype"] not in IGNORED_SUBTYPES_EXCEPT:
         return None
     channel = str(event["channel"])
-    text = str(event.get("text") or "")
+    text, mentions = neutral_text(str(event.get("text") or ""), people)
     ts = str(event["ts"])
     thread = event.get("thread_ts")
     return Inbound(
@@ -80,13 +139,13 @@ def message_event(body: Mapping[str, Any], people: People) -> Inbound | None:
         is_direct=event.get("channel_type") == "im" or is_direct_channel(channel),
         reply_to=message_key(channel, str(thread)) if thread and thread != ts else None,
         message_id=message_key(channel, ts),
-        mentions=mentioned(text, people),
+        mentions=mentions,
         event_id=event_id_of(body),
     )
 
 
 def reaction_event(body: Mapping[str, Any], people: People) -> Inbound | None:
-    """`reaction_added` / `reaction_removed` on a message; skin tones are the same answer."""
+    """`reaction_added` / `reaction_removed` on a message, as what it means; skin tones are the same answer."""
     event = body["event"]
     item = event.get("item") or {}
     if item.get("type") != "message":
@@ -100,7 +159,7 @@ def reaction_event(body: Mapping[str, Any], people: People) -> Inbound | None:
         user=people(str(event["user"])),
         is_direct=is_direct_channel(channel),
         message_id=message_key(channel, str(item["ts"])),
-        emoji=str(event["reaction"]).split("::", 1)[0],
+        reaction=meaning_of(str(event["reaction"])),
         removed=event.get("type") == "reaction_removed",
         event_id=event_id_of(body),
     )

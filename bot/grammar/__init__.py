@@ -4,7 +4,6 @@ Kept import-free on purpose: `bot.timeparse` reads its duration units from `bot.
 parsers below import `bot.timeparse`, so loading the package must not load the parsers.
 
 * `vocabulary` — every English and Chinese keyword and unit, each concept defined once.
-* `markup` — the Slack escapes still reaching the grammar (to go once the adapter sends neutral text).
 * `tokens` — words with their position in the input, mentions, links, numbers.
 * `registry` — `Subcommand` (names, parser, handler, help, example) and the `Registry` that holds them.
 * `new_meeting`, `meeting_args`, `record_args` — the argument parsers, grouped by what they record.

@@ -31,7 +31,6 @@ from bot.command_types import (
     StartMeeting,
 )
 from bot.errors import ParseError
-from bot.grammar.markup import SLACK_CHANNEL
 from bot.grammar.registry import Call
 from bot.grammar.tokens import Token, fold, looks_numbered, mentions_in, number_in, text_of, word_at
 from bot.grammar.vocabulary import (
@@ -175,7 +174,7 @@ def report(call: Call) -> Report:
         return Report(number=number)
     if args and (found := mentions_in(args[0])):
         return Report(person=found[0], month=month_of(call, args[1:]))
-    if args and (channel := SLACK_CHANNEL.fullmatch(args[0].raw) or re.fullmatch(r"#(\S+)", args[0].raw)):
+    if args and (channel := re.fullmatch(r"#(\S+)", args[0].raw)):
         return Report(channel=channel[1], month=month_of(call, args[1:]))
     return Report(month=month_of(call, args))
 

@@ -13,7 +13,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 
 from bot.command_types import Mention
-from bot.grammar.markup import SLACK_ESCAPE, SLACK_MENTION
 from bot.grammar.vocabulary import BROADCAST, TIME_LEADS
 from bot.timeparse import looks_like_time
 
@@ -89,11 +88,6 @@ def tokenize(src: str, labels: frozenset[str]) -> list[Token]:
             tokens.append(Token(src, i + 1, j, i, j + 1, quoted=True))
             i = j + 1
             continue
-        slack = SLACK_ESCAPE.match(src, i)
-        if slack:
-            tokens.append(Token(src, i, slack.end(), i, slack.end()))
-            i = slack.end()
-            continue
         j = i + 1
         while j < n and not (src[j].isspace() or src[j] in SEPARATORS or closing(j) != -1):
             j += 1
@@ -145,13 +139,11 @@ NUMBER = re.compile(r"#?([0-9]{1,9})")
 
 
 def mentions_in(tok: Token) -> tuple[Mention, ...]:
-    """`@alice`, `@张三、`, `@a@b` or Slack's `<@U123|alice>`; () when the token is not a mention."""
+    """`@alice`, `@张三、` or `@a@b`; () when the token is not a mention. Platforms hand over people this way
+    too: each adapter turns its own markup into `@name` plus `Inbound.mentions` before the core reads it."""
     if tok.quoted:
         return ()
     raw = tok.raw.rstrip(NAME_TRAILING)
-    slack = SLACK_MENTION.fullmatch(raw)
-    if slack:
-        return (Mention(slack[1], is_platform_id=True),)
     if not raw or raw[0] not in AT:
         return ()
     names = [name.rstrip(NAME_TRAILING) for name in re.split(f"[{AT}]", raw)[1:]]

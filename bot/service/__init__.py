@@ -16,10 +16,10 @@ from sqlmodel import Session
 from bot import command_types as c
 from bot.config import Settings
 from bot.errors import UserError
-from bot.events import Inbound
+from bot.events import Inbound, Person
 from bot.grammar.parse import MessageContext, parse_command, parse_message
 from bot.i18n import t
-from bot.messages import Outcome
+from bot.messages import Outcome, OutMessage
 from bot.service import meetings, records
 from bot.service.commands import COMMANDS, replied_meeting_number
 from bot.service.context import Ctx, build_context
@@ -28,10 +28,7 @@ from store.models import Meeting
 
 log = logging.getLogger(__name__)
 
-YES_EMOJI = frozenset({"white_check_mark", "heavy_check_mark", "+1", "thumbsup", "✅", "✔️", "👍"})
-NO_EMOJI = frozenset({"x", "-1", "thumbsdown", "❌", "👎"})
-MAYBE_EMOJI = frozenset({"thinking_face", "grey_question", "question", "🤔", "❔", "❓"})
-HERE_EMOJI = frozenset({"raising_hand", "raised_hand", "wave", "hand", "🙋", "✋", "👋"}) | YES_EMOJI
+CHECK_IN_REACTIONS = frozenset({"here", "yes"})  # on the check-in prompt a ✅ says "here" as well as 🙋
 
 
 def handle(session: Session, settings: Settings, inbound: Inbound, now: datetime) -> Outcome:
@@ -52,10 +49,18 @@ def handle(session: Session, settings: Settings, inbound: Inbound, now: datetime
         return Outcome([ctx.reply("⚠️ " + text)])
 
 
+def home(session: Session, settings: Settings, platform: str, workspace: str, user: Person,
+         now: datetime) -> OutMessage:
+    """A person's own page: what `mine` tells them, as one message for a platform's home tab."""
+    inbound = Inbound(kind="command", platform=platform, workspace=workspace, channel="", user=user, is_direct=True)
+    (view,) = meetings.mine(build_context(session, settings, inbound, now)).messages
+    return view
+
+
 def interpret(ctx: Ctx) -> list[c.Command]:
     inbound = ctx.inbound
     if inbound.kind in ("command", "button"):
-        command = parse_command(inbound.text, now=ctx.now, tz=ctx.tz, registry=COMMANDS)
+        command = inbound.command or parse_command(inbound.text, now=ctx.now, tz=ctx.tz, registry=COMMANDS)
         running = None if inbound.is_direct else records.running(ctx)
         if running is not None and inbound.kind == "command":
             meetings.check_in(ctx, running)  # typing a command in the meeting's channel: present
@@ -140,21 +145,18 @@ def reaction_command(ctx: Ctx) -> list[c.Command]:
     """A reaction means something only on a prompt we posted: RSVP prompts, invitations, check-in."""
     inbound = ctx.inbound
     ref = repo.message_ref(ctx.session, ctx.workspace_id, inbound.message_id or "")
-    emoji = (inbound.emoji or "").strip(":")
     if ref is None or ref.meeting_id is None:
         return []
     meeting = ctx.session.get(Meeting, ref.meeting_id)
     if meeting is None:
         return []
     if ref.kind == "checkin_prompt":
-        return [c.CheckIn(meeting.number)] if emoji in HERE_EMOJI and not inbound.removed else []
+        return [c.CheckIn(meeting.number)] if inbound.reaction in CHECK_IN_REACTIONS and not inbound.removed else []
     if ref.kind not in ("rsvp_prompt", "invitation"):
         return []
-    answer: c.RsvpAnswer | None = (
-        "yes" if emoji in YES_EMOJI else "no" if emoji in NO_EMOJI else "maybe" if emoji in MAYBE_EMOJI else None
-    )
-    if answer is None:
+    if inbound.reaction is None or inbound.reaction == "here":
         return []
+    answer: c.RsvpAnswer = inbound.reaction
     if inbound.removed:
         return [c.Rsvp(meeting.number, "withdraw")] if withdraws(ctx, meeting, answer) else []
     return [c.Rsvp(meeting.number, answer)]

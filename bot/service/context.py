@@ -54,14 +54,14 @@ class Ctx:
             target = Target(kind="direct", channel=self.inbound.channel, user=self.inbound.user.platform_id)
         else:
             target = Target(kind="ephemeral", channel=self.inbound.channel, user=self.inbound.user.platform_id)
-        return OutMessage(target=target, text=text, **extra)
+        return OutMessage(target=target, text=text, **({"lang": self.lang} | extra))
 
     def post(self, text: str, **extra: Any) -> OutMessage:
         """A message everyone in the conversation sees, in the thread the speaker replied in, if any."""
         return OutMessage(
             target=Target(kind="channel", channel=self.inbound.channel, thread=self.inbound.reply_to),
             text=text,
-            **extra,
+            **({"lang": self.lang} | extra),
         )
 
     def resolve(self, mention: Mention) -> User:
