@@ -11,6 +11,7 @@ in Shanghai (the `chat` fixture's moment), never at the wall clock's.
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
+from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -31,6 +32,7 @@ from bot.commands import parse_command, parse_message
 from bot.errors import ParseError
 from store.models import ActionItem, AgendaItem, Meeting
 from tests.harness import Chat
+from tests.test_console import SCRIPTS, run_console
 
 TZ = ZoneInfo("Asia/Shanghai")
 NOW = datetime(2026, 11, 23, 9, 0, tzinfo=TZ)  # a Monday
@@ -277,3 +279,28 @@ def test_agenda_items_keep_their_expected_output(chat: Chat) -> None:
         rows = sorted(session.exec(select(AgendaItem)), key=lambda row: row.position)
     agenda = [(row.title, row.expected_output) for row in rows]
     assert agenda == [("Scope", "signed scope"), ("Budget", None)]
+
+
+# ---- the console scripts: the same phrases as a person types them ------------------------------------
+
+
+def test_time_phrases_in_the_console_in_english(tmp_path: Path) -> None:
+    out = run_console((SCRIPTS / "time_phrases_en.txt").read_text(encoding="utf-8"), tmp_path)
+    assert "When: 2026-11-24 15:00 (Tue) Asia/Shanghai · 1 h" in out  # 3-4pm
+    assert "(only alice) quorum: Note: “morning” taken as 09:00." in out
+    assert "I read it as 2026-12-05 15:00" in out and "“tomorrow” names a day but no time" in out
+    assert "“tonight at 8am” names a part of the day and an hour that do not go together" in out
+    assert "When: 2026-11-24 14:00 (Tue) Asia/Shanghai · 2 h" in out  # rescheduled to "from 2 to 4pm"
+    assert "this became 2 items, one per owner: #1, #2." in out
+    assert "#3 is now due 2026-11-29 (Sun)." in out  # Friday + 2 days
+
+
+def test_time_phrases_in_the_console_in_chinese(tmp_path: Path) -> None:
+    out = run_console((SCRIPTS / "time_phrases_zh.txt").read_text(encoding="utf-8"), tmp_path)
+    assert "时间: 2026-11-24 15:00（周二）Asia/Shanghai · 1 小时" in out  # 下午3点到4点
+    assert "说明：“下午”按 14:00 计。" in out
+    assert "我读作 2026-12-05 15:00" in out and "“明天”只有日期，没有时间。几点？" in out
+    assert "中的“左右”我没看懂" in out
+    assert "时间: 2026-11-24 14:00（周二）Asia/Shanghai · 2 小时" in out  # 改期 下午2点至4点
+    assert "拆成了 2 项，每人一项：#1, #2。" in out
+    assert "#3 截止日期改为 2026-11-29（周日）。" in out
