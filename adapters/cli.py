@@ -1,5 +1,6 @@
 """`quorum`: the command line. `quorum console` runs the bot in a terminal (or on a script from stdin);
-`quorum slack` / `quorum dingtalk` run it on Slack / DingTalk; `quorum ticker` runs only the scheduler;
+`quorum slack` / `quorum dingtalk` run it on Slack / DingTalk, each with the scheduler beside it (several
+instances may share a database: each due row is sent once, by one of them, through its own platform);
 `quorum export` writes minutes, .ics and the action tracker to files; `quorum purge` applies the retention period;
 `quorum replay LOG` turns an IRC MeetBot log into MeetBot-style minutes."""
 
@@ -8,17 +9,15 @@ from __future__ import annotations
 import argparse
 import getpass
 import logging
-import os
 import sys
 import threading
-import time
 from datetime import UTC, datetime
 from pathlib import Path
 
 from pydantic import ValidationError
 from sqlmodel import Session, select
 
-from adapters.console import ConsoleAdapter, run_script
+from adapters.console import PLATFORM, ConsoleAdapter, run_script
 from adapters.scheduler import start_ticker
 from bot.config import Settings
 from bot.core import Core
@@ -42,11 +41,6 @@ def main(argv: list[str] | None = None) -> int:
     console.add_argument("--lang", choices=("en", "zh"), help="default reply language (default: QUORUM_LANGUAGE)")
     console.add_argument("--now", help="start the virtual clock here, e.g. '2026-11-23 09:00' (in --tz)")
     console.add_argument("--files", default="quorum-files", help="folder for minutes and other files")
-    ticker = sub.add_parser("ticker", help="run only the scheduler on the real clock, printing what it sends")
-    ticker.add_argument("--db", help="SQLite file to use (default: DATABASE_URL, else quorum.db)")
-    ticker.add_argument("--interval", type=float, help="seconds between ticks (default: QUORUM_TICK_SECONDS)")
-    ticker.add_argument("--for", dest="duration", type=float, help="stop after this many seconds (default: never)")
-    ticker.add_argument("--files", default="quorum-files", help="folder for minutes and other files")
     slack = sub.add_parser("slack", help="run on Slack: Socket Mode with SLACK_APP_TOKEN, else HTTP on --port")
     slack.add_argument("--host", default="0.0.0.0", help="HTTP mode: address to listen on (default 0.0.0.0)")
     slack.add_argument("--port", type=int, default=3000, help="HTTP mode: port for /slack/events (default 3000)")
@@ -75,8 +69,6 @@ def main(argv: list[str] | None = None) -> int:
     replay.add_argument("--channel", default="#meeting")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    if args.command == "ticker":
-        return run_ticker(args)
     if args.command == "slack":
         return run_platform(args, "slack")
     if args.command == "dingtalk":
@@ -105,27 +97,6 @@ def load_settings(args: argparse.Namespace) -> Settings | None:
     except ValidationError as error:
         print(f"quorum: bad setting: {error.errors()[0]['msg']}", file=sys.stderr)
         return None
-
-
-def run_ticker(args: argparse.Namespace) -> int:
-    """The scheduler alone: what `quorum slack` / `quorum dingtalk` run beside their adapter, with the
-    console as the platform. Several may run on one PostgreSQL database; each row is sent by one of them."""
-    settings = load_settings(args)
-    if settings is None:
-        return 2
-    core = Core(settings)
-    adapter = ConsoleAdapter(core, sys.stdout, datetime.now(UTC), settings.zone, Path(args.files),
-                             id_prefix=f"{os.getpid()}-m")
-    interval = args.interval or settings.tick_seconds
-    stop_at = time.monotonic() + args.duration if args.duration else None
-    while stop_at is None or time.monotonic() < stop_at:
-        adapter.now = datetime.now(UTC)
-        try:
-            core.tick(adapter.now, adapter.send)
-        except Exception:
-            logging.getLogger(__name__).exception("tick failed; retrying at the next interval")
-        time.sleep(interval)
-    return 0
 
 
 def run_platform(args: argparse.Namespace, platform: str) -> int:
@@ -252,7 +223,7 @@ def interactive(adapter: ConsoleAdapter, settings: Settings, real_clock: bool) -
         with lock:
             if real_clock:
                 adapter.now = datetime.now(UTC)
-            adapter.core.tick(adapter.now, adapter.send)
+            adapter.core.tick(adapter.now, adapter.send, platform=PLATFORM)
             sys.stdout.flush()
 
     ticker = start_ticker(tick, settings.tick_seconds)

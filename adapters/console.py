@@ -183,10 +183,10 @@ class ConsoleAdapter:
 
     def cmd_advance(self, _name: str, raw: str) -> None:
         target = self.now + parse_advance(raw)
-        while (due := self.core.next_due()) is not None and due <= target:
+        while (due := self.core.next_due(PLATFORM)) is not None and due <= target:
             self.now = max(self.now, due)
             self.out.write(f"-- {self.now.astimezone(self.tz):%Y-%m-%d %H:%M} {self.tz.key} --\n")
-            self.core.tick(self.now, self.send)
+            self.core.tick(self.now, self.send, platform=PLATFORM)
         self.now = target
 
     def cmd_user(self, _name: str, raw: str) -> None:

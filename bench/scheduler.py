@@ -3,13 +3,14 @@
 Quorum keeps every reminder, chase and digest as a `Notification` row, so a deployment that has run for a
 while holds millions of rows, almost all of them due in the future or long sent. A tick runs every
 `QUORUM_TICK_SECONDS` on every instance; it must cost the same with a million items as with ten thousand,
-which it only does if the claim query and `next_due` walk an index on (status, due_at) instead of the table.
+which it only does if the claim query and `next_due` walk an index on (platform, status, due_at) instead of the
+table.
 
 Measured, per backend (a SQLite file in WAL mode, as `store.database.make_engine` configures it, and
 PostgreSQL), through the product's own code path (`bot.core.Core`), never through hand-written SQL:
 
-* idle tick: `Core.tick(now, send)` when nothing is due (the claim queries, then nothing), and
-  `Core.next_due()`, at each size (10k and 1M action items by default): median and p95 over `--runs`
+* idle tick: `Core.tick(now, send, platform=…)` when nothing is due (the claim queries, then nothing), and
+  `Core.next_due(platform)`, at each size (10k and 1M action items by default): median and p95 over `--runs`
   runs after a warm-up. Targets: idle p95 < 20 ms at the largest size, largest/smallest median ratio < 3,
   and no full scan in any query an idle tick runs (checked with EXPLAIN on the statements it executed).
 * due-1000 tick: 1,000 reminders (item_before / item_due / item_overdue / item_escalation of 1,000
@@ -90,6 +91,7 @@ from store.models import ActionItem, Notification
 
 GENERATOR_VERSION = 1  # bump when the generated data changes, so cached SQLite files are rebuilt
 NOW = datetime(2026, 11, 23, 0, 30, tzinfo=UTC)  # Monday 08:30 in Shanghai, before the 09:00 reminders
+PLATFORM = "slack"  # every generated workspace's: the tick claims this platform's rows
 BATCH = 20_000
 DUE_REMINDERS = 1_000
 BACKLOG = 20_000
@@ -228,7 +230,7 @@ class Generator:
     def workspaces(self) -> list[Row]:
         per_ws = self.items_per_ws()
         return [
-            self.row("workspace", id=w + 1, platform="slack", external_id=f"T{w + 1:06d}",
+            self.row("workspace", id=w + 1, platform=PLATFORM, external_id=f"T{w + 1:06d}",
                      last_meeting_number=self.shape.meetings_per_ws, last_action_number=per_ws[w],
                      created_at=NOW - timedelta(days=400))
             for w in range(self.shape.workspaces)
@@ -325,8 +327,8 @@ class Generator:
         sent = status == "sent"
         self.pending += status == "pending"
         return self.row(
-            "notification", id=self.next_notification_id, workspace_id=workspace_id, kind=kind, due_at=due_at,
-            status=status, attempts=1 if sent else 0, claimed_at=due_at if sent else None,
+            "notification", id=self.next_notification_id, workspace_id=workspace_id, platform=PLATFORM, kind=kind,
+            due_at=due_at, status=status, attempts=1 if sent else 0, claimed_at=due_at if sent else None,
             sent_at=due_at + timedelta(seconds=2) if sent else None, created_at=min(due_at, NOW) - timedelta(days=2),
             **refs,
         )
@@ -741,20 +743,20 @@ def measure_idle(core: Core, runs: int, warmup: int) -> tuple[list[float], list[
     sender = NoopSender()
     log = StatementLog(core.engine)
     for _ in range(warmup):
-        if core.tick(NOW, sender):
+        if core.tick(NOW, sender, platform=PLATFORM):
             raise RuntimeError("the idle tick sent something: the generated data has a row due at NOW")
-        upcoming = core.next_due()
+        upcoming = core.next_due(PLATFORM)
         if upcoming is None or upcoming <= NOW:
             raise RuntimeError(f"next_due should be after NOW, got {upcoming}")
     log.close()
     ticks, next_dues = [], []
     for _ in range(runs):
         started = time.perf_counter()
-        core.tick(NOW, sender)
+        core.tick(NOW, sender, platform=PLATFORM)
         ticks.append((time.perf_counter() - started) * 1000)
     for _ in range(runs):
         started = time.perf_counter()
-        core.next_due()
+        core.next_due(PLATFORM)
         next_dues.append((time.perf_counter() - started) * 1000)
     if sender.count:
         raise RuntimeError("the idle tick sent something")
@@ -773,7 +775,8 @@ def add_due_reminders(engine: Engine, count: int, seed: str) -> None:
         chosen = random.Random(seed).sample(candidates, count)
         kinds = ("item_before", "item_due", "item_overdue", "item_escalation")
         rows = [
-            {"workspace_id": ws, "kind": kinds[n % 4], "due_at": NOW - timedelta(minutes=1), "action_item_id": item,
+            {"workspace_id": ws, "platform": PLATFORM, "kind": kinds[n % 4], "due_at": NOW - timedelta(minutes=1),
+             "action_item_id": item,
              "recipient_id": creator if kinds[n % 4] == "item_escalation" else owner, "status": "pending",
              "attempts": 0, "created_at": NOW - timedelta(days=1)}
             for n, (item, ws, owner, creator) in enumerate(chosen)
@@ -794,7 +797,7 @@ def make_backlog(engine: Engine, count: int) -> int:
 def catch_up(core: Core, sender: NoopSender, messages: int) -> tuple[float, float]:
     """One tick that sends the first `messages` of a backlog; wall and CPU seconds as in `tick_until_idle`."""
     started, cpu = time.perf_counter(), time.process_time()
-    core.tick(NOW, sender, max_batches=math.ceil(messages / jobs.CLAIM_BATCH))
+    core.tick(NOW, sender, platform=PLATFORM, max_batches=math.ceil(messages / jobs.CLAIM_BATCH))
     return time.perf_counter() - started, time.process_time() - cpu
 
 
@@ -802,7 +805,7 @@ def tick_until_idle(core: Core, sender: NoopSender) -> tuple[float, float]:
     """Tick at NOW until nothing more is sent; wall seconds, and this process's CPU seconds (steadier on a
     noisy machine; for PostgreSQL it leaves out the server's share)."""
     started, cpu = time.perf_counter(), time.process_time()
-    while core.tick(NOW, sender):
+    while core.tick(NOW, sender, platform=PLATFORM):
         pass
     return time.perf_counter() - started, time.process_time() - cpu
 
@@ -851,7 +854,7 @@ def run_digest(backend: Backend, channels: int, open_items: int) -> DigestResult
         engine = make_engine(loaded.url)
         try:
             core = Core(bench_settings(loaded.url), engine)
-            core.next_due()  # connect and warm the pool; the digests themselves are the measurement
+            core.next_due(PLATFORM)  # connect and warm the pool; the digests themselves are the measurement
             sender = NoopSender()
             log = StatementLog(engine)
             seconds, cpu = tick_until_idle(core, sender)

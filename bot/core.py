@@ -3,6 +3,11 @@
 The order inside each call is the point: decide and write in one transaction, commit, and only then post
 to the platform (a slow or failing platform never holds a database lock), then record what was posted
 (message ids that later reactions, clicks and replies refer to) in a second short transaction.
+What an event says is written in its transaction as outbox rows (`jobs.enqueue`), posted by the handling
+process right after the commit; a message the platform refuses stays pending and the tick retries it, like
+a reminder. An event's messages to one conversation go out in order: after one fails, the rest wait for it.
+Every tick is for one platform, named by whoever holds that platform's sender: a process never claims (or
+posts through the wrong platform) another platform's rows.
 Exceptions outside `bot.errors` are logged with the event that caused them and never reach the adapter's
 loop; the person gets a short apology instead of silence.
 """
@@ -22,7 +27,7 @@ from bot.config import Settings
 from bot.errors import Undeliverable
 from bot.events import Inbound, Person
 from bot.i18n import t
-from bot.jobs import UNDELIVERABLE
+from bot.jobs import UNDELIVERABLE, Claim
 from bot.locale import detect_language
 from bot.messages import Outcome, OutMessage, Target
 from store import repo
@@ -42,20 +47,28 @@ class Core:
         migrate(self.engine)
 
     def handle(self, inbound: Inbound, now: datetime, send: Sender) -> Outcome:
+        """Decide and record what `inbound` means and what to say, in one commit; then say it through `send`
+        (the platform `inbound` came from)."""
         try:
             with session_scope(self.engine) as session:
                 outcome = service.handle(session, self.settings, inbound, now)
+                claims = self.enqueue(session, inbound, outcome.messages, now)
         except Exception:
             log.exception("failed to handle %s from %s in %s: %.200r", inbound.kind, inbound.user.platform_id,
                           inbound.channel, inbound.text)
             lang = detect_language(inbound.text) or self.settings.language
             target = Target(kind="ephemeral", channel=inbound.channel, user=inbound.user.platform_id)
             outcome = Outcome([OutMessage(target=target, text="⚠️ " + t(lang, "error.internal"), lang=lang)])
-        self.deliver(outcome.messages, now, send)
+            apology = self.enqueue_apart(inbound, outcome.messages, now)
+            if apology is None:  # the database itself failed: the apology, at least, without a row
+                self.send_one(outcome.messages[0], send)
+                return outcome
+            claims = apology
+        self.deliver(claims, now, send)
         return outcome
 
-    def tick(self, now: datetime, send: Sender, max_batches: int = 100) -> int:
-        """Send everything due at `now`, batch by batch; returns how many messages were delivered."""
+    def tick(self, now: datetime, send: Sender, *, platform: str, max_batches: int = 100) -> int:
+        """Send `platform`'s rows due at `now` through `send`, batch by batch; returns how many were delivered."""
         delivered = 0
         started = time.monotonic()
         for _ in range(max_batches):
@@ -64,18 +77,10 @@ class Core:
             # tick's time plus the real time spent so far (which also works under a virtual clock).
             moment = now + timedelta(seconds=time.monotonic() - started)
             with session_scope(self.engine) as session:
-                claims = jobs.claim(session, self.settings, moment)
+                claims = jobs.claim(session, self.settings, platform, moment)
             if not claims:
                 break
-            for claim in claims:
-                platform_id, error = self.send_one(claim.message, send)
-                with session_scope(self.engine) as session:  # what was posted and that it was, in one commit
-                    if platform_id is not None and claim.message.ref is not None:
-                        self.remember(session, claim.message, platform_id, moment)
-                    notice = jobs.finish(session, self.settings, claim.notification_id, moment, error)
-                if notice is not None:  # the recipient can never be reached: tell the host, once
-                    self.post(notice, moment, send)
-                delivered += error is None
+            delivered += self.deliver(claims, moment, send)
         return delivered
 
     def home(self, platform: str, workspace: str, user: Person, now: datetime) -> OutMessage:
@@ -84,21 +89,60 @@ class Core:
         with session_scope(self.engine) as session:
             return service.home(session, self.settings, platform, workspace, user, now)
 
-    def next_due(self) -> datetime | None:
+    def next_due(self, platform: str) -> datetime | None:
         with session_scope(self.engine) as session:
-            return repo.next_due_at(session)
+            return repo.next_due_at(session, platform)
 
-    def deliver(self, messages: list[OutMessage], now: datetime, send: Sender) -> None:
-        """Post each message; a failure is logged and does not stop the others."""
-        for message in messages:
-            self.post(message, now, send)
+    @staticmethod
+    def enqueue(session: Session, inbound: Inbound, messages: list[OutMessage], now: datetime) -> list[Claim]:
+        if not messages:
+            return []
+        workspace = repo.workspace(session, inbound.platform, inbound.workspace, now)
+        assert workspace.id is not None
+        return jobs.enqueue(session, workspace.id, inbound.platform, messages, now)
 
-    def post(self, message: OutMessage, now: datetime, send: Sender) -> None:
-        """Post one message and remember what it is about."""
-        platform_id, _error = self.send_one(message, send)
-        if message.ref is not None and platform_id is not None:
+    def enqueue_apart(self, inbound: Inbound, messages: list[OutMessage], now: datetime) -> list[Claim] | None:
+        """Outbox rows in a transaction of their own (the event's was rolled back); None if that fails too."""
+        try:
             with session_scope(self.engine) as session:
-                self.remember(session, message, platform_id, now)
+                return self.enqueue(session, inbound, messages, now)
+        except Exception:
+            log.exception("could not write the apology to the outbox either")
+            return None
+
+    def deliver(self, claims: list[Claim], now: datetime, send: Sender) -> int:
+        """Post each claimed row in order and record how it went, row by row (a crash loses at most the one in
+        flight); returns how many went out. A failure holds back the later rows of its conversation."""
+        delivered = 0
+        waiting: dict[str, datetime] = {}  # conversation → when its failed message is retried
+        for claim in claims:
+            if claim.conversation is not None and claim.conversation in waiting:
+                with session_scope(self.engine) as session:
+                    jobs.hold(session, claim.notification_id, waiting[claim.conversation])
+                continue
+            platform_id, error = self.send_one(claim.message, send)
+            try:
+                with session_scope(self.engine) as session:  # what was posted and that it was, in one commit
+                    if platform_id is not None and claim.message.ref is not None:
+                        self.remember(session, claim.message, platform_id, now)
+                    finished = jobs.finish(session, self.settings, claim.notification_id, now, error)
+                    notices = ([] if finished.notice is None
+                               else self.enqueue_notice(session, claim, finished.notice, now))
+            except Exception:  # the row stays `sending`: it is posted again after the lease (logged, not lost)
+                log.exception("could not record how notification %s went", claim.notification_id)
+                continue
+            if finished.retry_at is not None and claim.conversation is not None:
+                waiting[claim.conversation] = finished.retry_at
+            delivered += error is None
+            self.deliver(notices, now, send)  # a notice has no host of its own: this never goes deeper
+        return delivered
+
+    @staticmethod
+    def enqueue_notice(session: Session, about: Claim, notice: OutMessage, now: datetime) -> list[Claim]:
+        """The host's notice that someone cannot be reached: an outbox row of the same workspace and platform."""
+        row = repo.notification(session, about.notification_id)
+        assert row is not None
+        return jobs.enqueue(session, row.workspace_id, row.platform, [notice], now)
 
     @staticmethod
     def send_one(message: OutMessage, send: Sender) -> tuple[str | None, str | None]:

@@ -10,6 +10,10 @@ the owner's timezone and the holiday calendar (`bot.workdays`), at a civil hour 
     due + 4 working days (overdue more than 3) ▶ escalation to the host and chairs, once
     (items of an important meeting: an overdue reminder every working day until done)
 
+`plan_item` and `plan_question` are the whole rule as pure functions (an item, its owner's zone, the
+channel's calendar and hour in; the stages and who gets each out), table-tested without a database;
+`replan_item` / `replan_question` only load their inputs and write the rows.
+
 Weekly digests are rows too, one per channel and week, with a `dedupe_key` so several instances can
 all schedule them and only one row exists. The week's time comes from `QUORUM_DIGEST_CRON`, evaluated
 by APScheduler's cron trigger in the channel's timezone; APScheduler holds no state of ours.
@@ -19,6 +23,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from typing import Literal
 from zoneinfo import ZoneInfo
 
 from apscheduler.triggers.cron import CronTrigger
@@ -26,12 +31,24 @@ from sqlmodel import Session
 
 from bot.config import Settings
 from bot.locale import zone_of
-from bot.workdays import calendar_for
+from bot.workdays import WorkCalendar, calendar_for
 from store import repo
-from store.models import ActionItem, Channel, Meeting, Notification, OpenQuestion, User
+from store.models import ActionItem, Channel, Meeting, Notification, NotificationKind, OpenQuestion, User
 
+Kind = NotificationKind
 ITEM_OPEN = ("open", "in_progress", "blocked")
 DIGEST_OFF = "off"
+Audience = Literal["owner", "requester", "escalation"]
+"""Who a planned reminder goes to: the owner; the requester (creator, else host); the host and chairs."""
+
+
+@dataclass(frozen=True)
+class Planned:
+    """One reminder a plan calls for: what, when (aware), and to whom."""
+
+    kind: NotificationKind
+    when: datetime
+    to: Audience
 
 
 @dataclass(frozen=True)
@@ -83,36 +100,60 @@ def escalation_recipients(session: Session, item: ActionItem) -> list[User]:
     return [u for u in people if u.id != item.owner_id]
 
 
-def replan_item(session: Session, settings: Settings, item: ActionItem, now: datetime) -> None:
-    assert item.id is not None
-    repo.drop_pending_for_item(session, item.id)
+def plan_item(item: ActionItem, zone: ZoneInfo, calendar: WorkCalendar, hour: int, settings: Settings
+              ) -> list[Planned]:
+    """Every reminder an item calls for in its state now, past ones included (the caller keeps the future
+    ones). `zone` is the owner's, `calendar` and `hour` the channel's."""
     if item.status not in ITEM_OPEN or item.owner_id is None or item.removed_at is not None:
-        return
-    owner = session.get(User, item.owner_id)
-    assert owner is not None
-    zone = zone_of(owner, settings)
-    local = channel_settings(session, settings, item.workspace_id, item.channel_id)
-    calendar = calendar_for(local.holidays)
-    plan: list[tuple[str, datetime, list[User]]] = []
+        return []
+    plan: list[Planned] = []
     if item.acknowledged_at is None and item.declined_reason is None:
         assigned = item.created_at.astimezone(zone)
         check_day = calendar.add_workdays(assigned.date(), settings.confirm_within_workdays)
-        host = requester(session, item)
-        if host is not None:
-            plan.append(("item_confirm_check", datetime.combine(check_day, assigned.timetz()), [host]))
+        plan.append(Planned(Kind.ITEM_CONFIRM_CHECK, datetime.combine(check_day, assigned.timetz()), "requester"))
     if item.due_on is not None:
-        hour = local.reminder_hour
         before = calendar.add_workdays(item.due_on, -settings.remind_before_workdays)
         if before < item.due_on:
-            plan.append(("item_before", at_hour(before, hour, zone), [owner]))
-        plan.append(("item_due", at_hour(item.due_on, hour, zone), [owner]))
-        plan.append(("item_overdue", at_hour(calendar.add_workdays(item.due_on, 1), hour, zone), [owner]))
+            plan.append(Planned(Kind.ITEM_BEFORE, at_hour(before, hour, zone), "owner"))
+        plan.append(Planned(Kind.ITEM_DUE, at_hour(item.due_on, hour, zone), "owner"))
+        plan.append(Planned(Kind.ITEM_OVERDUE, at_hour(calendar.add_workdays(item.due_on, 1), hour, zone), "owner"))
         escalate_day = calendar.add_workdays(item.due_on, settings.escalate_after_workdays + 1)
-        plan.append(("item_escalation", at_hour(escalate_day, hour, zone), escalation_recipients(session, item)))
-    for kind, when, recipients in plan:
-        if when > now:
-            for user in recipients:
-                schedule(session, item.workspace_id, kind, when, now, action_item_id=item.id, recipient_id=user.id)
+        plan.append(Planned(Kind.ITEM_ESCALATION, at_hour(escalate_day, hour, zone), "escalation"))
+    return plan
+
+
+def plan_question(question: OpenQuestion, zone: ZoneInfo, calendar: WorkCalendar, hour: int) -> list[Planned]:
+    """The follow-ups of an open question with an owner and a date: on the day, then the working day after."""
+    if question.resolved_at or question.removed_at or question.owner_id is None or question.follow_up_on is None:
+        return []
+    return [
+        Planned(Kind.QUESTION_DUE, at_hour(question.follow_up_on, hour, zone), "owner"),
+        Planned(Kind.QUESTION_OVERDUE, at_hour(calendar.add_workdays(question.follow_up_on, 1), hour, zone), "owner"),
+    ]
+
+
+def replan_item(session: Session, settings: Settings, item: ActionItem, now: datetime) -> None:
+    assert item.id is not None
+    repo.drop_pending_for_item(session, item.id)
+    owner = session.get(User, item.owner_id) if item.owner_id is not None else None
+    if owner is None:
+        return
+    local = channel_settings(session, settings, item.workspace_id, item.channel_id)
+    plan = [p for p in plan_item(item, zone_of(owner, settings), calendar_for(local.holidays), local.reminder_hour,
+                                 settings) if p.when > now]
+    for planned in plan:
+        for user in audience(session, item, owner, planned.to):
+            schedule(session, item.workspace_id, planned.kind, planned.when, now, action_item_id=item.id,
+                     recipient_id=user.id)
+
+
+def audience(session: Session, item: ActionItem, owner: User, to: Audience) -> list[User]:
+    if to == "owner":
+        return [owner]
+    if to == "requester":
+        host = requester(session, item)
+        return [host] if host is not None else []
+    return escalation_recipients(session, item)
 
 
 def next_daily_overdue(session: Session, settings: Settings, item: ActionItem, now: datetime) -> None:
@@ -123,28 +164,21 @@ def next_daily_overdue(session: Session, settings: Settings, item: ActionItem, n
     zone = zone_of(owner, settings)
     local = channel_settings(session, settings, item.workspace_id, item.channel_id)
     day = calendar_for(local.holidays).add_workdays(now.astimezone(zone).date(), 1)
-    schedule(session, item.workspace_id, "item_overdue", at_hour(day, local.reminder_hour, zone), now,
+    schedule(session, item.workspace_id, Kind.ITEM_OVERDUE, at_hour(day, local.reminder_hour, zone), now,
              action_item_id=item.id, recipient_id=owner.id)
 
 
 def replan_question(session: Session, settings: Settings, question: OpenQuestion, now: datetime) -> None:
     assert question.id is not None
     repo.drop_pending_for_question(session, question.id)
-    if question.resolved_at or question.removed_at or question.owner_id is None or question.follow_up_on is None:
+    owner = session.get(User, question.owner_id) if question.owner_id is not None else None
+    if owner is None:
         return
-    owner = session.get(User, question.owner_id)
-    assert owner is not None
-    zone = zone_of(owner, settings)
     local = channel_settings(session, settings, question.workspace_id, question.channel_id)
-    calendar = calendar_for(local.holidays)
-    hour = local.reminder_hour
-    for kind, day in (
-        ("question_due", question.follow_up_on),
-        ("question_overdue", calendar.add_workdays(question.follow_up_on, 1)),
-    ):
-        when = at_hour(day, hour, zone)
-        if when > now:
-            schedule(session, question.workspace_id, kind, when, now, question_id=question.id, recipient_id=owner.id)
+    for planned in plan_question(question, zone_of(owner, settings), calendar_for(local.holidays), local.reminder_hour):
+        if planned.when > now:
+            schedule(session, question.workspace_id, planned.kind, planned.when, now, question_id=question.id,
+                     recipient_id=owner.id)
 
 
 def next_digest_at(local: ChannelSettings, after: datetime) -> datetime | None:
@@ -174,8 +208,8 @@ def ensure_digest(
     key = f"digest:{workspace_id}:{channel_id}:{fire.astimezone(ZoneInfo('UTC')):%Y-%m-%dT%H:%M}"
     repo.add_notification_once(
         session,
-        Notification(workspace_id=workspace_id, kind="weekly_digest", due_at=fire, created_at=now,
-                     channel_id=channel_id, dedupe_key=key),
+        Notification(workspace_id=workspace_id, platform=repo.platform_of(session, workspace_id),
+                     kind=Kind.WEEKLY_DIGEST, due_at=fire, created_at=now, channel_id=channel_id, dedupe_key=key),
     )
 
 
@@ -191,7 +225,7 @@ def remember_channel(session: Session, workspace_id: int, channel_id: str, zone:
 def schedule(
     session: Session,
     workspace_id: int,
-    kind: str,
+    kind: NotificationKind,
     when: datetime,
     now: datetime,
     *,
@@ -205,9 +239,9 @@ def schedule(
 ) -> None:
     session.add(
         Notification(
-            workspace_id=workspace_id, kind=kind, due_at=when, created_at=now, meeting_id=meeting_id,
-            action_item_id=action_item_id, question_id=question_id, agenda_item_id=agenda_item_id,
-            recipient_id=recipient_id, channel_id=channel_id, dedupe_key=dedupe_key,
+            workspace_id=workspace_id, platform=repo.platform_of(session, workspace_id), kind=kind, due_at=when,
+            created_at=now, meeting_id=meeting_id, action_item_id=action_item_id, question_id=question_id,
+            agenda_item_id=agenda_item_id, recipient_id=recipient_id, channel_id=channel_id, dedupe_key=dedupe_key,
         )
     )
     session.flush()

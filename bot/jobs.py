@@ -1,22 +1,27 @@
 """The scheduler's side of the core: turn due `Notification` rows into messages, each exactly when due.
 
-The database is the source of truth for time. A tick claims a batch of due rows (locked `FOR UPDATE SKIP
-LOCKED`, so several instances never take the same row) and marks them `sending`; the caller posts each
-row's one message after that transaction and reports back with `finish`, row by row, so a crash loses at
-most the one message in flight. A row whose claimer died is claimed again after the lease. A failed post
-returns the row to `pending` with a growing delay, without holding up other rows. Rows that no longer make
-sense (a "starts in 15 min" for a meeting that started, a reminder for an item already done) are dropped,
-so a bot that was down for two days sends what is still useful, once, and nothing stale.
+The database is the source of truth for time. A tick claims a batch of one platform's due rows (locked `FOR
+UPDATE SKIP LOCKED`, so several instances never take the same row) and marks them `sending`; the caller
+posts each row's one message after that transaction and reports back with `finish`, row by row, so a crash
+loses at most the one message in flight. A row whose claimer died is claimed again after the lease. A failed
+post returns the row to `pending` with a growing delay, without holding up other rows. Rows that no longer
+make sense (a "starts in 15 min" for a meeting that started, a reminder for an item already done) are
+dropped, so a bot that was down for two days sends what is still useful, once, and nothing stale.
+
+The messages events produce go through the same rows (`enqueue`, kind `outbox`, see `bot.outbox`): their
+retries, lease and exactly-once are the reminders'. Each kind has one renderer, registered with `renders`.
 """
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlmodel import Session
 
-from bot import followup, views
+from bot import followup, outbox, views
 from bot.config import Settings
 from bot.i18n import Lang, t
 from bot.locale import as_lang, language_of, zone_of
@@ -25,73 +30,153 @@ from bot.service import meeting_day
 from bot.timeparse import format_date, format_when
 from bot.workdays import WorkCalendar, calendar_for
 from store import repo
-from store.models import ActionItem, Meeting, Notification, OpenQuestion, User
+from store.models import ActionItem, Meeting, Notification, NotificationKind, OpenQuestion, User
 
+log = logging.getLogger(__name__)
+
+Kind = NotificationKind
 CLAIM_BATCH = 50
 UNDELIVERABLE = "undeliverable: "  # prefix of a send error that retrying cannot fix
 MAX_BACKOFF = timedelta(hours=1)
-ITEM_REMINDERS = ("item_before", "item_due", "item_overdue")
+ITEM_REMINDERS = (Kind.ITEM_BEFORE, Kind.ITEM_DUE, Kind.ITEM_OVERDUE)  # stages, earliest first
+QUESTION_REMINDERS = (Kind.QUESTION_DUE, Kind.QUESTION_OVERDUE)
 ON_TIME_WINDOW = timedelta(weeks=4)
 DIGEST_GRACE = timedelta(days=1)  # a digest later than this describes a week long gone: skip to the next
 
+Renderer = Callable[[Session, Settings, Notification, datetime], "OutMessage | None"]
+"""The message a due row stands for at `now`, or None when it has gone stale."""
+RENDERERS: dict[NotificationKind, Renderer] = {}
 
-@dataclass
+
+def renders(*kinds: NotificationKind) -> Callable[[Renderer], Renderer]:
+    """Register the renderer of these kinds (a kind has exactly one)."""
+
+    def register(renderer: Renderer) -> Renderer:
+        for kind in kinds:
+            assert kind not in RENDERERS, f"two renderers for {kind}"
+            RENDERERS[kind] = renderer
+        return renderer
+
+    return register
+
+
+@dataclass(frozen=True)
 class Claim:
+    """A row this process holds (`sending`) and is to post; `conversation` orders outbox rows (None: a
+    scheduled row, independent of every other)."""
+
     notification_id: int
     message: OutMessage
+    conversation: str | None = None
 
 
-def claim(session: Session, settings: Settings, now: datetime) -> list[Claim]:
+@dataclass(frozen=True)
+class Finished:
+    """How `finish` left a row: `retry_at` when it waits out a backoff, `notice` for the host when the
+    recipient can never be reached."""
+
+    retry_at: datetime | None = None
+    notice: OutMessage | None = None
+
+
+def claim(session: Session, settings: Settings, platform: str, now: datetime) -> list[Claim]:
     claims = []
     lease = timedelta(seconds=settings.claim_lease_seconds)
-    for row in repo.claim_due(session, now, lease, CLAIM_BATCH):
+    for row in repo.claim_due(session, platform, now, lease, CLAIM_BATCH):
         assert row.id is not None
-        if row.kind == "weekly_digest":
-            message = claim_digest(session, settings, row, now)
-        else:
-            message = render(session, settings, row, now)
+        message = render(session, settings, row, now)
         if message is None:
             row.status = "dropped"
             continue
         row.status = "sending"
         row.claimed_at = now
         row.attempts += 1
-        claims.append(Claim(row.id, message))
+        claims.append(Claim(row.id, message, conversation_of(row)))
     return claims
+
+
+def conversation_of(row: Notification) -> str | None:
+    if row.kind != Kind.OUTBOX:
+        return None
+    return f"{row.workspace_id}/{row.channel_id}"
+
+
+def enqueue(
+    session: Session, workspace_id: int, platform: str, messages: list[OutMessage], now: datetime
+) -> list[Claim]:
+    """Write `messages` as outbox rows, claimed by the caller, who posts them (in order) after the commit."""
+    claims = []
+    for message in messages:
+        row = outbox.row(workspace_id, platform, message, now)
+        session.add(row)
+        session.flush()  # one by one: the ids keep the order
+        assert row.id is not None
+        claims.append(Claim(row.id, message, conversation_of(row)))
+    return claims
+
+
+def render(session: Session, settings: Settings, row: Notification, now: datetime) -> OutMessage | None:
+    """The message a due row stands for, or None when it has gone stale (or is of a kind this version
+    does not know: it is then marked failed, not retried by every tick)."""
+    try:
+        kind = Kind(row.kind)
+    except ValueError:
+        log.error("notification %s has an unknown kind %r; marking it failed", row.id, row.kind)
+        row.status, row.last_error = "failed", f"unknown kind {row.kind!r}"
+        return None
+    return RENDERERS[kind](session, settings, row, now)
 
 
 def finish(
     session: Session, settings: Settings, notification_id: int, now: datetime, error: str | None
-) -> OutMessage | None:
+) -> Finished:
     """Record how the post went; a delivered row may schedule what follows it. A row that can never be
-    delivered is marked failed and returns the notice for the person who should know (else None)."""
+    delivered is marked failed, with the notice for the person who should know."""
     row = repo.notification(session, notification_id)
     if row is None or row.status != "sending":
-        return None
+        return Finished()
     if error is not None and error.startswith(UNDELIVERABLE):
         row.status = "failed"
         row.last_error = error[:500]
         if row.action_item_id is not None and row.recipient_id is not None:  # its later reminders would fail too
             repo.drop_pending_to(session, row.action_item_id, row.recipient_id)
-        return undeliverable_notice(session, settings, row, error.removeprefix(UNDELIVERABLE))
+        return Finished(notice=undeliverable_notice(session, settings, row, error.removeprefix(UNDELIVERABLE)))
     if error is not None:
         row.status = "pending"
         row.last_error = error[:500]
         row.due_at = now + min(MAX_BACKOFF, timedelta(minutes=2 ** min(row.attempts, 10)))
-        return None
+        if row.kind == Kind.OUTBOX:
+            repo.delay_followers(session, row, row.due_at)
+        return Finished(retry_at=row.due_at)
     row.status = "sent"
     row.sent_at = now
-    if row.kind == "item_overdue" and row.action_item_id is not None:
+    if row.kind == Kind.OUTBOX:
+        row.payload = None  # it is on the platform now; an attachment kept twice is only weight
+    if row.kind == Kind.ITEM_OVERDUE and row.action_item_id is not None:
         item = session.get(ActionItem, row.action_item_id)
         meeting = followup.meeting_of(session, item) if item else None
         if item is not None and meeting is not None and meeting.important:
             followup.next_daily_overdue(session, settings, item, now)
-    return None
+    return Finished()
+
+
+def hold(session: Session, notification_id: int, until: datetime) -> None:
+    """Give back a claimed row, unposted, until `until`: an earlier message to its conversation failed and
+    must go first. Its claim was not an attempt."""
+    row = repo.notification(session, notification_id)
+    if row is None or row.status != "sending":
+        return
+    row.status = "pending"
+    row.attempts = max(0, row.attempts - 1)
+    row.due_at = max(row.due_at, until)
 
 
 def undeliverable_notice(session: Session, settings: Settings, row: Notification, reason: str) -> OutMessage | None:
     """Tell the host (else the item's creator) privately that someone never got a message, and what it was."""
+    message = outbox.decode(row.payload) if row.kind == Kind.OUTBOX and row.payload else None
     recipient = session.get(User, row.recipient_id) if row.recipient_id else None
+    if recipient is None and message is not None and message.target.kind == "direct" and message.target.user:
+        recipient = repo.user_by_platform_id(session, row.workspace_id, message.target.user)
     item = session.get(ActionItem, row.action_item_id) if row.action_item_id else None
     meeting = session.get(Meeting, row.meeting_id) if row.meeting_id else None
     if meeting is None and item is not None:
@@ -103,12 +188,26 @@ def undeliverable_notice(session: Session, settings: Settings, row: Notification
     if host is None:
         return None
     lang = language_of(host, settings)
-    what = f"#{item.number} {item.text}" if item is not None else meeting.title if meeting is not None else row.kind
+    if item is not None:
+        what = f"#{item.number} {item.text}"
+    elif message is not None:
+        what = (message.title or message.text).splitlines()[0][:120] if (message.title or message.text) else row.kind
+    else:
+        what = meeting.title if meeting is not None else row.kind
     who = recipient.display_name if recipient is not None else t(lang, "action.unassigned")
     return OutMessage(target=Target(kind="direct", user=host.platform_user_id),
                       text="⚠️ " + t(lang, "undeliverable.notice", who=who, what=what, reason=reason[:200]))
 
 
+@renders(Kind.OUTBOX)
+def outbox_message(_session: Session, _settings: Settings, row: Notification, _now: datetime) -> OutMessage | None:
+    """An event's message, as it was decided: still right to send late (a card update carries the whole card)."""
+    if row.payload is None:
+        return None
+    return outbox.decode(row.payload)
+
+
+@renders(Kind.WEEKLY_DIGEST)
 def claim_digest(session: Session, settings: Settings, row: Notification, now: datetime) -> OutMessage | None:
     """Render a due digest and schedule the channel's next one: the series goes on from the claim, whatever
     becomes of this send, and stops only when the channel has nothing open."""
@@ -120,39 +219,68 @@ def claim_digest(session: Session, settings: Settings, row: Notification, now: d
     return message
 
 
-def render(session: Session, settings: Settings, row: Notification, now: datetime) -> OutMessage | None:
-    """The message a due row stands for, or None when it has gone stale."""
+@renders(Kind.AGENDA_TIME_UP, Kind.AGENDA_OVERRUN)
+def agenda_timer(session: Session, _settings: Settings, row: Notification, _now: datetime) -> OutMessage | None:
+    return meeting_day.timer_message(session, row)
+
+
+@renders(Kind.MEETING_REMINDER, Kind.RSVP_CHASE)
+def meeting_notice(session: Session, settings: Settings, row: Notification, now: datetime) -> OutMessage | None:
+    meeting = session.get(Meeting, row.meeting_id) if row.meeting_id else None
+    if meeting is None or meeting.status != "scheduled" or meeting.start_at <= now:
+        return None
+    view = views.load(session, meeting)
+    if row.kind == Kind.MEETING_REMINDER:
+        return meeting_reminder(view, now)
     recipient = session.get(User, row.recipient_id) if row.recipient_id else None
-    if row.kind in meeting_day.TIMER_KINDS:
-        return meeting_day.timer_message(session, row)
-    if row.kind in ("meeting_reminder", "rsvp_chase"):
-        meeting = session.get(Meeting, row.meeting_id) if row.meeting_id else None
-        if meeting is None or meeting.status != "scheduled" or meeting.start_at <= now:
-            return None
-        view = views.load(session, meeting)
-        if row.kind == "meeting_reminder":
-            return meeting_reminder(view, now)
-        return rsvp_chase(settings, view, recipient, now)
-    if row.kind.startswith("question_"):
-        question = session.get(OpenQuestion, row.question_id) if row.question_id else None
-        if question is None or question.resolved_at or question.removed_at or recipient is None:
-            return None
-        return question_reminder(session, settings, question, recipient)
+    return rsvp_chase(settings, view, recipient, now)
+
+
+@renders(*QUESTION_REMINDERS)
+def question_notice(session: Session, settings: Settings, row: Notification, now: datetime) -> OutMessage | None:
+    question = session.get(OpenQuestion, row.question_id) if row.question_id else None
+    recipient = session.get(User, row.recipient_id) if row.recipient_id else None
+    if question is None or question.resolved_at or question.removed_at or recipient is None:
+        return None
+    later = QUESTION_REMINDERS[QUESTION_REMINDERS.index(Kind(row.kind)) + 1 :]
+    if later and repo.later_stage_due(session, later, now, question_id=question.id):
+        return None  # after downtime, only the newest of a question's stacked reminders is worth sending
+    return question_reminder(session, settings, question, recipient)
+
+
+def open_item_and_recipient(session: Session, row: Notification) -> tuple[ActionItem, User] | None:
     item = session.get(ActionItem, row.action_item_id) if row.action_item_id else None
+    recipient = session.get(User, row.recipient_id) if row.recipient_id else None
     if item is None or item.status not in followup.ITEM_OPEN or item.removed_at or recipient is None:
         return None
-    if row.kind == "item_confirm_check":
-        if item.acknowledged_at or item.declined_reason:
-            return None
-        return confirm_check(session, settings, item, recipient)
-    if row.kind == "item_escalation":
-        return escalation(session, settings, item, recipient, now)
-    if row.kind in ITEM_REMINDERS and recipient.id == item.owner_id:
-        later = ITEM_REMINDERS[ITEM_REMINDERS.index(row.kind) + 1 :]
-        if later and repo.later_stage_due(session, item.id or 0, later, now):
-            return None  # after downtime, only the newest of an item's stacked reminders is worth sending
-        return item_reminder(session, settings, item, recipient, row.kind, now)
-    return None
+    return item, recipient
+
+
+@renders(Kind.ITEM_CONFIRM_CHECK)
+def confirm_check_notice(session: Session, settings: Settings, row: Notification, _now: datetime) -> OutMessage | None:
+    found = open_item_and_recipient(session, row)
+    if found is None or found[0].acknowledged_at or found[0].declined_reason:
+        return None
+    return confirm_check(session, settings, *found)
+
+
+@renders(Kind.ITEM_ESCALATION)
+def escalation_notice(session: Session, settings: Settings, row: Notification, now: datetime) -> OutMessage | None:
+    found = open_item_and_recipient(session, row)
+    return None if found is None else escalation(session, settings, *found, now)
+
+
+@renders(*ITEM_REMINDERS)
+def item_notice(session: Session, settings: Settings, row: Notification, now: datetime) -> OutMessage | None:
+    found = open_item_and_recipient(session, row)
+    if found is None or found[1].id != found[0].owner_id:
+        return None
+    item, owner = found
+    kind = Kind(row.kind)
+    later = ITEM_REMINDERS[ITEM_REMINDERS.index(kind) + 1 :]
+    if later and repo.later_stage_due(session, later, now, item_id=item.id):
+        return None  # after downtime, only the newest of an item's stacked reminders is worth sending
+    return item_reminder(session, settings, item, owner, kind, now)
 
 
 def meeting_reminder(view: views.MeetingView, now: datetime) -> OutMessage:
@@ -222,16 +350,16 @@ def item_fields(session: Session, item: ActionItem, lang: Lang) -> tuple[tuple[s
 
 
 def item_reminder(
-    session: Session, settings: Settings, item: ActionItem, owner: User, kind: str, now: datetime
+    session: Session, settings: Settings, item: ActionItem, owner: User, kind: NotificationKind, now: datetime
 ) -> OutMessage:
     lang = language_of(owner, settings, conversation_language(session, item))
     assert item.due_on is not None
     due = format_date(item.due_on, lang)
-    if kind == "item_overdue":
+    if kind == Kind.ITEM_OVERDUE:
         today = now.astimezone(zone_of(owner, settings)).date()
         late = item_calendar(session, settings, item).workdays_between(item.due_on, today)
         text = t(lang, "remind.overdue", number=item.number, date=due, days=max(late, 1))
-    elif kind == "item_due":
+    elif kind == Kind.ITEM_DUE:
         text = t(lang, "remind.due_today", number=item.number)
     else:
         text = t(lang, "remind.before", number=item.number, date=due)

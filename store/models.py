@@ -12,6 +12,7 @@ deleted by `#undo` or a cancel: they get `removed_at` / a status, so nothing a p
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
+from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import Column, DateTime, Index, UniqueConstraint
@@ -220,32 +221,61 @@ class ActionItemEvent(SQLModel, table=True):
     note: str | None = None
 
 
+class NotificationKind(StrEnum):
+    """What a `Notification` row stands for; the values are the strings stored in `notification.kind`."""
+
+    MEETING_REMINDER = "meeting_reminder"
+    RSVP_CHASE = "rsvp_chase"
+    AGENDA_TIME_UP = "agenda_time_up"
+    AGENDA_OVERRUN = "agenda_overrun"
+    ITEM_CONFIRM_CHECK = "item_confirm_check"
+    ITEM_BEFORE = "item_before"
+    ITEM_DUE = "item_due"
+    ITEM_OVERDUE = "item_overdue"
+    ITEM_ESCALATION = "item_escalation"
+    QUESTION_DUE = "question_due"
+    QUESTION_OVERDUE = "question_overdue"
+    WEEKLY_DIGEST = "weekly_digest"
+    OUTBOX = "outbox"  # a message an event produced, carried whole in `payload`
+
+
 class Notification(SQLModel, table=True):
-    """One message to one place that must go out at `due_at`: the scheduler's only state.
+    """One message to one place that must go out at `due_at`: the scheduler's only state, and the outbox.
 
     `status`: pending → sending (claimed by one instance at `claimed_at`) → sent; back to pending, later,
     when the send failed; dropped when it no longer makes sense (meeting cancelled or started, item done,
     the agenda moved on); failed when the platform says it can never be delivered (the host is told).
     One row per recipient, so one failing recipient never holds up the others. `dedupe_key` makes
     scheduling idempotent where several instances might schedule the same thing (weekly digests).
+
+    Every message an event produces is a row too (kind `outbox`, the message serialized in `payload`,
+    `channel_id` naming the conversation it goes to), written with the event's effects: one table, so one
+    claim, one lease, one backoff and one exactly-once argument serve reminders and replies alike, and an
+    idle tick still costs two index probes. Reminders are rendered when due (they must see the state then);
+    an event's message was decided when the event happened, so it is stored whole.
+
+    `platform` (the workspace's, copied so the claim needs no join) scopes every claim: a process sends only
+    its own platforms' rows, through its own platform's sender.
     """
 
     __table_args__ = (
-        Index("ix_notification_status_due", "status", "due_at"),
-        Index("ix_notification_status_claimed", "status", "claimed_at"),
+        Index("ix_notification_platform_status_due", "platform", "status", "due_at", "id"),
+        Index("ix_notification_platform_status_claimed", "platform", "status", "claimed_at"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
     workspace_id: int = Field(foreign_key="workspace.id")
-    kind: str = Field(max_length=32)  # meeting_reminder, rsvp_chase, agenda_*, item_*, question_reminder, weekly_digest
+    platform: str = Field(max_length=32)
+    kind: str = Field(max_length=32)  # a NotificationKind value
     due_at: datetime = Field(sa_column=utc_column(nullable=False))
     meeting_id: int | None = Field(default=None, foreign_key="meeting.id", index=True)
     action_item_id: int | None = Field(default=None, foreign_key="actionitem.id", index=True)
     question_id: int | None = Field(default=None, foreign_key="openquestion.id", index=True)
     agenda_item_id: int | None = Field(default=None, foreign_key="agendaitem.id")  # agenda timers: stale once ended
     recipient_id: int | None = Field(default=None, foreign_key="user.id")  # None: the channel
-    channel_id: str | None = Field(default=None, max_length=128)
+    channel_id: str | None = Field(default=None, max_length=128)  # outbox: the conversation (channel, or @person)
     dedupe_key: str | None = Field(default=None, max_length=200, unique=True)
+    payload: str | None = None  # outbox: the message as JSON, until it is sent
     status: str = Field(default="pending", max_length=16)
     attempts: int = 0
     last_error: str | None = None

@@ -31,6 +31,7 @@ from store.models import (
     MessageRef,
     Note,
     Notification,
+    NotificationKind,
     OpenQuestion,
     Participant,
     SurveyAnswer,
@@ -336,7 +337,7 @@ def drop_pending_digests(session: Session, workspace_id: int, channel_id: str) -
         session,
         (col(Notification.workspace_id) == workspace_id)
         & (col(Notification.channel_id) == channel_id)
-        & (col(Notification.kind) == "weekly_digest"),
+        & (col(Notification.kind) == NotificationKind.WEEKLY_DIGEST),
     )
 
 
@@ -355,18 +356,29 @@ def drop_pending_for_question(session: Session, question_id: int) -> int:
 
 
 def _drop(session: Session, condition: ColumnElement[bool]) -> int:
-    pending = session.exec(select(Notification).where(condition, Notification.status == "pending")).all()
+    """Drop the pending scheduled rows matching `condition`. Outbox rows are never dropped: they carry what an
+    event already said (an assignment note is no less owed because the item's date changed since)."""
+    pending = session.exec(
+        select(Notification).where(condition, Notification.status == "pending",
+                                   Notification.kind != NotificationKind.OUTBOX)
+    ).all()
     for notification in pending:
         notification.status = "dropped"
     return len(pending)
 
 
-def later_stage_due(session: Session, item_id: int, kinds: Sequence[str], now: datetime) -> bool:
-    """Is a later reminder of the same item also due (the bot was down)? Then the earlier one is stale."""
+def later_stage_due(
+    session: Session, kinds: Sequence[str], now: datetime, *, item_id: int | None = None,
+    question_id: int | None = None,
+) -> bool:
+    """Is a later reminder of the same item (or question) also due (the bot was down)? Then the earlier one is
+    stale."""
+    about = (col(Notification.action_item_id) == item_id if item_id is not None
+             else col(Notification.question_id) == question_id)
     return (
         session.exec(
             select(Notification.id).where(
-                Notification.action_item_id == item_id,
+                about,
                 Notification.status == "pending",
                 col(Notification.kind).in_(kinds),
                 col(Notification.due_at) <= now,
@@ -524,18 +536,21 @@ def open_questions_of_channel(session: Session, workspace_id: int, channel_id: s
     )
 
 
-def claim_due(session: Session, now: datetime, lease: timedelta, limit: int) -> list[Notification]:
-    """Pending rows whose time has come, then rows whose claimer died, locked for this transaction.
+def claim_due(session: Session, platform: str, now: datetime, lease: timedelta, limit: int) -> list[Notification]:
+    """One platform's pending rows whose time has come (in due order, an event's messages in the order they
+    were written), then its rows whose claimer died, locked for this transaction.
 
-    Two index range scans (status, due_at) and (status, claimed_at) rather than one OR, so an idle tick
-    costs the same with a million future rows as with ten. `SKIP LOCKED` lets several instances tick at
-    once on PostgreSQL without taking the same row.
+    Two index range scans, (platform, status, due_at, id) and (platform, status, claimed_at), rather than one
+    OR or a join to the workspace, so an idle tick costs the same with a million future rows as with ten, and
+    another platform's backlog (its process down) costs nothing. `SKIP LOCKED` lets several instances tick
+    at once on PostgreSQL without taking the same row.
     """
     due = list(
         session.exec(
             select(Notification)
-            .where(Notification.status == "pending", col(Notification.due_at) <= now)
-            .order_by(col(Notification.due_at))
+            .where(Notification.platform == platform, Notification.status == "pending",
+                   col(Notification.due_at) <= now)
+            .order_by(col(Notification.due_at), col(Notification.id))
             .limit(limit)
             .with_for_update(skip_locked=True)
         ).all()
@@ -543,20 +558,48 @@ def claim_due(session: Session, now: datetime, lease: timedelta, limit: int) -> 
     if len(due) < limit:
         due += session.exec(
             select(Notification)
-            .where(Notification.status == "sending", col(Notification.claimed_at) <= now - lease)
+            .where(Notification.platform == platform, Notification.status == "sending",
+                   col(Notification.claimed_at) <= now - lease)
+            .order_by(col(Notification.claimed_at), col(Notification.id))
             .limit(limit - len(due))
             .with_for_update(skip_locked=True)
         ).all()
     return due
 
 
+def delay_followers(session: Session, row: Notification, until: datetime) -> int:
+    """Hold back the pending outbox rows written after `row` to the same conversation until `until`, so they
+    cannot overtake it while it waits out its backoff. Only rows due in [row written, until) can be behind it:
+    a narrow range of the due index."""
+    assert row.kind == NotificationKind.OUTBOX
+    followers = session.exec(
+        select(Notification).where(
+            Notification.platform == row.platform, Notification.status == "pending",
+            col(Notification.due_at) >= row.created_at, col(Notification.due_at) < until,
+            Notification.kind == NotificationKind.OUTBOX, Notification.workspace_id == row.workspace_id,
+            Notification.channel_id == row.channel_id, col(Notification.id) > row.id,
+        )
+    ).all()
+    for follower in followers:
+        follower.due_at = until
+    return len(followers)
+
+
+def platform_of(session: Session, workspace_id: int) -> str:
+    """The platform of a workspace (usually from the session's identity map: the event loaded it)."""
+    found = session.get(Workspace, workspace_id)
+    assert found is not None, f"no workspace {workspace_id}"
+    return found.platform
+
+
 def notification(session: Session, notification_id: int) -> Notification | None:
     return session.get(Notification, notification_id)
 
 
-def next_due_at(session: Session) -> datetime | None:
+def next_due_at(session: Session, platform: str) -> datetime | None:
     return session.exec(
-        select(func.min(Notification.due_at)).where(Notification.status == "pending")
+        select(func.min(Notification.due_at)).where(Notification.platform == platform,
+                                                    Notification.status == "pending")
     ).first()
 
 

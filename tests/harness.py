@@ -109,9 +109,9 @@ class Chat:
         """Move the clock, ticking at every due time on the way, like the console's :advance."""
         before = len(self.sent)
         target = self.now + delta
-        while (due := self.core.next_due()) is not None and due <= target:
+        while (due := self.core.next_due(self.platform)) is not None and due <= target:
             self.now = max(self.now, due)
-            self.core.tick(self.now, self.send)
+            self.core.tick(self.now, self.send, platform=self.platform)
         self.now = target
         return self.sent[before:]
 

@@ -19,6 +19,7 @@ from sqlmodel import Session, col, select
 from adapters.dingtalk import render
 from adapters.dingtalk.api import DingTalkApi, Throttled
 from adapters.dingtalk.app import DingTalkAdapter, QuorumStreamClient, card_id_for, card_place
+from adapters.dingtalk.translate import PLATFORM
 from bot.core import Core
 from bot.errors import Undeliverable
 from bot.messages import Attachment, Button, OutMessage, Target
@@ -163,7 +164,7 @@ def test_the_loop_in_english(fake: fd.FakeDingTalk, adapter: DingTalkAdapter, st
     wait_until(lambda: items(adapter) and items(adapter)[0].text == "send the slides")
     say(fake, " end", "anna", "Anna")
     wait_until(lambda: meeting_status(adapter) == "ended")
-    adapter.core.tick(due(adapter, "item_due").due_at, adapter.send)
+    adapter.core.tick(due(adapter, "item_due").due_at, adapter.send, platform=PLATFORM)
     say(fake, "done https://slides.example/q3", "li", "Li", group=False)
     wait_until(lambda: items(adapter)[0].status == "done")
     assert items(adapter)[0].deliverable == "https://slides.example/q3"
@@ -237,7 +238,7 @@ def test_a_throttled_reminder_stays_pending(fake: fd.FakeDingTalk, adapter: Ding
     wait_until(lambda: len(items(adapter)) == 1)
     reminder = due(adapter, "item_due")
     fake.fail_next(fd.CARD_CREATE_AND_DELIVER, times=5)  # 403 Forbidden.AccessDenied.QpsLimitForApi
-    adapter.core.tick(reminder.due_at, adapter.send)
+    adapter.core.tick(reminder.due_at, adapter.send, platform=PLATFORM)
     with Session(adapter.core.engine) as session:
         row = session.get(Notification, reminder.id)
     assert row is not None and row.status == "pending" and row.attempts == 1 and row.due_at > reminder.due_at

@@ -1,4 +1,4 @@
-"""The scheduler's delivery guarantee, proven with real `quorum ticker` processes on one PostgreSQL database.
+"""The scheduler's delivery guarantee, proven with real ticker processes on one PostgreSQL database.
 
 What `bot.jobs` promises: a due row is claimed in a transaction (`FOR UPDATE SKIP LOCKED`, marked `sending`),
 posted after that transaction, and marked `sent` row by row; a row whose claimer died is claimed again after
@@ -15,10 +15,12 @@ with its own connections, racing for the same rows, and a process that dies with
 4. The lease is for dead claimers only (in process, deterministic): a batch claimed late in a long tick is
    not taken from the instance that is posting it.
 
-All tickers run with the same short lease (LEASE_SECONDS), as one deployment would: the kill test needs it
-to finish quickly, and the two-ticker test must hold under it too, although its burst outlasts the lease.
-A ticker's stdout is the platform: `[<pid>-m<N>] @<user> quorum: …`, flushed per message, so a line in the
-file is a message delivered even if the process is killed right after writing it.
+A ticker process is `tests/ticker_process.py`: the console platform's tick on the real clock (the tick
+`quorum slack` / `quorum dingtalk` run beside their adapters). All tickers run with the same short lease
+(LEASE_SECONDS), as one deployment would: the kill test needs it to finish quickly, and the two-ticker test
+must hold under it too, although its burst outlasts the lease. A ticker's stdout is the platform:
+`[<pid>-m<N>] @<user> quorum: …`, flushed per message, so a line in the file is a message delivered even if
+the process is killed right after writing it.
 """
 
 from __future__ import annotations
@@ -44,12 +46,13 @@ from sqlalchemy import Engine, func
 from sqlalchemy.engine import make_url
 from sqlmodel import col, select
 
+from adapters.console import PLATFORM
 from bot import followup, jobs
 from bot.core import Core
 from bot.messages import OutMessage
 from store import repo
 from store.database import make_engine, session_scope
-from store.models import ActionItem, Notification, User
+from store.models import ActionItem, Notification, NotificationKind, User
 from tests.conftest import make_settings
 
 pytestmark = pytest.mark.postgres
@@ -128,7 +131,7 @@ def seed(engine: Engine, label: str, count: int, now: datetime) -> dict[str, str
     expected: dict[str, str] = {}
     due_at = now - timedelta(minutes=1)
     with session_scope(engine) as session:
-        ws = repo.workspace(session, "console", "local", now)
+        ws = repo.workspace(session, PLATFORM, "local", now)
         assert ws.id is not None
         owners = [repo.upsert_user(session, ws.id, f"owner-{i:02}", f"Owner {i:02}", now) for i in range(OWNERS)]
         creator = repo.upsert_user(session, ws.id, "host", "Host", now)
@@ -149,7 +152,8 @@ def seed(engine: Engine, label: str, count: int, now: datetime) -> dict[str, str
             expected[item.text] = f"@{owner.platform_user_id}"
         session.flush()
         for item, owner in items:
-            followup.schedule(session, ws.id, "item_due", due_at, now, action_item_id=item.id, recipient_id=owner.id)
+            followup.schedule(session, ws.id, NotificationKind.ITEM_DUE, due_at, now, action_item_id=item.id,
+                              recipient_id=owner.id)
     with session_scope(engine) as session:
         rows = session.exec(select(Notification).where(Notification.status == "pending")).all()
         assert len(rows) == count
@@ -188,7 +192,7 @@ class Ticker:
 
 
 def start_ticker(name: str, db_url: str, workdir: Path, lease: int = LEASE_SECONDS) -> Ticker:
-    """`quorum ticker` on `db_url`, its own cwd (no stray .env), stdout to a file; `application_name` lets
+    """`tests/ticker_process.py` on `db_url`, its own cwd (no stray .env), stdout to a file; `application_name` lets
     the test see it in pg_stat_activity."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("QUORUM_") and k != "DATABASE_URL"}
     url = make_url(db_url).update_query_dict({"application_name": f"quorum-eo-{name}"})
@@ -204,7 +208,7 @@ def start_ticker(name: str, db_url: str, workdir: Path, lease: int = LEASE_SECON
     out = cwd / "stdout.txt"
     with out.open("wb") as stdout, (cwd / "stderr.txt").open("wb") as stderr:
         process = subprocess.Popen(
-            [sys.executable, "-m", "adapters.cli", "ticker", "--interval", "0.05", "--for", str(TICKER_LIFETIME),
+            [sys.executable, "-m", "tests.ticker_process", "--interval", "0.05", "--for", str(TICKER_LIFETIME),
              "--files", str(cwd / "files")],
             cwd=cwd, env=env, stdout=stdout, stderr=stderr,
         )
@@ -420,7 +424,7 @@ def test_a_failed_send_backs_off_and_does_not_block_the_others(db_url: str, engi
         row.due_at = now - timedelta(minutes=2)  # the earliest due: claimed and posted before the others
     platform = Platform({"owner-00"})
 
-    assert core.tick(now, platform.send) == 5
+    assert core.tick(now, platform.send, platform=PLATFORM) == 5
     assert platform.attempts[0] == "owner-00", "the failing recipient was not tried first"
     assert sorted(platform.sent) == sorted(set(expected) - {bad_text})
     with session_scope(engine) as session:
@@ -435,11 +439,11 @@ def test_a_failed_send_backs_off_and_does_not_block_the_others(db_url: str, engi
 
     platform.failing.clear()
     platform.attempts.clear()
-    assert core.tick(backoff_until - timedelta(seconds=1), platform.send) == 0
+    assert core.tick(backoff_until - timedelta(seconds=1), platform.send, platform=PLATFORM) == 0
     assert platform.attempts == [], "retried before its backoff ran out"
 
-    assert core.tick(backoff_until, platform.send) == 1
-    assert core.tick(backoff_until + timedelta(minutes=5), platform.send) == 0
+    assert core.tick(backoff_until, platform.send, platform=PLATFORM) == 1
+    assert core.tick(backoff_until + timedelta(minutes=5), platform.send, platform=PLATFORM) == 0
     assert Counter(platform.sent) == dict.fromkeys(expected, 1)
     with session_scope(engine) as session:
         bad = session.get(Notification, bad_id)
@@ -466,13 +470,13 @@ def test_a_batch_claimed_late_in_a_long_tick_is_not_reclaimed_from_its_live_clai
         if len(platform_a.attempts) == jobs.CLAIM_BATCH - 1:  # the last post of the first batch is slow
             time.sleep(lease + 0.3)
         if len(platform_a.attempts) == jobs.CLAIM_BATCH:  # the second batch is claimed and being posted
-            b_delivered.append(b.tick(datetime.now(UTC), platform_b.send))
+            b_delivered.append(b.tick(datetime.now(UTC), platform_b.send, platform=PLATFORM))
         return platform_a.send(message)
 
     try:
-        a.tick(datetime.now(UTC), send_a)
+        a.tick(datetime.now(UTC), send_a, platform=PLATFORM)
         for _ in range(5):  # whatever is left (for a tick that claims less per call)
-            if a.tick(datetime.now(UTC), platform_a.send) == 0:
+            if a.tick(datetime.now(UTC), platform_a.send, platform=PLATFORM) == 0:
                 break
     finally:
         other_engine.dispose()

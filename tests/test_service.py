@@ -160,15 +160,15 @@ def test_cancel_drops_reminders_and_tells_everyone(chat: Chat) -> None:
 def test_a_bot_down_for_days_sends_nothing_stale(chat: Chat) -> None:
     chat.command("alice", 'new "Later" wednesday 3pm with @bob')
     chat.now += timedelta(days=2, hours=6, minutes=55)  # Wednesday 15:55: the meeting has started
-    assert chat.core.tick(chat.now, chat.send) == 0
+    assert chat.core.tick(chat.now, chat.send, platform=chat.platform) == 0
     assert pending(chat) == []
 
 
 def test_a_reminder_that_fell_due_during_downtime_is_sent_once(chat: Chat) -> None:
     chat.command("alice", 'new "Later" wednesday 3pm with @bob')
     chat.now += timedelta(days=1, hours=12)  # Tuesday 21:00: past the 24 h mark, before the start
-    assert chat.core.tick(chat.now, chat.send) == 1
-    assert chat.core.tick(chat.now, chat.send) == 0
+    assert chat.core.tick(chat.now, chat.send, platform=chat.platform) == 1
+    assert chat.core.tick(chat.now, chat.send, platform=chat.platform) == 0
     assert "starts in 18 h" in chat.sent[-1].body
 
 
@@ -176,12 +176,12 @@ def test_a_failed_send_stays_pending_and_is_retried(chat: Chat) -> None:
     chat.command("alice", 'new "Later" wednesday 3pm with @bob')
     chat.now += timedelta(days=1, hours=12)
     chat.fail_sends = True
-    assert chat.core.tick(chat.now, chat.send) == 0
+    assert chat.core.tick(chat.now, chat.send, platform=chat.platform) == 0
     assert [kind for kind, _due in pending(chat)].count("meeting_reminder") == 2
     chat.fail_sends = False
-    assert chat.core.tick(chat.now, chat.send) == 0  # backoff: not yet
+    assert chat.core.tick(chat.now, chat.send, platform=chat.platform) == 0  # backoff: not yet
     chat.now += timedelta(minutes=3)
-    assert chat.core.tick(chat.now, chat.send) == 1
+    assert chat.core.tick(chat.now, chat.send, platform=chat.platform) == 1
 
 
 # ---- running a meeting ---------------------------------------------------------------------------------
@@ -367,7 +367,10 @@ def test_bad_input_gets_a_clear_reply_with_an_example_and_writes_nothing(chat: C
     assert reply.message.target.kind == "ephemeral"
     assert expected in reply.body
     assert "/meeting" in reply.body  # the example
-    assert chat.rows(Meeting) == 0 and chat.rows(Notification) == 0
+    assert chat.rows(Meeting) == 0
+    with Session(chat.core.engine) as session:  # the reply itself is the only row: sent, through the outbox
+        rows = session.exec(select(Notification.kind, Notification.status)).all()
+    assert [tuple(row) for row in rows] == [("outbox", "sent")]
 
 
 def test_mention_injection_is_kept_as_plain_text(chat: Chat) -> None:

@@ -25,7 +25,7 @@ from adapters.ordering import InOrder
 from adapters.slack import blocks
 from adapters.slack.app import SlackAdapter, is_new_alone
 from adapters.slack.run import EVENTS_PATH, bound_port, http_server
-from adapters.slack.translate import slash_command
+from adapters.slack.translate import PLATFORM, slash_command
 from bot.core import Core
 from store.models import ActionItem, InboundEvent, Meeting, Notification
 from tests import fake_slack as fs
@@ -216,7 +216,7 @@ def test_the_whole_meeting_loop(fake: fs.FakeSlack, adapter: SlackAdapter, drive
     with Session(adapter.core.engine) as session:
         due = session.exec(select(Notification).where(Notification.kind == "item_due")).first()
     assert due is not None
-    adapter.core.tick(due.due_at, adapter.send)
+    adapter.core.tick(due.due_at, adapter.send, platform=PLATFORM)
     reminder = wait_until(lambda: next((m for m in reversed(fake.messages("DU2")) if "send the notes" in m["text"]
                                         and m["ts"] > fake.messages("DU2")[0]["ts"]), None))
     reply = fs.message_event("done https://docs.example/notes", "U2", "DU2", thread_ts=reminder["ts"],
@@ -231,7 +231,7 @@ def test_the_whole_meeting_loop(fake: fs.FakeSlack, adapter: SlackAdapter, drive
     with Session(adapter.core.engine) as session:
         weekly = session.exec(select(Notification).where(Notification.kind == "weekly_digest",
                                                          Notification.status == "pending")).one()
-    adapter.core.tick(weekly.due_at, adapter.send)
+    adapter.core.tick(weekly.due_at, adapter.send, platform=PLATFORM)
     digest = wait_until(lambda: next((m for m in posts(fake, "C1") if "Weekly follow-up" in m["text"]), None))
     # bob's item is not overdue: he is named, not notified
     assert "1 open action item" in digest["text"] and "#1 send the notes · @bob" in digest["text"]
@@ -318,7 +318,7 @@ def test_a_reminder_slack_refuses_stays_pending(fake: fs.FakeSlack, adapter: Sla
                              .order_by(col(Notification.due_at))).first()
     assert first is not None
     fake.fail_next("chat.postMessage", status=500, times=50)
-    assert adapter.core.tick(first.due_at, adapter.send) == 0
+    assert adapter.core.tick(first.due_at, adapter.send, platform=PLATFORM) == 0
     with Session(adapter.core.engine) as session:
         row = session.get(Notification, first.id)
     assert row is not None

@@ -178,7 +178,7 @@ class DingTalkAdapter:
         return found[0]
 
     def tick(self) -> int:
-        return self.core.tick(self.clock(), self.send)
+        return self.core.tick(self.clock(), self.send, platform=PLATFORM)
 
 
 class _Handler(dingtalk_stream.CallbackHandler):  # type: ignore[misc]

@@ -245,7 +245,7 @@ class SlackAdapter:
                     log.warning("could not react to %s: %s", outcome.acknowledge, error.response.get("error"))
 
     def tick(self) -> int:
-        return self.core.tick(datetime.now(UTC), self.send)
+        return self.core.tick(datetime.now(UTC), self.send, platform=PLATFORM)
 
     def send(self, message: OutMessage) -> str | None:
         """Post (or update in place) one message; returns its `<channel>/<ts>` key. Raises when Slack refuses,

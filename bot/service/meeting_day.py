@@ -22,10 +22,10 @@ from bot.messages import Button, Outcome, OutMessage, RefSpec, Section, Target
 from bot.service import meetings  # meetings calls back into this module on start and end
 from bot.service.context import Ctx
 from store import repo
-from store.models import AgendaItem, Meeting, MinutesRemark, Notification, SurveyAnswer, User
+from store.models import AgendaItem, Meeting, MinutesRemark, Notification, NotificationKind, SurveyAnswer, User
 
-TIME_UP = "agenda_time_up"
-OVERRUN = "agenda_overrun"
+TIME_UP = NotificationKind.AGENDA_TIME_UP
+OVERRUN = NotificationKind.AGENDA_OVERRUN
 TIMER_KINDS = (TIME_UP, OVERRUN)
 OVERRUN_GRACE = timedelta(minutes=5)  # how long past its planned end an item may run before the bot says so
 

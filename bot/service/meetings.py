@@ -20,7 +20,7 @@ from bot.service import meeting_day
 from bot.service.context import Ctx
 from bot.timeparse import format_date, format_when
 from store import repo
-from store.models import AgendaItem, Meeting, Participant, User
+from store.models import AgendaItem, Meeting, NotificationKind, Participant, User
 
 EDITOR_ROLES = ("host", "recorder")
 MIN_RSVP_WINDOW = timedelta(hours=1)  # no deadline when people would have less than this to answer
@@ -145,12 +145,12 @@ def schedule_reminders(ctx: Ctx, meeting: Meeting) -> None:
     assert meeting.id is not None
     for offset in ctx.settings.reminder_offsets:
         if meeting.start_at - offset > ctx.now:
-            followup.schedule(ctx.session, ctx.workspace_id, "meeting_reminder", meeting.start_at - offset, ctx.now,
-                              meeting_id=meeting.id, channel_id=meeting.channel_id)
+            followup.schedule(ctx.session, ctx.workspace_id, NotificationKind.MEETING_REMINDER,
+                              meeting.start_at - offset, ctx.now, meeting_id=meeting.id, channel_id=meeting.channel_id)
     if meeting.rsvp_deadline is not None and meeting.rsvp_deadline - ctx.settings.rsvp_chase_offset > ctx.now:
         waiting = [p for p, _user in repo.participants(ctx.session, meeting.id) if p.rsvp is None]
         for p in waiting:  # a row each, so one failing recipient holds up nobody
-            followup.schedule(ctx.session, ctx.workspace_id, "rsvp_chase",
+            followup.schedule(ctx.session, ctx.workspace_id, NotificationKind.RSVP_CHASE,
                               meeting.rsvp_deadline - ctx.settings.rsvp_chase_offset, ctx.now,
                               meeting_id=meeting.id, recipient_id=p.user_id)
 
