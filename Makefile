@@ -4,7 +4,18 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint bench clean
+.PHONY: run test wall-clocks lint bench clean
+
+# The suite must not care what time it is. Its date-sensitive part (working days, follow-up and digests, purge,
+# the adapters' whole loops, console scripts) runs again with the machine's clock moved to a Sunday night in UTC
+# (Monday morning in Shanghai), a year's last seconds in Shanghai and a day in a year the holiday calendars do not
+# know (tests/conftest.py: --wall-clock); the three runs go side by side. (tests/test_timeparse.py pins the wall
+# clock far from its cases by itself.)
+WALL_CLOCKS := 2026-11-29T23:30:00+00:00 2026-12-31T23:59:30+08:00 2031-06-02T09:00:00+08:00
+WALL_CLOCK_TESTS := tests/test_workdays.py tests/test_followup.py tests/test_purge.py \
+	tests/test_slack_adapter.py::test_the_whole_meeting_loop \
+	tests/test_dingtalk_adapter.py::test_the_whole_meeting_loop_in_chinese \
+	tests/test_console.py::test_follow_through_in_english tests/test_console.py::test_follow_through_in_chinese
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -18,10 +29,20 @@ run: $(STAMP)
 test: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/mypy
+	$(BIN)/lint-imports
 	$(BIN)/pytest -q
+	$(MAKE) --no-print-directory wall-clocks
 	$(BIN)/python -m bench.scheduler --small --strict
 	$(BIN)/python -m bench.slack_ack --small
 	$(BIN)/python -m bench.reports --small --strict
+
+wall-clocks: $(STAMP)
+	logs=$$(mktemp -d); pids=""; for instant in $(WALL_CLOCKS); do \
+		$(BIN)/pytest -q -p no:cacheprovider --wall-clock=$$instant $(WALL_CLOCK_TESTS) > $$logs/$$instant 2>&1 & \
+		pids="$$pids $$!"; \
+	done; failed=0; for pid in $$pids; do wait $$pid || failed=1; done; \
+	for instant in $(WALL_CLOCKS); do echo "== wall clock at $$instant"; tail -n 25 $$logs/$$instant; done; \
+	rm -r $$logs; exit $$failed
 
 bench: $(STAMP)
 	$(BIN)/python -m bench.timeparse_accuracy

@@ -11,12 +11,13 @@ import getpass
 import logging
 import sys
 import threading
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 
 from pydantic import ValidationError
 from sqlmodel import Session, select
 
+from adapters.clock import Clock, system_clock
 from adapters.console import PLATFORM, ConsoleAdapter, run_script
 from adapters.scheduler import start_ticker
 from bot.config import Settings
@@ -32,7 +33,8 @@ INTERACTIVE_HELP = (
 )
 
 
-def main(argv: list[str] | None = None) -> int:
+def main(argv: list[str] | None = None, clock: Clock = system_clock) -> int:
+    """Run one `quorum` command; `clock` is what "now" means to it (tests pass their own)."""
     parser = argparse.ArgumentParser(prog="quorum", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
     console = sub.add_parser("console", help="run the bot in this terminal, or on a script from stdin")
@@ -74,13 +76,13 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "dingtalk":
         return run_platform(args, "dingtalk")
     if args.command == "purge":
-        return run_purge(args)
+        return run_purge(args, clock)
     if args.command == "export":
-        return run_export(args)
+        return run_export(args, clock)
     if args.command == "replay":
         print(render_minutes_txt(parse_irc_log(args.log.read_text(encoding="utf-8"), channel=args.channel)), end="")
         return 0
-    return run_console(args)
+    return run_console(args, clock)
 
 
 def load_settings(args: argparse.Namespace) -> Settings | None:
@@ -116,7 +118,7 @@ def run_platform(args: argparse.Namespace, platform: str) -> int:
         return 2
 
 
-def run_purge(args: argparse.Namespace) -> int:
+def run_purge(args: argparse.Namespace, clock: Clock) -> int:
     """Meetings past the retention period: listed always, deleted only with --yes; unfinished work is kept."""
     from dateutil.relativedelta import relativedelta
 
@@ -128,7 +130,7 @@ def run_purge(args: argparse.Namespace) -> int:
         return 2
     engine = make_engine(settings.database_url)
     migrate(engine)
-    cutoff = datetime.now(UTC) - relativedelta(months=settings.retention_months)
+    cutoff = clock() - relativedelta(months=settings.retention_months)
     with session_scope(engine) as session:
         found = retention.candidates(session, cutoff)
         going = [c for c in found if not c.unfinished]
@@ -142,7 +144,7 @@ def run_purge(args: argparse.Namespace) -> int:
     return 0
 
 
-def run_export(args: argparse.Namespace) -> int:
+def run_export(args: argparse.Namespace, clock: Clock) -> int:
     """The files `/meeting export` posts, written to a folder: for archives, audits and scripts."""
     from bot import exports
     from store.database import make_engine, migrate
@@ -191,38 +193,47 @@ def run_export(args: argparse.Namespace) -> int:
                     written[-1].write_bytes(exports.minutes_pdf(record, lang, zone))
                 else:
                     written.append(stem.with_name(stem.name + ".ics"))
-                    written[-1].write_bytes(exports.meeting_ics(record, meeting.revision, stamp=datetime.now(UTC)))
+                    written[-1].write_bytes(exports.meeting_ics(record, meeting.revision, stamp=clock()))
     for path in written:
         print(path)
     return 0
 
 
-def run_console(args: argparse.Namespace) -> int:
+def start_time(text: str, settings: Settings) -> datetime | None:
+    """`--now`: ISO 8601, in the settings' timezone unless it names an offset; None (and why, on stderr) when it
+    is not a date and time."""
+    try:
+        start = datetime.fromisoformat(text)
+    except ValueError:
+        print("quorum: --now must look like '2026-11-23 09:00' or '2026-11-23T01:00:00+00:00'", file=sys.stderr)
+        return None
+    return start if start.tzinfo is not None else start.replace(tzinfo=settings.zone)
+
+
+def run_console(args: argparse.Namespace, clock: Clock) -> int:
     settings = load_settings(args)
     if settings is None:
         return 2
-    zone = settings.zone
-    try:
-        now = datetime.strptime(args.now, "%Y-%m-%d %H:%M").replace(tzinfo=zone) if args.now else datetime.now(UTC)
-    except ValueError:
-        print("quorum: --now must look like '2026-11-23 09:00'", file=sys.stderr)
+    start = start_time(args.now, settings) if args.now else clock()
+    if start is None:
         return 2
     core = Core(settings)
-    adapter = ConsoleAdapter(core, sys.stdout, now, zone, Path(args.files))
+    adapter = ConsoleAdapter(core, sys.stdout, start, settings.zone, Path(args.files))
     if not sys.stdin.isatty():
         run_script(adapter, sys.stdin)
         return 0
-    return interactive(adapter, settings, real_clock=args.now is None)
+    return interactive(adapter, settings, None if args.now else clock)
 
 
-def interactive(adapter: ConsoleAdapter, settings: Settings, real_clock: bool) -> int:
+def interactive(adapter: ConsoleAdapter, settings: Settings, clock: Clock | None) -> int:
+    """The terminal session; with a `clock`, "now" follows it, else the virtual clock moves only by :advance."""
     lock = threading.Lock()
     speaker = getpass.getuser() or "me"
 
     def tick() -> None:
         with lock:
-            if real_clock:
-                adapter.now = datetime.now(UTC)
+            if clock is not None:
+                adapter.now = clock()
             adapter.core.tick(adapter.now, adapter.send, platform=PLATFORM)
             sys.stdout.flush()
 
@@ -235,8 +246,8 @@ def interactive(adapter: ConsoleAdapter, settings: Settings, real_clock: bool) -
             except EOFError:
                 return 0
             with lock:
-                if real_clock:
-                    adapter.now = datetime.now(UTC)
+                if clock is not None:
+                    adapter.now = clock()
                 adapter.run_line(line if line.startswith(":") or ">" in line.split(" ", 1)[0] else f"{speaker}> {line}")
     except KeyboardInterrupt:
         return 0

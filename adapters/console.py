@@ -13,7 +13,8 @@ Script protocol (one line each; README has the full table):
     :click alice m7 1 [ANSWER]  alice clicks button 1 of message m7 (ANSWER: what a button asks for)
     :now 2026-11-23 09:00       set the virtual clock (in --tz)
     :advance 1d2h30m            move the clock, running every scheduler tick due on the way
-    :user alice tz=Europe/Berlin lang=zh   what the platform would tell us about alice
+    :user alice tz=Europe/Berlin lang=zh admin=yes   what the platform would tell us about alice
+    :members hr alice carol     #hr is a private channel with these members (channels never named: public)
 Bot output lines start with the message id and where it went: `[m7] #general quorum: …`,
 `[m8] @bob quorum: …`, `[m9] #general (only alice) quorum: …`.
 """
@@ -28,6 +29,7 @@ from typing import TextIO
 from zoneinfo import ZoneInfo
 
 from adapters.reactions import meaning_of
+from bot.access import PUBLIC, Conversation
 from bot.core import Core
 from bot.events import Inbound, Person
 from bot.messages import OutMessage
@@ -61,6 +63,24 @@ class Posted:
 
 
 @dataclass
+class ConsoleDirectory:
+    """The console's answer to the core's `Directory` port, set by the script: which channels are private
+    (and who is in them) and who is an admin. A private chat `dm-alice` is alice's alone."""
+
+    private: dict[str, frozenset[str]] = field(default_factory=dict)
+    admins: set[str] = field(default_factory=set)
+
+    def conversation(self, workspace: str, channel: str) -> Conversation:
+        if channel.startswith("dm-"):
+            return Conversation("direct", frozenset({channel.removeprefix("dm-")}))
+        members = self.private.get(channel)
+        return PUBLIC if members is None else Conversation("private", members)
+
+    def is_admin(self, workspace: str, user: str) -> bool:
+        return user in self.admins
+
+
+@dataclass
 class ConsoleAdapter:
     core: Core
     out: TextIO
@@ -73,6 +93,10 @@ class ConsoleAdapter:
     counter: int = 0
     user_counter: int = 0
     id_prefix: str = "m"  # several processes on one database need ids that don't collide
+    directory: ConsoleDirectory = field(default_factory=ConsoleDirectory)
+
+    def __post_init__(self) -> None:
+        self.core.directory = self.directory  # the console is the platform: the script says who is where
 
     # ---- input -----------------------------------------------------------------------------------
     def run_line(self, line: str) -> None:
@@ -117,6 +141,7 @@ class ConsoleAdapter:
             "now": self.cmd_now,
             "advance": self.cmd_advance,
             "user": self.cmd_user,
+            "members": self.cmd_members,
         }
         handler = handlers.get(name)
         if handler is None:
@@ -194,14 +219,27 @@ class ConsoleAdapter:
         if not args:
             raise ScriptError("usage: :user alice tz=Europe/Berlin lang=zh")
         settings = dict(arg.split("=", 1) for arg in args[1:] if "=" in arg)
-        unknown = set(settings) - {"tz", "lang", "name"}
+        unknown = set(settings) - {"tz", "lang", "name", "admin"}
         if unknown:
-            raise ScriptError(f"unknown setting(s) {sorted(unknown)}; use tz=, lang=, name=")
+            raise ScriptError(f"unknown setting(s) {sorted(unknown)}; use tz=, lang=, name=, admin=yes|no")
+        if "admin" in settings:
+            if settings["admin"] not in ("yes", "no"):
+                raise ScriptError("usage: :user alice admin=yes (or admin=no)")
+            if settings["admin"] == "yes":
+                self.directory.admins.add(args[0])
+            else:
+                self.directory.admins.discard(args[0])
         current = self.person(args[0])
         self.people[args[0]] = Person(
             args[0], settings.get("name", current.display_name), settings.get("tz", current.timezone),
             settings.get("lang", current.language),
         )
+
+    def cmd_members(self, _name: str, raw: str) -> None:
+        args = raw.split()
+        if len(args) < 2:
+            raise ScriptError("usage: :members hr alice carol (makes #hr a private channel with these members)")
+        self.directory.private[args[0].lstrip("#")] = frozenset(name.lstrip("@") for name in args[1:])
 
     def person(self, name: str) -> Person:
         return self.people.setdefault(name, Person(name, name))

@@ -467,7 +467,7 @@ class Loaded:
 
 
 def bench_settings(url: str) -> Settings:
-    return Settings(_env_file=None, DATABASE_URL=url, QUORUM_TIMEZONE="Asia/Shanghai",  # type: ignore[call-arg]
+    return Settings(_env_file=None, DATABASE_URL=url, QUORUM_TIMEZONE="Asia/Shanghai",
                     QUORUM_LANGUAGE="en")
 
 
@@ -735,7 +735,8 @@ def p95(values: Sequence[float]) -> float:
 
 def _pending(engine: Engine) -> int:
     with engine.connect() as conn:
-        count = conn.execute(select(func.count()).select_from(Notification).where(Notification.status == "pending"))
+        pending = select(func.count()).select_from(Notification).where(col(Notification.status) == "pending")
+        count = conn.execute(pending)
         return int(count.scalar_one())
 
 
@@ -767,7 +768,8 @@ def add_due_reminders(engine: Engine, count: int, seed: str) -> None:
     """`count` reminders of `count` different open items, due a minute before NOW (the bot's 09:00 burst)."""
     with engine.begin() as conn:
         candidates = conn.execute(
-            select(ActionItem.id, ActionItem.workspace_id, ActionItem.owner_id, ActionItem.creator_id).where(
+            select(col(ActionItem.id), col(ActionItem.workspace_id), col(ActionItem.owner_id),
+                   col(ActionItem.creator_id)).where(
                 col(ActionItem.status).in_(OPEN), col(ActionItem.due_on).is_not(None),
                 col(ActionItem.owner_id).is_not(None),
             )
@@ -786,7 +788,8 @@ def add_due_reminders(engine: Engine, count: int, seed: str) -> None:
 
 def make_backlog(engine: Engine, count: int) -> int:
     """The bot was down for a day: `count` pending item_before reminders fell due meanwhile."""
-    oldest = (select(Notification.id).where(Notification.status == "pending", Notification.kind == "item_before")
+    oldest = (select(col(Notification.id))
+              .where(col(Notification.status) == "pending", col(Notification.kind) == "item_before")
               .order_by(col(Notification.id)).limit(count))
     with engine.begin() as conn:
         moved = conn.execute(update(Notification).where(col(Notification.id).in_(oldest.scalar_subquery()))

@@ -241,6 +241,14 @@ class AddChairs:
 
 
 @dataclass(frozen=True)
+class NameViewers:
+    """`viewers 3 @boss`: people who may read meeting #3 (and get its minutes) without taking part."""
+
+    number: int
+    who: tuple[Mention, ...]
+
+
+@dataclass(frozen=True)
 class Undo:
     pass
 
@@ -332,6 +340,7 @@ Command = (
     | AddNote
     | SetTopic
     | AddChairs
+    | NameViewers
     | Undo
     | Done
     | SetStatus

@@ -54,6 +54,7 @@ class Settings(BaseSettings):
     digest_cron: str = Field(default="0 9 * * mon", alias="QUORUM_DIGEST_CRON")
     claim_lease_seconds: int = Field(default=300, alias="QUORUM_CLAIM_LEASE_SECONDS", ge=1, le=86400)
     objection_hours: int = Field(default=12, alias="QUORUM_OBJECTION_HOURS", ge=1, le=24 * 14)
+    admins: str = Field(default="", alias="QUORUM_ADMINS")  # platform user ids, comma-separated
     retention_months: int = Field(default=24, alias="QUORUM_RETENTION_MONTHS", ge=24)  # keep at least 2 years
     slack_bot_token: SecretStr | None = Field(default=None, alias="SLACK_BOT_TOKEN")
     slack_app_token: SecretStr | None = Field(default=None, alias="SLACK_APP_TOKEN")
@@ -112,6 +113,11 @@ class Settings(BaseSettings):
     @property
     def rsvp_deadline_offset(self) -> timedelta:
         return parse_offsets(self.rsvp_deadline_before)[0]
+
+    @property
+    def admin_ids(self) -> frozenset[str]:
+        """The people named in `QUORUM_ADMINS`, besides the platform's own admins."""
+        return frozenset(part.strip() for part in self.admins.split(",") if part.strip())
 
     @property
     def rsvp_chase_offset(self) -> timedelta:

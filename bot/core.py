@@ -23,6 +23,7 @@ from sqlalchemy import Engine
 from sqlmodel import Session
 
 from bot import jobs, service
+from bot.access import Directory, OpenDirectory
 from bot.config import Settings
 from bot.errors import Undeliverable
 from bot.events import Inbound, Person
@@ -41,8 +42,9 @@ Sender = Callable[[OutMessage], "str | None"]
 
 
 class Core:
-    def __init__(self, settings: Settings, engine: Engine | None = None) -> None:
+    def __init__(self, settings: Settings, engine: Engine | None = None, directory: Directory | None = None) -> None:
         self.settings = settings
+        self.directory: Directory = directory or OpenDirectory()  # the platform's answer to "who is in here"
         self.engine = engine or make_engine(settings.database_url)
         migrate(self.engine)
 
@@ -51,7 +53,7 @@ class Core:
         (the platform `inbound` came from)."""
         try:
             with session_scope(self.engine) as session:
-                outcome = service.handle(session, self.settings, inbound, now)
+                outcome = service.handle(session, self.settings, inbound, now, self.directory)
                 claims = self.enqueue(session, inbound, outcome.messages, now)
         except Exception:
             log.exception("failed to handle %s from %s in %s: %.200r", inbound.kind, inbound.user.platform_id,

@@ -26,17 +26,17 @@ from bot.config import Settings
 from bot.i18n import Lang, t
 from bot.locale import as_lang, language_of, zone_of
 from bot.messages import Button, OutMessage, RefSpec, Section, Target
-from bot.service import meeting_day
 from bot.timeparse import format_date, format_when
 from bot.workdays import WorkCalendar, calendar_for
 from store import repo
-from store.models import ActionItem, Meeting, Notification, NotificationKind, OpenQuestion, User
+from store.models import ActionItem, AgendaItem, Meeting, Notification, NotificationKind, OpenQuestion, User
 
 log = logging.getLogger(__name__)
 
 Kind = NotificationKind
 CLAIM_BATCH = 50
 UNDELIVERABLE = "undeliverable: "  # prefix of a send error that retrying cannot fix
+OVERRUN_GRACE = timedelta(minutes=5)  # how long past its planned end an agenda item may run before the bot says so
 MAX_BACKOFF = timedelta(hours=1)
 ITEM_REMINDERS = (Kind.ITEM_BEFORE, Kind.ITEM_DUE, Kind.ITEM_OVERDUE)  # stages, earliest first
 QUESTION_REMINDERS = (Kind.QUESTION_DUE, Kind.QUESTION_OVERDUE)
@@ -221,7 +221,27 @@ def claim_digest(session: Session, settings: Settings, row: Notification, now: d
 
 @renders(Kind.AGENDA_TIME_UP, Kind.AGENDA_OVERRUN)
 def agenda_timer(session: Session, _settings: Settings, row: Notification, _now: datetime) -> OutMessage | None:
-    return meeting_day.timer_message(session, row)
+    """The channel message a due timer row stands for; None when its item is no longer being discussed."""
+    meeting = session.get(Meeting, row.meeting_id) if row.meeting_id else None
+    item = session.get(AgendaItem, row.agenda_item_id) if row.agenda_item_id else None
+    if meeting is None or item is None or meeting.status != "in_progress" or item.ended_at is not None:
+        return None
+    lang = as_lang(meeting.language)
+    target = Target(kind="channel", channel=meeting.channel_id)
+    if meeting.confidential:  # agenda titles are the meeting's content: its host hears the timer privately
+        host = session.get(User, meeting.created_by_id)
+        assert host is not None
+        target = Target(kind="direct", user=host.platform_user_id)
+    if row.kind == Kind.AGENDA_OVERRUN:
+        late = round(OVERRUN_GRACE.total_seconds() / 60)
+        return OutMessage(target=target, text=t(lang, "agenda.overrun", title=item.title, minutes=late))
+    assert meeting.id is not None
+    following = next((i for i in repo.agenda(session, meeting.id) if i.position > item.position), None)
+    button = (Button(t(lang, "button.next_item"), f"next {item.position}", "primary"),)
+    if following is None:
+        return OutMessage(target=target, text=t(lang, "agenda.time_up_last", title=item.title), buttons=button)
+    label = views.agenda_label(following, views.presenter_of(session, following), lang)
+    return OutMessage(target=target, text=t(lang, "agenda.time_up", title=item.title, item=label), buttons=button)
 
 
 @renders(Kind.MEETING_REMINDER, Kind.RSVP_CHASE)
@@ -288,14 +308,15 @@ def meeting_reminder(view: views.MeetingView, now: datetime) -> OutMessage:
     lang, zone = as_lang(m.language), view.zone
     minutes_left = round((m.start_at - now).total_seconds() / 60)
     waiting = view.answered(None)
-    text = t(lang, "reminder.starts", number=m.number, title=m.title, left=views.span(minutes_left, lang))
-    if waiting:
+    shared = views.shared_title(m, lang)  # the channel reads it: a confidential meeting keeps its subject
+    text = t(lang, "reminder.starts", number=m.number, title=shared, left=views.span(minutes_left, lang))
+    if waiting and not m.confidential:
         text += "\n" + t(lang, "reminder.waiting", names=views.names(waiting))
     return OutMessage(
         target=Target(kind="channel", channel=m.channel_id),
         text=text,
-        fields=views.detail_fields(view, lang, zone),
-        sections=(views.rsvp_section(view, lang),),
+        fields=views.confidential_fields(view, lang, zone) if m.confidential else views.detail_fields(view, lang, zone),
+        sections=() if m.confidential else (views.rsvp_section(view, lang),),
         mentions=tuple(u.platform_user_id for p, u in view.people if p.rsvp != "no"),
     )
 

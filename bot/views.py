@@ -68,9 +68,25 @@ def when_line(meeting: Meeting, lang: Lang, zone: ZoneInfo) -> str:
     return f"{format_when(meeting.start_at.astimezone(zone), zone, lang)} · {span(minutes, lang)}"
 
 
-def heading(meeting: Meeting, lang: Lang) -> str:
-    lock = "🔒 " if meeting.confidential else ""
-    return f"{lock}{meeting.title}  #{meeting.number}  ({t(lang, 'status.' + meeting.status)})"
+def heading(meeting: Meeting, lang: Lang, shared: bool = False) -> str:
+    """"🔒 Title  #3  (scheduled)"; `shared`: where people outside a confidential meeting read it, no title."""
+    if meeting.confidential:
+        title = f"🔒 #{meeting.number}" if shared else f"🔒 {meeting.title}  #{meeting.number}"
+        return f"{title}  ({t(lang, 'status.' + meeting.status)})"
+    return f"{meeting.title}  #{meeting.number}  ({t(lang, 'status.' + meeting.status)})"
+
+
+def shared_title(meeting: Meeting, lang: Lang) -> str:
+    """A meeting's name where people outside it may read it: a confidential one is only "🔒 (confidential)"."""
+    return f"🔒 {t(lang, 'list.confidential')}" if meeting.confidential else meeting.title
+
+
+def confidential_fields(view: MeetingView, lang: Lang, zone: ZoneInfo) -> tuple[tuple[str, str], ...]:
+    """All a confidential meeting shows outside: when, and who hosts it."""
+    return (
+        (t(lang, "field.when"), when_line(view.meeting, lang, zone)),
+        (t(lang, "field.host"), names(view.with_role("host"))),
+    )
 
 
 def detail_fields(view: MeetingView, lang: Lang, zone: ZoneInfo) -> tuple[tuple[str, str], ...]:
@@ -306,3 +322,19 @@ def meetbot_minutes(view: MeetingView, record: Record, channel_name: str) -> Att
         people=people,
     )
     return Attachment(f"meeting-{m.number}-minutes.txt", meetbot.render_minutes_txt(doc))
+
+
+def agenda_label(item: AgendaItem, presenter: User | None, lang: Lang) -> str:
+    """"Budget (25 min, @carol)": the title, then whatever of its length and presenter is known."""
+    details = []
+    if item.planned_minutes:
+        details.append(t(lang, "unit.minutes", n=item.planned_minutes))
+    if presenter is not None:
+        details.append(f"@{presenter.display_name}")
+    if not details:
+        return item.title
+    return t(lang, "agenda.item", title=item.title, details=t(lang, "agenda.separator").join(details))
+
+
+def presenter_of(session: Session, item: AgendaItem) -> User | None:
+    return session.get(User, item.presenter_id) if item.presenter_id else None

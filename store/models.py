@@ -352,3 +352,29 @@ class MessageRef(SQLModel, table=True):
     question_id: int | None = Field(default=None, foreign_key="openquestion.id")
     recipient_id: int | None = Field(default=None, foreign_key="user.id")
     created_at: datetime = Field(sa_column=utc_column(nullable=False))
+
+
+class MeetingViewer(SQLModel, table=True):
+    """Someone the host named to see a meeting without taking part (the "relevant leaders" who get a
+    confidential meeting's minutes): they may read it, and are never counted as attending."""
+
+    __table_args__ = (UniqueConstraint("meeting_id", "user_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    meeting_id: int = Field(foreign_key="meeting.id", index=True)
+    user_id: int = Field(foreign_key="user.id")
+    named_by_id: int = Field(foreign_key="user.id")
+    created_at: datetime = Field(sa_column=utc_column(nullable=False))
+
+
+class ChannelWriter(SQLModel, table=True):
+    """Who has written in a group whose members the platform does not tell (DingTalk): for such a group,
+    they are the members who may see its meetings. Recorded only for those groups."""
+
+    __table_args__ = (UniqueConstraint("workspace_id", "channel_id", "user_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    workspace_id: int = Field(foreign_key="workspace.id")
+    channel_id: str = Field(max_length=128)
+    user_id: int = Field(foreign_key="user.id")
+    first_at: datetime = Field(sa_column=utc_column(nullable=False))

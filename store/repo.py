@@ -28,6 +28,7 @@ from store.models import (
     Decision,
     InboundEvent,
     Meeting,
+    MeetingViewer,
     MessageRef,
     Note,
     Notification,
@@ -605,10 +606,12 @@ def next_due_at(session: Session, platform: str) -> datetime | None:
 
 def search_meetings(
     session: Session, workspace_id: int, *, words: str | None = None, since: datetime | None = None,
-    until: datetime | None = None, meeting_type: str | None = None, limit: int = 10, viewer_id: int,
+    until: datetime | None = None, meeting_type: str | None = None, limit: int = 10, offset: int = 0,
+    viewer_id: int,
 ) -> list[Meeting]:
-    """Past and planned meetings matching all given filters, newest first, that `viewer_id` may see (a
-    confidential meeting only by its participants and creator). `words` match the title, a decision or an
+    """Past and planned meetings matching all given filters, newest first, leaving out confidential meetings
+    `viewer_id` is not in (as participant, creator or named viewer); the caller applies the rest of
+    `bot.access` (channel membership comes from the platform). `words` match the title, a decision or an
     action item of the meeting, case-insensitively."""
     query = select(Meeting).where(Meeting.workspace_id == workspace_id, Meeting.status != "cancelled")
     if words:
@@ -630,5 +633,7 @@ def search_meetings(
         col(Meeting.confidential).is_(False),
         col(Meeting.created_by_id) == viewer_id,
         col(Meeting.id).in_(select(Participant.meeting_id).where(Participant.user_id == viewer_id)),
+        col(Meeting.id).in_(select(MeetingViewer.meeting_id).where(MeetingViewer.user_id == viewer_id)),
     )
-    return list(session.exec(query.where(visible).order_by(col(Meeting.start_at).desc()).limit(limit)))
+    ordered = query.where(visible).order_by(col(Meeting.start_at).desc(), col(Meeting.id).desc())
+    return list(session.exec(ordered.offset(offset).limit(limit)))

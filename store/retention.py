@@ -24,6 +24,7 @@ from store.models import (
     AgendaItem,
     Decision,
     Meeting,
+    MeetingViewer,
     MessageRef,
     MinutesRemark,
     Note,
@@ -92,6 +93,7 @@ def purge(session: Session, meeting_ids: Sequence[int]) -> int:
         delete(Participant).where(col(Participant.meeting_id).in_(ids)),
         delete(SurveyAnswer).where(col(SurveyAnswer.meeting_id).in_(ids)),
         delete(MinutesRemark).where(col(MinutesRemark.meeting_id).in_(ids)),
+        delete(MeetingViewer).where(col(MeetingViewer.meeting_id).in_(ids)),
         delete(Meeting).where(col(Meeting.id).in_(ids)),
     ]
     deleted = 0

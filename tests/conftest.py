@@ -2,35 +2,109 @@
 
 PostgreSQL tests use a schema of their own per run, so parallel runs and leftovers never collide. They
 skip only when no server answers; under CI (CI=true) an unreachable server is a failure, because CI has one.
+
+Migrations run once per session: a SQLite database in memory is migrated the first time a test needs one,
+and every core gets a copy of it (sqlite3's backup API, a few milliseconds) instead of an Alembic run
+(about 80 ms each, some 200 times a run). `Core` still calls `migrate`, which finds the copy at the newest
+revision, so the path production takes on start is the one tested. Tests of migrating itself start empty
+(`sqlite_file_url`, `pg_engine`).
+
+`pytest --wall-clock=2026-12-31T23:59:30+08:00` runs the session with the machine's clock moved to that
+instant (time_machine, ticking on from there), and the Python subprocesses the tests start with it
+(`python_env`). Tests never read the wall clock, so the outcome must not change: `make test` proves it at a
+Sunday night in UTC, a year's last seconds in Shanghai and a year the holiday calendars do not know.
 """
 
 from __future__ import annotations
 
 import os
+import sqlite3
 import uuid
-from collections.abc import Iterator
-from datetime import datetime
+from collections.abc import Iterator, Mapping
+from datetime import UTC, datetime
+from functools import cache
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import psycopg
 import pytest
+import time_machine
 from sqlalchemy import Engine
 
 from bot.config import Settings
 from bot.core import Core
-from store.database import make_engine
-from tests.harness import Chat
+from store.database import make_engine, migrate
+from tests.harness import Chat, ManualClock
 
+ROOT = Path(__file__).resolve().parent.parent
+WALL_CLOCK_SHIM = Path(__file__).parent / "wall_clock"  # its sitecustomize moves a subprocess's clock too
+WALL_CLOCK_VARIABLE = "QUORUM_TEST_WALL_CLOCK"
 PG_ADMIN_URL = os.environ.get("QUORUM_TEST_PG_URL", "postgresql://postgres@127.0.0.1:5432/test")
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 MONDAY_9AM = datetime(2026, 11, 23, 9, 0, tzinfo=SHANGHAI)
 
 
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--wall-clock", metavar="ISO", help="move the machine's clock to this instant (with an offset, "
+                     "e.g. 2026-11-29T23:30:00+00:00) for the whole session and the subprocesses tests start")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    instant = config.getoption("--wall-clock")
+    if instant:
+        start = datetime.fromisoformat(instant)
+        if start.tzinfo is None:
+            raise pytest.UsageError(f"--wall-clock needs an offset or Z, like 2026-11-29T23:30:00+00:00: {instant}")
+        traveller = time_machine.travel(start, tick=True)
+        traveller.start()
+        config.add_cleanup(traveller.stop)
+
+
+def pytest_report_header(config: pytest.Config) -> str | None:
+    instant = config.getoption("--wall-clock")
+    return f"wall clock moved to {instant}" if instant else None
+
+
+def python_env(base: Mapping[str, str] = os.environ, **extra: str) -> dict[str, str]:
+    """`base` and `extra` for a Python subprocess running this checkout's code: PYTHONPATH to it, and, when the
+    session travels (--wall-clock), the shim that moves the child's clock to where the session's clock is now."""
+    env = {**base, "PYTHONPATH": str(ROOT), **extra}
+    if time_machine.escape_hatch.is_travelling():
+        env["PYTHONPATH"] = os.pathsep.join((str(WALL_CLOCK_SHIM), str(ROOT)))
+        env[WALL_CLOCK_VARIABLE] = datetime.now(UTC).isoformat()  # the travelled clock: the child carries on from it
+    return env
+
+
 def make_settings(database_url: str = "sqlite://", **overrides: str) -> Settings:
     values = {"DATABASE_URL": database_url, "QUORUM_TIMEZONE": "Asia/Shanghai", "QUORUM_LANGUAGE": "en"}
     values.update(overrides)
-    return Settings(_env_file=None, **values)  # type: ignore[call-arg]
+    return Settings(_env_file=None, **values)  # type: ignore[arg-type]
+
+
+@cache
+def _migrated_template() -> sqlite3.Connection:
+    """The session's migrated SQLite database, in memory (built on first use, kept for the session)."""
+    engine = make_engine("sqlite://")
+    migrate(engine)
+    connection = engine.raw_connection().driver_connection
+    assert isinstance(connection, sqlite3.Connection)
+    return connection
+
+
+def migrated_engine(url: str = "sqlite://") -> Engine:
+    """An engine on a SQLite database at `url` (in memory, or a new file) that starts as a copy of the
+    session's migrated template: what `migrate` would build, without running Alembic again."""
+    engine = make_engine(url)
+    with engine.connect() as connection:
+        target = connection.connection.driver_connection
+        assert isinstance(target, sqlite3.Connection)
+        _migrated_template().backup(target)
+    return engine
+
+
+def migrated_core(settings: Settings) -> Core:
+    """A core on its own copy of the migrated template (`settings.database_url`: SQLite in memory or a file)."""
+    return Core(settings, migrated_engine(settings.database_url))
 
 
 @pytest.fixture
@@ -73,8 +147,13 @@ def pg_engine(pg_url: str) -> Iterator[Engine]:
 @pytest.fixture
 def core() -> Core:
     """A core on a private in-memory SQLite database, migrated."""
-    settings = make_settings()
-    return Core(settings, make_engine(settings.database_url))
+    return migrated_core(make_settings())
+
+
+@pytest.fixture
+def clock() -> ManualClock:
+    """What the adapters under test take for "now": Monday 09:00 in Shanghai until the test moves it."""
+    return ManualClock(MONDAY_9AM)
 
 
 @pytest.fixture

@@ -26,7 +26,7 @@ import json
 import socket
 import time
 import uuid
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 from urllib.parse import parse_qsl, urlencode
@@ -89,6 +89,7 @@ class FakeSlack(LocalServer):
         self._calls: list[Call] = []
         self._canned: dict[str, list[Canned]] = {}
         self._users: dict[str, dict[str, Any]] = {}
+        self._channels: dict[str, dict[str, Any]] = {}  # conversations.info / .members
         self._messages: dict[tuple[str, str], dict[str, Any]] = {}
         self._reactions: set[tuple[str, str, str]] = set()
         self._uploads: dict[str, Upload] = {}
@@ -104,12 +105,21 @@ class FakeSlack(LocalServer):
         return f"http://127.0.0.1:{self.port}/api/"  # slack_sdk wants the trailing slash
 
     def add_user(self, id: str, name: str, real_name: str | None = None, tz: str = "Asia/Shanghai",
-                 locale: str = "zh-CN", *, display_name: str = "") -> None:
+                 locale: str = "zh-CN", *, display_name: str = "", is_admin: bool = False) -> None:
         """A person `users.info` knows (`locale` only when asked for with `include_locale`, as Slack does)."""
         profile = {"real_name": real_name or name, "display_name": display_name}
         with self._cond:
             self._users[id] = {"id": id, "team_id": TEAM_ID, "name": name, "real_name": real_name or name,
-                               "tz": tz, "locale": locale, "profile": profile}
+                               "tz": tz, "locale": locale, "profile": profile, "is_admin": is_admin,
+                               "is_owner": False}
+
+    def add_channel(self, id: str, name: str, *, is_private: bool = False, members: Sequence[str] = ()) -> None:
+        """A channel `conversations.info` and `conversations.members` describe. Ids never added: `D<user>` is
+        that user's DM (as `conversations.open` names them), `C…` a public channel."""
+        with self._cond:
+            self._channels[id] = {"id": id, "name": name, "is_channel": not is_private, "is_group": is_private,
+                                  "is_im": False, "is_mpim": False, "is_private": is_private,
+                                  "members": list(members)}
 
     def reply_next(self, method: str, status: int, body: dict[str, Any], headers: dict[str, str] | None = None,
                    times: int = 1) -> None:
@@ -294,6 +304,23 @@ class FakeSlack(LocalServer):
                     return {"ok": False, "error": "user_not_found"}
                 with_locale = str(args.get("include_locale")).lower() in ("1", "true")
                 return ok | {"user": user if with_locale else {k: v for k, v in user.items() if k != "locale"}}
+            case "conversations.info":
+                channel = str(args.get("channel"))
+                if channel in self._channels:
+                    return ok | {"channel": {k: v for k, v in self._channels[channel].items() if k != "members"}}
+                if channel.startswith("D"):
+                    return ok | {"channel": {"id": channel, "is_im": True, "user": channel[1:]}}
+                if channel.startswith("C"):
+                    return ok | {"channel": {"id": channel, "is_channel": True, "is_private": False}}
+                return {"ok": False, "error": "channel_not_found"}
+            case "conversations.members":  # paged: `limit` per page, the next offset as `next_cursor`
+                found = self._channels.get(str(args.get("channel")))
+                if found is None:
+                    return {"ok": False, "error": "channel_not_found"}
+                start, limit = int(args.get("cursor") or 0), int(args.get("limit") or 100)
+                more = start + limit < len(found["members"])
+                return ok | {"members": found["members"][start:start + limit],
+                             "response_metadata": {"next_cursor": str(start + limit) if more else ""}}
             case "views.open" | "views.publish":
                 return ok | {"view": {**args["view"], "id": "V" + uuid.uuid4().hex[:10].upper()}}
             case "files.getUploadURLExternal":

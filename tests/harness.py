@@ -2,7 +2,7 @@
 
 It plays the adapter's part exactly as a platform would (ids for posted messages, in-place updates,
 reactions and clicks on posted messages), but keeps every `OutMessage` as data so tests assert on
-structure, not on console text.
+structure, not on console text. Time is the test's: `Chat.now`, or a `ManualClock` handed to an adapter.
 """
 
 from __future__ import annotations
@@ -16,6 +16,21 @@ from adapters.reactions import meaning_of
 from bot.core import Core
 from bot.events import Inbound, Person
 from bot.messages import Outcome, OutMessage
+
+
+@dataclass
+class ManualClock:
+    """An `adapters.clock.Clock` that only the test moves: adapters and the command line read it for "now", so a
+    whole loop runs on the same day whenever the suite runs."""
+
+    now: datetime
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, delta: timedelta) -> datetime:
+        self.now += delta
+        return self.now
 
 
 @dataclass

@@ -8,15 +8,14 @@ import icalendar
 import pytest
 
 from adapters.cli import main
-from bot.core import Core
-from tests.conftest import MONDAY_9AM, make_settings
+from tests.conftest import MONDAY_9AM, make_settings, migrated_core
 from tests.harness import Chat
 
 
 @pytest.fixture
 def database(tmp_path: Path) -> Path:
     path = tmp_path / "quorum.db"
-    chat = Chat(Core(make_settings(f"sqlite:///{path}")), MONDAY_9AM)
+    chat = Chat(migrated_core(make_settings(f"sqlite:///{path}")), MONDAY_9AM)
     chat.command("alice", 'new "Q3 roadmap" today 10am with @bob')
     chat.command("alice", "start 1")
     chat.say("alice", "#agreed ship on Dec 1")

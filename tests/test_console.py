@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import re
 import subprocess
 import sys
@@ -13,6 +12,7 @@ import pytest
 from sqlmodel import Session, col, create_engine, select
 
 from store.models import ActionItem, AgendaItem, Meeting, Participant, SurveyAnswer, User
+from tests.conftest import python_env
 
 ROOT = Path(__file__).resolve().parents[1]
 SCRIPTS = Path(__file__).parent / "scripts"
@@ -24,7 +24,7 @@ def run_console(script: str, tmp_path: Path, *args: str) -> str:
         [sys.executable, "-m", "adapters.cli", "console", "--db", str(tmp_path / "q.db"),
          "--files", str(tmp_path / "files"), "--tz", "Asia/Shanghai", *args],
         input=script, capture_output=True, text=True, timeout=120, cwd=tmp_path,
-        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        env=python_env(),
     )
     assert result.returncode == 0, result.stderr
     assert "Traceback" not in result.stderr, result.stderr
@@ -108,7 +108,7 @@ def test_replay_prints_meetbot_minutes(tmp_path: Path) -> None:
     result = subprocess.run(
         [sys.executable, "-m", "adapters.cli", "replay", str(FIXTURES / "magazine.2020-06-10-12.02.log.txt"),
          "--channel", "#fedora-meeting"],
-        capture_output=True, text=True, timeout=60, env={**os.environ, "PYTHONPATH": str(ROOT)},
+        capture_output=True, text=True, timeout=60, env=python_env(),
     )
     assert result.returncode == 0, result.stderr
     expected = (FIXTURES / "magazine.2020-06-10-12.02.txt").read_text(encoding="utf-8")

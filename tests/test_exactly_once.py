@@ -15,12 +15,14 @@ with its own connections, racing for the same rows, and a process that dies with
 4. The lease is for dead claimers only (in process, deterministic): a batch claimed late in a long tick is
    not taken from the instance that is posting it.
 
-A ticker process is `tests/ticker_process.py`: the console platform's tick on the real clock (the tick
-`quorum slack` / `quorum dingtalk` run beside their adapters). All tickers run with the same short lease
-(LEASE_SECONDS), as one deployment would: the kill test needs it to finish quickly, and the two-ticker test
-must hold under it too, although its burst outlasts the lease. A ticker's stdout is the platform:
-`[<pid>-m<N>] @<user> quorum: …`, flushed per message, so a line in the file is a message delivered even if
-the process is killed right after writing it.
+A ticker process is `tests/ticker_process.py`: the console platform's tick alone (the tick `quorum slack` /
+`quorum dingtalk` run beside their adapters). All tickers run with the same short lease (LEASE_SECONDS), as
+one deployment would: the kill test needs it to finish quickly, and the two-ticker test must hold under it
+too, although its burst outlasts the lease. A ticker's stdout is the platform: `[<pid>-m<N>] @<user> quorum:
+…`, flushed per message, so a line in the file is a message delivered even if the process is killed right
+after writing it. Time starts at a fixed Monday and runs at real speed (`running_from`, passed to the
+children as `--now`/`--now-at`), because leases and backoff are about elapsed seconds, while the day itself
+must not depend on when CI runs.
 """
 
 from __future__ import annotations
@@ -36,7 +38,7 @@ import uuid
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -46,6 +48,7 @@ from sqlalchemy import Engine, func
 from sqlalchemy.engine import make_url
 from sqlmodel import col, select
 
+from adapters.clock import running_from
 from adapters.console import PLATFORM
 from bot import followup, jobs
 from bot.core import Core
@@ -53,11 +56,10 @@ from bot.messages import OutMessage
 from store import repo
 from store.database import make_engine, session_scope
 from store.models import ActionItem, Notification, NotificationKind, User
-from tests.conftest import make_settings
+from tests.conftest import MONDAY_9AM, make_settings, python_env
 
 pytestmark = pytest.mark.postgres
 
-ROOT = Path(__file__).resolve().parent.parent
 ROWS = 1_000
 OWNERS = 20
 LEASE_SECONDS = 3  # a dead ticker's rows are claimed again after this long
@@ -66,6 +68,8 @@ TICKER_LIFETIME = 60  # seconds; `--for`, a backstop in case `finally` never run
 SETTLE_TIMEOUT = 60.0  # seconds to wait for every row to leave pending/sending
 STALL_TIMEOUT = 15.0  # seconds without any row changing status: give up early
 START_TIMEOUT = 20.0  # seconds for a ticker to import, migrate and reach its first claim
+TIMELINE_START, TIMELINE_ORIGIN = MONDAY_9AM, time.monotonic()
+CLOCK = running_from(TIMELINE_START, TIMELINE_ORIGIN)  # this process's and every ticker's clock: one timeline
 HEADER = re.compile(r"^\[(?P<pid>\d+)-m\d+\] (?P<where>\S+) quorum: ", re.MULTILINE)
 
 
@@ -192,16 +196,15 @@ class Ticker:
 
 
 def start_ticker(name: str, db_url: str, workdir: Path, lease: int = LEASE_SECONDS) -> Ticker:
-    """`tests/ticker_process.py` on `db_url`, its own cwd (no stray .env), stdout to a file; `application_name` lets
-    the test see it in pg_stat_activity."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("QUORUM_") and k != "DATABASE_URL"}
+    """`tests/ticker_process.py` on `db_url` on the test's timeline (TIMELINE_START at TIMELINE_ORIGIN), its own
+    cwd (no stray .env), stdout to a file; `application_name` lets the test see it in pg_stat_activity."""
     url = make_url(db_url).update_query_dict({"application_name": f"quorum-eo-{name}"})
-    env.update(
+    env = python_env(
+        {k: v for k, v in os.environ.items() if not k.startswith("QUORUM_") and k != "DATABASE_URL"},
         DATABASE_URL=url.render_as_string(hide_password=False),
         QUORUM_CLAIM_LEASE_SECONDS=str(lease),
         QUORUM_TIMEZONE="Asia/Shanghai",
         QUORUM_LANGUAGE="en",
-        PYTHONPATH=str(ROOT),
     )
     cwd = workdir / name
     cwd.mkdir()
@@ -209,7 +212,7 @@ def start_ticker(name: str, db_url: str, workdir: Path, lease: int = LEASE_SECON
     with out.open("wb") as stdout, (cwd / "stderr.txt").open("wb") as stderr:
         process = subprocess.Popen(
             [sys.executable, "-m", "tests.ticker_process", "--interval", "0.05", "--for", str(TICKER_LIFETIME),
-             "--files", str(cwd / "files")],
+             "--now", TIMELINE_START.isoformat(), "--now-at", repr(TIMELINE_ORIGIN), "--files", str(cwd / "files")],
             cwd=cwd, env=env, stdout=stdout, stderr=stderr,
         )
     return Ticker(name, process, out)
@@ -300,7 +303,7 @@ def test_two_tickers_send_each_of_1000_due_reminders_exactly_once(
     db_url: str, engine: Engine, tmp_path: Path, report: Callable[[str, object], None]
 ) -> None:
     Core(make_settings(db_url), engine)  # migrates this schema
-    expected = seed(engine, "two", ROWS, datetime.now(UTC))
+    expected = seed(engine, "two", ROWS, CLOCK())
     tickers: list[Ticker] = []
     try:
         # Hold every row locked while the tickers start: their claims skip locked rows, so neither can take
@@ -347,7 +350,7 @@ def test_a_ticker_killed_mid_burst_loses_nothing(
     db_url: str, engine: Engine, tmp_path: Path, report: Callable[[str, object], None]
 ) -> None:
     Core(make_settings(db_url, QUORUM_CLAIM_LEASE_SECONDS=str(LEASE_SECONDS)), engine)
-    expected = seed(engine, "kill", ROWS, datetime.now(UTC))
+    expected = seed(engine, "kill", ROWS, CLOCK())
     tickers: list[Ticker] = []
     try:
         a = start_ticker("a", db_url, tmp_path)
@@ -363,7 +366,7 @@ def test_a_ticker_killed_mid_burst_loses_nothing(
         os.kill(a.process.pid, signal.SIGKILL)
         a.process.wait(timeout=5)
         at_kill = statuses(engine)
-        b = start_ticker("b", db_url, tmp_path)
+        b = start_ticker("b", db_url, tmp_path)  # on the same timeline: the lease runs out for it
         tickers.append(b)
         counts = wait_until_settled(engine, tickers)
     finally:
@@ -411,7 +414,7 @@ class Platform:
 # ---- 3. a failed send ------------------------------------------------------------------------------------
 def test_a_failed_send_backs_off_and_does_not_block_the_others(db_url: str, engine: Engine) -> None:
     core = Core(make_settings(db_url), engine)
-    now = datetime.now(UTC).replace(microsecond=0)
+    now = MONDAY_9AM
     expected = seed(engine, "flaky", 6, now)
     bad_text = "flaky-0000"  # owner-00's
     with session_scope(engine) as session:
@@ -457,12 +460,12 @@ def test_a_batch_claimed_late_in_a_long_tick_is_not_reclaimed_from_its_live_clai
     """A tick that outlasts the lease (a slow platform, a big backlog) must not let another instance take
     the batch it has just claimed: the lease is for dead claimers. Instance A's platform stalls for longer
     than the lease at the end of its first batch; when A posts the first row of its second batch, instance
-    B ticks on the real clock. B must find nothing to take, and every row goes out once."""
+    B ticks on a clock that has run on meanwhile. B must find nothing to take, and every row goes out once."""
     lease = 1
     settings = make_settings(db_url, QUORUM_CLAIM_LEASE_SECONDS=str(lease))
     other_engine = make_engine(db_url)  # another instance: a pool of its own
     a, b = Core(settings, engine), Core(settings, other_engine)
-    expected = seed(engine, "lease", 2 * jobs.CLAIM_BATCH, datetime.now(UTC))
+    expected = seed(engine, "lease", 2 * jobs.CLAIM_BATCH, CLOCK())
     platform_a, platform_b = Platform(), Platform()
     b_delivered: list[int] = []
 
@@ -470,13 +473,13 @@ def test_a_batch_claimed_late_in_a_long_tick_is_not_reclaimed_from_its_live_clai
         if len(platform_a.attempts) == jobs.CLAIM_BATCH - 1:  # the last post of the first batch is slow
             time.sleep(lease + 0.3)
         if len(platform_a.attempts) == jobs.CLAIM_BATCH:  # the second batch is claimed and being posted
-            b_delivered.append(b.tick(datetime.now(UTC), platform_b.send, platform=PLATFORM))
+            b_delivered.append(b.tick(CLOCK(), platform_b.send, platform=PLATFORM))
         return platform_a.send(message)
 
     try:
-        a.tick(datetime.now(UTC), send_a, platform=PLATFORM)
+        a.tick(CLOCK(), send_a, platform=PLATFORM)
         for _ in range(5):  # whatever is left (for a tick that claims less per call)
-            if a.tick(datetime.now(UTC), platform_a.send, platform=PLATFORM) == 0:
+            if a.tick(CLOCK(), platform_a.send, platform=PLATFORM) == 0:
                 break
     finally:
         other_engine.dispose()

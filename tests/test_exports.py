@@ -6,6 +6,7 @@ from __future__ import annotations
 import dataclasses
 import io
 from datetime import UTC, date, datetime, timedelta
+from typing import cast
 from zoneinfo import ZoneInfo
 
 import icalendar
@@ -13,6 +14,7 @@ import pytest
 from openpyxl import load_workbook
 from openpyxl.worksheet.worksheet import Worksheet
 from pypdf import PdfReader
+from pypdf.generic import DictionaryObject
 from sqlmodel import Session, select
 
 from bot import exports
@@ -174,7 +176,8 @@ def test_confidential_and_cancelled_meetings_say_so(chat: Chat) -> None:
 def fonts(reader: PdfReader) -> dict[str, tuple[str, str]]:
     found = {}
     for page in reader.pages:
-        for font in page["/Resources"]["/Font"].values():
+        resources = cast(DictionaryObject, page["/Resources"])
+        for font in cast(DictionaryObject, resources["/Font"]).values():
             font = font.get_object()
             found[str(font["/BaseFont"])] = (str(font["/Subtype"]), str(font["/Encoding"]))
     return found
@@ -205,7 +208,7 @@ def test_pdf_minutes_in_chinese_use_the_cid_font_and_read_back(chat: Chat) -> No
         assert expected in text, expected
     # Chinese runs are set in Adobe's STSong-Light through the UCS-2 CMap: no font file, text extractable.
     assert fonts(reader)[f"/{exports.CJK_FONT}"] == ("/Type0", "/UniGB-UCS2-H")
-    page_fonts = reader.pages[0]["/Resources"]["/Font"].values()
+    page_fonts = cast(DictionaryObject, cast(DictionaryObject, reader.pages[0]["/Resources"])["/Font"]).values()
     cid = next(f.get_object() for f in page_fonts if f.get_object()["/BaseFont"] == "/STSong-Light")
     system = cid["/DescendantFonts"][0].get_object()["/CIDSystemInfo"]
     assert (system["/Registry"], system["/Ordering"]) == ("Adobe", "GB1")
@@ -334,9 +337,9 @@ def test_ics_invitation_round_trips(chat: Chat) -> None:
     assert str(event["SUMMARY"]) == "Q3 roadmap" and event["STATUS"] == "CONFIRMED"
     assert str(event["LOCATION"]) == "https://meet.example.com/q3" and str(event["URL"]) == str(event["LOCATION"])
     assert "Goal: agree the scope" in str(event["DESCRIPTION"]) and "1. Scope · 20 min" in str(event["DESCRIPTION"])
-    organizer = event["ORGANIZER"]
+    organizer = cast(icalendar.vCalAddress, event["ORGANIZER"])
     assert organizer.params["CN"] == "alice" and str(organizer) == "mailto:alice@local.console.quorum.invalid"
-    attendees = {a.params["CN"]: a for a in event["ATTENDEE"]}
+    attendees = {a.params["CN"]: a for a in cast(list[icalendar.vCalAddress], event["ATTENDEE"])}
     assert set(attendees) == {"alice", "bob", "carol", "dave"}
     assert {name: a.params["PARTSTAT"] for name, a in attendees.items()} == {
         "alice": "ACCEPTED", "bob": "ACCEPTED", "carol": "TENTATIVE", "dave": "NEEDS-ACTION",
@@ -372,6 +375,6 @@ def test_ics_placeholder_addresses_and_confidential_class(chat: Chat) -> None:
     _, event = event_of(exports.meeting_ics(record(chat), 0, stamp=STAMP))
     assert event["CLASS"] == "CONFIDENTIAL" and str(event["SUMMARY"]) == "薪酬"
     assert "Quorum 会议 #1" in str(event["DESCRIPTION"])
-    organizer = event["ORGANIZER"]
+    organizer = cast(icalendar.vCalAddress, event["ORGANIZER"])
     assert organizer.params["CN"] == "张三"
     assert str(organizer) == "mailto:%E5%BC%A0%E4%B8%89@local.console.quorum.invalid"  # no e-mail is known

@@ -13,21 +13,19 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlmodel import Session, select
 
-from bot.core import Core
-from store.database import make_engine
 from store.models import ActionItem, Notification, OpenQuestion
-from tests.conftest import MONDAY_9AM, SHANGHAI, make_settings
+from tests.conftest import MONDAY_9AM, SHANGHAI, make_settings, migrated_core
 from tests.harness import Chat, Sent
 
 
 def make_chat(**settings: str) -> Chat:
     config = make_settings(**settings)
-    return Chat(Core(config, make_engine(config.database_url)), MONDAY_9AM)
+    return Chat(migrated_core(config), MONDAY_9AM)
 
 
 @pytest.fixture
 def chat() -> Chat:
-    return make_chat()
+    return make_chat(QUORUM_ADMINS="alice")  # channel settings are admins' (refusals: tests/test_access.py)
 
 
 def item(chat: Chat, number: int = 1) -> ActionItem:

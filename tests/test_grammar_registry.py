@@ -16,13 +16,13 @@ from bot.commands import parse_command, parse_message
 from bot.errors import ParseError
 from bot.grammar.registry import Call, Registry, Subcommand
 from bot.grammar.tokens import text_of
-from bot.grammar.vocabulary import Words
 from bot.i18n import CATALOGS, Lang, t
 from bot.messages import Outcome
 from bot.service.commands import COMMANDS, TOPICS
 from bot.service.context import Ctx
 from bot.service.readme import README, readme_with_table
 from bot.timeparse import parse_duration
+from bot.vocabulary import Words
 from tests.harness import Chat
 
 TZ = ZoneInfo("Asia/Shanghai")

@@ -56,5 +56,5 @@ def test_keys_built_at_run_time_exist(prefix: str, values: tuple[str, ...]) -> N
 
 
 def test_chinese_text_is_chinese() -> None:
-    assert t("zh", "error.no_meeting", number=3) == "这里没有 #3 号会议。"
-    assert t("en", "error.no_meeting", number=3) == "There is no meeting #3 here."
+    assert t("zh", "error.no_meeting", number=3) == "没有你可以查看的 #3 号会议。"
+    assert t("en", "error.no_meeting", number=3) == "There is no meeting #3 that you can see."

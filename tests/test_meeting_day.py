@@ -16,7 +16,7 @@ from bot.core import Core
 from bot.errors import ParseError
 from store.database import make_engine
 from store.models import AgendaItem, Notification, SurveyAnswer, User
-from tests.conftest import MONDAY_9AM, SHANGHAI, make_settings
+from tests.conftest import MONDAY_9AM, SHANGHAI, make_settings, migrated_core
 from tests.harness import Chat, Sent
 
 NEW = 'new "Q3 roadmap" tomorrow 3pm for 1h with @bob @carol agenda "Scope" 20m "Budget" 25m by @carol'
@@ -164,7 +164,7 @@ def test_an_item_without_a_planned_length_has_no_timer(chat: Chat) -> None:
 
 def test_the_timer_survives_a_restart(sqlite_file_url: str) -> None:
     settings = make_settings(sqlite_file_url)
-    started(Chat(Core(settings, make_engine(settings.database_url)), MONDAY_9AM))
+    started(Chat(migrated_core(settings), MONDAY_9AM))
     restarted = Chat(Core(settings, make_engine(settings.database_url)), START + timedelta(minutes=1))
     assert [s.message.text.split(".")[0] for s in restarted.advance(timedelta(minutes=30))] == [
         "⏰ Time is up for “Scope”", "⚠️ Still on “Scope”, 5 min past its planned end",

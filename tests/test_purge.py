@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -11,10 +11,11 @@ from sqlmodel import Session, func, select
 from adapters.cli import main
 from bot.core import Core
 from store.models import ActionItem, AgendaItem, Meeting, Notification, Participant
-from tests.conftest import SHANGHAI, make_settings
-from tests.harness import Chat
+from tests.conftest import MONDAY_9AM, make_settings, migrated_core
+from tests.harness import Chat, ManualClock
 
-THREE_YEARS_AGO = datetime.now(SHANGHAI).replace(hour=9, minute=0, second=0, microsecond=0) - timedelta(days=3 * 365)
+TODAY = MONDAY_9AM  # what `quorum purge` is told "now" is
+THREE_YEARS_AGO = TODAY - timedelta(days=3 * 365)
 
 
 def meeting(chat: Chat, title: str, leave_open: bool) -> None:
@@ -33,10 +34,10 @@ def meeting(chat: Chat, title: str, leave_open: bool) -> None:
 @pytest.fixture
 def database(tmp_path: Path) -> Path:
     path = tmp_path / "quorum.db"
-    chat = Chat(Core(make_settings(f"sqlite:///{path}")), THREE_YEARS_AGO)
+    chat = Chat(migrated_core(make_settings(f"sqlite:///{path}")), THREE_YEARS_AGO)
     meeting(chat, "Old and finished", leave_open=False)
     meeting(chat, "Old with open work", leave_open=True)
-    chat.now = datetime.now(SHANGHAI).replace(hour=9) - timedelta(days=30)
+    chat.now = TODAY - timedelta(days=30)
     meeting(chat, "Recent", leave_open=False)
     return path
 
@@ -50,7 +51,7 @@ def counts(path: Path) -> dict[str, int]:
 
 def test_a_dry_run_lists_and_deletes_nothing(database: Path, capsys: pytest.CaptureFixture[str]) -> None:
     before = counts(database)
-    assert main(["purge", "--db", str(database)]) == 0
+    assert main(["purge", "--db", str(database)], clock=ManualClock(TODAY)) == 0
     out = capsys.readouterr().out
     assert "would delete: workspace 1 #1 Old and finished" in out
     assert "keep (unfinished work): workspace 1 #2 Old with open work" in out
@@ -61,7 +62,7 @@ def test_a_dry_run_lists_and_deletes_nothing(database: Path, capsys: pytest.Capt
 def test_yes_deletes_the_finished_old_meeting_and_everything_hanging_off_it(
     database: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    assert main(["purge", "--db", str(database), "--yes"]) == 0
+    assert main(["purge", "--db", str(database), "--yes"], clock=ManualClock(TODAY)) == 0
     assert "1 meeting(s) older than 24 months" in capsys.readouterr().out
     assert counts(database) == {"Meeting": 2, "Participant": 4, "AgendaItem": 2, "ActionItem": 2}
     core = Core(make_settings(f"sqlite:///{database}"))
@@ -74,5 +75,5 @@ def test_yes_deletes_the_finished_old_meeting_and_everything_hanging_off_it(
 def test_the_retention_period_cannot_be_set_below_two_years(database: Path, monkeypatch: pytest.MonkeyPatch,
                                                             capsys: pytest.CaptureFixture[str]) -> None:
     monkeypatch.setenv("QUORUM_RETENTION_MONTHS", "6")
-    assert main(["purge", "--db", str(database), "--yes"]) == 2
+    assert main(["purge", "--db", str(database), "--yes"], clock=ManualClock(TODAY)) == 2
     assert "greater than or equal to 24" in capsys.readouterr().err

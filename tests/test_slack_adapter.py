@@ -14,10 +14,11 @@ import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from typing import Any, Protocol
 
 import pytest
+import time_machine
 from slack_bolt.adapter.socket_mode.aiohttp import AsyncSocketModeHandler
 from sqlmodel import Session, col, select
 
@@ -26,10 +27,10 @@ from adapters.slack import blocks
 from adapters.slack.app import SlackAdapter, is_new_alone
 from adapters.slack.run import EVENTS_PATH, bound_port, http_server
 from adapters.slack.translate import PLATFORM, slash_command
-from bot.core import Core
 from store.models import ActionItem, InboundEvent, Meeting, Notification
 from tests import fake_slack as fs
-from tests.conftest import make_settings
+from tests.conftest import make_settings, migrated_core
+from tests.harness import ManualClock
 from tests.local_server import wait_until
 
 SECRET = "test-signing-secret"
@@ -145,8 +146,8 @@ def fake() -> Iterator[fs.FakeSlack]:
 
 
 @pytest.fixture
-def adapter(fake: fs.FakeSlack, sqlite_file_url: str) -> SlackAdapter:
-    return SlackAdapter(Core(make_settings(sqlite_file_url)), BOT_TOKEN, SECRET, fake.api_url)
+def adapter(fake: fs.FakeSlack, sqlite_file_url: str, clock: ManualClock) -> SlackAdapter:
+    return SlackAdapter(migrated_core(make_settings(sqlite_file_url)), BOT_TOKEN, SECRET, fake.api_url, clock=clock)
 
 
 @pytest.fixture(params=["socket", "http"])
@@ -175,7 +176,8 @@ def items(adapter: SlackAdapter) -> list[ActionItem]:
         return list(session.exec(select(ActionItem).order_by(col(ActionItem.number))))
 
 
-def test_the_whole_meeting_loop(fake: fs.FakeSlack, adapter: SlackAdapter, driver: Driver) -> None:
+def test_the_whole_meeting_loop(fake: fs.FakeSlack, adapter: SlackAdapter, driver: Driver,
+                                clock: ManualClock) -> None:
     # new → the RSVP prompt in the channel, with buttons
     driver.command("U1", "C1", 'new "Q3 roadmap" tomorrow 3pm for 1h with <@U2|bob> <@U3|carol> '
                                'agenda "Scope" 20m "Budget" 25m')
@@ -216,7 +218,8 @@ def test_the_whole_meeting_loop(fake: fs.FakeSlack, adapter: SlackAdapter, drive
     with Session(adapter.core.engine) as session:
         due = session.exec(select(Notification).where(Notification.kind == "item_due")).first()
     assert due is not None
-    adapter.core.tick(due.due_at, adapter.send, platform=PLATFORM)
+    clock.now = due.due_at
+    adapter.tick()
     reminder = wait_until(lambda: next((m for m in reversed(fake.messages("DU2")) if "send the notes" in m["text"]
                                         and m["ts"] > fake.messages("DU2")[0]["ts"]), None))
     reply = fs.message_event("done https://docs.example/notes", "U2", "DU2", thread_ts=reminder["ts"],
@@ -231,7 +234,8 @@ def test_the_whole_meeting_loop(fake: fs.FakeSlack, adapter: SlackAdapter, drive
     with Session(adapter.core.engine) as session:
         weekly = session.exec(select(Notification).where(Notification.kind == "weekly_digest",
                                                          Notification.status == "pending")).one()
-    adapter.core.tick(weekly.due_at, adapter.send, platform=PLATFORM)
+    clock.now = weekly.due_at
+    adapter.tick()
     digest = wait_until(lambda: next((m for m in posts(fake, "C1") if "Weekly follow-up" in m["text"]), None))
     # bob's item is not overdue: he is named, not notified
     assert "1 open action item" in digest["text"] and "#1 send the notes · @bob" in digest["text"]
@@ -256,7 +260,7 @@ def names_bob(message: dict[str, Any]) -> bool:
 
 
 def test_a_recorded_action_names_its_owner_as_a_mention_everywhere(
-    fake: fs.FakeSlack, adapter: SlackAdapter, driver: Driver
+    fake: fs.FakeSlack, adapter: SlackAdapter, driver: Driver, clock: ManualClock
 ) -> None:
     driver.command("U1", "C1", 'new "Sync" tomorrow 3pm with <@U2|bob>')
     driver.command("U1", "C1", "start 1")
@@ -274,12 +278,13 @@ def test_a_recorded_action_names_its_owner_as_a_mention_everywhere(
     text = (minutes.content or b"").decode()
     assert "@bob write the doc" in text and "<@" not in text  # a file shows the person by name
 
-    due = (datetime.now(UTC) + timedelta(days=10)).date()
+    due = (clock.now + timedelta(days=10)).date()
     driver.command("U2", "DU2", f"status 1 delay {due:%Y-%m-%d}")
     wait_until(lambda: items(adapter)[0].due_on == due)
     with Session(adapter.core.engine) as session:
         reminder_row = session.exec(select(Notification).where(Notification.kind == "item_due")).one()
-    adapter.core.tick(reminder_row.due_at, adapter.send)
+    clock.now = reminder_row.due_at
+    adapter.tick()
     reminder = wait_until(lambda: [m for m in fake.messages("DU2") if "write the doc" in m["text"]
                                    and m["ts"] > assignment[0]["ts"]])
     assert names_bob(reminder[-1])  # the reminder
@@ -309,10 +314,9 @@ def test_rate_limited_posts_wait_and_go_out(fake: fs.FakeSlack, adapter: SlackAd
 
 
 def test_a_reminder_slack_refuses_stays_pending(fake: fs.FakeSlack, adapter: SlackAdapter) -> None:
-    now = datetime.now(UTC)
     command = slash_command({"team_id": "T1", "channel_id": "C1", "user_id": "U1",
                              "text": 'new "Sync" in 3 days 3pm with <@U2|bob>'}, adapter.people)
-    adapter.core.handle(command, now, adapter.send)
+    adapter.core.handle(command, adapter.clock(), adapter.send)
     with Session(adapter.core.engine) as session:
         first = session.exec(select(Notification).where(Notification.status == "pending")
                              .order_by(col(Notification.due_at))).first()
@@ -327,14 +331,17 @@ def test_a_reminder_slack_refuses_stays_pending(fake: fs.FakeSlack, adapter: Sla
     assert row.due_at > first.due_at  # retried later, with backoff
 
 
-def test_http_mode_refuses_bad_signatures_and_stale_requests(fake: fs.FakeSlack, adapter: SlackAdapter) -> None:
+def test_http_mode_refuses_bad_signatures_and_stale_requests(fake: fs.FakeSlack, adapter: SlackAdapter,
+                                                             clock: ManualClock) -> None:
     http = HttpDriver(adapter)
     try:
         body = fs.form_body(fs.slash_command("list", "U1", "C1"))
         assert http.post(body, "application/x-www-form-urlencoded", secret="wrong")[0] == 401
-        stale = int(time.time()) - 10 * 60
-        assert http.post(body, "application/x-www-form-urlencoded", timestamp=stale)[0] == 401
-        assert http.post(body, "application/x-www-form-urlencoded")[0] == 200
+        # Bolt checks the timestamp against time.time() itself: pin that clock to know what "stale" is
+        with time_machine.travel(clock.now, tick=True):
+            stale = int(clock.now.timestamp()) - 10 * 60
+            assert http.post(body, "application/x-www-form-urlencoded", timestamp=stale)[0] == 401
+            assert http.post(body, "application/x-www-form-urlencoded")[0] == 200  # signed at the pinned now
     finally:
         http.close()
     assert not fake.calls("chat.postMessage") or all("list" not in str(c.args) for c in fake.calls("chat.update"))
@@ -352,7 +359,7 @@ def test_a_title_with_the_word_payload_survives_http_mode(fake: fs.FakeSlack, ad
 
 
 def test_new_without_text_opens_the_modal_and_errors_show_in_it(
-    fake: fs.FakeSlack, adapter: SlackAdapter, driver: Driver
+    fake: fs.FakeSlack, adapter: SlackAdapter, driver: Driver, clock: ManualClock
 ) -> None:
     driver.command("U1", "C1", "new", trigger_id="trig-1")
     view = fake.wait_for("views.open")[0].args["view"]
@@ -360,7 +367,7 @@ def test_new_without_text_opens_the_modal_and_errors_show_in_it(
     empty = {"title": {"title": {"type": "plain_text_input", "value": None}}}
     answer = driver.interactive(fs.view_submission("U1", blocks.MEETING_MODAL_CALLBACK, "C1", empty))
     assert answer["response_action"] == "errors" and "title" in answer["errors"]
-    day = (datetime.now(UTC) + timedelta(days=3)).strftime("%Y-%m-%d")
+    day = (clock.now + timedelta(days=3)).strftime("%Y-%m-%d")
     filled = {
         "title": {"title": {"type": "plain_text_input", "value": 'The "payload" review with @bob'}},
         "date": {"date": {"type": "datepicker", "selected_date": day}},

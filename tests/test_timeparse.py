@@ -12,8 +12,6 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
-from timeparse_cases import DUE_CASES, MON_0900, WHEN_CASES, DueCase, WhenCase
-from timeparse_corpus import CORPUS, Answer, Phrase, judge, read
 
 from bot.timeparse import (
     Reading,
@@ -29,6 +27,8 @@ from bot.timeparse import (
     read_span,
     read_when,
 )
+from tests.timeparse_cases import DUE_CASES, MON_0900, WHEN_CASES, DueCase, WhenCase
+from tests.timeparse_corpus import CORPUS, Answer, Phrase, judge, read
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 BERLIN = ZoneInfo("Europe/Berlin")

@@ -24,8 +24,7 @@ import asyncio
 import json
 import logging
 import secrets
-from collections.abc import Callable, Mapping
-from datetime import UTC, datetime
+from collections.abc import Mapping
 from typing import Any
 from urllib.parse import quote_plus
 
@@ -34,8 +33,10 @@ import requests
 import websockets
 from dingtalk_stream import AckMessage, CallbackMessage
 
+from adapters.clock import Clock, system_clock
 from adapters.dingtalk import render
 from adapters.dingtalk.api import TIMEOUT_SECONDS, DingTalkApi, DingTalkError, Throttled
+from adapters.dingtalk.directory import DingTalkDirectory
 from adapters.dingtalk.translate import PLATFORM, chatbot_message, person
 from adapters.ordering import InOrder
 from bot.core import Core
@@ -70,13 +71,15 @@ class DingTalkAdapter:
     """Frames in, the core in between, robot messages and cards out; one robot of one organization."""
 
     def __init__(self, core: Core, api: DingTalkApi, default_language: Lang = "zh",
-                 clock: Callable[[], datetime] = lambda: datetime.now(UTC)) -> None:
+                 clock: Clock = system_clock) -> None:
         self.core = core
         self.api = api
         self.default_language = default_language
         self.clock = clock
         self.order = InOrder()
         self._webhooks: dict[str, tuple[str, int]] = {}  # conversation → (session webhook, expiry in ms)
+        self.directory = DingTalkDirectory()  # admins and 1:1 chats, as the messages say
+        core.directory = self.directory
 
     # ---- inbound ------------------------------------------------------------------------------------
     def receive(self, topic: str, frame_id: str, data: Mapping[str, Any]) -> None:
@@ -95,6 +98,8 @@ class DingTalkAdapter:
         asyncio.get_running_loop().create_task(work())
 
     def handle(self, topic: str, frame_id: str, data: dict[str, Any]) -> None:
+        if topic == TOPIC_CHATBOT:
+            self.directory.observe(data)
         inbound = chatbot_message(data) if topic == TOPIC_CHATBOT else self.card_click(frame_id, data)
         if inbound is None:
             return

@@ -25,11 +25,10 @@ import hmac
 import json
 import logging
 import threading
-from collections.abc import Callable
-from datetime import UTC, datetime
 
 from aiohttp import web
 
+from adapters.clock import Clock, system_clock
 from adapters.dingtalk.app import TOPIC_CHATBOT, DingTalkAdapter
 
 log = logging.getLogger(__name__)
@@ -82,7 +81,7 @@ class SeenSigns:
 
 
 def callback_app(adapter: DingTalkAdapter, app_secret: str, seen: SeenSigns | None = None,
-                 clock: Callable[[], datetime] = lambda: datetime.now(UTC)) -> web.Application:
+                 clock: Clock = system_clock) -> web.Application:
     signs = seen if seen is not None else SeenSigns()
 
     async def receive(request: web.Request) -> web.Response:

@@ -24,7 +24,6 @@ import threading
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable
-from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import parse_qsl
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -40,8 +39,10 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.http_retry.builtin_handlers import ConnectionErrorRetryHandler, RateLimitErrorRetryHandler
 from slack_sdk.web.async_client import AsyncWebClient
 
+from adapters.clock import Clock, system_clock
 from adapters.ordering import InOrder
 from adapters.slack import blocks
+from adapters.slack.directory import SlackDirectory
 from adapters.slack.translate import (
     PLATFORM,
     People,
@@ -102,14 +103,17 @@ class UserDirectory:
 class SlackAdapter:
     """Listeners, rendering and posting for one Slack workspace (one bot token)."""
 
-    def __init__(self, core: Core, bot_token: str, signing_secret: str | None, api_url: str) -> None:
+    def __init__(self, core: Core, bot_token: str, signing_secret: str | None, api_url: str,
+                 clock: Clock = system_clock) -> None:
         self.core = core
+        self.clock = clock
         self.web = WebClient(
             token=bot_token,
             base_url=api_url,
             retry_handlers=[RateLimitErrorRetryHandler(max_retry_count=2), ConnectionErrorRetryHandler()],
         )
         self.people = UserDirectory(self.web)
+        core.directory = SlackDirectory(self.web)  # who is in a channel, who is an admin: Slack says
         self._dm_channels: dict[str, str] = {}
         self.order = InOrder()
         self.app = AsyncApp(
@@ -212,7 +216,7 @@ class SlackAdapter:
         user_id = str(body["user"]["id"])
         person = await asyncio.to_thread(self.people, user_id)
         zone = zone_of(person, self.core.settings.zone)
-        command, errors = blocks.modal_to_command(view["state"]["values"], lang_of(person), zone, datetime.now(UTC))
+        command, errors = blocks.modal_to_command(view["state"]["values"], lang_of(person), zone, self.clock())
         if command is None:
             await ack(response_action="errors", errors=errors)
             return
@@ -235,7 +239,7 @@ class SlackAdapter:
 
     def dispatch(self, inbound: Inbound) -> None:
         """Hand one event to the core (it posts its replies through `send`); mark an acted-on reply ✅."""
-        outcome = self.core.handle(inbound, datetime.now(UTC), self.send)
+        outcome = self.core.handle(inbound, self.clock(), self.send)
         if outcome.acknowledge is not None:
             channel, ts = split_key(outcome.acknowledge)
             try:
@@ -245,7 +249,7 @@ class SlackAdapter:
                     log.warning("could not react to %s: %s", outcome.acknowledge, error.response.get("error"))
 
     def tick(self) -> int:
-        return self.core.tick(datetime.now(UTC), self.send, platform=PLATFORM)
+        return self.core.tick(self.clock(), self.send, platform=PLATFORM)
 
     def send(self, message: OutMessage) -> str | None:
         """Post (or update in place) one message; returns its `<channel>/<ts>` key. Raises when Slack refuses,
@@ -287,7 +291,7 @@ class SlackAdapter:
 
     def publish_home(self, team_id: str, user_id: str) -> None:
         """App Home: the person's open action items (with buttons) and upcoming meetings with their RSVP."""
-        view = self.core.home(PLATFORM, team_id, self.people(user_id), datetime.now(UTC))
+        view = self.core.home(PLATFORM, team_id, self.people(user_id), self.clock())
         self.web.views_publish(user_id=user_id, view=blocks.home_view(view, self.people.mentionable([user_id])))
 
 

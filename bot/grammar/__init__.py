@@ -1,9 +1,8 @@
 """The grammar: chat text in, typed `Command`s out, for every adapter alike.
 
-Kept import-free on purpose: `bot.timeparse` reads its duration units from `bot.grammar.vocabulary`, and the
-parsers below import `bot.timeparse`, so loading the package must not load the parsers.
+Every English and Chinese word it knows lives one layer down, in `bot.vocabulary` (shared with
+`bot.timeparse`, which reads its units there). Kept import-free, so loading the package loads no parser.
 
-* `vocabulary` — every English and Chinese keyword and unit, each concept defined once.
 * `tokens` — words with their position in the input, mentions, links, numbers.
 * `registry` — `Subcommand` (names, parser, handler, help, example) and the `Registry` that holds them.
 * `new_meeting`, `meeting_args`, `record_args` — the argument parsers, grouped by what they record.

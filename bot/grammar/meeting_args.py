@@ -21,6 +21,7 @@ from bot.command_types import (
     ExportFormat,
     Find,
     Help,
+    NameViewers,
     NextItem,
     Rate,
     Report,
@@ -33,7 +34,8 @@ from bot.command_types import (
 from bot.errors import ParseError
 from bot.grammar.registry import Call
 from bot.grammar.tokens import Token, fold, looks_numbered, mentions_in, number_in, text_of, word_at
-from bot.grammar.vocabulary import (
+from bot.vocabulary import (
+    AND,
     CONFIG_KEYS,
     EXPORT_FORMATS,
     LAST_MONTH,
@@ -204,6 +206,15 @@ def remark(make: Callable[[int, str], C]) -> Callable[[Call], C]:
         return make(number, text_of(rest) or "")
 
     return handler
+
+
+def viewers(call: Call) -> NameViewers:
+    """`viewers 3 @boss @lead`: a meeting number, then the people (mentions only: a viewer must be someone)."""
+    number, rest = call.number(call.args)
+    who = tuple(mention for tok in rest for mention in mentions_in(tok))
+    if not who or any(not mentions_in(tok) and tok.word not in AND for tok in rest):
+        raise ParseError("error.missing_people", call.example, command=call.word)
+    return NameViewers(number, who)
 
 
 def find(call: Call) -> Find:

@@ -26,7 +26,8 @@ from bot.grammar.tokens import (
     url_in,
     word_at,
 )
-from bot.grammar.vocabulary import (
+from bot.timeparse import Reading, Span, parse_duration, read_when
+from bot.vocabulary import (
     AGENDA,
     AND,
     CJK_TIME_START,
@@ -51,7 +52,6 @@ from bot.grammar.vocabulary import (
     alternation,
     lookup,
 )
-from bot.timeparse import Reading, Span, parse_duration, read_when
 
 ROLE_WORDS: dict[str, Role] = lookup(ROLES)
 _MINUTES = re.compile(rf"([0-9]{{1,4}}){alternation(MINUTE_UNITS)}")  # an agenda item's "20m" / "20分钟"

@@ -28,8 +28,8 @@ from bot.grammar import record_args
 from bot.grammar.meeting_args import RSVP_WORDS
 from bot.grammar.registry import FALLBACK_EXAMPLE, Call, Registry, Subcommand
 from bot.grammar.tokens import MAX_INPUT_CHARS, TRAILING, Token, fold, text_of, tokenize, word_at
-from bot.grammar.vocabulary import CHECK_IN, DONE, PREFIX
 from bot.meetbot import match_command
+from bot.vocabulary import CHECK_IN, DONE, PREFIX
 
 MessageContext = Literal["channel", "reply", "direct"]
 

@@ -44,7 +44,8 @@ from bot.grammar.tokens import (
     text_of,
     word_at,
 )
-from bot.grammar.vocabulary import (
+from bot.timeparse import Reading, looks_like_time, parse_delay
+from bot.vocabulary import (
     ACCEPT,
     ACCEPT_REPLY_ONLY,
     AND,
@@ -71,7 +72,6 @@ from bot.grammar.vocabulary import (
     VERIFY_REPLY_ONLY,
     Words,
 )
-from bot.timeparse import Reading, looks_like_time, parse_delay
 
 
 def required_text(call: Call, tokens: Sequence[Token]) -> str:

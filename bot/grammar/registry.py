@@ -22,8 +22,8 @@ from zoneinfo import ZoneInfo
 
 from bot.errors import ParseError
 from bot.grammar.tokens import NUMBER, Token, fold, number_in, text_of, time_text
-from bot.grammar.vocabulary import LABELS, Words
 from bot.timeparse import Reading, Span, read_due, read_span, read_when
+from bot.vocabulary import LABELS, Words
 
 if TYPE_CHECKING:  # handlers are service functions; the grammar only stores them, so no runtime import
     from bot.messages import Outcome

@@ -13,8 +13,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 
 from bot.command_types import Mention
-from bot.grammar.vocabulary import BROADCAST, TIME_LEADS
 from bot.timeparse import looks_like_time
+from bot.vocabulary import BROADCAST, TIME_LEADS
 
 MAX_INPUT_CHARS = 4000
 

@@ -14,13 +14,14 @@ from datetime import datetime
 from sqlmodel import Session
 
 from bot import command_types as c
+from bot.access import Directory
 from bot.config import Settings
 from bot.errors import UserError
 from bot.events import Inbound, Person
 from bot.grammar.parse import MessageContext, parse_command, parse_message
 from bot.i18n import t
 from bot.messages import Outcome, OutMessage
-from bot.service import meetings, records
+from bot.service import guard, meetings, records
 from bot.service.commands import COMMANDS, replied_meeting_number
 from bot.service.context import Ctx, build_context
 from store import repo
@@ -31,11 +32,14 @@ log = logging.getLogger(__name__)
 CHECK_IN_REACTIONS = frozenset({"here", "yes"})  # on the check-in prompt a ✅ says "here" as well as 🙋
 
 
-def handle(session: Session, settings: Settings, inbound: Inbound, now: datetime) -> Outcome:
-    ctx = build_context(session, settings, inbound, now)
+def handle(
+    session: Session, settings: Settings, inbound: Inbound, now: datetime, directory: Directory | None = None
+) -> Outcome:
+    ctx = build_context(session, settings, inbound, now, directory)
     if inbound.event_id is not None and not repo.first_delivery(session, ctx.workspace_id, inbound.event_id, now):
         return Outcome()  # a redelivery of an event already handled (and committed with its effects)
     try:
+        guard.record_writer(ctx)
         commands = interpret(ctx)
         outcome = Outcome()
         for command in commands:
@@ -62,8 +66,8 @@ def interpret(ctx: Ctx) -> list[c.Command]:
     if inbound.kind in ("command", "button"):
         command = inbound.command or parse_command(inbound.text, now=ctx.now, tz=ctx.tz, registry=COMMANDS)
         running = None if inbound.is_direct else records.running(ctx)
-        if running is not None and inbound.kind == "command":
-            meetings.check_in(ctx, running)  # typing a command in the meeting's channel: present
+        if running is not None and inbound.kind == "command" and not isinstance(command, c.CheckIn):
+            meetings.spoke(ctx, running, lines=0, present=True)  # typing a command in the meeting's channel
         return [command]
     if inbound.kind == "reaction":
         return reaction_command(ctx)
@@ -84,10 +88,8 @@ def interpret(ctx: Ctx) -> list[c.Command]:
         raise UserError("error.dm_not_understood", reply_example(ctx))
     running = None if inbound.is_direct else records.running(ctx)
     if running is not None:  # speaking in a running meeting counts as a line said (MeetBot's "People present")
-        p = meetings.participant_of(ctx, running)
-        p.lines_said += 1
-        if not any(isinstance(command, c.CheckIn) for command in commands):
-            meetings.check_in(ctx, running)
+        present = not any(isinstance(command, c.CheckIn) for command in commands)
+        meetings.spoke(ctx, running, lines=1, present=present)
     return commands
 
 

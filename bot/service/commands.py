@@ -18,11 +18,11 @@ from bot.grammar import meeting_args as m
 from bot.grammar import record_args as r
 from bot.grammar.new_meeting import new_meeting
 from bot.grammar.registry import Registry, Subcommand
-from bot.grammar.vocabulary import ACCEPT, CHECK_IN, DECLINE, DONE, REOPEN, VERIFY, Words
 from bot.messages import Outcome
-from bot.service import config, meeting_day, meetings, records, review
+from bot.service import config, guard, meeting_day, meetings, records, review
 from bot.service.context import Ctx
 from bot.service.help import help_message
+from bot.vocabulary import ACCEPT, CHECK_IN, DECLINE, DONE, REOPEN, VERIFY, Words
 from store import repo
 from store.models import Meeting
 
@@ -44,7 +44,7 @@ def _rsvp(ctx: Ctx, command: c.Rsvp) -> Outcome:
     number = command.number if command.number is not None else replied_meeting_number(ctx)
     if number is None:
         raise UserError("error.missing_number", "example.rsvp", command="rsvp")
-    return meetings.rsvp(ctx, meetings.find_meeting(ctx, number), command.answer, command.note)
+    return meetings.rsvp(ctx, guard.find_meeting(ctx, number), command.answer, command.note)
 
 
 def _end(ctx: Ctx, command: c.EndMeeting) -> Outcome:
@@ -84,6 +84,8 @@ COMMANDS = Registry(
           meeting_day.object_to_minutes, "meetings"),
         S("amend", Words(("amend",), ("修正", "更正")), c.AmendMinutes, m.remark(c.AmendMinutes),
           meeting_day.amend_minutes, "meetings"),
+        S("viewers", Words(("viewers",), ("查阅人",)), c.NameViewers, m.viewers,
+          lambda ctx, command: meetings.add_viewers(ctx, command.number, command.who), "meetings"),
         S("mine", Words(("mine",), ("我的",)), c.Mine, m.no_arguments(c.Mine), lambda ctx, _: meetings.mine(ctx),
           "meetings"),
         # -- records

@@ -14,6 +14,7 @@ from bot import command_types as c
 from bot import followup
 from bot.errors import ParseError
 from bot.messages import Outcome
+from bot.service import guard
 from bot.service.context import Ctx
 from bot.workdays import calendar_for
 from store import repo
@@ -23,6 +24,8 @@ OFF_WORDS = {"off", "关", "关闭"}
 
 
 def configure(ctx: Ctx, cmd: c.Configure) -> Outcome:
+    if cmd.key:  # anyone may read a channel's settings; changing them is for admins (digests @mention people)
+        guard.ensure_admin(ctx, "config")
     channel = followup.remember_channel(ctx.session, ctx.workspace_id, ctx.inbound.channel, ctx.tz, ctx.lang, ctx.now)
     value = (cmd.value or "").strip()
     if cmd.key == "timezone":

@@ -6,13 +6,14 @@ use cases free of look-ups and makes "reply in the reader's language" a property
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlmodel import Session
 
+from bot.access import Conversation, Directory, OpenDirectory
 from bot.command_types import Mention
 from bot.config import Settings
 from bot.errors import UserError
@@ -34,6 +35,15 @@ class Ctx:
     lang: Lang
     tz: ZoneInfo
     now: datetime
+    directory: Directory = field(default_factory=OpenDirectory)
+    conversations: dict[str, Conversation] = field(default_factory=dict)  # asked once per event
+    visible: dict[int, bool] = field(default_factory=dict)  # meeting id → may the speaker see it (bot.access)
+
+    def conversation(self, channel: str) -> Conversation:
+        """What the platform says of `channel` (asked once per event; the adapter caches across events)."""
+        if channel not in self.conversations:
+            self.conversations[channel] = self.directory.conversation(self.inbound.workspace, channel)
+        return self.conversations[channel]
 
     @property
     def workspace_id(self) -> int:
@@ -47,6 +57,12 @@ class Ctx:
 
     def t(self, key: str, **params: Any) -> str:
         return t(self.lang, key, **params)
+
+    def assumed_note(self, assumed: tuple[str, ...]) -> OutMessage:
+        """The defaults a time or date was read with, said aloud to the speaker ("morning taken as 09:00"),
+        so a wrong guess is seen at once rather than at the meeting."""
+        said = self.t("note.assumed_separator").join(self.t("assumed." + key) for key in assumed)
+        return self.reply(self.t("note.assumed", what=said))
 
     def reply(self, text: str, **extra: Any) -> OutMessage:
         """A message only the speaker sees (in a private chat: just a message there)."""
@@ -90,7 +106,9 @@ def conversation_language(session: Session, workspace_id: int, inbound: Inbound)
     return meeting.language if meeting is not None else None
 
 
-def build_context(session: Session, settings: Settings, inbound: Inbound, now: datetime) -> Ctx:
+def build_context(
+    session: Session, settings: Settings, inbound: Inbound, now: datetime, directory: Directory | None = None
+) -> Ctx:
     workspace = repo.workspace(session, inbound.platform, inbound.workspace, now)
     assert workspace.id is not None
     person = inbound.user
@@ -100,4 +118,5 @@ def build_context(session: Session, settings: Settings, inbound: Inbound, now: d
         person.language or spoken,
     )
     lang: Lang = spoken or language_of(user, settings, conversation_language(session, workspace.id, inbound))
-    return Ctx(session, settings, inbound, workspace, user, lang, zone_of(user, settings), now)
+    return Ctx(session, settings, inbound, workspace, user, lang, zone_of(user, settings), now,
+               directory or OpenDirectory())

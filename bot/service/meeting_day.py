@@ -16,18 +16,18 @@ from sqlmodel import Session
 from bot import command_types as c
 from bot import followup, views
 from bot.errors import Conflict, NotAllowed
-from bot.i18n import Lang, t
+from bot.i18n import t
+from bot.jobs import OVERRUN_GRACE
 from bot.locale import as_lang, language_of
 from bot.messages import Button, Outcome, OutMessage, RefSpec, Section, Target
-from bot.service import meetings  # meetings calls back into this module on start and end
+from bot.service import guard
 from bot.service.context import Ctx
 from store import repo
-from store.models import AgendaItem, Meeting, MinutesRemark, Notification, NotificationKind, SurveyAnswer, User
+from store.models import AgendaItem, Meeting, MinutesRemark, NotificationKind, SurveyAnswer
 
 TIME_UP = NotificationKind.AGENDA_TIME_UP
 OVERRUN = NotificationKind.AGENDA_OVERRUN
 TIMER_KINDS = (TIME_UP, OVERRUN)
-OVERRUN_GRACE = timedelta(minutes=5)  # how long past its planned end an item may run before the bot says so
 
 
 def current_item(agenda: list[AgendaItem]) -> AgendaItem | None:
@@ -62,22 +62,6 @@ def close_agenda(ctx: Ctx, meeting: Meeting) -> None:
         item.ended_at = ctx.now
 
 
-def item_label(item: AgendaItem, presenter: User | None, lang: Lang) -> str:
-    """"Budget (25 min, @carol)": the title, then whatever of its length and presenter is known."""
-    details = []
-    if item.planned_minutes:
-        details.append(t(lang, "unit.minutes", n=item.planned_minutes))
-    if presenter is not None:
-        details.append(f"@{presenter.display_name}")
-    if not details:
-        return item.title
-    return t(lang, "agenda.item", title=item.title, details=t(lang, "agenda.separator").join(details))
-
-
-def presenter_of(session: Session, item: AgendaItem) -> User | None:
-    return session.get(User, item.presenter_id) if item.presenter_id else None
-
-
 def actual_minutes(item: AgendaItem) -> int:
     assert item.started_at is not None and item.ended_at is not None
     return round((item.ended_at - item.started_at).total_seconds() / 60)
@@ -90,45 +74,27 @@ def next_item(ctx: Ctx, cmd: c.NextItem) -> Outcome:
         raise Conflict("error.none_running")
     meeting = repo.lock_meeting(ctx.session, running)  # two clicks at once: the second sees the first's move
     view = views.load(ctx.session, meeting)
-    meetings.ensure_can_edit(ctx, view)
+    guard.ensure_can_edit(ctx, view)
     if not view.agenda:
         raise Conflict("error.no_agenda", number=meeting.number)
     item = current_item(view.agenda)
     if item is None:
         raise Conflict("error.agenda_over", number=meeting.number)
     if cmd.current is not None and cmd.current != item.position:
-        label = item_label(item, presenter_of(ctx.session, item), ctx.lang)
+        label = views.agenda_label(item, views.presenter_of(ctx.session, item), ctx.lang)
         return Outcome([ctx.reply(ctx.t("agenda.already_moved", item=label))])
     item.ended_at = ctx.now
     following = next((i for i in view.agenda if i.position > item.position and i.started_at is None), None)
     channel = Target(kind="channel", channel=meeting.channel_id)  # the whole room, even when a click replied
+    if meeting.confidential:  # agenda titles are the meeting's content: only the one who moved on reads them
+        channel = ctx.reply("").target
     if following is None:
         text = ctx.t("agenda.finished", title=item.title, minutes=actual_minutes(item))
         return Outcome([OutMessage(target=channel, text=text)])
     begin_item(ctx.session, meeting, following, ctx.now)
-    label = item_label(following, presenter_of(ctx.session, following), ctx.lang)
+    label = views.agenda_label(following, views.presenter_of(ctx.session, following), ctx.lang)
     text = ctx.t("agenda.moved", title=item.title, minutes=actual_minutes(item), item=label)
     return Outcome([OutMessage(target=channel, text=text)])
-
-
-def timer_message(session: Session, row: Notification) -> OutMessage | None:
-    """The channel message a due timer row stands for; None when its item is no longer being discussed."""
-    meeting = session.get(Meeting, row.meeting_id) if row.meeting_id else None
-    item = session.get(AgendaItem, row.agenda_item_id) if row.agenda_item_id else None
-    if meeting is None or item is None or meeting.status != "in_progress" or item.ended_at is not None:
-        return None
-    lang = as_lang(meeting.language)
-    target = Target(kind="channel", channel=meeting.channel_id)
-    if row.kind == OVERRUN:
-        late = round(OVERRUN_GRACE.total_seconds() / 60)
-        return OutMessage(target=target, text=t(lang, "agenda.overrun", title=item.title, minutes=late))
-    assert meeting.id is not None
-    following = next((i for i in repo.agenda(session, meeting.id) if i.position > item.position), None)
-    button = (Button(t(lang, "button.next_item"), f"next {item.position}", "primary"),)
-    if following is None:
-        return OutMessage(target=target, text=t(lang, "agenda.time_up_last", title=item.title), buttons=button)
-    label = item_label(following, presenter_of(session, following), lang)
-    return OutMessage(target=target, text=t(lang, "agenda.time_up", title=item.title, item=label), buttons=button)
 
 
 def survey_messages(ctx: Ctx, view: views.MeetingView) -> list[OutMessage]:
@@ -154,12 +120,12 @@ def survey_messages(ctx: Ctx, view: views.MeetingView) -> list[OutMessage]:
 
 def rate(ctx: Ctx, cmd: c.Rate) -> Outcome:
     """Keep one attendee's answer to an ended meeting's survey; a later answer replaces the earlier one."""
-    meeting = meetings.find_meeting(ctx, cmd.number)
+    meeting = guard.find_meeting(ctx, cmd.number)
     assert meeting.id is not None
     p = repo.participant(ctx.session, meeting.id, ctx.user_id)
     if p is None or p.checked_in_at is None:
         raise NotAllowed("error.not_attendee", "example.rate", number=meeting.number)
-    meetings.ensure_live(ctx, meeting, "ended")
+    guard.ensure_live(ctx, meeting, "ended")
     answer = repo.survey_answer(ctx.session, meeting.id, ctx.user_id)
     key = "survey.updated" if answer is not None else "survey.thanks"
     if answer is None:
@@ -173,12 +139,12 @@ def rate(ctx: Ctx, cmd: c.Rate) -> Outcome:
 
 def ack_minutes(ctx: Ctx, cmd: c.AckMinutes) -> Outcome:
     """A participant confirms they have the minutes; the first confirmation's time is the one kept."""
-    meeting = meetings.find_meeting(ctx, cmd.number)
+    meeting = guard.find_meeting(ctx, cmd.number)
     assert meeting.id is not None
     p = repo.participant(ctx.session, meeting.id, ctx.user_id)
     if p is None:
         raise NotAllowed("error.not_participant", "example.ack", number=meeting.number)
-    meetings.ensure_live(ctx, meeting, "ended")
+    guard.ensure_live(ctx, meeting, "ended")
     key = "acks.already" if p.minutes_acked_at is not None else "acks.recorded"
     p.minutes_acked_at = p.minutes_acked_at or ctx.now
     return Outcome([ctx.reply(ctx.t(key, number=meeting.number))])
@@ -186,10 +152,10 @@ def ack_minutes(ctx: Ctx, cmd: c.AckMinutes) -> Outcome:
 
 def show_acks(ctx: Ctx, cmd: c.ShowAcks) -> Outcome:
     """For the host (and the other editors): who has confirmed the minutes, and who has not yet."""
-    meeting = meetings.find_meeting(ctx, cmd.number)
+    meeting = guard.find_meeting(ctx, cmd.number)
     view = views.load(ctx.session, meeting)
-    meetings.ensure_can_edit(ctx, view)
-    meetings.ensure_live(ctx, meeting, "ended")
+    guard.ensure_can_edit(ctx, view)
+    guard.ensure_live(ctx, meeting, "ended")
     waiting = [u for p, u in view.people if p.minutes_acked_at is None]
     line = ctx.t("acks.waiting", names=views.names(waiting)) if waiting else ctx.t("acks.everyone")
     text = ctx.t("acks.summary", number=meeting.number, acked=len(view.people) - len(waiting), total=len(view.people))
@@ -199,11 +165,11 @@ def show_acks(ctx: Ctx, cmd: c.ShowAcks) -> Outcome:
 def object_to_minutes(ctx: Ctx, cmd: c.ObjectToMinutes) -> Outcome:
     """A participant disagrees with the published minutes, within the window: the editors are told privately,
     with the words to amend them."""
-    meeting = meetings.find_meeting(ctx, cmd.number)
+    meeting = guard.find_meeting(ctx, cmd.number)
     assert meeting.id is not None
     if repo.participant(ctx.session, meeting.id, ctx.user_id) is None:
         raise NotAllowed("error.not_participant_object", "example.object", number=meeting.number)
-    meetings.ensure_live(ctx, meeting, "ended")
+    guard.ensure_live(ctx, meeting, "ended")
     closes = (meeting.ended_at or ctx.now) + timedelta(hours=ctx.settings.objection_hours)
     if ctx.now > closes:
         raise Conflict("error.objection_closed", number=meeting.number, hours=ctx.settings.objection_hours)
@@ -211,7 +177,7 @@ def object_to_minutes(ctx: Ctx, cmd: c.ObjectToMinutes) -> Outcome:
                                   created_at=ctx.now))
     view = views.load(ctx.session, meeting)
     outcome = Outcome([ctx.reply(ctx.t("objection.sent", number=meeting.number))])
-    for editor in meetings.editors(view):
+    for editor in guard.editors(view):
         if editor.id == ctx.user_id:
             continue
         lang = language_of(editor, ctx.settings, meeting.language)
@@ -227,11 +193,11 @@ def object_to_minutes(ctx: Ctx, cmd: c.ObjectToMinutes) -> Outcome:
 def amend_minutes(ctx: Ctx, cmd: c.AmendMinutes) -> Outcome:
     """The host's correction to published minutes: kept with the meeting and posted where the minutes were
     (privately to each participant for a confidential meeting)."""
-    meeting = meetings.find_meeting(ctx, cmd.number)
+    meeting = guard.find_meeting(ctx, cmd.number)
     assert meeting.id is not None
     view = views.load(ctx.session, meeting)
-    meetings.ensure_can_edit(ctx, view)
-    meetings.ensure_live(ctx, meeting, "ended")
+    guard.ensure_can_edit(ctx, view)
+    guard.ensure_live(ctx, meeting, "ended")
     ctx.session.add(MinutesRemark(meeting_id=meeting.id, user_id=ctx.user_id, kind="amendment", text=cmd.text,
                                   created_at=ctx.now))
     if not meeting.confidential:
@@ -243,5 +209,5 @@ def amend_minutes(ctx: Ctx, cmd: c.AmendMinutes) -> Outcome:
         OutMessage(target=Target(kind="direct", user=user.platform_user_id), text=t(
             language_of(user, ctx.settings, meeting.language), "amendment.posted", who=ctx.user.display_name,
             number=meeting.number, title=meeting.title, text=cmd.text))
-        for _p, user in view.people
+        for user in guard.minutes_readers(ctx, view)
     ])

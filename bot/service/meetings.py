@@ -7,58 +7,26 @@ here talks to a platform: the caller posts the messages after the transaction co
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import timedelta
 from zoneinfo import ZoneInfo
 
 from bot import command_types as c
 from bot import followup, views
-from bot.errors import Conflict, NotAllowed, NotFound
+from bot.command_types import Mention
+from bot.errors import Conflict
 from bot.i18n import Lang, t
 from bot.locale import as_lang, language_of, zone_of
 from bot.messages import Button, Outcome, OutMessage, RefSpec, Section, Target
-from bot.service import meeting_day
+from bot.service import guard, meeting_day
 from bot.service.context import Ctx
 from bot.timeparse import format_date, format_when
-from store import repo
+from store import membership, repo
 from store.models import AgendaItem, Meeting, NotificationKind, Participant, User
 
-EDITOR_ROLES = ("host", "recorder")
 MIN_RSVP_WINDOW = timedelta(hours=1)  # no deadline when people would have less than this to answer
 AD_HOC_MATCH_WINDOW = timedelta(minutes=30)  # "#startmeeting" picks up a meeting scheduled this close
 MINE_BUTTON_ITEMS = 8  # Done / Blocked / Delay for the first 8 items: 24 buttons, one Slack actions block
-
-
-def find_meeting(ctx: Ctx, number: int) -> Meeting:
-    meeting = repo.meeting_by_number(ctx.session, ctx.workspace_id, number)
-    if meeting is None:
-        raise NotFound("error.no_meeting", number=number)
-    return meeting
-
-
-def ensure_can_see(ctx: Ctx, meeting: Meeting) -> None:
-    """Confidential meetings are visible only to their participants and their creator."""
-    assert meeting.id is not None
-    if (
-        meeting.confidential
-        and meeting.created_by_id != ctx.user_id
-        and repo.participant(ctx.session, meeting.id, ctx.user_id) is None
-    ):
-        raise NotAllowed("error.confidential", number=meeting.number)
-
-
-def editors(view: views.MeetingView) -> list[User]:
-    people = [u for p, u in view.people if p.role in EDITOR_ROLES or p.is_chair]
-    return people if view.creator in people else [view.creator, *people]
-
-
-def ensure_can_edit(ctx: Ctx, view: views.MeetingView) -> None:
-    if ctx.user_id not in {u.id for u in editors(view)}:
-        raise NotAllowed("error.not_editor", number=view.meeting.number, who=views.names(editors(view)))
-
-
-def ensure_live(ctx: Ctx, meeting: Meeting, *allowed: str) -> None:
-    if meeting.status not in allowed:
-        raise Conflict("error.meeting_state", number=meeting.number, status=ctx.t("status." + meeting.status))
 
 
 def create(ctx: Ctx, cmd: c.NewMeeting) -> Outcome:
@@ -121,7 +89,7 @@ def create(ctx: Ctx, cmd: c.NewMeeting) -> Outcome:
     view = views.load(ctx.session, meeting)
     outcome = Outcome([rsvp_prompt(ctx, view)])
     if cmd.assumed:
-        outcome.messages.append(ctx.reply(assumed_note(ctx, cmd.assumed)))
+        outcome.messages.append(ctx.assumed_note(cmd.assumed))
     planned = sum(item.minutes or 0 for item in cmd.agenda)
     if planned > duration.total_seconds() / 60:
         outcome.messages.append(
@@ -131,13 +99,6 @@ def create(ctx: Ctx, cmd: c.NewMeeting) -> Outcome:
         if user.id != ctx.user_id:
             outcome.messages.append(invitation(ctx, view, p, user))
     return outcome
-
-
-def assumed_note(ctx: Ctx, assumed: tuple[str, ...]) -> str:
-    """The defaults a time or date was read with, said aloud ("morning taken as 09:00") so a wrong guess
-    is seen at once rather than at the meeting."""
-    said = ctx.t("note.assumed_separator").join(ctx.t("assumed." + key) for key in assumed)
-    return ctx.t("note.assumed", what=said)
 
 
 def schedule_reminders(ctx: Ctx, meeting: Meeting) -> None:
@@ -159,6 +120,15 @@ def rsvp_prompt(ctx: Ctx, view: views.MeetingView, replaces: str | None = None) 
     m = view.meeting
     assert m.id is not None
     zone, lang = view.zone, as_lang(m.language)
+    if m.confidential:  # the channel sees that it exists, when, and who hosts it: nothing of what it is about
+        return OutMessage(
+            target=Target(kind="channel", channel=m.channel_id),
+            title=views.heading(m, lang, shared=True),
+            text=t(lang, "card.confidential", number=m.number),
+            fields=views.confidential_fields(view, lang, zone),
+            ref=None if replaces else RefSpec("rsvp_prompt", ctx.workspace_id, meeting_id=m.id),
+            replaces=replaces,
+        )
     return OutMessage(
         target=Target(kind="channel", channel=m.channel_id),
         title=views.heading(m, lang),
@@ -207,15 +177,14 @@ def list_meetings(ctx: Ctx) -> Outcome:
         return Outcome([ctx.reply(ctx.t("list.empty"))])
     lines = []
     for m in meetings:
-        title = m.title if not m.confidential else ctx.t("list.confidential")
+        title = m.title if guard.may_see(ctx, m) else views.shared_title(m, ctx.lang)  # as its channel card shows
         start = format_when(m.start_at.astimezone(ctx.tz), ctx.tz, ctx.lang)
         lines.append(f"#{m.number} {title} — {start} ({ctx.t('status.' + m.status)})")
     return Outcome([ctx.reply(ctx.t("list.heading"), sections=(Section(None, tuple(lines)),))])
 
 
 def show(ctx: Ctx, cmd: c.ShowMeeting) -> Outcome:
-    meeting = find_meeting(ctx, cmd.number)
-    ensure_can_see(ctx, meeting)
+    meeting = guard.find_meeting(ctx, cmd.number)
     view = views.load(ctx.session, meeting)
     sections = (
         *views.agenda_section(view, ctx.lang),
@@ -240,8 +209,7 @@ def show(ctx: Ctx, cmd: c.ShowMeeting) -> Outcome:
 
 def rsvp(ctx: Ctx, meeting: Meeting, answer: c.RsvpAnswer, note: str | None) -> Outcome:
     assert meeting.id is not None
-    ensure_can_see(ctx, meeting)
-    ensure_live(ctx, meeting, "scheduled", "in_progress")
+    guard.ensure_live(ctx, meeting, "scheduled", "in_progress")
     p = repo.participant(ctx.session, meeting.id, ctx.user_id)
     if p is None:
         if answer == "withdraw":
@@ -259,10 +227,10 @@ def rsvp(ctx: Ctx, meeting: Meeting, answer: c.RsvpAnswer, note: str | None) -> 
 
 
 def reschedule(ctx: Ctx, cmd: c.RescheduleMeeting) -> Outcome:
-    meeting = find_meeting(ctx, cmd.number)
+    meeting = guard.find_meeting(ctx, cmd.number)
     view = views.load(ctx.session, meeting)
-    ensure_can_edit(ctx, view)
-    ensure_live(ctx, meeting, "scheduled")
+    guard.ensure_can_edit(ctx, view)
+    guard.ensure_live(ctx, meeting, "scheduled")
     old_start = meeting.start_at
     meeting.revision += 1  # calendars that imported its .ics update the event they have
     meeting.end_at = cmd.start + (cmd.duration or meeting.end_at - meeting.start_at)
@@ -279,14 +247,14 @@ def reschedule(ctx: Ctx, cmd: c.RescheduleMeeting) -> Outcome:
             ctx.t(
                 "reschedule.done",
                 number=meeting.number,
-                title=meeting.title,
+                title=views.shared_title(meeting, ctx.lang),
                 old=format_when(old_start.astimezone(ctx.tz), ctx.tz, ctx.lang),
                 new=format_when(cmd.start.astimezone(ctx.tz), ctx.tz, ctx.lang),
             )
         )
     )
     if cmd.assumed:
-        outcome.messages.append(ctx.reply(assumed_note(ctx, cmd.assumed)))
+        outcome.messages.append(ctx.assumed_note(cmd.assumed))
     for _p, user in view.people:
         if user.id == ctx.user_id:
             continue
@@ -311,10 +279,10 @@ def reschedule(ctx: Ctx, cmd: c.RescheduleMeeting) -> Outcome:
 
 
 def cancel(ctx: Ctx, cmd: c.CancelMeeting) -> Outcome:
-    meeting = find_meeting(ctx, cmd.number)
+    meeting = guard.find_meeting(ctx, cmd.number)
     view = views.load(ctx.session, meeting)
-    ensure_can_edit(ctx, view)
-    ensure_live(ctx, meeting, "scheduled")
+    guard.ensure_can_edit(ctx, view)
+    guard.ensure_live(ctx, meeting, "scheduled")
     meeting.status = "cancelled"
     meeting.revision += 1
     meeting.cancel_reason = cmd.reason
@@ -323,7 +291,8 @@ def cancel(ctx: Ctx, cmd: c.CancelMeeting) -> Outcome:
     ctx.session.flush()
     outcome = Outcome(refreshed_prompt(ctx, meeting))
     reason = f" ({cmd.reason})" if cmd.reason else ""
-    outcome.messages.append(ctx.post(ctx.t("cancel.done", number=meeting.number, title=meeting.title, reason=reason)))
+    shared = views.shared_title(meeting, ctx.lang)
+    outcome.messages.append(ctx.post(ctx.t("cancel.done", number=meeting.number, title=shared, reason=reason)))
     for _p, user in view.people:
         if user.id != ctx.user_id:
             lang = language_of(user, ctx.settings, meeting.language)
@@ -340,17 +309,17 @@ def cancel(ctx: Ctx, cmd: c.CancelMeeting) -> Outcome:
 def start(ctx: Ctx, cmd: c.StartMeeting) -> Outcome:
     running = repo.running_meeting(ctx.session, ctx.workspace_id, ctx.inbound.channel)
     if running is not None:
-        raise Conflict("error.already_running", number=running.number, title=running.title)
+        raise Conflict("error.already_running", number=running.number, title=views.shared_title(running, ctx.lang))
     if cmd.number is not None:
-        meeting = find_meeting(ctx, cmd.number)
+        meeting = guard.find_meeting(ctx, cmd.number)
         if meeting.channel_id != ctx.inbound.channel:
             raise Conflict("error.other_channel", number=meeting.number)
     else:
         meeting = scheduled_now(ctx) or ad_hoc(ctx, cmd.title)
     view = views.load(ctx.session, meeting)
     if meeting.created_by_id != ctx.user_id:
-        ensure_can_edit(ctx, view)
-    ensure_live(ctx, meeting, "scheduled")
+        guard.ensure_can_edit(ctx, view)
+    guard.ensure_live(ctx, meeting, "scheduled")
     meeting.status = "in_progress"
     meeting.started_at = ctx.now
     assert meeting.id is not None
@@ -359,11 +328,13 @@ def start(ctx: Ctx, cmd: c.StartMeeting) -> Outcome:
     check_in(ctx, meeting)
     ctx.session.flush()
     outcome = Outcome(refreshed_prompt(ctx, meeting))
+    hidden = meeting.confidential  # the channel is told it started, not what it is about
     outcome.messages.append(
         ctx.post(
-            ctx.t("start.text", number=meeting.number, title=meeting.title),
-            title=views.heading(meeting, ctx.lang),
-            sections=(*views.carry_over_section(ctx.session, meeting, ctx.lang), *views.agenda_section(view, ctx.lang)),
+            ctx.t("start.text", number=meeting.number, title=views.shared_title(meeting, ctx.lang)),
+            title=views.heading(meeting, ctx.lang, shared=True),
+            sections=() if hidden else (*views.carry_over_section(ctx.session, meeting, ctx.lang),
+                                        *views.agenda_section(view, ctx.lang)),
             buttons=(Button(ctx.t("button.here"), f"here {meeting.number}", "primary"),),
             context=ctx.t("start.hint"),
             ref=RefSpec("checkin_prompt", ctx.workspace_id, meeting_id=meeting.id),
@@ -420,14 +391,24 @@ def check_in(ctx: Ctx, meeting: Meeting) -> Participant:
     return p
 
 
+def spoke(ctx: Ctx, meeting: Meeting, lines: int, present: bool) -> None:
+    """Someone wrote in a running meeting's channel: count the line and mark them present. In a confidential
+    meeting this counts only for its participants: speaking in a channel never makes anyone one."""
+    assert meeting.id is not None
+    if meeting.confidential and repo.participant(ctx.session, meeting.id, ctx.user_id) is None:
+        return
+    p = check_in(ctx, meeting) if present else participant_of(ctx, meeting)
+    p.lines_said += lines
+
+
 def here(ctx: Ctx, cmd: c.CheckIn) -> Outcome:
     if cmd.number is not None:
-        meeting = find_meeting(ctx, cmd.number)
-        ensure_live(ctx, meeting, "in_progress")
+        meeting = guard.find_meeting(ctx, cmd.number)
+        guard.ensure_live(ctx, meeting, "in_progress")
     else:
         found = repo.running_meeting(ctx.session, ctx.workspace_id, ctx.inbound.channel)
-        if found is None:
-            return Outcome()  # "here" with no meeting running is just chat
+        if found is None or not guard.may_see(ctx, found):
+            return Outcome()  # "here" with no meeting running (that the speaker may see) is just chat
         meeting = found
     already = repo.participant(ctx.session, meeting.id or 0, ctx.user_id)
     was_in = already is not None and already.checked_in_at is not None
@@ -442,7 +423,7 @@ def end(ctx: Ctx, channel_name: str) -> Outcome:
     if meeting is None:
         raise Conflict("error.none_running")
     view = views.load(ctx.session, meeting)
-    ensure_can_edit(ctx, view)
+    guard.ensure_can_edit(ctx, view)
     meeting.status = "ended"
     meeting.ended_at = ctx.now
     meeting_day.close_agenda(ctx, meeting)
@@ -478,8 +459,8 @@ def minutes_messages(ctx: Ctx, view: views.MeetingView, record: views.Record, ch
 
     if not m.confidential:
         return [render(as_lang(m.language), ctx.tz, Target(kind="channel", channel=m.channel_id))]
-    messages = [ctx.post(ctx.t("minutes.confidential", number=m.number, title=m.title))]
-    for _p, user in view.people:
+    messages = [ctx.post(ctx.t("minutes.confidential", number=m.number, title=views.shared_title(m, ctx.lang)))]
+    for user in guard.minutes_readers(ctx, view):
         messages.append(
             render(
                 language_of(user, ctx.settings, m.language),
@@ -525,3 +506,26 @@ def mine(ctx: Ctx) -> Outcome:
         ]
     )
 
+
+
+def add_viewers(ctx: Ctx, number: int, who: Sequence[Mention]) -> Outcome:
+    """The host names people who may read a meeting without taking part (for a confidential meeting, the
+    "relevant leaders" who get its minutes). They are told privately; the channel hears nothing."""
+    meeting = guard.find_meeting(ctx, number)
+    view = views.load(ctx.session, meeting)
+    guard.ensure_can_edit(ctx, view)
+    assert meeting.id is not None
+    outcome = Outcome()
+    named: list[User] = []
+    for mention in who:
+        user = ctx.resolve(mention)
+        assert user.id is not None
+        if membership.add_viewer(ctx.session, meeting.id, user.id, ctx.user_id, ctx.now) and user.id != ctx.user_id:
+            lang = language_of(user, ctx.settings, meeting.language)
+            outcome.messages.append(OutMessage(
+                target=Target(kind="direct", user=user.platform_user_id),
+                text=t(lang, "viewers.notice", who=ctx.user.display_name, number=meeting.number, title=meeting.title),
+            ))
+        named.append(user)
+    outcome.messages.insert(0, ctx.reply(ctx.t("viewers.added", number=meeting.number, names=views.names(named))))
+    return outcome

@@ -4,18 +4,22 @@ In a channel where a meeting is running, records attach to it (numbered in order
 the newest); elsewhere decisions and action items stand alone in the channel. Who may do what follows
 MeetBot, which people already know: anyone adds information, action items and questions; only the host,
 recorder or chairs set topics, record decisions, undo, name chairs and end the meeting. Only an action
-item's owner, its creator or its meeting's host may close or change it.
+item's owner, its creator or its meeting's host may close or change it. What is recorded in a confidential
+meeting is answered only to the person who typed it (its participants read it in the minutes), and someone
+who may not see the running meeting writes into the channel, never into its record (`bot.access`).
 """
 
 from __future__ import annotations
 
+from typing import Any
+
+from bot import access, followup, meetbot, views
 from bot import command_types as c
-from bot import followup, meetbot, views
 from bot.errors import Conflict, NotAllowed, NotFound, ParseError
 from bot.i18n import t
 from bot.locale import language_of
 from bot.messages import Button, Outcome, OutMessage, RefSpec, Section, Target
-from bot.service import meetings
+from bot.service import guard
 from bot.service.context import Ctx
 from bot.timeparse import format_date
 from store import repo
@@ -25,7 +29,22 @@ CLOSED_STATUSES = ("done", "cancelled")
 
 
 def running(ctx: Ctx) -> Meeting | None:
-    return repo.running_meeting(ctx.session, ctx.workspace_id, ctx.inbound.channel)
+    """The meeting running in the speaker's channel, if the speaker may see it: what someone outside a
+    confidential meeting writes stands alone in the channel and never enters its record."""
+    meeting = repo.running_meeting(ctx.session, ctx.workspace_id, ctx.inbound.channel)
+    return meeting if meeting is not None and guard.may_see(ctx, meeting) else None
+
+
+def announce(ctx: Ctx, meeting: Meeting | None, text: str, **extra: Any) -> OutMessage:
+    """What was recorded, said where it belongs: in the channel, or for a confidential meeting only to the
+    one who typed it (its participants read it in the minutes, privately)."""
+    if meeting is not None and meeting.confidential:
+        return ctx.reply(text, **extra)
+    return ctx.post(text, **extra)
+
+
+def announce_item(ctx: Ctx, item: ActionItem, text: str) -> OutMessage:
+    return announce(ctx, followup.meeting_of(ctx.session, item), text)
 
 
 def next_seq(ctx: Ctx, meeting: Meeting | None) -> int:
@@ -44,7 +63,7 @@ def require_running(ctx: Ctx) -> Meeting:
 
 
 def require_editor(ctx: Ctx, meeting: Meeting) -> None:
-    meetings.ensure_can_edit(ctx, views.load(ctx.session, meeting))
+    guard.ensure_can_edit(ctx, views.load(ctx.session, meeting))
 
 
 def add_action(ctx: Ctx, cmd: c.AddAction) -> Outcome:
@@ -60,7 +79,7 @@ def add_action(ctx: Ctx, cmd: c.AddAction) -> Outcome:
         numbers = ", ".join(f"#{item.number}" for item in items)
         outcome.messages.append(ctx.reply(ctx.t("action.split", count=len(items), numbers=numbers)))
     if cmd.due_assumed:
-        outcome.messages.append(ctx.reply(meetings.assumed_note(ctx, cmd.due_assumed)))
+        outcome.messages.append(ctx.assumed_note(cmd.due_assumed))
     return outcome
 
 
@@ -98,7 +117,7 @@ def _add_one(
     followup.ensure_digest(ctx.session, ctx.settings, ctx.workspace_id, ctx.inbound.channel, ctx.now)
     line = views.action_line(item, owner, ctx.lang)
     notify = (owner.platform_user_id,) if owner is not None and owner.id != ctx.user_id else ()
-    messages = [ctx.post(ctx.t("action.recorded", line=line), mentions=notify)]
+    messages = [announce(ctx, meeting, ctx.t("action.recorded", line=line), mentions=notify)]
     if item.due_on is None:
         messages.append(ctx.reply(ctx.t("warn.no_due", number=item.number)))
     if owner is not None and owner.id != ctx.user_id:
@@ -151,7 +170,7 @@ def add_decision(ctx: Ctx, cmd: c.AddDecision) -> Outcome:
         )
     )
     because = f" — {ctx.t('decision.because', text=cmd.rationale)}" if cmd.rationale else ""
-    return Outcome([ctx.post(ctx.t("decision.recorded", text=cmd.text, because=because))])
+    return Outcome([announce(ctx, meeting, ctx.t("decision.recorded", text=cmd.text, because=because))])
 
 
 def add_question(ctx: Ctx, cmd: c.AddQuestion) -> Outcome:
@@ -174,9 +193,9 @@ def add_question(ctx: Ctx, cmd: c.AddQuestion) -> Outcome:
     extra = f" · @{owner.display_name}" if owner else ""
     if cmd.due:
         extra += " · " + ctx.t("action.due", date=format_date(cmd.due, ctx.lang))
-    outcome = Outcome([ctx.post(ctx.t("question.recorded", text=cmd.text, extra=extra))])
+    outcome = Outcome([announce(ctx, meeting, ctx.t("question.recorded", text=cmd.text, extra=extra))])
     if cmd.due_assumed:
-        outcome.messages.append(ctx.reply(meetings.assumed_note(ctx, cmd.due_assumed)))
+        outcome.messages.append(ctx.assumed_note(cmd.due_assumed))
     return outcome
 
 
@@ -190,7 +209,7 @@ def add_note(ctx: Ctx, kind: str, text: str) -> Outcome:
              created_at=ctx.now)
     )
     if kind == "topic":
-        return Outcome([ctx.post(ctx.t("topic.set", text=text))])
+        return Outcome([announce(ctx, meeting, ctx.t("topic.set", text=text))])
     return Outcome()  # MeetBot stays quiet on #info / #idea / #link; the minutes show them
 
 
@@ -208,7 +227,7 @@ def add_chairs(ctx: Ctx, cmd: c.AddChairs) -> Outcome:
         p.is_chair = True
     ctx.session.flush()
     current = [u for p, u in repo.participants(ctx.session, meeting.id) if p.is_chair or p.role == "host"]
-    return Outcome([ctx.post(ctx.t("chair.current", names=views.names(current)))])
+    return Outcome([announce(ctx, meeting, ctx.t("chair.current", names=views.names(current)))])
 
 
 def undo(ctx: Ctx) -> Outcome:
@@ -220,7 +239,7 @@ def undo(ctx: Ctx) -> Outcome:
         raise Conflict("error.nothing_to_undo")
     row.removed_at = ctx.now
     kind = row.kind if isinstance(row, Note) else type(row).__name__.lower()
-    outcome = Outcome([ctx.post(ctx.t("undo.done", kind=ctx.t("kind." + kind), text=row.text))])
+    outcome = Outcome([announce(ctx, meeting, ctx.t("undo.done", kind=ctx.t("kind." + kind), text=row.text))])
     if isinstance(row, ActionItem):
         previous = row.status
         row.status = "cancelled"
@@ -241,7 +260,7 @@ def target_item(ctx: Ctx, number: int | None) -> ActionItem:
     """The action item a number names, or the one the replied-to message (or this private chat) is about."""
     if number is not None:
         item = repo.action_by_number(ctx.session, ctx.workspace_id, number)
-        if item is None:
+        if item is None or not guard.may_see_item(ctx, item):
             raise NotFound("error.no_action", number=number)
         return item
     if ctx.inbound.reply_to is not None:
@@ -258,10 +277,12 @@ def target_item(ctx: Ctx, number: int | None) -> ActionItem:
 
 
 def ensure_can_change(ctx: Ctx, item: ActionItem) -> None:
-    allowed = {item.owner_id, item.creator_id}
-    if item.meeting_id is not None:
-        allowed |= {p.user_id for p, _u in repo.participants(ctx.session, item.meeting_id) if p.role == "host"}
-    if ctx.user_id not in allowed:
+    hosts = frozenset(
+        p.user_id for p, _u in (repo.participants(ctx.session, item.meeting_id) if item.meeting_id else [])
+        if p.role == "host"
+    )
+    if not access.can_close(guard.viewer(ctx), item.owner_id, item.creator_id, hosts):
+        allowed = {item.owner_id, item.creator_id} | hosts
         users = repo.users_by_id(ctx.session, sorted(i for i in allowed if i is not None))
         raise NotAllowed("error.not_owner", number=item.number, who=views.names(list(users.values())))
 
@@ -278,7 +299,7 @@ def done(ctx: Ctx, cmd: c.Done) -> Outcome:
         item.deliverable = cmd.note if not item.deliverable else f"{item.deliverable} — {cmd.note}"
     repo.add_action_event(ctx.session, item, ctx.now, ctx.user_id, "status", previous, "done", cmd.note)
     followup.replan_item(ctx.session, ctx.settings, item, ctx.now)
-    outcome = Outcome([ctx.post(ctx.t("done.recorded", number=item.number, text=item.text))])
+    outcome = Outcome([announce_item(ctx, item, ctx.t("done.recorded", number=item.number, text=item.text))])
     outcome.acknowledge = ctx.inbound.message_id
     verifier = followup.requester(ctx.session, item)
     if verifier is not None and verifier.id != ctx.user_id:
@@ -326,7 +347,7 @@ def set_status(ctx: Ctx, cmd: c.SetStatus) -> Outcome:
             text += f" — {cmd.reason}"
     item.acknowledged_at = item.acknowledged_at or ctx.now  # answering about it is taking it on
     followup.replan_item(ctx.session, ctx.settings, item, ctx.now)
-    outcome = Outcome([ctx.post(text)])
+    outcome = Outcome([announce_item(ctx, item, text)])
     outcome.acknowledge = ctx.inbound.message_id
     if cmd.status in ("blocked", "delay"):
         outcome.messages.extend(tell_requester(ctx, item, text))

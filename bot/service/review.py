@@ -17,15 +17,16 @@ from datetime import date, datetime, timedelta
 
 from bot import command_types as c
 from bot.errors import NotFound, ParseError
-from bot.grammar.vocabulary import MEETING_TYPE_WORDS
 from bot.messages import Attachment, Outcome, OutMessage, Section, Target
-from bot.service import meetings
+from bot.service import guard
 from bot.service.context import Ctx
 from bot.timeparse import format_when, parse_due
+from bot.vocabulary import MEETING_TYPE_WORDS
 from store import repo
 from store.models import Meeting
 
 FIND_LIMIT = 10
+FIND_PAGES = 10  # at most this many pages of matches are read past ones in channels the speaker is not in
 
 
 def privately(ctx: Ctx) -> Target:
@@ -40,8 +41,7 @@ def where_for(ctx: Ctx, meeting: Meeting) -> Target:
 def report(ctx: Ctx, cmd: c.Report) -> Outcome:
     from bot import reports
     if cmd.number is not None:
-        meeting = meetings.find_meeting(ctx, cmd.number)
-        meetings.ensure_can_see(ctx, meeting)
+        meeting = guard.find_meeting(ctx, cmd.number)
         target = where_for(ctx, meeting)
         return Outcome([reports.meeting_report(ctx.session, meeting, ctx.lang, ctx.tz, ctx.now, target)])
     today = ctx.now.astimezone(ctx.tz).date()
@@ -49,10 +49,12 @@ def report(ctx: Ctx, cmd: c.Report) -> Outcome:
     first, last = date(year, month, 1), date(year, month, calendar.monthrange(year, month)[1])
     if cmd.person is not None:
         person = ctx.resolve(cmd.person)
+        guard.ensure_may_see_person(ctx, person)
         return Outcome([reports.period_report(
             ctx.session, ctx.workspace_id, first, last, ctx.lang, ctx.tz, ctx.now, privately(ctx),
             label=f"@{person.display_name}", user_id=person.id)])
     channel = cmd.channel or ctx.inbound.channel
+    guard.ensure_channel_visible(ctx, channel)
     return Outcome([reports.period_report(
         ctx.session, ctx.workspace_id, first, last, ctx.lang, ctx.tz, ctx.now, ctx.post("").target,
         label=f"#{channel}", channel_id=channel)])
@@ -64,8 +66,7 @@ def export(ctx: Ctx, cmd: c.Export) -> Outcome:
         rows = exports.tracker_rows(ctx.session, ctx.workspace_id, channel_id=ctx.inbound.channel, zone=ctx.tz)
         tracker = Attachment("action-tracker.xlsx", "", data=exports.tracker_xlsx(rows, ctx.lang))
         return Outcome([ctx.post(ctx.t("export.tracker", count=len(rows)), attachments=(tracker,))])
-    meeting = meetings.find_meeting(ctx, cmd.number)
-    meetings.ensure_can_see(ctx, meeting)
+    meeting = guard.find_meeting(ctx, cmd.number)
     record = exports.load_record(ctx.session, meeting)
     stem = f"meeting-{meeting.number}"
     files = []
@@ -95,8 +96,7 @@ def find(ctx: Ctx, cmd: c.Find) -> Outcome:
             until = since + timedelta(days=1)
         else:
             words = query
-    found = repo.search_meetings(ctx.session, ctx.workspace_id, words=words, since=since, until=until,
-                                 meeting_type=meeting_type, limit=FIND_LIMIT, viewer_id=ctx.user_id)
+    found = visible_matches(ctx, words=words, since=since, until=until, meeting_type=meeting_type)
     if not found:
         raise NotFound("error.nothing_found", text=query)
     lines = tuple(
@@ -107,6 +107,21 @@ def find(ctx: Ctx, cmd: c.Find) -> Outcome:
     )
     return Outcome([ctx.reply(ctx.t("find.heading", text=query, count=len(found)), context=ctx.t("find.hint"),
                               sections=(Section(None, lines),))])
+
+
+def visible_matches(ctx: Ctx, *, words: str | None, since: datetime | None, until: datetime | None,
+                    meeting_type: str | None) -> list[Meeting]:
+    """The newest matches the speaker may see. The query already leaves out confidential meetings they are
+    not in; channel membership comes from the platform, so that part is asked here, a page at a time."""
+    found: list[Meeting] = []
+    for page in range(FIND_PAGES):
+        batch = repo.search_meetings(ctx.session, ctx.workspace_id, words=words, since=since, until=until,
+                                     meeting_type=meeting_type, limit=FIND_LIMIT, offset=page * FIND_LIMIT,
+                                     viewer_id=ctx.user_id)
+        found += [m for m in batch if guard.may_see(ctx, m)]
+        if len(found) >= FIND_LIMIT or len(batch) < FIND_LIMIT:
+            break
+    return found[:FIND_LIMIT]
 
 
 def parse_day(ctx: Ctx, text: str) -> date | None:

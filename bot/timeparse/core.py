@@ -90,7 +90,7 @@ from zoneinfo import ZoneInfo
 
 from dateparser.date import DateDataParser
 
-from bot.grammar.vocabulary import HOUR_UNITS, MINUTE_UNITS, Words, alternation
+from bot.vocabulary import HOUR_UNITS, MINUTE_UNITS, Words, alternation
 
 __all__ = [
     "looks_like_time",

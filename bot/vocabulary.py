@@ -82,9 +82,8 @@ ROLES: dict[Role, Words] = {
 }
 AGENDA = Words(("agenda",), ("议程",))
 PRESENTER = Words(("by",), ("主讲", "主讲人"))
-OUTPUT = Words(
-    ("output",), ("输出物", "输出")
-)  # an agenda item's expected output, with a colon: "output: signed scope"
+# an agenda item's expected output, with a colon: "output: signed scope" / "输出物：签字的范围"
+OUTPUT = Words(("output",), ("输出物", "输出"))
 GOAL = Words(("goal",), ("目标",))
 OUTCOME = Words(("outcome",), ("预期成果",))
 TYPE = Words(("type",), ("类型",))

@@ -1,0 +1,152 @@
+"""Access for the use cases: load what `bot.access` needs for this event's speaker, ask it, refuse in words.
+
+Every use case that names a meeting goes through `visible_meeting` (by number) or `may_see` (a meeting it
+already holds), so the rule of who sees what is applied in one place and a refusal never reveals that a
+hidden meeting exists: it reads exactly like a meeting that does not exist.
+"""
+
+from __future__ import annotations
+
+from sqlmodel import Session
+
+from bot import access, views
+from bot.errors import Conflict, NotAllowed, NotFound
+from bot.service.context import Ctx
+from store import membership, repo
+from store.models import ActionItem, Meeting, User
+
+
+def viewer(ctx: Ctx) -> access.Viewer:
+    """The speaker, with their admin standing (asked of the platform only when a rule needs it)."""
+    return access.Viewer(ctx.user_id, ctx.inbound.user.platform_id)
+
+
+def admin_viewer(ctx: Ctx) -> access.Viewer:
+    platform_says = ctx.directory.is_admin(ctx.inbound.workspace, ctx.inbound.user.platform_id)
+    admin = access.is_admin(platform_says, ctx.inbound.user.platform_id, ctx.settings.admin_ids)
+    return access.Viewer(ctx.user_id, ctx.inbound.user.platform_id, admin)
+
+
+def meeting_facts(session: Session, meeting: Meeting) -> access.MeetingFacts:
+    assert meeting.id is not None
+    people = membership.roles(session, meeting.id)
+    return access.MeetingFacts(
+        confidential=meeting.confidential,
+        creator_id=meeting.created_by_id,
+        roles={user_id: role for user_id, role, _chair in people},
+        chairs=frozenset(user_id for user_id, _role, chair in people if chair),
+        viewers=membership.viewer_ids(session, meeting.id),
+    )
+
+
+def in_conversation(ctx: Ctx, channel: str) -> bool:
+    """Whether the speaker is in `channel`, as its platform says (or, if it does not, as they have written)."""
+    conversation = ctx.conversation(channel)
+    unknown = conversation.kind == "private" and conversation.members is None
+    written = unknown and membership.has_written(ctx.session, ctx.workspace_id, channel, ctx.user_id)
+    return access.is_member(viewer(ctx), conversation, written)
+
+
+def may_see(ctx: Ctx, meeting: Meeting) -> bool:
+    """`access.can_see`, asked first with what costs nothing to know (the meeting row and the platform's cached
+    answer), and again with its participants and viewers loaded only when that is not enough."""
+    assert meeting.id is not None
+    if meeting.id in ctx.visible:  # asked again in the same event (the running meeting, then its number)
+        return ctx.visible[meeting.id]
+    member = not meeting.confidential and in_conversation(ctx, meeting.channel_id)
+    outline = access.MeetingFacts(confidential=meeting.confidential, creator_id=meeting.created_by_id)
+    visible = access.can_see(viewer(ctx), outline, member) or access.can_see(
+        viewer(ctx), meeting_facts(ctx.session, meeting), member)
+    ctx.visible[meeting.id] = visible
+    return visible
+
+
+def may_see_item(ctx: Ctx, item: ActionItem) -> bool:
+    """An action item is its owner's and creator's; otherwise it is seen as its meeting is, or, standing alone,
+    by the members of the channel it was recorded in."""
+    if ctx.user_id in (item.owner_id, item.creator_id):
+        return True
+    meeting = ctx.session.get(Meeting, item.meeting_id) if item.meeting_id else None
+    return may_see(ctx, meeting) if meeting is not None else in_conversation(ctx, item.channel_id)
+
+
+def visible_meeting(ctx: Ctx, number: int) -> Meeting:
+    """Meeting #number if the speaker may see it; otherwise the same reply as for a meeting that does not exist."""
+    meeting = repo.meeting_by_number(ctx.session, ctx.workspace_id, number)
+    if meeting is None or not may_see(ctx, meeting):
+        raise NotFound("error.no_meeting", number=number)
+    return meeting
+
+
+def ensure_channel_visible(ctx: Ctx, channel: str) -> None:
+    """A channel's report is for people who are in it (anyone, for a public channel)."""
+    if not in_conversation(ctx, channel):
+        raise NotFound("error.no_channel", channel=channel)
+
+
+def ensure_admin(ctx: Ctx, what: str) -> None:
+    """Channel settings and deletion: the platform's admins and `QUORUM_ADMINS` only; the refusal says so."""
+    if not admin_viewer(ctx).is_admin:
+        raise NotAllowed("error.admin_only", what=ctx.t("admin_action." + what), who=configured_admins(ctx))
+
+
+def ensure_may_see_person(ctx: Ctx, person: User) -> None:
+    assert person.id is not None
+    if not access.can_see_person_report(admin_viewer(ctx), person.id):
+        raise NotAllowed("error.person_report", name=person.display_name, who=configured_admins(ctx))
+
+
+def configured_admins(ctx: Ctx) -> str:
+    """Who can, in words: the platform's admins, and the people `QUORUM_ADMINS` names, if any."""
+    named = ", ".join(f"@{admin}" for admin in sorted(ctx.settings.admin_ids))
+    return ctx.t("admins.platform_and", names=named) if named else ctx.t("admins.platform")
+
+
+def record_writer(ctx: Ctx) -> None:
+    """In a group whose members the platform does not tell, whoever acts there counts as a member: writing,
+    and clicking a card posted there (the platform shows it, and delivers the click, only to the group)."""
+    inbound = ctx.inbound
+    if inbound.is_direct:
+        return
+    conversation = ctx.conversation(inbound.channel)
+    if conversation.kind == "private" and conversation.members is None:
+        membership.record_writer(ctx.session, ctx.workspace_id, inbound.channel, ctx.user_id, ctx.now)
+
+
+def find_meeting(ctx: Ctx, number: int) -> Meeting:
+    """The one look-up by number: meeting #number if the speaker may see it (`bot.access` decides), else
+    the same "no meeting #N that you can see" a meeting that does not exist gets."""
+    return visible_meeting(ctx, number)
+
+
+def editors(view: views.MeetingView) -> list[User]:
+    """The people `access.can_edit` lets change the meeting, creator first (for refusals and notices)."""
+    facts = view_facts(view)
+    users = {u.id: u for _p, u in view.people} | {view.creator.id: view.creator}
+    return [users[uid] for uid in access.editor_ids(facts)]
+
+
+def view_facts(view: views.MeetingView) -> access.MeetingFacts:
+    m = view.meeting
+    return access.MeetingFacts(
+        confidential=m.confidential, creator_id=m.created_by_id, roles={p.user_id: p.role for p, _u in view.people},
+        chairs=frozenset(p.user_id for p, _u in view.people if p.is_chair),
+    )
+
+
+def ensure_can_edit(ctx: Ctx, view: views.MeetingView) -> None:
+    if not access.can_edit(viewer(ctx), view_facts(view)):
+        raise NotAllowed("error.not_editor", number=view.meeting.number, who=views.names(editors(view)))
+
+
+def ensure_live(ctx: Ctx, meeting: Meeting, *allowed: str) -> None:
+    if meeting.status not in allowed:
+        raise Conflict("error.meeting_state", number=meeting.number, status=ctx.t("status." + meeting.status))
+
+
+def minutes_readers(ctx: Ctx, view: views.MeetingView) -> list[User]:
+    """Who gets a confidential meeting's minutes (and their amendments) privately: its participants, and the
+    viewers its host named."""
+    assert view.meeting.id is not None
+    named = membership.viewer_ids(ctx.session, view.meeting.id) - {u.id for _p, u in view.people}
+    return [u for _p, u in view.people] + list(repo.users_by_id(ctx.session, sorted(named)).values())
