@@ -40,6 +40,7 @@ class AgendaSpec:
     title: str
     minutes: int | None = None
     presenter: Mention | None = None
+    expected_output: str | None = None  # what the item should yield ("signed scope" / 输出物)
 
 
 @dataclass(frozen=True)
@@ -55,6 +56,7 @@ class NewMeeting:
     meeting_type: str | None = None  # regular / project / client / cross-team / decision / review
     confidential: bool = False
     important: bool = False  # overdue items are chased every working day
+    assumed: tuple[str, ...] = ()  # defaults the time was read with ("morning" → 09:00): said in the reply
 
 
 @dataclass(frozen=True)
@@ -77,6 +79,8 @@ class CancelMeeting:
 class RescheduleMeeting:
     number: int
     start: datetime  # aware
+    duration: timedelta | None = None  # a range was said ("tomorrow 3-4pm"): the new length
+    assumed: tuple[str, ...] = ()  # defaults the time was read with: said in the reply
 
 
 @dataclass(frozen=True)
@@ -200,6 +204,8 @@ class AddAction:
     owner: Mention | None = None  # explicit @owner; None: owners by name in the text (MeetBot rule)
     due: date | None = None
     deliverable: str | None = None
+    co_owners: tuple[Mention, ...] = ()  # more owners named: each gets an item of their own
+    due_assumed: tuple[str, ...] = ()  # defaults the due date was read with ("by next week": Friday)
 
 
 @dataclass(frozen=True)
@@ -213,6 +219,7 @@ class AddQuestion:
     text: str
     owner: Mention | None = None
     due: date | None = None
+    due_assumed: tuple[str, ...] = ()  # defaults the follow-up date was read with: said in the reply
 
 
 @dataclass(frozen=True)
@@ -257,7 +264,8 @@ class SetStatus:
     number: int | None
     status: ItemStatus
     reason: str | None = None  # for blocked
-    due: date | None = None  # for delay
+    due: date | None = None  # for delay to a date
+    delay_by: timedelta | None = None  # for "delay 2 days": from the item's current due date
 
 
 @dataclass(frozen=True)

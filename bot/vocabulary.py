@@ -82,6 +82,8 @@ ROLES: dict[Role, Words] = {
 }
 AGENDA = Words(("agenda",), ("议程",))
 PRESENTER = Words(("by",), ("主讲", "主讲人"))
+# an agenda item's expected output, with a colon: "output: signed scope" / "输出物：签字的范围"
+OUTPUT = Words(("output",), ("输出物", "输出"))
 GOAL = Words(("goal",), ("目标",))
 OUTCOME = Words(("outcome",), ("预期成果",))
 TYPE = Words(("type",), ("类型",))
@@ -120,7 +122,8 @@ CJK_TIME_START = frozenset("今明后大下这本上周星礼中晚早凌傍午�
 # -- action items and questions: `action @bob the spec by friday deliverable: spec doc`
 DUE = Words(("by", "due"), ("截止",))  # "by"/"due" are ordinary words too: only before a date
 DUE_GLUED = ("截止到", "截止于", "截止")
-DUE_SUFFIX = "前"  # "周五前"
+DUE_SUFFIXES = ("前", "内", "后")  # "周五前", "3天内" / "一周之内", "两周后": Chinese closes a due phrase
+DUE_SPAN = Words(("in", "within"))  # "in 3 days", "within two weeks": the word belongs to the phrase
 DELIVERABLE = Words((), ("交付物",))
 DELIVERABLE_LABEL = Words(("deliverable",))  # a common English noun: a label only with a colon
 BECAUSE = Words(("because",), ("因为", "理由"))
@@ -172,7 +175,7 @@ LABELS = frozenset(
     word
     for words in (
         GOAL, OUTCOME, DELIVERABLE, DELIVERABLE_LABEL, BECAUSE, DUE, DONE, BLOCKED, DELAY, AGENDA, TYPE,
-        LOCATION, LENGTH, WITH, PRESENTER, DECLINE, REOPEN, RESOLVED, *ROLES.values(),
+        LOCATION, LENGTH, WITH, PRESENTER, OUTPUT, DECLINE, REOPEN, RESOLVED, *ROLES.values(),
     )
     for word in words
 )  # fmt: skip

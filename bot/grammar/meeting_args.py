@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
+from datetime import timedelta
 from typing import TypeVar
 
 from bot.command_types import (
@@ -79,10 +80,13 @@ def reschedule(call: Call) -> RescheduleMeeting:
     number, rest = call.number(call.args)
     if not rest:
         raise ParseError("error.missing_time", call.example)
-    start = call.when(rest)
-    if start is None:
-        raise ParseError("error.bad_time", call.example, text=text_of(rest))
-    return RescheduleMeeting(number, call.future(start))
+    said = text_of(rest) or ""
+    reading = call.start(rest, explain=True)
+    if reading is None:
+        raise ParseError("error.bad_time", call.example, text=said)
+    span = call.settled_start(reading, said)
+    length = timedelta(minutes=span.minutes) if span.minutes else None
+    return RescheduleMeeting(number, call.future(span.start), length, reading.assumed)
 
 
 def rsvp(call: Call) -> Rsvp:

@@ -8,12 +8,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from datetime import datetime, timedelta
+from datetime import timedelta
 from typing import Literal
 
 from bot.command_types import AgendaSpec, Mention, NewMeeting, ParticipantSpec, Role
 from bot.errors import ParseError
-from bot.grammar.registry import Call
+from bot.grammar.registry import Call, same_words
 from bot.grammar.tokens import (
     MAX_TIME_CHARS,
     MAX_TIME_TRIES,
@@ -26,7 +26,7 @@ from bot.grammar.tokens import (
     url_in,
     word_at,
 )
-from bot.timeparse import parse_duration
+from bot.timeparse import Reading, Span, parse_duration, read_when
 from bot.vocabulary import (
     AGENDA,
     AND,
@@ -42,6 +42,7 @@ from bot.vocabulary import (
     MEETING_TYPE_WORDS,
     MINUTE_UNITS,
     OUTCOME,
+    OUTPUT,
     PRESENTER,
     ROLES,
     ROOM,
@@ -57,6 +58,7 @@ _MINUTES = re.compile(rf"([0-9]{{1,4}}){alternation(MINUTE_UNITS)}")  # an agend
 _AMOUNT = re.compile(r"[0-9][0-9.]*")
 _UNIT = re.compile(alternation(HOUR_UNITS | MINUTE_UNITS))
 
+_Found = tuple[int, Reading[Span]]  # the end of a span of words, and how it reads
 _Kind = Literal["mention", "role", "skip", "agenda", "goal", "outcome", "type", "flag", "duration", "link", "place"]
 
 
@@ -93,26 +95,29 @@ class _NewMeetingParser:
         if quoted is not None:
             title, runs = quoted
         found = self._find_time(runs, glued=quoted is None)
-        start = None
+        reading: Reading[Span] | None = None
+        said = ""
         if found is not None:
-            start, runs = found
+            reading, said, runs = found
         if quoted is None:  # unquoted: the first run's words before the time
             title, runs = (text_of(runs[0]) if runs else None), runs[1:]
         if not title:
             raise ParseError("error.missing_title", self.call.example)
         unknown = self._leftovers(runs)
-        if start is None and unknown:
-            raise ParseError("error.bad_time", self.call.example, text=unknown)
-        if start is None:
+        if (reading is None or reading.value is None) and unknown:
+            self._explain_unread(f"{said} {unknown}".strip())
+        if reading is None:
             raise ParseError("error.missing_time", self.call.example)
+        span = self.call.settled_start(reading, said)
         if unknown:
             raise ParseError("error.unexpected_text", self.call.example, text=unknown)
         if len(self.durations) > 1:
             raise ParseError("error.unexpected_text", self.call.example, text=self.durations[1][1])
+        duration = self.durations[0][0] if self.durations else None
         return NewMeeting(
             title=title,
-            start=self.call.future(start),
-            duration=self.durations[0][0] if self.durations else None,
+            start=self.call.future(span.start),
+            duration=duration or (timedelta(minutes=span.minutes) if span.minutes else None),
             participants=tuple(ParticipantSpec(who, role) for who, role in self.participants.items()),
             agenda=tuple(self.agenda),
             location=", ".join(place for _, place in sorted(self.locations)) or None,
@@ -121,7 +126,21 @@ class _NewMeetingParser:
             meeting_type=self.meeting_type,
             confidential=self.confidential,
             important=self.important,
+            assumed=reading.assumed,
         )
+
+    def _explain_unread(self, text: str) -> None:
+        """The words where a start should be did not read: ask for the time when they name a day only,
+        else say which words were not understood (all of them, when none read)."""
+        if len(text) > MAX_TIME_CHARS:  # too long to be a time: not worth reading for the words it missed
+            raise ParseError("error.bad_time", self.call.example, text=text)
+        reading = read_when(text, now=self.call.now, tz=self.call.tz)
+        if reading.value is None and reading.unread is None and not reading.ambiguous:
+            raise ParseError("error.missing_hour", self.call.example, text=text)  # "tomorrow": at what time?
+        unread = reading.unread
+        if unread is None or same_words(unread, text):
+            raise ParseError("error.bad_time", self.call.example, text=text)
+        raise ParseError("error.unread_time", self.call.example, text=text, unread=unread)
 
     # -- sections
 
@@ -237,21 +256,44 @@ class _NewMeetingParser:
         return i
 
     def _agenda_item(self, i: int) -> tuple[AgendaSpec, int] | None:
-        """`"Title" [20m] [by @presenter]` or a single plain word; None when no item starts at i."""
+        """`"Title" [20m] [by @presenter] [output: what it yields]` or a single plain word; None when no
+        item starts at i (a keyword, `output:` included, never becomes an item)."""
         tokens = self.tokens
         if i >= len(tokens) or _MINUTES.fullmatch(tokens[i].word):
             return None
-        if not tokens[i].quoted and (self._kind_at(i) is not None or tokens[i].word in PRESENTER):
+        if not tokens[i].quoted and (self._kind_at(i) is not None or self._detail_at(i)):
             return None
-        title, minutes, presenter, i = tokens[i].raw.strip(), None, None, i + 1
-        for _ in range(2):  # minutes and presenter, in either order
+        title, i = tokens[i].raw.strip(), i + 1
+        minutes: int | None = None
+        presenter: Mention | None = None
+        output: str | None = None
+        for _ in range(3):  # minutes, presenter and output, in any order
             if minutes is None and (match := _MINUTES.fullmatch(word_at(tokens, i))):
                 minutes, i = int(match[1]), i + 1
             elif presenter is None and word_at(tokens, i) in PRESENTER and i + 1 < len(tokens):
                 found = mentions_in(tokens[i + 1])
                 if found:
                     presenter, i = found[0], i + 2
-        return AgendaSpec(title, minutes, presenter), i
+            elif output is None and word_at(tokens, i) in OUTPUT and tokens[i].colon:
+                end = self._output_end(i + 1)
+                output, i = text_of(tokens[i + 1 : end]), end
+        return AgendaSpec(title, minutes, presenter, output), i
+
+    def _detail_at(self, i: int) -> bool:
+        """A presenter or output label, which belongs to the item before it."""
+        return self.tokens[i].word in PRESENTER or (self.tokens[i].word in OUTPUT and self.tokens[i].colon)
+
+    def _output_end(self, i: int) -> int:
+        """An item's output runs to the next quoted item title, keyword or item detail (quote it to say
+        more than that)."""
+        tokens = self.tokens
+        if i < len(tokens) and tokens[i].quoted:
+            return i + 1
+        while i < len(tokens) and not tokens[i].quoted and self._kind_at(i) is None and not self._detail_at(i):
+            if _MINUTES.fullmatch(tokens[i].word):
+                break
+            i += 1
+        return i
 
     # -- title, time, leftovers
 
@@ -264,30 +306,34 @@ class _NewMeetingParser:
                     return tok.raw.strip(), [*runs[:r], run[:k], run[k + 1 :], *runs[r + 1 :]]
         return None
 
-    def _find_time(self, runs: list[list[Token]], *, glued: bool) -> tuple[datetime, list[list[Token]]] | None:
-        """The longest span of words parse_when accepts (earliest on ties), and the runs without it.
+    def _find_time(
+        self, runs: list[list[Token]], *, glued: bool
+    ) -> tuple[Reading[Span], str, list[list[Token]]] | None:
+        """The longest span of words read as a start or a range (or as two times, to ask which; earliest on
+        ties), the words as typed, and the runs without them. A day without a time ("tomorrow") is left
+        over, and `_explain_unread` asks for the hour.
 
         With `glued`, a first run without spaced time words is searched inside its words too, for
         Chinese written without spaces ("周会明天下午3点" → "周会" + "明天下午3点").
         """
-        best: tuple[int, int, int, datetime] | None = None  # run, start, end, when
+        best: tuple[int, int, _Found] | None = None  # run, start, (end, reading)
         for r, run in enumerate(runs):
             for k in range(len(run)):
                 found = self._longest_at(run, k)
-                if found and (best is None or found[0] - k > best[2] - best[1]):
-                    best = (r, k, *found)
+                if found and (best is None or found[0] - k > best[2][0] - best[1]):
+                    best = (r, k, found)
         if best is None and glued and runs:
             split = self._glued_time(runs[0])
             if split is not None:
                 runs = [split[0], *runs[1:]]
-                best = (0, *split[1:])
+                best = (0, split[1], split[2])
         if best is None:
             return None
-        r, k, end, when = best
-        return when, [*runs[:r], runs[r][:k], runs[r][end:], *runs[r + 1 :]]
+        r, k, (end, reading) = best
+        return reading, text_of(runs[r][k:end]) or "", [*runs[:r], runs[r][:k], runs[r][end:], *runs[r + 1 :]]
 
-    def _longest_at(self, run: list[Token], k: int) -> tuple[int, datetime] | None:
-        """The end of the longest time span starting at word k, and its time."""
+    def _longest_at(self, run: list[Token], k: int) -> _Found | None:
+        """The end of the longest span starting at word k that reads as a start, and its reading."""
         if not may_start_time(run[k].word):
             return None
         for end in range(min(len(run), k + MAX_TIME_WORDS), k, -1):
@@ -296,12 +342,12 @@ class _NewMeetingParser:
             if self.tries <= 0:
                 return None
             self.tries -= 1
-            when = self.call.when(run[k:end])
-            if when is not None:
-                return end, when
+            reading = self.call.start(run[k:end])
+            if reading is not None and (reading.value is not None or reading.ambiguous):
+                return end, reading
         return None
 
-    def _glued_time(self, run: list[Token]) -> tuple[list[Token], int, int, datetime] | None:
+    def _glued_time(self, run: list[Token]) -> tuple[list[Token], int, _Found] | None:
         """A time glued to the end of a word: the run with that word cut, and the span as for `_longest_at`."""
         for k, tok in enumerate(run):
             raw = tok.raw
@@ -311,7 +357,7 @@ class _NewMeetingParser:
                     candidate = [*run[:k], head, tail, *run[k + 1 :]]
                     found = self._longest_at(candidate, k + 1)
                     if found is not None:
-                        return candidate, k + 1, *found
+                        return candidate, k + 1, found
         return None
 
     def _leftovers(self, runs: list[list[Token]]) -> str | None:

@@ -32,8 +32,19 @@ from bot.command_types import (
 )
 from bot.errors import ParseError
 from bot.grammar.registry import Call
-from bot.grammar.tokens import AT, COLONS, NAME_TRAILING, Token, join_texts, mentions_in, number_in, text_of, word_at
-from bot.timeparse import looks_like_time
+from bot.grammar.tokens import (
+    AT,
+    COLONS,
+    MAX_TIME_CHARS,
+    NAME_TRAILING,
+    Token,
+    join_texts,
+    mentions_in,
+    number_in,
+    text_of,
+    word_at,
+)
+from bot.timeparse import Reading, looks_like_time, parse_delay
 from bot.vocabulary import (
     ACCEPT,
     ACCEPT_REPLY_ONLY,
@@ -41,6 +52,7 @@ from bot.vocabulary import (
     BECAUSE,
     BECAUSE_GLUED,
     BLOCKED,
+    CJK_TIME_START,
     DECLINE,
     DECLINE_FILLER,
     DELAY,
@@ -49,7 +61,8 @@ from bot.vocabulary import (
     DELIVERABLE_LABEL,
     DUE,
     DUE_GLUED,
-    DUE_SUFFIX,
+    DUE_SPAN,
+    DUE_SUFFIXES,
     IN_PROGRESS,
     IN_PROGRESS_TWO_WORDS,
     REOPEN,
@@ -77,29 +90,77 @@ def owner_of(tokens: list[Token]) -> tuple[Mention | None, list[Token], list[Tok
     return None, tokens, []
 
 
-def take_due(call: Call, tokens: list[Token]) -> tuple[list[Token], date | None]:
-    """A trailing `by <date>` / `due <date>` / `截止 <日期>` / `周五前`, and the tokens before it.
+def take_due(call: Call, tokens: list[Token]) -> tuple[list[Token], Reading[date] | None]:
+    """A trailing due phrase and the tokens before it: `by <date>` / `due <date>` / `截止 <日期>`, `in 3 days`
+    / `within two weeks`, and Chinese that ends the phrase: `周五前`, `3天内`, `一周之内`, `两周后`.
 
-    `by` and `due` are ordinary English words too ("by hand"), so they only name a due date when what
-    follows parses or starts like a date; `截止` always does.
+    `by`, `due`, `in` and `within` are ordinary English words too ("by hand", "in English"), so they only
+    name a due date when what follows reads as one (`by` / `due` complain when it starts like a date);
+    `截止` always does. The reading returned has a value; one that names two dates is asked about.
     """
     for k in range(len(tokens) - 1, -1, -1):
         tok = tokens[k]
+        if tok.word in DUE_SPAN:  # "in 3 days": the word is part of the phrase
+            reading = call.due(tokens[k:])
+            if reading is not None and reading.value is not None:
+                return tokens[:k], _settled_due(call, reading, tokens[k:])
+            continue
         glued = next((p for p in DUE_GLUED if tok.raw.startswith(p) and len(tok.raw) > len(p)), None)
         if tok.word not in DUE and glued is None:
             continue
         expr = [tok.split(len(glued))[1], *tokens[k + 1 :]] if glued else tokens[k + 1 :]
-        due = call.due(expr)
-        if due is not None:
-            return tokens[:k], due
+        reading = call.due(expr)
+        if (reading is None or reading.value is None) and tok.word in DUE.en:
+            reading = call.due(tokens[k:])  # "by next week" reads only with its "by"
+        if reading is not None and reading.value is not None:
+            return tokens[:k], _settled_due(call, reading, expr)
         if tok.word not in DUE.en or (expr and looks_like_time(expr[0].raw)):
             raise ParseError("error.bad_due", call.example, text=text_of(expr) or "")
         break
-    if tokens and tokens[-1].word.endswith(DUE_SUFFIX):
-        due = call.due(tokens[-1:])
-        if due is not None:
-            return tokens[:-1], due
+    return _due_suffix(call, tokens)
+
+
+def _due_suffix(call: Call, tokens: list[Token]) -> tuple[list[Token], Reading[date] | None]:
+    """A due phrase closing the last word, alone ("3天内") or glued to the text ("写文档3天内")."""
+    if not tokens or not tokens[-1].word.endswith(DUE_SUFFIXES):
+        return tokens, None
+    last = tokens[-1]
+    raw = last.raw
+    for at in range(max(0, len(raw) - MAX_TIME_CHARS), len(raw)):
+        if at and (raw[at - 1].isdigit() or not (raw[at] in CJK_TIME_START or raw[at].isdigit())):
+            continue
+        head, tail = last.split(at) if at else (None, last)
+        reading = call.due([tail])
+        if reading is not None and reading.value is not None:
+            return [*tokens[:-1], *([head] if head is not None else [])], _settled_due(call, reading, [tail])
     return tokens, None
+
+
+def _settled_due(call: Call, reading: Reading[date], expr: Sequence[Token]) -> Reading[date]:
+    """A due date safe to act on; one that names two different days (a weekday that is not the date's)
+    is asked about, showing the date read."""
+    if reading.ambiguous and reading.value is not None:
+        raise ParseError("error.due_ambiguous", call.example, text=text_of(expr) or "", when=reading.value.isoformat())
+    return reading
+
+
+def owners_of(tokens: list[Token]) -> tuple[tuple[Mention, ...], list[Token], list[Token]]:
+    """The first @mention and the ones right after it ("@bob @carol", "@bob and @carol", "@张三、@李四"):
+    the owners, and the tokens before and after them."""
+    for k, tok in enumerate(tokens):
+        found = mentions_in(tok)
+        if not found:
+            continue
+        owners, end = list(found), k + 1
+        while end < len(tokens):
+            joined = end + 1 if tokens[end].word in AND else end
+            more = mentions_in(tokens[joined]) if joined < len(tokens) else ()
+            if not more:
+                break
+            owners.extend(who for who in more if who not in owners)
+            end = joined + 1
+        return tuple(owners), tokens[:k], tokens[end:]
+    return (), tokens, []
 
 
 def cut(tokens: list[Token], words: Words, glued: str = "") -> tuple[list[Token], list[Token]] | None:
@@ -119,6 +180,7 @@ def cut(tokens: list[Token], words: Words, glued: str = "") -> tuple[list[Token]
 
 
 def action(call: Call) -> AddAction:
+    """`action @bob @carol write the spec in 3 days deliverable: spec doc`: each owner gets an item."""
     if not call.args:
         raise ParseError("error.missing_text", call.example, command=call.word)
     body, deliverable = list(call.args), list[Token]()
@@ -126,16 +188,23 @@ def action(call: Call) -> AddAction:
         if tok.word in DELIVERABLE or (tok.word in DELIVERABLE_LABEL and tok.colon):
             body, deliverable = body[:k], body[k + 1 :]
             break
-    owner, before, after = owner_of(body)
+    owners, before, after = owners_of(body)
     body, due = take_due(call, [*before, *after])
     if due is None and deliverable:
         deliverable, due = take_due(call, deliverable)
-    text = join_texts(text_of(body[: len(before)]), text_of(body[len(before) :]))  # the owner sat between
+    text = join_texts(text_of(body[: len(before)]), text_of(body[len(before) :]))  # the owners sat between
     if text is None:
         raise ParseError("error.missing_text", call.example, command=call.word)
-    if owner is None:
+    if not owners:
         raise ParseError("error.missing_owner", call.example)
-    return AddAction(text, owner, due, text_of(deliverable))
+    return AddAction(
+        text,
+        owners[0],
+        due.value if due else None,
+        text_of(deliverable),
+        co_owners=owners[1:],
+        due_assumed=due.assumed if due else (),
+    )
 
 
 def decision(call: Call) -> AddDecision:
@@ -150,7 +219,7 @@ def question(call: Call) -> AddQuestion:
     text = join_texts(text_of(body[: len(before)]), text_of(body[len(before) :]))
     if text is None:
         raise ParseError("error.missing_text", call.example, command=call.word)
-    return AddQuestion(text, owner, due)
+    return AddQuestion(text, owner, due.value if due else None, due.assumed if due else ())
 
 
 def done(call: Call) -> Done:
@@ -186,10 +255,14 @@ def set_status(call: Call, found: tuple[ItemStatus, list[Token]], number: int | 
         return SetStatus(number, status, reason=text_of(rest))
     if not rest:
         raise ParseError("error.bad_status", call.example, text=call.word)
+    said = text_of(rest) or ""
+    length = parse_delay(said)
+    if length is not None:  # "delay 2 days": from the item's own due date, which the service knows
+        return SetStatus(number, "delay", delay_by=length)
     due = call.due(rest)
-    if due is None:
-        raise ParseError("error.bad_due", call.example, text=text_of(rest) or "")
-    return SetStatus(number, "delay", due=due)
+    if due is None or due.value is None:
+        raise ParseError("error.bad_due", call.example, text=said)
+    return SetStatus(number, "delay", due=_settled_due(call, due, rest).value)
 
 
 def status(call: Call) -> SetStatus:
@@ -226,9 +299,13 @@ def chair(call: Call) -> AddChairs:
 
 
 def meetbot_action(call: Call) -> AddAction:
-    """MeetBot's `#action` keeps its text whole; an @mention in it, if any, is the owner."""
+    """MeetBot's `#action` keeps its text whole (names and all) but for a due phrase at its end, which is
+    honoured as in `action`; an @mention in it, if any, is the owner."""
     owner = next((found[0] for tok in call.args if (found := mentions_in(tok))), None)
-    return AddAction(required_text(call, call.args), owner)
+    body, due = take_due(call, list(call.args))
+    return AddAction(
+        required_text(call, body), owner, due.value if due else None, due_assumed=due.assumed if due else ()
+    )
 
 
 def agreed(call: Call) -> AddDecision:

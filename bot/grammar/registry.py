@@ -12,6 +12,7 @@ prove that a new command needs nothing but its registration and catalog lines).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -20,8 +21,8 @@ from typing import TYPE_CHECKING, Any, Generic, TypeVar
 from zoneinfo import ZoneInfo
 
 from bot.errors import ParseError
-from bot.grammar.tokens import NUMBER, Token, number_in, text_of, time_text
-from bot.timeparse import parse_due, parse_when
+from bot.grammar.tokens import NUMBER, Token, fold, number_in, text_of, time_text
+from bot.timeparse import Reading, Span, read_due, read_span, read_when
 from bot.vocabulary import LABELS, Words
 
 if TYPE_CHECKING:  # handlers are service functions; the grammar only stores them, so no runtime import
@@ -30,6 +31,12 @@ if TYPE_CHECKING:  # handlers are service functions; the grammar only stores the
 
 C = TypeVar("C")
 FALLBACK_EXAMPLE = "example.help"
+
+
+def same_words(one: str, other: str) -> bool:
+    """Whether two texts say the same words (case, width and punctuation aside): an `unread` that is the
+    whole phrase is better said as "couldn't read it as a time"."""
+    return re.findall(r"\w+", fold(one)) == re.findall(r"\w+", fold(other))
 
 
 @dataclass(frozen=True)
@@ -62,13 +69,40 @@ class Call:
         if tokens:
             raise ParseError("error.unexpected_text", self.example, text=text_of(tokens))
 
-    def when(self, tokens: Sequence[Token]) -> datetime | None:
+    def start(self, tokens: Sequence[Token], *, explain: bool = False) -> Reading[Span] | None:
+        """A meeting's start, or a range ("3pm-4pm": start and length); `minutes` is 0 when no range was
+        said. None when the words are empty or too long to be a time. `explain` names the words not
+        understood (slower: only for the final answer, not for each span tried)."""
         text = time_text(tokens)
-        return parse_when(text, now=self.now, tz=self.tz) if text else None
+        if text is None:
+            return None
+        span = read_span(text, now=self.now, tz=self.tz)
+        if span.value is not None or span.ambiguous:
+            return span
+        when = read_when(text, now=self.now, tz=self.tz, explain=explain)
+        value = None if when.value is None else Span(when.value, 0)
+        return Reading(value, when.assumed, when.ambiguous, when.unread)
 
-    def due(self, tokens: Sequence[Token]) -> date | None:
+    def due(self, tokens: Sequence[Token]) -> Reading[date] | None:
         text = time_text(tokens)
-        return parse_due(text, now=self.now, tz=self.tz) if text else None
+        return read_due(text, now=self.now, tz=self.tz, explain=False) if text else None
+
+    def settled_start(self, reading: Reading[Span], said: str) -> Span:
+        """The span of a start that is safe to act on (defaults allowed: the reply says them), or the
+        question to ask: the reading and an example when it names two things, the time when it names a
+        day only, the words not understood otherwise."""
+        if reading.ambiguous and reading.value is not None:
+            when = f"{reading.value.start.astimezone(self.tz):%Y-%m-%d %H:%M}"
+            raise ParseError("error.time_ambiguous", self.example, text=said, when=when)
+        if reading.ambiguous:
+            raise ParseError("error.time_clash", self.example, text=said)
+        if reading.value is None and reading.unread is None:
+            raise ParseError("error.missing_hour", self.example, text=said)
+        if reading.value is None and reading.unread is not None and not same_words(reading.unread, said):
+            raise ParseError("error.unread_time", self.example, text=said, unread=reading.unread)
+        if reading.value is None:
+            raise ParseError("error.bad_time", self.example, text=said)
+        return reading.value
 
     def future(self, start: datetime) -> datetime:
         if start < self.now:

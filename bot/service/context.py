@@ -59,6 +59,12 @@ class Ctx:
     def t(self, key: str, **params: Any) -> str:
         return t(self.lang, key, **params)
 
+    def assumed_note(self, assumed: tuple[str, ...]) -> OutMessage:
+        """The defaults a time or date was read with, said aloud to the speaker ("morning taken as 09:00"),
+        so a wrong guess is seen at once rather than at the meeting."""
+        said = self.t("note.assumed_separator").join(self.t("assumed." + key) for key in assumed)
+        return self.reply(self.t("note.assumed", what=said))
+
     def reply(self, text: str, **extra: Any) -> OutMessage:
         """A message only the speaker sees (in a private chat: just a message there)."""
         if self.inbound.is_direct:

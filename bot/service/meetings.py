@@ -82,12 +82,15 @@ def create(ctx: Ctx, cmd: c.NewMeeting) -> Outcome:
                 title=item.title,
                 planned_minutes=item.minutes,
                 presenter_id=presenter.id if presenter else None,
+                expected_output=item.expected_output,
             )
         )
     ctx.session.flush()
     schedule_reminders(ctx, meeting)
     view = views.load(ctx.session, meeting)
     outcome = Outcome([rsvp_prompt(ctx, view)])
+    if cmd.assumed:
+        outcome.messages.append(ctx.assumed_note(cmd.assumed))
     planned = sum(item.minutes or 0 for item in cmd.agenda)
     if planned > duration.total_seconds() / 60:
         outcome.messages.append(
@@ -231,7 +234,7 @@ def reschedule(ctx: Ctx, cmd: c.RescheduleMeeting) -> Outcome:
     guard.ensure_live(ctx, meeting, "scheduled")
     old_start = meeting.start_at
     meeting.revision += 1  # calendars that imported its .ics update the event they have
-    meeting.end_at = cmd.start + (meeting.end_at - meeting.start_at)
+    meeting.end_at = cmd.start + (cmd.duration or meeting.end_at - meeting.start_at)
     meeting.start_at = cmd.start
     deadline = cmd.start - ctx.settings.rsvp_deadline_offset
     meeting.rsvp_deadline = deadline if deadline - ctx.now >= MIN_RSVP_WINDOW else None
@@ -251,6 +254,8 @@ def reschedule(ctx: Ctx, cmd: c.RescheduleMeeting) -> Outcome:
             )
         )
     )
+    if cmd.assumed:
+        outcome.messages.append(ctx.assumed_note(cmd.assumed))
     for _p, user in view.people:
         if user.id == ctx.user_id:
             continue

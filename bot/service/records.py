@@ -67,10 +67,28 @@ def require_editor(ctx: Ctx, meeting: Meeting) -> None:
 
 
 def add_action(ctx: Ctx, cmd: c.AddAction) -> Outcome:
+    """One item per owner named (an item has a single owner), and a reply that says it was split."""
     meeting = running(ctx)
+    outcome = Outcome([])
+    items: list[ActionItem] = []
+    for who in (cmd.owner, *cmd.co_owners):
+        item, messages = _add_one(ctx, cmd, who, meeting)
+        items.append(item)
+        outcome.messages.extend(messages)
+    if len(items) > 1:
+        numbers = ", ".join(f"#{item.number}" for item in items)
+        outcome.messages.append(ctx.reply(ctx.t("action.split", count=len(items), numbers=numbers)))
+    if cmd.due_assumed:
+        outcome.messages.append(ctx.assumed_note(cmd.due_assumed))
+    return outcome
+
+
+def _add_one(
+    ctx: Ctx, cmd: c.AddAction, who: c.Mention | None, meeting: Meeting | None
+) -> tuple[ActionItem, list[OutMessage]]:
     owner: User | None
-    if cmd.owner is not None:
-        owner = ctx.resolve(cmd.owner)
+    if who is not None:
+        owner = ctx.resolve(who)
     elif meeting is not None:
         owner = owner_by_name(ctx, meeting, cmd.text)
     else:
@@ -99,12 +117,12 @@ def add_action(ctx: Ctx, cmd: c.AddAction) -> Outcome:
     followup.ensure_digest(ctx.session, ctx.settings, ctx.workspace_id, ctx.inbound.channel, ctx.now)
     line = views.action_line(item, owner, ctx.lang)
     notify = (owner.platform_user_id,) if owner is not None and owner.id != ctx.user_id else ()
-    outcome = Outcome([announce(ctx, meeting, ctx.t("action.recorded", line=line), mentions=notify)])
+    messages = [announce(ctx, meeting, ctx.t("action.recorded", line=line), mentions=notify)]
     if item.due_on is None:
-        outcome.messages.append(ctx.reply(ctx.t("warn.no_due", number=item.number)))
+        messages.append(ctx.reply(ctx.t("warn.no_due", number=item.number)))
     if owner is not None and owner.id != ctx.user_id:
-        outcome.messages.append(assignment(ctx, item, owner, meeting))
-    return outcome
+        messages.append(assignment(ctx, item, owner, meeting))
+    return item, messages
 
 
 def owner_by_name(ctx: Ctx, meeting: Meeting, text: str) -> User | None:
@@ -175,7 +193,10 @@ def add_question(ctx: Ctx, cmd: c.AddQuestion) -> Outcome:
     extra = f" · @{owner.display_name}" if owner else ""
     if cmd.due:
         extra += " · " + ctx.t("action.due", date=format_date(cmd.due, ctx.lang))
-    return Outcome([announce(ctx, meeting, ctx.t("question.recorded", text=cmd.text, extra=extra))])
+    outcome = Outcome([announce(ctx, meeting, ctx.t("question.recorded", text=cmd.text, extra=extra))])
+    if cmd.due_assumed:
+        outcome.messages.append(ctx.assumed_note(cmd.due_assumed))
+    return outcome
 
 
 def add_note(ctx: Ctx, kind: str, text: str) -> Outcome:
@@ -306,11 +327,16 @@ def set_status(ctx: Ctx, cmd: c.SetStatus) -> Outcome:
     if item.status in CLOSED_STATUSES:
         raise Conflict("error.action_closed", number=item.number, status=ctx.t("item_status." + item.status))
     if cmd.status == "delay":
-        assert cmd.due is not None
         old = item.due_on
-        item.due_on = cmd.due
-        repo.add_action_event(ctx.session, item, ctx.now, ctx.user_id, "due", str(old), str(cmd.due))
-        text = ctx.t("action.delayed", number=item.number, date=format_date(cmd.due, ctx.lang))
+        if cmd.delay_by is not None:  # "delay 2 days": from the date it was due, not from today
+            if old is None:
+                raise Conflict("error.delay_without_due", number=item.number)
+            item.due_on = old + cmd.delay_by
+        else:
+            assert cmd.due is not None
+            item.due_on = cmd.due
+        repo.add_action_event(ctx.session, item, ctx.now, ctx.user_id, "due", str(old), str(item.due_on))
+        text = ctx.t("action.delayed", number=item.number, date=format_date(item.due_on, ctx.lang))
     else:
         previous = item.status
         item.status = cmd.status

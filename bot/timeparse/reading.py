@@ -214,9 +214,13 @@ def _unread(text: str, reads: Callable[[str], bool]) -> str:
 # Starts
 
 
-def read_when(text: str, *, now: datetime, tz: ZoneInfo) -> Reading[datetime]:
+def read_when(text: str, *, now: datetime, tz: ZoneInfo, explain: bool = True) -> Reading[datetime]:
     """A meeting start, as `core.parse_when` reads it, plus defaults for parts of the day, weekday checks,
-    "X of next week", spelled-out counts; a range is refused here (its end is `unread`): use `read_span`."""
+    "X of next week", spelled-out counts; a range is refused here (its end is `unread`): use `read_span`.
+
+    `explain=False` skips telling why nothing was read (`unread` is then the whole text, even for a day
+    without a time): a grammar trying many spans of a sentence only needs to know which ones read, and
+    the telling costs up to a dozen readings."""
     normalized = _rewrite(core._normalize(text))
     if not normalized:
         return Reading(None)
@@ -228,7 +232,7 @@ def read_when(text: str, *, now: datetime, tz: ZoneInfo) -> Reading[datetime]:
         weekday, rest = checked
         value = _when(rest, now, tz)
         if value is None:
-            return _refused(normalized, now, tz)
+            return _refused(normalized, now, tz, explain)
         return Reading(value[0], assumed=value[1], ambiguous=value[0].weekday() != weekday)
     weekend = _WEEKEND.search(normalized)
     if weekend is not None:
@@ -239,13 +243,13 @@ def read_when(text: str, *, now: datetime, tz: ZoneInfo) -> Reading[datetime]:
         found = _when(replaced, now, tz)
         if found is not None:
             return Reading(found[0], (WEEKEND_DAY, *found[1]))
-        return Reading(None) if parse_due(replaced, now=now, tz=tz) else _refused(normalized, now, tz)
+        return Reading(None) if parse_due(replaced, now=now, tz=tz) else _refused(normalized, now, tz, explain)
     found = _when(normalized, now, tz)
     if found is not None:
         return Reading(found[0], assumed=found[1])
     if core._part_of_day_clash(normalized):
         return Reading(None, ambiguous=True)  # "tonight at 8am": which of the two?
-    return _refused(normalized, now, tz)
+    return _refused(normalized, now, tz, explain)
 
 
 def _when(text: str, now: datetime, tz: ZoneInfo) -> tuple[datetime, tuple[str, ...]] | None:
@@ -259,8 +263,10 @@ def _when(text: str, now: datetime, tz: ZoneInfo) -> tuple[datetime, tuple[str, 
     return None if value is None else (value, (defaulted[1],))
 
 
-def _refused(text: str, now: datetime, tz: ZoneInfo) -> Reading[datetime]:
+def _refused(text: str, now: datetime, tz: ZoneInfo, explain: bool) -> Reading[datetime]:
     """Nothing to act on: a day without a time of day (no `unread`: ask for the time), or words to quote."""
+    if not explain:
+        return Reading(None, unread=text)
     if parse_due(text, now=now, tz=tz) is not None:
         return Reading(None)
     return Reading(None, unread=_unread(text, lambda rest: rest != "" and _when(rest, now, tz) is not None))
@@ -418,10 +424,11 @@ def _months_ahead(today: date, months: int) -> date:
     return last.replace(day=min(today.day, last.day))
 
 
-def read_due(text: str, *, now: datetime, tz: ZoneInfo) -> Reading[date]:
+def read_due(text: str, *, now: datetime, tz: ZoneInfo, explain: bool = True) -> Reading[date]:
     """An action item's due date, as `core.parse_due` reads it, plus months ("within a month", 一个月内),
     "this weekend" / 周末 (its Sunday), "by next week" / 下周前 (this week's Friday, assumed), a weekday
-    check beside an explicit date, spelled-out counts and "X of next week"."""
+    check beside an explicit date, spelled-out counts and "X of next week". `explain=False` as in
+    `read_when`: `unread` is then the whole text."""
     normalized = _rewrite(core._normalize(text))
     today = _local_today(now, tz)
     if not normalized:
@@ -441,13 +448,15 @@ def read_due(text: str, *, now: datetime, tz: ZoneInfo) -> Reading[date]:
         weekday, rest = checked
         value = parse_due(rest, now=now, tz=tz)
         if value is None:
-            return _due_refused(normalized, now, tz)
+            return _due_refused(normalized, now, tz, explain)
         return Reading(value, ambiguous=value.weekday() != weekday)
     value = parse_due(normalized, now=now, tz=tz)
-    return _due_refused(normalized, now, tz) if value is None else Reading(value)
+    return _due_refused(normalized, now, tz, explain) if value is None else Reading(value)
 
 
-def _due_refused(text: str, now: datetime, tz: ZoneInfo) -> Reading[date]:
+def _due_refused(text: str, now: datetime, tz: ZoneInfo, explain: bool) -> Reading[date]:
+    if not explain:
+        return Reading(None, unread=text)
     return Reading(None, unread=_unread(text, lambda rest: rest != "" and parse_due(rest, now=now, tz=tz) is not None))
 
 
