@@ -217,14 +217,14 @@ def _tail_blocks(message: OutMessage, lang: Lang, typed: Sequence[Button]) -> li
     blocks: list[list[str]] = []
     if typed:
         group = message.target.kind == "channel"  # in a group the robot only hears messages that @ it
-        prompt = t(lang, "dingtalk.type_to_answer_group") if group else t(lang, "dingtalk.type_to_answer")
+        prompt = t(lang, "typed.answer_group") if group else t(lang, "typed.answer")
         block = [escape_markdown(prompt)]
         for button in typed:
             label, command = escape_markdown(_one_line(button.label)), _command(button.value)
             if button.asks:
-                item = t(lang, "dingtalk.button_asks", label=label, command=command, asks=_inline(button.asks))
+                item = t(lang, "typed.button_asks", label=label, command=command, asks=_inline(button.asks))
             else:
-                item = t(lang, "dingtalk.button", label=label, command=command)
+                item = t(lang, "typed.button", label=label, command=command)
             block.append(f"- {item}")
         blocks.append(block)
     small = [f"> {escape_markdown(line)}" for line in (message.context or "").splitlines() if line.strip()]
@@ -297,12 +297,12 @@ def markdown(message: OutMessage, lang: Lang, mention_ids: Sequence[str] = ()) -
     blocks = [*_body_blocks(message, heading=True), *_tail_blocks(message, lang, message.buttons)]
     lines = _lines(blocks) or _lines([[escape_markdown(title)]])
     lines += _mention_lines(mention_ids, block=len(blocks) + 1)  # a block of its own, even after a fallback
-    widest = f"#### {escape_markdown(t(lang, 'dingtalk.continued', title=title, part=10**6, total=10**6))}"
+    widest = f"#### {escape_markdown(t(lang, 'message.continued', title=title, part=10**6, total=10**6))}"
     reserve = len(widest) + len(PARAGRAPH)  # every part leaves room for a continuation heading
     parts = _pack(lines, MARKDOWN_TEXT_CHARS - reserve, MARKDOWN_TEXT_BYTES - _nbytes(widest) - len(PARAGRAPH))
     pairs = [(title, _render(parts[0]))]
     for number, part in enumerate(parts[1:], start=2):
-        continued = t(lang, "dingtalk.continued", title=title, part=number, total=len(parts))
+        continued = t(lang, "message.continued", title=title, part=number, total=len(parts))
         pairs.append((continued, f"#### {escape_markdown(continued)}{PARAGRAPH}{_render(part)}"))
     return pairs
 

@@ -283,11 +283,11 @@ MESSAGES: dict[str, str] = {
     "form.ask.submit": "Send",
     "form.ask.empty": "Write an answer first, e.g. “waiting for legal” or “next friday”.",
     # dingtalk
-    "dingtalk.type_to_answer": "Reply with:",
-    "dingtalk.type_to_answer_group": "@ me and reply with:",
-    "dingtalk.button": "{label}: {command}",
-    "dingtalk.button_asks": "{label}: {command} + your answer ({asks})",
-    "dingtalk.continued": "{title} (cont. {part}/{total})",
+    "typed.answer": "Reply with:",
+    "typed.answer_group": "@ me and reply with:",
+    "typed.button": "{label}: {command}",
+    "typed.button_asks": "{label}: {command} + your answer ({asks})",
+    "message.continued": "{title} (cont. {part}/{total})",
     "undeliverable.notice": "I can't reach {who} ({reason}), so they did not get: {what}. Please tell them yourself, or check their account.",
     "rsvp.button_hint": "Click a button, or reply yes · no · maybe",
     # exports

@@ -283,11 +283,11 @@ MESSAGES: dict[str, str] = {
     "form.ask.submit": "提交",
     "form.ask.empty": "请先填写内容，例如“等待法务审核”或“下周五”。",
     # dingtalk
-    "dingtalk.type_to_answer": "回复以下内容：",
-    "dingtalk.type_to_answer_group": "@我并回复以下内容：",
-    "dingtalk.button": "{label}：{command}",
-    "dingtalk.button_asks": "{label}：{command} + 你的回答（{asks}）",
-    "dingtalk.continued": "{title}（续 {part}/{total}）",
+    "typed.answer": "回复以下内容：",
+    "typed.answer_group": "@我并回复以下内容：",
+    "typed.button": "{label}：{command}",
+    "typed.button_asks": "{label}：{command} + 你的回答（{asks}）",
+    "message.continued": "{title}（续 {part}/{total}）",
     "undeliverable.notice": "无法联系到 {who}（{reason}），对方没有收到：{what}。请直接告知对方，或检查其账号。",
     "rsvp.button_hint": "点击按钮，或回复：参加 · 不参加 · 待定",
     # exports
