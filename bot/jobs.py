@@ -195,7 +195,7 @@ def undeliverable_notice(session: Session, settings: Settings, row: Notification
     else:
         what = meeting.title if meeting is not None else row.kind
     who = recipient.display_name if recipient is not None else t(lang, "action.unassigned")
-    return OutMessage(target=Target(kind="direct", user=host.platform_user_id),
+    return OutMessage(lang=lang, target=Target(kind="direct", user=host.platform_user_id),
                       text="⚠️ " + t(lang, "undeliverable.notice", who=who, what=what, reason=reason[:200]))
 
 
@@ -234,14 +234,16 @@ def agenda_timer(session: Session, _settings: Settings, row: Notification, _now:
         target = Target(kind="direct", user=host.platform_user_id)
     if row.kind == Kind.AGENDA_OVERRUN:
         late = round(OVERRUN_GRACE.total_seconds() / 60)
-        return OutMessage(target=target, text=t(lang, "agenda.overrun", title=item.title, minutes=late))
+        return OutMessage(lang=lang, target=target, text=t(lang, "agenda.overrun", title=item.title, minutes=late))
     assert meeting.id is not None
     following = next((i for i in repo.agenda(session, meeting.id) if i.position > item.position), None)
     button = (Button(t(lang, "button.next_item"), f"next {item.position}", "primary"),)
     if following is None:
-        return OutMessage(target=target, text=t(lang, "agenda.time_up_last", title=item.title), buttons=button)
+        text = t(lang, "agenda.time_up_last", title=item.title)
+        return OutMessage(lang=lang, target=target, text=text, buttons=button)
     label = views.agenda_label(following, views.presenter_of(session, following), lang)
-    return OutMessage(target=target, text=t(lang, "agenda.time_up", title=item.title, item=label), buttons=button)
+    text = t(lang, "agenda.time_up", title=item.title, item=label)
+    return OutMessage(lang=lang, target=target, text=text, buttons=button)
 
 
 @renders(Kind.MEETING_REMINDER, Kind.RSVP_CHASE)
@@ -312,7 +314,7 @@ def meeting_reminder(view: views.MeetingView, now: datetime) -> OutMessage:
     text = t(lang, "reminder.starts", number=m.number, title=shared, left=views.span(minutes_left, lang))
     if waiting and not m.confidential:
         text += "\n" + t(lang, "reminder.waiting", names=views.names(waiting))
-    return OutMessage(
+    return OutMessage(lang=lang,
         target=Target(kind="channel", channel=m.channel_id),
         text=text,
         fields=views.confidential_fields(view, lang, zone) if m.confidential else views.detail_fields(view, lang, zone),
@@ -329,7 +331,7 @@ def rsvp_chase(settings: Settings, view: views.MeetingView, user: User | None, n
     if user.id not in {u.id for _p, u in view.people}:
         return None
     lang, zone = language_of(user, settings, m.language), zone_of(user, settings)
-    return OutMessage(
+    return OutMessage(lang=lang,
         target=Target(kind="direct", user=user.platform_user_id),
         title=views.heading(m, lang),
         text=t(
@@ -384,7 +386,7 @@ def item_reminder(
         text = t(lang, "remind.due_today", number=item.number)
     else:
         text = t(lang, "remind.before", number=item.number, date=due)
-    return OutMessage(
+    return OutMessage(lang=lang,
         target=Target(kind="direct", user=owner.platform_user_id),
         title=t(lang, "remind.title", number=item.number),
         text=text,
@@ -401,7 +403,7 @@ def item_reminder(
 def confirm_check(session: Session, settings: Settings, item: ActionItem, host: User) -> OutMessage:
     lang = language_of(host, settings, conversation_language(session, item))
     owner = session.get(User, item.owner_id) if item.owner_id else None
-    return OutMessage(
+    return OutMessage(lang=lang,
         target=Target(kind="direct", user=host.platform_user_id),
         text=t(lang, "remind.not_accepted", number=item.number, text=item.text,
                owner=owner.display_name if owner else "?"),
@@ -416,7 +418,7 @@ def escalation(session: Session, settings: Settings, item: ActionItem, to: User,
     late = item_calendar(session, settings, item).workdays_between(
         item.due_on, now.astimezone(zone_of(to, settings)).date()
     )
-    return OutMessage(
+    return OutMessage(lang=lang,
         target=Target(kind="direct", user=to.platform_user_id),
         title=t(lang, "escalate.title", number=item.number),
         text=t(lang, "escalate.text", number=item.number, text=item.text, days=late,
@@ -429,7 +431,7 @@ def question_reminder(session: Session, settings: Settings, question: OpenQuesti
     lang = language_of(owner, settings, conversation_language(session, question))
     meeting = followup.meeting_of(session, question)
     origin = f"#{meeting.number} {meeting.title}" if meeting else question.channel_id
-    return OutMessage(
+    return OutMessage(lang=lang,
         target=Target(kind="direct", user=owner.platform_user_id),
         title=t(lang, "question.title"),
         text=t(lang, "question.remind", text=question.text, origin=origin),
@@ -498,7 +500,7 @@ def weekly_digest(
         else t(lang, "digest.no_rate")
     )
     none = (t(lang, "minutes.none"),)
-    return OutMessage(
+    return OutMessage(lang=lang,
         target=Target(kind="channel", channel=channel_id),
         mentions=overdue_owners,  # the people whose items are overdue are told, not just the channel
         title=t(lang, "digest.title"),

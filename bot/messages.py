@@ -77,7 +77,7 @@ class OutMessage:
     replaces: str | None = None  # platform message id to update in place
     mentions: tuple[str, ...] = ()  # platform user ids to notify
     attachments: tuple[Attachment, ...] = ()
-    lang: Lang | None = None  # the language the core wrote it in (None: not said; adapters use their default)
+    lang: Lang = field(kw_only=True)  # the language the core wrote it in: every message says (adapters never guess)
 
 
 @dataclass

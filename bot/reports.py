@@ -71,7 +71,8 @@ def meeting_report(session: Session, meeting: Meeting, lang: Lang, zone: ZoneInf
     items on time / late / open, satisfaction, open questions."""
     assert meeting.id is not None
     if meeting.status != "ended":
-        return OutMessage(target=target, text=t(lang, "report.not_held", number=meeting.number, title=meeting.title))
+        return OutMessage(
+            lang=lang, target=target, text=t(lang, "report.not_held", number=meeting.number, title=meeting.title))
     facts = queries.facts_of(session, meeting)
     view = views.load(session, meeting)
     items = queries.items_of_meeting(session, meeting.id)
@@ -98,7 +99,7 @@ def meeting_report(session: Session, meeting: Meeting, lang: Lang, zone: ZoneInf
         (t(lang, "report.open_questions"), str(facts.open_questions)),
         (t(lang, "report.satisfaction_label"), satisfaction),
     )
-    return OutMessage(
+    return OutMessage(lang=lang,
         target=target,
         title=t(lang, "report.meeting_title", number=meeting.number, title=meeting.title),
         text=t(lang, "report.agenda_summary", finished=facts.agenda_finished, total=facts.agenda_items),
@@ -155,7 +156,7 @@ def period_report(
          if answers else t(lang, "report.no_survey")),
     )
     chart = trend_chart([(f"{start:%m-%d}", percent(week.on_time, week.decided)) for start, week in trend])
-    return OutMessage(
+    return OutMessage(lang=lang,
         target=target,
         title=t(lang, "report.period_title", label=label, first=format_date(first, lang), last=format_date(last, lang)),
         text=t(lang, "report.period_text", meetings=len(meetings), items=len(items)),

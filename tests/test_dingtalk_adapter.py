@@ -174,9 +174,11 @@ def test_cards_are_created_on_the_card_platform_with_stream_callbacks(fake: fd.F
                                                                      adapter: DingTalkAdapter) -> None:
     """The one card API whose clicks reach a Stream client; the robot interactiveCards API is never called."""
     buttons = (Button("参加", "rsvp 1 yes", "primary"), Button("不参加", "rsvp 1 no", "danger"))
-    group_id = adapter.send(OutMessage(target=Target(kind="channel", channel=GROUP), title="周会", text="请回复",
-                                       buttons=buttons, mentions=("li",)))
-    direct_id = adapter.send(OutMessage(target=Target(kind="direct", user="li"), text="提醒", buttons=buttons))
+    group_id = adapter.send(OutMessage(
+        lang="zh", target=Target(kind="channel", channel=GROUP), title="周会", text="请回复",
+        buttons=buttons, mentions=("li",)))
+    direct_id = adapter.send(OutMessage(
+        lang="zh", target=Target(kind="direct", user="li"), text="提醒", buttons=buttons))
     group_call, direct_call = (c.body for c in fake.calls(fd.CARD_CREATE_AND_DELIVER))
     for call, card_id in ((group_call, group_id), (direct_call, direct_id)):
         assert call["callbackType"] == "STREAM" and call["cardTemplateId"] == render.CARD_TEMPLATE_ID
@@ -188,7 +190,7 @@ def test_cards_are_created_on_the_card_platform_with_stream_callbacks(fake: fd.F
     assert {c.path for c in fake.calls()} == {fd.ACCESS_TOKEN, fd.CARD_CREATE_AND_DELIVER}
 
     assert group_id is not None
-    adapter.send(OutMessage(target=Target(kind="channel", channel=GROUP), title="周会", text="李四 参加",
+    adapter.send(OutMessage(lang="zh", target=Target(kind="channel", channel=GROUP), title="周会", text="李四 参加",
                             buttons=buttons, replaces=group_id))
     (update,) = fake.calls(fd.CARD_INSTANCES)
     assert update.method == "PUT" and update.body["outTrackId"] == group_id
@@ -199,7 +201,7 @@ def test_cards_are_created_on_the_card_platform_with_stream_callbacks(fake: fd.F
 def test_a_card_sent_without_stream_callbacks_is_never_clicked(fake: fd.FakeDingTalk,
                                                                adapter: DingTalkAdapter) -> None:
     """What makes a regression fail: the fake, like DingTalk, tells no Stream client of such a card's clicks."""
-    card = render.card(OutMessage(target=Target(kind="channel", channel=GROUP), text="x",
+    card = render.card(OutMessage(lang="zh", target=Target(kind="channel", channel=GROUP), text="x",
                                   buttons=(Button("Go", "here 1"),)), "en")
     adapter.api.call("POST", fd.CARD_CREATE_AND_DELIVER, {
         "cardTemplateId": render.CARD_TEMPLATE_ID, "outTrackId": "no-stream", "cardData": {"cardParamMap": card},
@@ -262,13 +264,13 @@ def test_how_a_private_message_fails(fake: fd.FakeDingTalk, adapter: DingTalkAda
                                      error: type[Exception]) -> None:
     setup(fake)
     with pytest.raises(error):
-        adapter.send(OutMessage(target=Target(kind="direct", user="li"), text="提醒", buttons=buttons))
+        adapter.send(OutMessage(lang="zh", target=Target(kind="direct", user="li"), text="提醒", buttons=buttons))
 
 
 def test_where_cards_are_refused_the_words_to_type_are_sent(fake: fd.FakeDingTalk, adapter: DingTalkAdapter) -> None:
     fake.fail_next(fd.CARD_CREATE_AND_DELIVER, body={"code": "Forbidden.AccessDenied.AccessTokenPermissionDenied",
                                                      "message": "没有调用该接口的权限 Card.Instance.Write"})
-    message = OutMessage(target=Target(kind="channel", channel=GROUP), title="周会", text="请回复是否参加",
+    message = OutMessage(lang="zh", target=Target(kind="channel", channel=GROUP), title="周会", text="请回复是否参加",
                          buttons=(Button("参加", "rsvp 1 yes"), Button("不参加", "rsvp 1 no")))
     adapter.send(message)
     sent = fake.messages("group", GROUP)
@@ -277,10 +279,10 @@ def test_where_cards_are_refused_the_words_to_type_are_sent(fake: fd.FakeDingTal
 
 def test_the_access_token_is_fetched_once_and_reused(fake: fd.FakeDingTalk, adapter: DingTalkAdapter) -> None:
     for _ in range(3):
-        adapter.send(OutMessage(target=Target(kind="channel", channel=GROUP), text="周报"))
+        adapter.send(OutMessage(lang="zh", target=Target(kind="channel", channel=GROUP), text="周报"))
     assert fake.token_requests == 1 and len(fake.messages("group", GROUP)) == 3
     fake.expire_tokens()  # DingTalk answers 401: one new token, the call goes through
-    adapter.send(OutMessage(target=Target(kind="channel", channel=GROUP), text="周报"))
+    adapter.send(OutMessage(lang="zh", target=Target(kind="channel", channel=GROUP), text="周报"))
     assert fake.token_requests == 2 and len(fake.messages("group", GROUP)) == 4
 
 
@@ -289,7 +291,7 @@ def test_replies_use_the_session_webhook_only_while_it_lives(fake: fd.FakeDingTa
     say(fake, " 帮助", "zhang", "张三")
     wait_until(lambda: fake.replies())
     clock.now = MONDAY_9AM + timedelta(minutes=89, seconds=30)  # inside its last minute: not used any more
-    adapter.send(OutMessage(target=Target(kind="channel", channel=GROUP), text="周报"))
+    adapter.send(OutMessage(lang="zh", target=Target(kind="channel", channel=GROUP), text="周报"))
     assert len(fake.replies()) == 1 and len(fake.messages("group", GROUP)) == 1
 
 
@@ -338,7 +340,7 @@ def test_a_dropped_connection_and_a_silent_one_reconnect(fake: fd.FakeDingTalk,
 def test_files_go_as_dingtalk_files(fake: fd.FakeDingTalk, adapter: DingTalkAdapter) -> None:
     """A report's chart, a PDF or the tracker: uploaded to media/upload, then sent as a sampleFile message."""
     pdf = b"%PDF-1.4 minutes"
-    adapter.send(OutMessage(target=Target(kind="channel", channel=GROUP), text="纪要",
+    adapter.send(OutMessage(lang="zh", target=Target(kind="channel", channel=GROUP), text="纪要",
                             attachments=(Attachment("meeting-1-minutes.pdf", "", data=pdf),)))
     files = [m for m in fake.messages("group", GROUP) if m.msg_key == "sampleFile"]
     assert len(files) == 1 and files[0].param["fileName"] == "meeting-1-minutes.pdf"

@@ -47,7 +47,7 @@ LINK = re.compile(r"\]\(|!\[")  # what a link or an image needs, even for a naiv
 
 
 def message(**kwargs: Any) -> OutMessage:
-    return OutMessage(**{"target": CHANNEL, "text": "Hello", **kwargs})
+    return OutMessage(**{"target": CHANNEL, "text": "Hello", "lang": "en", **kwargs})
 
 
 def check_markdown(text: str) -> str:

@@ -116,8 +116,9 @@ def test_an_events_messages_to_one_conversation_keep_their_order(chat: RefusingC
     with session_scope(chat.core.engine) as session:
         workspace = repo.workspace(session, chat.platform, chat.workspace, chat.now)
         assert workspace.id is not None
-        said = [OutMessage(target=Target(kind="channel", channel="general"), text=f"part {n}") for n in (1, 2, 3)]
-        aside = OutMessage(target=Target(kind="direct", user="bob"), text="meanwhile")
+        said = [OutMessage(
+            lang="en", target=Target(kind="channel", channel="general"), text=f"part {n}") for n in (1, 2, 3)]
+        aside = OutMessage(lang="en", target=Target(kind="direct", user="bob"), text="meanwhile")
         claims = jobs.enqueue(session, workspace.id, chat.platform, [said[0], aside, said[1], said[2]], chat.now)
     chat.refusals.append(Refusal(in_channel, RuntimeError("HTTP 429 ratelimited")))
     before = len(chat.sent)
@@ -136,10 +137,12 @@ def test_a_failed_message_moves_the_pending_ones_behind_it_to_its_retry_time(cha
     with session_scope(chat.core.engine) as session:
         workspace = repo.workspace(session, chat.platform, chat.workspace, chat.now)
         assert workspace.id is not None
-        said = [OutMessage(target=Target(kind="channel", channel="general"), text=f"part {n}") for n in (1, 2)]
+        said = [OutMessage(
+            lang="en", target=Target(kind="channel", channel="general"), text=f"part {n}") for n in (1, 2)]
         first, second = jobs.enqueue(session, workspace.id, chat.platform, said, chat.now)
         elsewhere = jobs.enqueue(session, workspace.id, chat.platform,
-                                 [OutMessage(target=Target(kind="channel", channel="random"), text="x")], chat.now)
+                                 [OutMessage(
+                                     lang="en", target=Target(kind="channel", channel="random"), text="x")], chat.now)
     with session_scope(chat.core.engine) as session:
         for claim in (second, *elsewhere):
             jobs.hold(session, claim.notification_id, chat.now)
@@ -193,7 +196,7 @@ def test_rows_of_a_process_that_died_before_posting_go_out_after_the_lease(chat:
         workspace = repo.workspace(session, chat.platform, chat.workspace, chat.now)
         assert workspace.id is not None
         jobs.enqueue(session, workspace.id, chat.platform,
-                     [OutMessage(target=Target(kind="channel", channel="general"), text="orphan")], chat.now)
+                     [OutMessage(lang="en", target=Target(kind="channel", channel="general"), text="orphan")], chat.now)
     assert chat.core.tick(chat.now + lease - timedelta(seconds=1), chat.send, platform=chat.platform) == 0
     assert chat.core.tick(chat.now + lease, chat.send, platform=chat.platform) == 1
     assert chat.core.tick(chat.now + 2 * lease, chat.send, platform=chat.platform) == 0
@@ -202,7 +205,7 @@ def test_rows_of_a_process_that_died_before_posting_go_out_after_the_lease(chat:
 
 def test_a_message_survives_the_outbox_whole() -> None:
     pdf = bytes(range(256)) * 4  # every byte value: binary attachments must not pass through text
-    message = OutMessage(
+    message = OutMessage(lang="en",
         target=Target(kind="channel", channel="C1", thread="C1/1.2"), text="minutes\nline 2 — 纪要", title="T",
         fields=(("a", "b"),), sections=(Section("h", ("x", "y")), Section(None, ())),
         buttons=(Button("Yes", "rsvp 1 yes", "primary", asks="why?"),), context="small",
@@ -212,7 +215,7 @@ def test_a_message_survives_the_outbox_whole() -> None:
     assert outbox.decode(outbox.encode(message)) == message
     row = outbox.row(7, "slack", message, MONDAY_9AM)
     assert (row.platform, row.channel_id, row.meeting_id, row.recipient_id) == ("slack", "C1", 1, 3)
-    assert outbox.conversation(OutMessage(target=Target(kind="direct", user="U9"), text="")) == "@U9"
+    assert outbox.conversation(OutMessage(lang="en", target=Target(kind="direct", user="U9"), text="")) == "@U9"
 
 
 def test_every_notification_kind_has_exactly_one_renderer() -> None:

@@ -86,7 +86,7 @@ def check_message(rendered: dict[str, Any], max_blocks: int = 50) -> list[dict[s
 
 
 def message(**kwargs: Any) -> OutMessage:
-    return OutMessage(target=CHANNEL, **{"text": "Hello", **kwargs})
+    return OutMessage(target=CHANNEL, **{"text": "Hello", "lang": "en", **kwargs})
 
 
 def of_type(blocks: list[dict[str, Any]], kind: str) -> list[dict[str, Any]]:
@@ -696,7 +696,7 @@ def test_people_the_adapter_knows_become_mentions(text: str, expected: str) -> N
 def test_a_mention_is_never_cut_and_counts_its_full_length() -> None:
     people = Mentionable({"Bob": "U0BOB"})
     line = "x" * 2995 + " @Bob"
-    blocks = render(OutMessage(CHANNEL, line), people)["blocks"]
+    blocks = render(OutMessage(CHANNEL, line, lang="en"), people)["blocks"]
     texts = texts_of(blocks)
     assert texts == ["x" * 2995 + " ", "<@U0BOB>"]
     assert all(len(text) <= 3000 for text in texts)

@@ -42,7 +42,6 @@ from adapters.ordering import InOrder
 from bot.core import Core
 from bot.events import Inbound
 from bot.i18n import Lang
-from bot.locale import detect_language
 from bot.messages import OutMessage
 
 log = logging.getLogger(__name__)
@@ -70,11 +69,9 @@ def card_place(card_id: str) -> tuple[str, bool] | None:
 class DingTalkAdapter:
     """Frames in, the core in between, robot messages and cards out; one robot of one organization."""
 
-    def __init__(self, core: Core, api: DingTalkApi, default_language: Lang = "zh",
-                 clock: Clock = system_clock) -> None:
+    def __init__(self, core: Core, api: DingTalkApi, clock: Clock = system_clock) -> None:
         self.core = core
         self.api = api
-        self.default_language = default_language
         self.clock = clock
         self.order = InOrder()
         self._webhooks: dict[str, tuple[str, int]] = {}  # conversation → (session webhook, expiry in ms)
@@ -126,7 +123,7 @@ class DingTalkAdapter:
     def send(self, message: OutMessage) -> str | None:
         """Post one message (or update a card in place); returns its id. Raises when DingTalk refuses, so a
         scheduled message stays pending (`Throttled`) or is given up (`Undeliverable`)."""
-        lang = message.lang or detect_language(message.title or message.text) or self.default_language
+        lang = message.lang
         target = message.target
         direct = target.kind != "channel"
         where = (target.user if direct else target.channel) or ""
@@ -142,7 +139,7 @@ class DingTalkAdapter:
         files = [a for a in message.attachments if a.data is not None]  # PDF, XLSX, charts: as DingTalk files
         for attachment in message.attachments:  # minutes and the like: as messages, split to fit
             if attachment.data is None:
-                parts += render.markdown(OutMessage(target=target, title=attachment.filename,
+                parts += render.markdown(OutMessage(lang=lang, target=target, title=attachment.filename,
                                                     text=attachment.content), lang)
         sent_id = ""
         for title, text in parts:

@@ -34,7 +34,7 @@ def run(settings: Settings, http_port: int | None = None, host: str = "0.0.0.0")
         settings = settings.model_copy(update={"language": "zh"})
     api = DingTalkApi(endpoint, client_id, secret, settings.dingtalk_robot_code or client_id,
                       settings.dingtalk_oapi_endpoint)
-    adapter = DingTalkAdapter(Core(settings), api, default_language=settings.language)
+    adapter = DingTalkAdapter(Core(settings), api)
     settle_heap()
     ticker = start_ticker(adapter.tick, settings.tick_seconds)
     try:

@@ -90,11 +90,11 @@ def next_item(ctx: Ctx, cmd: c.NextItem) -> Outcome:
         channel = ctx.reply("").target
     if following is None:
         text = ctx.t("agenda.finished", title=item.title, minutes=actual_minutes(item))
-        return Outcome([OutMessage(target=channel, text=text)])
+        return Outcome([OutMessage(lang=ctx.lang, target=channel, text=text)])
     begin_item(ctx.session, meeting, following, ctx.now)
     label = views.agenda_label(following, views.presenter_of(ctx.session, following), ctx.lang)
     text = ctx.t("agenda.moved", title=item.title, minutes=actual_minutes(item), item=label)
-    return Outcome([OutMessage(target=channel, text=text)])
+    return Outcome([OutMessage(lang=ctx.lang, target=channel, text=text)])
 
 
 def survey_messages(ctx: Ctx, view: views.MeetingView) -> list[OutMessage]:
@@ -106,7 +106,7 @@ def survey_messages(ctx: Ctx, view: views.MeetingView) -> list[OutMessage]:
             continue
         lang = language_of(user, ctx.settings, m.language)
         messages.append(
-            OutMessage(
+            OutMessage(lang=lang,
                 target=Target(kind="direct", user=user.platform_user_id),
                 title=t(lang, "survey.title"),
                 text=t(lang, "survey.text", number=m.number, title=m.title),
@@ -181,7 +181,7 @@ def object_to_minutes(ctx: Ctx, cmd: c.ObjectToMinutes) -> Outcome:
         if editor.id == ctx.user_id:
             continue
         lang = language_of(editor, ctx.settings, meeting.language)
-        outcome.messages.append(OutMessage(
+        outcome.messages.append(OutMessage(lang=lang,
             target=Target(kind="direct", user=editor.platform_user_id),
             text="⚠️ " + t(lang, "objection.notice", who=ctx.user.display_name, number=meeting.number,
                            title=meeting.title, text=cmd.text),
@@ -202,11 +202,11 @@ def amend_minutes(ctx: Ctx, cmd: c.AmendMinutes) -> Outcome:
                                   created_at=ctx.now))
     if not meeting.confidential:
         lang = as_lang(meeting.language)
-        return Outcome([OutMessage(target=Target(kind="channel", channel=meeting.channel_id), text=t(
+        return Outcome([OutMessage(lang=lang, target=Target(kind="channel", channel=meeting.channel_id), text=t(
             lang, "amendment.posted", who=ctx.user.display_name, number=meeting.number, title=meeting.title,
             text=cmd.text))])
     return Outcome([
-        OutMessage(target=Target(kind="direct", user=user.platform_user_id), text=t(
+        OutMessage(lang=lang, target=Target(kind="direct", user=user.platform_user_id), text=t(
             language_of(user, ctx.settings, meeting.language), "amendment.posted", who=ctx.user.display_name,
             number=meeting.number, title=meeting.title, text=cmd.text))
         for user in guard.minutes_readers(ctx, view)

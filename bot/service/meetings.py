@@ -122,7 +122,7 @@ def rsvp_prompt(ctx: Ctx, view: views.MeetingView, replaces: str | None = None) 
     assert m.id is not None
     zone, lang = view.zone, as_lang(m.language)
     if m.confidential:  # the channel sees that it exists, when, and who hosts it: nothing of what it is about
-        return OutMessage(
+        return OutMessage(lang=lang,
             target=Target(kind="channel", channel=m.channel_id),
             title=views.heading(m, lang, shared=True),
             text=t(lang, "card.confidential", number=m.number),
@@ -130,7 +130,7 @@ def rsvp_prompt(ctx: Ctx, view: views.MeetingView, replaces: str | None = None) 
             ref=None if replaces else RefSpec("rsvp_prompt", ctx.workspace_id, meeting_id=m.id),
             replaces=replaces,
         )
-    return OutMessage(
+    return OutMessage(lang=lang,
         target=Target(kind="channel", channel=m.channel_id),
         title=views.heading(m, lang),
         text=t(lang, "rsvp.prompt", title=m.title, when=format_when(m.start_at.astimezone(zone), zone, lang)),
@@ -160,7 +160,7 @@ def invitation(ctx: Ctx, view: views.MeetingView, p: Participant, user: User) ->
     m = view.meeting
     lang = language_of(user, ctx.settings, m.language)
     zone = zone_of(user, ctx.settings)
-    return OutMessage(
+    return OutMessage(lang=lang,
         target=Target(kind="direct", user=user.platform_user_id),
         title=views.heading(m, lang),
         text=t(lang, "invite.text", who=ctx.user.display_name, title=m.title, role=views.role_label(p, lang)),
@@ -261,7 +261,7 @@ def reschedule(ctx: Ctx, cmd: c.RescheduleMeeting) -> Outcome:
             continue
         lang, zone = language_of(user, ctx.settings, meeting.language), zone_of(user, ctx.settings)
         outcome.messages.append(
-            OutMessage(
+            OutMessage(lang=lang,
                 target=Target(kind="direct", user=user.platform_user_id),
                 text=t(
                     lang,
@@ -298,7 +298,7 @@ def cancel(ctx: Ctx, cmd: c.CancelMeeting) -> Outcome:
         if user.id != ctx.user_id:
             lang = language_of(user, ctx.settings, meeting.language)
             outcome.messages.append(
-                OutMessage(
+                OutMessage(lang=lang,
                     target=Target(kind="direct", user=user.platform_user_id),
                     text=t(lang, "cancel.notice", who=ctx.user.display_name, number=meeting.number,
                                title=meeting.title, reason=reason),
@@ -450,6 +450,7 @@ def minutes_messages(ctx: Ctx, view: views.MeetingView, record: views.Record, ch
         )
         return OutMessage(
             target=target,
+            lang=language,
             title=t(language, "minutes.title", title=m.title, number=m.number),
             text=t(language, "minutes.text", title=m.title),
             fields=fields,
@@ -524,7 +525,7 @@ def add_viewers(ctx: Ctx, number: int, who: Sequence[Mention]) -> Outcome:
         assert user.id is not None
         if membership.add_viewer(ctx.session, meeting.id, user.id, ctx.user_id, ctx.now) and user.id != ctx.user_id:
             lang = language_of(user, ctx.settings, meeting.language)
-            outcome.messages.append(OutMessage(
+            outcome.messages.append(OutMessage(lang=lang,
                 target=Target(kind="direct", user=user.platform_user_id),
                 text=t(lang, "viewers.notice", who=ctx.user.display_name, number=meeting.number, title=meeting.title),
             ))

@@ -138,7 +138,7 @@ def assignment(ctx: Ctx, item: ActionItem, owner: User, meeting: Meeting | None)
     """The owner's private note about a new item; replying "done" to it closes the item."""
     lang = language_of(owner, ctx.settings, ctx.lang)
     origin = t(lang, "assign.from_meeting", title=meeting.title) if meeting else t(lang, "assign.from_channel")
-    return OutMessage(
+    return OutMessage(lang=lang,
         target=Target(kind="direct", user=owner.platform_user_id),
         title=t(lang, "assign.title", number=item.number),
         text=t(lang, "assign.text", who=ctx.user.display_name, origin=origin,
@@ -248,7 +248,7 @@ def undo(ctx: Ctx) -> Outcome:
         if owner is not None and owner.id != ctx.user_id:
             lang = language_of(owner, ctx.settings, ctx.lang)
             outcome.messages.append(
-                OutMessage(
+                OutMessage(lang=lang,
                     target=Target(kind="direct", user=owner.platform_user_id),
                     text=t(lang, "assign.withdrawn", number=row.number, text=row.text, who=ctx.user.display_name),
                 )
@@ -305,7 +305,7 @@ def done(ctx: Ctx, cmd: c.Done) -> Outcome:
     if verifier is not None and verifier.id != ctx.user_id:
         lang = language_of(verifier, ctx.settings, ctx.lang)
         outcome.messages.append(
-            OutMessage(
+            OutMessage(lang=lang,
                 target=Target(kind="direct", user=verifier.platform_user_id),
                 title=t(lang, "verify.title", number=item.number),
                 text=t(lang, "verify.text", who=ctx.user.display_name, number=item.number, text=item.text,
@@ -361,7 +361,7 @@ def tell_requester(ctx: Ctx, item: ActionItem, news: str) -> list[OutMessage]:
         return []
     lang = language_of(who, ctx.settings, ctx.lang)
     return [
-        OutMessage(
+        OutMessage(lang=lang,
             target=Target(kind="direct", user=who.platform_user_id),
             text=t(lang, "notice.from_owner", who=ctx.user.display_name, number=item.number, text=item.text),
             sections=(Section(None, (news,)),),
@@ -442,7 +442,7 @@ def tell_owner(ctx: Ctx, item: ActionItem, key: str, **params: object) -> list[O
         return []
     lang = language_of(owner, ctx.settings, ctx.lang)
     return [
-        OutMessage(
+        OutMessage(lang=lang,
             target=Target(kind="direct", user=owner.platform_user_id),
             text=t(lang, key, who=ctx.user.display_name, number=item.number, text=item.text, **params),
             ref=RefSpec("reminder", ctx.workspace_id, action_item_id=item.id, recipient_id=owner.id),

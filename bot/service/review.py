@@ -82,7 +82,7 @@ def export(ctx: Ctx, cmd: c.Export) -> Outcome:
             files.append(Attachment(f"{stem}.ics", invitation.decode()))
     text = ctx.t("export.meeting", number=meeting.number, title=meeting.title,
                  files=", ".join(f.filename for f in files))
-    return Outcome([OutMessage(target=where_for(ctx, meeting), text=text, attachments=tuple(files))])
+    return Outcome([OutMessage(lang=ctx.lang, target=where_for(ctx, meeting), text=text, attachments=tuple(files))])
 
 
 def find(ctx: Ctx, cmd: c.Find) -> Outcome:
