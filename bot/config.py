@@ -56,6 +56,8 @@ class Settings(BaseSettings):
     objection_hours: int = Field(default=12, alias="QUORUM_OBJECTION_HOURS", ge=1, le=24 * 14)
     admins: str = Field(default="", alias="QUORUM_ADMINS")  # platform user ids, comma-separated
     retention_months: int = Field(default=24, alias="QUORUM_RETENTION_MONTHS", ge=24)  # keep at least 2 years
+    commands_burst: int = Field(default=30, alias="QUORUM_COMMANDS_BURST", ge=1, le=1_000_000)
+    commands_per_minute: float = Field(default=20.0, alias="QUORUM_COMMANDS_PER_MINUTE", gt=0, le=1_000_000)
     slack_bot_token: SecretStr | None = Field(default=None, alias="SLACK_BOT_TOKEN")
     slack_app_token: SecretStr | None = Field(default=None, alias="SLACK_APP_TOKEN")
     slack_signing_secret: SecretStr | None = Field(default=None, alias="SLACK_SIGNING_SECRET")

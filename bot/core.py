@@ -47,7 +47,8 @@ class Core:
         self.settings = settings
         self.directory: Directory = directory or OpenDirectory()  # the platform's answer to "who is in here"
         self.engine = engine or make_engine(settings.database_url)
-        self.limiter = RateLimiter()  # per process: see bot.limits for why not in the database
+        # per process: see bot.limits for why not in the database
+        self.limiter = RateLimiter(settings.commands_burst, settings.commands_per_minute)
         migrate(self.engine)
 
     def handle(self, inbound: Inbound, now: datetime, send: Sender) -> Outcome:
