@@ -205,9 +205,11 @@ def amend_minutes(ctx: Ctx, cmd: c.AmendMinutes) -> Outcome:
         return Outcome([OutMessage(lang=lang, target=Target(kind="channel", channel=meeting.channel_id), text=t(
             lang, "amendment.posted", who=ctx.user.display_name, number=meeting.number, title=meeting.title,
             text=cmd.text))])
-    return Outcome([
-        OutMessage(lang=lang, target=Target(kind="direct", user=user.platform_user_id), text=t(
-            language_of(user, ctx.settings, meeting.language), "amendment.posted", who=ctx.user.display_name,
-            number=meeting.number, title=meeting.title, text=cmd.text))
-        for user in guard.minutes_readers(ctx, view)
-    ])
+    outcome = Outcome()
+    for user in guard.minutes_readers(ctx, view):
+        reader_lang = language_of(user, ctx.settings, meeting.language)
+        outcome.messages.append(OutMessage(
+            lang=reader_lang, target=Target(kind="direct", user=user.platform_user_id),
+            text=t(reader_lang, "amendment.posted", who=ctx.user.display_name, number=meeting.number,
+                   title=meeting.title, text=cmd.text)))
+    return outcome
