@@ -12,7 +12,7 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 import psycopg
-from sqlalchemy import Date, Engine, Table, insert
+from sqlalchemy import Date, Engine, Table, create_engine, event, insert
 
 from store import models
 from store.database import MIGRATIONS_DIR
@@ -60,6 +60,22 @@ class Verdicts:
         if not ok:
             self.failed.append(label)
         return f"    {'PASS' if ok else 'FAIL'}  {label}: {detail}"
+
+
+def sqlite_bulk_loader(url: str) -> Engine:
+    """An engine for loading a benchmark's SQLite file fast: no journal, no fsync, a large cache, no foreign-key
+    checks. For loading only; the bot's own engine (`store.database.make_engine`) measures afterwards."""
+    loader = create_engine(url)
+
+    @event.listens_for(loader, "connect")
+    def _fast(dbapi_connection: Any, _record: Any) -> None:
+        cursor = dbapi_connection.cursor()
+        for pragma in ("journal_mode=OFF", "synchronous=OFF", "cache_size=-1000000", "temp_store=MEMORY",
+                       "foreign_keys=OFF"):
+            cursor.execute(f"PRAGMA {pragma}")
+        cursor.close()
+
+    return loader
 
 
 def sqlite_writer(table: Table, engine: Engine) -> tuple[str, Callable[[Row], tuple[Any, ...]]]:

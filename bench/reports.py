@@ -65,10 +65,18 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import psycopg
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, event
 from sqlmodel import Session, SQLModel
 
-from bench.common import PG_ADMIN_URL, Verdicts, migrations_digest, pg_schema, pg_unavailable, sqlite_writer
+from bench.common import (
+    PG_ADMIN_URL,
+    Verdicts,
+    migrations_digest,
+    pg_schema,
+    pg_unavailable,
+    sqlite_bulk_loader,
+    sqlite_writer,
+)
 from bot import reports
 from bot.messages import Target
 from store import models
@@ -350,15 +358,7 @@ class SqliteBackend:
         started = time.perf_counter()
         _migrate(url)
         generated = generate(shape)
-        loader = create_engine(url)
-
-        @event.listens_for(loader, "connect")
-        def _fast(dbapi_connection: Any, _record: Any) -> None:
-            cursor = dbapi_connection.cursor()
-            for pragma in ("journal_mode=OFF", "synchronous=OFF", "cache_size=-1000000", "temp_store=MEMORY",
-                           "foreign_keys=OFF"):
-                cursor.execute(f"PRAGMA {pragma}")
-            cursor.close()
+        loader = sqlite_bulk_loader(url)
 
         with loader.begin() as conn:
             indexes = conn.exec_driver_sql(

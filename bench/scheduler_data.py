@@ -22,7 +22,7 @@ from zoneinfo import ZoneInfo
 
 import psycopg
 from apscheduler.triggers.cron import CronTrigger
-from sqlalchemy import Table, create_engine, event
+from sqlalchemy import Table
 from sqlmodel import SQLModel
 
 from bench.common import (
@@ -31,6 +31,7 @@ from bench.common import (
     migrations_digest,
     pg_schema,
     pg_unavailable,
+    sqlite_bulk_loader,
     sqlite_writer,
 )
 from bot import followup
@@ -470,15 +471,7 @@ class SqliteBackend:
         url = f"sqlite:///{building}"
         started = time.perf_counter()
         _prepare_schema(url)
-        loader = create_engine(url)
-
-        @event.listens_for(loader, "connect")
-        def _fast(dbapi_connection: Any, _record: Any) -> None:
-            cursor = dbapi_connection.cursor()
-            for pragma in ("journal_mode=OFF", "synchronous=OFF", "cache_size=-1000000", "temp_store=MEMORY",
-                           "foreign_keys=OFF"):
-                cursor.execute(f"PRAGMA {pragma}")
-            cursor.close()
+        loader = sqlite_bulk_loader(url)
 
         generator = Generator(shape, bench_settings(url))
         with loader.begin() as conn:
