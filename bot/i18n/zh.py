@@ -502,7 +502,7 @@ MESSAGES: dict[str, str] = {
     "change.invited": "新邀请 {names}（{role}）。",
     "change.uninvited": "{names} 不再参会。",
     "change.extended": "延长 {length}：现在结束时间为 {end}。",
-    "change.because": " 原因：{reason}",
+    "change.because": "原因：{reason}",
     "invite.already": "{names} 已在 #{number} 的参会人中：没有变更。",
     "uninvite.notice": "{who} 已将你从 #{number}「{title}」的参会人中移除：你无需参会，相关提醒也将停止。",
     "error.bad_edit_field": "无法修改“{text}”：请说 标题、时间、地点、链接、目标 或 预期成果。",
