@@ -13,8 +13,9 @@ from sqlmodel import Session, col, select
 
 from adapters.dingtalk.render import card, card_buttons, markdown
 from adapters.slack.blocks import render
+from bot.core import Core
 from store.models import AgendaItem, Meeting, Notification, Participant, User
-from tests.conftest import SHANGHAI
+from tests.conftest import MONDAY_9AM, SHANGHAI, make_settings
 from tests.harness import Chat, Sent
 
 NEW = ('new "Q3 roadmap" tomorrow 3pm for 1h with @bob @carol recorder @dave '
@@ -360,3 +361,21 @@ def test_output_in_chinese_is_not_an_agenda_item(chat: Chat) -> None:
                           '议程 "范围" 20分钟 主讲 @张三 输出物：签字的范围 "预算" 25分钟')
     assert agenda(chat) == [(1, "范围"), (2, "预算")]
     assert "1. 范围 (20 分钟) · 主讲 @张三 · 输出物：签字的范围" in chat.to("张三")[0].body
+
+
+@pytest.mark.parametrize("database", ["sqlite", "postgresql"])
+def test_every_kind_of_change_on_both_databases(request: pytest.FixtureRequest, database: str) -> None:
+    """Rows deleted (an agenda item, a participant) and renumbered the same way on SQLite and PostgreSQL."""
+    if database == "postgresql":
+        chat = Chat(Core(make_settings(request.getfixturevalue("pg_url")), request.getfixturevalue("pg_engine")),
+                    MONDAY_9AM)
+    else:
+        chat = request.getfixturevalue("chat")
+    chat.command("alice", NEW)
+    for text in ("edit 1 goal: agree the scope", 'agenda 1 add "Risks" 10m', "agenda 1 move 3 to 1",
+                 "agenda 1 remove 2", "invite 1 @erin", "uninvite 1 @carol", "extend 1 1h", "edit 1 time friday 10am"):
+        chat.command("alice", text)
+    m = meeting(chat)
+    assert (m.goal, m.revision, m.end_at - m.start_at) == ("agree the scope", 8, timedelta(hours=2))
+    assert agenda(chat) == [(1, "Risks"), (2, "Budget")]
+    assert sorted(answers(chat)) == ["alice", "bob", "dave", "erin"]
