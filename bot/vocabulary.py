@@ -17,7 +17,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import TypeVar
 
-from bot.command_types import ExportFormat, ItemStatus, Role, RsvpAnswer
+from bot.command_types import AgendaAction, ExportFormat, ItemStatus, MeetingField, Role, RsvpAnswer
 
 K = TypeVar("K")
 
@@ -105,7 +105,7 @@ LINK = Words(("at", "link"))  # before a URL
 BROADCAST = Words(("here", "channel", "everyone", "all"), ("所有人",))  # literal text, never a person
 
 # -- changing a meeting: `edit 3 place Room 5`, `agenda 3 move 2 to 1`, `invite 3 @x optional`, `extend 3 30m`
-EDIT_FIELDS: dict[str, Words] = {  # what `edit N <field> <value>` / `修改 N <字段> <值>` may change
+EDIT_FIELDS: dict[MeetingField, Words] = {  # what `edit N <field> <value>` / `修改 N <字段> <值>` may change
     "title": Words(("title", "name"), ("标题", "名称")),
     "time": Words(("time", "when", "start"), ("时间",)),
     "place": Words(("place", "location", "room", "where"), ("地点", "会议室")),
@@ -113,7 +113,7 @@ EDIT_FIELDS: dict[str, Words] = {  # what `edit N <field> <value>` / `修改 N <
     "goal": GOAL,
     "outcome": Words(("outcome",), ("预期成果", "成果")),
 }
-AGENDA_ACTIONS: dict[str, Words] = {
+AGENDA_ACTIONS: dict[AgendaAction, Words] = {
     "add": Words(("add",), ("添加", "增加", "加")),
     "remove": Words(("remove", "delete", "drop"), ("删除", "去掉")),
     "move": Words(("move",), ("移动", "调整")),

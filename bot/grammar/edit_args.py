@@ -43,8 +43,8 @@ from bot.vocabulary import (
     lookup,
 )
 
-FIELD_WORDS: dict[str, MeetingField] = lookup(EDIT_FIELDS)  # type: ignore[arg-type]
-ACTION_WORDS: dict[str, AgendaAction] = lookup(AGENDA_ACTIONS)  # type: ignore[arg-type]
+FIELD_WORDS: dict[str, MeetingField] = lookup(EDIT_FIELDS)
+ACTION_WORDS: dict[str, AgendaAction] = lookup(AGENDA_ACTIONS)
 ROLE_WORDS: dict[str, Role] = lookup(ROLES)
 MINUTES = re.compile(rf"([0-9]{{1,4}}){alternation(MINUTE_UNITS)}")  # an agenda item's "20m" / "20分钟"
 LONGEST_EXTENSION = timedelta(hours=12)
