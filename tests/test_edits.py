@@ -127,7 +127,7 @@ def test_the_notice_is_in_each_readers_language_and_timezone(planned: Chat) -> N
     posted = planned.command("alice", "extend 1 30m demo")
     told = notices(posted)
     assert "📣 补充通知：#1 Q3 roadmap" in told["carol"]
-    assert "延长 30 分钟：现在结束时间为 2026-11-24 09:30（周二）Europe/Berlin。 原因：demo" in told["carol"]
+    assert "延长 30 分钟：现在结束时间为 2026-11-24 09:30（周二）Europe/Berlin。原因：demo" in told["carol"]
     assert "it now ends 2026-11-24 16:30 (Tue) Asia/Shanghai. Reason: demo" in told["bob"]
 
 
