@@ -24,8 +24,8 @@ from tests.test_console import run_console
 
 BERLIN = ZoneInfo("Europe/Berlin")
 DIGEST = "📊 Weekly follow-up"
-CIVIL = civil.read_window("08:00-21:00")
-NEAR_MEETING = civil.read_window("07:00-23:00")
+CIVIL = make_settings().civil_window  # 08:00-21:00
+NEAR_MEETING = make_settings().meeting_notice_window  # 07:00-23:00: a reminder minutes before a meeting
 
 
 def make_chat(now: datetime = MONDAY_9AM) -> Chat:
