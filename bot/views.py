@@ -341,6 +341,7 @@ def meetbot_minutes(view: MeetingView, record: Record, channel_name: str) -> Att
         topics=tuple(topics),
         actions=tuple(actions),
         people=people,
+        zone=view.zone,  # a file people keep: the meeting's local times, its zone named
     )
     return Attachment(f"meeting-{m.number}-minutes.txt", meetbot.render_minutes_txt(doc))
 
