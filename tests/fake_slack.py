@@ -116,6 +116,7 @@ class FakeSlack(LocalServer):
         self._installing: Team | None = None
         self._codes: dict[str, Team] = {}
         self.client: tuple[str, str] | None = None  # the app's (client id, client secret), when it has them
+        self.redirect_url: str | None = None  # the app's configured Redirect URL (the manifest's redirect_urls)
 
     # ------------------------------------------------------------------------------------ set-up by tests
 
@@ -304,7 +305,8 @@ class FakeSlack(LocalServer):
                 return web.Response(status=400, text="invalid_client_id or no team to install")
             code = "code-" + uuid.uuid4().hex
             self._codes[code] = team
-        target = f"{request.query['redirect_uri']}?{urlencode({'code': code, 'state': request.query['state']})}"
+        redirect = request.query.get("redirect_uri") or self.redirect_url
+        target = f"{redirect}?{urlencode({'code': code, 'state': request.query.get('state', '')})}"
         raise web.HTTPFound(target)
 
     async def _upload(self, request: web.Request) -> web.StreamResponse:
@@ -326,14 +328,14 @@ class FakeSlack(LocalServer):
                     return ok | {"team_id": TEAM_ID, "user_id": BOT_USER_ID, "bot_id": BOT_ID}
                 return ok | {"team_id": team.id, "team": team.name, "user_id": team.bot_user_id, "bot_id": team.bot_id}
             case "oauth.v2.access":
-                found = self._codes.pop(str(args.get("code")), None)  # a code works once
+                installed = self._codes.pop(str(args.get("code")), None)  # a code works once
                 if self.client is None or (args.get("client_id"), args.get("client_secret")) != self.client:
                     return {"ok": False, "error": "invalid_client"}
-                if found is None:
+                if installed is None:
                     return {"ok": False, "error": "invalid_code"}
-                return ok | {"access_token": found.bot_token, "token_type": "bot", "scope": "commands,chat:write",
-                             "bot_user_id": found.bot_user_id, "app_id": APP_ID, "enterprise": None,
-                             "is_enterprise_install": False, "team": {"id": found.id, "name": found.name},
+                return ok | {"access_token": installed.bot_token, "token_type": "bot", "scope": "commands,chat:write",
+                             "bot_user_id": installed.bot_user_id, "app_id": APP_ID, "enterprise": None,
+                             "is_enterprise_install": False, "team": {"id": installed.id, "name": installed.name},
                              "authed_user": {"id": "UINSTALLER"}}
             case "chat.postMessage":
                 channel = str(args["channel"])

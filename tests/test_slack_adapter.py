@@ -120,8 +120,9 @@ class HttpDriver:
         except urllib.error.HTTPError as error:
             return error.code, error.read().decode()
 
-    def command(self, user: str, channel: str, text: str, trigger_id: str | None = None) -> None:
-        body = fs.form_body(fs.slash_command(text, user, channel, trigger_id=trigger_id))
+    def command(self, user: str, channel: str, text: str, trigger_id: str | None = None,
+                team: str = fs.TEAM_ID) -> None:
+        body = fs.form_body(fs.slash_command(text, user, channel, trigger_id=trigger_id, team=team))
         status, _ = self.post(body, "application/x-www-form-urlencoded")
         assert status == 200
 

@@ -204,20 +204,21 @@ class SlackAdapter:
         await ack()
         if self.installations is None:
             log.warning("Slack revoked tokens of this app: SLACK_BOT_TOKEN may no longer work")
-            return
-        await self.app.default_tokens_revoked_event_listener()(event=event, context=context)
-        self.forget(str(context.team_id or ""))
-        log.warning("tokens revoked in Slack team %s: deleted; its meetings are kept", context.team_id)
+        else:
+            await self.app.default_tokens_revoked_event_listener()(event=event, context=context)
+            self.forget(str(context.team_id or ""))
+            log.warning("tokens revoked in Slack team %s: deleted; its meetings are kept", context.team_id)
 
     async def _on_app_uninstalled(self, ack: AsyncAck, context: AsyncBoltContext) -> None:
-        """The team's tokens go; everything it recorded stays (store/retention.py decides when it may go)."""
+        """The team's tokens go; everything it recorded stays, under the retention rule (store/retention.py:
+        `quorum purge`)."""
         await ack()
         if self.installations is None:
             log.warning("Quorum was uninstalled from Slack team %s: SLACK_BOT_TOKEN no longer works", context.team_id)
-            return
-        await self.app.default_app_uninstalled_event_listener()(context=context)
-        self.forget(str(context.team_id or ""))
-        log.warning("uninstalled from Slack team %s: its tokens are deleted, its meetings kept", context.team_id)
+        else:
+            await self.app.default_app_uninstalled_event_listener()(context=context)
+            self.forget(str(context.team_id or ""))
+            log.warning("uninstalled from Slack team %s: its tokens are deleted, its meetings kept", context.team_id)
 
     async def _on_command(self, ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient) -> None:
         ticket = self.order.ticket(str(body.get("channel_id")))
