@@ -67,7 +67,7 @@ def series_label(meeting: Meeting, series: MeetingSeries, lang: Lang) -> str:
         place = t(lang, "series.place_of", index=meeting.series_index, total=min(ends))
     else:
         place = t(lang, "series.place", index=meeting.series_index)
-    return f"{series.title} · {place} (`series {meeting.number}`)"
+    return f"{series.title} · {place} ({t(lang, 'series.see', number=meeting.number)})"
 
 
 def span(minutes: int, lang: Lang) -> str:
@@ -162,9 +162,12 @@ def carry_over_section(session: Session, meeting: Meeting, lang: Lang) -> tuple[
         lines += [action_line(a, owners.get(a.owner_id) if a.owner_id else None, lang) for a in unfinished]
         if series:
             dated = {q.id for q in questions}
-            questions = [q for q in repo.open_questions_of_meeting(session, previous.id) if q.id not in dated] + questions
+            undated = [q for q in repo.open_questions_of_meeting(session, previous.id) if q.id not in dated]
+            questions = undated + questions
     for question in questions:
-        due = f" · {t(lang, 'action.due', date=format_date(question.follow_up_on, lang))}" if question.follow_up_on else ""
+        due = ""
+        if question.follow_up_on is not None:
+            due = f" · {t(lang, 'action.due', date=format_date(question.follow_up_on, lang))}"
         lines.append(f"❓ {question.text}{due}")
     return (Section(t(lang, "heading.carry_over"), tuple(lines)),) if lines else ()
 

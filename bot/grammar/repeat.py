@@ -19,8 +19,8 @@ from datetime import date
 from bot.command_types import HolidayRule, RepeatFreq
 from bot.errors import ParseError
 from bot.grammar.registry import Call
-from bot.timeparse import read_due
 from bot.grammar.tokens import Token, fold, number_in, text_of, word_at
+from bot.timeparse import read_due
 from bot.vocabulary import (
     AMBIGUOUS_REPEAT,
     DAILY,

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import replace
 from datetime import time, timedelta
 
@@ -10,7 +11,7 @@ from bot.command_types import CancelMeeting, Series, SkipOccurrence
 from bot.errors import ParseError
 from bot.grammar import meeting_args
 from bot.grammar.registry import Call
-from bot.grammar.tokens import text_of, word_at
+from bot.grammar.tokens import Token, text_of, word_at
 from bot.vocabulary import FROM_HERE_PAIR, SERIES_EDIT, SERIES_FIELDS, SERIES_SCOPE, lookup
 
 _SCOPE = lookup(SERIES_SCOPE)
@@ -32,7 +33,7 @@ def series(call: Call) -> Series:
     return Series(number, at=time_of_day(call, value))
 
 
-def time_of_day(call: Call, tokens: list) -> time:  # type: ignore[type-arg]
+def time_of_day(call: Call, tokens: Sequence[Token]) -> time:
     """A time of day (`10:30`, `上午10点半`); a day among the words is refused: a series keeps its days."""
     said = text_of(tokens) or ""
     reading = call.start(tokens, explain=True)

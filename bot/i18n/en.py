@@ -486,6 +486,7 @@ MESSAGES: dict[str, str] = {
     "heading.series_next": "Next occurrences",
     "series.place_of": "{index} of {total}",
     "series.place": "no. {index}",
+    "series.see": "`series {number}`",
     "series.rule.workdays": "every working day at {time}",
     "series.rule.weekly": "every {day} at {time}",
     "series.rule.fortnightly": "every other {day} at {time}",

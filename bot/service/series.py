@@ -190,10 +190,12 @@ def editable(ctx: Ctx, number: int) -> tuple[Meeting, MeetingSeries, views.Meeti
 
 
 def ahead_from(ctx: Ctx, series: MeetingSeries, meeting: Meeting) -> list[Meeting]:
-    """The occurrences from `meeting` on that have not taken place yet."""
+    """The occurrences from `meeting` on that have not taken place yet (nor were due to: one whose time passed
+    unheld is left as it is)."""
     assert series.id is not None
     return [m for m in repo.series_occurrences(ctx.session, series.id)
-            if (m.series_index or 0) >= (meeting.series_index or 0) and m.status == "scheduled"]
+            if (m.series_index or 0) >= (meeting.series_index or 0) and m.status == "scheduled"
+            and m.start_at > ctx.now]
 
 
 def notices(ctx: Ctx, changed: list[Meeting], key: str, **params: str) -> list[OutMessage]:
@@ -213,7 +215,7 @@ def notices(ctx: Ctx, changed: list[Meeting], key: str, **params: str) -> list[O
 
 
 def skip(ctx: Ctx, cmd: c.SkipOccurrence) -> Outcome:
-    meeting, series, view = editable(ctx, cmd.number)
+    meeting, series, _view = editable(ctx, cmd.number)
     guard.ensure_live(ctx, meeting, "scheduled")
     meeting.status = "cancelled"
     meeting.revision += 1
@@ -286,12 +288,10 @@ def edit(ctx: Ctx, cmd: c.Series) -> Outcome:
             m.start_at = moved_start(m, cmd.at, zone)
             m.end_at = m.start_at + length
             m.revision += 1
-            deadline = m.start_at - ctx.settings.rsvp_deadline_offset
-            m.rsvp_deadline = deadline if deadline - ctx.now >= series_plan.MIN_RSVP_WINDOW else None
             assert m.id is not None
             repo.drop_pending(ctx.session, m.id)
             ctx.session.flush()
-            series_plan.schedule(ctx.session, ctx.settings, m, ctx.now, previous_end=ctx.now)
+            series_plan.schedule(ctx.session, ctx.settings, m, ctx.now, previous_end=ctx.now - series_plan.AFTER_PREVIOUS)
         what = ctx.t("series.edit.time", value=f"{cmd.at:%H:%M}")
     ctx.session.flush()
     for m in targets:

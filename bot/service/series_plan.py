@@ -32,7 +32,7 @@ from store.models import AgendaItem, Meeting, MeetingSeries, Notification, Notif
 
 AHEAD = 3  # occurrences made ahead of time (people see them in `list` and can RSVP, skip or move them)
 HORIZON = timedelta(weeks=8)  # and none further ahead than this
-INVITE_BEFORE = timedelta(days=1)  # an occurrence's invitation goes out a day before it…
+INVITE_BEFORE = timedelta(days=3)  # an occurrence's invitation goes out three days before it…
 AFTER_PREVIOUS = timedelta(minutes=15)  # …but not before the previous one has ended (its open work comes along)
 LAST_CALL = timedelta(minutes=5)  # and at the latest this long before it starts
 MIN_RSVP_WINDOW = timedelta(hours=1)
@@ -96,14 +96,13 @@ def clone(session: Session, settings: Settings, series: MeetingSeries, before: M
     """The next occurrence, copied from the one before it: its people (answers cleared), agenda and place."""
     assert before.id is not None and series.id is not None
     start = start_of(series, occurrence)
-    deadline = start - settings.rsvp_deadline_offset
     meeting = Meeting(
         workspace_id=series.workspace_id, number=repo.allocate_meeting_number(session, series.workspace_id),
         channel_id=series.channel_id, title=series.title, goal=before.goal, expected_outcome=before.expected_outcome,
         meeting_type=before.meeting_type, start_at=start,
         end_at=start + timedelta(minutes=series.duration_minutes), timezone=series.timezone,
         language=before.language, location=before.location, confidential=before.confidential,
-        important=before.important, rsvp_deadline=deadline if deadline - now >= MIN_RSVP_WINDOW else None,
+        important=before.important,
         created_by_id=series.created_by_id, created_at=now, series_id=series.id, series_index=occurrence.index,
         planned_on=occurrence.planned if occurrence.moved else None,
     )
@@ -126,21 +125,24 @@ def clone(session: Session, settings: Settings, series: MeetingSeries, before: M
 
 
 def schedule(session: Session, settings: Settings, meeting: Meeting, now: datetime, previous_end: datetime) -> None:
-    """An occurrence's reminders and RSVP chases (as for any meeting) and its invitations."""
+    """An occurrence's invitations, reminders and RSVP chases (as for any meeting). Its answers are due as
+    for any meeting, if people have the invitation at least `MIN_RSVP_WINDOW` before that."""
     assert meeting.id is not None
+    due = max(now, min(meeting.start_at - LAST_CALL,
+                       max(meeting.start_at - INVITE_BEFORE, previous_end + AFTER_PREVIOUS)))
+    deadline = meeting.start_at - settings.rsvp_deadline_offset
+    meeting.rsvp_deadline = deadline if deadline - due >= MIN_RSVP_WINDOW else None
     for offset in settings.reminder_offsets:
         if meeting.start_at - offset > now:
             followup.schedule(session, meeting.workspace_id, NotificationKind.MEETING_REMINDER,
                               meeting.start_at - offset, now, meeting_id=meeting.id, channel_id=meeting.channel_id)
     people = repo.participants(session, meeting.id)
-    if meeting.rsvp_deadline is not None and meeting.rsvp_deadline - settings.rsvp_chase_offset > now:
+    if meeting.rsvp_deadline is not None and meeting.rsvp_deadline - settings.rsvp_chase_offset > due:
         for p, _user in people:
             if p.rsvp is None:
                 followup.schedule(session, meeting.workspace_id, NotificationKind.RSVP_CHASE,
                                   meeting.rsvp_deadline - settings.rsvp_chase_offset, now,
                                   meeting_id=meeting.id, recipient_id=p.user_id)
-    due = max(now, min(meeting.start_at - LAST_CALL,
-                       max(meeting.start_at - INVITE_BEFORE, previous_end + AFTER_PREVIOUS)))
     followup.schedule(session, meeting.workspace_id, NotificationKind.SERIES_INVITATION, due, now,
                       meeting_id=meeting.id, channel_id=meeting.channel_id)
     for p, _user in people:
@@ -199,7 +201,8 @@ def card(session: Session, settings: Settings, view: views.MeetingView, platform
                           replaces=replaces)
     return OutMessage(
         lang=lang, target=Target(kind="channel", channel=m.channel_id), title=views.heading(m, lang),
-        text="\n".join([t(lang, "rsvp.prompt", title=m.title, when=format_when(m.start_at.astimezone(zone), zone, lang)),
+        text="\n".join([t(lang, "rsvp.prompt", title=m.title,
+                                 when=format_when(m.start_at.astimezone(zone), zone, lang)),
                         *holiday_lines(session, settings, m, lang)]),
         fields=views.detail_fields(view, lang, zone),
         sections=(*views.carry_over_section(session, m, lang), *views.agenda_section(view, lang),
