@@ -339,6 +339,13 @@ def drop_pending(session: Session, meeting_id: int) -> int:
     return _drop(session, col(Notification.meeting_id) == meeting_id)
 
 
+def has_pending(session: Session, meeting_id: int, kind: str) -> bool:
+    """Whether a meeting still has a row of `kind` waiting to go out."""
+    return session.exec(select(Notification.id).where(
+        Notification.meeting_id == meeting_id, Notification.kind == kind, Notification.status == "pending")
+    ).first() is not None
+
+
 def drop_pending_digests(session: Session, workspace_id: int, channel_id: str) -> int:
     return _drop(
         session,

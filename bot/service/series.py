@@ -24,7 +24,7 @@ from bot.service import guard, meetings, series_plan
 from bot.service.context import Ctx
 from bot.timeparse import format_date, format_when
 from store import repo
-from store.models import Meeting, MeetingSeries, User
+from store.models import Meeting, MeetingSeries, NotificationKind, User
 
 SHOWN = 6  # occurrences `series N` and the creation reply list
 EXAMPLE = "example.new_repeat"
@@ -289,9 +289,11 @@ def edit(ctx: Ctx, cmd: c.Series) -> Outcome:
             m.end_at = m.start_at + length
             m.revision += 1
             assert m.id is not None
+            invited = not repo.has_pending(ctx.session, m.id, NotificationKind.SERIES_INVITATION)
             repo.drop_pending(ctx.session, m.id)
             ctx.session.flush()
-            series_plan.schedule(ctx.session, ctx.settings, m, ctx.now, previous_end=ctx.now - series_plan.AFTER_PREVIOUS)
+            series_plan.schedule(ctx.session, ctx.settings, m, ctx.now, m.start_at - series_plan.INVITE_BEFORE,
+                                 invite=not invited)
         what = ctx.t("series.edit.time", value=f"{cmd.at:%H:%M}")
     ctx.session.flush()
     for m in targets:

@@ -124,9 +124,11 @@ def clone(session: Session, settings: Settings, series: MeetingSeries, before: M
     return meeting
 
 
-def schedule(session: Session, settings: Settings, meeting: Meeting, now: datetime, previous_end: datetime) -> None:
-    """An occurrence's invitations, reminders and RSVP chases (as for any meeting). Its answers are due as
-    for any meeting, if people have the invitation at least `MIN_RSVP_WINDOW` before that."""
+def schedule(session: Session, settings: Settings, meeting: Meeting, now: datetime, previous_end: datetime,
+             *, invite: bool = True) -> None:
+    """An occurrence's invitations (unless people have them already), reminders and RSVP chases (as for any
+    meeting). Its answers are due as for any meeting, if people have the invitation at least
+    `MIN_RSVP_WINDOW` before that."""
     assert meeting.id is not None
     due = max(now, min(meeting.start_at - LAST_CALL,
                        max(meeting.start_at - INVITE_BEFORE, previous_end + AFTER_PREVIOUS)))
@@ -143,6 +145,8 @@ def schedule(session: Session, settings: Settings, meeting: Meeting, now: dateti
                 followup.schedule(session, meeting.workspace_id, NotificationKind.RSVP_CHASE,
                                   meeting.rsvp_deadline - settings.rsvp_chase_offset, now,
                                   meeting_id=meeting.id, recipient_id=p.user_id)
+    if not invite:
+        return
     followup.schedule(session, meeting.workspace_id, NotificationKind.SERIES_INVITATION, due, now,
                       meeting_id=meeting.id, channel_id=meeting.channel_id)
     for p, _user in people:
