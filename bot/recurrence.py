@@ -8,7 +8,8 @@ what rrule cannot know: the working-day calendar (`bot.workdays`, with China's m
   meeting, a holiday has none (there is nothing to move).
 - `weekly` / `monthly`: a date that is not a working day is moved to the next working day, or skipped, as
   the series says. A moved occurrence never reaches the series' next date (it is skipped instead), so two
-  occurrences never fall on one day and the order never changes.
+  occurrences never fall on one day and the order never changes. A series on a Saturday or Sunday is
+  held on its day: only working days' holidays move meetings.
 
 Everything is bounded: a plan stops at the series' count, its end date, the caller's horizon, and at
 `MAX_SCAN` rule dates whatever they say.
@@ -19,7 +20,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from itertools import islice
-from zoneinfo import ZoneInfo
 
 from dateutil import rrule
 
@@ -91,17 +91,3 @@ def plan(rule: Repeat, first: date, calendar: WorkCalendar, *, until: date | Non
             moved = None  # it would reach the next occurrence: skipped instead
         out.append(Occurrence(len(out) + 1, day, moved))
     return out
-
-
-def total(rule: Repeat, first: date, calendar: WorkCalendar, stop_after: int | None = None) -> int | None:
-    """How many occurrences the series has in all; None when it has no end."""
-    if rule.count is None and rule.until is None and stop_after is None:
-        return None
-    return len(plan(rule, first, calendar, stop_after=stop_after))
-
-
-def starts_at(occurrence: Occurrence, rule: Repeat, zone: ZoneInfo) -> datetime | None:
-    """The occurrence's start as an aware datetime in the series' timezone (None when skipped)."""
-    if occurrence.day is None:
-        return None
-    return datetime.combine(occurrence.day, rule.at, tzinfo=zone)

@@ -100,6 +100,7 @@ class Meeting(SQLModel, table=True):
         Index("ix_meeting_channel_status", "workspace_id", "channel_id", "status"),
         Index("ix_meeting_channel_start", "workspace_id", "channel_id", "start_at"),  # reports by period
         Index("ix_meeting_start", "workspace_id", "start_at"),  # a person's report, search by date
+        UniqueConstraint("series_id", "series_index"),  # each place of a series is made once
     )
 
     id: int | None = Field(default=None, primary_key=True)

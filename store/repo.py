@@ -28,6 +28,7 @@ from store.models import (
     Decision,
     InboundEvent,
     Meeting,
+    MeetingSeries,
     MeetingViewer,
     MessageRef,
     Note,
@@ -532,6 +533,11 @@ def previous_meeting(session: Session, workspace_id: int, channel_id: str, befor
         )
         .order_by(col(Meeting.ended_at).desc())
     ).first()
+
+
+def lock_series(session: Session, series_id: int) -> MeetingSeries | None:
+    """A series re-read under a row lock: two instances extending it at once make each occurrence once."""
+    return session.exec(select(MeetingSeries).where(MeetingSeries.id == series_id).with_for_update()).first()
 
 
 def series_occurrences(session: Session, series_id: int) -> list[Meeting]:

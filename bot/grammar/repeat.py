@@ -42,6 +42,7 @@ from bot.vocabulary import (
 EXAMPLE = "example.new_repeat"
 MAX_UNTIL_WORDS = 3  # "until march 31" / "until 2027-03-31"
 MAX_COUNT = 500
+MIN_YEAR, MAX_YEAR = 1970, 2100  # the dates Quorum takes anywhere (bot.limits)
 
 _WEEKDAY = lookup(WEEKDAY_NAMES)
 _ORDINAL = lookup(ORDINALS)
@@ -274,6 +275,8 @@ class _RepeatReader:
             raise ParseError("error.repeat_until", EXAMPLE, text=match[0])
         today = self.call.now.astimezone(self.call.tz).date()
         year = int(match[1]) if match[1] else today.year
+        if not MIN_YEAR <= year <= MAX_YEAR:
+            raise ParseError("error.repeat_until", EXAMPLE, text=match[0])
         last = date(year, month, calendar.monthrange(year, month)[1])
         if not match[1] and last < today:
             last = date(year + 1, month, calendar.monthrange(year + 1, month)[1])

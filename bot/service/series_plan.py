@@ -68,9 +68,11 @@ def start_of(series: MeetingSeries, occurrence: Occurrence) -> datetime:
 def extend(session: Session, settings: Settings, series: MeetingSeries, now: datetime) -> list[Meeting]:
     """Make the series' next occurrences until `AHEAD` lie ahead (none past `HORIZON`); the new ones."""
     assert series.id is not None
-    if series.status != "active":
+    locked = repo.lock_series(session, series.id)
+    if locked is None or locked.status != "active":
         return []
-    made = repo.series_occurrences(session, series.id)
+    series = locked
+    made = repo.series_occurrences(session, locked.id or 0)
     if not made:
         return []
     last = made[-1]

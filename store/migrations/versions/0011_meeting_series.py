@@ -50,10 +50,12 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column('planned_on', sa.Date(), nullable=True))
         batch_op.create_index(batch_op.f('ix_meeting_series_id'), ['series_id'], unique=False)
         batch_op.create_foreign_key('fk_meeting_series_id', 'meetingseries', ['series_id'], ['id'])
+        batch_op.create_unique_constraint('uq_meeting_series_id_series_index', ['series_id', 'series_index'])
 
 
 def downgrade() -> None:
     with op.batch_alter_table('meeting', schema=None) as batch_op:
+        batch_op.drop_constraint('uq_meeting_series_id_series_index', type_='unique')
         batch_op.drop_constraint('fk_meeting_series_id', type_='foreignkey')
         batch_op.drop_index(batch_op.f('ix_meeting_series_id'))
         batch_op.drop_column('planned_on')
