@@ -342,3 +342,10 @@ def test_chinese_replies(chat: Chat) -> None:
     assert "「周会」每周一 10:00 重复；结束：共10次" in reply
     assert "系列: 周会 · 第1次（共10次） (`系列 1`)" in reply
     assert "从此次起" in body(chat.command("张三", "系列 1"))
+
+
+def test_a_moved_occurrence_still_gets_its_invitation(chat: Chat) -> None:
+    chat.command("alice", NEW)
+    chat.command("alice", "reschedule 2 tuesday 3pm")
+    sent = chat.advance(timedelta(days=4))  # #2's invitation: three days before Tuesday 09-22 15:00
+    assert any(s.message.target.user == "bob" and "Weekly sync  #2" in (s.message.title or "") for s in sent)

@@ -69,7 +69,7 @@ COMMANDS = Registry(
           lambda ctx, _: meetings.list_meetings(ctx), "meetings"),
         S("show", Words(("show",), ("查看",)), c.ShowMeeting, m.show, meetings.show, "meetings"),
         S("rsvp", Words(("rsvp",), ("回复",)), c.Rsvp, m.rsvp, _rsvp, "meetings"),
-        S("reschedule", Words(("reschedule",), ("改期",)), c.RescheduleMeeting, m.reschedule, meetings.reschedule,
+        S("reschedule", Words(("reschedule",), ("改期",)), c.RescheduleMeeting, m.reschedule, series.reschedule,
           "meetings"),
         S("cancel", Words(("cancel",), ("取消",)), c.CancelMeeting, series_args.cancel, series.cancel, "meetings"),
         S("series", Words(("series",), ("系列",)), c.Series, series_args.series, series.show_or_edit, "meetings"),

@@ -306,6 +306,19 @@ def edit(ctx: Ctx, cmd: c.Series) -> Outcome:
     return outcome
 
 
+def reschedule(ctx: Ctx, cmd: c.RescheduleMeeting) -> Outcome:
+    """`reschedule N` as for any meeting; an occurrence whose invitation had not gone out yet still gets it
+    (the reschedule drops the meeting's pending rows), due as before relative to its new time."""
+    meeting = repo.meeting_by_number(ctx.session, ctx.workspace_id, cmd.number)
+    waiting = (meeting is not None and meeting.id is not None and meeting.series_id is not None
+               and repo.has_pending(ctx.session, meeting.id, NotificationKind.SERIES_INVITATION))
+    outcome = meetings.reschedule(ctx, cmd)
+    if waiting and meeting is not None:
+        due = max(ctx.now, min(meeting.start_at - series_plan.LAST_CALL, meeting.start_at - series_plan.INVITE_BEFORE))
+        series_plan.send_invitations(ctx.session, meeting, due, ctx.now)
+    return outcome
+
+
 def moved_start(meeting: Meeting, at: time, zone: ZoneInfo) -> datetime:
     day = meeting.start_at.astimezone(zone).date()
     return datetime(day.year, day.month, day.day, at.hour, at.minute, tzinfo=zone)

@@ -147,11 +147,16 @@ def schedule(session: Session, settings: Settings, meeting: Meeting, now: dateti
                 followup.schedule(session, meeting.workspace_id, NotificationKind.RSVP_CHASE,
                                   meeting.rsvp_deadline - settings.rsvp_chase_offset, now,
                                   meeting_id=meeting.id, recipient_id=p.user_id)
-    if not invite:
-        return
+    if invite:
+        send_invitations(session, meeting, due, now)
+
+
+def send_invitations(session: Session, meeting: Meeting, due: datetime, now: datetime) -> None:
+    """The `SERIES_INVITATION` rows of an occurrence: the channel's card, and one per participant."""
+    assert meeting.id is not None
     followup.schedule(session, meeting.workspace_id, NotificationKind.SERIES_INVITATION, due, now,
                       meeting_id=meeting.id, channel_id=meeting.channel_id)
-    for p, _user in people:
+    for p, _user in repo.participants(session, meeting.id):
         if p.user_id != meeting.created_by_id:
             followup.schedule(session, meeting.workspace_id, NotificationKind.SERIES_INVITATION, due, now,
                               meeting_id=meeting.id, recipient_id=p.user_id)
