@@ -137,8 +137,8 @@ HOLIDAY_RULES: dict[HolidayRule, Words] = {
     "skip": Words(("skip", "skipped"), ("跳过",)),
 }
 SERIES_SCOPE: dict[str, Words] = {  # `cancel 3 series`, `cancel 3 from here` / `取消 3 系列`, `取消 3 从此次起`
-    "series": Words(("series", "all"), ("系列", "整个系列", "全部")),
-    "from_here": Words(("from-here", "onwards", "onward"), ("从此次起", "从本次起", "此后", "以后")),
+    "series": Words(("series",), ("系列", "整个系列")),
+    "from_here": Words(("from-here", "onwards", "onward"), ("从此次起", "从本次起", "从这次起")),
 }
 FROM_HERE_PAIR = ("from", "here")  # "from here": two words
 SERIES_EDIT = Words(("edit", "change"), ("修改", "更改"))

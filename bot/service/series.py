@@ -172,7 +172,7 @@ def show(ctx: Ctx, number: int) -> Outcome:
     creator = repo.users_by_id(ctx.session, [series.created_by_id])[series.created_by_id]
     status = ctx.t("series.status." + series.status)
     return Outcome([ctx.reply(
-        ctx.t("series.show", title=views.shared_title(meeting, ctx.lang) if meeting.confidential else series.title),
+        ctx.t("series.show", title=series.title),  # only to the speaker, who may see the meeting
         fields=((ctx.t("field.repeats"), describe(series, ctx.lang)), (ctx.t("field.ends"), ends(series, ctx.lang)),
                 (ctx.t("field.holidays"), ctx.t("series.holidays." + series.on_holiday)),
                 (ctx.t("field.created_by"), f"@{creator.display_name} · {status}")),
