@@ -116,6 +116,7 @@ class Meeting(SQLModel, table=True):
     timezone: str = Field(max_length=64)
     language: str = Field(default="en", max_length=8)  # of its shared posts, and of readers we know nothing of
     location: str | None = Field(default=None, max_length=500)
+    link: str | None = Field(default=None, max_length=500)  # the video call's URL (`edit 3 link https://…`)
     status: str = Field(default="scheduled", max_length=16)  # scheduled, in_progress, ended, cancelled
     confidential: bool = False
     important: bool = False  # its action items are chased every working day once overdue
@@ -125,7 +126,7 @@ class Meeting(SQLModel, table=True):
     ended_at: datetime | None = Field(default=None, sa_column=utc_column())
     cancel_reason: str | None = None
     record_seq: int = 0  # last sequence number handed to a record row of this meeting (orders #undo)
-    revision: int = 0  # grows with every reschedule or cancellation: the .ics SEQUENCE calendars update by
+    revision: int = 0  # grows with every change people are told of: the .ics SEQUENCE calendars update by
     series_id: int | None = Field(default=None, foreign_key="meetingseries.id", index=True)
     series_index: int | None = None  # 1 for a series' first occurrence
     planned_on: date | None = None  # the series' date when a holiday moved or skipped this occurrence
