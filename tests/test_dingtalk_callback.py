@@ -23,7 +23,7 @@ from bot.core import Core
 from store.models import Meeting
 from tests import fake_dingtalk as fd
 from tests.conftest import MONDAY_9AM, make_settings
-from tests.local_server import wait_until
+from tests.local_server import Serving, wait_until
 
 
 class Server:
@@ -160,9 +160,11 @@ def test_http_mode_receives_messages_over_http_and_card_clicks_over_stream(sqlit
             port = probe.getsockname()[1]
         clicks = QuorumStreamClient(adapter, fd.CLIENT_ID, fd.CLIENT_SECRET, fake.endpoint, topics=(TOPIC_CARD,))
         settings = make_settings(sqlite_file_url, QUORUM_OPS_ADDRESS="off")
-        runner = fd.ClientThread(lambda: serve(adapter, clicks, settings, ("127.0.0.1", port))).start()
+        runner = Serving(lambda stop: serve(adapter, clicks, settings, ("127.0.0.1", port), stop))
         try:
             fake.wait_connected()
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=10) as health:
+                assert json.loads(health.read())["status"] == "ok"  # operations on the callback's own port too
             (opened,) = fake.calls(fd.OPEN_CONNECTION)
             assert opened.body["subscriptions"] == [{"type": "CALLBACK", "topic": TOPIC_CARD}]
             request = urllib.request.Request(f"http://127.0.0.1:{port}{CALLBACK_PATH}", method="POST",

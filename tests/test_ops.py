@@ -39,7 +39,7 @@ from adapters.dingtalk.api import DingTalkApi
 from adapters.dingtalk.app import DingTalkAdapter, QuorumStreamClient
 from adapters.dingtalk.run import serve as serve_dingtalk
 from adapters.ops import Ops
-from adapters.slack.run import build_adapter, serve_socket_mode
+from adapters.slack.run import EVENTS_PATH, build_adapter, serve_http, serve_socket_mode
 from bot import outbox
 from bot.config import Settings
 from bot.core import Core
@@ -51,9 +51,9 @@ from tests import fake_dingtalk as fd
 from tests import fake_slack as fs
 from tests.conftest import MONDAY_9AM, make_settings, python_env
 from tests.harness import ManualClock
-from tests.local_server import wait_until
+from tests.local_server import Serving, wait_until
 
-BOT_TOKEN, APP_TOKEN = "xoxb-test-token", "xapp-test-token"
+BOT_TOKEN, APP_TOKEN, SECRET = "xoxb-test-token", "xapp-test-token", "test-signing-secret"
 NOW_MS = int(MONDAY_9AM.timestamp() * 1000)
 PROCESS_TIMEOUT = 60.0  # seconds for a platform process to start, or to drain and exit
 
@@ -63,6 +63,14 @@ def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return int(probe.getsockname()[1])
+
+
+def listening(port: int) -> bool:
+    try:
+        socket.create_connection(("127.0.0.1", port), timeout=1).close()
+    except OSError:
+        return False
+    return True
 
 
 def get(url: str) -> tuple[int, str]:
@@ -114,30 +122,6 @@ def scrape_when(base: str, ready: Callable[[Scrape], bool]) -> Scrape:
 
     wait_until(probe)
     return found[0]
-
-
-class Served:
-    """A coroutine `serve(stop)` on a private loop in a thread; `stop` sets its event and returns its result."""
-
-    def __init__(self, serve: Callable[[asyncio.Event], Coroutine[Any, Any, bool]]) -> None:
-        self.loop = asyncio.new_event_loop()
-        self.event = asyncio.Event()
-        self.result: list[bool] = []
-        self.thread = threading.Thread(target=self._run, args=(serve,), daemon=True)
-        self.thread.start()
-
-    def _run(self, serve: Callable[[asyncio.Event], Coroutine[Any, Any, bool]]) -> None:
-        asyncio.set_event_loop(self.loop)
-        self.result.append(self.loop.run_until_complete(serve(self.event)))
-        self.loop.run_until_complete(self.loop.shutdown_default_executor())
-        self.loop.close()
-
-    def stop(self) -> bool:
-        if self.thread.is_alive():
-            self.loop.call_soon_threadsafe(self.event.set)
-        self.thread.join(30)
-        assert not self.thread.is_alive(), "the adapter did not stop within 30 s"
-        return self.result[0]
 
 
 class TcpProxy:
@@ -200,10 +184,10 @@ class RunningSlack:
                                       SLACK_API_URL=fake.api_url, QUORUM_OPS_ADDRESS=f"127.0.0.1:{port}",
                                       QUORUM_OUTBOX_STALE_SECONDS="600", QUORUM_TICK_SECONDS="3600")
         self.adapter = build_adapter(self.settings, clock=self.clock)
-        self.runner = Served(lambda stop: serve_socket_mode(self.adapter, APP_TOKEN, self.settings, stop))
+        self.runner = Serving(lambda stop: serve_socket_mode(self.adapter, APP_TOKEN, self.settings, stop))
         self.base = f"http://127.0.0.1:{port}"
         fake.wait_connected()
-        wait_until(lambda: health(self.base)[0] == 200)
+        wait_until(lambda: listening(port) and health(self.base)[0] == 200)
 
     def command(self, text: str, user: str = "U1", channel: str = "C1") -> None:
         self.fake.wait_for_ack(self.fake.push("slash_commands", fs.slash_command(text, user, channel)))
@@ -278,6 +262,36 @@ def test_escalations_are_counted_when_sent() -> None:
     assert core.observer is ops
 
 
+def test_slack_http_mode_answers_on_its_own_port_and_drains(sqlite_file_url: str) -> None:
+    """HTTP mode: /healthz and /metrics beside /slack/events on the app's port; stopping (what SIGTERM does)
+    lets uvicorn answer what it has and finishes the reply still in flight before returning."""
+    with fs.FakeSlack() as fake:
+        fake.add_user("U1", "alice", locale="en-US")
+        port = free_port()
+        settings = make_settings(sqlite_file_url, SLACK_BOT_TOKEN=BOT_TOKEN, SLACK_SIGNING_SECRET=SECRET,
+                                 SLACK_API_URL=fake.api_url, QUORUM_OPS_ADDRESS="off", QUORUM_TICK_SECONDS="3600")
+        adapter = build_adapter(settings, clock=ManualClock(MONDAY_9AM))
+        runner = Serving(lambda stop: serve_http(adapter, "127.0.0.1", port, settings, stop))
+        base = f"http://127.0.0.1:{port}"
+        try:
+            wait_until(lambda: listening(port))
+            assert health(base)[1]["platform_connected"] is True
+            fake.slow_next("chat.postEphemeral", 2.0)
+            body = fs.form_body(fs.slash_command("help", "U1", "C1"))
+            request = urllib.request.Request(base + EVENTS_PATH, data=body.encode(), method="POST", headers={
+                "Content-Type": "application/x-www-form-urlencoded", **fs.sign(body, SECRET)})
+            with urllib.request.urlopen(request, timeout=10) as response:
+                assert response.status == 200
+            fake.wait_started("chat.postEphemeral")
+            assert sample(metrics(base), "quorum_ack_seconds_count", platform="slack") == 1
+        finally:
+            drained = runner.stop()
+    assert drained
+    (reply,) = fake.calls("chat.postEphemeral")
+    assert reply.status == 200
+    assert unsent(sqlite_file_url) == []
+
+
 # ---- a database that goes away (PostgreSQL behind a proxy) --------------------------------------------------
 @pytest.fixture
 def pg_schema_url(pg_url: str) -> Iterator[str]:
@@ -324,11 +338,11 @@ def test_dingtalk_health_and_metrics(sqlite_file_url: str) -> None:
         api = DingTalkApi(fake.endpoint, fd.CLIENT_ID, fd.CLIENT_SECRET, fd.CLIENT_ID, fake.endpoint)
         adapter = DingTalkAdapter(Core(settings), api, clock=ManualClock(MONDAY_9AM))
         stream = QuorumStreamClient(adapter, fd.CLIENT_ID, fd.CLIENT_SECRET, fake.endpoint, idle_seconds=30)
-        runner = Served(lambda stop: serve_dingtalk(adapter, stream, settings, None, stop))
+        runner = Serving(lambda stop: serve_dingtalk(adapter, stream, settings, None, stop))
         base = f"http://127.0.0.1:{port}"
         try:
             fake.wait_connected()
-            wait_until(lambda: health(base)[0] == 200)
+            wait_until(lambda: listening(port) and health(base)[0] == 200)
             assert health(base)[1]["platform_connected"] is True
 
             message = fd.chatbot_message("帮助", "zhang", "张三", now_ms=NOW_MS, group=fd.conversation_id("g"))

@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import signal
+import threading
 from collections.abc import Callable
 from datetime import timedelta
 
@@ -82,19 +83,30 @@ def http_server(adapter: SlackAdapter, host: str, port: int, ops: Ops | None = N
     return uvicorn.Server(config)
 
 
-async def serve_http(adapter: SlackAdapter, host: str, port: int, settings: Settings) -> bool:
-    """HTTP mode until SIGTERM (uvicorn stops accepting and answers what it has), then drained."""
+async def serve_http(adapter: SlackAdapter, host: str, port: int, settings: Settings,
+                     stop: asyncio.Event | None = None) -> bool:
+    """HTTP mode until SIGTERM (or `stop` is set): uvicorn stops accepting and answers what it has, then the
+    acknowledged work is drained. True when all of it was finished."""
     server: uvicorn.Server | None = None
     ops = build_ops(adapter, settings, lambda: server is not None and server.started and not server.should_exit)
     server = http_server(adapter, host, port, ops)
-    # uvicorn takes SIGTERM while it serves and raises it again once it has stopped: let that second one pass,
-    # the drain below decides when the process ends.
-    for sig in drain.STOP_SIGNALS:
-        signal.signal(sig, lambda *_: None)
+    if threading.current_thread() is threading.main_thread():
+        # uvicorn takes SIGTERM while it serves and raises it again once it has stopped: let that second one
+        # pass, the drain below decides when the process ends.
+        for sig in drain.STOP_SIGNALS:
+            signal.signal(sig, lambda *_: None)
+
+    async def stop_on(event: asyncio.Event, server: uvicorn.Server) -> None:
+        await event.wait()
+        server.should_exit = True
+
+    stopper = asyncio.create_task(stop_on(stop, server)) if stop is not None else None
     async with small_port(ops, settings.ops_endpoint):
         await server.serve()
         log.warning("SIGTERM: HTTP server stopped, finishing what was acknowledged")
         ops.draining = True
+        if stopper is not None:
+            stopper.cancel()
         return await drain.finish(adapter.order, settings.drain_seconds)
 
 
