@@ -47,7 +47,10 @@ def parse_address(value: str) -> tuple[str, int] | None:
 class Settings(BaseSettings):
     """Every setting Quorum reads; `.env.example` documents each one."""
 
-    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
+    # A setting left empty (`SLACK_APP_TOKEN=` as in .env.example, which docker compose passes on as "") is
+    # unset, not an empty token that would pick Socket Mode.
+    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore",
+                                      env_ignore_empty=True)
 
     database_url: str = Field(default=DEFAULT_DATABASE_URL, alias="DATABASE_URL")
     timezone: str = Field(default="Asia/Shanghai", alias="QUORUM_TIMEZONE")

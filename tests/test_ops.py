@@ -455,3 +455,21 @@ def test_the_ops_address_setting() -> None:
     assert make_settings(QUORUM_OPS_ADDRESS="off").ops_endpoint is None
     with pytest.raises(ValueError, match=r"127\.0\.0\.1:9102"):
         Settings(_env_file=None, QUORUM_OPS_ADDRESS="9102")
+
+
+def test_an_empty_setting_is_unset(monkeypatch: pytest.MonkeyPatch) -> None:
+    """docker compose passes every line of .env on, empty ones as "": an empty SLACK_APP_TOKEN is no token (HTTP
+    mode), not an empty one (Socket Mode, refused by Slack)."""
+    monkeypatch.setenv("SLACK_APP_TOKEN", "")
+    monkeypatch.setenv("QUORUM_TICK_SECONDS", "")
+    settings = Settings(_env_file=None)
+    assert settings.slack_app_token is None and settings.tick_seconds == 30
+
+
+def test_every_setting_is_in_env_example_and_the_readme() -> None:
+    """docker compose reads .env, which people copy from .env.example: a setting missing there is one nobody finds."""
+    root = Path(__file__).resolve().parent.parent
+    example, readme = (root / ".env.example").read_text(), (root / "README.md").read_text()
+    for field in Settings.model_fields.values():
+        assert f"\n{field.alias}=" in example, field.alias
+        assert f"`{field.alias}`" in readme, field.alias
