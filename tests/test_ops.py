@@ -24,7 +24,7 @@ import urllib.error
 import urllib.request
 import uuid
 from collections.abc import Callable, Iterator
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -361,10 +361,11 @@ def test_dingtalk_health_and_metrics(sqlite_file_url: str) -> None:
 
 
 # ---- SIGTERM drains a real process --------------------------------------------------------------------------
-def start_process(platform: str, env: dict[str, str], log: Path) -> subprocess.Popen[bytes]:
-    with log.open("wb") as out:
+def start_process(platform: str, env: dict[str, str], log: Path,
+                  now: datetime = MONDAY_9AM) -> subprocess.Popen[bytes]:
+    with log.open("ab") as out:
         return subprocess.Popen(
-            [sys.executable, "-m", "tests.platform_process", "--now", MONDAY_9AM.isoformat(),
+            [sys.executable, "-m", "tests.platform_process", "--now", now.isoformat(),
              "--now-at", str(time.monotonic()), platform],
             env=python_env(os.environ, **env), stdout=out, stderr=subprocess.STDOUT,
             cwd=Path(__file__).resolve().parent.parent)
@@ -417,6 +418,45 @@ def test_sigterm_drains_quorum_slack(tmp_path: Path) -> None:
     assert reply.status == 200 and reply.args["user"] == "U1"
     assert unsent(database_url) == []
     assert "drained: every acknowledged event handled" in log.read_text()
+
+
+def test_a_reply_committed_by_a_killed_process_is_posted_by_the_next_one(tmp_path: Path) -> None:
+    """SIGKILL leaves no chance to drain: the acknowledged command's reply, committed to the outbox, is posted by
+    the next process once the dead one's claim lease has passed."""
+    database_url = f"sqlite:///{tmp_path / 'quorum.db'}"
+    log = tmp_path / "slack.log"
+    lease = 60
+    with fs.FakeSlack() as fake:
+        fake.add_user("U1", "alice", locale="en-US")
+        env = {"DATABASE_URL": database_url, "SLACK_BOT_TOKEN": BOT_TOKEN, "SLACK_APP_TOKEN": APP_TOKEN,
+               "SLACK_API_URL": fake.api_url, "QUORUM_OPS_ADDRESS": "off", "QUORUM_TICK_SECONDS": "1",
+               "QUORUM_CLAIM_LEASE_SECONDS": str(lease), "QUORUM_LANGUAGE": "en"}
+        first = start_process("slack", env, log)
+        try:
+            fake.wait_connected(timeout=PROCESS_TIMEOUT)
+            fake.slow_next("chat.postEphemeral", 5.0)
+            fake.wait_for_ack(fake.push("slash_commands", fs.slash_command("help", "U1", "C1")))
+            fake.wait_started("chat.postEphemeral")
+            first.kill()
+            first.wait(10)
+            (row,) = unsent(database_url)
+            assert row.status == "sending" and row.kind == NotificationKind.OUTBOX
+            second = start_process("slack", env, log, now=MONDAY_9AM + timedelta(seconds=lease + 30))
+            try:
+                fake.wait_started("chat.postEphemeral", count=2, timeout=PROCESS_TIMEOUT)
+                wait_until(lambda: not unsent(database_url), timeout=PROCESS_TIMEOUT)
+                second.send_signal(signal.SIGTERM)
+                assert stopped(second, log) == 0
+            finally:
+                if second.poll() is None:
+                    second.kill()
+                    second.wait(10)
+        finally:
+            if first.poll() is None:
+                first.kill()
+                first.wait(10)
+    posted = [call for call in fake.calls("chat.postEphemeral") if call.status == 200]
+    assert posted and posted[-1].args["user"] == "U1"
 
 
 def test_sigterm_drains_quorum_dingtalk(tmp_path: Path) -> None:
