@@ -142,6 +142,10 @@ class FakeSlack(LocalServer):
 
     # ------------------------------------------------------------------------------------- what happened
 
+    def open_connections(self) -> int:
+        """Socket Mode connections open now."""
+        return len(self._open())
+
     def slow_next(self, method: str, seconds: float, times: int = 1) -> None:
         """Answer the next `times` calls of `method` only after `seconds` (a slow Slack, a request in flight)."""
         with self._cond:

@@ -361,12 +361,12 @@ def test_dingtalk_health_and_metrics(sqlite_file_url: str) -> None:
 
 
 # ---- SIGTERM drains a real process --------------------------------------------------------------------------
-def start_process(platform: str, env: dict[str, str], log: Path,
-                  now: datetime = MONDAY_9AM) -> subprocess.Popen[bytes]:
+def start_process(platform: str, env: dict[str, str], log: Path, now: datetime = MONDAY_9AM,
+                  args: tuple[str, ...] = ()) -> subprocess.Popen[bytes]:
     with log.open("ab") as out:
         return subprocess.Popen(
             [sys.executable, "-m", "tests.platform_process", "--now", now.isoformat(),
-             "--now-at", str(time.monotonic()), platform],
+             "--now-at", str(time.monotonic()), platform, *args],
             env=python_env(os.environ, **env), stdout=out, stderr=subprocess.STDOUT,
             cwd=Path(__file__).resolve().parent.parent)
 
@@ -389,25 +389,40 @@ def unsent(database_url: str) -> list[Notification]:
         engine.dispose()
 
 
-def test_sigterm_drains_quorum_slack(tmp_path: Path) -> None:
+@pytest.mark.parametrize("mode", ["socket", "http"])
+def test_sigterm_drains_quorum_slack(tmp_path: Path, mode: str) -> None:
     database_url = f"sqlite:///{tmp_path / 'quorum.db'}"
     log = tmp_path / "slack.log"
     with fs.FakeSlack() as fake:
         fake.add_user("U1", "alice", locale="en-US")
-        port = free_port()
-        process = start_process("slack", {
-            "DATABASE_URL": database_url, "SLACK_BOT_TOKEN": BOT_TOKEN, "SLACK_APP_TOKEN": APP_TOKEN,
-            "SLACK_API_URL": fake.api_url, "QUORUM_OPS_ADDRESS": f"127.0.0.1:{port}",
-            "QUORUM_TICK_SECONDS": "3600", "QUORUM_LANGUAGE": "en"}, log)
+        ops_port, app_port = free_port(), free_port()
+        env = {"DATABASE_URL": database_url, "SLACK_BOT_TOKEN": BOT_TOKEN, "SLACK_API_URL": fake.api_url,
+               "QUORUM_OPS_ADDRESS": f"127.0.0.1:{ops_port}", "QUORUM_TICK_SECONDS": "3600", "QUORUM_LANGUAGE": "en"}
+        env |= {"SLACK_APP_TOKEN": APP_TOKEN} if mode == "socket" else {"SLACK_SIGNING_SECRET": SECRET}
+        process = start_process("slack", env, log, args=("--host", "127.0.0.1", "--port", str(app_port)))
         try:
-            fake.wait_connected(timeout=PROCESS_TIMEOUT)
+            wait_until(lambda: listening(ops_port) and health(f"http://127.0.0.1:{ops_port}")[0] == 200,
+                       timeout=PROCESS_TIMEOUT)
             fake.slow_next("chat.postEphemeral", 3.0)
-            fake.wait_for_ack(fake.push("slash_commands", fs.slash_command("help", "U1", "C1")))
+            command = fs.slash_command("help", "U1", "C1")
+            if mode == "socket":
+                fake.wait_for_ack(fake.push("slash_commands", command))
+            else:
+                body = fs.form_body(command)
+                request = urllib.request.Request(f"http://127.0.0.1:{app_port}{EVENTS_PATH}", data=body.encode(),
+                                                 method="POST", headers={
+                                                     "Content-Type": "application/x-www-form-urlencoded",
+                                                     **fs.sign(body, SECRET)})
+                with urllib.request.urlopen(request, timeout=10) as response:
+                    assert response.status == 200  # the ack
             fake.wait_started("chat.postEphemeral")  # the reply is in flight, Slack slow to answer
 
             process.send_signal(signal.SIGTERM)
-            wait_until(lambda: not fake._open())  # first: no more events taken (the connection is closed)
-            assert fake.calls("chat.postEphemeral") == []  # while the reply is still on its way
+            if mode == "socket":  # first: no more events taken (the connection is closed) …
+                wait_until(lambda: fake.open_connections() == 0)
+            else:
+                wait_until(lambda: not listening(app_port))
+            assert fake.calls("chat.postEphemeral") == []  # … while the reply is still on its way
             code = stopped(process, log)
         finally:
             if process.poll() is None:
