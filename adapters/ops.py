@@ -111,16 +111,17 @@ class Ops:
         details: dict[str, Any] = {"platform": self.platform}
         if self.draining:
             problems.append("draining: shutting down, taking no new events")
-        if not self.connected():
+        details["platform_connected"] = connected = self.connected()
+        if not connected:
             problems.append(f"platform: not connected to {self.platform}")
-        details["platform_connected"] = self.connected()
         try:
             with session_scope(self.core.engine) as session:
                 health.ping(session)
                 backlog = health.backlog(session, self.platform, self.clock())
         except Exception as error:
             details["database"] = "unreachable"
-            problems.append(f"database: {type(error).__name__}: {str(error).splitlines()[0][:200]}")
+            first_line = (str(error).splitlines() or [""])[0]
+            problems.append(f"database: {type(error).__name__}: {first_line[:200]}")
             return problems, details
         details["database"] = "ok"
         details["notifications_pending"] = backlog.owed

@@ -56,6 +56,8 @@ class Observer(Protocol):
 
 
 class Unobserved:
+    """The observer of a core nobody counts (the console, tests, benchmarks)."""
+
     def handled(self, inbound: Inbound) -> None:
         pass
 
