@@ -45,7 +45,7 @@ from slack_sdk.signature import SignatureVerifier
 from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.clock import Clock, system_clock
-from adapters.ordering import InOrder
+from adapters.ordering import InOrder, Ticket
 from adapters.slack import blocks
 from adapters.slack.directory import SlackDirectory
 from adapters.slack.install import Installations, oauth_settings
@@ -110,6 +110,21 @@ class UserDirectory:
         return blocks.Mentionable(by_name | {p.platform_id: p.platform_id for p in people})
 
 
+class AckTimedApp(AsyncApp):
+    """Bolt's `AsyncApp`, telling `on_ack` how long each request took to its ack: `async_dispatch` returns as
+    soon as the listener acks (the work goes on after it), in Socket Mode and HTTP mode alike."""
+
+    on_ack: Callable[[float], None] | None = None
+
+    async def async_dispatch(self, req: AsyncBoltRequest) -> BoltResponse:
+        started = time.perf_counter()
+        try:
+            return await super().async_dispatch(req)
+        finally:
+            if self.on_ack is not None:
+                self.on_ack(time.perf_counter() - started)
+
+
 class Team:
     """One workspace's bot token at work: its Web API client, its people (cached), the bot's private chats there."""
 
@@ -142,7 +157,7 @@ class SlackAdapter:
         if bot_token is not None:  # single workspace: one token, whatever team an event names
             self.installations: Installations | None = None
             self._single: Team | None = Team(bot_token, api_url)
-            self.app = AsyncApp(
+            self.app = AckTimedApp(
                 client=AsyncWebClient(token=bot_token, base_url=api_url),
                 signing_secret=signing_secret or "",
                 request_verification_enabled=signing_secret is not None,
@@ -152,7 +167,7 @@ class SlackAdapter:
                 raise ConfigError("no SLACK_BOT_TOKEN, and no SLACK_CLIENT_ID / SLACK_CLIENT_SECRET to install with")
             self.installations = Installations(str(core.settings.slack_client_id), core.engine)
             self._single = None
-            self.app = AsyncApp(
+            self.app = AckTimedApp(
                 client=AsyncWebClient(base_url=api_url),
                 signing_secret=signing_secret or "",
                 request_verification_enabled=signing_secret is not None,
@@ -224,7 +239,7 @@ class SlackAdapter:
         ticket = self.order.ticket(str(body.get("channel_id")))
         text = str(body.get("text") or "").strip()
         if is_new_alone(text) and body.get("trigger_id"):
-            ticket[1].set_result(None)  # opening a form changes nothing in the channel: nobody waits for it
+            done(ticket)  # opening a form changes nothing in the channel: nobody waits for it
             await ack()
             person = await asyncio.to_thread(self.person, team_of(body), str(body["user_id"]))
             await client.views_open(
@@ -277,19 +292,24 @@ class SlackAdapter:
                                                       str(spec.get("command") or ""), channel))
 
     async def _on_ask_submit(self, ack: AsyncAck, body: dict[str, Any], view: dict[str, Any]) -> None:
-        answer = str(view["state"]["values"][blocks.ASK_BLOCK][blocks.ASK_BLOCK].get("value") or "").strip()
-        person = await asyncio.to_thread(self.person, team_of(body), str(body["user"]["id"]))
-        if not answer:
-            await ack(response_action="errors", errors={blocks.ASK_BLOCK: t(lang_of(person), "form.ask.empty")})
-            return
-        await ack()
         spec = json.loads(str(view.get("private_metadata") or "{}"))
         channel = str(spec.get("channel") or "")
-        inbound = Inbound(kind="button", platform=PLATFORM, workspace=str((body.get("team") or {}).get("id", "")),
-                          channel=channel, user=person, text=f"{spec.get('command', '')} {answer}",
-                          is_direct=channel.startswith("D"))
-        await asyncio.to_thread(self.dispatch, inbound)
-        await asyncio.to_thread(self.publish_home, inbound.workspace, person.platform_id)
+        ticket = self.order.ticket(channel)
+        try:
+            answer = str(view["state"]["values"][blocks.ASK_BLOCK][blocks.ASK_BLOCK].get("value") or "").strip()
+            person = await asyncio.to_thread(self.person, team_of(body), str(body["user"]["id"]))
+            if not answer:
+                await ack(response_action="errors", errors={blocks.ASK_BLOCK: t(lang_of(person), "form.ask.empty")})
+                return
+            await ack()
+            inbound = Inbound(kind="button", platform=PLATFORM,
+                              workspace=str((body.get("team") or {}).get("id", "")), channel=channel, user=person,
+                              text=f"{spec.get('command', '')} {answer}", is_direct=channel.startswith("D"))
+            async with self.order.turn(channel, ticket):
+                await asyncio.to_thread(self.dispatch, inbound)
+            await asyncio.to_thread(self.publish_home, inbound.workspace, person.platform_id)
+        finally:
+            done(ticket)
 
     async def _on_home_opened(self, ack: AsyncAck, body: dict[str, Any], event: dict[str, Any]) -> None:
         await ack()
@@ -299,20 +319,25 @@ class SlackAdapter:
     async def _on_modal_submit(self, ack: AsyncAck, body: dict[str, Any], view: dict[str, Any]) -> None:
         """The filled-in `/meeting new` form: the NewMeeting it asks for goes to the core as it is."""
         user_id = str(body["user"]["id"])
-        person = await asyncio.to_thread(self.person, team_of(body), user_id)
-        zone = zone_of(person, self.core.settings.zone)
-        command, errors = blocks.modal_to_command(view["state"]["values"], lang_of(person), zone, self.clock())
-        if command is None:
-            await ack(response_action="errors", errors=errors)
-            return
-        await ack()
         channel = str(view.get("private_metadata") or "")
-        named = blocks.modal_people(command)
-        mentions = await asyncio.to_thread(lambda: tuple(self.person(team_of(body), user) for user in named))
-        inbound = Inbound(kind="command", platform=PLATFORM, workspace=str((body.get("team") or {}).get("id", "")),
-                          channel=channel, user=person, is_direct=is_direct_channel(channel), mentions=mentions,
-                          command=command)
-        await asyncio.to_thread(self.dispatch, inbound)
+        ticket = self.order.ticket(channel)
+        try:
+            person = await asyncio.to_thread(self.person, team_of(body), user_id)
+            zone = zone_of(person, self.core.settings.zone)
+            command, errors = blocks.modal_to_command(view["state"]["values"], lang_of(person), zone, self.clock())
+            if command is None:
+                await ack(response_action="errors", errors=errors)
+                return
+            await ack()
+            named = blocks.modal_people(command)
+            mentions = await asyncio.to_thread(lambda: tuple(self.person(team_of(body), user) for user in named))
+            inbound = Inbound(kind="command", platform=PLATFORM,
+                              workspace=str((body.get("team") or {}).get("id", "")), channel=channel, user=person,
+                              is_direct=is_direct_channel(channel), mentions=mentions, command=command)
+            async with self.order.turn(channel, ticket):
+                await asyncio.to_thread(self.dispatch, inbound)
+        finally:
+            done(ticket)
 
     # ---- into the core and back out ------------------------------------------------------------------
     def translate_and_dispatch(
@@ -397,6 +422,12 @@ class TeamDirectory:
 
     def is_admin(self, workspace: str, user: str) -> bool:
         return self.adapter.team(workspace).directory.is_admin(workspace, user)
+
+
+def done(ticket: Ticket) -> None:
+    """Let the events behind `ticket` run (and a draining process exit), if its turn has not done so already."""
+    if not ticket[1].done():
+        ticket[1].set_result(None)
 
 
 def is_new_alone(text: str) -> bool:
