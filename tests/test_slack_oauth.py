@@ -26,7 +26,7 @@ from sqlmodel import col
 
 from adapters.slack.app import SlackAdapter
 from adapters.slack.install import BOT_SCOPES, INSTALL_PATH, REDIRECT_PATH, Installations
-from adapters.slack.run import EVENTS_PATH, build_adapter
+from adapters.slack.run import EVENTS_PATH, bound_port, build_adapter, http_server, serve_socket_mode
 from bot.errors import ConfigError, Undeliverable
 from bot.messages import OutMessage, Target
 from store.database import migrate
@@ -34,7 +34,7 @@ from store.models import SLACK_BOTS, SLACK_INSTALLATIONS, SLACK_OAUTH_STATES, Me
 from tests import fake_slack as fs
 from tests.conftest import make_settings, migrated_core
 from tests.harness import ManualClock
-from tests.local_server import wait_until
+from tests.local_server import Serving, wait_until
 from tests.test_slack_adapter import SECRET, HttpDriver
 
 CLIENT_ID = "1111.2222"
@@ -264,3 +264,28 @@ def test_installations_round_trip(backend: str, request: pytest.FixtureRequest) 
     assert Installations("another-app", engine).bot_token("TA") is None  # scoped by the app's client id
     store.delete_bot(enterprise_id=None, team_id="TA")
     assert store.bot_token("TA") is None
+
+
+def test_socket_mode_with_the_install_pages_beside_it(fake: fs.FakeSlack, sqlite_file_url: str,
+                                                       clock: ManualClock) -> None:
+    """Events over Socket Mode, `/slack/install` on the HTTP port: installed there, answered with its token."""
+    settings = make_settings(sqlite_file_url, SLACK_CLIENT_ID=CLIENT_ID, SLACK_CLIENT_SECRET=CLIENT_SECRET,
+                             SLACK_SIGNING_SECRET=SECRET, SLACK_APP_TOKEN="xapp-dummy", SLACK_API_URL=fake.api_url,
+                             SLACK_AUTHORIZE_URL=fake.authorize_url, QUORUM_OPS_ADDRESS="off",
+                             QUORUM_TICK_SECONDS="3600")
+    adapter = build_adapter(settings, migrated_core(settings), clock)
+    pages = http_server(adapter, "127.0.0.1", 0)
+    running = Serving(lambda stop: serve_socket_mode(adapter, "xapp-dummy", settings, stop, pages=pages))
+    try:
+        fake.wait_connected()
+        wait_until(lambda: pages.started)
+        base = f"http://127.0.0.1:{bound_port(pages)}"
+        fake.redirect_url = base + REDIRECT_PATH
+        fake.install_next("TA", "Alpha Corp", TOKEN_A)
+        assert Browser(base).install()[0] == 200
+        ack = fake.wait_for_ack(fake.push("slash_commands", fs.slash_command("list", "U1", "CA1", team="TA")))
+        assert ack["envelope_id"]
+        assert posts_with_own_token(fake.wait_for("chat.postEphemeral")) == {"CA1"}
+    finally:
+        assert running.stop()
+    assert pages.should_exit  # the install pages stopped with the drain
