@@ -9,6 +9,7 @@ row, as a running bot would.
 from __future__ import annotations
 
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from sqlmodel import Session, col, select
@@ -18,6 +19,7 @@ from bot.errors import ParseError
 from store.models import Meeting, MeetingPlan, PlanEvent, PlanStep
 from tests.conftest import MONDAY_9AM, SHANGHAI, make_settings, migrated_core
 from tests.harness import Chat, Sent
+from tests.test_console import SCRIPTS, run_console
 
 PLAN_EN = """plan
 name: Dealer conference 2027
@@ -246,3 +248,15 @@ def test_approval_shows_a_clash_with_an_important_meeting(chat: Chat) -> None:
     assert "Clashes with important meetings" in text(to(chat, "boss", sent))
     sent = chat.command("boss", "approve 2")
     assert "#1 Board" in text(to(chat, "alice", sent)) and "Clashes with important meetings" in text(sent)
+
+
+# ---- the console scripts ---------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_console_scripts_print_their_expected_output(lang: str, tmp_path: Path) -> None:
+    """tests/scripts/plans_<lang>.txt: one plan rejected, resubmitted, escalated and approved; a green-channel
+    plan reminded after 2 hours. The whole output is compared with plans_<lang>.expected."""
+    script = (SCRIPTS / f"plans_{lang}.txt").read_text(encoding="utf-8")
+    out = run_console(script, tmp_path, "--now", "2026-11-23 09:00")
+    assert out == (SCRIPTS / f"plans_{lang}.expected").read_text(encoding="utf-8")
+    assert "!!" not in out

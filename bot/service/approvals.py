@@ -141,7 +141,8 @@ def approved(ctx: Ctx, meeting: Meeting, plan: MeetingPlan, requester: User) -> 
         messages.append(ctx.reply(ctx.t("plan.conflicts") + "\n" + "\n".join(
             plan_views.conflict_lines(clashes, ctx.lang, ctx.tz))))
     messages.append(meetings.rsvp_prompt(ctx, view))
-    messages.extend(meetings.invitation(ctx, view, p, user) for p, user in view.people if user.id != requester.id)
+    inviting = replace(ctx, user=requester)  # the invitation is from whoever called the meeting, not its approver
+    messages.extend(meetings.invitation(inviting, view, p, user) for p, user in view.people if user.id != requester.id)
     return messages
 
 
