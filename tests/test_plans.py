@@ -148,6 +148,14 @@ def test_bad_input_gets_an_example_in_both_languages(chat: Chat) -> None:
 def test_a_plan_in_a_dingtalk_message_takes_the_lines_after_the_command(chat: Chat) -> None:
     sent = chat.say("alice", "/meeting " + PLAN_EN)
     assert "Plan #1 “Dealer conference 2027” is filed." in text(sent)
+    sent = chat.say("carol", PLAN_ZH, addressed=True)  # "@Quorum 申报\n名称：…" in a DingTalk group
+    assert "申报 #2“经销商大会”已提交。" in text(sent)
+
+
+def test_a_budget_too_long_to_be_one_is_refused() -> None:
+    with pytest.raises(ParseError) as caught:
+        parse_command(PLAN_EN.replace("budget: 50000", "budget: " + "9" * 400), now=MONDAY_9AM, tz=SHANGHAI)
+    assert caught.value.key == "error.plan_budget"
 
 
 # ---- approval ----------------------------------------------------------------------------------------------

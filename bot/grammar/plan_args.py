@@ -42,6 +42,7 @@ MULTIPLIERS = {"k": 1000, "w": 10000, "万": 10000}
 GUEST_SEPARATORS = re.compile(r"[;；\n]+")
 GUEST_PARTS = re.compile(r"\s*[,，、/|]\s*")
 QUANTITY = re.compile(r"[0-9０-９%％]|[一二三四五六七八九十百千万两]")  # a quantified goal says a number
+AMOUNT_DIGITS = 20  # longer is no budget (and would overflow a float)
 MAX_AMOUNT_CENTS = 10**15  # a trillion: more is a typo, and it must fit a 64-bit column
 
 
@@ -185,7 +186,7 @@ def guests_in(said: str, example: str) -> tuple[Guest, ...]:
 def amount_in(word: str) -> int | None:
     """Cents in `50000`, `50,000`, `5万`, `12.5k`, `¥3000`; None for anything else."""
     match = AMOUNT.fullmatch(word.removeprefix("¥").removeprefix("￥"))
-    if match is None:
+    if match is None or len(match[1]) > AMOUNT_DIGITS:
         return None
     units = float(match[1].replace(",", "")) * MULTIPLIERS.get((match[2] or "").lower(), 1)
     cents = round(units * 100)
