@@ -43,7 +43,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.clock import Clock, system_clock
 from adapters.ordering import InOrder
-from adapters.slack import blocks
+from adapters.slack import blocks, plan_form
 from adapters.slack.directory import SlackDirectory
 from adapters.slack.translate import (
     PLATFORM,
@@ -56,7 +56,7 @@ from adapters.slack.translate import (
     slash_command,
     split_key,
 )
-from bot.command_types import NewMeeting
+from bot.command_types import Command, NewMeeting, Plan
 from bot.core import Core
 from bot.events import Inbound, Person
 from bot.grammar.tokens import fold
@@ -138,17 +138,18 @@ class SlackAdapter:
         app.action({"action_id": re.compile(re.escape(blocks.ASK_ACTION_PREFIX) + r"\d+")})(self._on_ask_button)
         app.view(blocks.MEETING_MODAL_CALLBACK)(self._on_modal_submit)
         app.view(blocks.ASK_MODAL_CALLBACK)(self._on_ask_submit)
+        app.view(plan_form.PLAN_MODAL_CALLBACK)(self._on_plan_submit)
 
     async def _on_command(self, ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient) -> None:
         ticket = self.order.ticket(str(body.get("channel_id")))
         text = str(body.get("text") or "").strip()
-        if is_new_alone(text) and body.get("trigger_id"):
+        form = alone(text)
+        if form is not None and body.get("trigger_id"):
             ticket[1].set_result(None)  # opening a form changes nothing in the channel: nobody waits for it
             await ack()
             person = await asyncio.to_thread(self.people, str(body["user_id"]))
-            await client.views_open(
-                trigger_id=body["trigger_id"], view=blocks.meeting_modal(lang_of(person), str(body["channel_id"]))
-            )
+            opens = blocks.meeting_modal if form is NewMeeting else plan_form.plan_modal
+            await client.views_open(trigger_id=body["trigger_id"], view=opens(lang_of(person), str(body["channel_id"])))
             return
         await ack()
         async with self.order.turn(str(body.get("channel_id")), ticket):
@@ -224,8 +225,24 @@ class SlackAdapter:
             await ack(response_action="errors", errors=errors)
             return
         await ack()
+        await self.dispatch_form(body, view, person, command, blocks.modal_people(command))
+
+    async def _on_plan_submit(self, ack: AsyncAck, body: dict[str, Any], view: dict[str, Any]) -> None:
+        """The filled-in `/meeting plan` form: the Plan it files goes to the core as it is."""
+        person = await asyncio.to_thread(self.people, str(body["user"]["id"]))
+        zone = zone_of(person, self.core.settings.zone)
+        command, errors = plan_form.plan_modal_to_command(view["state"]["values"], lang_of(person), zone,
+                                                          self.clock())
+        if command is None:
+            await ack(response_action="errors", errors=errors)
+            return
+        await ack()
+        await self.dispatch_form(body, view, person, command, plan_form.plan_people(command))
+
+    async def dispatch_form(self, body: dict[str, Any], view: dict[str, Any], person: Person, command: Command,
+                            named: tuple[str, ...]) -> None:
+        """A form's Command to the core, in the channel the form was opened in, with the people it names."""
         channel = str(view.get("private_metadata") or "")
-        named = blocks.modal_people(command)
         mentions = await asyncio.to_thread(lambda: tuple(self.people(user) for user in named))
         inbound = Inbound(kind="command", platform=PLATFORM, workspace=str((body.get("team") or {}).get("id", "")),
                           channel=channel, user=person, is_direct=is_direct_channel(channel), mentions=mentions,
@@ -298,11 +315,14 @@ class SlackAdapter:
         self.web.views_publish(user_id=user_id, view=blocks.home_view(view, self.people.mentionable([user_id])))
 
 
-def is_new_alone(text: str) -> bool:
-    """`/meeting new` (or 新建) with nothing after it: the grammar's own words for `new` open the form instead."""
+def alone(text: str) -> type[NewMeeting] | type[Plan] | None:
+    """`/meeting new` (新建) or `/meeting plan` (申报) with nothing after it opens that command's form."""
     words = text.split()
     found = COMMANDS.for_word(fold(words[0])) if len(words) == 1 else None
-    return found is not None and found.command is NewMeeting
+    if found is None or found.command not in (NewMeeting, Plan):
+        return None
+    kind: type[NewMeeting] | type[Plan] = found.command
+    return kind
 
 
 def lang_of(person: Person) -> Lang:

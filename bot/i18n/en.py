@@ -473,6 +473,13 @@ MESSAGES: dict[str, str] = {
         "until then I'll quietly skip them."
     ),
     # meeting plans (申报) and their approval
+    "form.plan.title": "Meeting plan",
+    "form.plan.submit": "File",
+    "form.plan.name": "Name",
+    "form.plan.deciders": "Key decision makers",
+    "form.plan.key_guests": "Key guests (names, separated by commas)",
+    "form.plan.hint.external": "One guest per line: name, company, title",
+    "form.plan.hint.attachments": "One link per line (https://…)",
     "status.planned": "planned (awaiting approval)",
     "help.topic.plans": "plans",
     "help.topic.plans.heading": "Meeting plans and approval",

@@ -467,6 +467,13 @@ MESSAGES: dict[str, str] = {
     "example.meetbot_lines": "#action @bob 发送纪要 · #agreed 周五发布 · #info 预算已批准",
     "error.slow_down": "你发送命令的速度太快了，请稍等一分钟再试；在此之前的命令我会直接跳过。",
     # meeting plans (申报) and their approval
+    "form.plan.title": "会议申报",
+    "form.plan.submit": "提交",
+    "form.plan.name": "名称",
+    "form.plan.deciders": "关键决策人",
+    "form.plan.key_guests": "重要嘉宾（姓名，用逗号分隔）",
+    "form.plan.hint.external": "每行一位嘉宾：姓名，公司，职务",
+    "form.plan.hint.attachments": "每行一个链接（https://…）",
     "status.planned": "已申报（待审批）",
     "help.topic.plans": "申报",
     "help.topic.plans.heading": "会议申报与审批",
