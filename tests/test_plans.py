@@ -178,8 +178,10 @@ def test_only_the_step_approver_decides(chat: Chat) -> None:
     chat.command("alice", PLAN_EN)
     refused = text(chat.command("boss", "approve 1"))
     assert "Plan #1 is waiting for @it, @admin, not for you." in refused or "waiting for @admin, @it" in refused
-    assert "There is no meeting #1 that you can see." in text(chat.command("dave", "plan 1"))
-    assert "There is no meeting #1 that you can see." in text(chat.command("dave", "approve 1"))
+    assert "There is no plan #1 that you can see." in text(chat.command("dave", "plan 1"))
+    assert "There is no plan #1 that you can see." in text(chat.command("dave", "approve 1"))
+    assert "There is no meeting #1 that you can see." in text(chat.command("dave", "show 1"))
+    assert "There is no plan #7 that you can see." in text(chat.command("alice", "plan 7"))
     assert "Dealer conference 2027" in text(chat.command("boss", "plan 1"))  # an admin (and the approver) sees it
     assert "Only @alice, who filed plan #1, can change" in text(chat.command("it", "plan 1 edit place: Expo"))
 

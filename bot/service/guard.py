@@ -167,10 +167,9 @@ def plan_facts(ctx: Ctx, plan: MeetingPlan) -> access.PlanFacts:
 
 def visible_plan(ctx: Ctx, number: int) -> tuple[Meeting, MeetingPlan]:
     """Plan #number if the speaker may see it (`may_see` applies the plan rule while it is "planned")."""
-    meeting = visible_meeting(ctx, number)
-    assert meeting.id is not None
-    plan = plans.plan_of(ctx.session, meeting.id)
-    if plan is None:
+    meeting = repo.meeting_by_number(ctx.session, ctx.workspace_id, number)
+    plan = plans.plan_of(ctx.session, meeting.id) if meeting is not None and meeting.id is not None else None
+    if meeting is None or plan is None or not may_see(ctx, meeting):
         raise NotFound("error.no_plan", "example.plan", number=number)
     return meeting, plan
 
