@@ -122,3 +122,16 @@ def superior_of(session: Session, workspace_id: int, approver_id: int, channel_i
     """Whom a late step of `approver_id` escalates to: the approver's own configured approver (never themselves)."""
     found = approver_of(session, workspace_id, approver_id, channel_id)
     return found if found != approver_id else None
+
+
+def waiting_for(session: Session, workspace_id: int, user_id: int) -> list[tuple[Meeting, PlanStep]]:
+    """Plan steps `user_id` is to decide now (as approver, or as the superior a late step went to)."""
+    rows = session.exec(
+        select(Meeting, PlanStep)
+        .join(MeetingPlan, col(MeetingPlan.meeting_id) == col(Meeting.id))
+        .join(PlanStep, (col(PlanStep.plan_id) == col(MeetingPlan.id)) & (PlanStep.version == MeetingPlan.version))
+        .where(MeetingPlan.workspace_id == workspace_id, PlanStep.status == "pending",
+               or_(col(PlanStep.approver_id) == user_id, col(PlanStep.escalated_to_id) == user_id))
+        .order_by(col(PlanStep.due_at))
+    )
+    return [(meeting, step) for meeting, step in rows]

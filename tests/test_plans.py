@@ -174,6 +174,14 @@ def test_reviews_then_the_superior_then_the_meeting_is_scheduled_and_locked(chat
     assert history(chat) == ["filed", "submitted", "approved", "approved", "approved", "locked"]
 
 
+def test_mine_lists_the_plans_waiting_for_my_decision(chat: Chat) -> None:
+    chat.command("alice", PLAN_EN)
+    mine = text(chat.command("it", "mine"))
+    assert "Plans waiting for your decision" in mine and "#1 Dealer conference 2027 — resource review, due" in mine
+    assert "Plans waiting" not in text(chat.command("boss", "mine"))  # not boss's turn yet
+    assert "待你审批的申报" in text(chat.command("admin", "我的"))
+
+
 def test_only_the_step_approver_decides(chat: Chat) -> None:
     chat.command("alice", PLAN_EN)
     refused = text(chat.command("boss", "approve 1"))

@@ -480,6 +480,8 @@ MESSAGES: dict[str, str] = {
     "form.plan.key_guests": "Key guests (names, separated by commas)",
     "form.plan.hint.external": "One guest per line: name, company, title",
     "form.plan.hint.attachments": "One link per line (https://…)",
+    "heading.plans_waiting": "Plans waiting for your decision",
+    "mine.plan_waiting": "#{number} {title} — {stage}, due {when} (approve {number} · reject {number} <reason>)",
     "status.planned": "planned (awaiting approval)",
     "help.topic.plans": "plans",
     "help.topic.plans.heading": "Meeting plans and approval",

@@ -474,6 +474,8 @@ MESSAGES: dict[str, str] = {
     "form.plan.key_guests": "重要嘉宾（姓名，用逗号分隔）",
     "form.plan.hint.external": "每行一位嘉宾：姓名，公司，职务",
     "form.plan.hint.attachments": "每行一个链接（https://…）",
+    "heading.plans_waiting": "待你审批的申报",
+    "mine.plan_waiting": "#{number} {title} — {stage}，截止 {when}（批准 {number} · 驳回 {number} <原因>）",
     "status.planned": "已申报（待审批）",
     "help.topic.plans": "申报",
     "help.topic.plans.heading": "会议申报与审批",
