@@ -12,9 +12,11 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 
 from bot.commands import parse_command
+from bot.core import Core
 from bot.errors import ParseError
 from store.models import Meeting, MeetingPlan, PlanEvent, PlanStep
 from tests.conftest import MONDAY_9AM, SHANGHAI, make_settings, migrated_core
@@ -278,3 +280,20 @@ def test_console_scripts_print_their_expected_output(lang: str, tmp_path: Path) 
     out = run_console(script, tmp_path, "--now", "2026-11-23 09:00")
     assert out == (SCRIPTS / f"plans_{lang}.expected").read_text(encoding="utf-8")
     assert "!!" not in out
+
+
+def test_the_approval_loop_on_postgresql(pg_engine: Engine) -> None:
+    """The same queries (steps of the current version, approvers, clashes, budgets past 2^31 cents) on PostgreSQL."""
+    chat = Chat(Core(make_settings(QUORUM_ADMINS="boss"), pg_engine), MONDAY_9AM)
+    chat.command("boss", "config reviewers @it")
+    chat.command("boss", "config approver @boss")
+    chat.command("boss", "config approver @ceo for @boss")
+    chat.command("alice", PLAN_EN.replace("budget: 50000 venue 20000", "budget: 50000000 venue 49970000"))
+    chat.command("it", "approve 1")
+    assert "Plans waiting for your decision" in text(chat.command("boss", "mine"))
+    sent = chat.advance(timedelta(hours=36))
+    assert "comes to you as @boss's superior" in text(to(chat, "ceo", sent))
+    chat.command("ceo", "approve 1")
+    assert plan_row(chat) == ("approved", "scheduled", True)
+    with Session(pg_engine) as session:
+        assert session.exec(select(MeetingPlan)).one().budget_total == 5_000_000_000
