@@ -104,10 +104,10 @@ def heading(meeting: Meeting, lang: Lang) -> str:
 def steps_section(session: Session, plan: MeetingPlan, lang: Lang, zone: ZoneInfo) -> Section:
     assert plan.id is not None
     lines = []
-    users = repo.users_by_id(session, sorted({s.approver_id for s in plans.steps(session, plan.id, plan.version)}
-                                             | {s.escalated_to_id for s in plans.steps(session, plan.id, plan.version)
-                                                if s.escalated_to_id}))
-    for step in plans.steps(session, plan.id, plan.version):
+    current = plans.steps(session, plan.id, plan.version)
+    users = repo.users_by_id(session, sorted({s.approver_id for s in current}
+                                             | {s.escalated_to_id for s in current if s.escalated_to_id}))
+    for step in current:
         who = "@" + users[step.approver_id].display_name
         if step.escalated_to_id:
             who += " → @" + users[step.escalated_to_id].display_name

@@ -160,8 +160,8 @@ def plan_facts(ctx: Ctx, plan: MeetingPlan) -> access.PlanFacts:
     assert plan.id is not None
     meeting = ctx.session.get(Meeting, plan.meeting_id)
     assert meeting is not None
-    deciders = {step.approver_id for step in plans.all_steps(ctx.session, plan.id)}
-    deciders |= {step.escalated_to_id for step in plans.all_steps(ctx.session, plan.id) if step.escalated_to_id}
+    steps = plans.all_steps(ctx.session, plan.id)
+    deciders = {step.approver_id for step in steps} | {step.escalated_to_id for step in steps if step.escalated_to_id}
     return access.PlanFacts(meeting.created_by_id, frozenset(deciders))
 
 
