@@ -297,3 +297,10 @@ def test_the_approval_loop_on_postgresql(pg_engine: Engine) -> None:
     assert plan_row(chat) == ("approved", "scheduled", True)
     with Session(pg_engine) as session:
         assert session.exec(select(MeetingPlan)).one().budget_total == 5_000_000_000
+
+
+def test_help_for_a_command_shows_its_topic_in_either_language(chat: Chat) -> None:
+    (en,) = chat.command("alice", "help plan")
+    assert [s.heading for s in en.message.sections] == ["Meeting plans and approval"]
+    (zh,) = chat.command("alice", "帮助 申报")
+    assert [s.heading for s in zh.message.sections] == ["会议申报与审批"]
