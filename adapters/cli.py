@@ -13,6 +13,7 @@ import sys
 import threading
 from datetime import datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from pydantic import ValidationError
 from sqlmodel import Session, select
@@ -184,13 +185,14 @@ def run_export(args: argparse.Namespace, clock: Clock) -> int:
                 return 2
             record = exports.load_record(session, meeting)
             stem = args.out / f"meeting-{meeting.number}"
+            local = ZoneInfo(meeting.timezone)  # minutes show the meeting's own clock, named
             for kind in formats:
                 if kind == "md":
                     written.append(stem.with_name(stem.name + "-minutes.md"))
-                    written[-1].write_text(exports.minutes_markdown(record, lang, zone), encoding="utf-8")
+                    written[-1].write_text(exports.minutes_markdown(record, lang, local), encoding="utf-8")
                 elif kind == "pdf":
                     written.append(stem.with_name(stem.name + "-minutes.pdf"))
-                    written[-1].write_bytes(exports.minutes_pdf(record, lang, zone))
+                    written[-1].write_bytes(exports.minutes_pdf(record, lang, local))
                 else:
                     written.append(stem.with_name(stem.name + ".ics"))
                     written[-1].write_bytes(exports.meeting_ics(record, meeting.revision, stamp=clock()))

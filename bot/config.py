@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from bot.civil import Window, read_window
 from bot.errors import ConfigError
 
 DEFAULT_DATABASE_URL = "sqlite:///quorum.db"
@@ -48,6 +49,8 @@ class Settings(BaseSettings):
     tick_seconds: int = Field(default=30, alias="QUORUM_TICK_SECONDS", ge=1, le=3600)
     holidays: str = Field(default="CN", alias="QUORUM_HOLIDAYS")
     reminder_hour: int = Field(default=9, alias="QUORUM_REMINDER_HOUR", ge=0, le=23)
+    civil_hours: str = Field(default="08:00-21:00", alias="QUORUM_CIVIL_HOURS")
+    meeting_notice_hours: str = Field(default="07:00-23:00", alias="QUORUM_MEETING_NOTICE_HOURS")
     remind_before_workdays: int = Field(default=2, alias="QUORUM_REMIND_BEFORE_WORKDAYS", ge=0, le=20)
     escalate_after_workdays: int = Field(default=3, alias="QUORUM_ESCALATE_AFTER_WORKDAYS", ge=1, le=60)
     confirm_within_workdays: int = Field(default=1, alias="QUORUM_CONFIRM_WITHIN_WORKDAYS", ge=1, le=20)
@@ -95,6 +98,12 @@ class Settings(BaseSettings):
             raise ValueError(f"QUORUM_DIGEST_CRON {value!r} is not a crontab line like '0 9 * * mon'") from exc
         return value
 
+    @field_validator("civil_hours", "meeting_notice_hours")
+    @classmethod
+    def _readable_hours(cls, value: str) -> str:
+        read_window(value)  # its ValueError says how to write it
+        return value
+
     @field_validator("meeting_reminders", "rsvp_deadline_before", "rsvp_chase_before_deadline")
     @classmethod
     def _readable_offsets(cls, value: str) -> str:
@@ -107,6 +116,16 @@ class Settings(BaseSettings):
     @property
     def zone(self) -> ZoneInfo:
         return ZoneInfo(self.timezone)
+
+    @property
+    def civil_window(self) -> Window:
+        """When private notices may reach a person, in their own timezone (`bot.civil`)."""
+        return read_window(self.civil_hours)
+
+    @property
+    def meeting_notice_window(self) -> Window:
+        """When a reminder just before a meeting the person attends may reach them (`bot.civil`)."""
+        return read_window(self.meeting_notice_hours)
 
     @property
     def reminder_offsets(self) -> tuple[timedelta, ...]:
