@@ -255,6 +255,15 @@ def test_changing_an_approved_plan_needs_approval_again(chat: Chat) -> None:
     assert "No upcoming meetings" in text(chat.command("alice", "list"))
 
 
+def test_an_approved_plan_is_not_changed_around_its_lock(chat: Chat) -> None:
+    chat.command("alice", PLAN_EN)
+    approve_all(chat)
+    for change in ("reschedule 1 2026-12-11 3pm", "edit 1 place Expo Center", 'agenda 1 add "Risks" 10m'):
+        assert "is an approved plan and is locked" in text(chat.command("alice", change)), change
+    assert "已锁定" in text(chat.command("alice", "改期 1 12月11日下午3点"))
+    assert plan_row(chat) == ("approved", "scheduled", True)
+
+
 def test_only_admins_configure_approvers(chat: Chat) -> None:
     assert "Only" in text(chat.command("alice", "config approver @alice"))
     assert "Name one approver." in text(chat.command("boss", "config approver @a @b"))

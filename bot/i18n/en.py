@@ -534,6 +534,7 @@ MESSAGES: dict[str, str] = {
     "form.plan.hint.attachments": "One link per line (https://…)",
     "heading.plans_waiting": "Plans waiting for your decision",
     "mine.plan_waiting": "#{number} {title} — {stage}, due {when} (approve {number} · reject {number} <reason>)",
+    "error.plan_locked": "#{number} is an approved plan and is locked: change it with plan {number} edit key: value (it then needs approval again).",
     "status.planned": "planned (awaiting approval)",
     "help.topic.plans": "plans",
     "help.topic.plans.heading": "Meeting plans and approval",

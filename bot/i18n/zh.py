@@ -528,6 +528,7 @@ MESSAGES: dict[str, str] = {
     "form.plan.hint.attachments": "每行一个链接（https://…）",
     "heading.plans_waiting": "待你审批的申报",
     "mine.plan_waiting": "#{number} {title} — {stage}，截止 {when}（批准 {number} · 驳回 {number} <原因>）",
+    "error.plan_locked": "#{number} 是已批准的申报，已锁定：请用 申报 {number} 修改 键：值 修改（修改后需重新审批）。",
     "status.planned": "已申报（待审批）",
     "help.topic.plans": "申报",
     "help.topic.plans.heading": "会议申报与审批",

@@ -179,3 +179,11 @@ def ensure_plan_requester(ctx: Ctx, meeting: Meeting, plan: MeetingPlan) -> None
         requester = ctx.session.get(User, meeting.created_by_id)
         assert requester is not None
         raise NotAllowed("error.plan_not_requester", number=meeting.number, who="@" + requester.display_name)
+
+
+def ensure_not_locked(ctx: Ctx, meeting: Meeting) -> None:
+    """An approved plan is locked: its meeting changes only through `plan N edit`, which asks for approval again."""
+    assert meeting.id is not None
+    plan = plans.plan_of(ctx.session, meeting.id)
+    if plan is not None and plan.locked_at is not None:
+        raise Conflict("error.plan_locked", "example.plan_edit", number=meeting.number)

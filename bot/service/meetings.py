@@ -252,6 +252,7 @@ def reschedule(ctx: Ctx, cmd: c.RescheduleMeeting) -> Outcome:
     view = views.load(ctx.session, meeting)
     guard.ensure_can_edit(ctx, view)
     guard.ensure_live(ctx, meeting, "scheduled")
+    guard.ensure_not_locked(ctx, meeting)
     old_start = meeting.start_at
     meeting.revision += 1  # calendars that imported its .ics update the event they have
     meeting.end_at = cmd.start + (cmd.duration or meeting.end_at - meeting.start_at)
