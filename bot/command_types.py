@@ -402,6 +402,15 @@ class Configure:
     value: str | None = None
 
 
+@dataclass(frozen=True)
+class MyPreferences:
+    """`me` shows the speaker's own language and timezone; `me language zh` / `me timezone Europe/Berlin` sets
+    one (`value` already checked: "en"/"zh" or a zoneinfo name; None goes back to the platform's)."""
+
+    key: Literal["language", "timezone"] | None = None
+    value: str | None = None
+
+
 Command = (
     NewMeeting
     | ListMeetings
@@ -441,4 +450,5 @@ Command = (
     | ReopenItem
     | ResolveQuestion
     | Configure
+    | MyPreferences
 )
