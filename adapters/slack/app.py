@@ -160,7 +160,7 @@ class SlackAdapter:
         if is_new_alone(text) and body.get("trigger_id"):
             done(ticket)  # opening a form changes nothing in the channel: nobody waits for it
             await ack()
-            person = await asyncio.to_thread(self.people, str(body["user_id"]))
+            person = await asyncio.to_thread(self.reader, str(body.get("team_id") or ""), str(body["user_id"]))
             await client.views_open(
                 trigger_id=body["trigger_id"], view=blocks.meeting_modal(lang_of(person), str(body["channel_id"]))
             )
@@ -204,7 +204,7 @@ class SlackAdapter:
         spec = json.loads(str(action.get("value") or "{}"))
         channel = str((body.get("container") or {}).get("channel_id") or "") or await asyncio.to_thread(
             self.dm_channel, user_id)
-        person = await asyncio.to_thread(self.people, user_id)
+        person = await asyncio.to_thread(self.reader, team_of(body), user_id)
         await client.views_open(trigger_id=body["trigger_id"],
                                 view=blocks.ask_modal(lang_of(person), str(spec.get("ask") or ""),
                                                       str(spec.get("command") or ""), channel))
@@ -215,13 +215,13 @@ class SlackAdapter:
         ticket = self.order.ticket(channel)
         try:
             answer = str(view["state"]["values"][blocks.ASK_BLOCK][blocks.ASK_BLOCK].get("value") or "").strip()
-            person = await asyncio.to_thread(self.people, str(body["user"]["id"]))
+            person = await asyncio.to_thread(self.reader, team_of(body), str(body["user"]["id"]))
             if not answer:
                 await ack(response_action="errors", errors={blocks.ASK_BLOCK: t(lang_of(person), "form.ask.empty")})
                 return
             await ack()
             inbound = Inbound(kind="button", platform=PLATFORM,
-                              workspace=str((body.get("team") or {}).get("id", "")), channel=channel, user=person,
+                              workspace=team_of(body), channel=channel, user=person,
                               text=f"{spec.get('command', '')} {answer}", is_direct=channel.startswith("D"))
             async with self.order.turn(channel, ticket):
                 await asyncio.to_thread(self.dispatch, inbound)
@@ -240,7 +240,7 @@ class SlackAdapter:
         channel = str(view.get("private_metadata") or "")
         ticket = self.order.ticket(channel)
         try:
-            person = await asyncio.to_thread(self.people, user_id)
+            person = await asyncio.to_thread(self.reader, team_of(body), user_id)
             zone = zone_of(person, self.core.settings.zone)
             command, errors = blocks.modal_to_command(view["state"]["values"], lang_of(person), zone, self.clock())
             if command is None:
@@ -250,7 +250,7 @@ class SlackAdapter:
             named = blocks.modal_people(command)
             mentions = await asyncio.to_thread(lambda: tuple(self.people(user) for user in named))
             inbound = Inbound(kind="command", platform=PLATFORM,
-                              workspace=str((body.get("team") or {}).get("id", "")), channel=channel, user=person,
+                              workspace=team_of(body), channel=channel, user=person,
                               is_direct=is_direct_channel(channel), mentions=mentions, command=command)
             async with self.order.turn(channel, ticket):
                 await asyncio.to_thread(self.dispatch, inbound)
@@ -317,10 +317,19 @@ class SlackAdapter:
             self._dm_channels[user_id] = channel
         return channel
 
+    def reader(self, team_id: str, user_id: str) -> Person:
+        """The person a form speaks to: Slack's profile, under the language and timezone they chose in Quorum."""
+        return self.core.profile(PLATFORM, team_id, self.people(user_id))
+
     def publish_home(self, team_id: str, user_id: str) -> None:
         """App Home: the person's open action items (with buttons) and upcoming meetings with their RSVP."""
         view = self.core.home(PLATFORM, team_id, self.people(user_id), self.clock())
         self.web.views_publish(user_id=user_id, view=blocks.home_view(view, self.people.mentionable([user_id])))
+
+
+def team_of(body: dict[str, Any]) -> str:
+    """The workspace of an interaction payload (a click, a form submitted)."""
+    return str((body.get("team") or {}).get("id", ""))
 
 
 def done(ticket: Ticket) -> None:
