@@ -1,7 +1,7 @@
 """chosen language and timezone: a person's own `/meeting me language|timezone` wins over the platform's profile
 
 Revision ID: 0018
-Revises: 0011
+Revises: 0015
 Create Date: 2026-11-30 03:00:00
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = '0018'
-down_revision: str | None = '0011'
+down_revision: str | None = '0015'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
