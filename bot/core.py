@@ -19,6 +19,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Literal, Protocol
 
@@ -35,7 +36,7 @@ from bot.jobs import UNDELIVERABLE, Claim
 from bot.limits import RateLimiter
 from bot.locale import detect_language
 from bot.messages import Outcome, OutMessage, Target
-from store import repo
+from store import preferences, repo
 from store.database import make_engine, migrate, session_scope
 from store.models import MessageRef
 
@@ -121,6 +122,13 @@ class Core:
         adapter's home view; nothing is posted."""
         with session_scope(self.engine) as session:
             return service.home(session, self.settings, platform, workspace, user, now)
+
+    def profile(self, platform: str, workspace: str, person: Person) -> Person:
+        """`person` as the platform tells, with the language and timezone they chose themselves over it: what an
+        adapter reads a form in before any event reaches the core."""
+        with session_scope(self.engine) as session:
+            language, timezone = preferences.chosen(session, platform, workspace, person.platform_id)
+        return replace(person, language=language or person.language, timezone=timezone or person.timezone)
 
     def next_due(self, platform: str) -> datetime | None:
         with session_scope(self.engine) as session:

@@ -88,7 +88,8 @@ def upsert_user(
     timezone: str | None = None,
     language: str | None = None,
 ) -> User:
-    """The user with this platform id, created on first sight; fresher names and settings win."""
+    """The user with this platform id, created on first sight; fresher names and the platform's settings win,
+    except a language or timezone the person chose themselves (`store.preferences`)."""
     user = user_by_platform_id(session, workspace_id, platform_user_id)
     if user is None:
         user = User(
@@ -104,8 +105,10 @@ def upsert_user(
         return user
     if display_name and display_name != user.display_name and display_name != platform_user_id:
         user.display_name = display_name
-    user.timezone = timezone or user.timezone
-    user.language = language or user.language
+    if not user.timezone_chosen:
+        user.timezone = timezone or user.timezone
+    if not user.language_chosen:
+        user.language = language or user.language
     return user
 
 

@@ -245,7 +245,7 @@ class SlackAdapter:
         if form is not None and body.get("trigger_id"):
             done(ticket)  # opening a form changes nothing in the channel: nobody waits for it
             await ack()
-            person = await asyncio.to_thread(self.person, team_of(body), str(body["user_id"]))
+            person = await asyncio.to_thread(self.reader, team_of(body), str(body["user_id"]))
             opens = blocks.meeting_modal if form is NewMeeting else plan_form.plan_modal
             await client.views_open(trigger_id=body["trigger_id"], view=opens(lang_of(person), str(body["channel_id"])))
             return
@@ -289,7 +289,7 @@ class SlackAdapter:
         spec = json.loads(str(action.get("value") or "{}"))
         channel = str((body.get("container") or {}).get("channel_id") or "") or await asyncio.to_thread(
             self.dm_channel, team_of(body), user_id)
-        person = await asyncio.to_thread(self.person, team_of(body), user_id)
+        person = await asyncio.to_thread(self.reader, team_of(body), user_id)
         await client.views_open(trigger_id=body["trigger_id"],
                                 view=blocks.ask_modal(lang_of(person), str(spec.get("ask") or ""),
                                                       str(spec.get("command") or ""), channel))
@@ -300,13 +300,13 @@ class SlackAdapter:
         ticket = self.order.ticket(channel)
         try:
             answer = str(view["state"]["values"][blocks.ASK_BLOCK][blocks.ASK_BLOCK].get("value") or "").strip()
-            person = await asyncio.to_thread(self.person, team_of(body), str(body["user"]["id"]))
+            person = await asyncio.to_thread(self.reader, team_of(body), str(body["user"]["id"]))
             if not answer:
                 await ack(response_action="errors", errors={blocks.ASK_BLOCK: t(lang_of(person), "form.ask.empty")})
                 return
             await ack()
             inbound = Inbound(kind="button", platform=PLATFORM,
-                              workspace=str((body.get("team") or {}).get("id", "")), channel=channel, user=person,
+                              workspace=team_of(body), channel=channel, user=person,
                               text=f"{spec.get('command', '')} {answer}", is_direct=channel.startswith("D"))
             async with self.order.turn(channel, ticket):
                 await asyncio.to_thread(self.dispatch, inbound)
@@ -337,7 +337,7 @@ class SlackAdapter:
         channel = str(view.get("private_metadata") or "")
         ticket = self.order.ticket(channel)
         try:
-            person = await asyncio.to_thread(self.person, team_of(body), str(body["user"]["id"]))
+            person = await asyncio.to_thread(self.reader, team_of(body), str(body["user"]["id"]))
             zone = zone_of(person, self.core.settings.zone)
             command, errors = read(view["state"]["values"], lang_of(person), zone, self.clock())
             if command is None:
@@ -347,7 +347,7 @@ class SlackAdapter:
             named = people_of(command)
             mentions = await asyncio.to_thread(lambda: tuple(self.person(team_of(body), user) for user in named))
             inbound = Inbound(kind="command", platform=PLATFORM,
-                              workspace=str((body.get("team") or {}).get("id", "")), channel=channel, user=person,
+                              workspace=team_of(body), channel=channel, user=person,
                               is_direct=is_direct_channel(channel), mentions=mentions, command=command)
             async with self.order.turn(channel, ticket):
                 await asyncio.to_thread(self.dispatch, inbound)
@@ -418,6 +418,10 @@ class SlackAdapter:
             channel = str(team.web.conversations_open(users=user_id)["channel"]["id"])
             team.dm_channels[user_id] = channel
         return channel
+
+    def reader(self, team_id: str, user_id: str) -> Person:
+        """The person a form speaks to: Slack's profile, under the language and timezone they chose in Quorum."""
+        return self.core.profile(PLATFORM, team_id, self.person(team_id, user_id))
 
     def publish_home(self, team_id: str, user_id: str) -> None:
         """App Home: the person's open action items (with buttons) and upcoming meetings with their RSVP."""
