@@ -8,6 +8,13 @@ process right after the commit; a message the platform refuses stays pending and
 a reminder. An event's messages to one conversation go out in order: after one fails, the rest wait for it.
 Every tick is for one platform, named by whoever holds that platform's sender: a process never claims (or
 posts through the wrong platform) another platform's rows.
+Several instances may share one PostgreSQL database: each event's transaction starts by taking its
+conversation's advisory lock (`repo.lock_conversation`), so one conversation's events are applied one at a time
+across processes (in the order they get the lock; what the minutes say follows the platform's times, see
+`service.records`). The outbox claims (`jobs.claim`) already make every reminder go out once.
+An instance does not queue without bound: adapters `admit` each event as it arrives, and past
+`max_in_flight` events waiting or being handled the person gets `busy` ("try again in a moment", through the
+outbox like any answer) at once instead of a reply that comes minutes later or never.
 Exceptions outside `bot.errors` are logged with the event that caused them and never reach the adapter's
 loop; the person gets a short apology instead of silence.
 """
@@ -15,6 +22,7 @@ loop; the person gets a short apology instead of silence.
 from __future__ import annotations
 
 import logging
+import threading
 import time
 from collections.abc import Callable
 from datetime import datetime, timedelta
@@ -49,13 +57,42 @@ class Core:
         self.engine = engine or make_engine(settings.database_url)
         # per process: see bot.limits for why not in the database
         self.limiter = RateLimiter(settings.commands_burst, settings.commands_per_minute)
+        self.in_flight = 0  # events admitted and not yet released (adapters count them as they arrive)
+        self._in_flight_lock = threading.Lock()
         migrate(self.engine)
+
+    def admit(self) -> bool:
+        """Count one more event waiting or being handled; False (and not counted) when `max_in_flight` are:
+        the adapter answers `busy` instead of queueing it. Every True is paired with one `release`."""
+        with self._in_flight_lock:
+            if self.in_flight >= self.settings.max_in_flight:
+                return False
+            self.in_flight += 1
+            return True
+
+    def release(self) -> None:
+        with self._in_flight_lock:
+            self.in_flight -= 1
+
+    def busy(self, inbound: Inbound, now: datetime, send: Sender) -> Outcome:
+        """Tell the person this instance is too busy to take `inbound` (which is not handled): one short
+        outbox row, posted at once."""
+        lang = detect_language(inbound.text) or self.settings.language
+        target = Target(kind="ephemeral", channel=inbound.channel, user=inbound.user.platform_id)
+        outcome = Outcome([OutMessage(target=target, text="⏳ " + t(lang, "error.busy"), lang=lang)])
+        claims = self.enqueue_apart(inbound, outcome.messages, now)
+        if claims is None:
+            self.send_one(outcome.messages[0], send)
+        else:
+            self.deliver(claims, now, send)
+        return outcome
 
     def handle(self, inbound: Inbound, now: datetime, send: Sender) -> Outcome:
         """Decide and record what `inbound` means and what to say, in one commit; then say it through `send`
         (the platform `inbound` came from)."""
         try:
             with session_scope(self.engine) as session:
+                repo.lock_conversation(session, inbound.platform, inbound.workspace, inbound.channel)
                 outcome = service.handle(session, self.settings, inbound, now, self.directory,
                                          limiter=self.limiter)
                 claims = self.enqueue(session, inbound, outcome.messages, now)

@@ -8,12 +8,13 @@ are read `FOR UPDATE`, which PostgreSQL honours and SQLite replaces with its `BE
 from __future__ import annotations
 
 import functools
+import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any, TypeVar
 
-from sqlalchemy import ColumnElement, and_, bindparam, func, or_
+from sqlalchemy import ColumnElement, and_, bindparam, func, or_, text
 from sqlalchemy import select as sa_select
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
@@ -43,6 +44,17 @@ from store.models import (
 OPEN_ACTION_STATUSES = ("open", "in_progress", "blocked")
 LIVE_MEETING_STATUSES = ("scheduled", "in_progress")
 RecordRow = Note | Decision | OpenQuestion | ActionItem
+
+
+def lock_conversation(session: Session, platform: str, workspace: str, channel: str) -> None:
+    """Hold the conversation until this transaction ends, so instances sharing the database apply its
+    events one at a time (a PostgreSQL transaction-level advisory lock on a 64-bit hash of its name).
+    SQLite needs nothing: every transaction there already starts with the database's one write lock."""
+    if session.get_bind().dialect.name != "postgresql":
+        return
+    name = f"{platform}\x1f{workspace}\x1f{channel}".encode()
+    key = int.from_bytes(hashlib.blake2b(name, digest_size=8).digest(), "big", signed=True)
+    session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": key})
 
 
 def workspace(session: Session, platform: str, external_id: str, now: datetime) -> Workspace:
@@ -150,6 +162,18 @@ def running_meeting(session: Session, workspace_id: int, channel_id: str) -> Mee
     ).first()
 
 
+def ended_since(session: Session, workspace_id: int, channel_id: str, since: datetime) -> Meeting | None:
+    """The meeting of this channel that ended last, if it ended at or after `since`."""
+    return session.exec(
+        select(Meeting).where(
+            Meeting.workspace_id == workspace_id,
+            Meeting.channel_id == channel_id,
+            Meeting.status == "ended",
+            col(Meeting.ended_at) >= since,
+        ).order_by(col(Meeting.ended_at).desc())
+    ).first()
+
+
 def upcoming_meetings(
     session: Session, workspace_id: int, channel_id: str | None, now: datetime, limit: int = 20
 ) -> list[Meeting]:
@@ -214,8 +238,9 @@ RecordT = TypeVar("RecordT", Note, Decision, OpenQuestion, ActionItem)
 
 
 def records(session: Session, model: type[RecordT], meeting_id: int) -> list[RecordT]:
-    """A meeting's notes, decisions, questions or action items, in the order they were recorded."""
-    return list(session.exec(_live_records(model, meeting_id).order_by(col(model.seq))))
+    """A meeting's notes, decisions, questions or action items, in the order they were said (the platform's
+    time for each, `created_at`; the sequence number among lines of the same moment)."""
+    return list(session.exec(_live_records(model, meeting_id).order_by(col(model.created_at), col(model.seq))))
 
 
 def _live_records(model: type[RecordT], meeting_id: int) -> SelectOfScalar[RecordT]:

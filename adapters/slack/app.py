@@ -151,8 +151,15 @@ class SlackAdapter:
             )
             return
         await ack()
-        async with self.order.turn(str(body.get("channel_id")), ticket):
-            await asyncio.to_thread(self.translate_and_dispatch, slash_command, body)
+        if not self.core.admit():  # past capacity: say so now rather than answer minutes later
+            ticket[1].set_result(None)
+            await asyncio.to_thread(self.core.busy, busy_inbound(body), self.clock(), self.send)
+            return
+        try:
+            async with self.order.turn(str(body.get("channel_id")), ticket):
+                await asyncio.to_thread(self.translate_and_dispatch, slash_command, body)
+        finally:
+            self.core.release()
 
     async def _on_message(self, ack: AsyncAck, body: dict[str, Any]) -> None:
         key = str(body["event"].get("channel"))
@@ -296,6 +303,13 @@ class SlackAdapter:
         """App Home: the person's open action items (with buttons) and upcoming meetings with their RSVP."""
         view = self.core.home(PLATFORM, team_id, self.people(user_id), self.clock())
         self.web.views_publish(user_id=user_id, view=blocks.home_view(view, self.people.mentionable([user_id])))
+
+
+def busy_inbound(body: dict[str, Any]) -> Inbound:
+    """A slash command as far as a "busy" answer needs it (no lookups: the process has no time for them)."""
+    user = str(body.get("user_id") or "")
+    return Inbound(kind="command", platform=PLATFORM, workspace=str(body.get("team_id") or ""),
+                   channel=str(body.get("channel_id") or ""), user=Person(user, user), text=str(body.get("text") or ""))
 
 
 def is_new_alone(text: str) -> bool:
