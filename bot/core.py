@@ -41,10 +41,12 @@ from bot.limits import RateLimiter
 from bot.locale import detect_language
 from bot.messages import Outcome, OutMessage, Target
 from store import repo
-from store.database import make_engine, migrate, session_scope
+from store.database import is_retryable, make_engine, migrate, session_scope
 from store.models import MessageRef
 
 log = logging.getLogger(__name__)
+
+TRANSACTION_ATTEMPTS = 5  # an event's transaction, when PostgreSQL aborts it to break a deadlock
 
 Sender = Callable[[OutMessage], "str | None"]
 """Posts one message on the platform; returns the platform's id for it (None if it has none)."""
@@ -91,11 +93,7 @@ class Core:
         """Decide and record what `inbound` means and what to say, in one commit; then say it through `send`
         (the platform `inbound` came from)."""
         try:
-            with session_scope(self.engine) as session:
-                repo.lock_conversation(session, inbound.platform, inbound.workspace, inbound.channel)
-                outcome = service.handle(session, self.settings, inbound, now, self.directory,
-                                         limiter=self.limiter)
-                claims = self.enqueue(session, inbound, outcome.messages, now)
+            outcome, claims = self.decide(inbound, now)
         except Exception:
             log.exception("failed to handle %s from %s in %s: %.200r", inbound.kind, inbound.user.platform_id,
                           inbound.channel, inbound.text)
@@ -109,6 +107,21 @@ class Core:
             claims = apology
         self.deliver(claims, now, send)
         return outcome
+
+    def decide(self, inbound: Inbound, now: datetime) -> tuple[Outcome, list[Claim]]:
+        """The event's transaction, run again when PostgreSQL broke a deadlock by aborting it."""
+        for attempt in range(1, TRANSACTION_ATTEMPTS + 1):
+            try:
+                with session_scope(self.engine) as session:
+                    repo.lock_conversation(session, inbound.platform, inbound.workspace, inbound.channel)
+                    outcome = service.handle(session, self.settings, inbound, now, self.directory,
+                                             limiter=self.limiter)
+                    return outcome, self.enqueue(session, inbound, outcome.messages, now)
+            except Exception as error:
+                if attempt == TRANSACTION_ATTEMPTS or not is_retryable(error):
+                    raise
+                log.info("retrying %s in %s after %s", inbound.kind, inbound.channel, type(error.__cause__).__name__)
+        raise AssertionError("unreachable")
 
     def tick(self, now: datetime, send: Sender, *, platform: str, max_batches: int = 100) -> int:
         """Send `platform`'s rows due at `now` through `send`, batch by batch; returns how many were delivered."""

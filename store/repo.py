@@ -2,7 +2,10 @@
 
 Every function that reads people's data takes a workspace id, so no caller can forget the scope.
 Rows that several writers may count from (the workspace's number counters, a meeting's record sequence)
-are read `FOR UPDATE`, which PostgreSQL honours and SQLite replaces with its `BEGIN IMMEDIATE` lock.
+are read `FOR NO KEY UPDATE`, which PostgreSQL honours and SQLite replaces with its `BEGIN IMMEDIATE` lock.
+Not `FOR UPDATE`: every row inserted that refers to the workspace (an event's dedupe row, a new person)
+takes a key-share lock on it, which `FOR UPDATE` waits for, so two events that had each inserted one
+deadlocked on the counter; `FOR NO KEY UPDATE` does not conflict with key-share locks.
 """
 
 from __future__ import annotations
@@ -133,7 +136,7 @@ def allocate_action_number(session: Session, workspace_id: int) -> int:
 
 def _locked_workspace(session: Session, workspace_id: int) -> Workspace:
     ws = session.exec(
-        select(Workspace).where(Workspace.id == workspace_id).with_for_update()
+        select(Workspace).where(Workspace.id == workspace_id).with_for_update(key_share=True)
     ).one()
     session.refresh(ws)  # the identity map may hold a copy read before the lock
     return ws
@@ -147,7 +150,7 @@ def meeting_by_number(session: Session, workspace_id: int, number: int) -> Meeti
 
 def lock_meeting(session: Session, meeting: Meeting) -> Meeting:
     """Re-read `meeting` under a row lock before bumping its record sequence."""
-    locked = session.exec(select(Meeting).where(Meeting.id == meeting.id).with_for_update()).one()
+    locked = session.exec(select(Meeting).where(Meeting.id == meeting.id).with_for_update(key_share=True)).one()
     session.refresh(locked)
     return locked
 
