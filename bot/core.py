@@ -12,8 +12,9 @@ Several instances may share one PostgreSQL database: each event's transaction st
 conversation's advisory lock (`repo.lock_conversation`), so one conversation's events are applied one at a time
 across processes (in the order they get the lock; what the minutes say follows the platform's times, see
 `service.records`). The outbox claims (`jobs.claim`) already make every reminder go out once.
-An instance does not queue without bound: adapters `admit` each event as it arrives, and past
-`max_in_flight` events waiting or being handled the person gets `busy` ("try again in a moment", through the
+An instance does not queue commands without bound: adapters `admit` each command as it arrives (Slack's slash
+commands, every DingTalk message; Slack channel chatter is meeting record and is queued), and past
+`max_in_flight` waiting or being handled the person gets `busy` ("try again in a moment", through the
 outbox like any answer) at once instead of a reply that comes minutes later or never.
 Exceptions outside `bot.errors` are logged with the event that caused them and never reach the adapter's
 loop; the person gets a short apology instead of silence.

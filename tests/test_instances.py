@@ -25,6 +25,8 @@ import pytest
 from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 
+from adapters.dingtalk.translate import chatbot_message
+from adapters.slack.translate import message_event
 from bot import service
 from bot.core import Core
 from bot.events import Inbound, Person
@@ -33,6 +35,8 @@ from bot.messages import OutMessage
 from store import repo
 from store.database import make_engine
 from store.models import ActionItem, Meeting, Note, Notification, NotificationKind
+from tests import fake_dingtalk as fd
+from tests import fake_slack as fs
 from tests.conftest import MONDAY_9AM, make_settings, migrated_core
 from tests.test_exactly_once import seed
 
@@ -145,6 +149,48 @@ def test_two_instances_apply_one_conversation_one_event_at_a_time_in_said_order(
         statuses = Counter(session.exec(select(Notification.status).where(
             Notification.kind == NotificationKind.ITEM_DUE)).all())
     assert statuses == {"sent": REMINDERS}
+
+
+@pytest.mark.postgres
+def test_two_instances_creating_meetings_in_many_channels_at_once_never_apologise(
+    pg_url: str, pg_engine: Engine, second_engine: Engine
+) -> None:
+    """Each command locks the workspace's meeting counter after inserting rows that refer to the workspace
+    (its dedupe row, a person seen for the first time): `FOR UPDATE` there deadlocked, and a deadlock or a
+    person inserted by two events at once is retried rather than answered with an apology."""
+    settings = make_settings(pg_url, QUORUM_COMMANDS_BURST="1000000", QUORUM_COMMANDS_PER_MINUTE="1000000")
+    cores = (Core(settings, pg_engine), Core(settings, second_engine))
+    posted = Posted()
+    now = MONDAY_9AM
+    channels, each = 4, 5
+
+    def create(c: int) -> None:
+        for i in range(each):
+            inbound = Inbound("command", PLATFORM, "local", f"c{c}", Person(f"host{c}-{i}", f"host{c}-{i}"),
+                              f'new "M {c}-{i}" tomorrow 3pm with @guest{i}', handles_are_user_ids=True,
+                              event_id=f"e{c}-{i}")
+            cores[(c + i) % 2].handle(inbound, now, posted)
+
+    threads = [threading.Thread(target=create, args=(c,)) for c in range(channels)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    apologies = [m.text for m in posted.messages if t("en", "error.internal") in m.text]
+    assert apologies == []
+    with Session(pg_engine) as session:
+        numbers = sorted(session.exec(select(Meeting.number)).all())
+    assert numbers == list(range(1, channels * each + 1))
+
+
+def test_platform_times_come_from_slack_ts_and_dingtalk_create_at() -> None:
+    at = MONDAY_9AM + timedelta(seconds=7, microseconds=250_000)
+    slack = message_event(fs.message_event("#info x", "U1", "C1", ts=f"{at.timestamp():.6f}"),
+                          lambda user: Person(user, user))
+    assert slack is not None and slack.said_at == at
+    ding = chatbot_message(fd.chatbot_message("#info x", "zhang", "张三", now_ms=int(at.timestamp() * 1000),
+                                              group="g1"))
+    assert ding is not None and ding.said_at == at
 
 
 def test_without_platform_times_records_keep_the_order_they_were_handled_in() -> None:
