@@ -18,12 +18,13 @@ Checked after each run (assertions): every command's meeting exists exactly once
 exactly once (nothing lost or duplicated), and in each channel the meetings were numbered in the order that
 channel's commands were sent (nothing reordered within a conversation).
 
-Then the burst beyond capacity: one instance with `QUORUM_MAX_IN_FLIGHT` small gets `--burst` commands at
-once; each person gets either the prompt or the "busy, try again in a moment" answer at once, never
-silence, and the time from the burst to the last answer is printed.
+Then the burst beyond capacity: the single instance (each runs with `QUORUM_MAX_IN_FLIGHT` at `--channels` + 2,
+just above what the closed loops keep in flight) gets `--burst` commands at once; each person gets either the
+prompt or the "busy, try again in a moment" answer, never silence; the time to the last answer is printed.
 
-Run: `python -m bench.instances [--commands 400] [--channels 8] [--burst 200] [--strict]`, or `--small` (under
-a minute). Exits 0 unless `--strict` is given and a target was missed.
+Run: `python -m bench.instances [--commands 400] [--channels 8] [--burst 200] [--strict]`, or `--small` (48
+commands, a burst of 30; 76 s measured at load average 9 on 2 cores, about 30 s of it the three bots
+starting). Exits 0 unless `--strict` is given and a target was missed.
 """
 
 from __future__ import annotations
@@ -40,7 +41,7 @@ import time
 import uuid
 from collections import Counter
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -63,7 +64,7 @@ PG_ADMIN_URL = os.environ.get("QUORUM_TEST_PG_URL", "postgresql://postgres@127.0
 RATIO_TARGET = 0.85
 START_TIMEOUT_S = 60.0
 ANSWER_TIMEOUT_S = 60.0  # one command's prompt (bounded wait)
-BURST_IN_FLIGHT = 10  # the forced small queue of the burst run
+SPARE_IN_FLIGHT = 2  # QUORUM_MAX_IN_FLIGHT above the closed loops' channels: the burst's small queue
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -145,42 +146,48 @@ class Bot:
     url: str
 
 
-@contextmanager
-def bots(count: int, database_url: str, api_url: str, **extra: str) -> Iterator[list[Bot]]:
+def launch(count: int, database_url: str, api_url: str, **extra: str) -> list[Bot]:
+    """Start `count` `quorum slack` processes in HTTP mode (not waiting for them: see `ready`)."""
     env = {**os.environ, "PYTHONPATH": str(ROOT), "DATABASE_URL": database_url, "SLACK_BOT_TOKEN": BOT_TOKEN,
            "SLACK_SIGNING_SECRET": SECRET, "SLACK_API_URL": api_url, "QUORUM_COMMANDS_BURST": "1000000",
            "QUORUM_COMMANDS_PER_MINUTE": "1000000", "QUORUM_LANGUAGE": "en", **extra}
     env.pop("SLACK_APP_TOKEN", None)
-    started: list[Bot] = []
-    try:
-        for _ in range(count):
-            port = free_port()
-            process = subprocess.Popen([sys.executable, "-m", "adapters.cli", "slack", "--host", "127.0.0.1",
-                                        "--port", str(port)], env=env, cwd=ROOT, stdout=subprocess.DEVNULL)
-            started.append(Bot(process, f"http://127.0.0.1:{port}/slack/events"))
-        deadline = time.monotonic() + START_TIMEOUT_S
-        for bot in started:
-            port = int(bot.url.split(":")[2].split("/")[0])
-            while True:
-                if bot.process.poll() is not None:
-                    raise RuntimeError(f"a bot exited with {bot.process.returncode} while starting")
-                try:
-                    socket.create_connection(("127.0.0.1", port), 0.2).close()
-                    break
-                except OSError:
-                    if time.monotonic() > deadline:
-                        raise RuntimeError("a bot did not start listening") from None
-                    time.sleep(0.1)
-        yield started
-    finally:
-        for bot in started:
-            bot.process.terminate()
-        for bot in started:
+    started = []
+    for _ in range(count):
+        port = free_port()
+        process = subprocess.Popen([sys.executable, "-m", "adapters.cli", "slack", "--host", "127.0.0.1",
+                                    "--port", str(port)], env=env, cwd=ROOT, stdout=subprocess.DEVNULL)
+        started.append(Bot(process, f"http://127.0.0.1:{port}/slack/events"))
+    return started
+
+
+def ready(started: list[Bot]) -> None:
+    """Wait (bounded) until every bot listens. All configurations start at once: starting a bot (imports) takes
+    seconds of CPU on a loaded machine, and an idle bot costs next to nothing while the others are measured."""
+    deadline = time.monotonic() + START_TIMEOUT_S
+    for bot in started:
+        port = int(bot.url.split(":")[2].split("/")[0])
+        while True:
+            if bot.process.poll() is not None:
+                raise RuntimeError(f"a bot exited with {bot.process.returncode} while starting")
             try:
-                bot.process.wait(15)
-            except subprocess.TimeoutExpired:
-                bot.process.kill()
-                bot.process.wait(5)
+                socket.create_connection(("127.0.0.1", port), 0.2).close()
+                break
+            except OSError:
+                if time.monotonic() > deadline:
+                    raise RuntimeError("a bot did not start listening") from None
+                time.sleep(0.1)
+
+
+def stop(started: list[Bot]) -> None:
+    for bot in started:
+        bot.process.terminate()
+    for bot in started:
+        try:
+            bot.process.wait(15)
+        except subprocess.TimeoutExpired:
+            bot.process.kill()
+            bot.process.wait(5)
 
 
 def send(http: requests.Session, url: str, text: str, user: str, channel: str) -> None:
@@ -229,49 +236,53 @@ def schema() -> Iterator[str]:
         admin.close()
 
 
-def run(instances: int, commands: int, channels: int, posts: Posts, api_url: str) -> Result:
+def run(url: str, started: list[Bot], commands: int, channels: int, posts: Posts,
+        burst_size: int = 0) -> tuple[Result, Burst | None]:
+    """The measured run; then, if `burst_size`, the burst against the first instance (the closed loops never
+    have more than `channels` commands in flight, so the small queue does not touch the measured run)."""
+    instances = len(started)
     prefix = f"Bench{instances}"
-    with schema() as url, bots(instances, url, api_url) as started:
-        urls = [bot.url for bot in started]
-        turn = iter(range(10**9))  # the load balancer's round-robin
-        lock = threading.Lock()
+    urls = [bot.url for bot in started]
+    turn = iter(range(10**9))  # the load balancer's round-robin
+    lock = threading.Lock()
 
-        def next_url() -> str:
-            with lock:
-                return urls[next(turn) % len(urls)]
+    def next_url() -> str:
+        with lock:
+            return urls[next(turn) % len(urls)]
 
-        with requests.Session() as http:  # warm-up: people cache, connections, first queries
-            for n in range(2 * instances):
-                name = title(prefix + "w", n)
-                send(http, next_url(), command(name), SENDERS[0], "CW")
-                posts.wait(name)
-        sent_order: dict[str, list[str]] = {}
-        latencies: list[float] = []
+    with requests.Session() as http:  # warm-up: people cache, connections, first queries
+        for n in range(2 * instances):
+            name = title(prefix + "w", n)
+            send(http, next_url(), command(name), SENDERS[0], "CW")
+            posts.wait(name)
+    sent_order: dict[str, list[str]] = {}
+    latencies: list[float] = []
 
-        def channel_loop(c: int) -> None:
-            channel = f"C{c + 1}"
-            with requests.Session() as http:
-                for n in range(c, commands, channels):
-                    name = title(prefix, n)
-                    sent_order.setdefault(channel, []).append(name)
-                    sent = time.monotonic()
-                    send(http, next_url(), command(name), SENDERS[n % len(SENDERS)], channel)
-                    arrived = posts.wait(name)
-                    with lock:
-                        latencies.append(arrived - sent)
+    def channel_loop(c: int) -> None:
+        channel = f"C{c + 1}"
+        with requests.Session() as http:
+            for n in range(c, commands, channels):
+                name = title(prefix, n)
+                sent_order.setdefault(channel, []).append(name)
+                sent = time.monotonic()
+                send(http, next_url(), command(name), SENDERS[n % len(SENDERS)], channel)
+                arrived = posts.wait(name)
+                with lock:
+                    latencies.append(arrived - sent)
 
-        cpu_before = sum(cpu_seconds(bot.process.pid) for bot in started)
-        began = time.monotonic()
-        threads = [threading.Thread(target=channel_loop, args=(c,)) for c in range(channels)]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join(ANSWER_TIMEOUT_S * commands)
-        wall = time.monotonic() - began
-        cpu = sum(cpu_seconds(bot.process.pid) for bot in started) - cpu_before
-        assert len(latencies) == commands, f"{commands - len(latencies)} commands never answered"
-        check(url, posts, prefix, commands, sent_order)
-    return Result(instances, commands, wall, cpu, latencies)
+    cpu_before = sum(cpu_seconds(bot.process.pid) for bot in started)
+    began = time.monotonic()
+    threads = [threading.Thread(target=channel_loop, args=(c,)) for c in range(channels)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(ANSWER_TIMEOUT_S * commands)
+    wall = time.monotonic() - began
+    cpu = sum(cpu_seconds(bot.process.pid) for bot in started) - cpu_before
+    assert len(latencies) == commands, f"{commands - len(latencies)} commands never answered"
+    check(url, posts, prefix, commands, sent_order)
+    crowd = burst(burst_size, posts, started[0].url) if burst_size else None
+    return Result(instances, commands, wall, cpu, latencies), crowd
 
 
 def check(url: str, posts: Posts, prefix: str, commands: int, sent_order: dict[str, list[str]]) -> None:
@@ -304,41 +315,38 @@ class Burst:
     last_answer: float  # seconds from the first request to the last answer
 
 
-def burst(count: int, posts: Posts, api_url: str) -> Burst:
+def burst(count: int, posts: Posts, url: str) -> Burst:
+    """`count` people send a command each at once to the instance at `url`."""
     prefix = "BenchB"
     users = [f"UB{n:04d}" for n in range(count)]
     for user in users:
         posts.fake.add_user(user, user.lower(), display_name=user.lower(), locale="en-US")
-    with schema() as url, bots(1, url, api_url, QUORUM_MAX_IN_FLIGHT=str(BURST_IN_FLIGHT)) as started:
+    began = time.monotonic()
+
+    def one(n: int) -> None:
         with requests.Session() as http:
-            send(http, started[0].url, command(title(prefix + "w", 0)), SENDERS[0], "CW")
-            posts.wait(title(prefix + "w", 0))
-        began = time.monotonic()
+            send(http, url, command(title(prefix, n)), users[n], f"C{n % 50 + 1}")
 
-        def one(n: int) -> None:
-            with requests.Session() as http:
-                send(http, started[0].url, command(title(prefix, n)), users[n], f"C{n % 50 + 1}")
+    threads = [threading.Thread(target=one, args=(n,)) for n in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
 
-        threads = [threading.Thread(target=one, args=(n,)) for n in range(count)]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join(30)
-
-        def answered() -> tuple[int, int]:
-            with posts.cond:
-                prompts = sum(1 for n in range(count) if title(prefix, n) in posts.prompts)
-                return prompts, sum(posts.busy[user] for user in users)
-
-        deadline = time.monotonic() + ANSWER_TIMEOUT_S
-        while sum(answered()) < count and time.monotonic() < deadline:
-            time.sleep(0.01)
-        last = time.monotonic() - began
-        prompts, busy = answered()
-        assert prompts + busy == count, f"{count - prompts - busy} of {count} people got no answer"
+    def answered() -> tuple[int, int]:
         with posts.cond:
-            both = [u for n, u in enumerate(users) if posts.busy[u] and title(prefix, n) in posts.prompts]
-        assert both == [], f"answered busy and handled: {both[:5]}"
+            prompts = sum(1 for n in range(count) if title(prefix, n) in posts.prompts)
+            return prompts, sum(posts.busy[user] for user in users)
+
+    deadline = time.monotonic() + ANSWER_TIMEOUT_S
+    while sum(answered()) < count and time.monotonic() < deadline:
+        time.sleep(0.01)
+    last = time.monotonic() - began
+    prompts, busy = answered()
+    assert prompts + busy == count, f"{count - prompts - busy} of {count} people got no answer"
+    with posts.cond:
+        both = [u for n, u in enumerate(users) if posts.busy[u] and title(prefix, n) in posts.prompts]
+    assert both == [], f"answered busy and handled: {both[:5]}"
     return Burst(count, prompts, busy, last)
 
 
@@ -363,17 +371,25 @@ def main(argv: list[str] | None = None) -> int:
         fake.add_user(user_id, name, name.title(), tz="Asia/Shanghai", locale="en-US", display_name=name)
     posts = Posts(fake)
     try:
-        results = [run(n, args.commands, args.channels, posts, fake.api_url) for n in (1, 2)]
-        crowd = burst(args.burst, posts, fake.api_url)
+        with ExitStack() as stack:
+            urls = [stack.enter_context(schema()) for _ in range(2)]
+            in_flight = str(args.channels + SPARE_IN_FLIGHT)
+            singles = launch(1, urls[0], fake.api_url, QUORUM_MAX_IN_FLIGHT=in_flight)
+            stack.callback(stop, singles)
+            pairs = launch(2, urls[1], fake.api_url, QUORUM_MAX_IN_FLIGHT=in_flight)
+            stack.callback(stop, pairs)
+            ready(singles + pairs)
+            one, crowd = run(urls[0], singles, args.commands, args.channels, posts, args.burst)
+            two, _ = run(urls[1], pairs, args.commands, args.channels, posts)
+        assert crowd is not None
     finally:
         posts.stop()
         fake.stop()
     print(f"{args.commands} × /meeting new over {args.channels} channels (closed loop per channel), PostgreSQL")
     print(f"{'instances':>9} {'cmd/s':>8} {'cmd/CPU-s':>10} {'CPU s':>7} {'p50 ms':>8} {'p99 ms':>8}")
-    for r in results:
+    for r in (one, two):
         print(f"{r.instances:>9} {r.per_second:>8.1f} {r.per_cpu_second:>10.1f} {r.cpu:>7.2f} "
               f"{1000 * statistics.median(r.latencies):>8.0f} {1000 * percentile(r.latencies, 0.99):>8.0f}")
-    one, two = results
     ratio = two.per_cpu_second / one.per_cpu_second
     met = ratio >= RATIO_TARGET
     print(f"commands per CPU-second, two instances / one: {ratio:.2f} (target ≥ {RATIO_TARGET}) "
@@ -381,7 +397,8 @@ def main(argv: list[str] | None = None) -> int:
     print(f"end-to-end commands per second, two / one: {two.per_second / one.per_second:.2f} (2 cores shared "
           "by load, database and bots: not a target)")
     print("no command lost, duplicated or reordered within a channel (asserted)")
-    print(f"burst of {crowd.sent} commands at one instance with QUORUM_MAX_IN_FLIGHT={BURST_IN_FLIGHT}: "
+    in_flight = args.channels + SPARE_IN_FLIGHT
+    print(f"burst of {crowd.sent} commands at one instance with QUORUM_MAX_IN_FLIGHT={in_flight}: "
           f"{crowd.prompts} handled, {crowd.busy} answered busy, none silent; last answer after "
           f"{crowd.last_answer:.1f} s")
     return 1 if args.strict and not met else 0
