@@ -250,8 +250,15 @@ class SlackAdapter:
             await client.views_open(trigger_id=body["trigger_id"], view=opens(lang_of(person), str(body["channel_id"])))
             return
         await ack()
-        async with self.order.turn(str(body.get("channel_id")), ticket):
-            await asyncio.to_thread(self.translate_and_dispatch, slash_command, body)
+        if not self.core.admit():  # past capacity: say so now rather than answer minutes later
+            done(ticket)
+            await asyncio.to_thread(self.core.busy, busy_inbound(body), self.clock(), self.send)
+            return
+        try:
+            async with self.order.turn(str(body.get("channel_id")), ticket):
+                await asyncio.to_thread(self.translate_and_dispatch, slash_command, body)
+        finally:
+            self.core.release()
 
     async def _on_message(self, ack: AsyncAck, body: dict[str, Any]) -> None:
         key = str(body["event"].get("channel"))
@@ -441,6 +448,13 @@ class TeamDirectory:
 
     def is_admin(self, workspace: str, user: str) -> bool:
         return self.adapter.team(workspace).directory.is_admin(workspace, user)
+
+
+def busy_inbound(body: dict[str, Any]) -> Inbound:
+    """A slash command as far as a "busy" answer needs it (no lookups: the process has no time for them)."""
+    user = str(body.get("user_id") or "")
+    return Inbound(kind="command", platform=PLATFORM, workspace=str(body.get("team_id") or ""),
+                   channel=str(body.get("channel_id") or ""), user=Person(user, user), text=str(body.get("text") or ""))
 
 
 def done(ticket: Ticket) -> None:

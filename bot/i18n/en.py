@@ -84,6 +84,7 @@ MESSAGES: dict[str, str] = {
     "checkin.done": "Checked in to #{number}.",
     "checkin.late": "Checked in to #{number} ({minutes} min late).",
     "checkin.again": "You are already checked in to #{number}.",
+    "minutes.amended": "A line said before meeting #{number} ended arrived late; here are its minutes again, with it.",
     "minutes.title": "Minutes: {title} (#{number})",
     "minutes.text": "📝 Minutes of “{title}”.",
     "minutes.present": "Present ({n}/{total}): {names}",
@@ -187,6 +188,7 @@ MESSAGES: dict[str, str] = {
     "error.which_action": "Which action item? Reply to its reminder, or give its number.",
     "error.action_closed": "Action item #{number} is already {status}.",
     "error.dm_not_understood": "I didn't understand that.",
+    "error.busy": "I'm busy right now and did not take that in: please try again in a moment.",
     "error.internal": "Sorry, something went wrong on my side. It has been logged; please try again.",
     # follow-through
     "field.item": "Item",

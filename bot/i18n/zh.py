@@ -84,6 +84,7 @@ MESSAGES: dict[str, str] = {
     "checkin.done": "已签到 #{number}。",
     "checkin.late": "已签到 #{number}（迟到 {minutes} 分钟）。",
     "checkin.again": "你已签到 #{number}。",
+    "minutes.amended": "会议 #{number} 结束前说的一句话晚到了；以下是补上这句话后的会议纪要。",
     "minutes.title": "会议纪要：{title}（#{number}）",
     "minutes.text": "📝「{title}」会议纪要。",
     "minutes.present": "出席（{n}/{total}）：{names}",
@@ -187,6 +188,7 @@ MESSAGES: dict[str, str] = {
     "error.which_action": "是哪个行动项？请回复对应的提醒，或写上编号。",
     "error.action_closed": "#{number} 号行动项已{status}。",
     "error.dm_not_understood": "没看懂这条消息。",
+    "error.busy": "我现在太忙，没能处理这条消息，请稍后再试。",
     "error.internal": "抱歉，我这边出错了。已记录日志，请稍后重试。",
     # follow-through
     "field.item": "事项",

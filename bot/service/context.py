@@ -52,6 +52,13 @@ class Ctx:
         return self.conversations[channel]
 
     @property
+    def said_at(self) -> datetime:
+        """When this was said: the platform's time for it, or `now` when it gives none or one from the future
+        (a skewed clock must not date a record after the moment it is handled)."""
+        said = self.inbound.said_at
+        return said if said is not None and said <= self.now else self.now
+
+    @property
     def workspace_id(self) -> int:
         assert self.workspace.id is not None
         return self.workspace.id
