@@ -19,10 +19,10 @@ from bot.grammar import record_args as r
 from bot.grammar.new_meeting import new_meeting
 from bot.grammar.registry import Registry, Subcommand
 from bot.messages import Outcome
-from bot.service import config, guard, meeting_day, meetings, records, review
+from bot.service import config, confirmation, guard, materials, meeting_day, meetings, records, review
 from bot.service.context import Ctx
 from bot.service.help import help_message
-from bot.vocabulary import ACCEPT, CHECK_IN, DECLINE, DONE, REOPEN, VERIFY, Words
+from bot.vocabulary import ACCEPT, CHECK_IN, DECLINE, DONE, MATERIALS, REOPEN, VERIFY, Words
 from store import repo
 from store.models import Meeting
 
@@ -86,6 +86,8 @@ COMMANDS = Registry(
           meeting_day.amend_minutes, "meetings"),
         S("viewers", Words(("viewers",), ("查阅人",)), c.NameViewers, m.viewers,
           lambda ctx, command: meetings.add_viewers(ctx, command.number, command.who), "meetings"),
+        S("confirm", Words(("confirm",), ("确认",)), c.ConfirmRequest, m.confirm, confirmation.confirm, "meetings"),
+        S("materials", MATERIALS, c.ShareMaterials, r.materials, materials.share, "meetings"),
         S("mine", Words(("mine",), ("我的",)), c.Mine, m.no_arguments(c.Mine), lambda ctx, _: meetings.mine(ctx),
           "meetings"),
         # -- records

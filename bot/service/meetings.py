@@ -18,10 +18,10 @@ from bot.errors import Conflict
 from bot.i18n import Lang, t
 from bot.locale import as_lang, language_of, zone_of
 from bot.messages import Button, Outcome, OutMessage, RefSpec, Section, Target
-from bot.service import guard, meeting_day
+from bot.service import guard, materials, meeting_day, sense
 from bot.service.context import Ctx
 from bot.timeparse import format_date, format_when
-from store import membership, repo
+from store import membership, repo, scheduling
 from store.models import AgendaItem, Meeting, NotificationKind, Participant, User
 
 MIN_RSVP_WINDOW = timedelta(hours=1)  # no deadline when people would have less than this to answer
@@ -29,7 +29,8 @@ AD_HOC_MATCH_WINDOW = timedelta(minutes=30)  # "#startmeeting" picks up a meetin
 MINE_BUTTON_ITEMS = 8  # Done / Blocked / Delay for the first 8 items: 24 buttons, one Slack actions block
 
 
-def create(ctx: Ctx, cmd: c.NewMeeting) -> Outcome:
+def create(ctx: Ctx, cmd: c.NewMeeting, *, confirmed: bool = False) -> Outcome:
+    """`confirmed`: the host has already answered the warnings (`bot.service.sense`) with a yes."""
     limits.check_meeting_text(cmd.title, cmd.location, [item.title for item in cmd.agenda])
     start = cmd.start
     duration = cmd.duration or timedelta(minutes=ctx.settings.default_duration_minutes)
@@ -41,6 +42,8 @@ def create(ctx: Ctx, cmd: c.NewMeeting) -> Outcome:
             people[user.id] = (user, spec.role)
     if not any(role == "host" for _, role in people.values()):
         people[ctx.user_id] = (ctx.user, "host")
+    if not confirmed and (asked := sense.check_new(ctx, cmd, [u for u, _ in people.values()], duration)):
+        return asked  # nothing is created until the host says yes
 
     deadline = start - ctx.settings.rsvp_deadline_offset
     meeting = Meeting(
@@ -86,6 +89,7 @@ def create(ctx: Ctx, cmd: c.NewMeeting) -> Outcome:
             )
         )
     ctx.session.flush()
+    materials.attach(ctx, meeting, cmd)
     schedule_reminders(ctx, meeting)
     view = views.load(ctx.session, meeting)
     outcome = Outcome([rsvp_prompt(ctx, view)])
@@ -115,6 +119,7 @@ def schedule_reminders(ctx: Ctx, meeting: Meeting) -> None:
             followup.schedule(ctx.session, ctx.workspace_id, NotificationKind.RSVP_CHASE,
                               meeting.rsvp_deadline - ctx.settings.rsvp_chase_offset, ctx.now,
                               meeting_id=meeting.id, recipient_id=p.user_id)
+    materials.schedule(ctx, meeting)
 
 
 def rsvp_prompt(ctx: Ctx, view: views.MeetingView, replaces: str | None = None) -> OutMessage:
@@ -227,14 +232,18 @@ def rsvp(ctx: Ctx, meeting: Meeting, answer: c.RsvpAnswer, note: str | None) -> 
     return outcome
 
 
-def reschedule(ctx: Ctx, cmd: c.RescheduleMeeting) -> Outcome:
+def reschedule(ctx: Ctx, cmd: c.RescheduleMeeting, *, confirmed: bool = False) -> Outcome:
+    """`confirmed`: the host has already answered the warnings (`bot.service.sense`) with a yes."""
     meeting = guard.find_meeting(ctx, cmd.number)
     view = views.load(ctx.session, meeting)
     guard.ensure_can_edit(ctx, view)
     guard.ensure_live(ctx, meeting, "scheduled")
+    end = cmd.start + (cmd.duration or meeting.end_at - meeting.start_at)
+    if not confirmed and (asked := sense.check_move(ctx, cmd, view, end)):
+        return asked  # nothing moves until the host says yes
     old_start = meeting.start_at
     meeting.revision += 1  # calendars that imported its .ics update the event they have
-    meeting.end_at = cmd.start + (cmd.duration or meeting.end_at - meeting.start_at)
+    meeting.end_at = end
     meeting.start_at = cmd.start
     deadline = cmd.start - ctx.settings.rsvp_deadline_offset
     meeting.rsvp_deadline = deadline if deadline - ctx.now >= MIN_RSVP_WINDOW else None
@@ -326,6 +335,7 @@ def start(ctx: Ctx, cmd: c.StartMeeting) -> Outcome:
     assert meeting.id is not None
     repo.drop_pending(ctx.session, meeting.id)
     meeting_day.start_agenda(ctx, meeting)
+    meeting_day.schedule_sum_up(ctx, meeting)
     check_in(ctx, meeting)
     ctx.session.flush()
     outcome = Outcome(refreshed_prompt(ctx, meeting))
@@ -429,6 +439,7 @@ def end(ctx: Ctx, channel_name: str) -> Outcome:
     meeting.status = "ended"
     meeting.ended_at = ctx.now
     meeting_day.close_agenda(ctx, meeting)
+    scheduling.drop_pending_kind(ctx.session, meeting.id or 0, NotificationKind.SUM_UP)
     ctx.session.flush()
     view = views.load(ctx.session, meeting)
     record = views.load_record(ctx.session, meeting)
