@@ -202,3 +202,44 @@ def test_the_console_shows_people_and_reactions_as_typed(tmp_path: Path) -> None
     with db(tmp_path) as session:
         assert answers(session)["bob"] == ("yes", None)
         assert session.exec(select(ActionItem)).one().text == "@bob write the doc"
+
+
+def test_scheduling_sense_in_english(tmp_path: Path) -> None:
+    out = run_console((SCRIPTS / "sense_en.txt").read_text(encoding="utf-8"), tmp_path)
+    warning = "#general (only alice) quorum: ⚠️ Before I "
+    assert out.count(warning) == 6  # five for new meetings, one for a move; never seen by anyone else
+    assert "• @carol already has #1 Q3 roadmap then (15:00–16:00)." in out
+    assert "[m5] #general (only carol) quorum: ⚠️ Only @alice, who asked for it, can answer this request." in out
+    assert "[m6] #general quorum: *Budget  #2  (scheduled)*" in out  # alice's click
+    assert "• 2026-11-28 (Sat) is a weekend day." in out and "*Offsite  #3  (scheduled)*" in out  # a typed yes
+    assert "• 2027-01-01 (Fri) is a public holiday." in out and "Dropped: “Kickoff” was not created." in out
+    assert "• For @bob it is 08:00–09:00 (Europe/Berlin), outside working hours 09:00–18:00." in out
+    assert "*Berlin sync  #4  (scheduled)*" in out
+    assert "• It lasts 3 h, more than two hours.\n       • The agenda has 6 topics, more than 5." in out
+    assert "*Planning day  #5  (scheduled)*" in out and "(1) Create anyway (2) Cancel" in out
+    assert "Before I move #2 Budget to 2026-11-29 10:00 (Sun)" in out and "(1) Move anyway (2) Cancel" in out
+    assert "Dropped: meeting #2 keeps its time." in out
+    assert "-- 2026-11-24 09:00 Asia/Shanghai --\n[m20] @carol quorum: 📎 The materials for #1 Q3 roadmap" in out
+    assert "@alice quorum: 📎 Materials for #1 Q3 roadmap from @carol: https://example.com/q3-deck" in out
+    sum_up = "-- 2026-11-26 15:50 Asia/Shanghai --\n[m29] @alice quorum: ⏳ #1 Q3 roadmap is planned to end at 16:00"
+    assert sum_up in out
+    with db(tmp_path) as session:
+        held = {m.title: (m.number, m.start_at.isoformat()) for m in session.exec(select(Meeting))}
+        assert "Kickoff" not in held and held["Budget"] == (2, "2026-11-26T07:30:00+00:00")
+
+
+def test_scheduling_sense_in_chinese(tmp_path: Path) -> None:
+    out = run_console((SCRIPTS / "sense_zh.txt").read_text(encoding="utf-8"), tmp_path, "--lang", "zh")
+    assert out.count("#产品组 (only 张三) quorum: ⚠️ ") == 6
+    assert "• @李四 那时已有 #1 Q3规划会（15:00–16:00）。" in out
+    assert "⚠️ 只有提出请求的 @张三 可以答复这个请求。" in out and "*预算会  #2  (待召开)*" in out
+    assert "• 2026-11-28（周六）是周末。" in out and "*团建  #3  (待召开)*" in out
+    assert "• 2027-01-01（周五）是法定节假日。" in out and "已取消：没有创建「启动会」。" in out
+    assert "• 对 @王五 来说是 08:00–09:00（Europe/Berlin），不在工作时间 09:00–18:00 内。" in out
+    assert "• 会议时长 3 小时，超过两小时。\n       • 议程有 6 个议题，超过 5 个。" in out
+    assert "(1) 仍然创建 (2) 取消" in out and "(1) 仍然改期 (2) 取消" in out
+    assert "已取消：#2 号会议时间不变。" in out
+    assert "@李四 quorum: 📎 #1 Q3规划会（2026-11-26 15:00（周四）Asia/Shanghai）的材料应在 2026-11-25（周三）前提交" \
+        in out
+    assert "@张三 quorum: 📎 #1 Q3规划会 的材料（来自 @李四）：https://example.com/q3-deck" in out
+    assert "@张三 quorum: ⏳ #1 Q3规划会 计划于 16:00 结束，还剩 10 分钟。该总结了" in out

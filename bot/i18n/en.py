@@ -503,7 +503,7 @@ MESSAGES: dict[str, str] = {
     "example.materials": "/meeting materials 3 https://example.com/deck · /meeting materials 3 by friday @bob",
     "error.materials_empty": "Say what to do with the materials: a link to post, or a date and a presenter to ask.",
     "error.materials_not_presenter": "Only {who} can post the materials of meeting #{number}.",
-    "materials.posted": "Sent the materials of #{number} to {n} participants.",
+    "materials.posted": "Sent the materials of #{number} to {n} participant(s).",
     "materials.arrived": "Materials for #{number} {title} from @{who}: {link}",
     "materials.asked": "Asked @{name} for the materials of #{number} by {date}.",
     "materials.request": "@{who} asks you for the materials of #{number} {title} by {date}. When they are ready: /meeting materials {number} <link>",

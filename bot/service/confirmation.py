@@ -53,5 +53,5 @@ def _request(ctx: Ctx, number: int | None) -> SchedulingRequest:
     found = (scheduling.request(ctx.session, ctx.workspace_id, number) if number is not None
              else scheduling.waiting_request(ctx.session, ctx.workspace_id, ctx.user_id, ctx.inbound.channel, ctx.now))
     if found is None:
-        raise NotFound("error.no_request", number=number if number is not None else "")
+        raise NotFound("error.no_request", "example.confirm", number=number if number is not None else "")
     return found
