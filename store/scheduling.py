@@ -54,20 +54,19 @@ def request(session: Session, workspace_id: int, request_id: int) -> SchedulingR
 
 
 def waiting_request(
-    session: Session, workspace_id: int, requester_id: int, channel_id: str, now: datetime
+    session: Session, workspace_id: int, requester_id: int, channel_id: str | None, now: datetime
 ) -> SchedulingRequest | None:
-    """The newest request this person has waiting, unexpired, in this conversation (what a typed yes answers)."""
-    return session.exec(
-        select(SchedulingRequest)
-        .where(
-            SchedulingRequest.workspace_id == workspace_id,
-            SchedulingRequest.requester_id == requester_id,
-            SchedulingRequest.channel_id == channel_id,
-            SchedulingRequest.status == "pending",
-            col(SchedulingRequest.expires_at) > now,
-        )
-        .order_by(col(SchedulingRequest.id).desc())
-    ).first()
+    """The newest request this person has waiting, unexpired, in this conversation (None: in any), which is
+    what a typed yes answers."""
+    query = select(SchedulingRequest).where(
+        SchedulingRequest.workspace_id == workspace_id,
+        SchedulingRequest.requester_id == requester_id,
+        SchedulingRequest.status == "pending",
+        col(SchedulingRequest.expires_at) > now,
+    )
+    if channel_id is not None:
+        query = query.where(SchedulingRequest.channel_id == channel_id)
+    return session.exec(query.order_by(col(SchedulingRequest.id).desc())).first()
 
 
 def materials(session: Session, meeting_id: int) -> MeetingMaterials | None:

@@ -335,3 +335,11 @@ def test_the_sum_up_notice_in_chinese(chat: Chat) -> None:
     chat.command("张三", "开始 1")
     notice = only([s for s in chat.advance(timedelta(hours=1)) if s.message.text.startswith("⏳")])
     assert notice.message.text.startswith("⏳ #1 周会 计划于 16:00 结束，还剩 10 分钟。该总结了")
+
+
+def test_a_yes_in_the_private_chat_answers_a_warning_from_a_group(chat: Chat) -> None:
+    """DingTalk shows a warning's card in the host's private chat: a yes typed there answers it."""
+    chat.command("alice", 'new "Offsite" saturday 10am with @bob')
+    created = chat.dm("alice", "yes")
+    assert created[0].message.target.channel == "general" and created[0].message.title == "Offsite  #1  (scheduled)"
+    assert meetings(chat)["Offsite"].channel_id == "general"

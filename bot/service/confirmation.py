@@ -49,9 +49,11 @@ def confirm(ctx: Ctx, cmd: c.ConfirmRequest) -> Outcome:
 
 
 def _request(ctx: Ctx, number: int | None) -> SchedulingRequest:
-    """Request #number, or (no number: a typed `confirm`) the speaker's newest one waiting here."""
+    """Request #number, or (no number: a typed `confirm`) the speaker's newest one waiting here (in a private
+    chat with the bot: anywhere)."""
+    where = None if ctx.inbound.is_direct else ctx.inbound.channel
     found = (scheduling.request(ctx.session, ctx.workspace_id, number) if number is not None
-             else scheduling.waiting_request(ctx.session, ctx.workspace_id, ctx.user_id, ctx.inbound.channel, ctx.now))
+             else scheduling.waiting_request(ctx.session, ctx.workspace_id, ctx.user_id, where, ctx.now))
     if found is None:
         raise NotFound("error.no_request", "example.confirm", number=number if number is not None else "")
     return found

@@ -138,12 +138,14 @@ def _ask(ctx: Ctx, kind: str, cmd: c.NewMeeting | c.RescheduleMeeting, plan: Pla
 
 
 def typed_answer(ctx: Ctx) -> c.ConfirmRequest | None:
-    """A bare yes / 是 / 确认 or no / 取消 from someone whose request waits in this conversation answers it;
-    from anyone else (or with nothing waiting) it is whatever it was before."""
+    """A bare yes / 是 / 确认 or no / 取消 from someone whose request waits in this conversation (or anywhere,
+    said in their private chat with the bot, where DingTalk shows them the warning's card) answers it; from
+    anyone else, or with nothing waiting, it is whatever it was before."""
     word = fold(ctx.inbound.text.strip()).rstrip(TRAILING)
     if word not in CONFIRM_YES and word not in CONFIRM_NO:
         return None
-    waiting = scheduling.waiting_request(ctx.session, ctx.workspace_id, ctx.user_id, ctx.inbound.channel, ctx.now)
+    where = None if ctx.inbound.is_direct else ctx.inbound.channel
+    waiting = scheduling.waiting_request(ctx.session, ctx.workspace_id, ctx.user_id, where, ctx.now)
     return None if waiting is None else c.ConfirmRequest(waiting.id, go=word in CONFIRM_YES)
 
 
