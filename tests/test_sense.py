@@ -343,3 +343,11 @@ def test_a_yes_in_the_private_chat_answers_a_warning_from_a_group(chat: Chat) ->
     created = chat.dm("alice", "yes")
     assert created[0].message.target.channel == "general" and created[0].message.title == "Offsite  #1  (scheduled)"
     assert meetings(chat)["Offsite"].channel_id == "general"
+
+
+def test_a_yes_to_an_invitation_is_still_an_answer_to_it(chat: Chat) -> None:
+    chat.command("bob", 'new "Standup" tomorrow 10am with @alice')
+    invitation = next(s for s in chat.to("alice") if s.message.buttons)
+    chat.command("alice", 'new "Offsite" saturday 10am with @bob')
+    chat.dm("alice", "yes", reply_to=invitation.id)
+    assert set(meetings(chat)) == {"Standup"} and requests(chat) == [("new", "pending")]

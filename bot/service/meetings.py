@@ -42,7 +42,7 @@ def create(ctx: Ctx, cmd: c.NewMeeting, *, confirmed: bool = False) -> Outcome:
             people[user.id] = (user, spec.role)
     if not any(role == "host" for _, role in people.values()):
         people[ctx.user_id] = (ctx.user, "host")
-    if not confirmed and (asked := sense.check_new(ctx, cmd, [u for u, _ in people.values()], duration)):
+    if not confirmed and (asked := sense.check_new(ctx, cmd, [u for u, _ in people.values()], duration)) is not None:
         return asked  # nothing is created until the host says yes
 
     deadline = start - ctx.settings.rsvp_deadline_offset
@@ -239,7 +239,7 @@ def reschedule(ctx: Ctx, cmd: c.RescheduleMeeting, *, confirmed: bool = False) -
     guard.ensure_can_edit(ctx, view)
     guard.ensure_live(ctx, meeting, "scheduled")
     end = cmd.start + (cmd.duration or meeting.end_at - meeting.start_at)
-    if not confirmed and (asked := sense.check_move(ctx, cmd, view, end)):
+    if not confirmed and (asked := sense.check_move(ctx, cmd, view, end)) is not None:
         return asked  # nothing moves until the host says yes
     old_start = meeting.start_at
     meeting.revision += 1  # calendars that imported its .ics update the event they have

@@ -29,7 +29,7 @@ from bot.service.context import Ctx
 from bot.timeparse import format_date, format_when
 from bot.vocabulary import CONFIRM_NO, CONFIRM_YES
 from bot.workdays import calendar_for
-from store import scheduling
+from store import repo, scheduling
 from store.models import SchedulingRequest, User
 
 EXPIRY = timedelta(hours=24)  # how long a warned-about request waits for its answer (never past its start)
@@ -144,6 +144,9 @@ def typed_answer(ctx: Ctx) -> c.ConfirmRequest | None:
     word = fold(ctx.inbound.text.strip()).rstrip(TRAILING)
     if word not in CONFIRM_YES and word not in CONFIRM_NO:
         return None
+    replied = repo.message_ref(ctx.session, ctx.workspace_id, ctx.inbound.reply_to) if ctx.inbound.reply_to else None
+    if replied is not None and replied.kind != "sense_request":
+        return None  # a yes to an invitation (or any other message of ours) answers that message
     where = None if ctx.inbound.is_direct else ctx.inbound.channel
     waiting = scheduling.waiting_request(ctx.session, ctx.workspace_id, ctx.user_id, where, ctx.now)
     return None if waiting is None else c.ConfirmRequest(waiting.id, go=word in CONFIRM_YES)
