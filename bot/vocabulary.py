@@ -17,7 +17,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import TypeVar
 
-from bot.command_types import ExportFormat, ItemStatus, Role, RsvpAnswer
+from bot.command_types import AgendaAction, ExportFormat, ItemStatus, MeetingField, Role, RsvpAnswer
 
 K = TypeVar("K")
 
@@ -105,6 +105,22 @@ ROOM = Words(("in", "at"))  # "in Room 5" among the title's words
 LINK = Words(("at", "link"))  # before a URL
 BROADCAST = Words(("here", "channel", "everyone", "all"), ("所有人",))  # literal text, never a person
 
+# -- changing a meeting: `edit 3 place Room 5`, `agenda 3 move 2 to 1`, `invite 3 @x optional`, `extend 3 30m`
+EDIT_FIELDS: dict[MeetingField, Words] = {  # what `edit N <field> <value>` / `修改 N <字段> <值>` may change
+    "title": Words(("title", "name"), ("标题", "名称")),
+    "time": Words(("time", "when", "start"), ("时间",)),
+    "place": Words(("place", "location", "room", "where"), ("地点", "会议室")),
+    "link": Words(("link", "url"), ("链接", "会议链接")),
+    "goal": GOAL,
+    "outcome": Words(("outcome",), ("预期成果", "成果")),
+}
+AGENDA_ACTIONS: dict[AgendaAction, Words] = {
+    "add": Words(("add",), ("添加", "增加", "加")),
+    "remove": Words(("remove", "delete", "drop"), ("删除", "去掉")),
+    "move": Words(("move",), ("移动", "调整")),
+}
+MOVE_TO = Words(("to",), ("到", "至", "为"))  # "move 3 to 1" / "移动 3 到 1"
+
 # -- durations: one definition of the units, for `for 1h`, agenda items' `20m` and `bot.timeparse`
 HOUR_UNITS = Words(("h", "hr", "hrs", "hour", "hours"), ("小时", "个小时", "钟头", "个钟头"))
 MINUTE_UNITS = Words(("m", "min", "mins", "minute", "minutes"), ("分钟", "分"))
@@ -181,6 +197,7 @@ LABELS = frozenset(
     for words in (
         GOAL, OUTCOME, DELIVERABLE, DELIVERABLE_LABEL, BECAUSE, DUE, DONE, BLOCKED, DELAY, AGENDA, TYPE,
         LOCATION, LENGTH, WITH, PRESENTER, OUTPUT, MATERIALS, DECLINE, REOPEN, RESOLVED, *ROLES.values(),
+        *EDIT_FIELDS.values(),
     )
     for word in words
 )  # fmt: skip

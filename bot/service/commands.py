@@ -14,15 +14,16 @@ from __future__ import annotations
 
 from bot import command_types as c
 from bot.errors import UserError
+from bot.grammar import edit_args as e
 from bot.grammar import meeting_args as m
 from bot.grammar import record_args as r
 from bot.grammar.new_meeting import new_meeting
 from bot.grammar.registry import Registry, Subcommand
 from bot.messages import Outcome
-from bot.service import config, confirmation, guard, materials, meeting_day, meetings, records, review
+from bot.service import config, confirmation, edits, guard, materials, meeting_day, meetings, records, review
 from bot.service.context import Ctx
 from bot.service.help import help_message
-from bot.vocabulary import ACCEPT, CHECK_IN, DECLINE, DONE, MATERIALS, REOPEN, VERIFY, Words
+from bot.vocabulary import ACCEPT, AGENDA, CHECK_IN, DECLINE, DONE, MATERIALS, REOPEN, VERIFY, Words
 from store import repo
 from store.models import Meeting
 
@@ -71,6 +72,11 @@ COMMANDS = Registry(
         S("reschedule", Words(("reschedule",), ("改期",)), c.RescheduleMeeting, m.reschedule, meetings.reschedule,
           "meetings"),
         S("cancel", Words(("cancel",), ("取消",)), c.CancelMeeting, m.cancel, meetings.cancel, "meetings"),
+        S("edit", Words(("edit",), ("修改",)), c.EditMeeting, e.edit, edits.edit, "meetings"),
+        S("agenda", AGENDA, c.EditAgenda, e.agenda, edits.agenda, "meetings"),
+        S("invite", Words(("invite",), ("邀请",)), c.InvitePeople, e.invite, edits.invite, "meetings"),
+        S("uninvite", Words(("uninvite",), ("移除",)), c.UninvitePeople, e.uninvite, edits.uninvite, "meetings"),
+        S("extend", Words(("extend",), ("延长",)), c.ExtendMeeting, e.extend, edits.extend, "meetings"),
         S("start", Words(("start",), ("开始",)), c.StartMeeting, m.start, meetings.start, "meetings"),
         S("here", CHECK_IN, c.CheckIn, m.here, meetings.here, "meetings"),
         S("next", Words(("next",), ("下一项", "下一个")), c.NextItem, m.next_item, meeting_day.next_item, "meetings"),
