@@ -351,3 +351,12 @@ def test_a_yes_to_an_invitation_is_still_an_answer_to_it(chat: Chat) -> None:
     chat.command("alice", 'new "Offsite" saturday 10am with @bob')
     chat.dm("alice", "yes", reply_to=invitation.id)
     assert set(meetings(chat)) == {"Standup"} and requests(chat) == [("new", "pending")]
+
+
+def test_edit_time_is_a_move_and_is_checked_the_same_way(chat: Chat) -> None:
+    chat.command("alice", FIRST)
+    warning = only(chat.command("alice", "edit 1 time saturday 10am"))
+    assert lines(warning) == ["2026-11-28 (Sat) is a weekend day."]
+    assert meetings(chat)["Q3 roadmap"].start_at == datetime(2026, 11, 24, 15, 0, tzinfo=SHANGHAI)
+    chat.say("alice", "yes")
+    assert meetings(chat)["Q3 roadmap"].start_at == datetime(2026, 11, 28, 10, 0, tzinfo=SHANGHAI)
