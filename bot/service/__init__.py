@@ -187,4 +187,5 @@ def withdraws(ctx: Ctx, meeting: Meeting, answer: str) -> bool:
 
 def dispatch(ctx: Ctx, command: c.Command) -> Outcome:
     """Run the use case registered for the command (see `bot.service.commands`)."""
+    ctx.said = command  # a warning before a meeting is made or moved keeps this whole, for the yes
     return COMMANDS.for_command(command).handle(ctx, command)

@@ -3,25 +3,29 @@ it held back, or drop it.
 
 Only the person who asked may answer (`bot.access.can_answer_request`); anyone else who clicks the button is
 told whose it is. The held command runs as its asker said it, in the conversation and language it was said
-in, through the same `create` / `reschedule` as ever (told it is confirmed, so it does not ask again).
+in, through its own use case again (`run`: the registry's dispatch), with `Ctx.confirmed` set so that
+`create` / `reschedule` do not ask again.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 
 from bot import command_types as c
 from bot.errors import NotFound
 from bot.locale import as_lang
 from bot.messages import Outcome
-from bot.service import guard, meetings, sense
+from bot.service import guard, sense
 from bot.service.context import Ctx
 from bot.timeparse import format_when
 from store import scheduling
 from store.models import SchedulingRequest, User
 
+Run = Callable[[Ctx, c.Command], Outcome]
 
-def confirm(ctx: Ctx, cmd: c.ConfirmRequest) -> Outcome:
+
+def confirm(ctx: Ctx, cmd: c.ConfirmRequest, run: Run) -> Outcome:
     request = _request(ctx, cmd.number)
     asker = ctx.session.get(User, request.requester_id)
     assert asker is not None
@@ -42,10 +46,8 @@ def confirm(ctx: Ctx, cmd: c.ConfirmRequest) -> Outcome:
         return Outcome([ctx.reply(what)])
     # as said: where and in which language it was asked (a click carries neither), not in any thread
     asked = replace(ctx, inbound=replace(ctx.inbound, channel=request.channel_id, is_direct=request.is_direct,
-                                         reply_to=None), lang=as_lang(request.language))
-    if request.kind == "new":
-        return meetings.create(asked, command, confirmed=True)
-    return meetings.reschedule(asked, command, confirmed=True)
+                                         reply_to=None), lang=as_lang(request.language), confirmed=True)
+    return run(asked, command)
 
 
 def _request(ctx: Ctx, number: int | None) -> SchedulingRequest:

@@ -145,15 +145,20 @@ def ensure_requester(ctx: Ctx, requester: User) -> None:
         raise NotAllowed("error.not_request_owner", who=f"@{requester.display_name}")
 
 
-def may_edit(ctx: Ctx, view: views.MeetingView) -> bool:
-    return access.can_edit(viewer(ctx), view_facts(view))
-
-
 def ensure_may_share_materials(ctx: Ctx, view: views.MeetingView, presenter: User | None) -> None:
     if not access.can_share_materials(viewer(ctx), presenter.id if presenter else None, view_facts(view)):
         others = [u for u in editors(view) if presenter is None or u.id != presenter.id]
         people = ([presenter] if presenter else []) + others
         raise NotAllowed("error.materials_not_presenter", number=view.meeting.number, who=views.names(people))
+
+
+def ensure_can_edit_series(ctx: Ctx, view: views.MeetingView, series_creator_id: int) -> None:
+    """The series' creator, or an editor of the occurrence named; the refusal names them."""
+    if not access.can_edit_series(viewer(ctx), series_creator_id, view_facts(view)):
+        users = editors(view)
+        if series_creator_id not in {u.id for u in users}:
+            users = [*repo.users_by_id(ctx.session, [series_creator_id]).values(), *users]
+        raise NotAllowed("error.not_series_editor", number=view.meeting.number, who=views.names(users))
 
 
 def ensure_live(ctx: Ctx, meeting: Meeting, *allowed: str) -> None:

@@ -11,8 +11,8 @@ from collections.abc import Sequence
 from datetime import timedelta
 from zoneinfo import ZoneInfo
 
+from bot import civil, followup, limits, views
 from bot import command_types as c
-from bot import followup, limits, views
 from bot.command_types import Mention
 from bot.errors import Conflict
 from bot.i18n import Lang, t
@@ -29,8 +29,7 @@ AD_HOC_MATCH_WINDOW = timedelta(minutes=30)  # "#startmeeting" picks up a meetin
 MINE_BUTTON_ITEMS = 8  # Done / Blocked / Delay for the first 8 items: 24 buttons, one Slack actions block
 
 
-def create(ctx: Ctx, cmd: c.NewMeeting, *, confirmed: bool = False) -> Outcome:
-    """`confirmed`: the host has already answered the warnings (`bot.service.sense`) with a yes."""
+def create(ctx: Ctx, cmd: c.NewMeeting) -> Outcome:
     limits.check_meeting_text(cmd.title, cmd.location, [item.title for item in cmd.agenda])
     start = cmd.start
     duration = cmd.duration or timedelta(minutes=ctx.settings.default_duration_minutes)
@@ -42,7 +41,8 @@ def create(ctx: Ctx, cmd: c.NewMeeting, *, confirmed: bool = False) -> Outcome:
             people[user.id] = (user, spec.role)
     if not any(role == "host" for _, role in people.values()):
         people[ctx.user_id] = (ctx.user, "host")
-    if not confirmed and (asked := sense.check_new(ctx, cmd, [u for u, _ in people.values()], duration)) is not None:
+    attendees = [user for user, _role in people.values()]
+    if not ctx.confirmed and (asked := sense.check_new(ctx, cmd, attendees, duration)) is not None:
         return asked  # nothing is created until the host says yes
 
     deadline = start - ctx.settings.rsvp_deadline_offset
@@ -113,11 +113,13 @@ def schedule_reminders(ctx: Ctx, meeting: Meeting) -> None:
         if meeting.start_at - offset > ctx.now:
             followup.schedule(ctx.session, ctx.workspace_id, NotificationKind.MEETING_REMINDER,
                               meeting.start_at - offset, ctx.now, meeting_id=meeting.id, channel_id=meeting.channel_id)
-    if meeting.rsvp_deadline is not None and meeting.rsvp_deadline - ctx.settings.rsvp_chase_offset > ctx.now:
-        waiting = [p for p, _user in repo.participants(ctx.session, meeting.id) if p.rsvp is None]
-        for p in waiting:  # a row each, so one failing recipient holds up nobody
-            followup.schedule(ctx.session, ctx.workspace_id, NotificationKind.RSVP_CHASE,
-                              meeting.rsvp_deadline - ctx.settings.rsvp_chase_offset, ctx.now,
+    deadline = meeting.rsvp_deadline
+    if deadline is not None and deadline - ctx.settings.rsvp_chase_offset > ctx.now:
+        waiting = [(p, user) for p, user in repo.participants(ctx.session, meeting.id) if p.rsvp is None]
+        for p, user in waiting:  # a row each, so one failing recipient holds up nobody; each in their civil hours
+            when = civil.send_time(deadline - ctx.settings.rsvp_chase_offset, zone_of(user, ctx.settings),
+                                   ctx.settings.civil_window, now=ctx.now, deadline=deadline)
+            followup.schedule(ctx.session, ctx.workspace_id, NotificationKind.RSVP_CHASE, when, ctx.now,
                               meeting_id=meeting.id, recipient_id=p.user_id)
     materials.schedule(ctx, meeting)
 
@@ -250,14 +252,13 @@ def rsvp(ctx: Ctx, meeting: Meeting, answer: c.RsvpAnswer, note: str | None) -> 
     return outcome
 
 
-def reschedule(ctx: Ctx, cmd: c.RescheduleMeeting, *, confirmed: bool = False) -> Outcome:
-    """`confirmed`: the host has already answered the warnings (`bot.service.sense`) with a yes."""
+def reschedule(ctx: Ctx, cmd: c.RescheduleMeeting) -> Outcome:
     meeting = guard.find_meeting(ctx, cmd.number)
     view = views.load(ctx.session, meeting)
     guard.ensure_can_edit(ctx, view)
     guard.ensure_live(ctx, meeting, "scheduled")
     end = cmd.start + (cmd.duration or meeting.end_at - meeting.start_at)
-    if not confirmed and (asked := sense.check_move(ctx, cmd, view, end)) is not None:
+    if not ctx.confirmed and (asked := sense.check_move(ctx, cmd, view, end)) is not None:
         return asked  # nothing moves until the host says yes
     old_start = meeting.start_at
     meeting.revision += 1  # calendars that imported its .ics update the event they have

@@ -6,7 +6,8 @@ a public holiday (the channel's working-day calendar, so China's make-up working
 days); it falls outside 09:00–18:00 for an attendee in their own timezone; it lasts more than two hours;
 its agenda has more than five topics. `create` and `reschedule` each make one call here (`check_new`,
 `check_move`); with nothing to say it returns None and they go on. Otherwise nothing is created or moved:
-the command waits whole in a `SchedulingRequest` row (JSON, see `encode`) until its asker answers — a
+the command as it was said (`Ctx.said`: `new … every monday`, `edit 3 time …`, not just the part that
+reached us) waits whole in a `SchedulingRequest` row (JSON, see `encode`) until its asker answers — a
 button (`confirm 7`, `confirm 7 no`) or a typed `yes` / `是` / `确认` / `no` (`typed_answer`) — or it
 expires (a day, and never after the time it asks for). Being a row, the wait survives a restart.
 """
@@ -123,7 +124,7 @@ def _ask(ctx: Ctx, kind: str, cmd: c.NewMeeting | c.RescheduleMeeting, plan: Pla
         return None
     request = scheduling.add_request(ctx.session, SchedulingRequest(
         workspace_id=ctx.workspace_id, requester_id=ctx.user_id, channel_id=ctx.inbound.channel,
-        is_direct=ctx.inbound.is_direct, language=ctx.lang, kind=kind, command=encode(cmd),
+        is_direct=ctx.inbound.is_direct, language=ctx.lang, kind=kind, command=encode(ctx.said or cmd),
         expires_at=min(ctx.now + EXPIRY, plan.start), created_at=ctx.now,
     ))
     go = ctx.t("button.go_ahead_new" if kind == "new" else "button.go_ahead_move")
@@ -174,6 +175,8 @@ def _plain(value: object) -> Any:
         return {"datetime": value.isoformat()}
     if isinstance(value, date):
         return {"date": value.isoformat()}
+    if isinstance(value, time):
+        return {"time": value.isoformat()}
     if isinstance(value, timedelta):
         return {"seconds": value.total_seconds()}
     if isinstance(value, tuple):
@@ -191,6 +194,8 @@ def _value(data: Any) -> Any:
         return datetime.fromisoformat(data["datetime"])
     if "date" in data:
         return date.fromisoformat(data["date"])
+    if "time" in data:
+        return time.fromisoformat(data["time"])
     if "seconds" in data:
         return timedelta(seconds=data["seconds"])
     return tuple(_value(item) for item in data["tuple"])
