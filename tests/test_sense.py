@@ -360,3 +360,14 @@ def test_edit_time_is_a_move_and_is_checked_the_same_way(chat: Chat) -> None:
     assert meetings(chat)["Q3 roadmap"].start_at == datetime(2026, 11, 24, 15, 0, tzinfo=SHANGHAI)
     chat.say("alice", "yes")
     assert meetings(chat)["Q3 roadmap"].start_at == datetime(2026, 11, 28, 10, 0, tzinfo=SHANGHAI)
+
+
+def test_a_warned_about_series_is_created_as_a_series(chat: Chat) -> None:
+    warning = only(chat.command("alice", 'new "Evening sync" every monday 7pm with @bob'))
+    assert lines(warning) == [
+        "For @alice, @bob it is 19:00–20:00 (Asia/Shanghai), outside working hours 09:00–18:00."
+    ]
+    chat.click("alice", warning.id, "Create anyway")
+    with Session(chat.core.engine) as session:
+        made = session.exec(select(Meeting).where(col(Meeting.series_id).is_not(None))).all()
+    assert len(made) > 1 and {m.title for m in made} == {"Evening sync"}
