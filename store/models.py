@@ -15,7 +15,7 @@ from datetime import UTC, date, datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import Column, DateTime, Index, UniqueConstraint
+from sqlalchemy import BigInteger, Boolean, Column, DateTime, Index, Integer, String, Table, UniqueConstraint
 from sqlalchemy.engine import Dialect
 from sqlalchemy.types import TypeDecorator
 from sqlmodel import Field, SQLModel
@@ -117,7 +117,7 @@ class Meeting(SQLModel, table=True):
     language: str = Field(default="en", max_length=8)  # of its shared posts, and of readers we know nothing of
     location: str | None = Field(default=None, max_length=500)
     link: str | None = Field(default=None, max_length=500)  # the video call's URL (`edit 3 link https://…`)
-    status: str = Field(default="scheduled", max_length=16)  # scheduled, in_progress, ended, cancelled
+    status: str = Field(default="scheduled", max_length=16)  # planned, scheduled, in_progress, ended, cancelled
     confidential: bool = False
     important: bool = False  # its action items are chased every working day once overdue
     rsvp_deadline: datetime | None = Field(default=None, sa_column=utc_column())
@@ -271,6 +271,9 @@ class NotificationKind(StrEnum):
     SUM_UP = "sum_up"  # ten minutes before a running meeting's planned end, to its hosts
     SERIES_INVITATION = "series_invitation"  # an occurrence's invitation (channel card, or one participant)
     OUTBOX = "outbox"  # a message an event produced, carried whole in `payload`
+    PLAN_STEP_OVERDUE = "plan_step_overdue"  # an approval step's deadline passed: its approver is reminded
+    PLAN_STEP_ESCALATION = "plan_step_escalation"  # later still: the approver's own superior is asked, once
+    PLAN_STEP_LATE_NOTICE = "plan_step_late_notice"  # the requester is told of the escalation
 
 
 class Notification(SQLModel, table=True):
@@ -449,3 +452,151 @@ class MeetingMaterials(SQLModel, table=True):
     due_on: date
     posted_at: datetime | None = Field(default=None, sa_column=utc_column())
     created_at: datetime = Field(sa_column=utc_column(nullable=False))
+
+
+class MeetingPlan(SQLModel, table=True):
+    """A meeting plan (申报): the meeting itself is a `Meeting` in status "planned" until approved; this row
+    holds what the plan adds (type, budget, topics, links) and where its approval stands. Preparation tasks,
+    incidents and the monitoring report hang off it by `plan_id`."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    meeting_id: int = Field(foreign_key="meeting.id", unique=True)
+    workspace_id: int = Field(foreign_key="workspace.id", index=True)
+    state: str = Field(default="draft", max_length=16)  # draft, review, approval, rejected, approved
+    version: int = 0  # grows with each submission; approval steps belong to one version
+    urgent: bool = False  # the green channel (绿色通道): each step has 2 hours
+    budget_total: int | None = Field(default=None, sa_type=BigInteger)  # cents
+    budget_venue: int | None = Field(default=None, sa_type=BigInteger)
+    budget_materials: int | None = Field(default=None, sa_type=BigInteger)
+    budget_catering: int | None = Field(default=None, sa_type=BigInteger)
+    budget_travel: int | None = Field(default=None, sa_type=BigInteger)
+    budget_other: int | None = Field(default=None, sa_type=BigInteger)
+    topics: str | None = None
+    attachments: str | None = None  # links, one a line
+    submitted_at: datetime | None = Field(default=None, sa_column=utc_column())
+    locked_at: datetime | None = Field(default=None, sa_column=utc_column())  # approved: changes need approval
+    created_at: datetime = Field(sa_column=utc_column(nullable=False))
+
+
+class PlanPerson(SQLModel, table=True):
+    """An expected attendee of a plan: internal (a chat user, also a `Participant`) or an external guest
+    (a name with company and title); `key` marks key decision makers and key guests."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    plan_id: int = Field(foreign_key="meetingplan.id", index=True)
+    side: str = Field(max_length=8)  # internal, external
+    user_id: int | None = Field(default=None, foreign_key="user.id")
+    name: str = Field(max_length=200)
+    company: str | None = Field(default=None, max_length=200)
+    title: str | None = Field(default=None, max_length=200)
+    key: bool = False
+
+
+class PlanStep(SQLModel, table=True):
+    """One approval step of one submission: a resource pre-review (one per reviewer, side by side) or the
+    superior's approval (after every review). `due_at` is set when the step opens."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    plan_id: int = Field(foreign_key="meetingplan.id", index=True)
+    version: int
+    stage: str = Field(max_length=16)  # review, approval
+    approver_id: int = Field(foreign_key="user.id")
+    status: str = Field(default="waiting", max_length=16)  # waiting, pending, approved, rejected, cancelled
+    opened_at: datetime | None = Field(default=None, sa_column=utc_column())
+    due_at: datetime | None = Field(default=None, sa_column=utc_column())
+    escalated_to_id: int | None = Field(default=None, foreign_key="user.id")
+    decided_by_id: int | None = Field(default=None, foreign_key="user.id")
+    decided_at: datetime | None = Field(default=None, sa_column=utc_column())
+    note: str | None = None
+
+
+class PlanEvent(SQLModel, table=True):
+    """The history of a plan: every submission, decision, reminder, escalation and change, never removed."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    plan_id: int = Field(foreign_key="meetingplan.id", index=True)
+    at: datetime = Field(sa_column=utc_column(nullable=False))
+    actor_id: int | None = Field(default=None, foreign_key="user.id")
+    action: str = Field(max_length=16)  # filed, submitted, approved, rejected, edited, reminded, escalated, ...
+    version: int = 0
+    stage: str | None = Field(default=None, max_length=16)
+    note: str | None = None
+
+
+class ApprovalRole(SQLModel, table=True):
+    """Who reviews and who approves: a channel's resource reviewers, a channel's default approver, or (no
+    channel) a person's own approver, which is also their superior for escalations."""
+
+    __table_args__ = (Index("ix_approvalrole_lookup", "workspace_id", "role", "channel_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    workspace_id: int = Field(foreign_key="workspace.id")
+    channel_id: str | None = Field(default=None, max_length=128)  # None: workspace-wide (a person's approver)
+    role: str = Field(max_length=16)  # reviewer, approver
+    user_id: int = Field(foreign_key="user.id")
+    for_user_id: int | None = Field(default=None, foreign_key="user.id")
+    set_by_id: int = Field(foreign_key="user.id")
+    created_at: datetime = Field(sa_column=utc_column(nullable=False))
+
+
+# Slack installations (the OAuth install for any workspace): the tables slack_sdk's SQLAlchemy installation and
+# OAuth state stores read and write, column for column (tests/test_slack_oauth.py holds them to slack_sdk's own
+# definitions). They are declared here so Alembic builds them with everything else; only slack_sdk's stores
+# touch them. Uninstalling deletes a team's rows here and nothing else: its meetings stay (store/retention.py).
+SLACK_INSTALLATIONS = Table(
+    "slack_installations", SQLModel.metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("client_id", String(32), nullable=False),
+    Column("app_id", String(32), nullable=False),
+    Column("enterprise_id", String(32)),
+    Column("enterprise_name", String(200)),
+    Column("enterprise_url", String(200)),
+    Column("team_id", String(32)),
+    Column("team_name", String(200)),
+    Column("bot_token", String(200)),
+    Column("bot_id", String(32)),
+    Column("bot_user_id", String(32)),
+    Column("bot_scopes", String(1000)),
+    Column("bot_refresh_token", String(200)),
+    Column("bot_token_expires_at", DateTime),
+    Column("user_id", String(32), nullable=False),
+    Column("user_token", String(200)),
+    Column("user_scopes", String(1000)),
+    Column("user_refresh_token", String(200)),
+    Column("user_token_expires_at", DateTime),
+    Column("incoming_webhook_url", String(200)),
+    Column("incoming_webhook_channel", String(200)),
+    Column("incoming_webhook_channel_id", String(200)),
+    Column("incoming_webhook_configuration_url", String(200)),
+    Column("is_enterprise_install", Boolean, nullable=False),
+    Column("token_type", String(32)),
+    Column("installed_at", DateTime, nullable=False),
+    Index("slack_installations_idx", "client_id", "enterprise_id", "team_id", "user_id", "installed_at"),
+)
+
+SLACK_BOTS = Table(
+    "slack_bots", SQLModel.metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("client_id", String(32), nullable=False),
+    Column("app_id", String(32), nullable=False),
+    Column("enterprise_id", String(32)),
+    Column("enterprise_name", String(200)),
+    Column("team_id", String(32)),
+    Column("team_name", String(200)),
+    Column("bot_token", String(200)),
+    Column("bot_id", String(32)),
+    Column("bot_user_id", String(32)),
+    Column("bot_scopes", String(1000)),
+    Column("bot_refresh_token", String(200)),
+    Column("bot_token_expires_at", DateTime),
+    Column("is_enterprise_install", Boolean, nullable=False),
+    Column("installed_at", DateTime, nullable=False),
+    Index("slack_bots_idx", "client_id", "enterprise_id", "team_id", "installed_at"),
+)
+
+SLACK_OAUTH_STATES = Table(
+    "slack_oauth_states", SQLModel.metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("state", String(200), nullable=False),
+    Column("expire_at", DateTime, nullable=False),
+)

@@ -16,19 +16,33 @@ from bot import command_types as c
 from bot.errors import UserError
 from bot.grammar import edit_args as e
 from bot.grammar import meeting_args as m
+from bot.grammar import plan_args as pl
 from bot.grammar import record_args as r
 from bot.grammar import series_args
 from bot.grammar.new_meeting import new_meeting
 from bot.grammar.registry import Registry, Subcommand
 from bot.messages import Outcome
-from bot.service import config, confirmation, edits, guard, materials, meeting_day, meetings, records, review, series
+from bot.service import (
+    approvals,
+    config,
+    confirmation,
+    edits,
+    guard,
+    materials,
+    meeting_day,
+    meetings,
+    plans,
+    records,
+    review,
+    series,
+)
 from bot.service.context import Ctx
 from bot.service.help import help_message
 from bot.vocabulary import ACCEPT, AGENDA, CHECK_IN, DECLINE, DONE, MATERIALS, REOPEN, VERIFY, Words
 from store import repo
 from store.models import Meeting
 
-TOPICS = ("meetings", "records", "followup", "review")  # help's sections, in order
+TOPICS = ("meetings", "plans", "records", "followup", "review")  # help's sections, in order
 
 
 def replied_meeting_number(ctx: Ctx) -> int | None:
@@ -103,6 +117,13 @@ COMMANDS = Registry(
         S("materials", MATERIALS, c.ShareMaterials, r.materials, materials.share, "meetings"),
         S("mine", Words(("mine",), ("我的",)), c.Mine, m.no_arguments(c.Mine), lambda ctx, _: meetings.mine(ctx),
           "meetings"),
+        # -- plans (申报) and their approval
+        S("plan", Words(("plan",), ("申报",)), c.Plan, pl.plan, plans.plan, "plans", takes_lines=True),
+        S("approve", Words(("approve", "approved"), ("批准", "审批通过")), c.ApprovePlan, pl.approve, approvals.approve,
+          "plans"),
+        S("reject", Words(("reject",), ("驳回",)), c.RejectPlan, pl.reject, approvals.reject, "plans"),
+        S("resubmit", Words(("resubmit",), ("重新提交", "重新申报")), c.ResubmitPlan, pl.resubmit, plans.resubmit,
+          "plans"),
         # -- records
         S("action", Words(("action", "todo"), ("行动", "待办", "任务")), c.AddAction, r.action, records.add_action,
           "records"),

@@ -1,7 +1,7 @@
 """scheduling sense: requests waiting for the host's confirmation, and meeting materials
 
 Revision ID: 0012
-Revises: 0011
+Revises: 0016
 Create Date: 2026-11-30 02:10:00
 """
 
@@ -12,7 +12,7 @@ import sqlmodel
 from alembic import op
 
 revision: str = '0012'
-down_revision: str | None = '0011'
+down_revision: str | None = '0016'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
