@@ -106,6 +106,7 @@ MEETING_TYPES: dict[str, Words] = {  # what people call each meeting type (`type
     "review": Words(("review",), ("评审",)),
 }
 CONFIDENTIAL = Words(("confidential",), ("保密",))
+MATERIALS = Words(("materials",), ("材料",))  # with a colon on `new`: "materials: <link> by friday" / "材料：…"
 IMPORTANT = Words(("important",), ("重要",))
 LENGTH = Words((), ("时长",))  # always opens a duration
 FOR = Words(("for",))  # opens a duration only when one follows
@@ -184,6 +185,10 @@ def alternation(words: Words) -> str:
 # start with inside a word written without spaces ("周会明天下午3点")
 TIME_LEADS = Words(("next", "this", "coming", "on", "at", "in", "the"))
 CJK_TIME_START = frozenset("今明后大下这本上周星礼中晚早凌傍午夜正一二三四五六七八九十两")
+
+# -- answering the bot's warning before it creates or moves a meeting: a bare "yes" / "确认" or "no" / "取消"
+CONFIRM_YES = Words(("yes", "y", "ok", "okay", "confirm"), ("是", "是的", "确认", "好", "好的", "继续"))
+CONFIRM_NO = Words(("no", "n", "cancel", "nope"), ("否", "不", "不用", "取消", "算了"))
 
 # -- action items and questions: `action @bob the spec by friday deliverable: spec doc`
 DUE = Words(("by", "due"), ("截止",))  # "by"/"due" are ordinary words too: only before a date
@@ -299,8 +304,8 @@ LABELS = frozenset(
     word
     for words in (
         GOAL, OUTCOME, DELIVERABLE, DELIVERABLE_LABEL, BECAUSE, DUE, DONE, BLOCKED, DELAY, AGENDA, TYPE,
-        LOCATION, LENGTH, WITH, PRESENTER, OUTPUT, DECLINE, REOPEN, RESOLVED, *ROLES.values(), *EDIT_FIELDS.values(),
-        *PLAN_FIELDS.values(),
+        LOCATION, LENGTH, WITH, PRESENTER, OUTPUT, MATERIALS, DECLINE, REOPEN, RESOLVED, *ROLES.values(),
+        *EDIT_FIELDS.values(), *PLAN_FIELDS.values(),
     )
     for word in words
 )  # fmt: skip

@@ -25,8 +25,10 @@ from bot.messages import Outcome
 from bot.service import (
     approvals,
     config,
+    confirmation,
     edits,
     guard,
+    materials,
     meeting_day,
     meetings,
     plans,
@@ -37,7 +39,7 @@ from bot.service import (
 )
 from bot.service.context import Ctx
 from bot.service.help import help_message
-from bot.vocabulary import ACCEPT, AGENDA, CHECK_IN, DECLINE, DONE, ME, REOPEN, VERIFY, Words
+from bot.vocabulary import ACCEPT, AGENDA, CHECK_IN, DECLINE, DONE, MATERIALS, ME, REOPEN, VERIFY, Words
 from store import repo
 from store.models import Meeting
 
@@ -68,6 +70,10 @@ def _end(ctx: Ctx, command: c.EndMeeting) -> Outcome:
 
 def _add_note(ctx: Ctx, command: c.AddNote) -> Outcome:
     return records.add_note(ctx, command.kind, command.text)
+
+
+def _confirm(ctx: Ctx, command: c.ConfirmRequest) -> Outcome:
+    return confirmation.confirm(ctx, command, lambda asked, held: COMMANDS.for_command(held).handle(asked, held))
 
 
 def _help(ctx: Ctx, command: c.Help) -> Outcome:
@@ -108,6 +114,8 @@ COMMANDS = Registry(
           meeting_day.amend_minutes, "meetings"),
         S("viewers", Words(("viewers",), ("查阅人",)), c.NameViewers, m.viewers,
           lambda ctx, command: meetings.add_viewers(ctx, command.number, command.who), "meetings"),
+        S("confirm", Words(("confirm",), ("确认",)), c.ConfirmRequest, m.confirm, _confirm, "meetings"),
+        S("materials", MATERIALS, c.ShareMaterials, r.materials, materials.share, "meetings"),
         S("mine", Words(("mine",), ("我的",)), c.Mine, m.no_arguments(c.Mine), lambda ctx, _: meetings.mine(ctx),
           "meetings"),
         # -- plans (申报) and their approval
