@@ -175,6 +175,14 @@ def people_section(view: MeetingView, lang: Lang) -> Section:
     )
 
 
+def decision_suffix(decision: Decision, lang: Lang) -> str:
+    """What follows a decision's text: its rationale and its verdict, if said."""
+    suffix = f" — {t(lang, 'decision.because', text=decision.rationale)}" if decision.rationale else ""
+    if decision.verdict:
+        suffix += f" — {t(lang, 'decision.verdict', verdict=t(lang, 'verdict.' + decision.verdict))}"
+    return suffix
+
+
 def action_line(item: ActionItem, owner: User | None, lang: Lang, with_owner: bool = True) -> str:
     parts = [f"#{item.number} {item.text}"]
     if with_owner:
@@ -248,10 +256,7 @@ def minutes_sections(view: MeetingView, record: Record, lang: Lang) -> tuple[Sec
     sections.append(
         Section(
             t(lang, "heading.decisions"),
-            tuple(
-                d.text + (f" — {t(lang, 'decision.because', text=d.rationale)}" if d.rationale else "")
-                for d in record.decisions
-            )
+            tuple(f"{k}. {d.text}{decision_suffix(d, lang)}" for k, d in enumerate(record.decisions, start=1))
             or (t(lang, "minutes.none"),),
         )
     )

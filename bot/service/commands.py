@@ -19,10 +19,23 @@ from bot.grammar import record_args as r
 from bot.grammar.new_meeting import new_meeting
 from bot.grammar.registry import Registry, Subcommand
 from bot.messages import Outcome
-from bot.service import config, guard, meeting_day, meetings, records, review
+from bot.service import config, guard, meeting_day, meetings, record_edits, records, review
 from bot.service.context import Ctx
 from bot.service.help import help_message
-from bot.vocabulary import ACCEPT, CHECK_IN, DECLINE, DONE, REOPEN, VERIFY, Words
+from bot.vocabulary import (
+    ACCEPT,
+    ASSIGN,
+    CHECK_IN,
+    DECLINE,
+    DELAY,
+    DONE,
+    EDIT,
+    REASSIGN,
+    REOPEN,
+    VERDICT,
+    VERIFY,
+    Words,
+)
 from store import repo
 from store.models import Meeting
 
@@ -94,8 +107,13 @@ COMMANDS = Registry(
         S("decision", Words(("decision", "agreed"), ("决定", "决策", "决议")), c.AddDecision, r.decision,
           records.add_decision, "records"),
         S("question", Words(("question",), ("问题",)), c.AddQuestion, r.question, records.add_question, "records"),
+        S("verdict", VERDICT, c.SetVerdict, r.verdict, record_edits.set_verdict, "records"),
+        S("reassign", REASSIGN, c.ReassignItem, r.reassign, record_edits.reassign, "records"),
+        S("assign", ASSIGN, c.AssignItem, r.assign, record_edits.assign, "records"),
+        S("edit", EDIT, c.EditItem, r.edit_item, record_edits.edit_item, "records"),
         S("done", DONE, c.Done, r.done, records.done, "records"),
         S("status", Words(("status",), ("状态",)), c.SetStatus, r.status, records.set_status, "records"),
+        S("delay", DELAY, c.SetStatus, r.delay, records.set_status, "records"),
         S("topic", Words(("topic",), ("主题",)), c.SetTopic, r.topic,
           lambda ctx, command: records.add_note(ctx, "topic", command.text), "records", help_key="help.meetbot"),
         # -- follow-through
