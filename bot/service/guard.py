@@ -159,9 +159,11 @@ def ensure_can_change_item(ctx: Ctx, item: ActionItem) -> None:
     facts = meeting_facts(ctx.session, meeting) if meeting is not None else None
     if access.can_change_item(viewer(ctx), item.owner_id, item.creator_id, facts):
         return
-    allowed = [item.owner_id, item.creator_id, *(access.editor_ids(facts) if facts else [])]
-    users = repo.users_by_id(ctx.session, sorted({i for i in allowed if i is not None}))
-    raise NotAllowed("error.not_item_editor", number=item.number, who=views.names(list(users.values())))
+    allowed = list(dict.fromkeys(i for i in (item.owner_id, item.creator_id, *(access.editor_ids(facts) if facts
+                                                                              else [])) if i is not None))
+    users = repo.users_by_id(ctx.session, allowed)
+    raise NotAllowed("error.not_item_editor", number=item.number,
+                     who=views.names([users[i] for i in allowed if i in users]))  # owner, creator, editors
 
 
 def ensure_can_change_decision(ctx: Ctx, decision: Decision, meeting: Meeting | None) -> None:
