@@ -297,7 +297,8 @@ def meetbot_minutes(view: MeetingView, record: Record, channel_name: str) -> Att
     for n in record.notes:
         entries.append((n.seq, n.created_at, n.kind, n.text, record.users[n.author_id].display_name))
     for d in record.decisions:
-        entries.append((d.seq, d.created_at, "agreed", d.text, record.users[d.author_id].display_name))
+        said = f"{d.text} ({t('en', 'verdict.' + d.verdict)})" if d.verdict else d.text  # MeetBot's layout is English
+        entries.append((d.seq, d.created_at, "agreed", said, record.users[d.author_id].display_name))
     actions = [meetbot_action_text(a, record) for a in record.actions]
     for a, text in zip(record.actions, actions, strict=True):
         entries.append((a.seq, a.created_at, "action", text, record.users[a.creator_id].display_name))
