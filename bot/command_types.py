@@ -85,6 +85,58 @@ class RescheduleMeeting:
     assumed: tuple[str, ...] = ()  # defaults the time was read with: said in the reply
 
 
+MeetingField = Literal["title", "time", "place", "link", "goal", "outcome"]
+AgendaAction = Literal["add", "remove", "move"]
+
+
+@dataclass(frozen=True)
+class EditMeeting:
+    """`edit 3 place Room 5` / `修改 3 地点 5号会议室`: one detail of a meeting; `time` carries the reschedule
+    (the time is read like `reschedule`'s, and acted on by the same use case)."""
+
+    number: int
+    field: MeetingField
+    value: str = ""
+    reschedule: RescheduleMeeting | None = None
+
+
+@dataclass(frozen=True)
+class EditAgenda:
+    """`agenda 3 add "Risks" 10m by @bob output: a list` · `agenda 3 remove 2` · `agenda 3 move 3 to 1`."""
+
+    number: int
+    action: AgendaAction
+    item: AgendaSpec | None = None  # add
+    position: int | None = None  # remove, move: the item's number on the agenda
+    to: int | None = None  # move: where it goes
+
+
+@dataclass(frozen=True)
+class InvitePeople:
+    """`invite 3 @erin [optional]` / `邀请 3 @钱七 列席`: more participants, each invited privately."""
+
+    number: int
+    who: tuple[Mention, ...]
+    role: Role = "required"
+
+
+@dataclass(frozen=True)
+class UninvitePeople:
+    """`uninvite 3 @erin` / `移除 3 @钱七`: participants no longer expected; each is told."""
+
+    number: int
+    who: tuple[Mention, ...]
+
+
+@dataclass(frozen=True)
+class ExtendMeeting:
+    """`extend 3 30m the demo runs long` / `延长 3 30分钟 演示时间不够`: the end moves, the start stays."""
+
+    number: int
+    by: timedelta
+    reason: str | None = None
+
+
 @dataclass(frozen=True)
 class Rsvp:
     number: int | None  # None: the meeting the replied-to / reacted-to message belongs to

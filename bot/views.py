@@ -7,7 +7,7 @@ Asia/Shanghai`), so a misparsed "next friday" is caught by the person who typed 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -29,6 +29,7 @@ class MeetingView:
     people: list[tuple[Participant, User]]
     agenda: list[AgendaItem]
     creator: User
+    presenters: dict[int, User] = field(default_factory=dict)  # of the agenda items, by user id
 
     @property
     def zone(self) -> ZoneInfo:
@@ -43,8 +44,11 @@ class MeetingView:
 
 def load(session: Session, meeting: Meeting) -> MeetingView:
     assert meeting.id is not None
-    creator = repo.users_by_id(session, [meeting.created_by_id])[meeting.created_by_id]
-    return MeetingView(meeting, repo.participants(session, meeting.id), repo.agenda(session, meeting.id), creator)
+    agenda = repo.agenda(session, meeting.id)
+    wanted = {meeting.created_by_id} | {item.presenter_id for item in agenda if item.presenter_id}
+    users = repo.users_by_id(session, sorted(wanted))
+    return MeetingView(meeting, repo.participants(session, meeting.id), agenda, users[meeting.created_by_id],
+                       {item.presenter_id: users[item.presenter_id] for item in agenda if item.presenter_id})
 
 
 def span(minutes: int, lang: Lang) -> str:
@@ -100,6 +104,8 @@ def detail_fields(view: MeetingView, lang: Lang, zone: ZoneInfo) -> tuple[tuple[
         rows.append((t(lang, "field.recorder"), names(recorders)))
     if m.location:
         rows.append((t(lang, "field.where"), m.location))
+    if m.link:
+        rows.append((t(lang, "field.link"), m.link))
     if m.goal:
         rows.append((t(lang, "field.goal"), m.goal))
     if m.expected_outcome:
@@ -109,16 +115,30 @@ def detail_fields(view: MeetingView, lang: Lang, zone: ZoneInfo) -> tuple[tuple[
     return tuple(rows)
 
 
+def agenda_details(view: MeetingView, item: AgendaItem, lang: Lang) -> str:
+    """" · by @bob · output: signed scope": who presents an item and what it should yield, when said."""
+    parts = []
+    presenter = view.presenters.get(item.presenter_id) if item.presenter_id else None
+    if presenter is not None:
+        parts.append(t(lang, "agenda.by", name=presenter.display_name))
+    if item.expected_output:
+        parts.append(t(lang, "agenda.output", text=item.expected_output))
+    return "".join(" · " + part for part in parts)
+
+
+def agenda_line(view: MeetingView, item: AgendaItem, lang: Lang) -> str:
+    """"Scope (20 min) · by @bob · output: signed scope"."""
+    line = item.title
+    if item.planned_minutes:
+        line += f" ({t(lang, 'unit.minutes', n=item.planned_minutes)})"
+    return line + agenda_details(view, item, lang)
+
+
 def agenda_section(view: MeetingView, lang: Lang) -> tuple[Section, ...]:
     if not view.agenda:
         return ()
-    lines = []
-    for item in view.agenda:
-        line = f"{item.position}. {item.title}"
-        if item.planned_minutes:
-            line += f" ({t(lang, 'unit.minutes', n=item.planned_minutes)})"
-        lines.append(line)
-    return (Section(t(lang, "heading.agenda"), tuple(lines)),)
+    lines = tuple(f"{item.position}. {agenda_line(view, item, lang)}" for item in view.agenda)
+    return (Section(t(lang, "heading.agenda"), lines),)
 
 
 def carry_over_section(session: Session, meeting: Meeting, lang: Lang) -> tuple[Section, ...]:
@@ -219,7 +239,7 @@ def load_record(session: Session, meeting: Meeting) -> Record:
 def agenda_held_section(view: MeetingView, lang: Lang) -> tuple[Section, ...]:
     """Each agenda item's planned against actual length: where the meeting's time really went."""
     if not any(item.started_at for item in view.agenda):
-        return ()
+        return agenda_section(view, lang)  # never reached: the plan, with presenters and outputs
     lines = []
     for item in view.agenda:
         planned = t(lang, "unit.minutes", n=item.planned_minutes) if item.planned_minutes else "—"
@@ -229,7 +249,8 @@ def agenda_held_section(view: MeetingView, lang: Lang) -> tuple[Section, ...]:
             actual = t(lang, "agenda.under_way")
         else:
             actual = t(lang, "unit.minutes", n=round((item.ended_at - item.started_at).total_seconds() / 60))
-        lines.append(t(lang, "agenda.held", position=item.position, title=item.title, planned=planned, actual=actual))
+        held = t(lang, "agenda.held", position=item.position, title=item.title, planned=planned, actual=actual)
+        lines.append(held + agenda_details(view, item, lang))
     return (Section(t(lang, "heading.agenda_held"), tuple(lines)),)
 
 

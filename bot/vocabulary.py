@@ -17,7 +17,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import TypeVar
 
-from bot.command_types import ExportFormat, ItemField, ItemStatus, Role, RsvpAnswer, Verdict
+from bot.command_types import AgendaAction, ExportFormat, ItemField, ItemStatus, MeetingField, Role, RsvpAnswer, Verdict
 
 K = TypeVar("K")
 
@@ -104,6 +104,22 @@ ROOM = Words(("in", "at"))  # "in Room 5" among the title's words
 LINK = Words(("at", "link"))  # before a URL
 BROADCAST = Words(("here", "channel", "everyone", "all"), ("所有人",))  # literal text, never a person
 
+# -- changing a meeting: `edit 3 place Room 5`, `agenda 3 move 2 to 1`, `invite 3 @x optional`, `extend 3 30m`
+EDIT_FIELDS: dict[MeetingField, Words] = {  # what `edit N <field> <value>` / `修改 N <字段> <值>` may change
+    "title": Words(("title", "name"), ("标题", "名称")),
+    "time": Words(("time", "when", "start"), ("时间",)),
+    "place": Words(("place", "location", "room", "where"), ("地点", "会议室")),
+    "link": Words(("link", "url"), ("链接", "会议链接")),
+    "goal": GOAL,
+    "outcome": Words(("outcome",), ("预期成果", "成果")),
+}
+AGENDA_ACTIONS: dict[AgendaAction, Words] = {
+    "add": Words(("add",), ("添加", "增加", "加")),
+    "remove": Words(("remove", "delete", "drop"), ("删除", "去掉")),
+    "move": Words(("move",), ("移动", "调整")),
+}
+MOVE_TO = Words(("to",), ("到", "至", "为"))  # "move 3 to 1" / "移动 3 到 1"
+
 # -- durations: one definition of the units, for `for 1h`, agenda items' `20m` and `bot.timeparse`
 HOUR_UNITS = Words(("h", "hr", "hrs", "hour", "hours"), ("小时", "个小时", "钟头", "个钟头"))
 MINUTE_UNITS = Words(("m", "min", "mins", "minute", "minutes"), ("分钟", "分"))
@@ -133,7 +149,6 @@ BECAUSE_GLUED = "因为"  # "采用A因为便宜"
 # `verdict 2.1 deferred`; a decision's verdict also opens it: `decision deferred: the budget` / `决定 暂缓：预算`
 REASSIGN = Words(("reassign",), ("转交", "改派"))
 ASSIGN = Words(("assign",), ("指派",))
-EDIT = Words(("edit",), ("修改",))
 ITEM = Words(("item",), ("事项",))  # `edit item 3 …`: an action item, not a meeting
 TO_PERSON = Words(("to",), ("给",))  # `reassign 3 to @carol` / `转交 3 给 @李四`
 ITEM_FIELDS: dict[ItemField, Words] = {
@@ -195,7 +210,7 @@ LABELS = frozenset(
     word
     for words in (
         GOAL, OUTCOME, DELIVERABLE, DELIVERABLE_LABEL, BECAUSE, DUE, DONE, BLOCKED, DELAY, AGENDA, TYPE,
-        LOCATION, LENGTH, WITH, PRESENTER, OUTPUT, DECLINE, REOPEN, RESOLVED, *ROLES.values(),
+        LOCATION, LENGTH, WITH, PRESENTER, OUTPUT, DECLINE, REOPEN, RESOLVED, *ROLES.values(), *EDIT_FIELDS.values(),
         *ITEM_FIELDS.values(),
     )
     for word in words

@@ -89,6 +89,7 @@ class Meeting(SQLModel, table=True):
     timezone: str = Field(max_length=64)
     language: str = Field(default="en", max_length=8)  # of its shared posts, and of readers we know nothing of
     location: str | None = Field(default=None, max_length=500)
+    link: str | None = Field(default=None, max_length=500)  # the video call's URL (`edit 3 link https://…`)
     status: str = Field(default="scheduled", max_length=16)  # scheduled, in_progress, ended, cancelled
     confidential: bool = False
     important: bool = False  # its action items are chased every working day once overdue
@@ -98,7 +99,7 @@ class Meeting(SQLModel, table=True):
     ended_at: datetime | None = Field(default=None, sa_column=utc_column())
     cancel_reason: str | None = None
     record_seq: int = 0  # last sequence number handed to a record row of this meeting (orders #undo)
-    revision: int = 0  # grows with every reschedule or cancellation: the .ics SEQUENCE calendars update by
+    revision: int = 0  # grows with every change people are told of: the .ics SEQUENCE calendars update by
     created_at: datetime = Field(sa_column=utc_column(nullable=False))
 
 

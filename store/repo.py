@@ -334,6 +334,23 @@ def drop_pending(session: Session, meeting_id: int) -> int:
     return _drop(session, col(Notification.meeting_id) == meeting_id)
 
 
+def drop_pending_to_in_meeting(session: Session, meeting_id: int, recipient_id: int) -> int:
+    """Drop what is still to go to one person about one meeting (they are no longer invited)."""
+    return _drop(session, and_(col(Notification.meeting_id) == meeting_id,
+                               col(Notification.recipient_id) == recipient_id))
+
+
+def remove_participant(session: Session, participant: Participant) -> None:
+    session.delete(participant)
+    session.flush()
+
+
+def remove_agenda_item(session: Session, item: AgendaItem) -> None:
+    """Delete an agenda item that never started (one that did is part of the record, and stays)."""
+    session.delete(item)
+    session.flush()
+
+
 def drop_pending_digests(session: Session, workspace_id: int, channel_id: str) -> int:
     return _drop(
         session,

@@ -269,3 +269,68 @@ def test_correcting_the_record_in_chinese(tmp_path: Path) -> None:
         assert str(items[2].due_on) == "2026-12-04" and items[3].declined_reason == "场地都订满了，请换人"
         verdicts = [d.verdict for d in session.exec(select(Decision).order_by(col(Decision.seq)))]
         assert verdicts == ["deferred", "approved", "more_material"]
+
+
+def sequence_of(tmp_path: Path) -> int:
+    ics = (tmp_path / "files" / "meeting-1.ics").read_text(encoding="utf-8")
+    found = re.search(r"^SEQUENCE:(\d+)", ics, re.MULTILINE)
+    assert found is not None
+    return int(found[1])
+
+
+def test_changing_a_meeting_in_english(tmp_path: Path) -> None:
+    out = run_console((SCRIPTS / "edits_en.txt").read_text(encoding="utf-8"), tmp_path)
+    assert "[m5] #general quorum: ✏️ #1 Q3 roadmap: place changed from “—” to “Room 5”." in out
+    assert "[m6] @bob quorum: *📣 Supplementary notice: #1 Q3 roadmap*\n     alice changed the meeting: place" in out
+    assert "[m9] #general quorum: ✏️ #1 Q3 roadmap: link changed from “—” to “https://meet.example.com/q3”." in out
+    assert "[m17] #general (only bob) quorum: ⚠️ Only @alice, @dave can change meeting #1" in out
+    assert "I can't change “colour”: say title, time, place, link, goal or outcome.\n     For example: " in out
+    assert "agenda item added: Risks (10 min) · by @carol · output: a risk list. The agenda now:" in out
+    assert "agenda item “Risks” moved to place 1." in out and "agenda item 3 “Budget” removed." in out
+    invited = "[m35] @erin quorum: *Q3 roadmap  #1  (scheduled)*\n     alice invited you to “Q3 roadmap” as optional."
+    assert invited in out
+    assert "[m36] @erin quorum: Noted: you're coming to #1 Q3 roadmap." in out
+    assert "[m41] @dave quorum: *📣 Supplementary notice: #1 Q3 roadmap*\n     alice took you off" in out
+    # carol reads times in Berlin; everyone who had answered is asked again after the move
+    assert "it now ends 2026-11-24 09:30 (Tue) Europe/Berlin. Reason: the demo needs more time" in out
+    assert ("from 2026-11-24 08:00 (Tue) Europe/Berlin to 2026-11-25 03:00 (Wed) Europe/Berlin. Are you still coming?\n"
+            "     Your earlier answer (“Maybe”) was for the old time, so it was cleared: please answer again.") in out
+    assert "✏️ Changed since it was announced (update 10)" in out
+    cancelled = out[out.rindex("(edited): *Q3 roadmap  #1  (cancelled)*") :]
+    assert "❌ Cancelled (the budget is not ready): nothing to answer any more." in cancelled
+    card = cancelled[: cancelled.index("[m54]")]
+    assert "Will you come?" not in card and "(1) Accept" not in card
+    assert sequence_of(tmp_path) == 10  # nine changes and the move; the cancel came after the export
+    with db(tmp_path) as session:
+        meeting = session.exec(select(Meeting)).one()
+        assert (meeting.status, meeting.revision, meeting.location) == ("cancelled", 11, "Room 5")
+        assert [a.title for a in session.exec(select(AgendaItem).order_by(col(AgendaItem.position)))] == [
+            "Risks", "Scope"]
+        assert answers(session) == {"alice": ("yes", None), "bob": (None, None), "carol": (None, None),
+                                    "erin": (None, None)}
+
+
+def test_changing_a_meeting_in_chinese(tmp_path: Path) -> None:
+    out = run_console((SCRIPTS / "edits_zh.txt").read_text(encoding="utf-8"), tmp_path, "--lang", "zh")
+    assert "[m5] #产品组 quorum: ✏️ #1 Q3规划会：地点由“—”改为“5号会议室”。" in out
+    assert "[m6] @李四 quorum: *📣 补充通知：#1 Q3规划会*\n     张三 变更了会议：地点由“—”改为“5号会议室”。" in out
+    assert "[m7] @赵六 quorum: *📣 Supplementary notice: #1 Q3规划会*" in out  # 赵六 reads English
+    assert "标题由“Q3规划会”改为“Q3规划评审会”。" in out
+    assert "[m17] #产品组 (only 李四) quorum: ⚠️ 只有 @张三, @王五 可以修改 #1 号会议" in out
+    assert "无法修改“颜色”：请说 标题、时间、地点、链接、目标 或 预期成果。\n     例如：" in out
+    assert "新增议程：风险 (10 分钟) · 主讲 @赵六 · 输出物：风险清单。现在的议程：" in out
+    assert "议程「风险」调整到第 1 项。" in out and "删除了第 3 项议程「预算」。" in out
+    assert "张三 邀请你以可选参会身份参加「Q3规划评审会」。" in out
+    assert "张三 已将你从 #1「Q3规划评审会」的参会人中移除" in out
+    assert "延长 30 分钟：现在结束时间为 2026-11-24 16:30（周二）Asia/Shanghai。原因：演示时间不够" in out
+    assert "it now ends 2026-11-24 08:30 (Tue) Europe/London. Reason: 演示时间不够" in out
+    assert "你之前的回复（“参加”）针对的是原时间，已清除：请重新回复。" in out
+    cancelled = out[out.rindex("(edited): *Q3规划评审会  #1  (已取消)*") :]
+    assert "❌ 已取消 (预算未就绪)：无需再回复。" in cancelled
+    card = cancelled[: cancelled.index("[m5")]
+    assert "请回复是否参加" not in card and "(1) 参加" not in card
+    assert sequence_of(tmp_path) == 10
+    with db(tmp_path) as session:
+        meeting = session.exec(select(Meeting)).one()
+        assert (meeting.title, meeting.link, meeting.revision) == (
+            "Q3规划评审会", "https://meet.example.com/q3", 11)

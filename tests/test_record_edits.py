@@ -12,8 +12,13 @@ import pytest
 from sqlmodel import Session, col, select
 
 from bot import access, exports
+from bot.command_types import EditItem
+from bot.commands import parse_command
 from bot.core import Core
+from bot.errors import ParseError
+from bot.i18n import Lang, t
 from store.models import ActionItem, ActionItemEvent, Decision, Meeting, Notification, User
+from tests.conftest import SHANGHAI
 from tests.harness import Chat, ManualClock, Sent
 
 FRIDAY = date(2026, 11, 27)
@@ -239,7 +244,7 @@ def test_edit_item_in_chinese(chat: Chat) -> None:
 @pytest.mark.parametrize(
     ("who", "text", "expected"),
     [
-        pytest.param("alice", "edit 1 due friday", "“edit item” changes an action item", id="no-item-word"),
+        pytest.param("alice", "edit item one due friday", "“one” is not a number", id="bad-number"),
         pytest.param("alice", "edit item 1 colour red", "say what to change — text, due or deliverable", id="field"),
         pytest.param("alice", "edit item 1 text", "needs", id="no-text"),
         pytest.param("carol", "edit item 1 text mine now", "Only @bob, @alice can reassign or edit", id="refused"),
@@ -411,3 +416,13 @@ def test_who_may_set_a_verdict() -> None:
     assert not access.can_change_decision(access.Viewer(4, "u4"), 4, MEETING)  # its author, a plain participant
     assert access.can_change_decision(access.Viewer(4, "u4"), 4, None)  # a lone decision: its author
     assert not access.can_change_decision(access.Viewer(2, "u2"), 4, None)
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_the_edit_item_examples_correct_an_action_item(lang: Lang, clock: ManualClock) -> None:
+    """`edit item …` is reached through `edit` (which also changes meetings): its examples must parse to it."""
+    for text in t(lang, "example.edit_item").split(" · "):
+        assert isinstance(parse_command(text.strip(), now=clock.now, tz=SHANGHAI), EditItem), text
+    with pytest.raises(ParseError) as raised:
+        parse_command("edit item 3 colour red", now=clock.now, tz=SHANGHAI)
+    assert raised.value.example_key == "example.edit_item"

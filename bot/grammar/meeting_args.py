@@ -78,6 +78,11 @@ def cancel(call: Call) -> CancelMeeting:
 
 def reschedule(call: Call) -> RescheduleMeeting:
     number, rest = call.number(call.args)
+    return new_time(call, number, rest)
+
+
+def new_time(call: Call, number: int, rest: Sequence[Token]) -> RescheduleMeeting:
+    """Meeting #number's new start (a range also sets its length): `reschedule 3 …` and `edit 3 time …`."""
     if not rest:
         raise ParseError("error.missing_time", call.example)
     said = text_of(rest) or ""

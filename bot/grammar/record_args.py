@@ -72,7 +72,6 @@ from bot.vocabulary import (
     DUE_SUFFIXES,
     IN_PROGRESS,
     IN_PROGRESS_TWO_WORDS,
-    ITEM,
     ITEM_FIELDS,
     REOPEN,
     RESOLVED,
@@ -301,10 +300,9 @@ def _item_field(tokens: list[Token]) -> tuple[ItemField, list[Token]] | None:
 
 
 def edit_item(call: Call) -> EditItem:
-    """`edit item 3 text|due|deliverable <value>` / `修改 事项 3 内容|截止|交付物 …`."""
-    if not call.args or call.args[0].word not in ITEM:
-        raise ParseError("error.edit_what", call.example, text=text_of(call.args) or "")
-    number, rest = call.number(call.args[1:])
+    """What follows `edit item` / `修改 事项` (the `edit` subcommand hands it over): `3 text|due|deliverable
+    <value>` / `3 内容|截止|交付物 …`."""
+    number, rest = call.number(call.args)
     found = _item_field(rest)
     if found is None:
         raise ParseError("error.edit_field", call.example, text=text_of(rest) or "")

@@ -12,24 +12,29 @@ imports the service.
 
 from __future__ import annotations
 
+from dataclasses import replace
+from typing import Any
+
 from bot import command_types as c
 from bot.errors import UserError
+from bot.grammar import edit_args as e
 from bot.grammar import meeting_args as m
 from bot.grammar import record_args as r
 from bot.grammar.new_meeting import new_meeting
-from bot.grammar.registry import Registry, Subcommand
+from bot.grammar.registry import Call, Registry, Subcommand
 from bot.messages import Outcome
-from bot.service import config, guard, meeting_day, meetings, record_edits, records, review
+from bot.service import config, edits, guard, meeting_day, meetings, record_edits, records, review
 from bot.service.context import Ctx
 from bot.service.help import help_message
 from bot.vocabulary import (
     ACCEPT,
+    AGENDA,
     ASSIGN,
     CHECK_IN,
     DECLINE,
     DELAY,
     DONE,
-    EDIT,
+    ITEM,
     REASSIGN,
     REOPEN,
     VERDICT,
@@ -68,6 +73,14 @@ def _add_note(ctx: Ctx, command: c.AddNote) -> Outcome:
     return records.add_note(ctx, command.kind, command.text)
 
 
+def _edit(call: Call) -> c.EditMeeting | c.EditItem:
+    """`edit 3 place Room 5` changes meeting #3; `edit item 12 due friday` corrects action item #12 (its errors
+    show the `edit item` example). Each command is then dispatched by its type to its own use case."""
+    if call.args and call.args[0].word in ITEM:
+        return r.edit_item(replace(call, name="edit_item", args=call.args[1:]))
+    return e.edit(call)
+
+
 def _help(ctx: Ctx, command: c.Help) -> Outcome:
     return Outcome([help_message(ctx, COMMANDS, command.topic)])
 
@@ -84,6 +97,11 @@ COMMANDS = Registry(
         S("reschedule", Words(("reschedule",), ("改期",)), c.RescheduleMeeting, m.reschedule, meetings.reschedule,
           "meetings"),
         S("cancel", Words(("cancel",), ("取消",)), c.CancelMeeting, m.cancel, meetings.cancel, "meetings"),
+        Subcommand[Any]("edit", Words(("edit",), ("修改",)), c.EditMeeting, _edit, edits.edit, "meetings"),
+        S("agenda", AGENDA, c.EditAgenda, e.agenda, edits.agenda, "meetings"),
+        S("invite", Words(("invite",), ("邀请",)), c.InvitePeople, e.invite, edits.invite, "meetings"),
+        S("uninvite", Words(("uninvite",), ("移除",)), c.UninvitePeople, e.uninvite, edits.uninvite, "meetings"),
+        S("extend", Words(("extend",), ("延长",)), c.ExtendMeeting, e.extend, edits.extend, "meetings"),
         S("start", Words(("start",), ("开始",)), c.StartMeeting, m.start, meetings.start, "meetings"),
         S("here", CHECK_IN, c.CheckIn, m.here, meetings.here, "meetings"),
         S("next", Words(("next",), ("下一项", "下一个")), c.NextItem, m.next_item, meeting_day.next_item, "meetings"),
@@ -110,7 +128,8 @@ COMMANDS = Registry(
         S("verdict", VERDICT, c.SetVerdict, r.verdict, record_edits.set_verdict, "records"),
         S("reassign", REASSIGN, c.ReassignItem, r.reassign, record_edits.reassign, "records"),
         S("assign", ASSIGN, c.AssignItem, r.assign, record_edits.assign, "records"),
-        S("edit", EDIT, c.EditItem, r.edit_item, record_edits.edit_item, "records"),
+        # reached through `edit` (`edit item 12 …`): the words here only name it in help and README
+        S("edit_item", Words(("edit item",), ("修改 事项",)), c.EditItem, None, record_edits.edit_item, "records"),
         S("done", DONE, c.Done, r.done, records.done, "records"),
         S("status", Words(("status",), ("状态",)), c.SetStatus, r.status, records.set_status, "records"),
         S("delay", DELAY, c.SetStatus, r.delay, records.set_status, "records"),

@@ -125,7 +125,7 @@ def rsvp_prompt(ctx: Ctx, view: views.MeetingView, replaces: str | None = None) 
         return OutMessage(lang=lang,
             target=Target(kind="channel", channel=m.channel_id),
             title=views.heading(m, lang, shared=True),
-            text=t(lang, "card.confidential", number=m.number),
+            text="\n".join(filter(None, (card_banner(m, lang), t(lang, "card.confidential", number=m.number)))),
             fields=views.confidential_fields(view, lang, zone),
             ref=None if replaces else RefSpec("rsvp_prompt", ctx.workspace_id, meeting_id=m.id),
             replaces=replaces,
@@ -133,7 +133,7 @@ def rsvp_prompt(ctx: Ctx, view: views.MeetingView, replaces: str | None = None) 
     return OutMessage(lang=lang,
         target=Target(kind="channel", channel=m.channel_id),
         title=views.heading(m, lang),
-        text=t(lang, "rsvp.prompt", title=m.title, when=format_when(m.start_at.astimezone(zone), zone, lang)),
+        text=card_text(m, lang, zone),
         fields=views.detail_fields(view, lang, zone),
         sections=(
             *views.carry_over_section(ctx.session, m, lang),
@@ -145,6 +145,24 @@ def rsvp_prompt(ctx: Ctx, view: views.MeetingView, replaces: str | None = None) 
         ref=None if replaces else RefSpec("rsvp_prompt", ctx.workspace_id, meeting_id=m.id),
         replaces=replaces,
     )
+
+
+def card_banner(m: Meeting, lang: Lang) -> str | None:
+    """What happened to the meeting since it was announced, first on its card: cancelled, or changed."""
+    if m.status == "cancelled":
+        reason = f" ({m.cancel_reason})" if m.cancel_reason else ""
+        return t(lang, "card.cancelled", number=m.number, reason=reason)
+    if m.status == "scheduled" and m.revision > 0:
+        return t(lang, "card.changed", n=m.revision)
+    return None
+
+
+def card_text(m: Meeting, lang: Lang, zone: ZoneInfo) -> str:
+    """The card's sentence: "Will you come?" only while there is still something to come to."""
+    when = format_when(m.start_at.astimezone(zone), zone, lang)
+    if m.status != "scheduled":
+        return "\n".join(filter(None, (card_banner(m, lang), t(lang, "card.closed", title=m.title, when=when))))
+    return "\n".join(filter(None, (card_banner(m, lang), t(lang, "rsvp.prompt", title=m.title, when=when))))
 
 
 def refreshed_prompt(ctx: Ctx, meeting: Meeting) -> list[OutMessage]:
@@ -239,6 +257,7 @@ def reschedule(ctx: Ctx, cmd: c.RescheduleMeeting) -> Outcome:
     deadline = cmd.start - ctx.settings.rsvp_deadline_offset
     meeting.rsvp_deadline = deadline if deadline - ctx.now >= MIN_RSVP_WINDOW else None
     assert meeting.id is not None
+    earlier = clear_answers(ctx, view)  # a yes to the old time says nothing about the new one
     repo.drop_pending(ctx.session, meeting.id)
     schedule_reminders(ctx, meeting)
     ctx.session.flush()
@@ -260,23 +279,32 @@ def reschedule(ctx: Ctx, cmd: c.RescheduleMeeting) -> Outcome:
         if user.id == ctx.user_id:
             continue
         lang, zone = language_of(user, ctx.settings, meeting.language), zone_of(user, ctx.settings)
+        text = t(lang, "reschedule.notice", who=ctx.user.display_name, number=meeting.number, title=meeting.title,
+                 old=format_when(old_start.astimezone(zone), zone, lang),
+                 new=format_when(cmd.start.astimezone(zone), zone, lang))
+        if user.id in earlier:
+            text += "\n" + t(lang, "reschedule.answer_cleared", answer=t(lang, "rsvp." + earlier[user.id]))
         outcome.messages.append(
             OutMessage(lang=lang,
                 target=Target(kind="direct", user=user.platform_user_id),
-                text=t(
-                    lang,
-                    "reschedule.notice",
-                    who=ctx.user.display_name,
-                    number=meeting.number,
-                    title=meeting.title,
-                    old=format_when(old_start.astimezone(zone), zone, lang),
-                    new=format_when(cmd.start.astimezone(zone), zone, lang),
-                ),
+                title=t(lang, "notice.title", number=meeting.number, title=meeting.title),
+                text=text,
                 buttons=views.rsvp_buttons(meeting, lang),
                 ref=RefSpec("invitation", ctx.workspace_id, meeting_id=meeting.id, recipient_id=user.id),
             )
         )
     return outcome
+
+
+def clear_answers(ctx: Ctx, view: views.MeetingView) -> dict[int, str]:
+    """Forget everyone's answer but the speaker's (the meeting moved): who had answered what, to tell them."""
+    earlier: dict[int, str] = {}
+    for p, user in view.people:
+        if user.id != ctx.user_id and p.rsvp is not None:
+            assert user.id is not None
+            earlier[user.id] = p.rsvp
+            p.rsvp, p.rsvp_at, p.rsvp_note = None, None, None
+    return earlier
 
 
 def cancel(ctx: Ctx, cmd: c.CancelMeeting) -> Outcome:
@@ -300,6 +328,7 @@ def cancel(ctx: Ctx, cmd: c.CancelMeeting) -> Outcome:
             outcome.messages.append(
                 OutMessage(lang=lang,
                     target=Target(kind="direct", user=user.platform_user_id),
+                    title=t(lang, "notice.title", number=meeting.number, title=meeting.title),
                     text=t(lang, "cancel.notice", who=ctx.user.display_name, number=meeting.number,
                                title=meeting.title, reason=reason),
                 )
