@@ -89,6 +89,7 @@ class ConsoleAdapter:
     files_dir: Path
     channel: str = "general"
     people: dict[str, Person] = field(default_factory=dict)
+    profiles: dict[str, Person] = field(default_factory=dict)  # those a `:user` line described
     posted: dict[str, Posted] = field(default_factory=dict)
     counter: int = 0
     user_counter: int = 0
@@ -121,12 +122,13 @@ class ConsoleAdapter:
         if stripped.lower().startswith("/meeting") or stripped.startswith("/会议"):
             command_text = stripped.split(maxsplit=1)[1] if len(stripped.split(maxsplit=1)) > 1 else ""
             self.dispatch(Inbound("command", PLATFORM, WORKSPACE, channel, self.person(name), command_text,
-                                  is_direct=direct, handles_are_user_ids=True))
+                                  is_direct=direct, mentions=self.mentioned(command_text), handles_are_user_ids=True))
             return
         self.user_counter += 1
         self.dispatch(
             Inbound("message", PLATFORM, WORKSPACE, channel, self.person(name), text, is_direct=direct,
-                    reply_to=reply_to, message_id=f"u{self.user_counter}", handles_are_user_ids=True)
+                    reply_to=reply_to, message_id=f"u{self.user_counter}", mentions=self.mentioned(text),
+                    handles_are_user_ids=True)
         )
 
     def directive(self, line: str) -> None:
@@ -230,7 +232,7 @@ class ConsoleAdapter:
             else:
                 self.directory.admins.discard(args[0])
         current = self.person(args[0])
-        self.people[args[0]] = Person(
+        self.people[args[0]] = self.profiles[args[0]] = Person(
             args[0], settings.get("name", current.display_name), settings.get("tz", current.timezone),
             settings.get("lang", current.language),
         )
@@ -240,6 +242,14 @@ class ConsoleAdapter:
         if len(args) < 2:
             raise ScriptError("usage: :members hr alice carol (makes #hr a private channel with these members)")
         self.directory.private[args[0].lstrip("#")] = frozenset(name.lstrip("@") for name in args[1:])
+
+    def mentioned(self, text: str) -> tuple[Person, ...]:
+        """The people with a `:user` profile whose @name is in `text`, as a platform resolves mentions: so a
+        profile (timezone, language) applies to someone named before they have said a word."""
+        return tuple(
+            person for name, person in self.profiles.items()
+            if re.search(f"[@＠]{re.escape(name)}(?![\\w-]|\\.\\w)", text)
+        )
 
     def person(self, name: str) -> Person:
         return self.people.setdefault(name, Person(name, name))

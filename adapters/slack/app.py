@@ -42,7 +42,7 @@ from slack_sdk.signature import SignatureVerifier
 from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.clock import Clock, system_clock
-from adapters.ordering import InOrder
+from adapters.ordering import InOrder, Ticket
 from adapters.slack import blocks
 from adapters.slack.directory import SlackDirectory
 from adapters.slack.translate import (
@@ -102,6 +102,21 @@ class UserDirectory:
         return blocks.Mentionable(by_name | {p.platform_id: p.platform_id for p in people})
 
 
+class AckTimedApp(AsyncApp):
+    """Bolt's `AsyncApp`, telling `on_ack` how long each request took to its ack: `async_dispatch` returns as
+    soon as the listener acks (the work goes on after it), in Socket Mode and HTTP mode alike."""
+
+    on_ack: Callable[[float], None] | None = None
+
+    async def async_dispatch(self, req: AsyncBoltRequest) -> BoltResponse:
+        started = time.perf_counter()
+        try:
+            return await super().async_dispatch(req)
+        finally:
+            if self.on_ack is not None:
+                self.on_ack(time.perf_counter() - started)
+
+
 class SlackAdapter:
     """Listeners, rendering and posting for one Slack workspace (one bot token)."""
 
@@ -119,7 +134,7 @@ class SlackAdapter:
         core.directory = SlackDirectory(self.web)  # who is in a channel, who is an admin: Slack says
         self._dm_channels: dict[str, str] = {}
         self.order = InOrder()
-        self.app = AsyncApp(
+        self.app = AckTimedApp(
             client=AsyncWebClient(token=bot_token, base_url=api_url),
             signing_secret=signing_secret or "",
             request_verification_enabled=signing_secret is not None,
@@ -143,7 +158,7 @@ class SlackAdapter:
         ticket = self.order.ticket(str(body.get("channel_id")))
         text = str(body.get("text") or "").strip()
         if is_new_alone(text) and body.get("trigger_id"):
-            ticket[1].set_result(None)  # opening a form changes nothing in the channel: nobody waits for it
+            done(ticket)  # opening a form changes nothing in the channel: nobody waits for it
             await ack()
             person = await asyncio.to_thread(self.people, str(body["user_id"]))
             await client.views_open(
@@ -195,19 +210,24 @@ class SlackAdapter:
                                                       str(spec.get("command") or ""), channel))
 
     async def _on_ask_submit(self, ack: AsyncAck, body: dict[str, Any], view: dict[str, Any]) -> None:
-        answer = str(view["state"]["values"][blocks.ASK_BLOCK][blocks.ASK_BLOCK].get("value") or "").strip()
-        person = await asyncio.to_thread(self.people, str(body["user"]["id"]))
-        if not answer:
-            await ack(response_action="errors", errors={blocks.ASK_BLOCK: t(lang_of(person), "form.ask.empty")})
-            return
-        await ack()
         spec = json.loads(str(view.get("private_metadata") or "{}"))
         channel = str(spec.get("channel") or "")
-        inbound = Inbound(kind="button", platform=PLATFORM, workspace=str((body.get("team") or {}).get("id", "")),
-                          channel=channel, user=person, text=f"{spec.get('command', '')} {answer}",
-                          is_direct=channel.startswith("D"))
-        await asyncio.to_thread(self.dispatch, inbound)
-        await asyncio.to_thread(self.publish_home, inbound.workspace, person.platform_id)
+        ticket = self.order.ticket(channel)
+        try:
+            answer = str(view["state"]["values"][blocks.ASK_BLOCK][blocks.ASK_BLOCK].get("value") or "").strip()
+            person = await asyncio.to_thread(self.people, str(body["user"]["id"]))
+            if not answer:
+                await ack(response_action="errors", errors={blocks.ASK_BLOCK: t(lang_of(person), "form.ask.empty")})
+                return
+            await ack()
+            inbound = Inbound(kind="button", platform=PLATFORM,
+                              workspace=str((body.get("team") or {}).get("id", "")), channel=channel, user=person,
+                              text=f"{spec.get('command', '')} {answer}", is_direct=channel.startswith("D"))
+            async with self.order.turn(channel, ticket):
+                await asyncio.to_thread(self.dispatch, inbound)
+            await asyncio.to_thread(self.publish_home, inbound.workspace, person.platform_id)
+        finally:
+            done(ticket)
 
     async def _on_home_opened(self, ack: AsyncAck, body: dict[str, Any], event: dict[str, Any]) -> None:
         await ack()
@@ -217,20 +237,25 @@ class SlackAdapter:
     async def _on_modal_submit(self, ack: AsyncAck, body: dict[str, Any], view: dict[str, Any]) -> None:
         """The filled-in `/meeting new` form: the NewMeeting it asks for goes to the core as it is."""
         user_id = str(body["user"]["id"])
-        person = await asyncio.to_thread(self.people, user_id)
-        zone = zone_of(person, self.core.settings.zone)
-        command, errors = blocks.modal_to_command(view["state"]["values"], lang_of(person), zone, self.clock())
-        if command is None:
-            await ack(response_action="errors", errors=errors)
-            return
-        await ack()
         channel = str(view.get("private_metadata") or "")
-        named = blocks.modal_people(command)
-        mentions = await asyncio.to_thread(lambda: tuple(self.people(user) for user in named))
-        inbound = Inbound(kind="command", platform=PLATFORM, workspace=str((body.get("team") or {}).get("id", "")),
-                          channel=channel, user=person, is_direct=is_direct_channel(channel), mentions=mentions,
-                          command=command)
-        await asyncio.to_thread(self.dispatch, inbound)
+        ticket = self.order.ticket(channel)
+        try:
+            person = await asyncio.to_thread(self.people, user_id)
+            zone = zone_of(person, self.core.settings.zone)
+            command, errors = blocks.modal_to_command(view["state"]["values"], lang_of(person), zone, self.clock())
+            if command is None:
+                await ack(response_action="errors", errors=errors)
+                return
+            await ack()
+            named = blocks.modal_people(command)
+            mentions = await asyncio.to_thread(lambda: tuple(self.people(user) for user in named))
+            inbound = Inbound(kind="command", platform=PLATFORM,
+                              workspace=str((body.get("team") or {}).get("id", "")), channel=channel, user=person,
+                              is_direct=is_direct_channel(channel), mentions=mentions, command=command)
+            async with self.order.turn(channel, ticket):
+                await asyncio.to_thread(self.dispatch, inbound)
+        finally:
+            done(ticket)
 
     # ---- into the core and back out ------------------------------------------------------------------
     def translate_and_dispatch(
@@ -296,6 +321,12 @@ class SlackAdapter:
         """App Home: the person's open action items (with buttons) and upcoming meetings with their RSVP."""
         view = self.core.home(PLATFORM, team_id, self.people(user_id), self.clock())
         self.web.views_publish(user_id=user_id, view=blocks.home_view(view, self.people.mentionable([user_id])))
+
+
+def done(ticket: Ticket) -> None:
+    """Let the events behind `ticket` run (and a draining process exit), if its turn has not done so already."""
+    if not ticket[1].done():
+        ticket[1].set_result(None)
 
 
 def is_new_alone(text: str) -> bool:

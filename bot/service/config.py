@@ -49,7 +49,7 @@ def configure(ctx: Ctx, cmd: c.Configure) -> Outcome:
             raise ParseError("error.bad_config_value", "example.config", setting=cmd.key, text=value)
         channel.reminder_hour = int(value)
     ctx.session.flush()
-    if cmd.key in ("digest", "timezone"):
+    if cmd.key in ("digest", "timezone", "holidays"):  # the digest's day depends on all three
         replan_digest(ctx)
     local = followup.channel_settings(ctx.session, ctx.settings, ctx.workspace_id, ctx.inbound.channel)
     lines = (

@@ -11,8 +11,8 @@ from collections.abc import Sequence
 from datetime import timedelta
 from zoneinfo import ZoneInfo
 
+from bot import civil, followup, limits, views
 from bot import command_types as c
-from bot import followup, limits, views
 from bot.command_types import Mention
 from bot.errors import Conflict
 from bot.i18n import Lang, t
@@ -109,11 +109,13 @@ def schedule_reminders(ctx: Ctx, meeting: Meeting) -> None:
         if meeting.start_at - offset > ctx.now:
             followup.schedule(ctx.session, ctx.workspace_id, NotificationKind.MEETING_REMINDER,
                               meeting.start_at - offset, ctx.now, meeting_id=meeting.id, channel_id=meeting.channel_id)
-    if meeting.rsvp_deadline is not None and meeting.rsvp_deadline - ctx.settings.rsvp_chase_offset > ctx.now:
-        waiting = [p for p, _user in repo.participants(ctx.session, meeting.id) if p.rsvp is None]
-        for p in waiting:  # a row each, so one failing recipient holds up nobody
-            followup.schedule(ctx.session, ctx.workspace_id, NotificationKind.RSVP_CHASE,
-                              meeting.rsvp_deadline - ctx.settings.rsvp_chase_offset, ctx.now,
+    deadline = meeting.rsvp_deadline
+    if deadline is not None and deadline - ctx.settings.rsvp_chase_offset > ctx.now:
+        waiting = [(p, user) for p, user in repo.participants(ctx.session, meeting.id) if p.rsvp is None]
+        for p, user in waiting:  # a row each, so one failing recipient holds up nobody; each in their civil hours
+            when = civil.send_time(deadline - ctx.settings.rsvp_chase_offset, zone_of(user, ctx.settings),
+                                   ctx.settings.civil_window, now=ctx.now, deadline=deadline)
+            followup.schedule(ctx.session, ctx.workspace_id, NotificationKind.RSVP_CHASE, when, ctx.now,
                               meeting_id=meeting.id, recipient_id=p.user_id)
 
 
