@@ -15,6 +15,7 @@ Script protocol (one line each; README has the full table):
     :advance 1d2h30m            move the clock, running every scheduler tick due on the way
     :user alice tz=Europe/Berlin lang=zh admin=yes   what the platform would tell us about alice
     :members hr alice carol     #hr is a private channel with these members (channels never named: public)
+A line ending in a backslash goes on in the next one (a message of several lines: a plan's `key: value` fields).
 Bot output lines start with the message id and where it went: `[m7] #general quorum: …`,
 `[m8] @bob quorum: …`, `[m9] #general (only alice) quorum: …`.
 """
@@ -37,7 +38,7 @@ from bot.messages import OutMessage
 PLATFORM = "console"
 WORKSPACE = "local"
 BOT_NAME = "quorum"
-SPEAKER = re.compile(r"^(?P<name>[^\s>:][^\s>]*)>\s?(?P<text>.*)$")
+SPEAKER = re.compile(r"^(?P<name>[^\s>:][^\s>]*)>\s?(?P<text>.*)$", re.DOTALL)
 DURATION_PART = re.compile(r"(\d+)\s*([dhm])")
 DURATION_UNITS = {"d": timedelta(days=1), "h": timedelta(hours=1), "m": timedelta(minutes=1)}
 
@@ -316,5 +317,13 @@ def render_text(message: OutMessage) -> str:
 
 
 def run_script(adapter: ConsoleAdapter, source: TextIO) -> None:
+    pending = ""
     for line in source:
-        adapter.run_line(line)
+        text = line.rstrip("\n")
+        if text.endswith("\\"):  # the message goes on in the next line
+            pending += text[:-1].rstrip() + "\n"
+            continue
+        adapter.run_line(pending + text)
+        pending = ""
+    if pending:
+        adapter.run_line(pending.rstrip("\n"))

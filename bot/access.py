@@ -11,6 +11,9 @@ path asks these functions rather than carrying its own rule. The rules, in full:
 - Who is in a conversation comes from the platform through the `Directory` port the adapters implement.
   Where the platform says nothing about a group's members (DingTalk), the group counts as private and its
   members are the people who have written there.
+- A meeting plan (a meeting still "planned") is visible only to its requester, the people who review or approve
+  it (and those a late step was escalated to) and admins; only its requester changes or resubmits it, and only
+  a step's approver (or the superior it was escalated to) decides that step.
 - Changing a meeting (reschedule, cancel, agenda, the record, a decision's verdict) is for its creator, hosts,
   recorders and chairs; closing an action item for its owner, its creator and its meeting's hosts; reassigning
   it or editing its text, due date or deliverable for its owner, its creator and its meeting's editors; channel
@@ -148,3 +151,25 @@ def is_admin(platform_says: bool, platform_id: str, configured: frozenset[str]) 
 def can_see_person_report(viewer: Viewer, person_id: int) -> bool:
     """Attendance, on-time rate and satisfaction of one person: theirs to see, and admins'."""
     return viewer.user_id == person_id or viewer.is_admin
+
+
+@dataclass(frozen=True)
+class PlanFacts:
+    """What access needs of a meeting plan: who filed it and who decides (or decided) any of its steps."""
+
+    requester_id: int
+    deciders: frozenset[int] = frozenset()  # reviewers, approvers, and superiors a late step went to
+
+
+def can_see_plan(viewer: Viewer, plan: PlanFacts) -> bool:
+    return viewer.user_id == plan.requester_id or viewer.user_id in plan.deciders or viewer.is_admin
+
+
+def can_change_plan(viewer: Viewer, plan: PlanFacts) -> bool:
+    """Editing and resubmitting a plan is its requester's."""
+    return viewer.user_id == plan.requester_id
+
+
+def can_decide_step(viewer: Viewer, approver_id: int, escalated_to_id: int | None) -> bool:
+    """A step is decided by its approver, or by the superior it was escalated to."""
+    return viewer.user_id in (approver_id, escalated_to_id)

@@ -436,10 +436,86 @@ class ResolveQuestion:
 
 @dataclass(frozen=True)
 class Configure:
-    """`config` shows the channel's settings; `config KEY VALUE` changes one (validated by the service)."""
+    """`config` shows the channel's settings; `config KEY VALUE` changes one (validated by the service).
+    `config reviewers @a @b` / `config approver @boss [for @alice]` name people instead of a value."""
 
     key: str | None = None
     value: str | None = None
+    people: tuple[Mention, ...] = ()
+    for_whom: Mention | None = None
+
+
+PlanType = Literal["strategy", "project", "client", "launch", "other"]
+BudgetPart = Literal["venue", "materials", "catering", "travel", "other"]
+
+
+@dataclass(frozen=True)
+class Guest:
+    """An external guest of a plan: not a chat user, so a name with company and title."""
+
+    name: str
+    company: str
+    title: str
+
+
+@dataclass(frozen=True)
+class Budget:
+    """A plan's budget in cents: the total and whatever breakdown was given (the parts may not add up: the
+    service says so rather than refusing)."""
+
+    total: int
+    parts: tuple[tuple[BudgetPart, int], ...] = ()
+
+
+@dataclass(frozen=True)
+class PlanFields:
+    """The `key: value` fields of a plan, as filed or as changed by `plan N edit`; None: not given."""
+
+    name: str | None = None
+    plan_type: PlanType | None = None
+    goal: str | None = None
+    start: datetime | None = None  # aware; the proposed time
+    duration: timedelta | None = None  # from a range ("2-5pm")
+    assumed: tuple[str, ...] = ()  # defaults the time was read with: said in the reply
+    place: str | None = None
+    internal: tuple[Mention, ...] | None = None
+    deciders: tuple[Mention, ...] | None = None  # key decision makers, among the internal attendees
+    external: tuple[Guest, ...] | None = None
+    key_guests: tuple[str, ...] | None = None  # names of external guests
+    budget: Budget | None = None
+    topics: str | None = None
+    outcomes: str | None = None
+    attachments: tuple[str, ...] | None = None
+    urgent: bool | None = None  # the green channel (绿色通道): 2 hours a step
+
+
+@dataclass(frozen=True)
+class Plan:
+    """`plan key: value …` files a plan; `plan 3` shows plan #3; `plan 3 edit key: value` changes it."""
+
+    number: int | None = None
+    fields: PlanFields | None = None
+
+
+@dataclass(frozen=True)
+class ResubmitPlan:
+    number: int
+
+
+@dataclass(frozen=True)
+class ApprovePlan:
+    """The step's approver (or the superior it was escalated to) approves, with an optional note."""
+
+    number: int
+    note: str | None = None
+
+
+@dataclass(frozen=True)
+class RejectPlan:
+    """A rejection always has its reason: the requester needs it to edit and resubmit."""
+
+    number: int
+    reason: str
 
 
 Command = (
@@ -485,4 +561,8 @@ Command = (
     | ReopenItem
     | ResolveQuestion
     | Configure
+    | Plan
+    | ResubmitPlan
+    | ApprovePlan
+    | RejectPlan
 )

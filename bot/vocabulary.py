@@ -19,11 +19,13 @@ from typing import TypeVar
 
 from bot.command_types import (
     AgendaAction,
+    BudgetPart,
     ExportFormat,
     HolidayRule,
     ItemField,
     ItemStatus,
     MeetingField,
+    PlanType,
     Role,
     RsvpAnswer,
     Verdict,
@@ -59,7 +61,7 @@ DECLINE_FILLER = Words(("do",))  # "can't do: on leave"
 REOPEN = Words(("reopen",), ("退回", "重开"))
 ACCEPT = Words(("accept",), ("接受", "收到"))
 ACCEPT_REPLY_ONLY = Words(("accepted", "ok", "okay"), ("好的", "好"))  # "ok 12" is no command
-VERIFY = Words(("verify", "verified", "approve", "approved"), ("验收", "通过", "验收通过"))
+VERIFY = Words(("verify", "verified"), ("验收", "通过", "验收通过"))  # "approve" is a plan's (see PLAN below)
 VERIFY_REPLY_ONLY = Words(("lgtm",))
 RESOLVED = Words(("resolved", "answered"), ("已解决", "解决了", "已回答"))
 CHECK_IN = Words(("here", "present"), ("到", "签到"))
@@ -214,6 +216,44 @@ VERDICTS: dict[Verdict, Words] = {  # multi-word English verdicts are matched as
                            ("需补充材料", "需要补充材料", "补充材料")),
 }
 
+# -- plans (申报): `plan` then `key: value` fields, each key one word; `approve 3` / `reject 3 why`
+PLAN_FIELDS: dict[str, Words] = {
+    "name": Words(("name", "title"), ("名称", "会议名称")),
+    "plan_type": Words(("type",), ("类型", "会议类型")),
+    "goal": Words(("goal",), ("目标",)),
+    "time": Words(("time", "when"), ("时间",)),
+    "place": Words(("place", "location"), ("地点",)),
+    "internal": Words(("internal",), ("内部参会", "内部参会人", "内部")),
+    "deciders": Words(("decision-makers", "deciders"), ("关键决策人", "决策人")),
+    "external": Words(("external", "guests"), ("外部嘉宾", "外部参会", "外部")),
+    "key_guests": Words(("key-guests", "vips"), ("重要嘉宾", "关键嘉宾")),
+    "budget": Words(("budget",), ("预算",)),
+    "topics": Words(("topics",), ("议题",)),
+    "outcomes": Words(("outcomes", "outcome"), ("预期成果", "成果")),
+    "attachments": Words(("attachments", "links"), ("附件",)),
+    "urgent": Words(("urgent",), ("紧急", "绿色通道")),
+}
+PLAN_TYPES: dict[PlanType, Words] = {
+    "strategy": Words(("strategy",), ("战略会", "战略")),
+    "project": Words(("project",), ("项目会", "项目")),
+    "client": Words(("client",), ("客户会", "客户")),
+    "launch": Words(("launch",), ("发布会", "发布")),
+    "other": Words(("other",), ("其他", "其它")),
+}
+BUDGET_PARTS: dict[BudgetPart, Words] = {
+    "venue": Words(("venue",), ("场地",)),
+    "materials": Words(("materials",), ("物料",)),
+    "catering": Words(("catering",), ("餐饮",)),
+    "travel": Words(("travel",), ("差旅",)),
+    "other": Words(("other",), ("其他", "其它")),
+}
+URGENT = PLAN_FIELDS["urgent"]  # also a bare word: `plan urgent name: …`
+EDIT = Words(("edit",), ("修改", "编辑"))
+YES_NO: dict[bool, Words] = {
+    True: Words(("yes", "true", "on"), ("是", "开")),
+    False: Words(("no", "false", "off"), ("否", "关")),
+}
+
 # -- reports and exports
 THIS_MONTH = Words(("this",), ("本月", "这个月"))
 LAST_MONTH = Words(("last",), ("上月", "上个月"))
@@ -243,7 +283,10 @@ CONFIG_KEYS: dict[str, Words] = {
     "digest": Words(("digest",), ("汇总", "周报")),
     "holidays": Words(("holidays",), ("节假日",)),
     "reminder_hour": Words(("reminder-hour", "reminder_hour"), ("提醒时间",)),
+    "reviewers": Words(("reviewers", "reviewer"), ("审核人", "资源审核人")),
+    "approver": Words(("approver",), ("审批人",)),
 }
+FOR_PERSON = Words(("for",), ("负责", "给"))  # `config approver @boss for @alice` / `设置 审批人 @王总 负责 @张三`
 
 
 def lookup(table: Mapping[K, Words]) -> dict[str, K]:
@@ -262,6 +305,7 @@ LABELS = frozenset(
         GOAL, OUTCOME, DELIVERABLE, DELIVERABLE_LABEL, BECAUSE, DUE, DONE, BLOCKED, DELAY, AGENDA, TYPE,
         LOCATION, LENGTH, WITH, PRESENTER, OUTPUT, DECLINE, REOPEN, RESOLVED, *ROLES.values(), *EDIT_FIELDS.values(),
         *ITEM_FIELDS.values(),
+        *PLAN_FIELDS.values(),
     )
     for word in words
 ) | frozenset(phrase.split()[-1] for words in VERDICTS.values() for phrase in words)  # fmt: skip

@@ -24,7 +24,8 @@ import threading
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable
-from typing import Any
+from datetime import datetime
+from typing import Any, TypeVar
 from urllib.parse import parse_qsl
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -43,7 +44,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.clock import Clock, system_clock
 from adapters.ordering import InOrder, Ticket
-from adapters.slack import blocks
+from adapters.slack import blocks, plan_form
 from adapters.slack.directory import SlackDirectory
 from adapters.slack.translate import (
     PLATFORM,
@@ -56,7 +57,7 @@ from adapters.slack.translate import (
     slash_command,
     split_key,
 )
-from bot.command_types import NewMeeting
+from bot.command_types import NewMeeting, Plan
 from bot.core import Core
 from bot.events import Inbound, Person
 from bot.grammar.tokens import fold
@@ -65,6 +66,7 @@ from bot.messages import OutMessage
 from bot.service.commands import COMMANDS
 
 log = logging.getLogger(__name__)
+F = TypeVar("F", NewMeeting, Plan)  # the Command a form submits
 
 DONE_REACTION = "white_check_mark"
 USER_CACHE_SECONDS = 3600.0
@@ -153,17 +155,18 @@ class SlackAdapter:
         app.action({"action_id": re.compile(re.escape(blocks.ASK_ACTION_PREFIX) + r"\d+")})(self._on_ask_button)
         app.view(blocks.MEETING_MODAL_CALLBACK)(self._on_modal_submit)
         app.view(blocks.ASK_MODAL_CALLBACK)(self._on_ask_submit)
+        app.view(plan_form.PLAN_MODAL_CALLBACK)(self._on_plan_submit)
 
     async def _on_command(self, ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient) -> None:
         ticket = self.order.ticket(str(body.get("channel_id")))
         text = str(body.get("text") or "").strip()
-        if is_new_alone(text) and body.get("trigger_id"):
+        form = alone(text)
+        if form is not None and body.get("trigger_id"):
             done(ticket)  # opening a form changes nothing in the channel: nobody waits for it
             await ack()
             person = await asyncio.to_thread(self.people, str(body["user_id"]))
-            await client.views_open(
-                trigger_id=body["trigger_id"], view=blocks.meeting_modal(lang_of(person), str(body["channel_id"]))
-            )
+            opens = blocks.meeting_modal if form is NewMeeting else plan_form.plan_modal
+            await client.views_open(trigger_id=body["trigger_id"], view=opens(lang_of(person), str(body["channel_id"])))
             return
         await ack()
         async with self.order.turn(str(body.get("channel_id")), ticket):
@@ -236,18 +239,30 @@ class SlackAdapter:
 
     async def _on_modal_submit(self, ack: AsyncAck, body: dict[str, Any], view: dict[str, Any]) -> None:
         """The filled-in `/meeting new` form: the NewMeeting it asks for goes to the core as it is."""
-        user_id = str(body["user"]["id"])
+        await self.submit_form(ack, body, view, blocks.modal_to_command, blocks.modal_people)
+
+    async def _on_plan_submit(self, ack: AsyncAck, body: dict[str, Any], view: dict[str, Any]) -> None:
+        """The filled-in `/meeting plan` form: the Plan it files goes to the core as it is."""
+        await self.submit_form(ack, body, view, plan_form.plan_modal_to_command, plan_form.plan_people)
+
+    async def submit_form(
+        self, ack: AsyncAck, body: dict[str, Any], view: dict[str, Any],
+        read: Callable[[dict[str, Any], Lang, ZoneInfo, datetime], tuple[F | None, dict[str, str]]],
+        people_of: Callable[[F], tuple[str, ...]],
+    ) -> None:
+        """A submitted form: its errors shown in it, or its Command to the core in the channel it was opened
+        in, with the people it names, in that channel's turn."""
         channel = str(view.get("private_metadata") or "")
         ticket = self.order.ticket(channel)
         try:
-            person = await asyncio.to_thread(self.people, user_id)
+            person = await asyncio.to_thread(self.people, str(body["user"]["id"]))
             zone = zone_of(person, self.core.settings.zone)
-            command, errors = blocks.modal_to_command(view["state"]["values"], lang_of(person), zone, self.clock())
+            command, errors = read(view["state"]["values"], lang_of(person), zone, self.clock())
             if command is None:
                 await ack(response_action="errors", errors=errors)
                 return
             await ack()
-            named = blocks.modal_people(command)
+            named = people_of(command)
             mentions = await asyncio.to_thread(lambda: tuple(self.people(user) for user in named))
             inbound = Inbound(kind="command", platform=PLATFORM,
                               workspace=str((body.get("team") or {}).get("id", "")), channel=channel, user=person,
@@ -329,11 +344,14 @@ def done(ticket: Ticket) -> None:
         ticket[1].set_result(None)
 
 
-def is_new_alone(text: str) -> bool:
-    """`/meeting new` (or 新建) with nothing after it: the grammar's own words for `new` open the form instead."""
+def alone(text: str) -> type[NewMeeting] | type[Plan] | None:
+    """`/meeting new` (新建) or `/meeting plan` (申报) with nothing after it opens that command's form."""
     words = text.split()
     found = COMMANDS.for_word(fold(words[0])) if len(words) == 1 else None
-    return found is not None and found.command is NewMeeting
+    if found is None or found.command not in (NewMeeting, Plan):
+        return None
+    kind: type[NewMeeting] | type[Plan] = found.command
+    return kind
 
 
 def lang_of(person: Person) -> Lang:

@@ -19,12 +19,25 @@ from bot import command_types as c
 from bot.errors import UserError
 from bot.grammar import edit_args as e
 from bot.grammar import meeting_args as m
+from bot.grammar import plan_args as pl
 from bot.grammar import record_args as r
 from bot.grammar import series_args
 from bot.grammar.new_meeting import new_meeting
 from bot.grammar.registry import Call, Registry, Subcommand
 from bot.messages import Outcome
-from bot.service import config, edits, guard, meeting_day, meetings, record_edits, records, review, series
+from bot.service import (
+    approvals,
+    config,
+    edits,
+    guard,
+    meeting_day,
+    meetings,
+    plans,
+    record_edits,
+    records,
+    review,
+    series,
+)
 from bot.service.context import Ctx
 from bot.service.help import help_message
 from bot.vocabulary import (
@@ -45,7 +58,7 @@ from bot.vocabulary import (
 from store import repo
 from store.models import Meeting
 
-TOPICS = ("meetings", "records", "followup", "review")  # help's sections, in order
+TOPICS = ("meetings", "plans", "records", "followup", "review")  # help's sections, in order
 
 
 def replied_meeting_number(ctx: Ctx) -> int | None:
@@ -122,6 +135,13 @@ COMMANDS = Registry(
           lambda ctx, command: meetings.add_viewers(ctx, command.number, command.who), "meetings"),
         S("mine", Words(("mine",), ("我的",)), c.Mine, m.no_arguments(c.Mine), lambda ctx, _: meetings.mine(ctx),
           "meetings"),
+        # -- plans (申报) and their approval
+        S("plan", Words(("plan",), ("申报",)), c.Plan, pl.plan, plans.plan, "plans", takes_lines=True),
+        S("approve", Words(("approve", "approved"), ("批准", "审批通过")), c.ApprovePlan, pl.approve, approvals.approve,
+          "plans"),
+        S("reject", Words(("reject",), ("驳回",)), c.RejectPlan, pl.reject, approvals.reject, "plans"),
+        S("resubmit", Words(("resubmit",), ("重新提交", "重新申报")), c.ResubmitPlan, pl.resubmit, plans.resubmit,
+          "plans"),
         # -- records
         S("action", Words(("action", "todo"), ("行动", "待办", "任务")), c.AddAction, r.action, records.add_action,
           "records"),

@@ -38,6 +38,7 @@ def editable(ctx: Ctx, number: int, *states: str) -> views.MeetingView:
     view = views.load(ctx.session, meeting)
     guard.ensure_can_edit(ctx, view)
     guard.ensure_live(ctx, meeting, *(states or LIVE))
+    guard.ensure_not_locked(ctx, meeting)
     return view
 
 

@@ -21,7 +21,7 @@ from bot.messages import Button, Outcome, OutMessage, RefSpec, Section, Target
 from bot.service import guard, meeting_day
 from bot.service.context import Ctx
 from bot.timeparse import format_date, format_when
-from store import membership, repo
+from store import membership, plans, repo
 from store.models import AgendaItem, Meeting, NotificationKind, Participant, User
 
 MIN_RSVP_WINDOW = timedelta(hours=1)  # no deadline when people would have less than this to answer
@@ -252,6 +252,7 @@ def reschedule(ctx: Ctx, cmd: c.RescheduleMeeting) -> Outcome:
     view = views.load(ctx.session, meeting)
     guard.ensure_can_edit(ctx, view)
     guard.ensure_live(ctx, meeting, "scheduled")
+    guard.ensure_not_locked(ctx, meeting)
     old_start = meeting.start_at
     meeting.revision += 1  # calendars that imported its .ics update the event they have
     meeting.end_at = cmd.start + (cmd.duration or meeting.end_at - meeting.start_at)
@@ -527,18 +528,18 @@ def mine(ctx: Ctx) -> Outcome:
                    asks=ctx.t("ask.delay_date")),
         )
     )
-    return Outcome(
-        [
-            ctx.reply(
-                ctx.t("mine.heading"),
-                sections=(
-                    Section(ctx.t("heading.my_actions"), item_lines or (ctx.t("mine.no_actions"),)),
-                    Section(ctx.t("heading.my_meetings"), tuple(meeting_lines) or (ctx.t("mine.no_meetings"),)),
-                ),
-                buttons=buttons,
-            )
-        ]
+    sections: tuple[Section, ...] = (
+        Section(ctx.t("heading.my_actions"), item_lines or (ctx.t("mine.no_actions"),)),
+        Section(ctx.t("heading.my_meetings"), tuple(meeting_lines) or (ctx.t("mine.no_meetings"),)),
     )
+    deciding = tuple(  # plans waiting for this person's decision, soonest deadline first
+        ctx.t("mine.plan_waiting", number=m.number, title=m.title, stage=ctx.t("plan.stage." + step.stage),
+              when=format_when(step.due_at.astimezone(ctx.tz), ctx.tz, ctx.lang) if step.due_at else "—")
+        for m, step in plans.waiting_for(ctx.session, ctx.workspace_id, ctx.user_id)
+    )
+    if deciding:
+        sections = (*sections, Section(ctx.t("heading.plans_waiting"), deciding))
+    return Outcome([ctx.reply(ctx.t("mine.heading"), sections=sections, buttons=buttons)])
 
 
 
