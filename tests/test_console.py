@@ -206,6 +206,8 @@ def test_the_console_shows_people_and_reactions_as_typed(tmp_path: Path) -> None
 
 def test_correcting_the_record_in_english(tmp_path: Path) -> None:
     out = run_console((SCRIPTS / "records_en.txt").read_text(encoding="utf-8"), tmp_path)
+    # the whole output, as expected (the files' folder is the test's own)
+    assert out.replace(str(tmp_path), "<tmp>") == (SCRIPTS / "records_en.expected").read_text(encoding="utf-8")
     # a MeetBot action naming two owners: one item each, the mentions out of the text
     assert "[m7] #general quorum: 📌 Action item #1 write the spec · @bob · due 2026-11-27 (Fri)" in out
     assert "[m9] #general quorum: 📌 Action item #2 write the spec · @carol · due 2026-11-27 (Fri)" in out
@@ -243,6 +245,8 @@ def test_correcting_the_record_in_english(tmp_path: Path) -> None:
 
 def test_correcting_the_record_in_chinese(tmp_path: Path) -> None:
     out = run_console((SCRIPTS / "records_zh.txt").read_text(encoding="utf-8"), tmp_path)
+    # the whole output, as expected (the files' folder is the test's own)
+    assert out.replace(str(tmp_path), "<tmp>") == (SCRIPTS / "records_zh.expected").read_text(encoding="utf-8")
     assert "[m7] #产品组 quorum: 📌 行动项 #1 写方案 · @李四 · 截止 2026-11-27（周五）" in out
     assert "[m9] #产品组 quorum: 📌 行动项 #2 写方案 · @王五 · 截止 2026-11-27（周五）" in out
     assert "[m11] #产品组 (only 张三) quorum: 一个行动项只能有一位负责人，因此拆成了 2 项，每人一项：#1, #2。" in out
