@@ -82,6 +82,10 @@ class Settings(BaseSettings):
     slack_app_token: SecretStr | None = Field(default=None, alias="SLACK_APP_TOKEN")
     slack_signing_secret: SecretStr | None = Field(default=None, alias="SLACK_SIGNING_SECRET")
     slack_api_url: str = Field(default="https://slack.com/api/", alias="SLACK_API_URL")
+    slack_client_id: str | None = Field(default=None, alias="SLACK_CLIENT_ID")
+    slack_client_secret: SecretStr | None = Field(default=None, alias="SLACK_CLIENT_SECRET")
+    slack_redirect_uri: str | None = Field(default=None, alias="SLACK_REDIRECT_URI")
+    slack_authorize_url: str = Field(default="https://slack.com/oauth/v2/authorize", alias="SLACK_AUTHORIZE_URL")
     dingtalk_client_id: str | None = Field(default=None, alias="DINGTALK_CLIENT_ID")
     dingtalk_client_secret: SecretStr | None = Field(default=None, alias="DINGTALK_CLIENT_SECRET")
     dingtalk_robot_code: str | None = Field(default=None, alias="DINGTALK_ROBOT_CODE")
@@ -135,6 +139,16 @@ class Settings(BaseSettings):
         except ConfigError as exc:
             raise ValueError(str(exc)) from exc
         return value
+
+    @property
+    def slack_oauth(self) -> bool:
+        """Install-anywhere mode: the app's client id and secret are set, so any workspace installs it through
+        `/slack/install` and each gets its own bot token; without them, one workspace with `SLACK_BOT_TOKEN`."""
+        has_id = bool(self.slack_client_id)
+        has_secret = self.slack_client_secret is not None and bool(self.slack_client_secret.get_secret_value())
+        if has_id != has_secret:
+            raise ConfigError("set both SLACK_CLIENT_ID and SLACK_CLIENT_SECRET (OAuth install), or neither")
+        return has_id
 
     @property
     def zone(self) -> ZoneInfo:

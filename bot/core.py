@@ -87,7 +87,8 @@ class Core:
             log.exception("failed to handle %s from %s in %s: %.200r", inbound.kind, inbound.user.platform_id,
                           inbound.channel, inbound.text)
             lang = detect_language(inbound.text) or self.settings.language
-            target = Target(kind="ephemeral", channel=inbound.channel, user=inbound.user.platform_id)
+            target = Target(kind="ephemeral", channel=inbound.channel, user=inbound.user.platform_id,
+                            workspace=inbound.workspace)
             outcome = Outcome([OutMessage(target=target, text="⚠️ " + t(lang, "error.internal"), lang=lang)])
             apology = self.enqueue_apart(inbound, outcome.messages, now)
             if apology is None:  # the database itself failed: the apology, at least, without a row

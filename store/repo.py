@@ -58,6 +58,13 @@ def workspace(session: Session, platform: str, external_id: str, now: datetime) 
     return created
 
 
+def workspace_external_id(session: Session, workspace_id: int) -> str:
+    """The platform's own id of a workspace (a Slack team id), which a platform's sender needs to pick the
+    team's token; loaded once per session (the identity map)."""
+    found = session.get(Workspace, workspace_id)
+    return found.external_id if found is not None else ""
+
+
 def user_by_platform_id(session: Session, workspace_id: int, platform_user_id: str) -> User | None:
     return session.exec(
         select(User).where(User.workspace_id == workspace_id, User.platform_user_id == platform_user_id)

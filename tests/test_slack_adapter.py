@@ -121,8 +121,9 @@ class HttpDriver:
         except urllib.error.HTTPError as error:
             return error.code, error.read().decode()
 
-    def command(self, user: str, channel: str, text: str, trigger_id: str | None = None) -> None:
-        body = fs.form_body(fs.slash_command(text, user, channel, trigger_id=trigger_id))
+    def command(self, user: str, channel: str, text: str, trigger_id: str | None = None,
+                team: str = fs.TEAM_ID) -> None:
+        body = fs.form_body(fs.slash_command(text, user, channel, trigger_id=trigger_id, team=team))
         status, _ = self.post(body, "application/x-www-form-urlencoded")
         assert status == 200
 
@@ -318,7 +319,7 @@ def test_rate_limited_posts_wait_and_go_out(fake: fs.FakeSlack, adapter: SlackAd
 
 def test_a_reminder_slack_refuses_stays_pending(fake: fs.FakeSlack, adapter: SlackAdapter) -> None:
     command = slash_command({"team_id": "T1", "channel_id": "C1", "user_id": "U1",
-                             "text": 'new "Sync" in 3 days 3pm with <@U2|bob>'}, adapter.people)
+                             "text": 'new "Sync" in 3 days 3pm with <@U2|bob>'}, adapter.team(fs.TEAM_ID).people)
     adapter.core.handle(command, adapter.clock(), adapter.send)
     with Session(adapter.core.engine) as session:
         first = session.exec(select(Notification).where(Notification.status == "pending")
