@@ -518,6 +518,15 @@ class RejectPlan:
     reason: str
 
 
+@dataclass(frozen=True)
+class MyPreferences:
+    """`me` shows the speaker's own language and timezone; `me language zh` / `me timezone Europe/Berlin` sets
+    one (`value` already checked: "en"/"zh" or a zoneinfo name; None goes back to the platform's)."""
+
+    key: Literal["language", "timezone"] | None = None
+    value: str | None = None
+
+
 Command = (
     NewMeeting
     | ListMeetings
@@ -565,4 +574,5 @@ Command = (
     | ResubmitPlan
     | ApprovePlan
     | RejectPlan
+    | MyPreferences
 )

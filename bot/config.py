@@ -73,6 +73,10 @@ class Settings(BaseSettings):
     objection_hours: int = Field(default=12, alias="QUORUM_OBJECTION_HOURS", ge=1, le=24 * 14)
     admins: str = Field(default="", alias="QUORUM_ADMINS")  # platform user ids, comma-separated
     retention_months: int = Field(default=24, alias="QUORUM_RETENTION_MONTHS", ge=24)  # keep at least 2 years
+    # several instances (bot.core): lines said before `end` but handled after it still join the meeting for
+    # this long; an instance with more events than this waiting to be handled answers "busy" at once
+    late_line_seconds: int = Field(default=60, alias="QUORUM_LATE_LINE_SECONDS", ge=0, le=3600)
+    max_in_flight: int = Field(default=200, alias="QUORUM_MAX_IN_FLIGHT", ge=1, le=1_000_000)
     commands_burst: int = Field(default=30, alias="QUORUM_COMMANDS_BURST", ge=1, le=1_000_000)
     commands_per_minute: float = Field(default=20.0, alias="QUORUM_COMMANDS_PER_MINUTE", gt=0, le=1_000_000)
     ops_address: str = Field(default="127.0.0.1:9102", alias="QUORUM_OPS_ADDRESS")  # /healthz, /metrics; or off

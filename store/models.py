@@ -65,6 +65,9 @@ class User(SQLModel, table=True):
     display_name: str = Field(max_length=200)
     timezone: str | None = Field(default=None, max_length=64)
     language: str | None = Field(default=None, max_length=8)
+    # set by the person's own `/meeting me language|timezone`: the platform's profile no longer overwrites it
+    language_chosen: bool = False
+    timezone_chosen: bool = False
     created_at: datetime = Field(sa_column=utc_column(nullable=False))
 
 

@@ -245,13 +245,20 @@ class SlackAdapter:
         if form is not None and body.get("trigger_id"):
             done(ticket)  # opening a form changes nothing in the channel: nobody waits for it
             await ack()
-            person = await asyncio.to_thread(self.person, team_of(body), str(body["user_id"]))
+            person = await asyncio.to_thread(self.reader, team_of(body), str(body["user_id"]))
             opens = blocks.meeting_modal if form is NewMeeting else plan_form.plan_modal
             await client.views_open(trigger_id=body["trigger_id"], view=opens(lang_of(person), str(body["channel_id"])))
             return
         await ack()
-        async with self.order.turn(str(body.get("channel_id")), ticket):
-            await asyncio.to_thread(self.translate_and_dispatch, slash_command, body)
+        if not self.core.admit():  # past capacity: say so now rather than answer minutes later
+            done(ticket)
+            await asyncio.to_thread(self.core.busy, busy_inbound(body), self.clock(), self.send)
+            return
+        try:
+            async with self.order.turn(str(body.get("channel_id")), ticket):
+                await asyncio.to_thread(self.translate_and_dispatch, slash_command, body)
+        finally:
+            self.core.release()
 
     async def _on_message(self, ack: AsyncAck, body: dict[str, Any]) -> None:
         key = str(body["event"].get("channel"))
@@ -289,7 +296,7 @@ class SlackAdapter:
         spec = json.loads(str(action.get("value") or "{}"))
         channel = str((body.get("container") or {}).get("channel_id") or "") or await asyncio.to_thread(
             self.dm_channel, team_of(body), user_id)
-        person = await asyncio.to_thread(self.person, team_of(body), user_id)
+        person = await asyncio.to_thread(self.reader, team_of(body), user_id)
         await client.views_open(trigger_id=body["trigger_id"],
                                 view=blocks.ask_modal(lang_of(person), str(spec.get("ask") or ""),
                                                       str(spec.get("command") or ""), channel))
@@ -300,13 +307,13 @@ class SlackAdapter:
         ticket = self.order.ticket(channel)
         try:
             answer = str(view["state"]["values"][blocks.ASK_BLOCK][blocks.ASK_BLOCK].get("value") or "").strip()
-            person = await asyncio.to_thread(self.person, team_of(body), str(body["user"]["id"]))
+            person = await asyncio.to_thread(self.reader, team_of(body), str(body["user"]["id"]))
             if not answer:
                 await ack(response_action="errors", errors={blocks.ASK_BLOCK: t(lang_of(person), "form.ask.empty")})
                 return
             await ack()
             inbound = Inbound(kind="button", platform=PLATFORM,
-                              workspace=str((body.get("team") or {}).get("id", "")), channel=channel, user=person,
+                              workspace=team_of(body), channel=channel, user=person,
                               text=f"{spec.get('command', '')} {answer}", is_direct=channel.startswith("D"))
             async with self.order.turn(channel, ticket):
                 await asyncio.to_thread(self.dispatch, inbound)
@@ -337,7 +344,7 @@ class SlackAdapter:
         channel = str(view.get("private_metadata") or "")
         ticket = self.order.ticket(channel)
         try:
-            person = await asyncio.to_thread(self.person, team_of(body), str(body["user"]["id"]))
+            person = await asyncio.to_thread(self.reader, team_of(body), str(body["user"]["id"]))
             zone = zone_of(person, self.core.settings.zone)
             command, errors = read(view["state"]["values"], lang_of(person), zone, self.clock())
             if command is None:
@@ -347,7 +354,7 @@ class SlackAdapter:
             named = people_of(command)
             mentions = await asyncio.to_thread(lambda: tuple(self.person(team_of(body), user) for user in named))
             inbound = Inbound(kind="command", platform=PLATFORM,
-                              workspace=str((body.get("team") or {}).get("id", "")), channel=channel, user=person,
+                              workspace=team_of(body), channel=channel, user=person,
                               is_direct=is_direct_channel(channel), mentions=mentions, command=command)
             async with self.order.turn(channel, ticket):
                 await asyncio.to_thread(self.dispatch, inbound)
@@ -419,6 +426,10 @@ class SlackAdapter:
             team.dm_channels[user_id] = channel
         return channel
 
+    def reader(self, team_id: str, user_id: str) -> Person:
+        """The person a form speaks to: Slack's profile, under the language and timezone they chose in Quorum."""
+        return self.core.profile(PLATFORM, team_id, self.person(team_id, user_id))
+
     def publish_home(self, team_id: str, user_id: str) -> None:
         """App Home: the person's open action items (with buttons) and upcoming meetings with their RSVP."""
         team = self.team(team_id)
@@ -437,6 +448,13 @@ class TeamDirectory:
 
     def is_admin(self, workspace: str, user: str) -> bool:
         return self.adapter.team(workspace).directory.is_admin(workspace, user)
+
+
+def busy_inbound(body: dict[str, Any]) -> Inbound:
+    """A slash command as far as a "busy" answer needs it (no lookups: the process has no time for them)."""
+    user = str(body.get("user_id") or "")
+    return Inbound(kind="command", platform=PLATFORM, workspace=str(body.get("team_id") or ""),
+                   channel=str(body.get("channel_id") or ""), user=Person(user, user), text=str(body.get("text") or ""))
 
 
 def done(ticket: Ticket) -> None:

@@ -20,8 +20,8 @@ from bot.errors import UserError
 from bot.grammar import edit_args as e
 from bot.grammar import meeting_args as m
 from bot.grammar import plan_args as pl
+from bot.grammar import preference_args, series_args
 from bot.grammar import record_args as r
-from bot.grammar import series_args
 from bot.grammar.new_meeting import new_meeting
 from bot.grammar.registry import Call, Registry, Subcommand
 from bot.messages import Outcome
@@ -33,6 +33,7 @@ from bot.service import (
     meeting_day,
     meetings,
     plans,
+    preferences,
     record_edits,
     records,
     review,
@@ -49,6 +50,7 @@ from bot.vocabulary import (
     DELAY,
     DONE,
     ITEM,
+    ME,
     REASSIGN,
     REOPEN,
     VERDICT,
@@ -165,6 +167,7 @@ COMMANDS = Registry(
         S("reopen", REOPEN, c.ReopenItem, m.with_reason(c.ReopenItem), records.reopen, "followup"),
         S("config", Words(("config", "settings"), ("设置", "配置")), c.Configure, m.config, config.configure,
           "followup"),
+        S("me", ME, c.MyPreferences, preference_args.me, preferences.me, "followup"),
         # -- looking back
         S("report", Words(("report",), ("报告", "报表")), c.Report, m.report, review.report, "review"),
         S("export", Words(("export",), ("导出",)), c.Export, m.export, review.export, "review"),

@@ -1,7 +1,7 @@
 """decision verdict: approved, deferred or needs more material (同意 / 暂缓 / 需补充材料)
 
 Revision ID: 0010
-Revises: 0016
+Revises: 0018
 Create Date: 2026-11-30 02:10:00
 """
 
@@ -12,7 +12,7 @@ import sqlmodel
 from alembic import op
 
 revision: str = '0010'
-down_revision: str | None = '0016'
+down_revision: str | None = '0018'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
