@@ -14,9 +14,11 @@ path asks these functions rather than carrying its own rule. The rules, in full:
 - A meeting plan (a meeting still "planned") is visible only to its requester, the people who review or approve
   it (and those a late step was escalated to) and admins; only its requester changes or resubmits it, and only
   a step's approver (or the superior it was escalated to) decides that step.
-- Changing a meeting (reschedule, cancel, agenda, the record) is for its creator, hosts, recorders and chairs;
-  closing an action item for its owner, its creator and its meeting's hosts; channel settings and deletion
-  for admins (the platform's, or the `QUORUM_ADMINS` setting); a person's report for that person or an admin.
+- Changing a meeting (reschedule, cancel, agenda, the record, a decision's verdict) is for its creator, hosts,
+  recorders and chairs; closing an action item for its owner, its creator and its meeting's hosts; reassigning
+  it or editing its text, due date or deliverable for its owner, its creator and its meeting's editors; channel
+  settings and deletion for admins (the platform's, or the `QUORUM_ADMINS` setting); a person's report for
+  that person or an admin.
 - A request the bot warned about (a clash, a holiday, …) is answered only by the person who made it.
 - A meeting's materials are posted by its presenter or by those who may change the meeting.
 
@@ -130,6 +132,17 @@ def editor_ids(meeting: MeetingFacts) -> list[int]:
 def can_close(viewer: Viewer, owner_id: int | None, creator_id: int, meeting_hosts: frozenset[int]) -> bool:
     """An action item is closed or changed by its owner, whoever created it, or its meeting's hosts."""
     return viewer.user_id in ({owner_id, creator_id} | meeting_hosts)
+
+
+def can_change_item(viewer: Viewer, owner_id: int | None, creator_id: int, meeting: MeetingFacts | None) -> bool:
+    """Reassigning an action item, giving it an owner, or changing its text, due date or deliverable: its
+    owner (handing it over), whoever created it, and the people who change its meeting's record."""
+    return viewer.user_id in (owner_id, creator_id) or (meeting is not None and can_edit(viewer, meeting))
+
+
+def can_change_decision(viewer: Viewer, author_id: int, meeting: MeetingFacts | None) -> bool:
+    """A decision's verdict: the people who change its meeting's record, or, standing alone, its author."""
+    return can_edit(viewer, meeting) if meeting is not None else viewer.user_id == author_id
 
 
 def is_admin(platform_says: bool, platform_id: str, configured: frozenset[str]) -> bool:

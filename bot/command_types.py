@@ -18,6 +18,8 @@ Role = Literal["host", "recorder", "required", "optional"]
 RsvpAnswer = Literal["yes", "no", "maybe", "withdraw"]
 NoteKind = Literal["info", "idea", "link"]
 ItemStatus = Literal["in_progress", "blocked", "delay"]
+ItemField = Literal["text", "due", "deliverable"]  # what `edit item N …` changes
+Verdict = Literal["approved", "deferred", "more_material"]  # a decision's verdict (同意 / 暂缓 / 需补充材料)
 RepeatFreq = Literal["workdays", "weekly", "monthly"]
 HolidayRule = Literal["move", "skip"]
 SURVEY_SCORES = range(1, 6)  # the satisfaction survey's scale: 1 (poor) to 5 (excellent)
@@ -304,6 +306,44 @@ class AddAction:
 class AddDecision:
     text: str
     rationale: str | None = None
+    verdict: Verdict | None = None
+
+
+@dataclass(frozen=True)
+class SetVerdict:
+    """`verdict 3.2 deferred` / `结论 3.2 暂缓`: decision 2 of meeting #3 (as its minutes number it) gets a verdict."""
+
+    meeting: int
+    decision: int
+    verdict: Verdict
+
+
+@dataclass(frozen=True)
+class ReassignItem:
+    """`reassign 3 @carol [why]` / `转交 3 @李四`: action item #3 changes owner; both are told."""
+
+    number: int
+    who: Mention
+    note: str | None = None
+
+
+@dataclass(frozen=True)
+class AssignItem:
+    """`assign 4 @bob` / `指派 4 @王五`: an action item nobody owns (a MeetBot #action naming no one) gets one."""
+
+    number: int
+    who: Mention
+
+
+@dataclass(frozen=True)
+class EditItem:
+    """`edit item 3 text|due|deliverable <value>` / `修改 事项 3 内容|截止|交付物 …`."""
+
+    number: int
+    field: ItemField
+    text: str | None = None  # the new text or deliverable
+    due: date | None = None
+    due_assumed: tuple[str, ...] = ()  # defaults the due date was read with: said in the reply
 
 
 @dataclass(frozen=True)
@@ -535,6 +575,10 @@ Command = (
     | Help
     | AddAction
     | AddDecision
+    | SetVerdict
+    | ReassignItem
+    | AssignItem
+    | EditItem
     | AddQuestion
     | AddNote
     | SetTopic

@@ -22,11 +22,13 @@ from bot.command_types import (
     BudgetPart,
     ExportFormat,
     HolidayRule,
+    ItemField,
     ItemStatus,
     MeetingField,
     PlanType,
     Role,
     RsvpAnswer,
+    Verdict,
 )
 
 K = TypeVar("K")
@@ -200,6 +202,25 @@ DELIVERABLE_LABEL = Words(("deliverable",))  # a common English noun: a label on
 BECAUSE = Words(("because",), ("因为", "理由"))
 BECAUSE_GLUED = "因为"  # "采用A因为便宜"
 
+# -- changing what was recorded: `reassign 3 @carol`, `assign 4 @bob`, `edit item 3 due friday`,
+# `verdict 2.1 deferred`; a decision's verdict also opens it: `decision deferred: the budget` / `决定 暂缓：预算`
+REASSIGN = Words(("reassign",), ("转交", "改派"))
+ASSIGN = Words(("assign",), ("指派",))
+ITEM = Words(("item",), ("事项",))  # `edit item 3 …`: an action item, not a meeting
+TO_PERSON = Words(("to",), ("给",))  # `reassign 3 to @carol` / `转交 3 给 @李四`
+ITEM_FIELDS: dict[ItemField, Words] = {
+    "text": Words(("text",), ("内容",)),
+    "due": Words(("due",), ("截止", "截止日期")),
+    "deliverable": Words(("deliverable",), ("交付物",)),
+}
+VERDICT = Words(("verdict",), ("结论",))
+VERDICTS: dict[Verdict, Words] = {  # multi-word English verdicts are matched as phrases
+    "approved": Words(("approved", "approve"), ("同意", "批准")),
+    "deferred": Words(("deferred", "defer", "postponed"), ("暂缓",)),
+    "more_material": Words(("needs more material", "more material", "needs material"),
+                           ("需补充材料", "需要补充材料", "补充材料")),
+}
+
 # -- plans (申报): `plan` then `key: value` fields, each key one word; `approve 3` / `reject 3 why`
 PLAN_FIELDS: dict[str, Words] = {
     "name": Words(("name", "title"), ("名称", "会议名称")),
@@ -305,7 +326,7 @@ LABELS = frozenset(
     for words in (
         GOAL, OUTCOME, DELIVERABLE, DELIVERABLE_LABEL, BECAUSE, DUE, DONE, BLOCKED, DELAY, AGENDA, TYPE,
         LOCATION, LENGTH, WITH, PRESENTER, OUTPUT, MATERIALS, DECLINE, REOPEN, RESOLVED, *ROLES.values(),
-        *EDIT_FIELDS.values(), *PLAN_FIELDS.values(),
+        *EDIT_FIELDS.values(), *ITEM_FIELDS.values(), *PLAN_FIELDS.values(),
     )
     for word in words
-)  # fmt: skip
+) | frozenset(phrase.split()[-1] for words in VERDICTS.values() for phrase in words)  # fmt: skip

@@ -188,6 +188,7 @@ class Decision(SQLModel, table=True):
     seq: int = 0
     text: str
     rationale: str | None = None
+    verdict: str | None = Field(default=None, max_length=16)  # approved, deferred, more_material; None: unsaid
     author_id: int = Field(foreign_key="user.id")
     created_at: datetime = Field(sa_column=utc_column(nullable=False))
     removed_at: datetime | None = Field(default=None, sa_column=utc_column())
@@ -249,7 +250,7 @@ class ActionItemEvent(SQLModel, table=True):
     action_item_id: int = Field(foreign_key="actionitem.id", index=True)
     at: datetime = Field(sa_column=utc_column(nullable=False))
     actor_id: int | None = Field(default=None, foreign_key="user.id")
-    change: str = Field(max_length=32)  # created, status, due, deliverable, removed
+    change: str = Field(max_length=32)  # created, status, due, deliverable, text, owner, removed, …
     old_value: str | None = None
     new_value: str | None = None
     note: str | None = None
