@@ -13,6 +13,7 @@ import sys
 import threading
 from datetime import datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from pydantic import ValidationError
 from sqlmodel import Session, select
@@ -71,10 +72,8 @@ def main(argv: list[str] | None = None, clock: Clock = system_clock) -> int:
     replay.add_argument("--channel", default="#meeting")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    if args.command == "slack":
-        return run_platform(args, "slack")
-    if args.command == "dingtalk":
-        return run_platform(args, "dingtalk")
+    if args.command in ("slack", "dingtalk"):
+        return run_platform(args, args.command, clock)
     if args.command == "purge":
         return run_purge(args, clock)
     if args.command == "export":
@@ -101,7 +100,9 @@ def load_settings(args: argparse.Namespace) -> Settings | None:
         return None
 
 
-def run_platform(args: argparse.Namespace, platform: str) -> int:
+def run_platform(args: argparse.Namespace, platform: str, clock: Clock) -> int:
+    """`quorum slack` / `quorum dingtalk` until SIGTERM, which drains (`adapters/drain.py`): 0 when everything
+    acknowledged was finished, 1 when the drain ran out of time, 2 on a bad setting."""
     settings = load_settings(args)
     if settings is None:
         return 2
@@ -109,10 +110,10 @@ def run_platform(args: argparse.Namespace, platform: str) -> int:
         if platform == "slack":
             from adapters.slack.run import run as run_slack  # Bolt and uvicorn load only for this command
 
-            return run_slack(settings, args.host, args.port)
+            return run_slack(settings, args.host, args.port, clock)
         from adapters.dingtalk.run import run as run_dingtalk
 
-        return run_dingtalk(settings, args.http, args.host)
+        return run_dingtalk(settings, args.http, args.host, clock)
     except ConfigError as error:
         print(f"quorum: {error}", file=sys.stderr)
         return 2
@@ -184,13 +185,14 @@ def run_export(args: argparse.Namespace, clock: Clock) -> int:
                 return 2
             record = exports.load_record(session, meeting)
             stem = args.out / f"meeting-{meeting.number}"
+            local = ZoneInfo(meeting.timezone)  # minutes show the meeting's own clock, named
             for kind in formats:
                 if kind == "md":
                     written.append(stem.with_name(stem.name + "-minutes.md"))
-                    written[-1].write_text(exports.minutes_markdown(record, lang, zone), encoding="utf-8")
+                    written[-1].write_text(exports.minutes_markdown(record, lang, local), encoding="utf-8")
                 elif kind == "pdf":
                     written.append(stem.with_name(stem.name + "-minutes.pdf"))
-                    written[-1].write_bytes(exports.minutes_pdf(record, lang, zone))
+                    written[-1].write_bytes(exports.minutes_pdf(record, lang, local))
                 else:
                     written.append(stem.with_name(stem.name + ".ics"))
                     written[-1].write_bytes(exports.meeting_ics(record, meeting.revision, stamp=clock()))

@@ -15,6 +15,7 @@ Script protocol (one line each; README has the full table):
     :advance 1d2h30m            move the clock, running every scheduler tick due on the way
     :user alice tz=Europe/Berlin lang=zh admin=yes   what the platform would tell us about alice
     :members hr alice carol     #hr is a private channel with these members (channels never named: public)
+A line ending in a backslash goes on in the next one (a message of several lines: a plan's `key: value` fields).
 Bot output lines start with the message id and where it went: `[m7] #general quorum: …`,
 `[m8] @bob quorum: …`, `[m9] #general (only alice) quorum: …`.
 """
@@ -37,7 +38,7 @@ from bot.messages import OutMessage
 PLATFORM = "console"
 WORKSPACE = "local"
 BOT_NAME = "quorum"
-SPEAKER = re.compile(r"^(?P<name>[^\s>:][^\s>]*)>\s?(?P<text>.*)$")
+SPEAKER = re.compile(r"^(?P<name>[^\s>:][^\s>]*)>\s?(?P<text>.*)$", re.DOTALL)
 DURATION_PART = re.compile(r"(\d+)\s*([dhm])")
 DURATION_UNITS = {"d": timedelta(days=1), "h": timedelta(hours=1), "m": timedelta(minutes=1)}
 
@@ -89,6 +90,7 @@ class ConsoleAdapter:
     files_dir: Path
     channel: str = "general"
     people: dict[str, Person] = field(default_factory=dict)
+    profiles: dict[str, Person] = field(default_factory=dict)  # those a `:user` line described
     posted: dict[str, Posted] = field(default_factory=dict)
     counter: int = 0
     user_counter: int = 0
@@ -121,12 +123,13 @@ class ConsoleAdapter:
         if stripped.lower().startswith("/meeting") or stripped.startswith("/会议"):
             command_text = stripped.split(maxsplit=1)[1] if len(stripped.split(maxsplit=1)) > 1 else ""
             self.dispatch(Inbound("command", PLATFORM, WORKSPACE, channel, self.person(name), command_text,
-                                  is_direct=direct, handles_are_user_ids=True))
+                                  is_direct=direct, mentions=self.mentioned(command_text), handles_are_user_ids=True))
             return
         self.user_counter += 1
         self.dispatch(
             Inbound("message", PLATFORM, WORKSPACE, channel, self.person(name), text, is_direct=direct,
-                    reply_to=reply_to, message_id=f"u{self.user_counter}", handles_are_user_ids=True)
+                    reply_to=reply_to, message_id=f"u{self.user_counter}", mentions=self.mentioned(text),
+                    handles_are_user_ids=True)
         )
 
     def directive(self, line: str) -> None:
@@ -230,7 +233,7 @@ class ConsoleAdapter:
             else:
                 self.directory.admins.discard(args[0])
         current = self.person(args[0])
-        self.people[args[0]] = Person(
+        self.people[args[0]] = self.profiles[args[0]] = Person(
             args[0], settings.get("name", current.display_name), settings.get("tz", current.timezone),
             settings.get("lang", current.language),
         )
@@ -240,6 +243,14 @@ class ConsoleAdapter:
         if len(args) < 2:
             raise ScriptError("usage: :members hr alice carol (makes #hr a private channel with these members)")
         self.directory.private[args[0].lstrip("#")] = frozenset(name.lstrip("@") for name in args[1:])
+
+    def mentioned(self, text: str) -> tuple[Person, ...]:
+        """The people with a `:user` profile whose @name is in `text`, as a platform resolves mentions: so a
+        profile (timezone, language) applies to someone named before they have said a word."""
+        return tuple(
+            person for name, person in self.profiles.items()
+            if re.search(f"[@＠]{re.escape(name)}(?![\\w-]|\\.\\w)", text)
+        )
 
     def person(self, name: str) -> Person:
         return self.people.setdefault(name, Person(name, name))
@@ -306,5 +317,13 @@ def render_text(message: OutMessage) -> str:
 
 
 def run_script(adapter: ConsoleAdapter, source: TextIO) -> None:
+    pending = ""
     for line in source:
-        adapter.run_line(line)
+        text = line.rstrip("\n")
+        if text.endswith("\\"):  # the message goes on in the next line
+            pending += text[:-1].rstrip() + "\n"
+            continue
+        adapter.run_line(pending + text)
+        pending = ""
+    if pending:
+        adapter.run_line(pending.rstrip("\n"))

@@ -11,6 +11,9 @@ path asks these functions rather than carrying its own rule. The rules, in full:
 - Who is in a conversation comes from the platform through the `Directory` port the adapters implement.
   Where the platform says nothing about a group's members (DingTalk), the group counts as private and its
   members are the people who have written there.
+- A meeting plan (a meeting still "planned") is visible only to its requester, the people who review or approve
+  it (and those a late step was escalated to) and admins; only its requester changes or resubmits it, and only
+  a step's approver (or the superior it was escalated to) decides that step.
 - Changing a meeting (reschedule, cancel, agenda, the record) is for its creator, hosts, recorders and chairs;
   closing an action item for its owner, its creator and its meeting's hosts; channel settings and deletion
   for admins (the platform's, or the `QUORUM_ADMINS` setting); a person's report for that person or an admin.
@@ -110,6 +113,12 @@ def can_edit(viewer: Viewer, meeting: MeetingFacts) -> bool:
     )
 
 
+def can_edit_series(viewer: Viewer, series_creator_id: int, occurrence: MeetingFacts) -> bool:
+    """A series (its time, title, cancelling it from one occurrence on) is changed by whoever created it and
+    by the people who may change the occurrence named (its hosts, recorders and chairs)."""
+    return viewer.user_id == series_creator_id or can_edit(viewer, occurrence)
+
+
 def editor_ids(meeting: MeetingFacts) -> list[int]:
     """Everyone `can_edit` lets in, creator first: the names a refusal gives."""
     others = [uid for uid, role in meeting.roles.items() if role in EDITOR_ROLES or uid in meeting.chairs]
@@ -129,3 +138,25 @@ def is_admin(platform_says: bool, platform_id: str, configured: frozenset[str]) 
 def can_see_person_report(viewer: Viewer, person_id: int) -> bool:
     """Attendance, on-time rate and satisfaction of one person: theirs to see, and admins'."""
     return viewer.user_id == person_id or viewer.is_admin
+
+
+@dataclass(frozen=True)
+class PlanFacts:
+    """What access needs of a meeting plan: who filed it and who decides (or decided) any of its steps."""
+
+    requester_id: int
+    deciders: frozenset[int] = frozenset()  # reviewers, approvers, and superiors a late step went to
+
+
+def can_see_plan(viewer: Viewer, plan: PlanFacts) -> bool:
+    return viewer.user_id == plan.requester_id or viewer.user_id in plan.deciders or viewer.is_admin
+
+
+def can_change_plan(viewer: Viewer, plan: PlanFacts) -> bool:
+    """Editing and resubmitting a plan is its requester's."""
+    return viewer.user_id == plan.requester_id
+
+
+def can_decide_step(viewer: Viewer, approver_id: int, escalated_to_id: int | None) -> bool:
+    """A step is decided by its approver, or by the superior it was escalated to."""
+    return viewer.user_id in (approver_id, escalated_to_id)

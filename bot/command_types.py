@@ -11,13 +11,15 @@ from `<@U123>`); the service resolves them against the workspace's users.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Literal
 
 Role = Literal["host", "recorder", "required", "optional"]
 RsvpAnswer = Literal["yes", "no", "maybe", "withdraw"]
 NoteKind = Literal["info", "idea", "link"]
 ItemStatus = Literal["in_progress", "blocked", "delay"]
+RepeatFreq = Literal["workdays", "weekly", "monthly"]
+HolidayRule = Literal["move", "skip"]
 SURVEY_SCORES = range(1, 6)  # the satisfaction survey's scale: 1 (poor) to 5 (excellent)
 
 
@@ -44,6 +46,21 @@ class AgendaSpec:
 
 
 @dataclass(frozen=True)
+class Repeat:
+    """How a series repeats (`every other friday 3pm until 2027-03-31`: weekly, interval 2, weekday 4); read by
+    `bot.grammar.repeat`, turned into dates by `bot.recurrence`."""
+
+    freq: RepeatFreq
+    at: time  # local time of day
+    interval: int = 1
+    weekday: int | None = None  # 0 = Monday (weekly, monthly)
+    nth: int | None = None  # monthly: 1..4, or -1 for the last
+    count: int | None = None  # `10 times` / `共10次`
+    until: date | None = None  # `until 2027-03-31` / `到3月底`
+    on_holiday: HolidayRule = "move"  # `on holidays skip` / `节假日跳过`
+
+
+@dataclass(frozen=True)
 class NewMeeting:
     title: str
     start: datetime  # aware, in the speaker's timezone
@@ -57,6 +74,7 @@ class NewMeeting:
     confidential: bool = False
     important: bool = False  # overdue items are chased every working day
     assumed: tuple[str, ...] = ()  # defaults the time was read with ("morning" → 09:00): said in the reply
+    repeat: Repeat | None = None  # a series: `start` is its first date by the rule, before holidays
 
 
 @dataclass(frozen=True)
@@ -73,6 +91,25 @@ class ShowMeeting:
 class CancelMeeting:
     number: int
     reason: str | None = None
+    scope: Literal["one", "series", "from_here"] = "one"  # `cancel 3 series` / `cancel 3 from here`
+
+
+@dataclass(frozen=True)
+class Series:
+    """`series 3` / `系列 3` shows the series meeting #3 belongs to; `series 3 edit time 10:30` / `series 3 edit
+    title "Sync"` (`系列 3 修改 时间 上午10点半`) changes it from occurrence #3 on."""
+
+    number: int
+    title: str | None = None
+    at: time | None = None
+
+
+@dataclass(frozen=True)
+class SkipOccurrence:
+    """`skip 3 [reason]` / `跳过 3`: occurrence #3 does not take place; the series goes on."""
+
+    number: int
+    reason: str | None = None
 
 
 @dataclass(frozen=True)
@@ -81,6 +118,58 @@ class RescheduleMeeting:
     start: datetime  # aware
     duration: timedelta | None = None  # a range was said ("tomorrow 3-4pm"): the new length
     assumed: tuple[str, ...] = ()  # defaults the time was read with: said in the reply
+
+
+MeetingField = Literal["title", "time", "place", "link", "goal", "outcome"]
+AgendaAction = Literal["add", "remove", "move"]
+
+
+@dataclass(frozen=True)
+class EditMeeting:
+    """`edit 3 place Room 5` / `修改 3 地点 5号会议室`: one detail of a meeting; `time` carries the reschedule
+    (the time is read like `reschedule`'s, and acted on by the same use case)."""
+
+    number: int
+    field: MeetingField
+    value: str = ""
+    reschedule: RescheduleMeeting | None = None
+
+
+@dataclass(frozen=True)
+class EditAgenda:
+    """`agenda 3 add "Risks" 10m by @bob output: a list` · `agenda 3 remove 2` · `agenda 3 move 3 to 1`."""
+
+    number: int
+    action: AgendaAction
+    item: AgendaSpec | None = None  # add
+    position: int | None = None  # remove, move: the item's number on the agenda
+    to: int | None = None  # move: where it goes
+
+
+@dataclass(frozen=True)
+class InvitePeople:
+    """`invite 3 @erin [optional]` / `邀请 3 @钱七 列席`: more participants, each invited privately."""
+
+    number: int
+    who: tuple[Mention, ...]
+    role: Role = "required"
+
+
+@dataclass(frozen=True)
+class UninvitePeople:
+    """`uninvite 3 @erin` / `移除 3 @钱七`: participants no longer expected; each is told."""
+
+    number: int
+    who: tuple[Mention, ...]
+
+
+@dataclass(frozen=True)
+class ExtendMeeting:
+    """`extend 3 30m the demo runs long` / `延长 3 30分钟 演示时间不够`: the end moves, the start stays."""
+
+    number: int
+    by: timedelta
+    reason: str | None = None
 
 
 @dataclass(frozen=True)
@@ -307,10 +396,86 @@ class ResolveQuestion:
 
 @dataclass(frozen=True)
 class Configure:
-    """`config` shows the channel's settings; `config KEY VALUE` changes one (validated by the service)."""
+    """`config` shows the channel's settings; `config KEY VALUE` changes one (validated by the service).
+    `config reviewers @a @b` / `config approver @boss [for @alice]` name people instead of a value."""
 
     key: str | None = None
     value: str | None = None
+    people: tuple[Mention, ...] = ()
+    for_whom: Mention | None = None
+
+
+PlanType = Literal["strategy", "project", "client", "launch", "other"]
+BudgetPart = Literal["venue", "materials", "catering", "travel", "other"]
+
+
+@dataclass(frozen=True)
+class Guest:
+    """An external guest of a plan: not a chat user, so a name with company and title."""
+
+    name: str
+    company: str
+    title: str
+
+
+@dataclass(frozen=True)
+class Budget:
+    """A plan's budget in cents: the total and whatever breakdown was given (the parts may not add up: the
+    service says so rather than refusing)."""
+
+    total: int
+    parts: tuple[tuple[BudgetPart, int], ...] = ()
+
+
+@dataclass(frozen=True)
+class PlanFields:
+    """The `key: value` fields of a plan, as filed or as changed by `plan N edit`; None: not given."""
+
+    name: str | None = None
+    plan_type: PlanType | None = None
+    goal: str | None = None
+    start: datetime | None = None  # aware; the proposed time
+    duration: timedelta | None = None  # from a range ("2-5pm")
+    assumed: tuple[str, ...] = ()  # defaults the time was read with: said in the reply
+    place: str | None = None
+    internal: tuple[Mention, ...] | None = None
+    deciders: tuple[Mention, ...] | None = None  # key decision makers, among the internal attendees
+    external: tuple[Guest, ...] | None = None
+    key_guests: tuple[str, ...] | None = None  # names of external guests
+    budget: Budget | None = None
+    topics: str | None = None
+    outcomes: str | None = None
+    attachments: tuple[str, ...] | None = None
+    urgent: bool | None = None  # the green channel (绿色通道): 2 hours a step
+
+
+@dataclass(frozen=True)
+class Plan:
+    """`plan key: value …` files a plan; `plan 3` shows plan #3; `plan 3 edit key: value` changes it."""
+
+    number: int | None = None
+    fields: PlanFields | None = None
+
+
+@dataclass(frozen=True)
+class ResubmitPlan:
+    number: int
+
+
+@dataclass(frozen=True)
+class ApprovePlan:
+    """The step's approver (or the superior it was escalated to) approves, with an optional note."""
+
+    number: int
+    note: str | None = None
+
+
+@dataclass(frozen=True)
+class RejectPlan:
+    """A rejection always has its reason: the requester needs it to edit and resubmit."""
+
+    number: int
+    reason: str
 
 
 Command = (
@@ -318,6 +483,8 @@ Command = (
     | ListMeetings
     | ShowMeeting
     | CancelMeeting
+    | Series
+    | SkipOccurrence
     | RescheduleMeeting
     | Rsvp
     | StartMeeting
@@ -350,4 +517,8 @@ Command = (
     | ReopenItem
     | ResolveQuestion
     | Configure
+    | Plan
+    | ResubmitPlan
+    | ApprovePlan
+    | RejectPlan
 )

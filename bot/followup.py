@@ -3,7 +3,8 @@
 Every change to an item (created, accepted, done, delayed, reopened…) calls `replan_item`, which drops the
 item's pending rows and writes the ones that follow from its state now. So the rows always match the
 item, a restart loses nothing, and nothing is sent for an item that no longer needs it. Times come from
-the owner's timezone and the holiday calendar (`bot.workdays`), at a civil hour (`QUORUM_REMINDER_HOUR`):
+the owner's timezone and the holiday calendar (`bot.workdays`), at `QUORUM_REMINDER_HOUR`, and each row is then
+placed in its recipient's civil hours, in their own timezone (`day_notice_time`, `bot.civil`):
 
     assigned ──1 working day──▶ host told if not accepted
     due − 2 working days ▶ reminder · due day ▶ reminder · due + 1 working day ▶ overdue
@@ -16,7 +17,8 @@ channel's calendar and hour in; the stages and who gets each out), table-tested 
 
 Weekly digests are rows too, one per channel and week, with a `dedupe_key` so several instances can
 all schedule them and only one row exists. The week's time comes from `QUORUM_DIGEST_CRON`, evaluated
-by APScheduler's cron trigger in the channel's timezone; APScheduler holds no state of ours.
+by APScheduler's cron trigger in the channel's timezone, and moved off the channel's public holidays to the
+next working day (`next_digest_at`); APScheduler holds no state of ours.
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ from zoneinfo import ZoneInfo
 from apscheduler.triggers.cron import CronTrigger
 from sqlmodel import Session
 
+from bot import civil
 from bot.config import Settings
 from bot.locale import zone_of
 from bot.workdays import WorkCalendar, calendar_for
@@ -38,6 +41,8 @@ from store.models import ActionItem, Channel, Meeting, Notification, Notificatio
 Kind = NotificationKind
 ITEM_OPEN = ("open", "in_progress", "blocked")
 DIGEST_OFF = "off"
+DIGEST_LOOKBACK_DAYS = 31  # longer than any run of days off (China's longest break is 9 days)
+DIGEST_SEARCH_LIMIT = 500  # crontab times looked at per search (about two per day of that run), so it always ends
 Audience = Literal["owner", "requester", "escalation"]
 """Who a planned reminder goes to: the owner; the requester (creator, else host); the host and chairs."""
 
@@ -143,8 +148,15 @@ def replan_item(session: Session, settings: Settings, item: ActionItem, now: dat
                                  settings) if p.when > now]
     for planned in plan:
         for user in audience(session, item, owner, planned.to):
-            schedule(session, item.workspace_id, planned.kind, planned.when, now, action_item_id=item.id,
-                     recipient_id=user.id)
+            schedule(session, item.workspace_id, planned.kind, day_notice_time(settings, user, planned.when, now),
+                     now, action_item_id=item.id, recipient_id=user.id)
+
+
+def day_notice_time(settings: Settings, user: User, planned: datetime, now: datetime) -> datetime:
+    """When a notice about `planned`'s day reaches `user`: inside the civil hours of their own timezone, and
+    on that day of theirs if it can be (`bot.civil`: the owner's 09:00 may be a host's 03:00)."""
+    zone = zone_of(user, settings)
+    return civil.send_time(planned, zone, settings.civil_window, now=now, deadline=civil.end_of_day(planned, zone))
 
 
 def audience(session: Session, item: ActionItem, owner: User, to: Audience) -> list[User]:
@@ -164,8 +176,8 @@ def next_daily_overdue(session: Session, settings: Settings, item: ActionItem, n
     zone = zone_of(owner, settings)
     local = channel_settings(session, settings, item.workspace_id, item.channel_id)
     day = calendar_for(local.holidays).add_workdays(now.astimezone(zone).date(), 1)
-    schedule(session, item.workspace_id, Kind.ITEM_OVERDUE, at_hour(day, local.reminder_hour, zone), now,
-             action_item_id=item.id, recipient_id=owner.id)
+    when = day_notice_time(settings, owner, at_hour(day, local.reminder_hour, zone), now)
+    schedule(session, item.workspace_id, Kind.ITEM_OVERDUE, when, now, action_item_id=item.id, recipient_id=owner.id)
 
 
 def replan_question(session: Session, settings: Settings, question: OpenQuestion, now: datetime) -> None:
@@ -177,18 +189,57 @@ def replan_question(session: Session, settings: Settings, question: OpenQuestion
     local = channel_settings(session, settings, question.workspace_id, question.channel_id)
     for planned in plan_question(question, zone_of(owner, settings), calendar_for(local.holidays), local.reminder_hour):
         if planned.when > now:
-            schedule(session, question.workspace_id, planned.kind, planned.when, now, question_id=question.id,
-                     recipient_id=owner.id)
+            schedule(session, question.workspace_id, planned.kind, day_notice_time(settings, owner, planned.when, now),
+                     now, question_id=question.id, recipient_id=owner.id)
 
 
 def next_digest_at(local: ChannelSettings, after: datetime) -> datetime | None:
-    """When the channel's weekly digest next falls due after `after` (None: digests are off for it)."""
+    """When the channel's weekly digest next falls due at or after `after` (None: digests are off for it).
+
+    A crontab time on a public holiday of the channel's calendar moves to the next working day, same local
+    time (2026-10-05, a Monday of China's National Day break, goes out on Thursday the 8th). So a crontab
+    time before `after` may still be due after it, if it lies in the run of days off just before (or around)
+    `after`: the search starts at that run's first day and skips, day by day, what cannot be the answer.
+    A weekend the crontab names on purpose stays (`WorkCalendar.is_holiday` is false for weekends)."""
     if local.digest_cron is None:
         return None
-    fire: datetime | None = CronTrigger.from_crontab(local.digest_cron, timezone=local.zone).get_next_fire_time(
-        None, after
-    )
-    return fire
+    zone, calendar = local.zone, calendar_for(local.holidays)
+    trigger = CronTrigger.from_crontab(local.digest_cron, timezone=zone)
+    after_local = after.astimezone(zone)
+    first_day = after_local.date()
+    for _ in range(DIGEST_LOOKBACK_DAYS):
+        if calendar.is_workday(first_day - timedelta(days=1)):
+            break
+        first_day -= timedelta(days=1)
+    best: datetime | None = None
+    fire: datetime | None = trigger.get_next_fire_time(None, min(after, datetime.combine(first_day, time(), zone)))
+    for _ in range(DIGEST_SEARCH_LIMIT):
+        if fire is None or (best is not None and fire >= best):
+            break  # a crontab time is never moved earlier: nothing later can beat `best`
+        moved = off_holiday(fire, zone, calendar)
+        if moved >= after and (best is None or moved < best):
+            best = moved
+        day = fire.astimezone(zone).date()
+        next_day = datetime.combine(day + timedelta(days=1), time(), zone)
+        if moved == fire:  # an ordinary day: its later times are no better, or still before `after`
+            if moved >= after:
+                break
+            resume = next_day if day < after_local.date() else after
+        elif moved < after:  # a holiday's times land on the same working day: only the later ones can reach it
+            same_time = datetime.combine(day, after_local.time(), zone)
+            resume = same_time if same_time > fire else next_day
+        else:
+            resume = next_day
+        fire = trigger.get_next_fire_time(None, resume)
+    return best
+
+
+def off_holiday(moment: datetime, zone: ZoneInfo, calendar: WorkCalendar) -> datetime:
+    """`moment`, or the same local time on the next working day if it falls on a public holiday."""
+    local = moment.astimezone(zone)
+    if not calendar.is_holiday(local.date()):
+        return moment
+    return datetime.combine(calendar.add_workdays(local.date(), 1), local.time(), zone)
 
 
 def ensure_digest(

@@ -21,15 +21,25 @@ from datetime import datetime, timedelta
 
 from sqlmodel import Session
 
-from bot import followup, outbox, views
+from bot import followup, outbox, plan_views, views
 from bot.config import Settings
 from bot.i18n import Lang, t
 from bot.locale import as_lang, language_of, zone_of
 from bot.messages import Button, OutMessage, RefSpec, Section, Target
 from bot.timeparse import format_date, format_when
 from bot.workdays import WorkCalendar, calendar_for
-from store import repo
-from store.models import ActionItem, AgendaItem, Meeting, Notification, NotificationKind, OpenQuestion, User
+from store import plans, repo
+from store.models import (
+    ActionItem,
+    AgendaItem,
+    Meeting,
+    MeetingPlan,
+    Notification,
+    NotificationKind,
+    OpenQuestion,
+    PlanStep,
+    User,
+)
 
 log = logging.getLogger(__name__)
 
@@ -68,6 +78,7 @@ class Claim:
     notification_id: int
     message: OutMessage
     conversation: str | None = None
+    kind: str = Kind.OUTBOX  # the row's NotificationKind, for whoever counts what was sent
 
 
 @dataclass(frozen=True)
@@ -91,7 +102,7 @@ def claim(session: Session, settings: Settings, platform: str, now: datetime) ->
         row.status = "sending"
         row.claimed_at = now
         row.attempts += 1
-        claims.append(Claim(row.id, message, conversation_of(row)))
+        claims.append(Claim(row.id, message, conversation_of(row), row.kind))
     return claims
 
 
@@ -268,6 +279,59 @@ def question_notice(session: Session, settings: Settings, row: Notification, now
     if later and repo.later_stage_due(session, later, now, question_id=question.id):
         return None  # after downtime, only the newest of a question's stacked reminders is worth sending
     return question_reminder(session, settings, question, recipient)
+
+
+def late_plan_step(session: Session, row: Notification) -> tuple[Meeting, MeetingPlan, PlanStep] | None:
+    """The still-pending step of the plan's current submission this row was scheduled for, if it is one."""
+    meeting = session.get(Meeting, row.meeting_id) if row.meeting_id else None
+    found = plans.plan_of(session, meeting.id) if meeting is not None and meeting.id is not None else None
+    if meeting is None or found is None or found.id is None:
+        return None
+    for step in plans.steps(session, found.id, found.version):
+        if step.status != "pending" or step.approver_id != row.recipient_id or step.due_at is None:
+            continue
+        due = step.due_at if row.kind == Kind.PLAN_STEP_OVERDUE else (
+            step.due_at + plan_views.escalation_delay(found, step.stage))
+        if due == row.due_at:  # a row of an earlier submission never matches the current step's clock
+            return meeting, found, step
+    return None
+
+
+@renders(Kind.PLAN_STEP_OVERDUE, Kind.PLAN_STEP_ESCALATION, Kind.PLAN_STEP_LATE_NOTICE)
+def plan_step_notice(session: Session, settings: Settings, row: Notification, now: datetime) -> OutMessage | None:
+    """A step past its deadline: its approver is reminded; half a window later the approver's superior gets
+    the plan to decide (once), and the requester is told."""
+    found = late_plan_step(session, row)
+    if found is None:
+        return None
+    meeting, plan, step = found
+    approver, requester = session.get(User, step.approver_id), session.get(User, meeting.created_by_id)
+    assert approver is not None and requester is not None
+    superior_id = plans.superior_of(session, meeting.workspace_id, step.approver_id, meeting.channel_id)
+    superior = session.get(User, superior_id) if superior_id else None
+
+    def stage_of(lang: Lang) -> str:
+        return t(lang, "plan.stage." + step.stage)
+
+    if row.kind == Kind.PLAN_STEP_OVERDUE:
+        plans.add_event(session, plan, now, "reminded", None, step.stage)
+        lang, zone = language_of(approver, settings, meeting.language), zone_of(approver, settings)
+        text = t(lang, "plan.overdue", stage=stage_of(lang), who=requester.display_name,
+                 later=format_when((now + plan_views.escalation_delay(plan, step.stage)).astimezone(zone), zone, lang))
+        return plan_views.step_card(session, meeting, plan, step, approver, lang, zone, text)
+    if row.kind == Kind.PLAN_STEP_LATE_NOTICE:
+        lang = language_of(requester, settings, meeting.language)
+        key = "plan.late_escalated" if superior else "plan.late_no_superior"
+        return plan_views.note_to(requester, lang, t(
+            lang, key, number=meeting.number, stage=stage_of(lang), who=approver.display_name,
+            superior=superior.display_name if superior else ""), meeting)
+    if superior is None or step.escalated_to_id is not None:
+        return None
+    step.escalated_to_id = superior.id
+    plans.add_event(session, plan, now, "escalated", None, step.stage, "@" + superior.display_name)
+    lang, zone = language_of(superior, settings, meeting.language), zone_of(superior, settings)
+    text = t(lang, "plan.escalated", stage=stage_of(lang), who=approver.display_name, requester=requester.display_name)
+    return plan_views.step_card(session, meeting, plan, step, superior, lang, zone, text)
 
 
 def open_item_and_recipient(session: Session, row: Notification) -> tuple[ActionItem, User] | None:

@@ -25,7 +25,7 @@ import textwrap
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from types import MappingProxyType
 from typing import Literal
 
@@ -227,7 +227,7 @@ class MinutesItem:
     kind: ItemKind
     text: str  # as typed after the command; for "link" the first word is shown as the URL
     nick: str
-    at: datetime  # aware; rendered in UTC
+    at: datetime  # aware; rendered in the doc's `zone`
 
     def __post_init__(self) -> None:
         _require_aware("MinutesItem.at", self.at)
@@ -243,7 +243,7 @@ class MinutesTopic:
 
     title: str | None
     nick: str
-    at: datetime  # aware; rendered in UTC
+    at: datetime  # aware; rendered in the doc's `zone`
     items: tuple[MinutesItem, ...] = ()
 
     def __post_init__(self) -> None:
@@ -257,13 +257,14 @@ class MinutesDoc:
     channel: str  # "#fedora-meeting"
     title: str | None  # #startmeeting / #meetingtopic text; None renders as "<channel> Meeting"
     started_by: str
-    start: datetime  # aware; rendered in UTC
-    end: datetime  # aware; rendered in UTC
+    start: datetime  # aware; rendered in `zone`
+    end: datetime  # aware; rendered in `zone`
     topics: tuple[MinutesTopic, ...]
     actions: tuple[str, ...]  # action texts in recording order, #undo already applied
     people: tuple[tuple[str, int], ...]  # (nick, lines said) in display order, see `order_people`
     logs_url: str | None = None  # the full log's URL, for "The full logs are available at ..."
     name: str | None = None  # MeetBot's file-name slug (#meetingname), e.g. "magazine"
+    zone: tzinfo = UTC  # every time is shown in it, and the start and end lines name it (MeetBot: UTC)
 
     def __post_init__(self) -> None:
         _require_aware("MinutesDoc.start", self.start)
@@ -453,11 +454,21 @@ def _wrap_list(text: str, indent: int) -> str:
     return _wrap(text, " " * indent, " " * (indent + 2))
 
 
-def _hms(moment: datetime) -> str:
-    return moment.astimezone(UTC).strftime("%H:%M:%S")
+def _hms(moment: datetime, zone: tzinfo) -> str:
+    return moment.astimezone(zone).strftime("%H:%M:%S")
 
 
-def _item_line(item: MinutesItem) -> str:
+def _zone_name(moment: datetime, zone: tzinfo) -> str:
+    """MeetBot's "UTC"; any other zone by its IANA name and its offset then: "Asia/Shanghai (UTC+08:00)"."""
+    key = getattr(zone, "key", None)
+    if zone is UTC or key in ("UTC", "Etc/UTC"):
+        return "UTC"
+    local = moment.astimezone(zone)
+    offset = local.strftime("%z")
+    return f"{key or local.tzname()} (UTC{offset[:3]}:{offset[3:]})"
+
+
+def _item_line(item: MinutesItem, zone: tzinfo) -> str:
     if item.kind == "info":
         body = item.text
     elif item.kind == "link":
@@ -465,20 +476,20 @@ def _item_line(item: MinutesItem) -> str:
         body = f"LINK: {url} {rest.strip()}"
     else:
         body = f"{item.kind.upper()}: {item.text}"
-    return f"* {body}  ({item.nick}, {_hms(item.at)})"
+    return f"* {body}  ({item.nick}, {_hms(item.at, zone)})"
 
 
-def _summary(topics: Iterable[MinutesTopic]) -> list[str]:
+def _summary(topics: Iterable[MinutesTopic], zone: tzinfo) -> list[str]:
     lines: list[str] = []
     have_topic = False
     for topic in topics:
         if topic.title is not None:
             if have_topic:
                 lines.append("")
-            lines.append(_wrap_list(f"* {topic.title}  ({topic.nick}, {_hms(topic.at)})", 0))
+            lines.append(_wrap_list(f"* {topic.title}  ({topic.nick}, {_hms(topic.at, zone)})", 0))
             have_topic = True
         indent = 0 if topic.title is None else 2
-        lines.extend(_wrap_list(_item_line(item), indent) for item in topic.items)
+        lines.extend(_wrap_list(_item_line(item, zone), indent) for item in topic.items)
     return lines
 
 
@@ -487,9 +498,11 @@ def _section(heading: str, lines: list[str]) -> list[str]:
 
 
 def render_minutes_txt(doc: MinutesDoc, *, generator: Generator = QUORUM) -> str:
-    """Render `doc` in MeetBot's plain-text (.txt) minutes layout, section for section."""
+    """Render `doc` in MeetBot's plain-text (.txt) minutes layout, section for section; times in `doc.zone`
+    (MeetBot's UTC by default: replayed logs come out as zodbot wrote them; Quorum's own minutes are kept by
+    people, so they show the meeting's local time and name its zone)."""
     title = f"{doc.channel}: {doc.title}" if doc.title else f"{doc.channel} Meeting"
-    started = f"Meeting started by {doc.started_by} at {_hms(doc.start)} UTC."
+    started = f"Meeting started by {doc.started_by} at {_hms(doc.start, doc.zone)} {_zone_name(doc.start, doc.zone)}."
     if doc.logs_url:
         started += f" The full logs are available at {doc.logs_url} ."
     by_person, unassigned = actions_by_person(doc.actions, [nick for nick, _ in doc.people])
@@ -520,9 +533,9 @@ def render_minutes_txt(doc: MinutesDoc, *, generator: Generator = QUORUM) -> str
         "",
         "Meeting summary",
         "---------------",
-        "\n".join(_summary(doc.topics)),
+        "\n".join(_summary(doc.topics, doc.zone)),
         "",
-        f"Meeting ended at {_hms(doc.end)} UTC.",
+        f"Meeting ended at {_hms(doc.end, doc.zone)} {_zone_name(doc.end, doc.zone)}.",
         "",
         "",
         "",

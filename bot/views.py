@@ -7,7 +7,7 @@ Asia/Shanghai`), so a misparsed "next friday" is caught by the person who typed 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -18,7 +18,17 @@ from bot.i18n import Lang, t
 from bot.messages import Attachment, Button, Section
 from bot.timeparse import format_date, format_when
 from store import repo
-from store.models import ActionItem, AgendaItem, Decision, Meeting, Note, OpenQuestion, Participant, User
+from store.models import (
+    ActionItem,
+    AgendaItem,
+    Decision,
+    Meeting,
+    MeetingSeries,
+    Note,
+    OpenQuestion,
+    Participant,
+    User,
+)
 
 RSVP_EMOJI = {"yes": "✅", "no": "❌", "maybe": "🤔"}
 
@@ -29,6 +39,8 @@ class MeetingView:
     people: list[tuple[Participant, User]]
     agenda: list[AgendaItem]
     creator: User
+    presenters: dict[int, User] = field(default_factory=dict)  # of the agenda items, by user id
+    series: MeetingSeries | None = None  # the series this meeting is an occurrence of
 
     @property
     def zone(self) -> ZoneInfo:
@@ -43,8 +55,22 @@ class MeetingView:
 
 def load(session: Session, meeting: Meeting) -> MeetingView:
     assert meeting.id is not None
-    creator = repo.users_by_id(session, [meeting.created_by_id])[meeting.created_by_id]
-    return MeetingView(meeting, repo.participants(session, meeting.id), repo.agenda(session, meeting.id), creator)
+    agenda = repo.agenda(session, meeting.id)
+    wanted = {meeting.created_by_id} | {item.presenter_id for item in agenda if item.presenter_id}
+    users = repo.users_by_id(session, sorted(wanted))
+    series = session.get(MeetingSeries, meeting.series_id) if meeting.series_id is not None else None
+    return MeetingView(meeting, repo.participants(session, meeting.id), agenda, users[meeting.created_by_id],
+                       {item.presenter_id: users[item.presenter_id] for item in agenda if item.presenter_id}, series)
+
+
+def series_label(meeting: Meeting, series: MeetingSeries, lang: Lang) -> str:
+    """"Standup · 3 of 10" (or "· no. 3" for a series without a count), and how to see the series."""
+    ends = [n for n in (series.count, series.stop_after) if n is not None]
+    if ends:
+        place = t(lang, "series.place_of", index=meeting.series_index, total=min(ends))
+    else:
+        place = t(lang, "series.place", index=meeting.series_index)
+    return f"{series.title} · {place} ({t(lang, 'series.see', number=meeting.number)})"
 
 
 def span(minutes: int, lang: Lang) -> str:
@@ -98,8 +124,12 @@ def detail_fields(view: MeetingView, lang: Lang, zone: ZoneInfo) -> tuple[tuple[
     recorders = view.with_role("recorder")
     if recorders:
         rows.append((t(lang, "field.recorder"), names(recorders)))
+    if view.series is not None:
+        rows.append((t(lang, "field.series"), series_label(m, view.series, lang)))
     if m.location:
         rows.append((t(lang, "field.where"), m.location))
+    if m.link:
+        rows.append((t(lang, "field.link"), m.link))
     if m.goal:
         rows.append((t(lang, "field.goal"), m.goal))
     if m.expected_outcome:
@@ -109,30 +139,55 @@ def detail_fields(view: MeetingView, lang: Lang, zone: ZoneInfo) -> tuple[tuple[
     return tuple(rows)
 
 
+def agenda_details(view: MeetingView, item: AgendaItem, lang: Lang) -> str:
+    """" · by @bob · output: signed scope": who presents an item and what it should yield, when said."""
+    parts = []
+    presenter = view.presenters.get(item.presenter_id) if item.presenter_id else None
+    if presenter is not None:
+        parts.append(t(lang, "agenda.by", name=presenter.display_name))
+    if item.expected_output:
+        parts.append(t(lang, "agenda.output", text=item.expected_output))
+    return "".join(" · " + part for part in parts)
+
+
+def agenda_line(view: MeetingView, item: AgendaItem, lang: Lang) -> str:
+    """"Scope (20 min) · by @bob · output: signed scope"."""
+    line = item.title
+    if item.planned_minutes:
+        line += f" ({t(lang, 'unit.minutes', n=item.planned_minutes)})"
+    return line + agenda_details(view, item, lang)
+
+
 def agenda_section(view: MeetingView, lang: Lang) -> tuple[Section, ...]:
     if not view.agenda:
         return ()
-    lines = []
-    for item in view.agenda:
-        line = f"{item.position}. {item.title}"
-        if item.planned_minutes:
-            line += f" ({t(lang, 'unit.minutes', n=item.planned_minutes)})"
-        lines.append(line)
-    return (Section(t(lang, "heading.agenda"), tuple(lines)),)
+    lines = tuple(f"{item.position}. {agenda_line(view, item, lang)}" for item in view.agenda)
+    return (Section(t(lang, "heading.agenda"), lines),)
 
 
 def carry_over_section(session: Session, meeting: Meeting, lang: Lang) -> tuple[Section, ...]:
-    """The previous meeting's unfinished action items and the channel's open questions, top of the agenda."""
-    previous = repo.previous_meeting(session, meeting.workspace_id, meeting.channel_id, meeting)
+    """The previous meeting's unfinished action items and open questions, top of the agenda. For an occurrence
+    of a series, the previous meeting is the series' last one held, and all its unanswered questions come
+    along (also those without an owner or date); the channel's questions with a follow-up date always do."""
+    series = meeting.series_id is not None
+    previous = (repo.previous_occurrence(session, meeting) if series
+                else repo.previous_meeting(session, meeting.workspace_id, meeting.channel_id, meeting))
     lines: list[str] = []
+    questions = repo.open_questions_of_channel(session, meeting.workspace_id, meeting.channel_id)
     if previous is not None and previous.id is not None:
         actions = repo.records(session, ActionItem, previous.id)
         unfinished = [a for a in actions if a.status in repo.OPEN_ACTION_STATUSES]
         owners = repo.users_by_id(session, sorted({a.owner_id for a in unfinished if a.owner_id}))
         lines += [action_line(a, owners.get(a.owner_id) if a.owner_id else None, lang) for a in unfinished]
-    for question in repo.open_questions_of_channel(session, meeting.workspace_id, meeting.channel_id):
-        assert question.follow_up_on is not None
-        lines.append(f"❓ {question.text} · {t(lang, 'action.due', date=format_date(question.follow_up_on, lang))}")
+        if series:
+            dated = {q.id for q in questions}
+            undated = [q for q in repo.open_questions_of_meeting(session, previous.id) if q.id not in dated]
+            questions = undated + questions
+    for question in questions:
+        due = ""
+        if question.follow_up_on is not None:
+            due = f" · {t(lang, 'action.due', date=format_date(question.follow_up_on, lang))}"
+        lines.append(f"❓ {question.text}{due}")
     return (Section(t(lang, "heading.carry_over"), tuple(lines)),) if lines else ()
 
 
@@ -211,7 +266,7 @@ def load_record(session: Session, meeting: Meeting) -> Record:
 def agenda_held_section(view: MeetingView, lang: Lang) -> tuple[Section, ...]:
     """Each agenda item's planned against actual length: where the meeting's time really went."""
     if not any(item.started_at for item in view.agenda):
-        return ()
+        return agenda_section(view, lang)  # never reached: the plan, with presenters and outputs
     lines = []
     for item in view.agenda:
         planned = t(lang, "unit.minutes", n=item.planned_minutes) if item.planned_minutes else "—"
@@ -221,7 +276,8 @@ def agenda_held_section(view: MeetingView, lang: Lang) -> tuple[Section, ...]:
             actual = t(lang, "agenda.under_way")
         else:
             actual = t(lang, "unit.minutes", n=round((item.ended_at - item.started_at).total_seconds() / 60))
-        lines.append(t(lang, "agenda.held", position=item.position, title=item.title, planned=planned, actual=actual))
+        held = t(lang, "agenda.held", position=item.position, title=item.title, planned=planned, actual=actual)
+        lines.append(held + agenda_details(view, item, lang))
     return (Section(t(lang, "heading.agenda_held"), tuple(lines)),)
 
 
@@ -320,6 +376,7 @@ def meetbot_minutes(view: MeetingView, record: Record, channel_name: str) -> Att
         topics=tuple(topics),
         actions=tuple(actions),
         people=people,
+        zone=view.zone,  # a file people keep: the meeting's local times, its zone named
     )
     return Attachment(f"meeting-{m.number}-minutes.txt", meetbot.render_minutes_txt(doc))
 

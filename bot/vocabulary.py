@@ -17,7 +17,17 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import TypeVar
 
-from bot.command_types import ExportFormat, ItemStatus, Role, RsvpAnswer
+from bot.command_types import (
+    AgendaAction,
+    BudgetPart,
+    ExportFormat,
+    HolidayRule,
+    ItemStatus,
+    MeetingField,
+    PlanType,
+    Role,
+    RsvpAnswer,
+)
 
 K = TypeVar("K")
 
@@ -49,7 +59,7 @@ DECLINE_FILLER = Words(("do",))  # "can't do: on leave"
 REOPEN = Words(("reopen",), ("退回", "重开"))
 ACCEPT = Words(("accept",), ("接受", "收到"))
 ACCEPT_REPLY_ONLY = Words(("accepted", "ok", "okay"), ("好的", "好"))  # "ok 12" is no command
-VERIFY = Words(("verify", "verified", "approve", "approved"), ("验收", "通过", "验收通过"))
+VERIFY = Words(("verify", "verified"), ("验收", "通过", "验收通过"))  # "approve" is a plan's (see PLAN below)
 VERIFY_REPLY_ONLY = Words(("lgtm",))
 RESOLVED = Words(("resolved", "answered"), ("已解决", "解决了", "已回答"))
 CHECK_IN = Words(("here", "present"), ("到", "签到"))
@@ -104,6 +114,62 @@ ROOM = Words(("in", "at"))  # "in Room 5" among the title's words
 LINK = Words(("at", "link"))  # before a URL
 BROADCAST = Words(("here", "channel", "everyone", "all"), ("所有人",))  # literal text, never a person
 
+# -- repeating meetings: `every other friday 3pm 10 times on holidays skip`, `每两周周五下午3点 共10次 节假日跳过`
+EVERY = Words(("every", "each"))
+OTHER = Words(("other", "second"))  # "every other friday", "every second friday"
+WORKDAY = Words(("weekday", "weekdays", "workday", "workdays", "working-day"))
+DAILY = Words(("day", "daily"))  # ambiguous alone (weekends too?): asked, never guessed
+WEEKLY = Words(("weekly", "week"))
+MONTHLY = Words(("monthly", "month"))
+AMBIGUOUS_REPEAT = Words(("biweekly", "bimonthly"))  # twice a week, or every two weeks? asked
+WEEKDAY_NAMES: dict[int, Words] = {
+    0: Words(("monday", "mon", "mondays"), ("周一", "星期一", "礼拜一")),
+    1: Words(("tuesday", "tue", "tues", "tuesdays"), ("周二", "星期二", "礼拜二")),
+    2: Words(("wednesday", "wed", "wednesdays"), ("周三", "星期三", "礼拜三")),
+    3: Words(("thursday", "thu", "thur", "thurs", "thursdays"), ("周四", "星期四", "礼拜四")),
+    4: Words(("friday", "fri", "fridays"), ("周五", "星期五", "礼拜五")),
+    5: Words(("saturday", "sat", "saturdays"), ("周六", "星期六", "礼拜六")),
+    6: Words(("sunday", "sun", "sundays"), ("周日", "周天", "星期日", "星期天", "礼拜日", "礼拜天")),
+}
+ORDINALS: dict[int, Words] = {
+    1: Words(("first", "1st"), ("一", "1")),
+    2: Words(("second", "2nd"), ("二", "2")),
+    3: Words(("third", "3rd"), ("三", "3")),
+    4: Words(("fourth", "4th"), ("四", "4")),
+    -1: Words(("last",), ("最后",)),
+}
+REPEAT_FILLER = Words(("on", "the", "of", "month"))  # "monthly on the first monday (of the month)"
+UNTIL = Words(("until", "till", "through"), ("到", "至", "直到", "截至"))
+TIMES = Words(("times",), ("次",))
+HOLIDAYS_WORD = Words(("holidays", "holiday"), ("节假日", "节假日时"))
+HOLIDAY_RULES: dict[HolidayRule, Words] = {
+    "move": Words(("move", "moved", "postpone"), ("顺延",)),
+    "skip": Words(("skip", "skipped"), ("跳过",)),
+}
+SERIES_SCOPE: dict[str, Words] = {  # `cancel 3 series`, `cancel 3 from here` / `取消 3 系列`, `取消 3 从此次起`
+    "series": Words(("series",), ("系列", "整个系列")),
+    "from_here": Words(("from-here", "onwards", "onward"), ("从此次起", "从本次起", "从这次起")),
+}
+FROM_HERE_PAIR = ("from", "here")  # "from here": two words
+SERIES_EDIT = Words(("edit", "change"), ("修改", "更改"))
+SERIES_FIELDS: dict[str, Words] = {"title": Words(("title",), ("标题",)), "time": Words(("time",), ("时间",))}
+
+# -- changing a meeting: `edit 3 place Room 5`, `agenda 3 move 2 to 1`, `invite 3 @x optional`, `extend 3 30m`
+EDIT_FIELDS: dict[MeetingField, Words] = {  # what `edit N <field> <value>` / `修改 N <字段> <值>` may change
+    "title": Words(("title", "name"), ("标题", "名称")),
+    "time": Words(("time", "when", "start"), ("时间",)),
+    "place": Words(("place", "location", "room", "where"), ("地点", "会议室")),
+    "link": Words(("link", "url"), ("链接", "会议链接")),
+    "goal": GOAL,
+    "outcome": Words(("outcome",), ("预期成果", "成果")),
+}
+AGENDA_ACTIONS: dict[AgendaAction, Words] = {
+    "add": Words(("add",), ("添加", "增加", "加")),
+    "remove": Words(("remove", "delete", "drop"), ("删除", "去掉")),
+    "move": Words(("move",), ("移动", "调整")),
+}
+MOVE_TO = Words(("to",), ("到", "至", "为"))  # "move 3 to 1" / "移动 3 到 1"
+
 # -- durations: one definition of the units, for `for 1h`, agenda items' `20m` and `bot.timeparse`
 HOUR_UNITS = Words(("h", "hr", "hrs", "hour", "hours"), ("小时", "个小时", "钟头", "个钟头"))
 MINUTE_UNITS = Words(("m", "min", "mins", "minute", "minutes"), ("分钟", "分"))
@@ -128,6 +194,44 @@ DELIVERABLE = Words((), ("交付物",))
 DELIVERABLE_LABEL = Words(("deliverable",))  # a common English noun: a label only with a colon
 BECAUSE = Words(("because",), ("因为", "理由"))
 BECAUSE_GLUED = "因为"  # "采用A因为便宜"
+
+# -- plans (申报): `plan` then `key: value` fields, each key one word; `approve 3` / `reject 3 why`
+PLAN_FIELDS: dict[str, Words] = {
+    "name": Words(("name", "title"), ("名称", "会议名称")),
+    "plan_type": Words(("type",), ("类型", "会议类型")),
+    "goal": Words(("goal",), ("目标",)),
+    "time": Words(("time", "when"), ("时间",)),
+    "place": Words(("place", "location"), ("地点",)),
+    "internal": Words(("internal",), ("内部参会", "内部参会人", "内部")),
+    "deciders": Words(("decision-makers", "deciders"), ("关键决策人", "决策人")),
+    "external": Words(("external", "guests"), ("外部嘉宾", "外部参会", "外部")),
+    "key_guests": Words(("key-guests", "vips"), ("重要嘉宾", "关键嘉宾")),
+    "budget": Words(("budget",), ("预算",)),
+    "topics": Words(("topics",), ("议题",)),
+    "outcomes": Words(("outcomes", "outcome"), ("预期成果", "成果")),
+    "attachments": Words(("attachments", "links"), ("附件",)),
+    "urgent": Words(("urgent",), ("紧急", "绿色通道")),
+}
+PLAN_TYPES: dict[PlanType, Words] = {
+    "strategy": Words(("strategy",), ("战略会", "战略")),
+    "project": Words(("project",), ("项目会", "项目")),
+    "client": Words(("client",), ("客户会", "客户")),
+    "launch": Words(("launch",), ("发布会", "发布")),
+    "other": Words(("other",), ("其他", "其它")),
+}
+BUDGET_PARTS: dict[BudgetPart, Words] = {
+    "venue": Words(("venue",), ("场地",)),
+    "materials": Words(("materials",), ("物料",)),
+    "catering": Words(("catering",), ("餐饮",)),
+    "travel": Words(("travel",), ("差旅",)),
+    "other": Words(("other",), ("其他", "其它")),
+}
+URGENT = PLAN_FIELDS["urgent"]  # also a bare word: `plan urgent name: …`
+EDIT = Words(("edit",), ("修改", "编辑"))
+YES_NO: dict[bool, Words] = {
+    True: Words(("yes", "true", "on"), ("是", "开")),
+    False: Words(("no", "false", "off"), ("否", "关")),
+}
 
 # -- reports and exports
 THIS_MONTH = Words(("this",), ("本月", "这个月"))
@@ -158,7 +262,10 @@ CONFIG_KEYS: dict[str, Words] = {
     "digest": Words(("digest",), ("汇总", "周报")),
     "holidays": Words(("holidays",), ("节假日",)),
     "reminder_hour": Words(("reminder-hour", "reminder_hour"), ("提醒时间",)),
+    "reviewers": Words(("reviewers", "reviewer"), ("审核人", "资源审核人")),
+    "approver": Words(("approver",), ("审批人",)),
 }
+FOR_PERSON = Words(("for",), ("负责", "给"))  # `config approver @boss for @alice` / `设置 审批人 @王总 负责 @张三`
 
 
 def lookup(table: Mapping[K, Words]) -> dict[str, K]:
@@ -175,7 +282,8 @@ LABELS = frozenset(
     word
     for words in (
         GOAL, OUTCOME, DELIVERABLE, DELIVERABLE_LABEL, BECAUSE, DUE, DONE, BLOCKED, DELAY, AGENDA, TYPE,
-        LOCATION, LENGTH, WITH, PRESENTER, OUTPUT, DECLINE, REOPEN, RESOLVED, *ROLES.values(),
+        LOCATION, LENGTH, WITH, PRESENTER, OUTPUT, DECLINE, REOPEN, RESOLVED, *ROLES.values(), *EDIT_FIELDS.values(),
+        *PLAN_FIELDS.values(),
     )
     for word in words
 )  # fmt: skip

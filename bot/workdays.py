@@ -25,6 +25,14 @@ Sources
 * Any other code the ``holidays`` package supports (``US``, ``DE``, ``GB``, ``JP``, also alpha-3 such as
   ``DEU``): its national public holidays (no state or province ones) and the country's own weekend days.
 * ``NONE``: Saturday and Sunday off, nothing else.
+* A year a calendar cannot compute (the library raises for it): Saturday and Sunday off, logged once at
+  WARNING, so a date far ahead or behind never crashes a reminder or a digest.
+
+Holidays, not weekends
+----------------------
+`is_holiday` is a day off that falls on one of the country's ordinary working weekdays (a public holiday,
+not a weekend). The weekly digest moves off holidays (`bot.followup`) but stays on a weekend a channel's
+crontab names on purpose.
 
 Speed
 -----
@@ -90,11 +98,26 @@ def _workday_rule(country: str, year: int) -> Callable[[date], bool]:
 @lru_cache(maxsize=512)
 def _year(country: str, year: int) -> _Year:
     """The working days of `year` for a validated `country` code, built once per (country, year)."""
-    is_workday = _workday_rule(country, year)
     first = date(year, 1, 1)
-    days = (first + timedelta(days=offset) for offset in range(366 if isleap(year) else 365))
-    ordered = tuple(day for day in days if is_workday(day))
+    days = [first + timedelta(days=offset) for offset in range(366 if isleap(year) else 365)]
+    try:
+        is_workday = _workday_rule(country, year)
+        ordered = tuple(day for day in days if is_workday(day))
+    except (NotImplementedError, ValueError, KeyError, OverflowError) as exc:
+        _log.warning("no %s holiday calendar for %d (%s); counting Saturday and Sunday off only", country, year, exc)
+        ordered = tuple(day for day in days if _monday_to_friday(day))
     return _Year(frozenset(ordered), ordered)
+
+
+@cache
+def _weekend(country: str) -> frozenset[int]:
+    """The country's ordinary weekend days (Monday = 0); Saturday and Sunday when unknown."""
+    if country == NO_HOLIDAYS:
+        return frozenset({5, 6})
+    try:
+        return frozenset(holidays.country_holidays(country).weekend)
+    except (NotImplementedError, ValueError, KeyError):
+        return frozenset({5, 6})
 
 
 def _require_date(day: date) -> None:
@@ -120,6 +143,11 @@ class WorkCalendar:
         """Whether people work on `day` (make-up weekend days count, holidays do not)."""
         _require_date(day)
         return day in _year(self.country, day.year).workdays
+
+    def is_holiday(self, day: date) -> bool:
+        """Whether `day` is a public holiday: off, though an ordinary weekday for the country (a weekend is
+        not a holiday; a make-up workday is neither)."""
+        return not self.is_workday(day) and day.weekday() not in _weekend(self.country)
 
     def add_workdays(self, day: date, n: int) -> date:
         """The n-th working day after `day` (n > 0) or before it (n < 0); for n == 0, `day` itself if it is a

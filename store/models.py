@@ -15,7 +15,7 @@ from datetime import UTC, date, datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import Column, DateTime, Index, UniqueConstraint
+from sqlalchemy import BigInteger, Column, DateTime, Index, UniqueConstraint
 from sqlalchemy.engine import Dialect
 from sqlalchemy.types import TypeDecorator
 from sqlmodel import Field, SQLModel
@@ -68,12 +68,39 @@ class User(SQLModel, table=True):
     created_at: datetime = Field(sa_column=utc_column(nullable=False))
 
 
+class MeetingSeries(SQLModel, table=True):
+    """A repeating meeting's rule (`every monday 10am`, `每月第一个周一上午10点`). Each occurrence is a `Meeting` of
+    its own (own number, RSVPs, reminders, record); the series makes them a bounded way ahead and the
+    scheduler makes the next ones, so an endless series never means endless rows."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    workspace_id: int = Field(foreign_key="workspace.id", index=True)
+    channel_id: str = Field(max_length=128)
+    title: str = Field(max_length=300)
+    freq: str = Field(max_length=16)  # workdays, weekly, monthly
+    interval: int = 1  # every other week: 2
+    weekday: int | None = None  # 0 = Monday
+    nth: int | None = None  # monthly: the nth weekday of the month (1..4, -1: the last)
+    at_minute: int  # local time of day, minutes after midnight
+    duration_minutes: int
+    timezone: str = Field(max_length=64)
+    first_on: date  # the rule's first date (its anchor)
+    count: int | None = None  # `10 times`
+    until: date | None = None  # `until 2027-03-31`
+    on_holiday: str = Field(default="move", max_length=8)  # move (to the next working day), skip
+    stop_after: int | None = None  # `cancel N from here`: no occurrence after this index
+    status: str = Field(default="active", max_length=16)  # active, cancelled
+    created_by_id: int = Field(foreign_key="user.id")
+    created_at: datetime = Field(sa_column=utc_column(nullable=False))
+
+
 class Meeting(SQLModel, table=True):
     __table_args__ = (
         UniqueConstraint("workspace_id", "number"),
         Index("ix_meeting_channel_status", "workspace_id", "channel_id", "status"),
         Index("ix_meeting_channel_start", "workspace_id", "channel_id", "start_at"),  # reports by period
         Index("ix_meeting_start", "workspace_id", "start_at"),  # a person's report, search by date
+        UniqueConstraint("series_id", "series_index"),  # each place of a series is made once
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -89,7 +116,8 @@ class Meeting(SQLModel, table=True):
     timezone: str = Field(max_length=64)
     language: str = Field(default="en", max_length=8)  # of its shared posts, and of readers we know nothing of
     location: str | None = Field(default=None, max_length=500)
-    status: str = Field(default="scheduled", max_length=16)  # scheduled, in_progress, ended, cancelled
+    link: str | None = Field(default=None, max_length=500)  # the video call's URL (`edit 3 link https://…`)
+    status: str = Field(default="scheduled", max_length=16)  # planned, scheduled, in_progress, ended, cancelled
     confidential: bool = False
     important: bool = False  # its action items are chased every working day once overdue
     rsvp_deadline: datetime | None = Field(default=None, sa_column=utc_column())
@@ -98,7 +126,10 @@ class Meeting(SQLModel, table=True):
     ended_at: datetime | None = Field(default=None, sa_column=utc_column())
     cancel_reason: str | None = None
     record_seq: int = 0  # last sequence number handed to a record row of this meeting (orders #undo)
-    revision: int = 0  # grows with every reschedule or cancellation: the .ics SEQUENCE calendars update by
+    revision: int = 0  # grows with every change people are told of: the .ics SEQUENCE calendars update by
+    series_id: int | None = Field(default=None, foreign_key="meetingseries.id", index=True)
+    series_index: int | None = None  # 1 for a series' first occurrence
+    planned_on: date | None = None  # the series' date when a holiday moved or skipped this occurrence
     created_at: datetime = Field(sa_column=utc_column(nullable=False))
 
 
@@ -236,7 +267,11 @@ class NotificationKind(StrEnum):
     QUESTION_DUE = "question_due"
     QUESTION_OVERDUE = "question_overdue"
     WEEKLY_DIGEST = "weekly_digest"
+    SERIES_INVITATION = "series_invitation"  # an occurrence's invitation (channel card, or one participant)
     OUTBOX = "outbox"  # a message an event produced, carried whole in `payload`
+    PLAN_STEP_OVERDUE = "plan_step_overdue"  # an approval step's deadline passed: its approver is reminded
+    PLAN_STEP_ESCALATION = "plan_step_escalation"  # later still: the approver's own superior is asked, once
+    PLAN_STEP_LATE_NOTICE = "plan_step_late_notice"  # the requester is told of the escalation
 
 
 class Notification(SQLModel, table=True):
@@ -378,3 +413,88 @@ class ChannelWriter(SQLModel, table=True):
     channel_id: str = Field(max_length=128)
     user_id: int = Field(foreign_key="user.id")
     first_at: datetime = Field(sa_column=utc_column(nullable=False))
+
+
+class MeetingPlan(SQLModel, table=True):
+    """A meeting plan (申报): the meeting itself is a `Meeting` in status "planned" until approved; this row
+    holds what the plan adds (type, budget, topics, links) and where its approval stands. Preparation tasks,
+    incidents and the monitoring report hang off it by `plan_id`."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    meeting_id: int = Field(foreign_key="meeting.id", unique=True)
+    workspace_id: int = Field(foreign_key="workspace.id", index=True)
+    state: str = Field(default="draft", max_length=16)  # draft, review, approval, rejected, approved
+    version: int = 0  # grows with each submission; approval steps belong to one version
+    urgent: bool = False  # the green channel (绿色通道): each step has 2 hours
+    budget_total: int | None = Field(default=None, sa_type=BigInteger)  # cents
+    budget_venue: int | None = Field(default=None, sa_type=BigInteger)
+    budget_materials: int | None = Field(default=None, sa_type=BigInteger)
+    budget_catering: int | None = Field(default=None, sa_type=BigInteger)
+    budget_travel: int | None = Field(default=None, sa_type=BigInteger)
+    budget_other: int | None = Field(default=None, sa_type=BigInteger)
+    topics: str | None = None
+    attachments: str | None = None  # links, one a line
+    submitted_at: datetime | None = Field(default=None, sa_column=utc_column())
+    locked_at: datetime | None = Field(default=None, sa_column=utc_column())  # approved: changes need approval
+    created_at: datetime = Field(sa_column=utc_column(nullable=False))
+
+
+class PlanPerson(SQLModel, table=True):
+    """An expected attendee of a plan: internal (a chat user, also a `Participant`) or an external guest
+    (a name with company and title); `key` marks key decision makers and key guests."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    plan_id: int = Field(foreign_key="meetingplan.id", index=True)
+    side: str = Field(max_length=8)  # internal, external
+    user_id: int | None = Field(default=None, foreign_key="user.id")
+    name: str = Field(max_length=200)
+    company: str | None = Field(default=None, max_length=200)
+    title: str | None = Field(default=None, max_length=200)
+    key: bool = False
+
+
+class PlanStep(SQLModel, table=True):
+    """One approval step of one submission: a resource pre-review (one per reviewer, side by side) or the
+    superior's approval (after every review). `due_at` is set when the step opens."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    plan_id: int = Field(foreign_key="meetingplan.id", index=True)
+    version: int
+    stage: str = Field(max_length=16)  # review, approval
+    approver_id: int = Field(foreign_key="user.id")
+    status: str = Field(default="waiting", max_length=16)  # waiting, pending, approved, rejected, cancelled
+    opened_at: datetime | None = Field(default=None, sa_column=utc_column())
+    due_at: datetime | None = Field(default=None, sa_column=utc_column())
+    escalated_to_id: int | None = Field(default=None, foreign_key="user.id")
+    decided_by_id: int | None = Field(default=None, foreign_key="user.id")
+    decided_at: datetime | None = Field(default=None, sa_column=utc_column())
+    note: str | None = None
+
+
+class PlanEvent(SQLModel, table=True):
+    """The history of a plan: every submission, decision, reminder, escalation and change, never removed."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    plan_id: int = Field(foreign_key="meetingplan.id", index=True)
+    at: datetime = Field(sa_column=utc_column(nullable=False))
+    actor_id: int | None = Field(default=None, foreign_key="user.id")
+    action: str = Field(max_length=16)  # filed, submitted, approved, rejected, edited, reminded, escalated, ...
+    version: int = 0
+    stage: str | None = Field(default=None, max_length=16)
+    note: str | None = None
+
+
+class ApprovalRole(SQLModel, table=True):
+    """Who reviews and who approves: a channel's resource reviewers, a channel's default approver, or (no
+    channel) a person's own approver, which is also their superior for escalations."""
+
+    __table_args__ = (Index("ix_approvalrole_lookup", "workspace_id", "role", "channel_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    workspace_id: int = Field(foreign_key="workspace.id")
+    channel_id: str | None = Field(default=None, max_length=128)  # None: workspace-wide (a person's approver)
+    role: str = Field(max_length=16)  # reviewer, approver
+    user_id: int = Field(foreign_key="user.id")
+    for_user_id: int | None = Field(default=None, foreign_key="user.id")
+    set_by_id: int = Field(foreign_key="user.id")
+    created_at: datetime = Field(sa_column=utc_column(nullable=False))

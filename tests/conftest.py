@@ -128,7 +128,7 @@ def sqlite_file_url(tmp_path: Path) -> str:
     return f"sqlite:///{tmp_path / 'quorum.db'}"
 
 
-def pg_schema_url() -> Iterator[str]:
+def fresh_schema_url() -> Iterator[str]:
     """A SQLAlchemy URL whose connections live in a fresh schema, dropped when the generator closes."""
     try:
         admin = psycopg.connect(PG_ADMIN_URL, autocommit=True, connect_timeout=3)
@@ -149,13 +149,13 @@ def pg_schema_url() -> Iterator[str]:
 @pytest.fixture(scope="session")
 def pg_url() -> Iterator[str]:
     """The run's schema for tests that start from nothing (`pg_engine`), dropped at the end of the run."""
-    yield from pg_schema_url()
+    yield from fresh_schema_url()
 
 
 @pytest.fixture(scope="session")
 def pg_migrated_url() -> Iterator[str]:
     """The run's schema at the newest revision (`pg_migrated_engine`), migrated once, dropped at the end."""
-    for url in pg_schema_url():
+    for url in fresh_schema_url():
         engine = make_engine(url)
         migrate(engine)
         engine.dispose()

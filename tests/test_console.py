@@ -242,3 +242,104 @@ def test_the_console_shows_people_and_reactions_as_typed(tmp_path: Path) -> None
     with db(tmp_path) as session:
         assert answers(session)["bob"] == ("yes", None)
         assert session.exec(select(ActionItem)).one().text == "@bob write the doc"
+
+
+def test_a_weekly_series_across_national_day_in_english(tmp_path: Path) -> None:
+    out = run_console((SCRIPTS / "series_en.txt").read_text(encoding="utf-8"), tmp_path)
+    assert "“biweekly” can mean twice a week or every two weeks" in out  # asked, not guessed
+    assert "3. #3 2026-10-08 10:00 (Thu) Asia/Shanghai (scheduled) — moved from 2026-10-05 (Mon)" in out
+    assert "Series: Weekly sync · no. 1 (`series 1`)" in out
+    assert "Only @alice can change the series of meeting #2." in out
+    assert "⏭ #2 “Weekly sync” on 2026-09-28 10:00 (Mon) Asia/Shanghai is skipped (team offsite)." in out
+    invitation = out[out.index("-- 2026-10-05 10:00 Asia/Shanghai --") :]
+    bob = invitation[invitation.index("@bob quorum: *Weekly sync  #3") :]
+    assert "🏖 Moved from 2026-10-05 (Mon) (not a working day) to 2026-10-08 10:00 (Thu)" in bob
+    carried = bob[bob.index("Carried over") :]
+    assert "#1 write the launch plan · @bob" in carried and "❓ who signs off the budget?" in carried
+    assert "✏️ “Weekly sync” from #3 on: time 10:30 (#3, #4, #5)." in out
+    assert "🛑 “Weekly sync” is cancelled from #5 on: #5 will not take place." in out
+    with db(tmp_path) as session:
+        meetings = {m.number: m for m in session.exec(select(Meeting))}
+        assert [meetings[n].status for n in (1, 2, 3, 4, 5)] == ["ended", "cancelled", "scheduled", "scheduled",
+                                                                 "cancelled"]
+        assert str(meetings[3].planned_on) == "2026-10-05" and meetings[3].series_index == 3
+
+
+def test_a_weekly_series_across_national_day_in_chinese(tmp_path: Path) -> None:
+    out = run_console((SCRIPTS / "series_zh.txt").read_text(encoding="utf-8"), tmp_path, "--lang", "zh")
+    assert "“每周上午10点”：星期几？" in out
+    assert "#3 2026-10-08 10:00（周四）Asia/Shanghai（待召开） — 由 2026-10-05（周一）（非工作日）顺延" in out
+    assert "系列: 周会 · 第1次 (`系列 1`)" in out
+    assert "只有 @张三 可以修改 #2 号会议所属的系列。" in out
+    invitation = out[out.index("-- 2026-10-05 10:00 Asia/Shanghai --") :]
+    lisi = invitation[invitation.index("@李四 quorum: *周会  #3") :]
+    assert "🏖 由 2026-10-05（周一）（非工作日）顺延至 2026-10-08 10:00（周四）" in lisi
+    carried = lisi[lisi.index("遗留事项") :]
+    assert "#1 写上线计划 · @李四" in carried and "❓ 预算由谁签字？" in carried
+    assert "✏️「周会」从 #3 起：时间改为 10:30（#3, #4, #5）。" in out
+    assert "🛑「周会」从 #5 起取消：#5 不再举行。" in out
+
+
+def sequence_of(tmp_path: Path) -> int:
+    ics = (tmp_path / "files" / "meeting-1.ics").read_text(encoding="utf-8")
+    found = re.search(r"^SEQUENCE:(\d+)", ics, re.MULTILINE)
+    assert found is not None
+    return int(found[1])
+
+
+def test_changing_a_meeting_in_english(tmp_path: Path) -> None:
+    out = run_console((SCRIPTS / "edits_en.txt").read_text(encoding="utf-8"), tmp_path)
+    assert "[m5] #general quorum: ✏️ #1 Q3 roadmap: place changed from “—” to “Room 5”." in out
+    assert "[m6] @bob quorum: *📣 Supplementary notice: #1 Q3 roadmap*\n     alice changed the meeting: place" in out
+    assert "[m9] #general quorum: ✏️ #1 Q3 roadmap: link changed from “—” to “https://meet.example.com/q3”." in out
+    assert "[m17] #general (only bob) quorum: ⚠️ Only @alice, @dave can change meeting #1" in out
+    assert "I can't change “colour”: say title, time, place, link, goal or outcome.\n     For example: " in out
+    assert "agenda item added: Risks (10 min) · by @carol · output: a risk list. The agenda now:" in out
+    assert "agenda item “Risks” moved to place 1." in out and "agenda item 3 “Budget” removed." in out
+    invited = "[m35] @erin quorum: *Q3 roadmap  #1  (scheduled)*\n     alice invited you to “Q3 roadmap” as optional."
+    assert invited in out
+    assert "[m36] @erin quorum: Noted: you're coming to #1 Q3 roadmap." in out
+    assert "[m41] @dave quorum: *📣 Supplementary notice: #1 Q3 roadmap*\n     alice took you off" in out
+    # carol reads times in Berlin; everyone who had answered is asked again after the move
+    assert "it now ends 2026-11-24 09:30 (Tue) Europe/Berlin. Reason: the demo needs more time" in out
+    assert ("from 2026-11-24 08:00 (Tue) Europe/Berlin to 2026-11-25 03:00 (Wed) Europe/Berlin. Are you still coming?\n"
+            "     Your earlier answer (“Maybe”) was for the old time, so it was cleared: please answer again.") in out
+    assert "✏️ Changed since it was announced (update 10)" in out
+    cancelled = out[out.rindex("(edited): *Q3 roadmap  #1  (cancelled)*") :]
+    assert "❌ Cancelled (the budget is not ready): nothing to answer any more." in cancelled
+    card = cancelled[: cancelled.index("[m54]")]
+    assert "Will you come?" not in card and "(1) Accept" not in card
+    assert sequence_of(tmp_path) == 10  # nine changes and the move; the cancel came after the export
+    with db(tmp_path) as session:
+        meeting = session.exec(select(Meeting)).one()
+        assert (meeting.status, meeting.revision, meeting.location) == ("cancelled", 11, "Room 5")
+        assert [a.title for a in session.exec(select(AgendaItem).order_by(col(AgendaItem.position)))] == [
+            "Risks", "Scope"]
+        assert answers(session) == {"alice": ("yes", None), "bob": (None, None), "carol": (None, None),
+                                    "erin": (None, None)}
+
+
+def test_changing_a_meeting_in_chinese(tmp_path: Path) -> None:
+    out = run_console((SCRIPTS / "edits_zh.txt").read_text(encoding="utf-8"), tmp_path, "--lang", "zh")
+    assert "[m5] #产品组 quorum: ✏️ #1 Q3规划会：地点由“—”改为“5号会议室”。" in out
+    assert "[m6] @李四 quorum: *📣 补充通知：#1 Q3规划会*\n     张三 变更了会议：地点由“—”改为“5号会议室”。" in out
+    assert "[m7] @赵六 quorum: *📣 Supplementary notice: #1 Q3规划会*" in out  # 赵六 reads English
+    assert "标题由“Q3规划会”改为“Q3规划评审会”。" in out
+    assert "[m17] #产品组 (only 李四) quorum: ⚠️ 只有 @张三, @王五 可以修改 #1 号会议" in out
+    assert "无法修改“颜色”：请说 标题、时间、地点、链接、目标 或 预期成果。\n     例如：" in out
+    assert "新增议程：风险 (10 分钟) · 主讲 @赵六 · 输出物：风险清单。现在的议程：" in out
+    assert "议程「风险」调整到第 1 项。" in out and "删除了第 3 项议程「预算」。" in out
+    assert "张三 邀请你以可选参会身份参加「Q3规划评审会」。" in out
+    assert "张三 已将你从 #1「Q3规划评审会」的参会人中移除" in out
+    assert "延长 30 分钟：现在结束时间为 2026-11-24 16:30（周二）Asia/Shanghai。原因：演示时间不够" in out
+    assert "it now ends 2026-11-24 08:30 (Tue) Europe/London. Reason: 演示时间不够" in out
+    assert "你之前的回复（“参加”）针对的是原时间，已清除：请重新回复。" in out
+    cancelled = out[out.rindex("(edited): *Q3规划评审会  #1  (已取消)*") :]
+    assert "❌ 已取消 (预算未就绪)：无需再回复。" in cancelled
+    card = cancelled[: cancelled.index("[m5")]
+    assert "请回复是否参加" not in card and "(1) 参加" not in card
+    assert sequence_of(tmp_path) == 10
+    with db(tmp_path) as session:
+        meeting = session.exec(select(Meeting)).one()
+        assert (meeting.title, meeting.link, meeting.revision) == (
+            "Q3规划评审会", "https://meet.example.com/q3", 11)

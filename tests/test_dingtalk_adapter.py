@@ -360,3 +360,25 @@ def test_files_go_as_dingtalk_files(fake: fd.FakeDingTalk, adapter: DingTalkAdap
 def test_a_card_id_names_where_its_clicks_belong(card_id: str, place: tuple[str, bool] | None) -> None:
     """A click is handled in its card's conversation, in order behind the message that posted the card."""
     assert card_place(card_id) == place
+
+
+def test_a_plan_filed_in_a_group_as_key_value_lines_reaches_its_approver_as_a_card(
+    fake: fd.FakeDingTalk, sqlite_file_url: str, clock: Clock
+) -> None:
+    """申报 on DingTalk: the fields are the message's lines; the approver's card has 批准 / 驳回."""
+    api = DingTalkApi(fake.endpoint, fd.CLIENT_ID, fd.CLIENT_SECRET, fd.CLIENT_ID, fake.endpoint)
+    settings = make_settings(sqlite_file_url, QUORUM_LANGUAGE="zh", QUORUM_ADMINS="boss")
+    adapter = DingTalkAdapter(migrated_core(settings), api, clock=clock)
+    client = QuorumStreamClient(adapter, fd.CLIENT_ID, fd.CLIENT_SECRET, fake.endpoint, idle_seconds=1.0)
+    runner = fd.ClientThread(client.start).start()
+    try:
+        fake.wait_connected()
+        say(fake, " 设置 审批人 @老板", "boss", "老板", at=("boss",))
+        say(fake, " 申报\n名称：经销商大会\n类型：客户会\n目标：签约50家新经销商\n时间：12月10日下午\n"
+                  "外部嘉宾：王伟，ACME公司，总经理\n预算：50000 场地 20000 餐饮 30000", "zhang", "张三")
+        card = card_with(fake, "经销商大会")
+        assert card.space == "dtv1.card//IM_ROBOT.boss"
+        fake.wait_for_ack(fake.click(card.out_track_id, "boss", button_id(card, "approve 1")))
+        wait_until(lambda: meeting_status(adapter) == "scheduled")
+    finally:
+        runner.stop()

@@ -18,11 +18,11 @@ from sqlmodel import Session, col, select
 from adapters.dingtalk.api import DingTalkApi
 from adapters.dingtalk.app import TOPIC_CARD, DingTalkAdapter, QuorumStreamClient
 from adapters.dingtalk.callback import CALLBACK_PATH, MAX_AGE_MS, SeenSigns, callback_app, verified
-from adapters.dingtalk.run import serve_http
+from adapters.dingtalk.run import serve
 from store.models import Meeting
 from tests import fake_dingtalk as fd
 from tests.conftest import MONDAY_9AM, make_settings, migrated_core
-from tests.local_server import wait_until
+from tests.local_server import Serving, wait_until
 
 
 class Server:
@@ -150,6 +150,14 @@ def test_the_one_hour_window(offset_ms: int, ok: bool) -> None:
     assert verified(stamp, fd.outgoing_sign(stamp, "s3cret"), "s3cret", now_ms=now) is ok
 
 
+def listening(port: int) -> bool:
+    try:
+        socket.create_connection(("127.0.0.1", port), timeout=1).close()
+    except OSError:
+        return False
+    return True
+
+
 def test_http_mode_receives_messages_over_http_and_card_clicks_over_stream(sqlite_file_url: str) -> None:
     with fd.FakeDingTalk(ping_interval=0.2) as fake:
         api = DingTalkApi(fake.endpoint, fd.CLIENT_ID, fd.CLIENT_SECRET, fd.CLIENT_ID, fake.endpoint)
@@ -158,10 +166,13 @@ def test_http_mode_receives_messages_over_http_and_card_clicks_over_stream(sqlit
             probe.bind(("127.0.0.1", 0))
             port = probe.getsockname()[1]
         clicks = QuorumStreamClient(adapter, fd.CLIENT_ID, fd.CLIENT_SECRET, fake.endpoint, topics=(TOPIC_CARD,))
-        app = callback_app(adapter, fd.CLIENT_SECRET, clock=lambda: NOW)
-        runner = fd.ClientThread(lambda: serve_http(app, "127.0.0.1", port, clicks)).start()
+        settings = make_settings(sqlite_file_url, QUORUM_OPS_ADDRESS="off")
+        runner = Serving(lambda stop: serve(adapter, clicks, settings, ("127.0.0.1", port), stop))
         try:
             fake.wait_connected()
+            wait_until(lambda: listening(port))  # the stream may connect before the HTTP server has bound
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=10) as health:
+                assert json.loads(health.read())["status"] == "ok"  # operations on the callback's own port too
             (opened,) = fake.calls(fd.OPEN_CONNECTION)
             assert opened.body["subscriptions"] == [{"type": "CALLBACK", "topic": TOPIC_CARD}]
             request = urllib.request.Request(f"http://127.0.0.1:{port}{CALLBACK_PATH}", method="POST",

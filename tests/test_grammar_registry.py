@@ -82,7 +82,7 @@ def test_readme_command_table_is_the_registry() -> None:
         pytest.param("完成不了 12", c.DeclineItem(12), id="command-完成不了"),
         pytest.param("cannot 12 on leave", c.DeclineItem(12, "on leave"), id="command-cannot"),
         pytest.param("已完成 12", c.Done(12), id="command-已完成"),
-        pytest.param("approve 12", c.VerifyItem(12), id="command-approve"),
+        pytest.param("approve 12", c.ApprovePlan(12), id="command-approve-plan"),
     ],
 )
 def test_reply_words_are_command_words(text: str, expected: c.Command) -> None:

@@ -23,11 +23,12 @@ from slack_bolt.adapter.socket_mode.aiohttp import AsyncSocketModeHandler
 from sqlmodel import Session, col, select
 
 from adapters.ordering import InOrder
-from adapters.slack import blocks
-from adapters.slack.app import SlackAdapter, is_new_alone
+from adapters.slack import blocks, plan_form
+from adapters.slack.app import SlackAdapter, alone
 from adapters.slack.run import EVENTS_PATH, bound_port, http_server
 from adapters.slack.translate import PLATFORM, slash_command
-from store.models import ActionItem, InboundEvent, Meeting, Notification
+from bot.command_types import NewMeeting, Plan
+from store.models import ActionItem, InboundEvent, Meeting, MeetingPlan, Notification, PlanPerson
 from tests import fake_slack as fs
 from tests.conftest import make_settings, migrated_core
 from tests.harness import ManualClock
@@ -380,6 +381,48 @@ def test_new_without_text_opens_the_modal_and_errors_show_in_it(
         assert [m.title for m in session.exec(select(Meeting))] == ['The "payload" review with @bob']
 
 
+def test_plan_alone_opens_the_plan_form_and_its_submission_files_the_plan(
+    fake: fs.FakeSlack, adapter: SlackAdapter, driver: Driver, clock: ManualClock
+) -> None:
+    driver.command("U1", "C1", "plan", trigger_id="trig-2")
+    view = fake.wait_for("views.open")[0].args["view"]
+    assert view["callback_id"] == plan_form.PLAN_MODAL_CALLBACK and view["private_metadata"] == "C1"
+    day = (clock.now + timedelta(days=10)).strftime("%Y-%m-%d")
+
+    def text(value: str) -> dict[str, Any]:
+        return {"type": "plain_text_input", "value": value}
+
+    filled: dict[str, Any] = {
+        "name": {"name": text("Dealer day")},
+        "plan_type": {"plan_type": {"type": "static_select", "selected_option": {"value": "client"}}},
+        "goal": {"goal": text("more dealers")},
+        "date": {"date": {"type": "datepicker", "selected_date": day}},
+        "time": {"time": {"type": "timepicker", "selected_time": "14:00"}},
+        "internal": {"internal": {"type": "multi_users_select", "selected_users": ["U2"]}},
+        "external": {"external": text("Wang Wei, ACME, CEO")},
+        "budget": {"budget": text("50000")},
+        "budget_venue": {"budget_venue": text("20000")},
+        "budget_catering": {"budget_catering": text("30000")},
+    }
+    answer = driver.interactive(fs.view_submission("U1", plan_form.PLAN_MODAL_CALLBACK, "C1", filled))
+    assert answer["response_action"] == "errors" and set(answer["errors"]) == {"goal"}  # a goal needs a number
+    filled["goal"] = {"goal": text("sign 50 dealers")}
+    driver.interactive(fs.view_submission("U1", plan_form.PLAN_MODAL_CALLBACK, "C1", filled))
+    wait_until(lambda: rows(adapter, MeetingPlan))
+    with Session(adapter.core.engine) as session:
+        meeting = session.exec(select(Meeting)).one()
+        plan = session.exec(select(MeetingPlan)).one()
+        assert (meeting.title, meeting.status, meeting.meeting_type) == ("Dealer day", "planned", "client")
+        assert (plan.budget_total, plan.budget_venue, plan.budget_catering) == (5_000_000, 2_000_000, 3_000_000)
+        people = {(p.side, p.name, p.company) for p in session.exec(select(PlanPerson))}
+        assert ("external", "Wang Wei", "ACME") in people and any(side == "internal" for side, _n, _c in people)
+
+
+def rows(adapter: SlackAdapter, model: type) -> list[Any]:
+    with Session(adapter.core.engine) as session:
+        return list(session.exec(select(model)))
+
+
 def test_app_home_lists_my_items_and_its_done_button_works(
     fake: fs.FakeSlack, adapter: SlackAdapter, driver: Driver
 ) -> None:
@@ -441,9 +484,10 @@ def test_events_of_one_conversation_are_handled_in_arrival_order() -> None:
 
 
 @pytest.mark.parametrize(
-    ("text", "opens_the_form"),
-    [("new", True), ("New", True), ("新建", True), ("创建", True), ('new "Sync" friday 3pm', False),
-     ("list", False), ("", False)],
+    ("text", "form"),
+    [("new", NewMeeting), ("New", NewMeeting), ("新建", NewMeeting), ("创建", NewMeeting),
+     ('new "Sync" friday 3pm', None), ("list", None), ("", None), ("plan", Plan), ("申报", Plan),
+     ("plan 3", None)],
 )
-def test_new_alone_in_either_language_opens_the_form(text: str, opens_the_form: bool) -> None:
-    assert is_new_alone(text) is opens_the_form
+def test_new_or_plan_alone_in_either_language_opens_its_form(text: str, form: type | None) -> None:
+    assert alone(text) is form

@@ -39,13 +39,15 @@ def _description(record: MeetingRecord) -> str:
         lines += [f"{i}. {agenda_line(a, lang)}" for i, a in enumerate(record.agenda, 1)]
     if record.location:
         lines.append(t(lang, "exports.field", label=t(lang, "field.where"), value=record.location))
+    if record.link:
+        lines.append(t(lang, "exports.field", label=t(lang, "field.link"), value=record.link))
     return "\n".join(lines)
 
 
 def meeting_ics(record: MeetingRecord, sequence: int, *, stamp: datetime) -> bytes:
     """An iTIP invitation (RFC 5545/5546) for the meeting, one VEVENT in UTC.
 
-    The UID never changes for a meeting; pass a `sequence` that grows with every reschedule or cancellation,
+    The UID never changes for a meeting; pass a `sequence` that grows with every change people are told of,
     so calendars update the event they already have instead of adding a second one. A cancelled meeting is
     `METHOD:CANCEL` with `STATUS:CANCELLED`; anything else `METHOD:REQUEST`. `stamp` (DTSTAMP: when this
     invitation was made) is the caller's clock."""
@@ -67,8 +69,10 @@ def meeting_ics(record: MeetingRecord, sequence: int, *, stamp: datetime) -> byt
     event.add("description", _description(record))
     if record.location:
         event.add("location", record.location)
-        if record.location.startswith(("https://", "http://")):
-            event.add("url", record.location)
+    if record.link:
+        event.add("url", record.link)
+    elif record.location and record.location.startswith(("https://", "http://")):
+        event.add("url", record.location)
     event.add("status", "CANCELLED" if cancelled else "CONFIRMED")
     event.add("class", "CONFIDENTIAL" if record.confidential else "PUBLIC")
     event.add("organizer", _address(record.organizer, record.address_domain))

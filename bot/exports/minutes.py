@@ -101,6 +101,7 @@ def _fields(record: MeetingRecord, lang: Lang, zone: ZoneInfo) -> tuple[tuple[st
         rows.append((t(lang, "field.type"), t(lang, "type." + record.meeting_type)))
     rows += [
         (t(lang, "field.where"), record.location or "—"),
+        *([(t(lang, "field.link"), record.link)] if record.link else []),
         (t(lang, "field.host"), _names(record.with_role("host"))),
         (t(lang, "field.recorder"), _names(record.with_role("recorder"))),
         (t(lang, "field.goal"), record.goal or "—"),

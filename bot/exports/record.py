@@ -93,6 +93,7 @@ class MeetingRecord:
     started_at: datetime | None  # as held
     ended_at: datetime | None
     location: str | None  # a link or a room
+    link: str | None  # the video call's URL, when one was given apart from the room
     organizer: Person  # the first host, else whoever created the meeting
     attendees: tuple[Attendee, ...]
     agenda: tuple[AgendaEntry, ...]
@@ -150,6 +151,7 @@ def load_record(session: Session, meeting: Meeting) -> MeetingRecord:
         started_at=meeting.started_at,
         ended_at=meeting.ended_at,
         location=meeting.location,
+        link=meeting.link,
         organizer=hosts[0] if hosts else creator,
         attendees=tuple(
             Attendee(

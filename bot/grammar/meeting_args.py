@@ -32,6 +32,7 @@ from bot.command_types import (
     StartMeeting,
 )
 from bot.errors import ParseError
+from bot.grammar.plan_args import approval_people
 from bot.grammar.registry import Call
 from bot.grammar.tokens import Token, fold, looks_numbered, mentions_in, number_in, text_of, word_at
 from bot.vocabulary import (
@@ -78,6 +79,11 @@ def cancel(call: Call) -> CancelMeeting:
 
 def reschedule(call: Call) -> RescheduleMeeting:
     number, rest = call.number(call.args)
+    return new_time(call, number, rest)
+
+
+def new_time(call: Call, number: int, rest: Sequence[Token]) -> RescheduleMeeting:
+    """Meeting #number's new start (a range also sets its length): `reschedule 3 …` and `edit 3 time …`."""
     if not rest:
         raise ParseError("error.missing_time", call.example)
     said = text_of(rest) or ""
@@ -251,6 +257,8 @@ def config(call: Call) -> Configure:
     key = CONFIG_WORDS.get(call.args[0].word)
     if key is None:
         raise ParseError("error.bad_config_key", call.example, text=call.args[0].raw)
+    if key in ("reviewers", "approver"):
+        return approval_people(call, key, call.args[1:])
     value = text_of(call.args[1:])
     if value is None:
         raise ParseError("error.missing_text", call.example, command=call.args[0].raw)

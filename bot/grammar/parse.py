@@ -108,6 +108,27 @@ def _line_parser(line: str, registry: Registry) -> _LineParse | None:
     return lambda now, tz: parse(Call(name, word, tokenize(arg, registry.labels), now, tz, registry))
 
 
+def _command_lines(text: str, registry: Registry) -> list[str]:
+    """The message's lines, with the lines after a `/meeting` line of a subcommand that `takes_lines` (a plan's
+    `key: value` fields) joined to it, up to the next command line."""
+    joined: list[str] = []
+    open_block = False
+    for line in text.splitlines():
+        starts = _SLASH_LINE.match(line) is not None or line.startswith(("#", "＃"))
+        if open_block and not starts:
+            joined[-1] += "\n" + line
+            continue
+        joined.append(line)
+        open_block = bool(_SLASH_LINE.match(line)) and _takes_lines(line, registry)
+    return joined
+
+
+def _takes_lines(line: str, registry: Registry) -> bool:
+    tokens = tokenize(line, registry.labels)[1:]
+    entry = registry.for_word(tokens[0].word.removeprefix("/")) if tokens else None
+    return entry is not None and entry.takes_lines
+
+
 def _addressed(
     tokens: list[Token], now: datetime, tz: ZoneInfo, context: MessageContext, registry: Registry
 ) -> Callable[[], Command] | None:
@@ -151,7 +172,7 @@ def parse_message(
     Length: a message over MAX_INPUT_CHARS raises error.too_long only when it would be read as a command;
     long chat stays chat.
     """
-    lines = [found for line in text.splitlines() if (found := _line_parser(line, registry)) is not None]
+    lines = [found for line in _command_lines(text, registry) if (found := _line_parser(line, registry)) is not None]
     if lines:
         _check_length(text)
         return [parse_line(now, tz) for parse_line in lines]

@@ -117,7 +117,8 @@ class Subcommand(Generic[C]):
     `parse` None: the command is reached only another way (a reply such as "resolved: …"), but it still
     needs its handler. `topic` None: left out of `help` (MeetBot's lines share one help line). The help
     and example keys default to `help.<name>` / `example.<name>`; the example holds one or more commands
-    separated by " · ", each of which must parse to `command` (a test checks both languages).
+    separated by " · ", each of which must parse to `command` (a test checks both languages). `takes_lines`:
+    in a chat message, the lines after the `/meeting` line belong to it rather than being chat.
     """
 
     name: str
@@ -128,6 +129,7 @@ class Subcommand(Generic[C]):
     topic: str | None = None
     help_key: str = ""
     example_key: str = ""
+    takes_lines: bool = False  # the lines after `/meeting <name>` in a message are its own (`key: value` fields)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "help_key", self.help_key or f"help.{self.name}")

@@ -14,19 +14,22 @@ from __future__ import annotations
 
 from bot import command_types as c
 from bot.errors import UserError
+from bot.grammar import edit_args as e
 from bot.grammar import meeting_args as m
+from bot.grammar import plan_args as pl
 from bot.grammar import record_args as r
+from bot.grammar import series_args
 from bot.grammar.new_meeting import new_meeting
 from bot.grammar.registry import Registry, Subcommand
 from bot.messages import Outcome
-from bot.service import config, guard, meeting_day, meetings, records, review
+from bot.service import approvals, config, edits, guard, meeting_day, meetings, plans, records, review, series
 from bot.service.context import Ctx
 from bot.service.help import help_message
-from bot.vocabulary import ACCEPT, CHECK_IN, DECLINE, DONE, REOPEN, VERIFY, Words
+from bot.vocabulary import ACCEPT, AGENDA, CHECK_IN, DECLINE, DONE, REOPEN, VERIFY, Words
 from store import repo
 from store.models import Meeting
 
-TOPICS = ("meetings", "records", "followup", "review")  # help's sections, in order
+TOPICS = ("meetings", "plans", "records", "followup", "review")  # help's sections, in order
 
 
 def replied_meeting_number(ctx: Ctx) -> int | None:
@@ -63,14 +66,21 @@ S = Subcommand
 COMMANDS = Registry(
     [
         # -- meetings
-        S("new", Words(("new",), ("新建", "创建")), c.NewMeeting, new_meeting, meetings.create, "meetings"),
+        S("new", Words(("new",), ("新建", "创建")), c.NewMeeting, new_meeting, series.new, "meetings"),
         S("list", Words(("list",), ("列表", "会议列表")), c.ListMeetings, m.no_arguments(c.ListMeetings),
           lambda ctx, _: meetings.list_meetings(ctx), "meetings"),
         S("show", Words(("show",), ("查看",)), c.ShowMeeting, m.show, meetings.show, "meetings"),
         S("rsvp", Words(("rsvp",), ("回复",)), c.Rsvp, m.rsvp, _rsvp, "meetings"),
-        S("reschedule", Words(("reschedule",), ("改期",)), c.RescheduleMeeting, m.reschedule, meetings.reschedule,
+        S("reschedule", Words(("reschedule",), ("改期",)), c.RescheduleMeeting, m.reschedule, series.reschedule,
           "meetings"),
-        S("cancel", Words(("cancel",), ("取消",)), c.CancelMeeting, m.cancel, meetings.cancel, "meetings"),
+        S("cancel", Words(("cancel",), ("取消",)), c.CancelMeeting, series_args.cancel, series.cancel, "meetings"),
+        S("series", Words(("series",), ("系列",)), c.Series, series_args.series, series.show_or_edit, "meetings"),
+        S("skip", Words(("skip",), ("跳过",)), c.SkipOccurrence, series_args.skip, series.skip, "meetings"),
+        S("edit", Words(("edit",), ("修改",)), c.EditMeeting, e.edit, edits.edit, "meetings"),
+        S("agenda", AGENDA, c.EditAgenda, e.agenda, edits.agenda, "meetings"),
+        S("invite", Words(("invite",), ("邀请",)), c.InvitePeople, e.invite, edits.invite, "meetings"),
+        S("uninvite", Words(("uninvite",), ("移除",)), c.UninvitePeople, e.uninvite, edits.uninvite, "meetings"),
+        S("extend", Words(("extend",), ("延长",)), c.ExtendMeeting, e.extend, edits.extend, "meetings"),
         S("start", Words(("start",), ("开始",)), c.StartMeeting, m.start, meetings.start, "meetings"),
         S("here", CHECK_IN, c.CheckIn, m.here, meetings.here, "meetings"),
         S("next", Words(("next",), ("下一项", "下一个")), c.NextItem, m.next_item, meeting_day.next_item, "meetings"),
@@ -88,6 +98,13 @@ COMMANDS = Registry(
           lambda ctx, command: meetings.add_viewers(ctx, command.number, command.who), "meetings"),
         S("mine", Words(("mine",), ("我的",)), c.Mine, m.no_arguments(c.Mine), lambda ctx, _: meetings.mine(ctx),
           "meetings"),
+        # -- plans (申报) and their approval
+        S("plan", Words(("plan",), ("申报",)), c.Plan, pl.plan, plans.plan, "plans", takes_lines=True),
+        S("approve", Words(("approve", "approved"), ("批准", "审批通过")), c.ApprovePlan, pl.approve, approvals.approve,
+          "plans"),
+        S("reject", Words(("reject",), ("驳回",)), c.RejectPlan, pl.reject, approvals.reject, "plans"),
+        S("resubmit", Words(("resubmit",), ("重新提交", "重新申报")), c.ResubmitPlan, pl.resubmit, plans.resubmit,
+          "plans"),
         # -- records
         S("action", Words(("action", "todo"), ("行动", "待办", "任务")), c.AddAction, r.action, records.add_action,
           "records"),

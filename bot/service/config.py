@@ -17,7 +17,8 @@ from bot.messages import Outcome
 from bot.service import guard
 from bot.service.context import Ctx
 from bot.workdays import calendar_for
-from store import repo
+from store import plans, repo
+from store.models import User
 
 ON_WORDS = {"on", "开", "开启", "default", "默认"}
 OFF_WORDS = {"off", "关", "关闭"}
@@ -28,7 +29,9 @@ def configure(ctx: Ctx, cmd: c.Configure) -> Outcome:
         guard.ensure_admin(ctx, "config")
     channel = followup.remember_channel(ctx.session, ctx.workspace_id, ctx.inbound.channel, ctx.tz, ctx.lang, ctx.now)
     value = (cmd.value or "").strip()
-    if cmd.key == "timezone":
+    if cmd.key in ("reviewers", "approver"):
+        approval_roles(ctx, cmd)
+    elif cmd.key == "timezone":
         try:
             channel.timezone = ZoneInfo(value).key
         except (ZoneInfoNotFoundError, ValueError, OSError):  # OSError: a name longer than a file name may be
@@ -49,7 +52,7 @@ def configure(ctx: Ctx, cmd: c.Configure) -> Outcome:
             raise ParseError("error.bad_config_value", "example.config", setting=cmd.key, text=value)
         channel.reminder_hour = int(value)
     ctx.session.flush()
-    if cmd.key in ("digest", "timezone"):
+    if cmd.key in ("digest", "timezone", "holidays"):  # the digest's day depends on all three
         replan_digest(ctx)
     local = followup.channel_settings(ctx.session, ctx.settings, ctx.workspace_id, ctx.inbound.channel)
     lines = (
@@ -58,6 +61,7 @@ def configure(ctx: Ctx, cmd: c.Configure) -> Outcome:
         f"digest: {local.digest_cron or followup.DIGEST_OFF}",
         f"holidays: {local.holidays}",
         f"reminder-hour: {local.reminder_hour}",
+        *approval_lines(ctx),
     )
     heading = ctx.t("config.changed") if cmd.key else ctx.t("config.current")
     return Outcome([ctx.reply(heading + "\n" + "\n".join(lines) + "\n" + ctx.t("config.hint"))])
@@ -84,3 +88,31 @@ def replan_digest(ctx: Ctx) -> None:
     repo.drop_pending_digests(ctx.session, ctx.workspace_id, ctx.inbound.channel)
     if repo.channel_has_open_actions(ctx.session, ctx.workspace_id, ctx.inbound.channel):
         followup.ensure_digest(ctx.session, ctx.settings, ctx.workspace_id, ctx.inbound.channel, ctx.now)
+
+
+def approval_roles(ctx: Ctx, cmd: c.Configure) -> None:
+    """`reviewers @a @b` (this channel's resource reviewers), `approver @boss` (this channel's default
+    approver), `approver @boss for @alice` (alice's own approver everywhere: her superior)."""
+    ids = [user.id for user in (ctx.resolve(m) for m in cmd.people) if user.id is not None]
+    if cmd.key == "reviewers":
+        plans.set_role(ctx.session, ctx.workspace_id, "reviewer", ctx.inbound.channel, None, ids, ctx.user_id, ctx.now)
+    elif cmd.for_whom is not None:
+        whom = ctx.resolve(cmd.for_whom)
+        if whom.id in ids:
+            raise ParseError("error.config_self_approver", "example.config_approver", name=whom.display_name)
+        plans.set_role(ctx.session, ctx.workspace_id, "approver", None, whom.id, ids, ctx.user_id, ctx.now)
+    else:
+        plans.set_role(ctx.session, ctx.workspace_id, "approver", ctx.inbound.channel, None, ids, ctx.user_id, ctx.now)
+
+
+def approval_lines(ctx: Ctx) -> tuple[str, ...]:
+    reviewers = plans.reviewers(ctx.session, ctx.workspace_id, ctx.inbound.channel)
+    approver = plans.channel_approver(ctx.session, ctx.workspace_id, ctx.inbound.channel)
+    users = repo.users_by_id(ctx.session, [*reviewers, *([approver] if approver else [])])
+    mine = plans.personal_approver(ctx.session, ctx.workspace_id, ctx.user_id)
+    mine_user = ctx.session.get(User, mine) if mine else None
+    return (
+        "reviewers: " + (" ".join("@" + users[r].display_name for r in reviewers) or "—"),
+        "approver: " + ("@" + users[approver].display_name if approver else "—"),
+        ctx.t("config.your_approver", who="@" + mine_user.display_name if mine_user else "—"),
+    )

@@ -2,6 +2,10 @@
 
 Building it once per inbound event (workspace and user upserted, language and timezone decided) keeps the
 use cases free of look-ups and makes "reply in the reader's language" a property of the context.
+
+A person's stored language is what their platform says (or the console's `:user … lang=`), never guessed
+from one message: the reply to a message follows the language it was written in (`Ctx.lang`), while
+notices planned for later (reminders, chases) follow `User.language`, else the meeting's or channel's.
 """
 
 from __future__ import annotations
@@ -114,11 +118,12 @@ def build_context(
     workspace = repo.workspace(session, inbound.platform, inbound.workspace, now)
     assert workspace.id is not None
     person = inbound.user
-    spoken = detect_language(inbound.text) if inbound.kind in ("command", "message") else None
+    # Only what the platform (or the console's `:user`) says is stored as the person's language: one line in
+    # the other language is answered in it, but their reminders keep the language they chose.
     user = repo.upsert_user(
-        session, workspace.id, person.platform_id, person.display_name, now, person.timezone,
-        person.language or spoken,
+        session, workspace.id, person.platform_id, person.display_name, now, person.timezone, person.language,
     )
+    spoken = detect_language(inbound.text) if inbound.kind in ("command", "message") else None
     lang: Lang = spoken or language_of(user, settings, conversation_language(session, workspace.id, inbound))
     return Ctx(session, settings, inbound, workspace, user, lang, zone_of(user, settings), now,
                directory or OpenDirectory())

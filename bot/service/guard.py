@@ -12,8 +12,8 @@ from sqlmodel import Session
 from bot import access, views
 from bot.errors import Conflict, NotAllowed, NotFound
 from bot.service.context import Ctx
-from store import membership, repo
-from store.models import ActionItem, Meeting, User
+from store import membership, plans, repo
+from store.models import ActionItem, Meeting, MeetingPlan, User
 
 
 def viewer(ctx: Ctx) -> access.Viewer:
@@ -52,6 +52,10 @@ def may_see(ctx: Ctx, meeting: Meeting) -> bool:
     answer), and again with its participants and viewers loaded only when that is not enough."""
     assert meeting.id is not None
     if meeting.id in ctx.visible:  # asked again in the same event (the running meeting, then its number)
+        return ctx.visible[meeting.id]
+    if meeting.status == "planned":  # a plan is its requester's, its deciders' and admins' until approved
+        found = plans.plan_of(ctx.session, meeting.id)
+        ctx.visible[meeting.id] = found is not None and access.can_see_plan(admin_viewer(ctx), plan_facts(ctx, found))
         return ctx.visible[meeting.id]
     member = not meeting.confidential and in_conversation(ctx, meeting.channel_id)
     outline = access.MeetingFacts(confidential=meeting.confidential, creator_id=meeting.created_by_id)
@@ -139,6 +143,15 @@ def ensure_can_edit(ctx: Ctx, view: views.MeetingView) -> None:
         raise NotAllowed("error.not_editor", number=view.meeting.number, who=views.names(editors(view)))
 
 
+def ensure_can_edit_series(ctx: Ctx, view: views.MeetingView, series_creator_id: int) -> None:
+    """The series' creator, or an editor of the occurrence named; the refusal names them."""
+    if not access.can_edit_series(viewer(ctx), series_creator_id, view_facts(view)):
+        users = editors(view)
+        if series_creator_id not in {u.id for u in users}:
+            users = [*repo.users_by_id(ctx.session, [series_creator_id]).values(), *users]
+        raise NotAllowed("error.not_series_editor", number=view.meeting.number, who=views.names(users))
+
+
 def ensure_live(ctx: Ctx, meeting: Meeting, *allowed: str) -> None:
     if meeting.status not in allowed:
         raise Conflict("error.meeting_state", number=meeting.number, status=ctx.t("status." + meeting.status))
@@ -150,3 +163,36 @@ def minutes_readers(ctx: Ctx, view: views.MeetingView) -> list[User]:
     assert view.meeting.id is not None
     named = membership.viewer_ids(ctx.session, view.meeting.id) - {u.id for _p, u in view.people}
     return [u for _p, u in view.people] + list(repo.users_by_id(ctx.session, sorted(named)).values())
+
+
+def plan_facts(ctx: Ctx, plan: MeetingPlan) -> access.PlanFacts:
+    assert plan.id is not None
+    meeting = ctx.session.get(Meeting, plan.meeting_id)
+    assert meeting is not None
+    steps = plans.all_steps(ctx.session, plan.id)
+    deciders = {step.approver_id for step in steps} | {step.escalated_to_id for step in steps if step.escalated_to_id}
+    return access.PlanFacts(meeting.created_by_id, frozenset(deciders))
+
+
+def visible_plan(ctx: Ctx, number: int) -> tuple[Meeting, MeetingPlan]:
+    """Plan #number if the speaker may see it (`may_see` applies the plan rule while it is "planned")."""
+    meeting = repo.meeting_by_number(ctx.session, ctx.workspace_id, number)
+    plan = plans.plan_of(ctx.session, meeting.id) if meeting is not None and meeting.id is not None else None
+    if meeting is None or plan is None or not may_see(ctx, meeting):
+        raise NotFound("error.no_plan", "example.plan", number=number)
+    return meeting, plan
+
+
+def ensure_plan_requester(ctx: Ctx, meeting: Meeting, plan: MeetingPlan) -> None:
+    if not access.can_change_plan(viewer(ctx), plan_facts(ctx, plan)):
+        requester = ctx.session.get(User, meeting.created_by_id)
+        assert requester is not None
+        raise NotAllowed("error.plan_not_requester", number=meeting.number, who="@" + requester.display_name)
+
+
+def ensure_not_locked(ctx: Ctx, meeting: Meeting) -> None:
+    """An approved plan is locked: its meeting changes only through `plan N edit`, which asks for approval again."""
+    assert meeting.id is not None
+    plan = plans.plan_of(ctx.session, meeting.id)
+    if plan is not None and plan.locked_at is not None:
+        raise Conflict("error.plan_locked", "example.plan_edit", number=meeting.number)

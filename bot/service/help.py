@@ -14,7 +14,11 @@ from bot.service.context import Ctx
 
 def help_message(ctx: Ctx, registry: Registry, topic: str | None) -> OutMessage:
     topics = registry.topics
-    wanted = [name for name in topics if topic is None or topic.lower() in (name, ctx.t(f"help.topic.{name}"))]
+    named = registry.named(topic) if topic else None  # `help plan` / `帮助 申报`: the topic the command is in
+    wanted = [
+        name for name in topics
+        if topic is None or topic.lower() in (name, ctx.t(f"help.topic.{name}")) or (named and named.topic == name)
+    ]
     sections = tuple(
         Section(
             ctx.t(f"help.topic.{name}.heading"),

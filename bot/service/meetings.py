@@ -11,8 +11,8 @@ from collections.abc import Sequence
 from datetime import timedelta
 from zoneinfo import ZoneInfo
 
+from bot import civil, followup, limits, views
 from bot import command_types as c
-from bot import followup, limits, views
 from bot.command_types import Mention
 from bot.errors import Conflict
 from bot.i18n import Lang, t
@@ -21,7 +21,7 @@ from bot.messages import Button, Outcome, OutMessage, RefSpec, Section, Target
 from bot.service import guard, meeting_day
 from bot.service.context import Ctx
 from bot.timeparse import format_date, format_when
-from store import membership, repo
+from store import membership, plans, repo
 from store.models import AgendaItem, Meeting, NotificationKind, Participant, User
 
 MIN_RSVP_WINDOW = timedelta(hours=1)  # no deadline when people would have less than this to answer
@@ -109,11 +109,13 @@ def schedule_reminders(ctx: Ctx, meeting: Meeting) -> None:
         if meeting.start_at - offset > ctx.now:
             followup.schedule(ctx.session, ctx.workspace_id, NotificationKind.MEETING_REMINDER,
                               meeting.start_at - offset, ctx.now, meeting_id=meeting.id, channel_id=meeting.channel_id)
-    if meeting.rsvp_deadline is not None and meeting.rsvp_deadline - ctx.settings.rsvp_chase_offset > ctx.now:
-        waiting = [p for p, _user in repo.participants(ctx.session, meeting.id) if p.rsvp is None]
-        for p in waiting:  # a row each, so one failing recipient holds up nobody
-            followup.schedule(ctx.session, ctx.workspace_id, NotificationKind.RSVP_CHASE,
-                              meeting.rsvp_deadline - ctx.settings.rsvp_chase_offset, ctx.now,
+    deadline = meeting.rsvp_deadline
+    if deadline is not None and deadline - ctx.settings.rsvp_chase_offset > ctx.now:
+        waiting = [(p, user) for p, user in repo.participants(ctx.session, meeting.id) if p.rsvp is None]
+        for p, user in waiting:  # a row each, so one failing recipient holds up nobody; each in their civil hours
+            when = civil.send_time(deadline - ctx.settings.rsvp_chase_offset, zone_of(user, ctx.settings),
+                                   ctx.settings.civil_window, now=ctx.now, deadline=deadline)
+            followup.schedule(ctx.session, ctx.workspace_id, NotificationKind.RSVP_CHASE, when, ctx.now,
                               meeting_id=meeting.id, recipient_id=p.user_id)
 
 
@@ -125,7 +127,7 @@ def rsvp_prompt(ctx: Ctx, view: views.MeetingView, replaces: str | None = None) 
         return OutMessage(lang=lang,
             target=Target(kind="channel", channel=m.channel_id),
             title=views.heading(m, lang, shared=True),
-            text=t(lang, "card.confidential", number=m.number),
+            text="\n".join(filter(None, (card_banner(m, lang), t(lang, "card.confidential", number=m.number)))),
             fields=views.confidential_fields(view, lang, zone),
             ref=None if replaces else RefSpec("rsvp_prompt", ctx.workspace_id, meeting_id=m.id),
             replaces=replaces,
@@ -133,7 +135,7 @@ def rsvp_prompt(ctx: Ctx, view: views.MeetingView, replaces: str | None = None) 
     return OutMessage(lang=lang,
         target=Target(kind="channel", channel=m.channel_id),
         title=views.heading(m, lang),
-        text=t(lang, "rsvp.prompt", title=m.title, when=format_when(m.start_at.astimezone(zone), zone, lang)),
+        text=card_text(m, lang, zone),
         fields=views.detail_fields(view, lang, zone),
         sections=(
             *views.carry_over_section(ctx.session, m, lang),
@@ -145,6 +147,24 @@ def rsvp_prompt(ctx: Ctx, view: views.MeetingView, replaces: str | None = None) 
         ref=None if replaces else RefSpec("rsvp_prompt", ctx.workspace_id, meeting_id=m.id),
         replaces=replaces,
     )
+
+
+def card_banner(m: Meeting, lang: Lang) -> str | None:
+    """What happened to the meeting since it was announced, first on its card: cancelled, or changed."""
+    if m.status == "cancelled":
+        reason = f" ({m.cancel_reason})" if m.cancel_reason else ""
+        return t(lang, "card.cancelled", number=m.number, reason=reason)
+    if m.status == "scheduled" and m.revision > 0:
+        return t(lang, "card.changed", n=m.revision)
+    return None
+
+
+def card_text(m: Meeting, lang: Lang, zone: ZoneInfo) -> str:
+    """The card's sentence: "Will you come?" only while there is still something to come to."""
+    when = format_when(m.start_at.astimezone(zone), zone, lang)
+    if m.status != "scheduled":
+        return "\n".join(filter(None, (card_banner(m, lang), t(lang, "card.closed", title=m.title, when=when))))
+    return "\n".join(filter(None, (card_banner(m, lang), t(lang, "rsvp.prompt", title=m.title, when=when))))
 
 
 def refreshed_prompt(ctx: Ctx, meeting: Meeting) -> list[OutMessage]:
@@ -232,6 +252,7 @@ def reschedule(ctx: Ctx, cmd: c.RescheduleMeeting) -> Outcome:
     view = views.load(ctx.session, meeting)
     guard.ensure_can_edit(ctx, view)
     guard.ensure_live(ctx, meeting, "scheduled")
+    guard.ensure_not_locked(ctx, meeting)
     old_start = meeting.start_at
     meeting.revision += 1  # calendars that imported its .ics update the event they have
     meeting.end_at = cmd.start + (cmd.duration or meeting.end_at - meeting.start_at)
@@ -239,6 +260,7 @@ def reschedule(ctx: Ctx, cmd: c.RescheduleMeeting) -> Outcome:
     deadline = cmd.start - ctx.settings.rsvp_deadline_offset
     meeting.rsvp_deadline = deadline if deadline - ctx.now >= MIN_RSVP_WINDOW else None
     assert meeting.id is not None
+    earlier = clear_answers(ctx, view)  # a yes to the old time says nothing about the new one
     repo.drop_pending(ctx.session, meeting.id)
     schedule_reminders(ctx, meeting)
     ctx.session.flush()
@@ -260,23 +282,32 @@ def reschedule(ctx: Ctx, cmd: c.RescheduleMeeting) -> Outcome:
         if user.id == ctx.user_id:
             continue
         lang, zone = language_of(user, ctx.settings, meeting.language), zone_of(user, ctx.settings)
+        text = t(lang, "reschedule.notice", who=ctx.user.display_name, number=meeting.number, title=meeting.title,
+                 old=format_when(old_start.astimezone(zone), zone, lang),
+                 new=format_when(cmd.start.astimezone(zone), zone, lang))
+        if user.id in earlier:
+            text += "\n" + t(lang, "reschedule.answer_cleared", answer=t(lang, "rsvp." + earlier[user.id]))
         outcome.messages.append(
             OutMessage(lang=lang,
                 target=Target(kind="direct", user=user.platform_user_id),
-                text=t(
-                    lang,
-                    "reschedule.notice",
-                    who=ctx.user.display_name,
-                    number=meeting.number,
-                    title=meeting.title,
-                    old=format_when(old_start.astimezone(zone), zone, lang),
-                    new=format_when(cmd.start.astimezone(zone), zone, lang),
-                ),
+                title=t(lang, "notice.title", number=meeting.number, title=meeting.title),
+                text=text,
                 buttons=views.rsvp_buttons(meeting, lang),
                 ref=RefSpec("invitation", ctx.workspace_id, meeting_id=meeting.id, recipient_id=user.id),
             )
         )
     return outcome
+
+
+def clear_answers(ctx: Ctx, view: views.MeetingView) -> dict[int, str]:
+    """Forget everyone's answer but the speaker's (the meeting moved): who had answered what, to tell them."""
+    earlier: dict[int, str] = {}
+    for p, user in view.people:
+        if user.id != ctx.user_id and p.rsvp is not None:
+            assert user.id is not None
+            earlier[user.id] = p.rsvp
+            p.rsvp, p.rsvp_at, p.rsvp_note = None, None, None
+    return earlier
 
 
 def cancel(ctx: Ctx, cmd: c.CancelMeeting) -> Outcome:
@@ -300,6 +331,7 @@ def cancel(ctx: Ctx, cmd: c.CancelMeeting) -> Outcome:
             outcome.messages.append(
                 OutMessage(lang=lang,
                     target=Target(kind="direct", user=user.platform_user_id),
+                    title=t(lang, "notice.title", number=meeting.number, title=meeting.title),
                     text=t(lang, "cancel.notice", who=ctx.user.display_name, number=meeting.number,
                                title=meeting.title, reason=reason),
                 )
@@ -496,18 +528,18 @@ def mine(ctx: Ctx) -> Outcome:
                    asks=ctx.t("ask.delay_date")),
         )
     )
-    return Outcome(
-        [
-            ctx.reply(
-                ctx.t("mine.heading"),
-                sections=(
-                    Section(ctx.t("heading.my_actions"), item_lines or (ctx.t("mine.no_actions"),)),
-                    Section(ctx.t("heading.my_meetings"), tuple(meeting_lines) or (ctx.t("mine.no_meetings"),)),
-                ),
-                buttons=buttons,
-            )
-        ]
+    sections: tuple[Section, ...] = (
+        Section(ctx.t("heading.my_actions"), item_lines or (ctx.t("mine.no_actions"),)),
+        Section(ctx.t("heading.my_meetings"), tuple(meeting_lines) or (ctx.t("mine.no_meetings"),)),
     )
+    deciding = tuple(  # plans waiting for this person's decision, soonest deadline first
+        ctx.t("mine.plan_waiting", number=m.number, title=m.title, stage=ctx.t("plan.stage." + step.stage),
+              when=format_when(step.due_at.astimezone(ctx.tz), ctx.tz, ctx.lang) if step.due_at else "—")
+        for m, step in plans.waiting_for(ctx.session, ctx.workspace_id, ctx.user_id)
+    )
+    if deciding:
+        sections = (*sections, Section(ctx.t("heading.plans_waiting"), deciding))
+    return Outcome([ctx.reply(ctx.t("mine.heading"), sections=sections, buttons=buttons)])
 
 
 

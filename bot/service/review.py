@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import calendar
 from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from bot import command_types as c
 from bot import limits
@@ -71,12 +72,13 @@ def export(ctx: Ctx, cmd: c.Export) -> Outcome:
     meeting = guard.find_meeting(ctx, cmd.number)
     record = exports.load_record(ctx.session, meeting)
     stem = f"meeting-{meeting.number}"
+    zone = ZoneInfo(meeting.timezone)  # a file people keep and pass on: the meeting's own clock, named
     files = []
     for kind in cmd.formats:
         if kind == "md":
-            files.append(Attachment(f"{stem}-minutes.md", exports.minutes_markdown(record, ctx.lang, ctx.tz)))
+            files.append(Attachment(f"{stem}-minutes.md", exports.minutes_markdown(record, ctx.lang, zone)))
         elif kind == "pdf":
-            files.append(Attachment(f"{stem}-minutes.pdf", "", data=exports.minutes_pdf(record, ctx.lang, ctx.tz)))
+            files.append(Attachment(f"{stem}-minutes.pdf", "", data=exports.minutes_pdf(record, ctx.lang, zone)))
         elif kind == "ics":
             invitation = exports.meeting_ics(record, meeting.revision, stamp=ctx.now)
             files.append(Attachment(f"{stem}.ics", invitation.decode()))
