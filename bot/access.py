@@ -17,6 +17,8 @@ path asks these functions rather than carrying its own rule. The rules, in full:
 - Changing a meeting (reschedule, cancel, agenda, the record) is for its creator, hosts, recorders and chairs;
   closing an action item for its owner, its creator and its meeting's hosts; channel settings and deletion
   for admins (the platform's, or the `QUORUM_ADMINS` setting); a person's report for that person or an admin.
+- A request the bot warned about (a clash, a holiday, …) is answered only by the person who made it.
+- A meeting's materials are posted by its presenter or by those who may change the meeting.
 
 Nothing here reads the database or talks to a platform: callers load the facts (`MeetingFacts`, a
 `Conversation`, whether the person has written in it) and pass them in, so the rules are plain functions
@@ -133,6 +135,16 @@ def can_close(viewer: Viewer, owner_id: int | None, creator_id: int, meeting_hos
 def is_admin(platform_says: bool, platform_id: str, configured: frozenset[str]) -> bool:
     """A platform admin or owner, or someone the deployment names in `QUORUM_ADMINS`."""
     return platform_says or platform_id in configured
+
+
+def can_answer_request(viewer: Viewer, requester_id: int) -> bool:
+    """Going ahead with (or dropping) a new meeting or a move the bot warned about: only its asker."""
+    return viewer.user_id == requester_id
+
+
+def can_share_materials(viewer: Viewer, presenter_id: int | None, meeting: MeetingFacts) -> bool:
+    """A meeting's materials come from their presenter, or from anyone who may change the meeting."""
+    return viewer.user_id == presenter_id or can_edit(viewer, meeting)
 
 
 def can_see_person_report(viewer: Viewer, person_id: int) -> bool:

@@ -74,6 +74,9 @@ class NewMeeting:
     confidential: bool = False
     important: bool = False  # overdue items are chased every working day
     assumed: tuple[str, ...] = ()  # defaults the time was read with ("morning" → 09:00): said in the reply
+    materials: str | None = None  # `materials: <link>`: where the presenter's material goes (or is)
+    materials_due: date | None = None  # `… by <date>`; None with `materials`: a working day before the meeting
+    asks_materials: bool = False  # `materials:` was said (with or without a link or a date)
     repeat: Repeat | None = None  # a series: `start` is its first date by the rule, before holidays
 
 
@@ -395,6 +398,26 @@ class ResolveQuestion:
 
 
 @dataclass(frozen=True)
+class ConfirmRequest:
+    """`confirm 7` / `确认 7` (the warning's button, or a typed yes): go ahead with request #7 that the bot
+    warned about; `confirm 7 no` drops it. `number` None: the speaker's newest request in this conversation."""
+
+    number: int | None = None
+    go: bool = True
+
+
+@dataclass(frozen=True)
+class ShareMaterials:
+    """`materials 3 <link> [by <date>] [@presenter]`: the presenter posts the link (everyone is sent it), or
+    the host says who owes it and by when."""
+
+    number: int
+    link: str | None = None
+    due: date | None = None
+    presenter: Mention | None = None
+
+
+@dataclass(frozen=True)
 class Configure:
     """`config` shows the channel's settings; `config KEY VALUE` changes one (validated by the service).
     `config reviewers @a @b` / `config approver @boss [for @alice]` name people instead of a value."""
@@ -478,6 +501,15 @@ class RejectPlan:
     reason: str
 
 
+@dataclass(frozen=True)
+class MyPreferences:
+    """`me` shows the speaker's own language and timezone; `me language zh` / `me timezone Europe/Berlin` sets
+    one (`value` already checked: "en"/"zh" or a zoneinfo name; None goes back to the platform's)."""
+
+    key: Literal["language", "timezone"] | None = None
+    value: str | None = None
+
+
 Command = (
     NewMeeting
     | ListMeetings
@@ -517,8 +549,11 @@ Command = (
     | ReopenItem
     | ResolveQuestion
     | Configure
+    | ConfirmRequest
+    | ShareMaterials
     | Plan
     | ResubmitPlan
     | ApprovePlan
     | RejectPlan
+    | MyPreferences
 )

@@ -106,6 +106,7 @@ MEETING_TYPES: dict[str, Words] = {  # what people call each meeting type (`type
     "review": Words(("review",), ("评审",)),
 }
 CONFIDENTIAL = Words(("confidential",), ("保密",))
+MATERIALS = Words(("materials",), ("材料",))  # with a colon on `new`: "materials: <link> by friday" / "材料：…"
 IMPORTANT = Words(("important",), ("重要",))
 LENGTH = Words((), ("时长",))  # always opens a duration
 FOR = Words(("for",))  # opens a duration only when one follows
@@ -184,6 +185,10 @@ def alternation(words: Words) -> str:
 # start with inside a word written without spaces ("周会明天下午3点")
 TIME_LEADS = Words(("next", "this", "coming", "on", "at", "in", "the"))
 CJK_TIME_START = frozenset("今明后大下这本上周星礼中晚早凌傍午夜正一二三四五六七八九十两")
+
+# -- answering the bot's warning before it creates or moves a meeting: a bare "yes" / "确认" or "no" / "取消"
+CONFIRM_YES = Words(("yes", "y", "ok", "okay", "confirm"), ("是", "是的", "确认", "好", "好的", "继续"))
+CONFIRM_NO = Words(("no", "n", "cancel", "nope"), ("否", "不", "不用", "取消", "算了"))
 
 # -- action items and questions: `action @bob the spec by friday deliverable: spec doc`
 DUE = Words(("by", "due"), ("截止",))  # "by"/"due" are ordinary words too: only before a date
@@ -267,6 +272,23 @@ CONFIG_KEYS: dict[str, Words] = {
 }
 FOR_PERSON = Words(("for",), ("负责", "给"))  # `config approver @boss for @alice` / `设置 审批人 @王总 负责 @张三`
 
+# -- a person's own settings: `me language zh`, `me timezone berlin` / `我的设置 语言 中文`, `我的设置 时区 上海`
+ME = Words(("me", "preferences", "prefs"), ("我的设置", "个人设置"))  # 我的 alone is `mine`, 设置 is `config`
+PREFERENCE_KEYS: dict[str, Words] = {"language": CONFIG_KEYS["language"], "timezone": CONFIG_KEYS["timezone"]}
+LANGUAGES: dict[str, Words] = {
+    "en": Words(("en", "english"), ("英文", "英语")),
+    "zh": Words(("zh", "chinese"), ("中文", "汉语", "简体中文")),
+}
+AUTOMATIC = Words(("auto", "platform"), ("自动", "默认"))  # back to what the platform says
+ZONE_ALIASES: dict[str, Words] = {  # a few cities by name, explicitly; anything else by its zoneinfo name
+    "Europe/Berlin": Words(("berlin",), ("柏林",)),
+    "Europe/London": Words(("london",), ("伦敦",)),
+    "America/New_York": Words(("new york", "new-york", "newyork", "nyc"), ("纽约",)),
+    "Asia/Shanghai": Words(("shanghai", "beijing"), ("上海", "北京")),
+    "Asia/Tokyo": Words(("tokyo",), ("东京",)),
+    "Asia/Singapore": Words(("singapore",), ("新加坡",)),
+}
+
 
 def lookup(table: Mapping[K, Words]) -> dict[str, K]:
     """A concept table turned around: each word to its concept."""
@@ -282,8 +304,8 @@ LABELS = frozenset(
     word
     for words in (
         GOAL, OUTCOME, DELIVERABLE, DELIVERABLE_LABEL, BECAUSE, DUE, DONE, BLOCKED, DELAY, AGENDA, TYPE,
-        LOCATION, LENGTH, WITH, PRESENTER, OUTPUT, DECLINE, REOPEN, RESOLVED, *ROLES.values(), *EDIT_FIELDS.values(),
-        *PLAN_FIELDS.values(),
+        LOCATION, LENGTH, WITH, PRESENTER, OUTPUT, MATERIALS, DECLINE, REOPEN, RESOLVED, *ROLES.values(),
+        *EDIT_FIELDS.values(), *PLAN_FIELDS.values(),
     )
     for word in words
 )  # fmt: skip

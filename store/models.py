@@ -15,7 +15,7 @@ from datetime import UTC, date, datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import BigInteger, Column, DateTime, Index, UniqueConstraint
+from sqlalchemy import BigInteger, Boolean, Column, DateTime, Index, Integer, String, Table, UniqueConstraint
 from sqlalchemy.engine import Dialect
 from sqlalchemy.types import TypeDecorator
 from sqlmodel import Field, SQLModel
@@ -65,6 +65,9 @@ class User(SQLModel, table=True):
     display_name: str = Field(max_length=200)
     timezone: str | None = Field(default=None, max_length=64)
     language: str | None = Field(default=None, max_length=8)
+    # set by the person's own `/meeting me language|timezone`: the platform's profile no longer overwrites it
+    language_chosen: bool = False
+    timezone_chosen: bool = False
     created_at: datetime = Field(sa_column=utc_column(nullable=False))
 
 
@@ -267,6 +270,8 @@ class NotificationKind(StrEnum):
     QUESTION_DUE = "question_due"
     QUESTION_OVERDUE = "question_overdue"
     WEEKLY_DIGEST = "weekly_digest"
+    MATERIALS_DUE = "materials_due"  # the presenter has not posted a meeting's materials yet
+    SUM_UP = "sum_up"  # ten minutes before a running meeting's planned end, to its hosts
     SERIES_INVITATION = "series_invitation"  # an occurrence's invitation (channel card, or one participant)
     OUTBOX = "outbox"  # a message an event produced, carried whole in `payload`
     PLAN_STEP_OVERDUE = "plan_step_overdue"  # an approval step's deadline passed: its approver is reminded
@@ -415,6 +420,43 @@ class ChannelWriter(SQLModel, table=True):
     first_at: datetime = Field(sa_column=utc_column(nullable=False))
 
 
+class SchedulingRequest(SQLModel, table=True):
+    """A new meeting or a move the bot warned about (a clash, a holiday, late hours, …), waiting for the
+    person who asked to say yes or no. The command waits here whole (`command`, JSON), not as a half-made
+    meeting, so nothing exists until the yes, and a yes after a restart still finds it; `expires_at` ends
+    the wait. `status`: pending → confirmed | declined | expired."""
+
+    __table_args__ = (Index("ix_schedulingrequest_asker", "workspace_id", "requester_id", "channel_id", "status"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    workspace_id: int = Field(foreign_key="workspace.id")
+    requester_id: int = Field(foreign_key="user.id")
+    channel_id: str = Field(max_length=128)
+    is_direct: bool = False
+    language: str = Field(default="en", max_length=8)
+    kind: str = Field(max_length=16)  # new, reschedule
+    command: str  # the Command as JSON, run as it was said once confirmed
+    status: str = Field(default="pending", max_length=16)
+    expires_at: datetime = Field(sa_column=utc_column(nullable=False))
+    decided_at: datetime | None = Field(default=None, sa_column=utc_column())
+    created_at: datetime = Field(sa_column=utc_column(nullable=False))
+
+
+class MeetingMaterials(SQLModel, table=True):
+    """What a meeting's presenter is to send before it (`materials: <link> by <date>`): where, by when, and
+    whether it has arrived (`posted_at`; the participants got the link then)."""
+
+    __table_args__ = (UniqueConstraint("meeting_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    meeting_id: int = Field(foreign_key="meeting.id")
+    presenter_id: int = Field(foreign_key="user.id")
+    link: str | None = Field(default=None, max_length=2000)
+    due_on: date
+    posted_at: datetime | None = Field(default=None, sa_column=utc_column())
+    created_at: datetime = Field(sa_column=utc_column(nullable=False))
+
+
 class MeetingPlan(SQLModel, table=True):
     """A meeting plan (申报): the meeting itself is a `Meeting` in status "planned" until approved; this row
     holds what the plan adds (type, budget, topics, links) and where its approval stands. Preparation tasks,
@@ -498,3 +540,66 @@ class ApprovalRole(SQLModel, table=True):
     for_user_id: int | None = Field(default=None, foreign_key="user.id")
     set_by_id: int = Field(foreign_key="user.id")
     created_at: datetime = Field(sa_column=utc_column(nullable=False))
+
+
+# Slack installations (the OAuth install for any workspace): the tables slack_sdk's SQLAlchemy installation and
+# OAuth state stores read and write, column for column (tests/test_slack_oauth.py holds them to slack_sdk's own
+# definitions). They are declared here so Alembic builds them with everything else; only slack_sdk's stores
+# touch them. Uninstalling deletes a team's rows here and nothing else: its meetings stay (store/retention.py).
+SLACK_INSTALLATIONS = Table(
+    "slack_installations", SQLModel.metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("client_id", String(32), nullable=False),
+    Column("app_id", String(32), nullable=False),
+    Column("enterprise_id", String(32)),
+    Column("enterprise_name", String(200)),
+    Column("enterprise_url", String(200)),
+    Column("team_id", String(32)),
+    Column("team_name", String(200)),
+    Column("bot_token", String(200)),
+    Column("bot_id", String(32)),
+    Column("bot_user_id", String(32)),
+    Column("bot_scopes", String(1000)),
+    Column("bot_refresh_token", String(200)),
+    Column("bot_token_expires_at", DateTime),
+    Column("user_id", String(32), nullable=False),
+    Column("user_token", String(200)),
+    Column("user_scopes", String(1000)),
+    Column("user_refresh_token", String(200)),
+    Column("user_token_expires_at", DateTime),
+    Column("incoming_webhook_url", String(200)),
+    Column("incoming_webhook_channel", String(200)),
+    Column("incoming_webhook_channel_id", String(200)),
+    Column("incoming_webhook_configuration_url", String(200)),
+    Column("is_enterprise_install", Boolean, nullable=False),
+    Column("token_type", String(32)),
+    Column("installed_at", DateTime, nullable=False),
+    Index("slack_installations_idx", "client_id", "enterprise_id", "team_id", "user_id", "installed_at"),
+)
+
+SLACK_BOTS = Table(
+    "slack_bots", SQLModel.metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("client_id", String(32), nullable=False),
+    Column("app_id", String(32), nullable=False),
+    Column("enterprise_id", String(32)),
+    Column("enterprise_name", String(200)),
+    Column("team_id", String(32)),
+    Column("team_name", String(200)),
+    Column("bot_token", String(200)),
+    Column("bot_id", String(32)),
+    Column("bot_user_id", String(32)),
+    Column("bot_scopes", String(1000)),
+    Column("bot_refresh_token", String(200)),
+    Column("bot_token_expires_at", DateTime),
+    Column("is_enterprise_install", Boolean, nullable=False),
+    Column("installed_at", DateTime, nullable=False),
+    Index("slack_bots_idx", "client_id", "enterprise_id", "team_id", "installed_at"),
+)
+
+SLACK_OAUTH_STATES = Table(
+    "slack_oauth_states", SQLModel.metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("state", String(200), nullable=False),
+    Column("expire_at", DateTime, nullable=False),
+)

@@ -198,9 +198,9 @@ def test_the_meeting_day_in_english(tmp_path: Path) -> None:
     assert "[m17] #general (only alice) quorum: The meeting has already moved on" in out
     assert "⏰ Time is up for “Budget”, the last agenda item." in out and "Still on “Budget”" not in out
     assert re.findall(r"\[m\d+\] (@\w+) quorum: \*How was the meeting\?\*", out) == ["@alice", "@bob", "@carol"]
-    assert "[m24] @bob quorum: Thanks! You rated #1 4/5." in out
-    assert "[m27] @dave quorum: ⚠️ Only people who attended meeting #1" in out and "“7” is not a score" in out
-    assert "[m20] #general quorum: *Minutes: Q3 roadmap (#1)*" in out and "(1) Got the minutes" in out
+    assert "[m25] @bob quorum: Thanks! You rated #1 4/5." in out
+    assert "[m28] @dave quorum: ⚠️ Only people who attended meeting #1" in out and "“7” is not a score" in out
+    assert "[m21] #general quorum: *Minutes: Q3 roadmap (#1)*" in out and "(1) Got the minutes" in out
     held = "Agenda as held:\n       1. Scope: planned 20 min, actual 26 min\n"
     assert held + "       2. Budget: planned 25 min, actual 25 min" in out
     assert "Minutes of #1: 1 of 4 participants confirmed receipt.\n       Not yet: @alice, @carol, @dave" in out
@@ -221,9 +221,9 @@ def test_the_meeting_day_in_chinese(tmp_path: Path) -> None:
     assert "[m12] #产品组 quorum: ✔️「范围」用时 25 分钟。现在：预算（25 分钟，@王五）" in out
     assert "[m13] #产品组 (only 王五) quorum: ⚠️ 只有 @张三 可以修改 #1 号会议" in out
     assert re.findall(r"\[m\d+\] (@\S+) quorum: \*这次会议怎么样？\*", out) == ["@张三", "@李四"]
-    assert "[m19] @李四 quorum: 谢谢！你给 #1 打了 4/5 分。" in out
-    assert "[m20] @王五 quorum: ⚠️ 只有签到参加了会议 #1 的人才能评分。\n     例如： /meeting 评分 3 4 时间太长" in out
-    assert "[m22] @李四 quorum: 谢谢：你已确认收到 #1 的会议纪要。" in out
+    assert "[m20] @李四 quorum: 谢谢！你给 #1 打了 4/5 分。" in out
+    assert "[m21] @王五 quorum: ⚠️ 只有签到参加了会议 #1 的人才能评分。\n     例如： /meeting 评分 3 4 时间太长" in out
+    assert "[m23] @李四 quorum: 谢谢：你已确认收到 #1 的会议纪要。" in out
     assert "#1 的会议纪要：3 位参会人中 1 位已确认收到。\n       尚未确认：@张三, @王五" in out
     with db(tmp_path) as session:
         answer = session.exec(select(SurveyAnswer)).one()
@@ -289,17 +289,17 @@ def sequence_of(tmp_path: Path) -> int:
 
 def test_changing_a_meeting_in_english(tmp_path: Path) -> None:
     out = run_console((SCRIPTS / "edits_en.txt").read_text(encoding="utf-8"), tmp_path)
-    assert "[m5] #general quorum: ✏️ #1 Q3 roadmap: place changed from “—” to “Room 5”." in out
-    assert "[m6] @bob quorum: *📣 Supplementary notice: #1 Q3 roadmap*\n     alice changed the meeting: place" in out
-    assert "[m9] #general quorum: ✏️ #1 Q3 roadmap: link changed from “—” to “https://meet.example.com/q3”." in out
-    assert "[m17] #general (only bob) quorum: ⚠️ Only @alice, @dave can change meeting #1" in out
+    assert "[m6] #general quorum: ✏️ #1 Q3 roadmap: place changed from “—” to “Room 5”." in out
+    assert "[m7] @bob quorum: *📣 Supplementary notice: #1 Q3 roadmap*\n     alice changed the meeting: place" in out
+    assert "[m10] #general quorum: ✏️ #1 Q3 roadmap: link changed from “—” to “https://meet.example.com/q3”." in out
+    assert "[m18] #general (only bob) quorum: ⚠️ Only @alice, @dave can change meeting #1" in out
     assert "I can't change “colour”: say title, time, place, link, goal or outcome.\n     For example: " in out
     assert "agenda item added: Risks (10 min) · by @carol · output: a risk list. The agenda now:" in out
     assert "agenda item “Risks” moved to place 1." in out and "agenda item 3 “Budget” removed." in out
-    invited = "[m35] @erin quorum: *Q3 roadmap  #1  (scheduled)*\n     alice invited you to “Q3 roadmap” as optional."
+    invited = "[m36] @erin quorum: *Q3 roadmap  #1  (scheduled)*\n     alice invited you to “Q3 roadmap” as optional."
     assert invited in out
-    assert "[m36] @erin quorum: Noted: you're coming to #1 Q3 roadmap." in out
-    assert "[m41] @dave quorum: *📣 Supplementary notice: #1 Q3 roadmap*\n     alice took you off" in out
+    assert "[m37] @erin quorum: Noted: you're coming to #1 Q3 roadmap." in out
+    assert "[m42] @dave quorum: *📣 Supplementary notice: #1 Q3 roadmap*\n     alice took you off" in out
     # carol reads times in Berlin; everyone who had answered is asked again after the move
     assert "it now ends 2026-11-24 09:30 (Tue) Europe/Berlin. Reason: the demo needs more time" in out
     assert ("from 2026-11-24 08:00 (Tue) Europe/Berlin to 2026-11-25 03:00 (Wed) Europe/Berlin. Are you still coming?\n"
@@ -307,7 +307,7 @@ def test_changing_a_meeting_in_english(tmp_path: Path) -> None:
     assert "✏️ Changed since it was announced (update 10)" in out
     cancelled = out[out.rindex("(edited): *Q3 roadmap  #1  (cancelled)*") :]
     assert "❌ Cancelled (the budget is not ready): nothing to answer any more." in cancelled
-    card = cancelled[: cancelled.index("[m54]")]
+    card = cancelled[: cancelled.index("[m56]")]
     assert "Will you come?" not in card and "(1) Accept" not in card
     assert sequence_of(tmp_path) == 10  # nine changes and the move; the cancel came after the export
     with db(tmp_path) as session:
@@ -321,11 +321,11 @@ def test_changing_a_meeting_in_english(tmp_path: Path) -> None:
 
 def test_changing_a_meeting_in_chinese(tmp_path: Path) -> None:
     out = run_console((SCRIPTS / "edits_zh.txt").read_text(encoding="utf-8"), tmp_path, "--lang", "zh")
-    assert "[m5] #产品组 quorum: ✏️ #1 Q3规划会：地点由“—”改为“5号会议室”。" in out
-    assert "[m6] @李四 quorum: *📣 补充通知：#1 Q3规划会*\n     张三 变更了会议：地点由“—”改为“5号会议室”。" in out
-    assert "[m7] @赵六 quorum: *📣 Supplementary notice: #1 Q3规划会*" in out  # 赵六 reads English
+    assert "[m6] #产品组 quorum: ✏️ #1 Q3规划会：地点由“—”改为“5号会议室”。" in out
+    assert "[m7] @李四 quorum: *📣 补充通知：#1 Q3规划会*\n     张三 变更了会议：地点由“—”改为“5号会议室”。" in out
+    assert "[m8] @赵六 quorum: *📣 Supplementary notice: #1 Q3规划会*" in out  # 赵六 reads English
     assert "标题由“Q3规划会”改为“Q3规划评审会”。" in out
-    assert "[m17] #产品组 (only 李四) quorum: ⚠️ 只有 @张三, @王五 可以修改 #1 号会议" in out
+    assert "[m18] #产品组 (only 李四) quorum: ⚠️ 只有 @张三, @王五 可以修改 #1 号会议" in out
     assert "无法修改“颜色”：请说 标题、时间、地点、链接、目标 或 预期成果。\n     例如：" in out
     assert "新增议程：风险 (10 分钟) · 主讲 @赵六 · 输出物：风险清单。现在的议程：" in out
     assert "议程「风险」调整到第 1 项。" in out and "删除了第 3 项议程「预算」。" in out
@@ -343,3 +343,44 @@ def test_changing_a_meeting_in_chinese(tmp_path: Path) -> None:
         meeting = session.exec(select(Meeting)).one()
         assert (meeting.title, meeting.link, meeting.revision) == (
             "Q3规划评审会", "https://meet.example.com/q3", 11)
+
+
+def test_scheduling_sense_in_english(tmp_path: Path) -> None:
+    out = run_console((SCRIPTS / "sense_en.txt").read_text(encoding="utf-8"), tmp_path)
+    warning = "#general (only alice) quorum: ⚠️ Before I "
+    assert out.count(warning) == 6  # five for new meetings, one for a move; never seen by anyone else
+    assert "• @carol already has #1 Q3 roadmap then (15:00–16:00)." in out
+    assert "[m5] #general (only carol) quorum: ⚠️ Only @alice, who asked for it, can answer this request." in out
+    assert "[m6] #general quorum: *Budget  #2  (scheduled)*" in out  # alice's click
+    assert "• 2026-11-28 (Sat) is a weekend day." in out and "*Offsite  #3  (scheduled)*" in out  # a typed yes
+    assert "• 2027-01-01 (Fri) is a public holiday." in out and "Dropped: “Kickoff” was not created." in out
+    assert "• For @bob it is 08:00–09:00 (Europe/Berlin), outside working hours 09:00–18:00." in out
+    assert "*Berlin sync  #4  (scheduled)*" in out
+    assert "• It lasts 3 h, more than two hours.\n       • The agenda has 6 topics, more than 5." in out
+    assert "*Planning day  #5  (scheduled)*" in out and "(1) Create anyway (2) Cancel" in out
+    assert "Before I move #2 Budget to 2026-11-29 10:00 (Sun)" in out and "(1) Move anyway (2) Cancel" in out
+    assert "Dropped: meeting #2 keeps its time." in out
+    assert "-- 2026-11-24 09:00 Asia/Shanghai --\n[m21] @carol quorum: 📎 The materials for #1 Q3 roadmap" in out
+    assert "@alice quorum: 📎 Materials for #1 Q3 roadmap from @carol: https://example.com/q3-deck" in out
+    sum_up = "-- 2026-11-26 15:50 Asia/Shanghai --\n[m30] @alice quorum: ⏳ #1 Q3 roadmap is planned to end at 16:00"
+    assert sum_up in out
+    with db(tmp_path) as session:
+        held = {m.title: (m.number, m.start_at.isoformat()) for m in session.exec(select(Meeting))}
+        assert "Kickoff" not in held and held["Budget"] == (2, "2026-11-26T07:30:00+00:00")
+
+
+def test_scheduling_sense_in_chinese(tmp_path: Path) -> None:
+    out = run_console((SCRIPTS / "sense_zh.txt").read_text(encoding="utf-8"), tmp_path, "--lang", "zh")
+    assert out.count("#产品组 (only 张三) quorum: ⚠️ ") == 6
+    assert "• @李四 那时已有 #1 Q3规划会（15:00–16:00）。" in out
+    assert "⚠️ 只有提出请求的 @张三 可以答复这个请求。" in out and "*预算会  #2  (待召开)*" in out
+    assert "• 2026-11-28（周六）是周末。" in out and "*团建  #3  (待召开)*" in out
+    assert "• 2027-01-01（周五）是法定节假日。" in out and "已取消：没有创建「启动会」。" in out
+    assert "• 对 @王五 来说是 08:00–09:00（Europe/Berlin），不在工作时间 09:00–18:00 内。" in out
+    assert "• 会议时长 3 小时，超过两小时。\n       • 议程有 6 个议题，超过 5 个。" in out
+    assert "(1) 仍然创建 (2) 取消" in out and "(1) 仍然改期 (2) 取消" in out
+    assert "已取消：#2 号会议时间不变。" in out
+    assert "@李四 quorum: 📎 #1 Q3规划会（2026-11-26 15:00（周四）Asia/Shanghai）的材料应在 2026-11-25（周三）前提交" \
+        in out
+    assert "@张三 quorum: 📎 #1 Q3规划会 的材料（来自 @李四）：https://example.com/q3-deck" in out
+    assert "@张三 quorum: ⏳ #1 Q3规划会 计划于 16:00 结束，还剩 10 分钟。该总结了" in out

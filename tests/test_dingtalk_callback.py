@@ -77,8 +77,8 @@ def meetings(adapter: DingTalkAdapter) -> list[str]:
         return [m.title for m in session.exec(select(Meeting).order_by(col(Meeting.id)))]
 
 
-def new_meeting(title: str) -> dict[str, object]:
-    return fd.chatbot_message(f' 新建 "{title}" 明天下午3点', "zhang", "张三", now_ms=NOW_MS, group=GROUP)
+def new_meeting(title: str, when: str = "明天下午3点") -> dict[str, object]:
+    return fd.chatbot_message(f' 新建 "{title}" {when}', "zhang", "张三", now_ms=NOW_MS, group=GROUP)
 
 
 def test_a_signed_message_is_handled_and_bad_ones_are_refused(server: Served) -> None:
@@ -100,7 +100,8 @@ def test_a_captured_signature_works_once(server: Served) -> None:
     assert wait_until(lambda: meetings(adapter)) == ["周会"]
     assert http.post(new_meeting("伪造的会"), headers) == 401
     assert http.post(new_meeting("周会"), headers) == 401
-    assert http.post(new_meeting("第二个会"), fd.outgoing_headers(NOW_MS)) == 200  # a new pair is fine
+    # a new pair is fine (at another hour: the same one would clash with 周会 and wait for 张三's yes)
+    assert http.post(new_meeting("第二个会", "明天下午4点"), fd.outgoing_headers(NOW_MS)) == 200
     assert wait_until(lambda: len(meetings(adapter)) == 2 and meetings(adapter)) == ["周会", "第二个会"]
 
 

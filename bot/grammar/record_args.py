@@ -28,6 +28,7 @@ from bot.command_types import (
     ResolveQuestion,
     SetStatus,
     SetTopic,
+    ShareMaterials,
     VerifyItem,
 )
 from bot.errors import ParseError
@@ -42,6 +43,7 @@ from bot.grammar.tokens import (
     mentions_in,
     number_in,
     text_of,
+    url_in,
     word_at,
 )
 from bot.timeparse import Reading, looks_like_time, parse_delay
@@ -205,6 +207,25 @@ def action(call: Call) -> AddAction:
         co_owners=owners[1:],
         due_assumed=due.assumed if due else (),
     )
+
+
+def materials_terms(call: Call, tokens: list[Token]) -> tuple[str | None, date | None]:
+    """`<link> [by <date>]` (both optional, in that order) and nothing else: `materials:` on `new`."""
+    link = url_in(tokens[0]) if tokens else None
+    rest, due = take_due(call, tokens[1:] if link else tokens)
+    if rest:
+        raise ParseError("error.unexpected_text", call.example, text=text_of(rest) or "")
+    return link, due.value if due is not None else None
+
+
+def materials(call: Call) -> ShareMaterials:
+    """`materials 3 <link> [by <date>] [@presenter]`: a link, a date or a presenter, at least one."""
+    number, rest = call.number(call.args)
+    presenter, before, after = owner_of(rest)
+    link, due = materials_terms(call, [*before, *after])
+    if link is None and due is None and presenter is None:
+        raise ParseError("error.materials_empty", call.example)
+    return ShareMaterials(number, link, due, presenter)
 
 
 def decision(call: Call) -> AddDecision:

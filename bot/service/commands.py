@@ -17,15 +17,29 @@ from bot.errors import UserError
 from bot.grammar import edit_args as e
 from bot.grammar import meeting_args as m
 from bot.grammar import plan_args as pl
+from bot.grammar import preference_args, series_args
 from bot.grammar import record_args as r
-from bot.grammar import series_args
 from bot.grammar.new_meeting import new_meeting
 from bot.grammar.registry import Registry, Subcommand
 from bot.messages import Outcome
-from bot.service import approvals, config, edits, guard, meeting_day, meetings, plans, records, review, series
+from bot.service import (
+    approvals,
+    config,
+    confirmation,
+    edits,
+    guard,
+    materials,
+    meeting_day,
+    meetings,
+    plans,
+    preferences,
+    records,
+    review,
+    series,
+)
 from bot.service.context import Ctx
 from bot.service.help import help_message
-from bot.vocabulary import ACCEPT, AGENDA, CHECK_IN, DECLINE, DONE, REOPEN, VERIFY, Words
+from bot.vocabulary import ACCEPT, AGENDA, CHECK_IN, DECLINE, DONE, MATERIALS, ME, REOPEN, VERIFY, Words
 from store import repo
 from store.models import Meeting
 
@@ -56,6 +70,10 @@ def _end(ctx: Ctx, command: c.EndMeeting) -> Outcome:
 
 def _add_note(ctx: Ctx, command: c.AddNote) -> Outcome:
     return records.add_note(ctx, command.kind, command.text)
+
+
+def _confirm(ctx: Ctx, command: c.ConfirmRequest) -> Outcome:
+    return confirmation.confirm(ctx, command, lambda asked, held: COMMANDS.for_command(held).handle(asked, held))
 
 
 def _help(ctx: Ctx, command: c.Help) -> Outcome:
@@ -96,6 +114,8 @@ COMMANDS = Registry(
           meeting_day.amend_minutes, "meetings"),
         S("viewers", Words(("viewers",), ("查阅人",)), c.NameViewers, m.viewers,
           lambda ctx, command: meetings.add_viewers(ctx, command.number, command.who), "meetings"),
+        S("confirm", Words(("confirm",), ("确认",)), c.ConfirmRequest, m.confirm, _confirm, "meetings"),
+        S("materials", MATERIALS, c.ShareMaterials, r.materials, materials.share, "meetings"),
         S("mine", Words(("mine",), ("我的",)), c.Mine, m.no_arguments(c.Mine), lambda ctx, _: meetings.mine(ctx),
           "meetings"),
         # -- plans (申报) and their approval
@@ -122,6 +142,7 @@ COMMANDS = Registry(
         S("reopen", REOPEN, c.ReopenItem, m.with_reason(c.ReopenItem), records.reopen, "followup"),
         S("config", Words(("config", "settings"), ("设置", "配置")), c.Configure, m.config, config.configure,
           "followup"),
+        S("me", ME, c.MyPreferences, preference_args.me, preferences.me, "followup"),
         # -- looking back
         S("report", Words(("report",), ("报告", "报表")), c.Report, m.report, review.report, "review"),
         S("export", Words(("export",), ("导出",)), c.Export, m.export, review.export, "review"),

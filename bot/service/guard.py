@@ -143,6 +143,19 @@ def ensure_can_edit(ctx: Ctx, view: views.MeetingView) -> None:
         raise NotAllowed("error.not_editor", number=view.meeting.number, who=views.names(editors(view)))
 
 
+def ensure_requester(ctx: Ctx, requester: User) -> None:
+    assert requester.id is not None
+    if not access.can_answer_request(viewer(ctx), requester.id):
+        raise NotAllowed("error.not_request_owner", who=f"@{requester.display_name}")
+
+
+def ensure_may_share_materials(ctx: Ctx, view: views.MeetingView, presenter: User | None) -> None:
+    if not access.can_share_materials(viewer(ctx), presenter.id if presenter else None, view_facts(view)):
+        others = [u for u in editors(view) if presenter is None or u.id != presenter.id]
+        people = ([presenter] if presenter else []) + others
+        raise NotAllowed("error.materials_not_presenter", number=view.meeting.number, who=views.names(people))
+
+
 def ensure_can_edit_series(ctx: Ctx, view: views.MeetingView, series_creator_id: int) -> None:
     """The series' creator, or an editor of the occurrence named; the refusal names them."""
     if not access.can_edit_series(viewer(ctx), series_creator_id, view_facts(view)):
