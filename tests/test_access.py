@@ -22,9 +22,8 @@ from bot.core import Core
 from bot.events import Inbound, Person
 from bot.service import meetings
 from bot.service.context import build_context
-from store.database import make_engine
 from store.models import ChannelWriter, Decision, Meeting, Note, Participant, User
-from tests.conftest import MONDAY_9AM, SHANGHAI, make_settings
+from tests.conftest import MONDAY_9AM, SHANGHAI, make_settings, migrated_engine
 from tests.harness import Chat, Sent
 from tests.test_console import SCRIPTS, run_console
 
@@ -43,14 +42,14 @@ class GroupsUnknown(ConsoleDirectory):
 
 def make_chat(directory: ConsoleDirectory | None = None, **settings: str) -> Chat:
     config = make_settings(**settings)
-    return Chat(Core(config, make_engine(config.database_url), directory or ConsoleDirectory()), MONDAY_9AM)
+    return Chat(Core(config, migrated_engine(config.database_url), directory or ConsoleDirectory()), MONDAY_9AM)
 
 
 def chat_on(request: pytest.FixtureRequest, database: str, directory: ConsoleDirectory) -> Chat:
-    """A chat on a fresh SQLite database, or on a PostgreSQL schema of its own."""
+    """A chat on a fresh SQLite database, or on the run's migrated PostgreSQL schema, empty."""
     if database == "postgresql":
-        return Chat(Core(make_settings(request.getfixturevalue("pg_url")), request.getfixturevalue("pg_engine"),
-                         directory), MONDAY_9AM)
+        return Chat(Core(make_settings(request.getfixturevalue("pg_migrated_url")),
+                         request.getfixturevalue("pg_migrated_engine"), directory), MONDAY_9AM)
     return make_chat(directory)
 
 

@@ -1,34 +1,59 @@
-"""End to end: `quorum console` run as a user would, on a script from stdin, with a SQLite file."""
+"""End to end: `quorum console` as a user would run it, on a script from stdin, with a SQLite file.
+
+The scripts run in this process (`adapters.cli.main` with the script as stdin, stdout captured and a clock of the
+test's), which is what `quorum console` does minus starting Python: some 2 s per script saved. One test still
+starts the installed `quorum` entry point as a process and checks it prints exactly what `main` prints here.
+"""
 
 from __future__ import annotations
 
+import contextlib
+import io
+import logging
 import re
+import shutil
 import subprocess
 import sys
 from datetime import timedelta
 from pathlib import Path
+from unittest import mock
 
 import pytest
 from sqlmodel import Session, col, create_engine, select
 
+from adapters.cli import main
 from store.models import ActionItem, AgendaItem, Decision, Meeting, Participant, SurveyAnswer, User
-from tests.conftest import python_env
+from tests.conftest import MONDAY_9AM, python_env
+from tests.harness import ManualClock
 
 ROOT = Path(__file__).resolve().parents[1]
 SCRIPTS = Path(__file__).parent / "scripts"
 FIXTURES = ROOT.parent / "shared" / "fixtures" / "meetbot"
 
 
+def console_arguments(tmp_path: Path, *args: str) -> list[str]:
+    return ["console", "--db", str(tmp_path / "q.db"), "--files", str(tmp_path / "files"), "--tz", "Asia/Shanghai",
+            *args]
+
+
 def run_console(script: str, tmp_path: Path, *args: str) -> str:
-    result = subprocess.run(
-        [sys.executable, "-m", "adapters.cli", "console", "--db", str(tmp_path / "q.db"),
-         "--files", str(tmp_path / "files"), "--tz", "Asia/Shanghai", *args],
-        input=script, capture_output=True, text=True, timeout=120, cwd=tmp_path,
-        env=python_env(),
-    )
-    assert result.returncode == 0, result.stderr
-    assert "Traceback" not in result.stderr, result.stderr
-    return result.stdout
+    """`quorum console ARGS < script` in this process: its stdout. Like the process it stands for, it runs in
+    `tmp_path` (no stray .env is read) and must exit 0 with no traceback on stderr or in the log; "now" starts
+    at Monday 09:00 in Shanghai unless `--now` or the script says otherwise, never at the wall clock."""
+    out, err = io.StringIO(), io.StringIO()
+    log = logging.StreamHandler(err)
+    log.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"))
+    log.setLevel(logging.WARNING)
+    logging.getLogger().addHandler(log)
+    try:
+        with (contextlib.chdir(tmp_path), mock.patch("sys.stdin", io.StringIO(script)),
+              contextlib.redirect_stdout(out), contextlib.redirect_stderr(err)):
+            code = main(console_arguments(tmp_path, *args), clock=ManualClock(MONDAY_9AM))
+    finally:
+        logging.getLogger().removeHandler(log)
+    assert code == 0, err.getvalue()
+    assert "Traceback" not in err.getvalue(), err.getvalue()
+    return out.getvalue()
 
 
 def db(tmp_path: Path) -> Session:
@@ -103,17 +128,32 @@ def test_script_mistakes_are_reported_and_the_script_goes_on(tmp_path: Path) -> 
     assert "No upcoming meetings in this channel" in out
 
 
-@pytest.mark.skipif(not FIXTURES.is_dir(), reason="shared/fixtures is not beside this checkout")
-def test_replay_prints_meetbot_minutes(tmp_path: Path) -> None:
+def test_the_quorum_entry_point_runs_the_console(tmp_path: Path) -> None:
+    """The one run as a separate process: the installed `quorum` script, fed a script on stdin, exits 0 and
+    prints byte for byte what `main` prints in process (which every other script here relies on)."""
+    script = (":now 2026-11-23 09:00\n"
+              'alice> /meeting new "Sync" tomorrow 3pm with @bob\n'
+              ":advance 1d6h\n")
+    quorum = shutil.which("quorum", path=str(Path(sys.executable).parent))
+    assert quorum is not None, f"no `quorum` entry point beside {sys.executable} (pip install -e .)"
+    (tmp_path / "process").mkdir()
     result = subprocess.run(
-        [sys.executable, "-m", "adapters.cli", "replay", str(FIXTURES / "magazine.2020-06-10-12.02.log.txt"),
-         "--channel", "#fedora-meeting"],
-        capture_output=True, text=True, timeout=60, env=python_env(),
+        [quorum, *console_arguments(tmp_path / "process")], input=script, capture_output=True, text=True,
+        timeout=120, cwd=tmp_path / "process", env=python_env(),
     )
     assert result.returncode == 0, result.stderr
+    assert "Traceback" not in result.stderr, result.stderr
+    (tmp_path / "in-process").mkdir()
+    assert result.stdout == run_console(script, tmp_path / "in-process")
+    assert "⏰ #1 Sync starts in" in result.stdout
+
+
+@pytest.mark.skipif(not FIXTURES.is_dir(), reason="shared/fixtures is not beside this checkout")
+def test_replay_prints_meetbot_minutes(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["replay", str(FIXTURES / "magazine.2020-06-10-12.02.log.txt"), "--channel", "#fedora-meeting"]) == 0
     expected = (FIXTURES / "magazine.2020-06-10-12.02.txt").read_text(encoding="utf-8")
     section = expected[expected.index("Action Items\n") : expected.index("People Present")]
-    assert section in result.stdout
+    assert section in capsys.readouterr().out
 
 
 def test_follow_through_in_english(tmp_path: Path) -> None:

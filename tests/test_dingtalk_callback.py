@@ -19,10 +19,9 @@ from adapters.dingtalk.api import DingTalkApi
 from adapters.dingtalk.app import TOPIC_CARD, DingTalkAdapter, QuorumStreamClient
 from adapters.dingtalk.callback import CALLBACK_PATH, MAX_AGE_MS, SeenSigns, callback_app, verified
 from adapters.dingtalk.run import serve
-from bot.core import Core
 from store.models import Meeting
 from tests import fake_dingtalk as fd
-from tests.conftest import MONDAY_9AM, make_settings
+from tests.conftest import MONDAY_9AM, make_settings, migrated_core
 from tests.local_server import Serving, wait_until
 
 
@@ -67,7 +66,7 @@ GROUP = fd.conversation_id("g")
 def server(sqlite_file_url: str) -> Iterator[Served]:
     with fd.FakeDingTalk() as fake:
         api = DingTalkApi(fake.endpoint, fd.CLIENT_ID, fd.CLIENT_SECRET, fd.CLIENT_ID, fake.endpoint)
-        adapter = DingTalkAdapter(Core(make_settings(sqlite_file_url)), api, clock=lambda: NOW)
+        adapter = DingTalkAdapter(migrated_core(make_settings(sqlite_file_url)), api, clock=lambda: NOW)
         started = Server(callback_app(adapter, fd.CLIENT_SECRET, clock=lambda: NOW))
         yield started, adapter, fake
         started.close()
@@ -152,10 +151,18 @@ def test_the_one_hour_window(offset_ms: int, ok: bool) -> None:
     assert verified(stamp, fd.outgoing_sign(stamp, "s3cret"), "s3cret", now_ms=now) is ok
 
 
+def listening(port: int) -> bool:
+    try:
+        socket.create_connection(("127.0.0.1", port), timeout=1).close()
+    except OSError:
+        return False
+    return True
+
+
 def test_http_mode_receives_messages_over_http_and_card_clicks_over_stream(sqlite_file_url: str) -> None:
     with fd.FakeDingTalk(ping_interval=0.2) as fake:
         api = DingTalkApi(fake.endpoint, fd.CLIENT_ID, fd.CLIENT_SECRET, fd.CLIENT_ID, fake.endpoint)
-        adapter = DingTalkAdapter(Core(make_settings(sqlite_file_url)), api, clock=lambda: NOW)
+        adapter = DingTalkAdapter(migrated_core(make_settings(sqlite_file_url)), api, clock=lambda: NOW)
         with socket.socket() as probe:
             probe.bind(("127.0.0.1", 0))
             port = probe.getsockname()[1]
@@ -164,6 +171,7 @@ def test_http_mode_receives_messages_over_http_and_card_clicks_over_stream(sqlit
         runner = Serving(lambda stop: serve(adapter, clicks, settings, ("127.0.0.1", port), stop))
         try:
             fake.wait_connected()
+            wait_until(lambda: listening(port))  # the stream may connect before the HTTP server has bound
             with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=10) as health:
                 assert json.loads(health.read())["status"] == "ok"  # operations on the callback's own port too
             (opened,) = fake.calls(fd.OPEN_CONNECTION)

@@ -18,18 +18,17 @@ from bot.command_types import AgendaSpec, NewMeeting
 from bot.core import Core
 from bot.events import Inbound, Person
 from bot.limits import MAX_COMMANDS_PER_MESSAGE, RateLimiter, clean_text
-from store.database import make_engine
 from store.models import ActionItem, Meeting, User
-from tests.conftest import MONDAY_9AM, make_settings
+from tests.conftest import MONDAY_9AM, make_settings, migrated_engine
 from tests.harness import Chat, Sent
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
 def engine(request: pytest.FixtureRequest, sqlite_file_url: str) -> Iterator[Engine]:
     if request.param == "postgresql":
-        yield request.getfixturevalue("pg_engine")
+        yield request.getfixturevalue("pg_migrated_engine")
         return
-    sqlite = make_engine(sqlite_file_url)
+    sqlite = migrated_engine(sqlite_file_url)
     yield sqlite
     sqlite.dispose()
 
