@@ -10,6 +10,8 @@ dropped, so a bot that was down for two days sends what is still useful, once, a
 
 The messages events produce go through the same rows (`enqueue`, kind `outbox`, see `bot.outbox`): their
 retries, lease and exactly-once are the reminders'. Each kind has one renderer, registered with `renders`.
+The platform's `Directory` (whose manager is whose, for a late plan step's escalation) rides on the claiming
+session (`session.info`, put there by `claim`), so every renderer keeps one signature.
 """
 
 from __future__ import annotations
@@ -21,7 +23,8 @@ from datetime import datetime, timedelta
 
 from sqlmodel import Session
 
-from bot import followup, outbox, plan_views, views
+from bot import followup, outbox, plan_views, superiors, views
+from bot.access import Directory, OpenDirectory
 from bot.config import Settings
 from bot.i18n import Lang, t
 from bot.locale import as_lang, language_of, zone_of
@@ -57,6 +60,7 @@ DIGEST_GRACE = timedelta(days=1)  # a digest later than this describes a week lo
 Renderer = Callable[[Session, Settings, Notification, datetime], "OutMessage | None"]
 """The message a due row stands for at `now`, or None when it has gone stale."""
 RENDERERS: dict[NotificationKind, Renderer] = {}
+DIRECTORY = "quorum.directory"  # the `session.info` key of the platform's Directory during a claim
 
 
 def renders(*kinds: NotificationKind) -> Callable[[Renderer], Renderer]:
@@ -91,8 +95,10 @@ class Finished:
     notice: OutMessage | None = None
 
 
-def claim(session: Session, settings: Settings, platform: str, now: datetime) -> list[Claim]:
+def claim(session: Session, settings: Settings, platform: str, now: datetime,
+          directory: Directory | None = None) -> list[Claim]:
     claims = []
+    session.info[DIRECTORY] = directory or OpenDirectory()
     lease = timedelta(seconds=settings.claim_lease_seconds)
     for row in repo.claim_due(session, platform, now, lease, CLAIM_BATCH):
         assert row.id is not None
@@ -350,7 +356,8 @@ def plan_step_notice(session: Session, settings: Settings, row: Notification, no
     meeting, plan, step = found
     approver, requester = session.get(User, step.approver_id), session.get(User, meeting.created_by_id)
     assert approver is not None and requester is not None
-    superior_id = plans.superior_of(session, meeting.workspace_id, step.approver_id, meeting.channel_id)
+    org = session.info.get(DIRECTORY) or OpenDirectory()
+    superior_id = superiors.superior_of(session, org, meeting.workspace_id, step.approver_id, meeting.channel_id, now)
     superior = session.get(User, superior_id) if superior_id else None
 
     def stage_of(lang: Lang) -> str:
