@@ -72,10 +72,8 @@ def main(argv: list[str] | None = None, clock: Clock = system_clock) -> int:
     replay.add_argument("--channel", default="#meeting")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    if args.command == "slack":
-        return run_platform(args, "slack")
-    if args.command == "dingtalk":
-        return run_platform(args, "dingtalk")
+    if args.command in ("slack", "dingtalk"):
+        return run_platform(args, args.command, clock)
     if args.command == "purge":
         return run_purge(args, clock)
     if args.command == "export":
@@ -102,7 +100,9 @@ def load_settings(args: argparse.Namespace) -> Settings | None:
         return None
 
 
-def run_platform(args: argparse.Namespace, platform: str) -> int:
+def run_platform(args: argparse.Namespace, platform: str, clock: Clock) -> int:
+    """`quorum slack` / `quorum dingtalk` until SIGTERM, which drains (`adapters/drain.py`): 0 when everything
+    acknowledged was finished, 1 when the drain ran out of time, 2 on a bad setting."""
     settings = load_settings(args)
     if settings is None:
         return 2
@@ -110,10 +110,10 @@ def run_platform(args: argparse.Namespace, platform: str) -> int:
         if platform == "slack":
             from adapters.slack.run import run as run_slack  # Bolt and uvicorn load only for this command
 
-            return run_slack(settings, args.host, args.port)
+            return run_slack(settings, args.host, args.port, clock)
         from adapters.dingtalk.run import run as run_dingtalk
 
-        return run_dingtalk(settings, args.http, args.host)
+        return run_dingtalk(settings, args.http, args.host, clock)
     except ConfigError as error:
         print(f"quorum: {error}", file=sys.stderr)
         return 2

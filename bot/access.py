@@ -113,6 +113,12 @@ def can_edit(viewer: Viewer, meeting: MeetingFacts) -> bool:
     )
 
 
+def can_edit_series(viewer: Viewer, series_creator_id: int, occurrence: MeetingFacts) -> bool:
+    """A series (its time, title, cancelling it from one occurrence on) is changed by whoever created it and
+    by the people who may change the occurrence named (its hosts, recorders and chairs)."""
+    return viewer.user_id == series_creator_id or can_edit(viewer, occurrence)
+
+
 def editor_ids(meeting: MeetingFacts) -> list[int]:
     """Everyone `can_edit` lets in, creator first: the names a refusal gives."""
     others = [uid for uid, role in meeting.roles.items() if role in EDITOR_ROLES or uid in meeting.chairs]

@@ -11,13 +11,15 @@ from `<@U123>`); the service resolves them against the workspace's users.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Literal
 
 Role = Literal["host", "recorder", "required", "optional"]
 RsvpAnswer = Literal["yes", "no", "maybe", "withdraw"]
 NoteKind = Literal["info", "idea", "link"]
 ItemStatus = Literal["in_progress", "blocked", "delay"]
+RepeatFreq = Literal["workdays", "weekly", "monthly"]
+HolidayRule = Literal["move", "skip"]
 SURVEY_SCORES = range(1, 6)  # the satisfaction survey's scale: 1 (poor) to 5 (excellent)
 
 
@@ -44,6 +46,21 @@ class AgendaSpec:
 
 
 @dataclass(frozen=True)
+class Repeat:
+    """How a series repeats (`every other friday 3pm until 2027-03-31`: weekly, interval 2, weekday 4); read by
+    `bot.grammar.repeat`, turned into dates by `bot.recurrence`."""
+
+    freq: RepeatFreq
+    at: time  # local time of day
+    interval: int = 1
+    weekday: int | None = None  # 0 = Monday (weekly, monthly)
+    nth: int | None = None  # monthly: 1..4, or -1 for the last
+    count: int | None = None  # `10 times` / `共10次`
+    until: date | None = None  # `until 2027-03-31` / `到3月底`
+    on_holiday: HolidayRule = "move"  # `on holidays skip` / `节假日跳过`
+
+
+@dataclass(frozen=True)
 class NewMeeting:
     title: str
     start: datetime  # aware, in the speaker's timezone
@@ -57,6 +74,7 @@ class NewMeeting:
     confidential: bool = False
     important: bool = False  # overdue items are chased every working day
     assumed: tuple[str, ...] = ()  # defaults the time was read with ("morning" → 09:00): said in the reply
+    repeat: Repeat | None = None  # a series: `start` is its first date by the rule, before holidays
 
 
 @dataclass(frozen=True)
@@ -71,6 +89,25 @@ class ShowMeeting:
 
 @dataclass(frozen=True)
 class CancelMeeting:
+    number: int
+    reason: str | None = None
+    scope: Literal["one", "series", "from_here"] = "one"  # `cancel 3 series` / `cancel 3 from here`
+
+
+@dataclass(frozen=True)
+class Series:
+    """`series 3` / `系列 3` shows the series meeting #3 belongs to; `series 3 edit time 10:30` / `series 3 edit
+    title "Sync"` (`系列 3 修改 时间 上午10点半`) changes it from occurrence #3 on."""
+
+    number: int
+    title: str | None = None
+    at: time | None = None
+
+
+@dataclass(frozen=True)
+class SkipOccurrence:
+    """`skip 3 [reason]` / `跳过 3`: occurrence #3 does not take place; the series goes on."""
+
     number: int
     reason: str | None = None
 
@@ -446,6 +483,8 @@ Command = (
     | ListMeetings
     | ShowMeeting
     | CancelMeeting
+    | Series
+    | SkipOccurrence
     | RescheduleMeeting
     | Rsvp
     | StartMeeting

@@ -34,10 +34,24 @@ def parse_offsets(spec: str) -> tuple[timedelta, ...]:
     return tuple(sorted(offsets, reverse=True))
 
 
+def parse_address(value: str) -> tuple[str, int] | None:
+    """`host:port` → (host, port); "off" (or empty) → None; ValueError on anything else."""
+    text = value.strip()
+    if text.lower() in ("", "off"):
+        return None
+    host, sep, port = text.rpartition(":")
+    if not sep or not host or not port.isdigit() or int(port) > 65535:
+        raise ValueError(f"QUORUM_OPS_ADDRESS must look like 127.0.0.1:9102 (or off), not {value!r}")
+    return host.strip("[]"), int(port)
+
+
 class Settings(BaseSettings):
     """Every setting Quorum reads; `.env.example` documents each one."""
 
-    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
+    # A setting left empty (`SLACK_APP_TOKEN=` as in .env.example, which docker compose passes on as "") is
+    # unset, not an empty token that would pick Socket Mode.
+    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore",
+                                      env_ignore_empty=True)
 
     database_url: str = Field(default=DEFAULT_DATABASE_URL, alias="DATABASE_URL")
     timezone: str = Field(default="Asia/Shanghai", alias="QUORUM_TIMEZONE")
@@ -61,6 +75,9 @@ class Settings(BaseSettings):
     retention_months: int = Field(default=24, alias="QUORUM_RETENTION_MONTHS", ge=24)  # keep at least 2 years
     commands_burst: int = Field(default=30, alias="QUORUM_COMMANDS_BURST", ge=1, le=1_000_000)
     commands_per_minute: float = Field(default=20.0, alias="QUORUM_COMMANDS_PER_MINUTE", gt=0, le=1_000_000)
+    ops_address: str = Field(default="127.0.0.1:9102", alias="QUORUM_OPS_ADDRESS")  # /healthz, /metrics; or off
+    outbox_stale_seconds: int = Field(default=600, alias="QUORUM_OUTBOX_STALE_SECONDS", ge=1, le=7 * 86400)
+    drain_seconds: float = Field(default=25.0, alias="QUORUM_DRAIN_SECONDS", gt=0, le=3600)
     slack_bot_token: SecretStr | None = Field(default=None, alias="SLACK_BOT_TOKEN")
     slack_app_token: SecretStr | None = Field(default=None, alias="SLACK_APP_TOKEN")
     slack_signing_secret: SecretStr | None = Field(default=None, alias="SLACK_SIGNING_SECRET")
@@ -76,6 +93,12 @@ class Settings(BaseSettings):
     def _supported_database(cls, value: str) -> str:
         if not value.startswith(("sqlite", "postgresql")):
             raise ValueError(f"DATABASE_URL must be sqlite:///… or postgresql+psycopg://…, not {value!r}")
+        return value
+
+    @field_validator("ops_address")
+    @classmethod
+    def _readable_address(cls, value: str) -> str:
+        parse_address(value)
         return value
 
     @field_validator("timezone")
@@ -139,6 +162,11 @@ class Settings(BaseSettings):
     def admin_ids(self) -> frozenset[str]:
         """The people named in `QUORUM_ADMINS`, besides the platform's own admins."""
         return frozenset(part.strip() for part in self.admins.split(",") if part.strip())
+
+    @property
+    def ops_endpoint(self) -> tuple[str, int] | None:
+        """Where `/healthz` and `/metrics` listen in Socket Mode and Stream mode (None: nowhere)."""
+        return parse_address(self.ops_address)
 
     @property
     def rsvp_chase_offset(self) -> timedelta:

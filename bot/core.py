@@ -10,6 +10,8 @@ Every tick is for one platform, named by whoever holds that platform's sender: a
 posts through the wrong platform) another platform's rows.
 Exceptions outside `bot.errors` are logged with the event that caused them and never reach the adapter's
 loop; the person gets a short apology instead of silence.
+What happened is told to an `Observer` at these two edges (an event handled, a row posted or not), so an
+adapter can count it (`adapters/ops.py`) without the core knowing how.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ import logging
 import time
 from collections.abc import Callable
 from datetime import datetime, timedelta
+from typing import Literal, Protocol
 
 from sqlalchemy import Engine
 from sqlmodel import Session
@@ -41,11 +44,32 @@ log = logging.getLogger(__name__)
 Sender = Callable[[OutMessage], "str | None"]
 """Posts one message on the platform; returns the platform's id for it (None if it has none)."""
 
+SendResult = Literal["sent", "retry", "failed"]
+
+
+class Observer(Protocol):
+    """Told what the core did: every event handled, and how every claimed row's post went."""
+
+    def handled(self, inbound: Inbound) -> None: ...
+
+    def delivered(self, kind: str, result: SendResult) -> None: ...
+
+
+class Unobserved:
+    """The observer of a core nobody counts (the console, tests, benchmarks)."""
+
+    def handled(self, inbound: Inbound) -> None:
+        pass
+
+    def delivered(self, kind: str, result: SendResult) -> None:
+        pass
+
 
 class Core:
     def __init__(self, settings: Settings, engine: Engine | None = None, directory: Directory | None = None) -> None:
         self.settings = settings
         self.directory: Directory = directory or OpenDirectory()  # the platform's answer to "who is in here"
+        self.observer: Observer = Unobserved()  # an adapter that counts sets its own
         self.engine = engine or make_engine(settings.database_url)
         # per process: see bot.limits for why not in the database
         self.limiter = RateLimiter(settings.commands_burst, settings.commands_per_minute)
@@ -68,9 +92,11 @@ class Core:
             apology = self.enqueue_apart(inbound, outcome.messages, now)
             if apology is None:  # the database itself failed: the apology, at least, without a row
                 self.send_one(outcome.messages[0], send)
+                self.observer.handled(inbound)
                 return outcome
             claims = apology
         self.deliver(claims, now, send)
+        self.observer.handled(inbound)
         return outcome
 
     def tick(self, now: datetime, send: Sender, *, platform: str, max_batches: int = 100) -> int:
@@ -137,6 +163,8 @@ class Core:
             except Exception:  # the row stays `sending`: it is posted again after the lease (logged, not lost)
                 log.exception("could not record how notification %s went", claim.notification_id)
                 continue
+            self.observer.delivered(claim.kind, "sent" if error is None else
+                                    "retry" if finished.retry_at is not None else "failed")
             if finished.retry_at is not None and claim.conversation is not None:
                 waiting[claim.conversation] = finished.retry_at
             delivered += error is None

@@ -78,6 +78,7 @@ class Claim:
     notification_id: int
     message: OutMessage
     conversation: str | None = None
+    kind: str = Kind.OUTBOX  # the row's NotificationKind, for whoever counts what was sent
 
 
 @dataclass(frozen=True)
@@ -101,7 +102,7 @@ def claim(session: Session, settings: Settings, platform: str, now: datetime) ->
         row.status = "sending"
         row.claimed_at = now
         row.attempts += 1
-        claims.append(Claim(row.id, message, conversation_of(row)))
+        claims.append(Claim(row.id, message, conversation_of(row), row.kind))
     return claims
 
 

@@ -18,7 +18,17 @@ from bot.i18n import Lang, t
 from bot.messages import Attachment, Button, Section
 from bot.timeparse import format_date, format_when
 from store import repo
-from store.models import ActionItem, AgendaItem, Decision, Meeting, Note, OpenQuestion, Participant, User
+from store.models import (
+    ActionItem,
+    AgendaItem,
+    Decision,
+    Meeting,
+    MeetingSeries,
+    Note,
+    OpenQuestion,
+    Participant,
+    User,
+)
 
 RSVP_EMOJI = {"yes": "✅", "no": "❌", "maybe": "🤔"}
 
@@ -30,6 +40,7 @@ class MeetingView:
     agenda: list[AgendaItem]
     creator: User
     presenters: dict[int, User] = field(default_factory=dict)  # of the agenda items, by user id
+    series: MeetingSeries | None = None  # the series this meeting is an occurrence of
 
     @property
     def zone(self) -> ZoneInfo:
@@ -47,8 +58,19 @@ def load(session: Session, meeting: Meeting) -> MeetingView:
     agenda = repo.agenda(session, meeting.id)
     wanted = {meeting.created_by_id} | {item.presenter_id for item in agenda if item.presenter_id}
     users = repo.users_by_id(session, sorted(wanted))
+    series = session.get(MeetingSeries, meeting.series_id) if meeting.series_id is not None else None
     return MeetingView(meeting, repo.participants(session, meeting.id), agenda, users[meeting.created_by_id],
-                       {item.presenter_id: users[item.presenter_id] for item in agenda if item.presenter_id})
+                       {item.presenter_id: users[item.presenter_id] for item in agenda if item.presenter_id}, series)
+
+
+def series_label(meeting: Meeting, series: MeetingSeries, lang: Lang) -> str:
+    """"Standup · 3 of 10" (or "· no. 3" for a series without a count), and how to see the series."""
+    ends = [n for n in (series.count, series.stop_after) if n is not None]
+    if ends:
+        place = t(lang, "series.place_of", index=meeting.series_index, total=min(ends))
+    else:
+        place = t(lang, "series.place", index=meeting.series_index)
+    return f"{series.title} · {place} ({t(lang, 'series.see', number=meeting.number)})"
 
 
 def span(minutes: int, lang: Lang) -> str:
@@ -102,6 +124,8 @@ def detail_fields(view: MeetingView, lang: Lang, zone: ZoneInfo) -> tuple[tuple[
     recorders = view.with_role("recorder")
     if recorders:
         rows.append((t(lang, "field.recorder"), names(recorders)))
+    if view.series is not None:
+        rows.append((t(lang, "field.series"), series_label(m, view.series, lang)))
     if m.location:
         rows.append((t(lang, "field.where"), m.location))
     if m.link:
@@ -142,17 +166,28 @@ def agenda_section(view: MeetingView, lang: Lang) -> tuple[Section, ...]:
 
 
 def carry_over_section(session: Session, meeting: Meeting, lang: Lang) -> tuple[Section, ...]:
-    """The previous meeting's unfinished action items and the channel's open questions, top of the agenda."""
-    previous = repo.previous_meeting(session, meeting.workspace_id, meeting.channel_id, meeting)
+    """The previous meeting's unfinished action items and open questions, top of the agenda. For an occurrence
+    of a series, the previous meeting is the series' last one held, and all its unanswered questions come
+    along (also those without an owner or date); the channel's questions with a follow-up date always do."""
+    series = meeting.series_id is not None
+    previous = (repo.previous_occurrence(session, meeting) if series
+                else repo.previous_meeting(session, meeting.workspace_id, meeting.channel_id, meeting))
     lines: list[str] = []
+    questions = repo.open_questions_of_channel(session, meeting.workspace_id, meeting.channel_id)
     if previous is not None and previous.id is not None:
         actions = repo.records(session, ActionItem, previous.id)
         unfinished = [a for a in actions if a.status in repo.OPEN_ACTION_STATUSES]
         owners = repo.users_by_id(session, sorted({a.owner_id for a in unfinished if a.owner_id}))
         lines += [action_line(a, owners.get(a.owner_id) if a.owner_id else None, lang) for a in unfinished]
-    for question in repo.open_questions_of_channel(session, meeting.workspace_id, meeting.channel_id):
-        assert question.follow_up_on is not None
-        lines.append(f"❓ {question.text} · {t(lang, 'action.due', date=format_date(question.follow_up_on, lang))}")
+        if series:
+            dated = {q.id for q in questions}
+            undated = [q for q in repo.open_questions_of_meeting(session, previous.id) if q.id not in dated]
+            questions = undated + questions
+    for question in questions:
+        due = ""
+        if question.follow_up_on is not None:
+            due = f" · {t(lang, 'action.due', date=format_date(question.follow_up_on, lang))}"
+        lines.append(f"❓ {question.text}{due}")
     return (Section(t(lang, "heading.carry_over"), tuple(lines)),) if lines else ()
 
 

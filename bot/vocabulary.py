@@ -21,6 +21,7 @@ from bot.command_types import (
     AgendaAction,
     BudgetPart,
     ExportFormat,
+    HolidayRule,
     ItemStatus,
     MeetingField,
     PlanType,
@@ -112,6 +113,46 @@ LOCATION = Words((), ("地点", "链接"))  # take the next word (quote a room w
 ROOM = Words(("in", "at"))  # "in Room 5" among the title's words
 LINK = Words(("at", "link"))  # before a URL
 BROADCAST = Words(("here", "channel", "everyone", "all"), ("所有人",))  # literal text, never a person
+
+# -- repeating meetings: `every other friday 3pm 10 times on holidays skip`, `每两周周五下午3点 共10次 节假日跳过`
+EVERY = Words(("every", "each"))
+OTHER = Words(("other", "second"))  # "every other friday", "every second friday"
+WORKDAY = Words(("weekday", "weekdays", "workday", "workdays", "working-day"))
+DAILY = Words(("day", "daily"))  # ambiguous alone (weekends too?): asked, never guessed
+WEEKLY = Words(("weekly", "week"))
+MONTHLY = Words(("monthly", "month"))
+AMBIGUOUS_REPEAT = Words(("biweekly", "bimonthly"))  # twice a week, or every two weeks? asked
+WEEKDAY_NAMES: dict[int, Words] = {
+    0: Words(("monday", "mon", "mondays"), ("周一", "星期一", "礼拜一")),
+    1: Words(("tuesday", "tue", "tues", "tuesdays"), ("周二", "星期二", "礼拜二")),
+    2: Words(("wednesday", "wed", "wednesdays"), ("周三", "星期三", "礼拜三")),
+    3: Words(("thursday", "thu", "thur", "thurs", "thursdays"), ("周四", "星期四", "礼拜四")),
+    4: Words(("friday", "fri", "fridays"), ("周五", "星期五", "礼拜五")),
+    5: Words(("saturday", "sat", "saturdays"), ("周六", "星期六", "礼拜六")),
+    6: Words(("sunday", "sun", "sundays"), ("周日", "周天", "星期日", "星期天", "礼拜日", "礼拜天")),
+}
+ORDINALS: dict[int, Words] = {
+    1: Words(("first", "1st"), ("一", "1")),
+    2: Words(("second", "2nd"), ("二", "2")),
+    3: Words(("third", "3rd"), ("三", "3")),
+    4: Words(("fourth", "4th"), ("四", "4")),
+    -1: Words(("last",), ("最后",)),
+}
+REPEAT_FILLER = Words(("on", "the", "of", "month"))  # "monthly on the first monday (of the month)"
+UNTIL = Words(("until", "till", "through"), ("到", "至", "直到", "截至"))
+TIMES = Words(("times",), ("次",))
+HOLIDAYS_WORD = Words(("holidays", "holiday"), ("节假日", "节假日时"))
+HOLIDAY_RULES: dict[HolidayRule, Words] = {
+    "move": Words(("move", "moved", "postpone"), ("顺延",)),
+    "skip": Words(("skip", "skipped"), ("跳过",)),
+}
+SERIES_SCOPE: dict[str, Words] = {  # `cancel 3 series`, `cancel 3 from here` / `取消 3 系列`, `取消 3 从此次起`
+    "series": Words(("series",), ("系列", "整个系列")),
+    "from_here": Words(("from-here", "onwards", "onward"), ("从此次起", "从本次起", "从这次起")),
+}
+FROM_HERE_PAIR = ("from", "here")  # "from here": two words
+SERIES_EDIT = Words(("edit", "change"), ("修改", "更改"))
+SERIES_FIELDS: dict[str, Words] = {"title": Words(("title",), ("标题",)), "time": Words(("time",), ("时间",))}
 
 # -- changing a meeting: `edit 3 place Room 5`, `agenda 3 move 2 to 1`, `invite 3 @x optional`, `extend 3 30m`
 EDIT_FIELDS: dict[MeetingField, Words] = {  # what `edit N <field> <value>` / `修改 N <字段> <值>` may change

@@ -68,12 +68,39 @@ class User(SQLModel, table=True):
     created_at: datetime = Field(sa_column=utc_column(nullable=False))
 
 
+class MeetingSeries(SQLModel, table=True):
+    """A repeating meeting's rule (`every monday 10am`, `每月第一个周一上午10点`). Each occurrence is a `Meeting` of
+    its own (own number, RSVPs, reminders, record); the series makes them a bounded way ahead and the
+    scheduler makes the next ones, so an endless series never means endless rows."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    workspace_id: int = Field(foreign_key="workspace.id", index=True)
+    channel_id: str = Field(max_length=128)
+    title: str = Field(max_length=300)
+    freq: str = Field(max_length=16)  # workdays, weekly, monthly
+    interval: int = 1  # every other week: 2
+    weekday: int | None = None  # 0 = Monday
+    nth: int | None = None  # monthly: the nth weekday of the month (1..4, -1: the last)
+    at_minute: int  # local time of day, minutes after midnight
+    duration_minutes: int
+    timezone: str = Field(max_length=64)
+    first_on: date  # the rule's first date (its anchor)
+    count: int | None = None  # `10 times`
+    until: date | None = None  # `until 2027-03-31`
+    on_holiday: str = Field(default="move", max_length=8)  # move (to the next working day), skip
+    stop_after: int | None = None  # `cancel N from here`: no occurrence after this index
+    status: str = Field(default="active", max_length=16)  # active, cancelled
+    created_by_id: int = Field(foreign_key="user.id")
+    created_at: datetime = Field(sa_column=utc_column(nullable=False))
+
+
 class Meeting(SQLModel, table=True):
     __table_args__ = (
         UniqueConstraint("workspace_id", "number"),
         Index("ix_meeting_channel_status", "workspace_id", "channel_id", "status"),
         Index("ix_meeting_channel_start", "workspace_id", "channel_id", "start_at"),  # reports by period
         Index("ix_meeting_start", "workspace_id", "start_at"),  # a person's report, search by date
+        UniqueConstraint("series_id", "series_index"),  # each place of a series is made once
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -100,6 +127,9 @@ class Meeting(SQLModel, table=True):
     cancel_reason: str | None = None
     record_seq: int = 0  # last sequence number handed to a record row of this meeting (orders #undo)
     revision: int = 0  # grows with every change people are told of: the .ics SEQUENCE calendars update by
+    series_id: int | None = Field(default=None, foreign_key="meetingseries.id", index=True)
+    series_index: int | None = None  # 1 for a series' first occurrence
+    planned_on: date | None = None  # the series' date when a holiday moved or skipped this occurrence
     created_at: datetime = Field(sa_column=utc_column(nullable=False))
 
 
@@ -237,6 +267,7 @@ class NotificationKind(StrEnum):
     QUESTION_DUE = "question_due"
     QUESTION_OVERDUE = "question_overdue"
     WEEKLY_DIGEST = "weekly_digest"
+    SERIES_INVITATION = "series_invitation"  # an occurrence's invitation (channel card, or one participant)
     OUTBOX = "outbox"  # a message an event produced, carried whole in `payload`
     PLAN_STEP_OVERDUE = "plan_step_overdue"  # an approval step's deadline passed: its approver is reminded
     PLAN_STEP_ESCALATION = "plan_step_escalation"  # later still: the approver's own superior is asked, once

@@ -28,6 +28,7 @@ from store.models import (
     Decision,
     InboundEvent,
     Meeting,
+    MeetingSeries,
     MeetingViewer,
     MessageRef,
     Note,
@@ -111,6 +112,12 @@ def allocate_meeting_number(session: Session, workspace_id: int) -> int:
     ws = _locked_workspace(session, workspace_id)
     ws.last_meeting_number += 1
     return ws.last_meeting_number
+
+
+def last_meeting_number(session: Session, workspace_id: int) -> int:
+    """The number the workspace's newest meeting got (0 before the first)."""
+    found = session.get(Workspace, workspace_id)
+    return found.last_meeting_number if found is not None else 0
 
 
 def allocate_action_number(session: Session, workspace_id: int) -> int:
@@ -333,6 +340,11 @@ def drop_pending(session: Session, meeting_id: int) -> int:
     return _drop(session, col(Notification.meeting_id) == meeting_id)
 
 
+def has_pending(session: Session, meeting_id: int, kind: str) -> bool:
+    """Whether a meeting still has a row of `kind` waiting to go out."""
+    return session.exec(select(Notification.id).where(
+        Notification.meeting_id == meeting_id, Notification.kind == kind, Notification.status == "pending")
+    ).first() is not None
 def drop_pending_to_in_meeting(session: Session, meeting_id: int, recipient_id: int) -> int:
     """Drop what is still to go to one person about one meeting (they are no longer invited)."""
     return _drop(session, and_(col(Notification.meeting_id) == meeting_id,
@@ -536,6 +548,33 @@ def previous_meeting(session: Session, workspace_id: int, channel_id: str, befor
         )
         .order_by(col(Meeting.ended_at).desc())
     ).first()
+
+
+def lock_series(session: Session, series_id: int) -> MeetingSeries | None:
+    """A series re-read under a row lock: two instances extending it at once make each occurrence once."""
+    return session.exec(select(MeetingSeries).where(MeetingSeries.id == series_id).with_for_update()).first()
+
+
+def series_occurrences(session: Session, series_id: int) -> list[Meeting]:
+    """A series' occurrences made so far, in the series' order."""
+    return list(session.exec(select(Meeting).where(Meeting.series_id == series_id)
+                             .order_by(col(Meeting.series_index))))
+
+
+def previous_occurrence(session: Session, meeting: Meeting) -> Meeting | None:
+    """The last occurrence of `meeting`'s series held before it (for carrying its open work over)."""
+    return session.exec(
+        select(Meeting)
+        .where(Meeting.series_id == meeting.series_id, Meeting.status == "ended",
+               col(Meeting.series_index) < meeting.series_index)
+        .order_by(col(Meeting.series_index).desc())
+    ).first()
+
+
+def open_questions_of_meeting(session: Session, meeting_id: int) -> list[OpenQuestion]:
+    """A meeting's unanswered questions, with or without an owner or a follow-up date."""
+    return list(session.exec(_live_records(OpenQuestion, meeting_id).where(col(OpenQuestion.resolved_at).is_(None))
+                             .order_by(col(OpenQuestion.seq))))
 
 
 def open_questions_of_channel(session: Session, workspace_id: int, channel_id: str) -> list[OpenQuestion]:

@@ -133,6 +133,8 @@ class FakeDingTalk(LocalServer):
         self._silent = False
         self._pushed: dict[str, dict[str, Any]] = {}
         self._acks: dict[str, dict[str, Any]] = {}
+        self._slow: dict[str, list[float]] = {}
+        self._started: list[str] = []  # paths in the order their requests arrived (before any answer)
         self._routes: dict[tuple[str, str], Callable[[dict[str, Any], Mapping[str, str]], dict[str, Any]]] = {
             ("POST", GROUP_SEND): self._group_send,
             ("POST", OTO_BATCH_SEND): self._oto_batch_send,
@@ -172,6 +174,20 @@ class FakeDingTalk(LocalServer):
             body = _error(QPS_LIMIT_CODE, "API调用频率超过限制")
         with self._cond:
             self._failures.setdefault(path, []).extend([(status, body)] * times)
+
+    def slow_next(self, path: str, seconds: float, times: int = 1) -> None:
+        """Answer the next `times` requests to `path` only after `seconds` (a post in flight)."""
+        with self._cond:
+            self._slow.setdefault(path, []).extend([seconds] * times)
+
+    def wait_started(self, path: str, count: int = 1, timeout: float = 10.0) -> int:
+        """Block until `count` requests to `path` have arrived, answered or not."""
+        return self._wait(lambda: n if (n := self._started.count(path)) >= count else None, timeout,
+                          f"{count} request(s) to {path}")
+
+    def open_connections(self) -> int:
+        with self._cond:
+            return sum(not ws.closed for ws, _ in self._sockets)
 
     def invalid_staff(self, *staff_ids: str) -> None:
         """DingTalk knows none of these staff ids."""
@@ -224,6 +240,13 @@ class FakeDingTalk(LocalServer):
         except ValueError:
             body = None
         token = request.headers.get("x-acs-dingtalk-access-token")
+        with self._cond:
+            self._started.append(path)
+            self._cond.notify_all()
+            delays = self._slow.get(path)
+            delay = delays.pop(0) if delays else 0.0
+        if delay:
+            await asyncio.sleep(delay)
         with self._cond:
             status, answer = self._answer(method, path, body, token, request.query)
             self._calls.append(Call(method, path, copy.deepcopy(body), status))
@@ -480,7 +503,7 @@ def outgoing_headers(timestamp_ms: int, app_secret: str = CLIENT_SECRET) -> dict
 class ClientThread:
     """Runs a Stream client's endless `start()` on a private loop; `stop` cancels its tasks and joins (bounded)."""
 
-    def __init__(self, start: Callable[[], Coroutine[Any, Any, None]]) -> None:
+    def __init__(self, start: Callable[[], Coroutine[Any, Any, object]]) -> None:
         self._start = start
         self._loop = asyncio.new_event_loop()
         self._thread = threading.Thread(target=self._run, name="dingtalk-client", daemon=True)

@@ -97,6 +97,8 @@ class FakeSlack(LocalServer):
         self._sockets: list[web.WebSocketResponse] = []
         self._connects = 0
         self._acks: dict[str, dict[str, Any]] = {}
+        self._slow: dict[str, list[float]] = {}
+        self._started: list[str] = []  # methods in the order their requests arrived (before any answer)
 
     # ------------------------------------------------------------------------------------ set-up by tests
 
@@ -139,6 +141,20 @@ class FakeSlack(LocalServer):
             self.reply_next(method, status, {"ok": False, "error": "internal_error"}, times=times)
 
     # ------------------------------------------------------------------------------------- what happened
+
+    def open_connections(self) -> int:
+        """Socket Mode connections open now."""
+        return len(self._open())
+
+    def slow_next(self, method: str, seconds: float, times: int = 1) -> None:
+        """Answer the next `times` calls of `method` only after `seconds` (a slow Slack, a request in flight)."""
+        with self._cond:
+            self._slow.setdefault(method, []).extend([seconds] * times)
+
+    def wait_started(self, method: str, count: int = 1, timeout: float = 5.0) -> int:
+        """Block until `count` requests of `method` have arrived, answered or not."""
+        return self._wait(lambda: n if (n := self._started.count(method)) >= count else None, timeout,
+                          f"{count} {method} request(s)")
 
     def calls(self, method: str | None = None) -> list[Call]:
         with self._cond:
@@ -249,6 +265,13 @@ class FakeSlack(LocalServer):
         for key in _JSON_ARGS & args.keys():
             if isinstance(args[key], str):
                 args[key] = json.loads(args[key])
+        with self._cond:
+            self._started.append(method)
+            self._cond.notify_all()
+            delays = self._slow.get(method)
+            delay = delays.pop(0) if delays else 0.0
+        if delay:
+            await asyncio.sleep(delay)
         with self._cond:
             queued = self._canned.get(method)
             canned = queued.pop(0) if queued else None

@@ -148,3 +148,28 @@ def wait_until(probe: Callable[[], Any], timeout: float = 10.0) -> Any:
             return found
         time.sleep(0.02)
     raise AssertionError(f"timed out waiting for {probe}")
+
+
+class Serving:
+    """An adapter's `serve(stop)` coroutine on a private loop in a thread, as its process runs it; `stop` does
+    what SIGTERM does there (sets the event: the adapter drains) and returns what it returned."""
+
+    def __init__(self, serve: Callable[[asyncio.Event], Coroutine[Any, Any, bool]]) -> None:
+        self.loop = asyncio.new_event_loop()
+        self.event = asyncio.Event()
+        self.result: list[bool] = []
+        self.thread = threading.Thread(target=self._run, args=(serve,), daemon=True)
+        self.thread.start()
+
+    def _run(self, serve: Callable[[asyncio.Event], Coroutine[Any, Any, bool]]) -> None:
+        asyncio.set_event_loop(self.loop)
+        self.result.append(self.loop.run_until_complete(serve(self.event)))
+        self.loop.run_until_complete(self.loop.shutdown_default_executor())
+        self.loop.close()
+
+    def stop(self) -> bool:
+        if self.thread.is_alive():
+            self.loop.call_soon_threadsafe(self.event.set)
+        self.thread.join(30)
+        assert not self.thread.is_alive(), "the adapter did not stop within 30 s"
+        return self.result[0]

@@ -204,6 +204,42 @@ def test_the_console_shows_people_and_reactions_as_typed(tmp_path: Path) -> None
         assert session.exec(select(ActionItem)).one().text == "@bob write the doc"
 
 
+def test_a_weekly_series_across_national_day_in_english(tmp_path: Path) -> None:
+    out = run_console((SCRIPTS / "series_en.txt").read_text(encoding="utf-8"), tmp_path)
+    assert "“biweekly” can mean twice a week or every two weeks" in out  # asked, not guessed
+    assert "3. #3 2026-10-08 10:00 (Thu) Asia/Shanghai (scheduled) — moved from 2026-10-05 (Mon)" in out
+    assert "Series: Weekly sync · no. 1 (`series 1`)" in out
+    assert "Only @alice can change the series of meeting #2." in out
+    assert "⏭ #2 “Weekly sync” on 2026-09-28 10:00 (Mon) Asia/Shanghai is skipped (team offsite)." in out
+    invitation = out[out.index("-- 2026-10-05 10:00 Asia/Shanghai --") :]
+    bob = invitation[invitation.index("@bob quorum: *Weekly sync  #3") :]
+    assert "🏖 Moved from 2026-10-05 (Mon) (not a working day) to 2026-10-08 10:00 (Thu)" in bob
+    carried = bob[bob.index("Carried over") :]
+    assert "#1 write the launch plan · @bob" in carried and "❓ who signs off the budget?" in carried
+    assert "✏️ “Weekly sync” from #3 on: time 10:30 (#3, #4, #5)." in out
+    assert "🛑 “Weekly sync” is cancelled from #5 on: #5 will not take place." in out
+    with db(tmp_path) as session:
+        meetings = {m.number: m for m in session.exec(select(Meeting))}
+        assert [meetings[n].status for n in (1, 2, 3, 4, 5)] == ["ended", "cancelled", "scheduled", "scheduled",
+                                                                 "cancelled"]
+        assert str(meetings[3].planned_on) == "2026-10-05" and meetings[3].series_index == 3
+
+
+def test_a_weekly_series_across_national_day_in_chinese(tmp_path: Path) -> None:
+    out = run_console((SCRIPTS / "series_zh.txt").read_text(encoding="utf-8"), tmp_path, "--lang", "zh")
+    assert "“每周上午10点”：星期几？" in out
+    assert "#3 2026-10-08 10:00（周四）Asia/Shanghai（待召开） — 由 2026-10-05（周一）（非工作日）顺延" in out
+    assert "系列: 周会 · 第1次 (`系列 1`)" in out
+    assert "只有 @张三 可以修改 #2 号会议所属的系列。" in out
+    invitation = out[out.index("-- 2026-10-05 10:00 Asia/Shanghai --") :]
+    lisi = invitation[invitation.index("@李四 quorum: *周会  #3") :]
+    assert "🏖 由 2026-10-05（周一）（非工作日）顺延至 2026-10-08 10:00（周四）" in lisi
+    carried = lisi[lisi.index("遗留事项") :]
+    assert "#1 写上线计划 · @李四" in carried and "❓ 预算由谁签字？" in carried
+    assert "✏️「周会」从 #3 起：时间改为 10:30（#3, #4, #5）。" in out
+    assert "🛑「周会」从 #5 起取消：#5 不再举行。" in out
+
+
 def sequence_of(tmp_path: Path) -> int:
     ics = (tmp_path / "files" / "meeting-1.ics").read_text(encoding="utf-8")
     found = re.search(r"^SEQUENCE:(\d+)", ics, re.MULTILINE)

@@ -18,12 +18,12 @@ from sqlmodel import Session, col, select
 from adapters.dingtalk.api import DingTalkApi
 from adapters.dingtalk.app import TOPIC_CARD, DingTalkAdapter, QuorumStreamClient
 from adapters.dingtalk.callback import CALLBACK_PATH, MAX_AGE_MS, SeenSigns, callback_app, verified
-from adapters.dingtalk.run import serve_http
+from adapters.dingtalk.run import serve
 from bot.core import Core
 from store.models import Meeting
 from tests import fake_dingtalk as fd
 from tests.conftest import MONDAY_9AM, make_settings
-from tests.local_server import wait_until
+from tests.local_server import Serving, wait_until
 
 
 class Server:
@@ -159,10 +159,12 @@ def test_http_mode_receives_messages_over_http_and_card_clicks_over_stream(sqlit
             probe.bind(("127.0.0.1", 0))
             port = probe.getsockname()[1]
         clicks = QuorumStreamClient(adapter, fd.CLIENT_ID, fd.CLIENT_SECRET, fake.endpoint, topics=(TOPIC_CARD,))
-        app = callback_app(adapter, fd.CLIENT_SECRET, clock=lambda: NOW)
-        runner = fd.ClientThread(lambda: serve_http(app, "127.0.0.1", port, clicks)).start()
+        settings = make_settings(sqlite_file_url, QUORUM_OPS_ADDRESS="off")
+        runner = Serving(lambda stop: serve(adapter, clicks, settings, ("127.0.0.1", port), stop))
         try:
             fake.wait_connected()
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=10) as health:
+                assert json.loads(health.read())["status"] == "ok"  # operations on the callback's own port too
             (opened,) = fake.calls(fd.OPEN_CONNECTION)
             assert opened.body["subscriptions"] == [{"type": "CALLBACK", "topic": TOPIC_CARD}]
             request = urllib.request.Request(f"http://127.0.0.1:{port}{CALLBACK_PATH}", method="POST",

@@ -24,7 +24,8 @@ import asyncio
 import json
 import logging
 import secrets
-from collections.abc import Mapping
+import time
+from collections.abc import Callable, Mapping
 from typing import Any
 from urllib.parse import quote_plus
 
@@ -207,6 +208,8 @@ class QuorumStreamClient(dingtalk_stream.DingTalkStreamClient):  # type: ignore[
         self.endpoint = endpoint.rstrip("/")
         self.idle_seconds = idle_seconds
         self.connects = 0
+        self.connected = False  # a websocket is open and reading (for /healthz)
+        self.on_ack: Callable[[float], None] | None = None  # seconds from a callback frame's arrival to its ack
         for topic in topics:
             self.register_callback_handler(topic, _Handler(adapter, topic))
 
@@ -238,8 +241,12 @@ class QuorumStreamClient(dingtalk_stream.DingTalkStreamClient):  # type: ignore[
                 async with websockets.connect(uri) as websocket:
                     self.websocket = websocket
                     self.connects += 1
+                    self.connected = True
                     failures = 0
-                    await self._read(websocket)
+                    try:
+                        await self._read(websocket)
+                    finally:
+                        self.connected = False
             except (OSError, websockets.exceptions.WebSocketException) as error:
                 log.warning("DingTalk: stream connection lost (%s); reconnecting", error)
                 await asyncio.sleep(RECONNECT_DELAYS[min(failures, len(RECONNECT_DELAYS) - 1)])
@@ -253,8 +260,11 @@ class QuorumStreamClient(dingtalk_stream.DingTalkStreamClient):  # type: ignore[
                 log.warning("DingTalk: no frame for %.0f s; reconnecting", self.idle_seconds)
                 await websocket.close()
                 return
+            arrived = time.perf_counter()
             frame = json.loads(raw)
-            result = await self.route_message(frame)
+            result = await self.route_message(frame)  # a callback's ack is sent in here, before its work
+            if self.on_ack is not None and frame.get("type") == "CALLBACK":
+                self.on_ack(time.perf_counter() - arrived)
             if result == self.TAG_DISCONNECT:
                 await websocket.close()
                 return

@@ -24,7 +24,8 @@ import threading
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable
-from typing import Any
+from datetime import datetime
+from typing import Any, TypeVar
 from urllib.parse import parse_qsl
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -42,7 +43,7 @@ from slack_sdk.signature import SignatureVerifier
 from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.clock import Clock, system_clock
-from adapters.ordering import InOrder
+from adapters.ordering import InOrder, Ticket
 from adapters.slack import blocks, plan_form
 from adapters.slack.directory import SlackDirectory
 from adapters.slack.translate import (
@@ -56,7 +57,7 @@ from adapters.slack.translate import (
     slash_command,
     split_key,
 )
-from bot.command_types import Command, NewMeeting, Plan
+from bot.command_types import NewMeeting, Plan
 from bot.core import Core
 from bot.events import Inbound, Person
 from bot.grammar.tokens import fold
@@ -65,6 +66,7 @@ from bot.messages import OutMessage
 from bot.service.commands import COMMANDS
 
 log = logging.getLogger(__name__)
+F = TypeVar("F", NewMeeting, Plan)  # the Command a form submits
 
 DONE_REACTION = "white_check_mark"
 USER_CACHE_SECONDS = 3600.0
@@ -102,6 +104,21 @@ class UserDirectory:
         return blocks.Mentionable(by_name | {p.platform_id: p.platform_id for p in people})
 
 
+class AckTimedApp(AsyncApp):
+    """Bolt's `AsyncApp`, telling `on_ack` how long each request took to its ack: `async_dispatch` returns as
+    soon as the listener acks (the work goes on after it), in Socket Mode and HTTP mode alike."""
+
+    on_ack: Callable[[float], None] | None = None
+
+    async def async_dispatch(self, req: AsyncBoltRequest) -> BoltResponse:
+        started = time.perf_counter()
+        try:
+            return await super().async_dispatch(req)
+        finally:
+            if self.on_ack is not None:
+                self.on_ack(time.perf_counter() - started)
+
+
 class SlackAdapter:
     """Listeners, rendering and posting for one Slack workspace (one bot token)."""
 
@@ -119,7 +136,7 @@ class SlackAdapter:
         core.directory = SlackDirectory(self.web)  # who is in a channel, who is an admin: Slack says
         self._dm_channels: dict[str, str] = {}
         self.order = InOrder()
-        self.app = AsyncApp(
+        self.app = AckTimedApp(
             client=AsyncWebClient(token=bot_token, base_url=api_url),
             signing_secret=signing_secret or "",
             request_verification_enabled=signing_secret is not None,
@@ -145,7 +162,7 @@ class SlackAdapter:
         text = str(body.get("text") or "").strip()
         form = alone(text)
         if form is not None and body.get("trigger_id"):
-            ticket[1].set_result(None)  # opening a form changes nothing in the channel: nobody waits for it
+            done(ticket)  # opening a form changes nothing in the channel: nobody waits for it
             await ack()
             person = await asyncio.to_thread(self.people, str(body["user_id"]))
             opens = blocks.meeting_modal if form is NewMeeting else plan_form.plan_modal
@@ -196,19 +213,24 @@ class SlackAdapter:
                                                       str(spec.get("command") or ""), channel))
 
     async def _on_ask_submit(self, ack: AsyncAck, body: dict[str, Any], view: dict[str, Any]) -> None:
-        answer = str(view["state"]["values"][blocks.ASK_BLOCK][blocks.ASK_BLOCK].get("value") or "").strip()
-        person = await asyncio.to_thread(self.people, str(body["user"]["id"]))
-        if not answer:
-            await ack(response_action="errors", errors={blocks.ASK_BLOCK: t(lang_of(person), "form.ask.empty")})
-            return
-        await ack()
         spec = json.loads(str(view.get("private_metadata") or "{}"))
         channel = str(spec.get("channel") or "")
-        inbound = Inbound(kind="button", platform=PLATFORM, workspace=str((body.get("team") or {}).get("id", "")),
-                          channel=channel, user=person, text=f"{spec.get('command', '')} {answer}",
-                          is_direct=channel.startswith("D"))
-        await asyncio.to_thread(self.dispatch, inbound)
-        await asyncio.to_thread(self.publish_home, inbound.workspace, person.platform_id)
+        ticket = self.order.ticket(channel)
+        try:
+            answer = str(view["state"]["values"][blocks.ASK_BLOCK][blocks.ASK_BLOCK].get("value") or "").strip()
+            person = await asyncio.to_thread(self.people, str(body["user"]["id"]))
+            if not answer:
+                await ack(response_action="errors", errors={blocks.ASK_BLOCK: t(lang_of(person), "form.ask.empty")})
+                return
+            await ack()
+            inbound = Inbound(kind="button", platform=PLATFORM,
+                              workspace=str((body.get("team") or {}).get("id", "")), channel=channel, user=person,
+                              text=f"{spec.get('command', '')} {answer}", is_direct=channel.startswith("D"))
+            async with self.order.turn(channel, ticket):
+                await asyncio.to_thread(self.dispatch, inbound)
+            await asyncio.to_thread(self.publish_home, inbound.workspace, person.platform_id)
+        finally:
+            done(ticket)
 
     async def _on_home_opened(self, ack: AsyncAck, body: dict[str, Any], event: dict[str, Any]) -> None:
         await ack()
@@ -217,37 +239,38 @@ class SlackAdapter:
 
     async def _on_modal_submit(self, ack: AsyncAck, body: dict[str, Any], view: dict[str, Any]) -> None:
         """The filled-in `/meeting new` form: the NewMeeting it asks for goes to the core as it is."""
-        user_id = str(body["user"]["id"])
-        person = await asyncio.to_thread(self.people, user_id)
-        zone = zone_of(person, self.core.settings.zone)
-        command, errors = blocks.modal_to_command(view["state"]["values"], lang_of(person), zone, self.clock())
-        if command is None:
-            await ack(response_action="errors", errors=errors)
-            return
-        await ack()
-        await self.dispatch_form(body, view, person, command, blocks.modal_people(command))
+        await self.submit_form(ack, body, view, blocks.modal_to_command, blocks.modal_people)
 
     async def _on_plan_submit(self, ack: AsyncAck, body: dict[str, Any], view: dict[str, Any]) -> None:
         """The filled-in `/meeting plan` form: the Plan it files goes to the core as it is."""
-        person = await asyncio.to_thread(self.people, str(body["user"]["id"]))
-        zone = zone_of(person, self.core.settings.zone)
-        command, errors = plan_form.plan_modal_to_command(view["state"]["values"], lang_of(person), zone,
-                                                          self.clock())
-        if command is None:
-            await ack(response_action="errors", errors=errors)
-            return
-        await ack()
-        await self.dispatch_form(body, view, person, command, plan_form.plan_people(command))
+        await self.submit_form(ack, body, view, plan_form.plan_modal_to_command, plan_form.plan_people)
 
-    async def dispatch_form(self, body: dict[str, Any], view: dict[str, Any], person: Person, command: Command,
-                            named: tuple[str, ...]) -> None:
-        """A form's Command to the core, in the channel the form was opened in, with the people it names."""
+    async def submit_form(
+        self, ack: AsyncAck, body: dict[str, Any], view: dict[str, Any],
+        read: Callable[[dict[str, Any], Lang, ZoneInfo, datetime], tuple[F | None, dict[str, str]]],
+        people_of: Callable[[F], tuple[str, ...]],
+    ) -> None:
+        """A submitted form: its errors shown in it, or its Command to the core in the channel it was opened
+        in, with the people it names, in that channel's turn."""
         channel = str(view.get("private_metadata") or "")
-        mentions = await asyncio.to_thread(lambda: tuple(self.people(user) for user in named))
-        inbound = Inbound(kind="command", platform=PLATFORM, workspace=str((body.get("team") or {}).get("id", "")),
-                          channel=channel, user=person, is_direct=is_direct_channel(channel), mentions=mentions,
-                          command=command)
-        await asyncio.to_thread(self.dispatch, inbound)
+        ticket = self.order.ticket(channel)
+        try:
+            person = await asyncio.to_thread(self.people, str(body["user"]["id"]))
+            zone = zone_of(person, self.core.settings.zone)
+            command, errors = read(view["state"]["values"], lang_of(person), zone, self.clock())
+            if command is None:
+                await ack(response_action="errors", errors=errors)
+                return
+            await ack()
+            named = people_of(command)
+            mentions = await asyncio.to_thread(lambda: tuple(self.people(user) for user in named))
+            inbound = Inbound(kind="command", platform=PLATFORM,
+                              workspace=str((body.get("team") or {}).get("id", "")), channel=channel, user=person,
+                              is_direct=is_direct_channel(channel), mentions=mentions, command=command)
+            async with self.order.turn(channel, ticket):
+                await asyncio.to_thread(self.dispatch, inbound)
+        finally:
+            done(ticket)
 
     # ---- into the core and back out ------------------------------------------------------------------
     def translate_and_dispatch(
@@ -313,6 +336,12 @@ class SlackAdapter:
         """App Home: the person's open action items (with buttons) and upcoming meetings with their RSVP."""
         view = self.core.home(PLATFORM, team_id, self.people(user_id), self.clock())
         self.web.views_publish(user_id=user_id, view=blocks.home_view(view, self.people.mentionable([user_id])))
+
+
+def done(ticket: Ticket) -> None:
+    """Let the events behind `ticket` run (and a draining process exit), if its turn has not done so already."""
+    if not ticket[1].done():
+        ticket[1].set_result(None)
 
 
 def alone(text: str) -> type[NewMeeting] | type[Plan] | None:

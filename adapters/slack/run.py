@@ -2,19 +2,31 @@
 
 Both modes share one `SlackAdapter` and one scheduler thread (APScheduler interval job calling
 `Core.tick`). `serve_http` returns the bound port, so tests and benchmarks can ask for port 0.
+`/healthz` and `/metrics` (`adapters/ops.py`) are on `QUORUM_OPS_ADDRESS` in both modes, and in HTTP mode
+on the app's port too. SIGTERM drains (`adapters/drain.py`): the Socket Mode connection is closed, or
+uvicorn stops accepting, then every acknowledged event is finished before the process exits 0.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+import signal
+import threading
+from collections.abc import Callable
+from datetime import timedelta
 
 import uvicorn
 from slack_bolt.adapter.socket_mode.aiohttp import AsyncSocketModeHandler
 
+from adapters import drain
+from adapters.clock import Clock, system_clock
+from adapters.ops import Ops
+from adapters.ops_http import OpsAsgi, small_port
 from adapters.process import settle_heap
 from adapters.scheduler import start_ticker
 from adapters.slack.app import QuorumRequestHandler, SlackAdapter
+from adapters.slack.translate import PLATFORM
 from bot.config import Settings
 from bot.core import Core
 from bot.errors import ConfigError
@@ -23,26 +35,79 @@ log = logging.getLogger(__name__)
 EVENTS_PATH = "/slack/events"
 
 
-def build_adapter(settings: Settings, core: Core | None = None) -> SlackAdapter:
+def build_adapter(settings: Settings, core: Core | None = None, clock: Clock = system_clock) -> SlackAdapter:
     if settings.slack_bot_token is None:
         raise ConfigError("SLACK_BOT_TOKEN is not set: copy the Bot User OAuth Token (xoxb-…) into .env")
     if settings.slack_app_token is None and settings.slack_signing_secret is None:
         raise ConfigError("set SLACK_APP_TOKEN (xapp-…) for Socket Mode, or SLACK_SIGNING_SECRET for HTTP mode")
     secret = settings.slack_signing_secret.get_secret_value() if settings.slack_signing_secret else None
     return SlackAdapter(core or Core(settings), settings.slack_bot_token.get_secret_value(), secret,
-                        settings.slack_api_url)
+                        settings.slack_api_url, clock)
 
 
-async def run_socket_mode(adapter: SlackAdapter, app_token: str) -> None:
+def build_ops(adapter: SlackAdapter, settings: Settings, connected: Callable[[], bool]) -> Ops:
+    """The process's health and metrics; its ack histogram fed by the app (`AckTimedApp`)."""
+    ops = Ops(adapter.core, PLATFORM, adapter.clock, connected, timedelta(seconds=settings.outbox_stale_seconds))
+    adapter.app.on_ack = ops.observe_ack
+    return ops
+
+
+def socket_connected(handler: AsyncSocketModeHandler) -> bool:
+    """Whether the Socket Mode connection is up (what the client's async `is_connected` checks, read as is)."""
+    client = handler.client
+    session = client.current_session
+    return not client.closed and not client.stale and session is not None and not session.closed
+
+
+async def serve_socket_mode(adapter: SlackAdapter, app_token: str, settings: Settings,
+                            stop: asyncio.Event | None = None) -> bool:
+    """Socket Mode until SIGTERM (or `stop` is set), then drained; True when everything acknowledged was
+    finished."""
+    stop = stop or drain.stop_event()
     handler = AsyncSocketModeHandler(adapter.app, app_token)
-    await handler.start_async()  # type: ignore[no-untyped-call]
+    ops = build_ops(adapter, settings, lambda: socket_connected(handler))
+    async with small_port(ops, settings.ops_endpoint):
+        await handler.connect_async()  # type: ignore[no-untyped-call]
+        await stop.wait()
+        log.warning("SIGTERM: closing the Socket Mode connection, finishing what was acknowledged")
+        ops.draining = True
+        await handler.close_async()  # type: ignore[no-untyped-call]
+        return await drain.finish(adapter.order, settings.drain_seconds)
 
 
-def http_server(adapter: SlackAdapter, host: str, port: int) -> uvicorn.Server:
-    """A uvicorn server for Bolt's ASGI app at /slack/events (not started)."""
+def http_server(adapter: SlackAdapter, host: str, port: int, ops: Ops | None = None) -> uvicorn.Server:
+    """A uvicorn server for Bolt's ASGI app at /slack/events, and `ops`'s two paths if given (not started)."""
     handler = QuorumRequestHandler(adapter.app, EVENTS_PATH, adapter.signing_secret)
-    config = uvicorn.Config(handler, host=host, port=port, log_level="warning", lifespan="off")
+    app = OpsAsgi(ops, handler) if ops is not None else handler
+    config = uvicorn.Config(app, host=host, port=port, log_level="warning", lifespan="off")
     return uvicorn.Server(config)
+
+
+async def serve_http(adapter: SlackAdapter, host: str, port: int, settings: Settings,
+                     stop: asyncio.Event | None = None) -> bool:
+    """HTTP mode until SIGTERM (or `stop` is set): uvicorn stops accepting and answers what it has, then the
+    acknowledged work is drained. True when all of it was finished."""
+    server: uvicorn.Server | None = None
+    ops = build_ops(adapter, settings, lambda: server is not None and server.started and not server.should_exit)
+    server = http_server(adapter, host, port, ops)
+    if threading.current_thread() is threading.main_thread():
+        # uvicorn takes SIGTERM while it serves and raises it again once it has stopped: let that second one
+        # pass, the drain below decides when the process ends.
+        for sig in drain.STOP_SIGNALS:
+            signal.signal(sig, lambda *_: None)
+
+    async def stop_on(event: asyncio.Event, server: uvicorn.Server) -> None:
+        await event.wait()
+        server.should_exit = True
+
+    stopper = asyncio.create_task(stop_on(stop, server)) if stop is not None else None
+    async with small_port(ops, settings.ops_endpoint):
+        await server.serve()
+        log.warning("SIGTERM: HTTP server stopped, finishing what was acknowledged")
+        ops.draining = True
+        if stopper is not None:
+            stopper.cancel()
+        return await drain.finish(adapter.order, settings.drain_seconds)
 
 
 def bound_port(server: uvicorn.Server) -> int:
@@ -50,19 +115,18 @@ def bound_port(server: uvicorn.Server) -> int:
     return int(server.servers[0].sockets[0].getsockname()[1])
 
 
-def run(settings: Settings, host: str, port: int) -> int:
-    adapter = build_adapter(settings)
+def run(settings: Settings, host: str, port: int, clock: Clock = system_clock) -> int:
+    adapter = build_adapter(settings, clock=clock)
     settle_heap()
     ticker = start_ticker(adapter.tick, settings.tick_seconds)
+    drained = False
     try:
         if settings.slack_app_token is not None:
             log.warning("Quorum on Slack, Socket Mode")
-            asyncio.run(run_socket_mode(adapter, settings.slack_app_token.get_secret_value()))
+            drained = asyncio.run(serve_socket_mode(adapter, settings.slack_app_token.get_secret_value(), settings))
         else:
             log.warning("Quorum on Slack, HTTP mode on %s:%d%s", host, port, EVENTS_PATH)
-            http_server(adapter, host, port).run()
-    except KeyboardInterrupt:
-        pass
+            drained = asyncio.run(serve_http(adapter, host, port, settings))
     finally:
-        ticker.shutdown(wait=False)
-    return 0
+        ticker.shutdown(wait=True)  # a tick under way finishes its posts
+    return 0 if drained else 1

@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Literal
 
-from bot.command_types import AgendaSpec, Mention, NewMeeting, ParticipantSpec, Role
+from bot.command_types import AgendaSpec, Mention, NewMeeting, ParticipantSpec, Repeat, Role
 from bot.errors import ParseError
 from bot.grammar.registry import Call, same_words
+from bot.grammar.repeat import RepeatWords, take_repeat
 from bot.grammar.tokens import (
     MAX_TIME_CHARS,
     MAX_TIME_TRIES,
@@ -26,6 +27,7 @@ from bot.grammar.tokens import (
     url_in,
     word_at,
 )
+from bot.recurrence import first_date
 from bot.timeparse import Reading, Span, parse_duration, read_when
 from bot.vocabulary import (
     AGENDA,
@@ -88,6 +90,7 @@ class _NewMeetingParser:
     def parse(self) -> NewMeeting:
         if not self.tokens:
             raise ParseError("error.missing_title", self.call.example)
+        repeat, self.tokens = take_repeat(self.call, self.tokens)
         self._scan()
         runs = [run for run in self.head if run]
         quoted = self._quoted_title(runs)
@@ -114,9 +117,10 @@ class _NewMeetingParser:
         if len(self.durations) > 1:
             raise ParseError("error.unexpected_text", self.call.example, text=self.durations[1][1])
         duration = self.durations[0][0] if self.durations else None
+        rule = self._rule(repeat, span.start, said) if repeat is not None else None
         return NewMeeting(
             title=title,
-            start=self.call.future(span.start),
+            start=self._first(rule) if rule is not None else self.call.future(span.start),
             duration=duration or (timedelta(minutes=span.minutes) if span.minutes else None),
             participants=tuple(ParticipantSpec(who, role) for who, role in self.participants.items()),
             agenda=tuple(self.agenda),
@@ -127,7 +131,22 @@ class _NewMeetingParser:
             confidential=self.confidential,
             important=self.important,
             assumed=reading.assumed,
+            repeat=rule,
         )
+
+    def _rule(self, repeat: RepeatWords, start: datetime, said: str) -> Repeat:
+        """The series' rule, its time of day from the time words; a date among them ("every monday dec 7
+        10am") is refused rather than guessed at."""
+        local, today = start.astimezone(self.call.tz), self.call.now.astimezone(self.call.tz).date()
+        if not today <= local.date() <= today + timedelta(days=1):
+            raise ParseError("error.repeat_with_date", "example.new_repeat", text=said)
+        return Repeat(repeat.freq, local.time().replace(second=0, microsecond=0, tzinfo=None), repeat.interval,
+                      repeat.weekday, repeat.nth, repeat.count, repeat.until, repeat.on_holiday)
+
+    def _first(self, rule: Repeat) -> datetime:
+        """The series' first date by its rule (holidays are the service's: the channel's calendar decides)."""
+        now = self.call.now.astimezone(self.call.tz)
+        return datetime.combine(first_date(rule, now), rule.at, tzinfo=self.call.tz)
 
     def _explain_unread(self, text: str) -> None:
         """The words where a start should be did not read: ask for the time when they name a day only,

@@ -18,10 +18,11 @@ from bot.grammar import edit_args as e
 from bot.grammar import meeting_args as m
 from bot.grammar import plan_args as pl
 from bot.grammar import record_args as r
+from bot.grammar import series_args
 from bot.grammar.new_meeting import new_meeting
 from bot.grammar.registry import Registry, Subcommand
 from bot.messages import Outcome
-from bot.service import approvals, config, edits, guard, meeting_day, meetings, plans, records, review
+from bot.service import approvals, config, edits, guard, meeting_day, meetings, plans, records, review, series
 from bot.service.context import Ctx
 from bot.service.help import help_message
 from bot.vocabulary import ACCEPT, AGENDA, CHECK_IN, DECLINE, DONE, REOPEN, VERIFY, Words
@@ -65,14 +66,16 @@ S = Subcommand
 COMMANDS = Registry(
     [
         # -- meetings
-        S("new", Words(("new",), ("新建", "创建")), c.NewMeeting, new_meeting, meetings.create, "meetings"),
+        S("new", Words(("new",), ("新建", "创建")), c.NewMeeting, new_meeting, series.new, "meetings"),
         S("list", Words(("list",), ("列表", "会议列表")), c.ListMeetings, m.no_arguments(c.ListMeetings),
           lambda ctx, _: meetings.list_meetings(ctx), "meetings"),
         S("show", Words(("show",), ("查看",)), c.ShowMeeting, m.show, meetings.show, "meetings"),
         S("rsvp", Words(("rsvp",), ("回复",)), c.Rsvp, m.rsvp, _rsvp, "meetings"),
-        S("reschedule", Words(("reschedule",), ("改期",)), c.RescheduleMeeting, m.reschedule, meetings.reschedule,
+        S("reschedule", Words(("reschedule",), ("改期",)), c.RescheduleMeeting, m.reschedule, series.reschedule,
           "meetings"),
-        S("cancel", Words(("cancel",), ("取消",)), c.CancelMeeting, m.cancel, meetings.cancel, "meetings"),
+        S("cancel", Words(("cancel",), ("取消",)), c.CancelMeeting, series_args.cancel, series.cancel, "meetings"),
+        S("series", Words(("series",), ("系列",)), c.Series, series_args.series, series.show_or_edit, "meetings"),
+        S("skip", Words(("skip",), ("跳过",)), c.SkipOccurrence, series_args.skip, series.skip, "meetings"),
         S("edit", Words(("edit",), ("修改",)), c.EditMeeting, e.edit, edits.edit, "meetings"),
         S("agenda", AGENDA, c.EditAgenda, e.agenda, edits.agenda, "meetings"),
         S("invite", Words(("invite",), ("邀请",)), c.InvitePeople, e.invite, edits.invite, "meetings"),

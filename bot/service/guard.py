@@ -143,6 +143,15 @@ def ensure_can_edit(ctx: Ctx, view: views.MeetingView) -> None:
         raise NotAllowed("error.not_editor", number=view.meeting.number, who=views.names(editors(view)))
 
 
+def ensure_can_edit_series(ctx: Ctx, view: views.MeetingView, series_creator_id: int) -> None:
+    """The series' creator, or an editor of the occurrence named; the refusal names them."""
+    if not access.can_edit_series(viewer(ctx), series_creator_id, view_facts(view)):
+        users = editors(view)
+        if series_creator_id not in {u.id for u in users}:
+            users = [*repo.users_by_id(ctx.session, [series_creator_id]).values(), *users]
+        raise NotAllowed("error.not_series_editor", number=view.meeting.number, who=views.names(users))
+
+
 def ensure_live(ctx: Ctx, meeting: Meeting, *allowed: str) -> None:
     if meeting.status not in allowed:
         raise Conflict("error.meeting_state", number=meeting.number, status=ctx.t("status." + meeting.status))

@@ -1,7 +1,7 @@
 """plans: meeting plans, their people, approval steps, history, approval roles
 
 Revision ID: 0015
-Revises: 0009
+Revises: 0011
 Create Date: 2026-11-30 02:00:00
 """
 
@@ -12,7 +12,7 @@ import sqlmodel
 from alembic import op
 
 revision: str = '0015'
-down_revision: str | None = '0009'
+down_revision: str | None = '0011'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
