@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from sqlmodel import Session, col, func, select
 
-from store.models import Incident, MeetingResult, PrepTask
+from store.models import Incident, MeetingResult, PrepTask, SurveyAnswer
 
 
 def next_task_number(session: Session, workspace_id: int) -> int:
@@ -22,7 +22,8 @@ def next_incident_number(session: Session, workspace_id: int) -> int:
 
 
 def task_by_number(session: Session, workspace_id: int, number: int) -> PrepTask | None:
-    return session.exec(select(PrepTask).where(PrepTask.workspace_id == workspace_id, PrepTask.number == number)).first()
+    query = select(PrepTask).where(PrepTask.workspace_id == workspace_id, PrepTask.number == number)
+    return session.exec(query).first()
 
 
 def tasks(session: Session, meeting_id: int) -> list[PrepTask]:
@@ -35,7 +36,8 @@ def waiting_on(session: Session, task_id: int) -> list[PrepTask]:
 
 
 def incident_by_number(session: Session, workspace_id: int, number: int) -> Incident | None:
-    return session.exec(select(Incident).where(Incident.workspace_id == workspace_id, Incident.number == number)).first()
+    query = select(Incident).where(Incident.workspace_id == workspace_id, Incident.number == number)
+    return session.exec(query).first()
 
 
 def incidents(session: Session, meeting_id: int) -> list[Incident]:
@@ -45,3 +47,8 @@ def incidents(session: Session, meeting_id: int) -> list[Incident]:
 def results(session: Session, meeting_id: int) -> list[MeetingResult]:
     return list(session.exec(
         select(MeetingResult).where(MeetingResult.meeting_id == meeting_id).order_by(col(MeetingResult.id))))
+
+
+def survey_answers(session: Session, meeting_id: int) -> list[SurveyAnswer]:
+    return list(session.exec(
+        select(SurveyAnswer).where(SurveyAnswer.meeting_id == meeting_id).order_by(col(SurveyAnswer.id))))

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from bot import command_types as c
 from bot.errors import UserError
+from bot.grammar import board_args as b
 from bot.grammar import edit_args as e
 from bot.grammar import meeting_args as m
 from bot.grammar import plan_args as pl
@@ -22,14 +23,28 @@ from bot.grammar import series_args
 from bot.grammar.new_meeting import new_meeting
 from bot.grammar.registry import Registry, Subcommand
 from bot.messages import Outcome
-from bot.service import approvals, config, edits, guard, meeting_day, meetings, plans, records, review, series
+from bot.service import (
+    approvals,
+    board,
+    config,
+    edits,
+    guard,
+    incidents,
+    meeting_day,
+    meetings,
+    monitor,
+    plans,
+    records,
+    review,
+    series,
+)
 from bot.service.context import Ctx
 from bot.service.help import help_message
 from bot.vocabulary import ACCEPT, AGENDA, CHECK_IN, DECLINE, DONE, REOPEN, VERIFY, Words
 from store import repo
 from store.models import Meeting
 
-TOPICS = ("meetings", "plans", "records", "followup", "review")  # help's sections, in order
+TOPICS = ("meetings", "plans", "board", "records", "followup", "review")  # help's sections, in order
 
 
 def replied_meeting_number(ctx: Ctx) -> int | None:
@@ -105,8 +120,15 @@ COMMANDS = Registry(
         S("reject", Words(("reject",), ("驳回",)), c.RejectPlan, pl.reject, approvals.reject, "plans"),
         S("resubmit", Words(("resubmit",), ("重新提交", "重新申报")), c.ResubmitPlan, pl.resubmit, plans.resubmit,
           "plans"),
+        # -- the event: task board (任务看板), incidents (异常上报), outcomes and the monitoring report
+        S("task", Words(("task",), ("任务",)), c.Task, b.task, board.task, "board"),
+        S("board", Words(("board",), ("看板", "任务看板")), c.ShowBoard, b.board, board.show, "board"),
+        S("incident", Words(("incident",), ("异常上报", "异常")), c.IncidentCommand, b.incident, incidents.incident,
+          "board"),
+        S("outcome", Words(("outcome",), ("成果", "实际成果")), c.RecordOutcome, b.outcome, monitor.outcome, "board"),
+        S("monitor", Words(("monitor",), ("监控报告", "监控")), c.MonitorReport, b.monitor, monitor.report, "board"),
         # -- records
-        S("action", Words(("action", "todo"), ("行动", "待办", "任务")), c.AddAction, r.action, records.add_action,
+        S("action", Words(("action", "todo"), ("行动", "待办")), c.AddAction, r.action, records.add_action,
           "records"),
         S("decision", Words(("decision", "agreed"), ("决定", "决策", "决议")), c.AddDecision, r.decision,
           records.add_decision, "records"),
