@@ -483,52 +483,6 @@ class RejectPlan:
     reason: str
 
 
-Command = (
-    NewMeeting
-    | ListMeetings
-    | ShowMeeting
-    | CancelMeeting
-    | Series
-    | SkipOccurrence
-    | RescheduleMeeting
-    | Rsvp
-    | StartMeeting
-    | EndMeeting
-    | NextItem
-    | Rate
-    | Report
-    | ObjectToMinutes
-    | AmendMinutes
-    | Export
-    | Find
-    | AckMinutes
-    | ShowAcks
-    | CheckIn
-    | Mine
-    | Help
-    | AddAction
-    | AddDecision
-    | AddQuestion
-    | AddNote
-    | SetTopic
-    | AddChairs
-    | NameViewers
-    | Undo
-    | Done
-    | SetStatus
-    | AcceptItem
-    | DeclineItem
-    | VerifyItem
-    | ReopenItem
-    | ResolveQuestion
-    | Configure
-    | Plan
-    | ResubmitPlan
-    | ApprovePlan
-    | RejectPlan
-)
-
-
 @dataclass(frozen=True)
 class AddTask:
     """`task 3 book the hall @bob by Dec 3 17:00 phase pre priority high after 2 deliverable: contract`."""
@@ -615,3 +569,55 @@ class RecordOutcome:
 @dataclass(frozen=True)
 class MonitorReport:
     number: int
+
+
+Command = (
+    NewMeeting
+    | ListMeetings
+    | ShowMeeting
+    | CancelMeeting
+    | Series
+    | SkipOccurrence
+    | RescheduleMeeting
+    | Rsvp
+    | StartMeeting
+    | EndMeeting
+    | NextItem
+    | Rate
+    | Report
+    | ObjectToMinutes
+    | AmendMinutes
+    | Export
+    | Find
+    | AckMinutes
+    | ShowAcks
+    | CheckIn
+    | Mine
+    | Help
+    | AddAction
+    | AddDecision
+    | AddQuestion
+    | AddNote
+    | SetTopic
+    | AddChairs
+    | NameViewers
+    | Undo
+    | Done
+    | SetStatus
+    | AcceptItem
+    | DeclineItem
+    | VerifyItem
+    | ReopenItem
+    | ResolveQuestion
+    | Configure
+    | Plan
+    | ResubmitPlan
+    | ApprovePlan
+    | RejectPlan
+    | Task
+    | ShowBoard
+    | IncidentCommand
+    | RecordOutcome
+    | MonitorReport
+)
+
