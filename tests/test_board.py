@@ -9,16 +9,20 @@ row, as a running bot would.
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from pathlib import Path
 
 import pytest
+from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 
 from bot.command_types import AddAction, AddTask, Mention, Task
 from bot.commands import parse_command
+from bot.core import Core
 from bot.errors import ParseError
 from store.models import Incident, MeetingResult, Notification, PrepTask
 from tests.conftest import MONDAY_9AM, SHANGHAI, make_settings, migrated_core
 from tests.harness import Chat, Sent
+from tests.test_console import SCRIPTS, run_console
 
 PLAN = ("plan name: Dealer day type: client goal: sign 50 new dealers time: 2026-12-10 14:00 place: Grand Hotel "
         "internal: @bob @carol")
@@ -256,3 +260,31 @@ def test_the_monitoring_report_computes_its_figures_from_rows() -> None:
     assert chat.command("carol", "monitor 1")[0].message.text.startswith("⚠️ Only the people who run #1")
     zh = chat.command("张三", "监控报告 1")
     assert zh[0].message.text.startswith("⚠️ 只有 #1 的组织者可以这样做")
+
+
+# ---- the console scripts and PostgreSQL -----------------------------------------------------------------
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_console_scripts_print_their_expected_output(lang: str, tmp_path: Path) -> None:
+    """tests/scripts/board_<lang>.txt: an approved event's board with a dependency and a task more than 24 hours
+    overdue, an incident answered on time and one late, outcomes, the survey and the monitoring report."""
+    script = (SCRIPTS / f"board_{lang}.txt").read_text(encoding="utf-8")
+    out = run_console(script, tmp_path, "--now", "2026-11-23 09:00").replace(str(tmp_path / "files"), "FILES")
+    assert out == (SCRIPTS / f"board_{lang}.expected").read_text(encoding="utf-8")
+    assert "!!" not in out
+
+
+def test_the_board_and_incidents_on_postgresql(pg_engine: Engine) -> None:
+    chat = Chat(Core(make_settings(QUORUM_ADMINS="boss"), pg_engine), MONDAY_9AM)
+    chat.command("boss", "config approver @boss")
+    chat.command("boss", "config incident equipment @itlead")
+    chat.command("alice", PLAN)
+    chat.command("boss", "approve 1")
+    chat.command("alice", TASK)
+    chat.command("alice", "task 1 print badges @carol by 2026-11-27 12:00 after 1")
+    assert "can start now" in text(to("carol", chat.command("bob", "task done 1")))
+    chat.command("carol", "incident 1 projector is down equipment")
+    assert [s.message.target.user for s in chat.advance(timedelta(minutes=15))] == ["itlead", "boss"]
+    report = chat.command("alice", "monitor 1")[0].body
+    assert "Preparation: 1 of 2 tasks done on time, 0 late" in report
+    assert "Answered within 15 min: 0 of 1 (0%) — target ≥ 90%: ❌ missed" in report

@@ -1,7 +1,9 @@
 """Closing the event: outcomes recorded against the goal (`outcome 3 48 new dealers against 50` → 96%), and
 the monitoring report (监控报告) with the standard's targets shown as met or missed.
 
-Every figure comes from rows: attendance from participants and their sign-in times, preparation from the
+Every figure comes from rows: attendance planned from the plan's expected attendees (the requester, the
+internal people, the external guests; a meeting without a plan: its participants) and signed in from the
+participants' sign-in times, preparation from the
 task board, agenda completion and deviation from the agenda items' real start and end, incidents from their
 reported and acknowledged times, satisfaction and suggestions from the survey (`rate`).
 """
@@ -75,7 +77,9 @@ def report(ctx: Ctx, cmd: c.MonitorReport) -> Outcome:
     assert meeting.id is not None
     people = repo.participants(ctx.session, meeting.id)
     plan = plans.plan_of(ctx.session, meeting.id)
-    guests = [p for p in plans.people(ctx.session, plan.id) if p.side == "external"] if plan and plan.id else []
+    expected = plans.people(ctx.session, plan.id) if plan and plan.id else []
+    planned = (len({p.user_id for p in expected if p.user_id} | {meeting.created_by_id})
+               + sum(p.side == "external" for p in expected)) if expected else len(people)
     signed = sum(p.checked_in_at is not None for p, _u in people)
     tasks = board.tasks(ctx.session, meeting.id)
     agenda = agenda_figures(repo.agenda(ctx.session, meeting.id))
@@ -90,7 +94,7 @@ def report(ctx: Ctx, cmd: c.MonitorReport) -> Outcome:
     overview = (
         ctx.t("monitor.when", when=views.when_line(meeting, ctx.lang, ctx.tz)),
         ctx.t("monitor.where", where=meeting.location or "—"),
-        ctx.t("monitor.attendance", planned=len(people) + len(guests), signed=signed),
+        ctx.t("monitor.attendance", planned=planned, signed=signed),
     )
     on_time = sum(board_views.on_time(task) for task in tasks)
     plan_lines = [
