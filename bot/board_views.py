@@ -21,6 +21,7 @@ from store import board, plans, repo
 from store.models import Incident, Meeting, NotificationKind, PrepTask, User
 
 PHASES = ("pre", "during", "post")
+CHECKIN_EVERY = timedelta(weeks=1)  # the weekly preparation check-in
 ACK_WINDOW = timedelta(minutes=15)  # the standard: an incident is acknowledged within 15 minutes
 ACK_REMINDER = timedelta(minutes=10)  # the handler is reminded when 5 minutes are left
 TASK_OFFSETS = {  # a task's reminders, from its deadline

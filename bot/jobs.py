@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from sqlmodel import Session
@@ -351,6 +351,25 @@ def task_notice(session: Session, settings: Settings, row: Notification, now: da
     text = t(lang, f"task.{row.kind}.{whose}", number=task.number, text=task.text, owner=owner.display_name,
              meeting=meeting.number, due=format_when(task.deadline.astimezone(zone), zone, lang))
     return board_views.direct(to, lang, text, meeting)
+
+
+@renders(Kind.PREP_CHECKIN)
+def prep_checkin(session: Session, settings: Settings, row: Notification, now: datetime) -> OutMessage | None:
+    """Weekly until the event: its board in its channel (the next week's row is written here, while the event is
+    still ahead)."""
+    task = session.get(PrepTask, row.task_id) if row.task_id else None
+    meeting = session.get(Meeting, task.meeting_id) if task is not None else None
+    if meeting is None or meeting.status != "scheduled" or meeting.start_at <= now:
+        return None
+    following = row.due_at + board_views.CHECKIN_EVERY
+    if following < meeting.start_at:
+        followup.schedule(session, row.workspace_id, Kind.PREP_CHECKIN, following, now, task_id=row.task_id,
+                          channel_id=row.channel_id)
+    local = followup.channel_settings(session, settings, meeting.workspace_id, meeting.channel_id)
+    lang = as_lang(local.language)
+    message = board_views.board_message(session, meeting, lang, local.zone, now,
+                                        Target(kind="channel", channel=meeting.channel_id))
+    return replace(message, text=t(lang, "board.checkin") + " " + message.text)
 
 
 @renders(Kind.INCIDENT_ACK_REMIND, Kind.INCIDENT_ESCALATION)

@@ -275,6 +275,7 @@ class NotificationKind(StrEnum):
     TASK_BEFORE = "task_before"  # 24 h before a preparation task's deadline: its owner
     TASK_DUE = "task_due"  # at the deadline, not done: the owner, copying the executive and the requester
     TASK_OVERDUE = "task_overdue"  # more than 24 h late: a warning to the owner, copying the requester
+    PREP_CHECKIN = "prep_checkin"  # weekly until the event: the board posted to the event's channel
     INCIDENT_ACK_REMIND = "incident_ack_remind"  # 15 min without acknowledgement: the handler is reminded
     INCIDENT_ESCALATION = "incident_escalation"  # 15 min after that: the requester (and handler's superior)
 

@@ -165,6 +165,17 @@ def test_a_dependent_task_starts_when_the_one_before_is_done(chat: Chat) -> None
         "⚠️ There is no task #7 on the board of #1.")
 
 
+def test_a_weekly_preparation_check_in_goes_to_the_channel_until_the_event(chat: Chat) -> None:
+    chat.command("alice", TASK)
+    chat.command("alice", "task 1 print badges @carol by 2026-12-01 12:00")
+    chat.command("bob", "task done 1")
+    sent = chat.advance(datetime(2026, 12, 11, 9, 0, tzinfo=SHANGHAI) - chat.now)
+    checkins = [s for s in sent if s.message.target.kind == "channel" and "Weekly preparation" in s.message.text]
+    assert [s.at for s in checkins] == [MONDAY_9AM + timedelta(weeks=1), MONDAY_9AM + timedelta(weeks=2)]
+    assert checkins[0].message.text == "🗓️ Weekly preparation check-in. 2 tasks: 1 done, 0 late."
+    assert checkins[1].message.text == "🗓️ Weekly preparation check-in. 2 tasks: 1 done, 1 late."
+
+
 def test_the_board_in_chinese(chat: Chat) -> None:
     chat.command("alice", "任务 1 预订会场 @bob 截止 11月25日17点 优先级 高")
     board = chat.command("张三", "看板 1")

@@ -57,6 +57,7 @@ MESSAGES: dict[str, str] = {
     "board.waits": "(waits for #{number})",
     "board.deliverable": "→ {what}",
     "board.late": "⚠️ late by {late}",
+    "board.checkin": "🗓️ Weekly preparation check-in.",
     "board.late_heading": "Late",
     "board.hint": "task done N · task status N in-progress|delayed · board {number}",
     "task.added": "Task #{number} on the board of #{meeting}: {text} — @{owner}, due {due} ({phase}, {priority}).",

@@ -1,10 +1,11 @@
 """The task board (任务看板): an approved event's preparation tasks, each with one owner, a deadline to the
 hour, a phase, a priority, an optional task it waits for, a deliverable and a status.
 
-Adding a task schedules its reminders as rows (24 h before the deadline to the owner; at the deadline, if
-not done, to the owner copying the executive and the requester; 24 h later a warning to the owner copying
-the requester), rendered in `bot.jobs` when due, so a task done in time is never chased. When a task is
-done, the owners of the tasks waiting for it are told they can start.
+Adding a task schedules its reminders as rows (24 h before the deadline to the owner; at the deadline, if not
+done, to the owner copying the executive and the requester; 24 h later a warning to the owner copying the
+requester), rendered in `bot.jobs` when due, so a task done in time is never chased. When a task is done, the
+owners of the tasks waiting for it are told they can start. The first task also starts a weekly preparation
+check-in: the board, posted to the event's channel every week until the event.
 """
 
 from __future__ import annotations
@@ -60,9 +61,13 @@ def add(ctx: Ctx, cmd: c.AddTask) -> Outcome:
                    meeting_id=meeting.id, text=cmd.text, owner_id=owner.id, deadline=cmd.deadline, phase=cmd.phase,
                    priority=cmd.priority, after_id=after.id if after else None, deliverable=cmd.deliverable,
                    created_by_id=ctx.user_id, created_at=ctx.now)
+    first = not board.tasks(ctx.session, meeting.id)
     ctx.session.add(row)
     ctx.session.flush()
     schedule_reminders(ctx, meeting, row)
+    if first and ctx.now + board_views.CHECKIN_EVERY < meeting.start_at:
+        followup.schedule(ctx.session, ctx.workspace_id, NotificationKind.PREP_CHECKIN,
+                          ctx.now + board_views.CHECKIN_EVERY, ctx.now, task_id=row.id, channel_id=meeting.channel_id)
     due = format_when(cmd.deadline.astimezone(ctx.tz), ctx.tz, ctx.lang)
     messages = [ctx.reply(ctx.t("task.added", number=row.number, meeting=meeting.number, text=row.text,
                                 owner=owner.display_name, due=due, phase=ctx.t("phase." + row.phase),
