@@ -567,6 +567,25 @@ class RecordOutcome:
 
 
 @dataclass(frozen=True)
+class SignIn:
+    """`signin 3 department Sales contact 138-0000-0000`: present, with where they are from and how to reach them."""
+
+    number: int
+    department: str | None = None
+    contact: str | None = None
+
+
+@dataclass(frozen=True)
+class ShowSignIns:
+    number: int
+
+
+@dataclass(frozen=True)
+class ChaseSignIns:
+    number: int
+
+
+@dataclass(frozen=True)
 class MonitorReport:
     number: int
 
@@ -619,5 +638,8 @@ Command = (
     | IncidentCommand
     | RecordOutcome
     | MonitorReport
+    | SignIn
+    | ShowSignIns
+    | ChaseSignIns
 )
 

@@ -312,6 +312,8 @@ INCIDENT_STATUSES: dict[IncidentStatus, Words] = {
     "handled": Words(("handled",), ("已处理",)),
     "outside": Words(("outside", "support"), ("需外部支持", "外部支持")),
 }
+DEPARTMENT = Words(("department", "dept"), ("部门",))
+CONTACT = Words(("contact", "phone"), ("联系方式", "电话"))
 AGAINST = Words(("against", "of"), ("目标", "对比"))
 
 
@@ -330,7 +332,7 @@ LABELS = frozenset(
     for words in (
         GOAL, OUTCOME, DELIVERABLE, DELIVERABLE_LABEL, BECAUSE, DUE, DONE, BLOCKED, DELAY, AGENDA, TYPE,
         LOCATION, LENGTH, WITH, PRESENTER, OUTPUT, DECLINE, REOPEN, RESOLVED, *ROLES.values(), *EDIT_FIELDS.values(),
-        *PLAN_FIELDS.values(), IMPACT, CAUSE, FIX,
+        *PLAN_FIELDS.values(), IMPACT, CAUSE, FIX, DEPARTMENT, CONTACT,
     )
     for word in words
 )  # fmt: skip

@@ -141,7 +141,8 @@ class Participant(SQLModel, table=True):
     user_id: int = Field(foreign_key="user.id", index=True)
     role: str = Field(default="required", max_length=16)  # host, recorder, required, optional
     is_chair: bool = False
-    organization: str | None = Field(default=None, max_length=200)
+    organization: str | None = Field(default=None, max_length=200)  # their department, said at sign-in
+    contact: str | None = Field(default=None, max_length=200)  # a phone or address, said at sign-in
     rsvp: str | None = Field(default=None, max_length=8)  # yes, no, maybe; None: no answer
     rsvp_at: datetime | None = Field(default=None, sa_column=utc_column())
     rsvp_note: str | None = None

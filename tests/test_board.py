@@ -231,6 +231,24 @@ def test_an_unrouted_type_goes_to_the_requester_and_strangers_cannot_answer(chat
     assert incidents(chat)[0].kind == "catering" and incidents(chat)[0].acked_at is None
 
 
+# ---- sign-in ---------------------------------------------------------------------------------------------
+
+def test_sign_in_before_the_start_with_department_and_contact_and_chase_the_rest(chat: Chat) -> None:
+    chat.now = datetime(2026, 12, 10, 13, 40, tzinfo=SHANGHAI)
+    signed = chat.command("bob", "signin 1 department Sales contact 138-0000-0000")
+    assert signed[0].message.text == "Signed in to #1 at 13:40 (Sales, 138-0000-0000)."
+    assert chat.command("dave", "signins 1")[0].message.text.startswith("⚠️ Only the people who run #1")
+    sheet = chat.command("alice", "signins 1")[0]
+    assert sheet.message.sections[0].lines == ("@bob — Sales — 138-0000-0000 — 12-10 13:40",)
+    assert sheet.message.sections[1].lines == ("@alice, @carol",)
+    chased = chat.click("alice", sheet.id, "Chase")
+    assert chased[0].message.text == "Reminded to sign in to #1: @carol."
+    assert "asks you to sign in to #1" in text(to("carol", chased))
+    assert chat.command("carol", "签到登记 1 部门 市场部")[0].message.text == "已在 13:40 签到 #1（市场部）。"
+    bad = chat.command("carol", "signin 1 Sales")[0].message.text
+    assert bad.startswith("⚠️") and "/meeting signin 3 department Sales" in bad
+
+
 # ---- outcomes and the monitoring report -----------------------------------------------------------------
 
 def test_the_monitoring_report_computes_its_figures_from_rows() -> None:

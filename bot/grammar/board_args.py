@@ -17,6 +17,7 @@ from bot.command_types import (
     AckIncident,
     AddAction,
     AddTask,
+    ChaseSignIns,
     CloseIncident,
     Configure,
     IncidentCommand,
@@ -30,6 +31,8 @@ from bot.command_types import (
     SetIncidentStatus,
     SetTaskStatus,
     ShowBoard,
+    ShowSignIns,
+    SignIn,
     Task,
     TaskDone,
 )
@@ -43,8 +46,10 @@ from bot.vocabulary import (
     AGAINST,
     CAUSE,
     CLOSE,
+    CONTACT,
     DELIVERABLE,
     DELIVERABLE_LABEL,
+    DEPARTMENT,
     DONE,
     DUE,
     FIX,
@@ -237,3 +242,31 @@ def monitor(call: Call) -> MonitorReport:
     number, rest = call.number(call.args)
     call.nothing_more(rest)
     return MonitorReport(number)
+
+
+def signin(call: Call) -> SignIn:
+    """`signin 3 [department …] [contact …]` (签到登记 3 部门 … 联系方式 …), in either order."""
+    number, rest = call.number(call.args)
+    found: dict[str, list[Token]] = {}
+    current: list[Token] | None = None
+    for tok in rest:
+        key = "department" if tok.word in DEPARTMENT else "contact" if tok.word in CONTACT else None
+        if key is not None and key not in found:
+            found[key] = current = []
+        elif current is None:
+            raise ParseError("error.unexpected_text", call.example, text=text_of(rest) or "")
+        else:
+            current.append(tok)
+    return SignIn(number, text_of(found.get("department", [])), text_of(found.get("contact", [])))
+
+
+def signins(call: Call) -> ShowSignIns:
+    number, rest = call.number(call.args)
+    call.nothing_more(rest)
+    return ShowSignIns(number)
+
+
+def chase(call: Call) -> ChaseSignIns:
+    number, rest = call.number(call.args)
+    call.nothing_more(rest)
+    return ChaseSignIns(number)

@@ -37,6 +37,7 @@ from bot.service import (
     records,
     review,
     series,
+    signin,
 )
 from bot.service.context import Ctx
 from bot.service.help import help_message
@@ -126,6 +127,9 @@ COMMANDS = Registry(
         S("incident", Words(("incident",), ("异常上报", "异常")), c.IncidentCommand, b.incident, incidents.incident,
           "board"),
         S("outcome", Words(("outcome",), ("成果", "实际成果")), c.RecordOutcome, b.outcome, monitor.outcome, "board"),
+        S("signin", Words(("signin", "sign-in"), ("签到登记",)), c.SignIn, b.signin, signin.signin, "board"),
+        S("signins", Words(("signins",), ("签到表", "签到情况")), c.ShowSignIns, b.signins, signin.signins, "board"),
+        S("chase", Words(("chase",), ("催签到",)), c.ChaseSignIns, b.chase, signin.chase, "board"),
         S("monitor", Words(("monitor",), ("监控报告", "监控")), c.MonitorReport, b.monitor, monitor.report, "board"),
         # -- records
         S("action", Words(("action", "todo"), ("行动", "待办")), c.AddAction, r.action, records.add_action,

@@ -1,4 +1,5 @@
-"""board: preparation tasks (the task board), incidents and outcomes; notification rows point at tasks and incidents
+"""board: preparation tasks (the task board), incidents and outcomes; notification rows point at tasks and incidents;
+a participant's contact, said at sign-in
 
 Revision ID: 0019
 Revises: 0015
@@ -90,6 +91,9 @@ def upgrade() -> None:
     with op.batch_alter_table('preptask', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_preptask_meeting_id'), ['meeting_id'], unique=False)
 
+    with op.batch_alter_table('participant', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('contact', sqlmodel.sql.sqltypes.AutoString(length=200), nullable=True))
+
     with op.batch_alter_table('notification', schema=None) as batch_op:
         batch_op.add_column(sa.Column('task_id', sa.Integer(), nullable=True))
         batch_op.add_column(sa.Column('incident_id', sa.Integer(), nullable=True))
@@ -106,6 +110,9 @@ def downgrade() -> None:
         batch_op.drop_constraint('fk_notification_incident_id', type_='foreignkey')
         batch_op.drop_column('incident_id')
         batch_op.drop_column('task_id')
+
+    with op.batch_alter_table('participant', schema=None) as batch_op:
+        batch_op.drop_column('contact')
 
     with op.batch_alter_table('preptask', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_preptask_meeting_id'))
