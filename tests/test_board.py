@@ -104,7 +104,8 @@ def test_a_task_goes_on_the_board_and_its_owner_is_told(chat: Chat) -> None:
     with Session(chat.core.engine) as session:
         kinds = sorted(n.kind for n in session.exec(select(Notification).where(col(Notification.task_id).is_not(None))))
     # before: bob; due: bob, boss (the executive who approved), alice (requester); overdue: bob, alice
-    assert kinds == ["task_before", "task_due", "task_due", "task_due", "task_overdue", "task_overdue"]
+    # and the weekly preparation check-in, which the first task starts
+    assert kinds == ["prep_checkin", "task_before", "task_due", "task_due", "task_due", "task_overdue", "task_overdue"]
 
 
 def test_a_plan_not_yet_approved_has_no_board() -> None:
