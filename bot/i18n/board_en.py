@@ -38,6 +38,7 @@ MESSAGES: dict[str, str] = {
     "example.chase": "/meeting chase 3",
     "signin.done": "Signed in to #{number} at {at}{details}.",
     "signin.details": " ({details})",
+    "signin.sep": ", ",
     "signin.title": "🖊️ Sign-in of #{number} “{title}”",
     "signin.intro": "Who has signed in, with department, contact and time.",
     "signin.signed": "Signed in ({n})",

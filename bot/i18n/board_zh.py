@@ -37,6 +37,7 @@ MESSAGES: dict[str, str] = {
     "example.chase": "/meeting 催签到 3",
     "signin.done": "已在 {at} 签到 #{number}{details}。",
     "signin.details": "（{details}）",
+    "signin.sep": "，",
     "signin.title": "🖊️ #{number}“{title}”签到表",
     "signin.intro": "已签到的人及其部门、联系方式和时间。",
     "signin.signed": "已签到（{n}）",

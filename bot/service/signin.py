@@ -28,7 +28,7 @@ def signin(ctx: Ctx, cmd: c.SignIn) -> Outcome:
     ctx.session.flush()
     assert p.checked_in_at is not None
     at = f"{p.checked_in_at.astimezone(ctx.tz):%H:%M}"
-    details = ", ".join(x for x in (p.organization, p.contact) if x)
+    details = ctx.t("signin.sep").join(x for x in (p.organization, p.contact) if x)
     return Outcome([ctx.reply(ctx.t("signin.done", number=meeting.number, at=at,
                                     details=ctx.t("signin.details", details=details) if details else ""))])
 
