@@ -72,6 +72,7 @@ def test_a_task_reads_its_owner_deadline_phase_priority_dependency_and_deliverab
     assert zh == Task(AddTask(1, "印制胸牌", Mention("王五"), noon, "post", "high"))
     # 任务 without a meeting number is still an action item
     assert isinstance(parse_command("任务 @李四 整理纪要 截止周五", now=MONDAY_9AM, tz=SHANGHAI), AddAction)
+    assert isinstance(parse_command("任务 1号前交报告 @李四", now=MONDAY_9AM, tz=SHANGHAI), AddAction)
 
 
 @pytest.mark.parametrize(("command", "key"), [

@@ -39,7 +39,7 @@ from bot.command_types import (
 from bot.errors import ParseError
 from bot.grammar.record_args import action
 from bot.grammar.registry import Call
-from bot.grammar.tokens import Token, looks_numbered, mentions_in, number_in, text_of
+from bot.grammar.tokens import Token, mentions_in, number_in, text_of
 from bot.vocabulary import (
     ACK,
     AFTER,
@@ -131,8 +131,8 @@ def task(call: Call) -> Task | AddAction:
             raise ParseError("error.bad_choice", call.example, text=text_of(rest) or "",
                              choices="not-started / in-progress / done / delayed")
         return Task(SetTaskStatus(number, status))
-    if args and not looks_numbered(args[0]) and call.word in ("任务",):
-        return action(call)  # 任务 without a meeting number: an action item, as before
+    if call.word == "任务" and (not args or number_in(args[0]) is None):
+        return action(call)  # 任务 without a meeting number ("任务 1号前交报告 @李四" too): an action item, as before
     number, rest = call.number(args)
     free, people, parts = parts_of(rest)
     text = text_of(free)
