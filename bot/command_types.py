@@ -586,6 +586,11 @@ class ChaseSignIns:
 
 
 @dataclass(frozen=True)
+class Countdown:
+    number: int
+
+
+@dataclass(frozen=True)
 class MonitorReport:
     number: int
 
@@ -641,5 +646,6 @@ Command = (
     | SignIn
     | ShowSignIns
     | ChaseSignIns
+    | Countdown
 )
 

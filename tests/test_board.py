@@ -251,6 +251,21 @@ def test_sign_in_before_the_start_with_department_and_contact_and_chase_the_rest
     assert bad.startswith("⚠️") and "/meeting signin 3 department Sales" in bad
 
 
+def test_the_agenda_countdown_and_a_delay_over_ten_minutes() -> None:
+    chat = Chat(migrated_core(make_settings()), MONDAY_9AM)
+    chat.command("alice", 'new "Dealer day" tomorrow 3pm for 1h with @bob agenda "Scope" 20m "Budget" 25m')
+    assert chat.command("bob", "countdown 1")[0].message.text.startswith("⚠️ Meeting #1 is scheduled")
+    chat.now = datetime(2026, 11, 24, 15, 0, tzinfo=SHANGHAI)
+    chat.command("alice", "start 1")
+    chat.now += timedelta(minutes=15)
+    assert chat.command("bob", "countdown 1")[0].message.text == "Now: Scope, 5 min left.\nNext: Budget at 15:20."
+    chat.now += timedelta(minutes=20)
+    assert chat.command("bob", "countdown 1")[0].message.text == (
+        "Now: Scope, 15 min over its time.\nNext: Budget at 15:35.\n"
+        "⚠️ The agenda is 15 min behind its plan (more than the 10 minutes the standard allows).")
+    assert chat.command("bob", "倒计时 1")[0].message.text.startswith("当前：Scope，已超时 15 分钟。")
+
+
 # ---- outcomes and the monitoring report -----------------------------------------------------------------
 
 def test_the_monitoring_report_computes_its_figures_from_rows() -> None:

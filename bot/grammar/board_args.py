@@ -20,6 +20,7 @@ from bot.command_types import (
     ChaseSignIns,
     CloseIncident,
     Configure,
+    Countdown,
     IncidentCommand,
     IncidentKind,
     Mention,
@@ -270,3 +271,9 @@ def chase(call: Call) -> ChaseSignIns:
     number, rest = call.number(call.args)
     call.nothing_more(rest)
     return ChaseSignIns(number)
+
+
+def countdown(call: Call) -> Countdown:
+    number, rest = call.number(call.args)
+    call.nothing_more(rest)
+    return Countdown(number)

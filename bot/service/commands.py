@@ -130,6 +130,7 @@ COMMANDS = Registry(
         S("signin", Words(("signin", "sign-in"), ("签到登记",)), c.SignIn, b.signin, signin.signin, "board"),
         S("signins", Words(("signins",), ("签到表", "签到情况")), c.ShowSignIns, b.signins, signin.signins, "board"),
         S("chase", Words(("chase",), ("催签到",)), c.ChaseSignIns, b.chase, signin.chase, "board"),
+        S("countdown", Words(("countdown",), ("倒计时",)), c.Countdown, b.countdown, signin.countdown, "board"),
         S("monitor", Words(("monitor",), ("监控报告", "监控")), c.MonitorReport, b.monitor, monitor.report, "board"),
         # -- records
         S("action", Words(("action", "todo"), ("行动", "待办")), c.AddAction, r.action, records.add_action,

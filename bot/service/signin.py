@@ -1,4 +1,6 @@
-"""Sign-in (签到) for an event: each attendee's name, department, contact and time, taken before the start as
+"""The day of the event: sign-in and the agenda countdown.
+
+Sign-in (签到) for an event: each attendee's name, department, contact and time, taken before the start as
 well as during it; the people who run the event see who has not signed in and can chase them, privately.
 
 Signing in is the same check-in `here` records (the first time counts), so attendance in the minutes and in
@@ -6,6 +8,8 @@ the monitoring report agree; `signin` adds the department and contact the standa
 """
 
 from __future__ import annotations
+
+from datetime import timedelta
 
 from bot import board_views
 from bot import command_types as c
@@ -71,3 +75,32 @@ def chase(ctx: Ctx, cmd: c.ChaseSignIns) -> Outcome:
         messages.append(board_views.direct(user, lang, t(lang, "signin.please", number=meeting.number,
                                                          title=meeting.title, who=ctx.user.display_name), meeting))
     return Outcome(messages)
+
+
+DELAY_LIMIT = timedelta(minutes=10)  # the standard: a delay of more than 10 minutes is flagged
+
+
+def countdown(ctx: Ctx, cmd: c.Countdown) -> Outcome:
+    """`countdown 3`: the item under way and the time it has left, the next item and when it should start, and
+    a flag when the agenda runs more than 10 minutes behind its plan."""
+    meeting = guard.find_meeting(ctx, cmd.number)
+    guard.ensure_live(ctx, meeting, "in_progress")
+    assert meeting.id is not None
+    items = repo.agenda(ctx.session, meeting.id)
+    current = next((item for item in items if item.started_at is not None and item.ended_at is None), None)
+    if current is None or current.started_at is None:
+        return Outcome([ctx.reply(ctx.t("countdown.none", number=meeting.number))])
+    planned_end = current.started_at + timedelta(minutes=current.planned_minutes or 0)
+    left = round((planned_end - ctx.now).total_seconds() / 60)
+    lines = [ctx.t("countdown.now", item=current.title, left=left) if left >= 0 else
+             ctx.t("countdown.over", item=current.title, over=-left)]
+    later = [item for item in items if item.position > current.position]
+    if later:
+        lines.append(ctx.t("countdown.next", item=later[0].title,
+                           at=f"{max(planned_end, ctx.now).astimezone(ctx.tz):%H:%M}"))
+    planned_start = meeting.start_at + timedelta(minutes=sum(
+        item.planned_minutes or 0 for item in items if item.position < current.position))
+    behind = max(ctx.now, planned_end) - (planned_start + timedelta(minutes=current.planned_minutes or 0))
+    if behind > DELAY_LIMIT:
+        lines.append(ctx.t("countdown.delayed", minutes=round(behind.total_seconds() / 60)))
+    return Outcome([ctx.reply("\n".join(lines))])
