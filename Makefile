@@ -48,6 +48,7 @@ bench: $(STAMP)
 	$(BIN)/python -m bench.timeparse_accuracy
 	$(BIN)/python -m bench.scheduler
 	$(BIN)/python -m bench.slack_ack
+	$(BIN)/python -m bench.instances
 	$(BIN)/python -m bench.reports
 
 # The property-based fuzz of the grammar and the core at 100,000 inputs per test (SQLite and PostgreSQL);

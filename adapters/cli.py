@@ -46,7 +46,8 @@ def main(argv: list[str] | None = None, clock: Clock = system_clock) -> int:
     console.add_argument("--files", default="quorum-files", help="folder for minutes and other files")
     slack = sub.add_parser("slack", help="run on Slack: Socket Mode with SLACK_APP_TOKEN, else HTTP on --port")
     slack.add_argument("--host", default="0.0.0.0", help="HTTP mode: address to listen on (default 0.0.0.0)")
-    slack.add_argument("--port", type=int, default=3000, help="HTTP mode: port for /slack/events (default 3000)")
+    slack.add_argument("--port", type=int, default=3000,
+                       help="HTTP mode: port for /slack/events, and /slack/install when installed by OAuth (3000)")
     dingtalk = sub.add_parser("dingtalk", help="run on DingTalk (钉钉): Stream mode, or --http PORT for callbacks")
     dingtalk.add_argument("--http", type=int, metavar="PORT", help="outgoing-robot HTTP callback mode on PORT")
     dingtalk.add_argument("--host", default="0.0.0.0", help="HTTP callback mode: address to listen on")

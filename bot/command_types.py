@@ -484,6 +484,15 @@ class RejectPlan:
 
 
 @dataclass(frozen=True)
+class MyPreferences:
+    """`me` shows the speaker's own language and timezone; `me language zh` / `me timezone Europe/Berlin` sets
+    one (`value` already checked: "en"/"zh" or a zoneinfo name; None goes back to the platform's)."""
+
+    key: Literal["language", "timezone"] | None = None
+    value: str | None = None
+
+
+@dataclass(frozen=True)
 class AddTask:
     """`task 3 book the hall @bob by Dec 3 17:00 phase pre priority high after 2 deliverable: contract`."""
 
@@ -647,5 +656,6 @@ Command = (
     | ShowSignIns
     | ChaseSignIns
     | Countdown
+    | MyPreferences
 )
 

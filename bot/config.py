@@ -73,6 +73,10 @@ class Settings(BaseSettings):
     objection_hours: int = Field(default=12, alias="QUORUM_OBJECTION_HOURS", ge=1, le=24 * 14)
     admins: str = Field(default="", alias="QUORUM_ADMINS")  # platform user ids, comma-separated
     retention_months: int = Field(default=24, alias="QUORUM_RETENTION_MONTHS", ge=24)  # keep at least 2 years
+    # several instances (bot.core): lines said before `end` but handled after it still join the meeting for
+    # this long; an instance with more events than this waiting to be handled answers "busy" at once
+    late_line_seconds: int = Field(default=60, alias="QUORUM_LATE_LINE_SECONDS", ge=0, le=3600)
+    max_in_flight: int = Field(default=200, alias="QUORUM_MAX_IN_FLIGHT", ge=1, le=1_000_000)
     commands_burst: int = Field(default=30, alias="QUORUM_COMMANDS_BURST", ge=1, le=1_000_000)
     commands_per_minute: float = Field(default=20.0, alias="QUORUM_COMMANDS_PER_MINUTE", gt=0, le=1_000_000)
     ops_address: str = Field(default="127.0.0.1:9102", alias="QUORUM_OPS_ADDRESS")  # /healthz, /metrics; or off
@@ -82,6 +86,10 @@ class Settings(BaseSettings):
     slack_app_token: SecretStr | None = Field(default=None, alias="SLACK_APP_TOKEN")
     slack_signing_secret: SecretStr | None = Field(default=None, alias="SLACK_SIGNING_SECRET")
     slack_api_url: str = Field(default="https://slack.com/api/", alias="SLACK_API_URL")
+    slack_client_id: str | None = Field(default=None, alias="SLACK_CLIENT_ID")
+    slack_client_secret: SecretStr | None = Field(default=None, alias="SLACK_CLIENT_SECRET")
+    slack_redirect_uri: str | None = Field(default=None, alias="SLACK_REDIRECT_URI")
+    slack_authorize_url: str = Field(default="https://slack.com/oauth/v2/authorize", alias="SLACK_AUTHORIZE_URL")
     dingtalk_client_id: str | None = Field(default=None, alias="DINGTALK_CLIENT_ID")
     dingtalk_client_secret: SecretStr | None = Field(default=None, alias="DINGTALK_CLIENT_SECRET")
     dingtalk_robot_code: str | None = Field(default=None, alias="DINGTALK_ROBOT_CODE")
@@ -135,6 +143,16 @@ class Settings(BaseSettings):
         except ConfigError as exc:
             raise ValueError(str(exc)) from exc
         return value
+
+    @property
+    def slack_oauth(self) -> bool:
+        """Install-anywhere mode: the app's client id and secret are set, so any workspace installs it through
+        `/slack/install` and each gets its own bot token; without them, one workspace with `SLACK_BOT_TOKEN`."""
+        has_id = bool(self.slack_client_id)
+        has_secret = self.slack_client_secret is not None and bool(self.slack_client_secret.get_secret_value())
+        if has_id != has_secret:
+            raise ConfigError("set both SLACK_CLIENT_ID and SLACK_CLIENT_SECRET (OAuth install), or neither")
+        return has_id
 
     @property
     def zone(self) -> ZoneInfo:

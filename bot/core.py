@@ -8,6 +8,14 @@ process right after the commit; a message the platform refuses stays pending and
 a reminder. An event's messages to one conversation go out in order: after one fails, the rest wait for it.
 Every tick is for one platform, named by whoever holds that platform's sender: a process never claims (or
 posts through the wrong platform) another platform's rows.
+Several instances may share one PostgreSQL database: each event's transaction starts by taking its
+conversation's advisory lock (`repo.lock_conversation`), so one conversation's events are applied one at a time
+across processes (in the order they get the lock; what the minutes say follows the platform's times, see
+`service.records`). The outbox claims (`jobs.claim`) already make every reminder go out once.
+An instance does not queue commands without bound: adapters `admit` each command as it arrives (Slack's slash
+commands, every DingTalk message; Slack channel chatter is meeting record and is queued), and past
+`max_in_flight` waiting or being handled the person gets `busy` ("try again in a moment", through the
+outbox like any answer) at once instead of a reply that comes minutes later or never.
 Exceptions outside `bot.errors` are logged with the event that caused them and never reach the adapter's
 loop; the person gets a short apology instead of silence.
 What happened is told to an `Observer` at these two edges (an event handled, a row posted or not), so an
@@ -17,8 +25,10 @@ adapter can count it (`adapters/ops.py`) without the core knowing how.
 from __future__ import annotations
 
 import logging
+import threading
 import time
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Literal, Protocol
 
@@ -35,11 +45,13 @@ from bot.jobs import UNDELIVERABLE, Claim
 from bot.limits import RateLimiter
 from bot.locale import detect_language
 from bot.messages import Outcome, OutMessage, Target
-from store import repo
-from store.database import make_engine, migrate, session_scope
+from store import preferences, repo
+from store.database import is_retryable, make_engine, migrate, session_scope
 from store.models import MessageRef
 
 log = logging.getLogger(__name__)
+
+TRANSACTION_ATTEMPTS = 5  # an event's transaction, when PostgreSQL aborts it to break a deadlock
 
 Sender = Callable[[OutMessage], "str | None"]
 """Posts one message on the platform; returns the platform's id for it (None if it has none)."""
@@ -73,21 +85,47 @@ class Core:
         self.engine = engine or make_engine(settings.database_url)
         # per process: see bot.limits for why not in the database
         self.limiter = RateLimiter(settings.commands_burst, settings.commands_per_minute)
+        self.in_flight = 0  # events admitted and not yet released (adapters count them as they arrive)
+        self._in_flight_lock = threading.Lock()
         migrate(self.engine)
+
+    def admit(self) -> bool:
+        """Count one more event waiting or being handled; False (and not counted) when `max_in_flight` are:
+        the adapter answers `busy` instead of queueing it. Every True is paired with one `release`."""
+        with self._in_flight_lock:
+            if self.in_flight >= self.settings.max_in_flight:
+                return False
+            self.in_flight += 1
+            return True
+
+    def release(self) -> None:
+        with self._in_flight_lock:
+            self.in_flight -= 1
+
+    def busy(self, inbound: Inbound, now: datetime, send: Sender) -> Outcome:
+        """Tell the person this instance is too busy to take `inbound` (which is not handled): one short
+        outbox row, posted at once."""
+        lang = detect_language(inbound.text) or self.settings.language
+        target = Target(kind="ephemeral", channel=inbound.channel, user=inbound.user.platform_id)
+        outcome = Outcome([OutMessage(target=target, text="⏳ " + t(lang, "error.busy"), lang=lang)])
+        claims = self.enqueue_apart(inbound, outcome.messages, now)
+        if claims is None:
+            self.send_one(outcome.messages[0], send)
+        else:
+            self.deliver(claims, now, send)
+        return outcome
 
     def handle(self, inbound: Inbound, now: datetime, send: Sender) -> Outcome:
         """Decide and record what `inbound` means and what to say, in one commit; then say it through `send`
         (the platform `inbound` came from)."""
         try:
-            with session_scope(self.engine) as session:
-                outcome = service.handle(session, self.settings, inbound, now, self.directory,
-                                         limiter=self.limiter)
-                claims = self.enqueue(session, inbound, outcome.messages, now)
+            outcome, claims = self.decide(inbound, now)
         except Exception:
             log.exception("failed to handle %s from %s in %s: %.200r", inbound.kind, inbound.user.platform_id,
                           inbound.channel, inbound.text)
             lang = detect_language(inbound.text) or self.settings.language
-            target = Target(kind="ephemeral", channel=inbound.channel, user=inbound.user.platform_id)
+            target = Target(kind="ephemeral", channel=inbound.channel, user=inbound.user.platform_id,
+                            workspace=inbound.workspace)
             outcome = Outcome([OutMessage(target=target, text="⚠️ " + t(lang, "error.internal"), lang=lang)])
             apology = self.enqueue_apart(inbound, outcome.messages, now)
             if apology is None:  # the database itself failed: the apology, at least, without a row
@@ -98,6 +136,21 @@ class Core:
         self.deliver(claims, now, send)
         self.observer.handled(inbound)
         return outcome
+
+    def decide(self, inbound: Inbound, now: datetime) -> tuple[Outcome, list[Claim]]:
+        """The event's transaction, run again when PostgreSQL broke a deadlock by aborting it."""
+        for attempt in range(1, TRANSACTION_ATTEMPTS + 1):
+            try:
+                with session_scope(self.engine) as session:
+                    repo.lock_conversation(session, inbound.platform, inbound.workspace, inbound.channel)
+                    outcome = service.handle(session, self.settings, inbound, now, self.directory,
+                                             limiter=self.limiter)
+                    return outcome, self.enqueue(session, inbound, outcome.messages, now)
+            except Exception as error:
+                if attempt == TRANSACTION_ATTEMPTS or not is_retryable(error):
+                    raise
+                log.info("retrying %s in %s after %s", inbound.kind, inbound.channel, type(error.__cause__).__name__)
+        raise AssertionError("unreachable")
 
     def tick(self, now: datetime, send: Sender, *, platform: str, max_batches: int = 100) -> int:
         """Send `platform`'s rows due at `now` through `send`, batch by batch; returns how many were delivered."""
@@ -120,6 +173,13 @@ class Core:
         adapter's home view; nothing is posted."""
         with session_scope(self.engine) as session:
             return service.home(session, self.settings, platform, workspace, user, now)
+
+    def profile(self, platform: str, workspace: str, person: Person) -> Person:
+        """`person` as the platform tells, with the language and timezone they chose themselves over it: what an
+        adapter reads a form in before any event reaches the core."""
+        with session_scope(self.engine) as session:
+            language, timezone = preferences.chosen(session, platform, workspace, person.platform_id)
+        return replace(person, language=language or person.language, timezone=timezone or person.timezone)
 
     def next_due(self, platform: str) -> datetime | None:
         with session_scope(self.engine) as session:

@@ -12,6 +12,7 @@ name, and a platform form that already says exactly what to do arrives as a pars
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Literal
 
 from bot.command_types import Command
@@ -49,3 +50,4 @@ class Inbound:
     handles_are_user_ids: bool = False  # console: "@alice" IS the user id; platforms must resolve names
     event_id: str | None = None  # the platform's id for this delivery; a redelivery with the same id is ignored
     command: Command | None = None  # a submitted form, already a Command: used instead of parsing `text`
+    said_at: datetime | None = None  # when the platform says it was said (Slack `ts`, DingTalk `createAt`), UTC

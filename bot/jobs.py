@@ -104,6 +104,7 @@ def claim(session: Session, settings: Settings, platform: str, now: datetime) ->
         row.status = "sending"
         row.claimed_at = now
         row.attempts += 1
+        message = addressed(session, row.workspace_id, message)
         claims.append(Claim(row.id, message, conversation_of(row), row.kind))
     return claims
 
@@ -124,8 +125,17 @@ def enqueue(
         session.add(row)
         session.flush()  # one by one: the ids keep the order
         assert row.id is not None
-        claims.append(Claim(row.id, message, conversation_of(row)))
+        claims.append(Claim(row.id, addressed(session, workspace_id, message), conversation_of(row)))
     return claims
+
+
+def addressed(session: Session, workspace_id: int, message: OutMessage) -> OutMessage:
+    """`message` with its team named in its target: a platform serving several teams (Slack installed in many
+    workspaces) posts each with that team's own token, now or from a later tick."""
+    if message.target.workspace:
+        return message
+    target = replace(message.target, workspace=repo.workspace_external_id(session, workspace_id))
+    return replace(message, target=target)
 
 
 def render(session: Session, settings: Settings, row: Notification, now: datetime) -> OutMessage | None:

@@ -27,6 +27,7 @@ class Target:
     channel: str | None = None
     user: str | None = None  # platform user id, for direct and ephemeral
     thread: str | None = None  # platform message id to reply under
+    workspace: str = ""  # the platform's id of the team (a Slack team id): set by the outbox when a row is posted
 
 
 @dataclass(frozen=True)

@@ -357,7 +357,7 @@ def meetbot_minutes(view: MeetingView, record: Record, channel_name: str) -> Att
     current_nick = view.creator.display_name
     current_at = m.started_at or m.start_at
     items: list[meetbot.MinutesItem] = []
-    for _seq, at, kind, text, nick in sorted(entries, key=lambda e: e[0]):
+    for _seq, at, kind, text, nick in sorted(entries, key=lambda e: (e[1], e[0])):  # as said, not as handled
         if kind == "topic":
             if current_title is not None or items:
                 topics.append(meetbot.MinutesTopic(current_title, current_nick, current_at, tuple(items)))

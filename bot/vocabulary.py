@@ -273,6 +273,23 @@ CONFIG_KEYS: dict[str, Words] = {
 }
 FOR_PERSON = Words(("for",), ("负责", "给"))  # `config approver @boss for @alice` / `设置 审批人 @王总 负责 @张三`
 
+# -- a person's own settings: `me language zh`, `me timezone berlin` / `我的设置 语言 中文`, `我的设置 时区 上海`
+ME = Words(("me", "preferences", "prefs"), ("我的设置", "个人设置"))  # 我的 alone is `mine`, 设置 is `config`
+PREFERENCE_KEYS: dict[str, Words] = {"language": CONFIG_KEYS["language"], "timezone": CONFIG_KEYS["timezone"]}
+LANGUAGES: dict[str, Words] = {
+    "en": Words(("en", "english"), ("英文", "英语")),
+    "zh": Words(("zh", "chinese"), ("中文", "汉语", "简体中文")),
+}
+AUTOMATIC = Words(("auto", "platform"), ("自动", "默认"))  # back to what the platform says
+ZONE_ALIASES: dict[str, Words] = {  # a few cities by name, explicitly; anything else by its zoneinfo name
+    "Europe/Berlin": Words(("berlin",), ("柏林",)),
+    "Europe/London": Words(("london",), ("伦敦",)),
+    "America/New_York": Words(("new york", "new-york", "newyork", "nyc"), ("纽约",)),
+    "Asia/Shanghai": Words(("shanghai", "beijing"), ("上海", "北京")),
+    "Asia/Tokyo": Words(("tokyo",), ("东京",)),
+    "Asia/Singapore": Words(("singapore",), ("新加坡",)),
+}
+
 
 # -- the task board (任务看板), incidents (异常上报) and outcomes
 PHASE = Words(("phase",), ("阶段",))

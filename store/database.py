@@ -24,6 +24,7 @@ from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.pool import StaticPool
 from sqlmodel import Session
 
@@ -100,3 +101,14 @@ def session_scope(engine: Engine) -> Iterator[Session]:
         except BaseException:
             session.rollback()
             raise
+
+
+RETRYABLE_SQLSTATES = frozenset({"40P01", "40001", "23505"})  # deadlock, serialization failure, unique key
+
+
+def is_retryable(error: BaseException) -> bool:
+    """PostgreSQL gave up on the transaction to break a deadlock (or a serialization conflict), or another
+    transaction inserted the same new row first: running the same unit of work again is correct and will
+    usually succeed. Events of different conversations take their rows in different orders (a workspace
+    counter, then a person; or the person first) and meet a person new to both at the same moment."""
+    return isinstance(error, DBAPIError) and getattr(error.orig, "sqlstate", None) in RETRYABLE_SQLSTATES

@@ -2,18 +2,22 @@
 
 Every function that reads people's data takes a workspace id, so no caller can forget the scope.
 Rows that several writers may count from (the workspace's number counters, a meeting's record sequence)
-are read `FOR UPDATE`, which PostgreSQL honours and SQLite replaces with its `BEGIN IMMEDIATE` lock.
+are read `FOR NO KEY UPDATE`, which PostgreSQL honours and SQLite replaces with its `BEGIN IMMEDIATE` lock.
+Not `FOR UPDATE`: every row inserted that refers to the workspace (an event's dedupe row, a new person)
+takes a key-share lock on it, which `FOR UPDATE` waits for, so two events that had each inserted one
+deadlocked on the counter; `FOR NO KEY UPDATE` does not conflict with key-share locks.
 """
 
 from __future__ import annotations
 
 import functools
+import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any, TypeVar
 
-from sqlalchemy import ColumnElement, and_, bindparam, func, or_
+from sqlalchemy import ColumnElement, and_, bindparam, func, or_, text
 from sqlalchemy import select as sa_select
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
@@ -46,6 +50,17 @@ LIVE_MEETING_STATUSES = ("scheduled", "in_progress")
 RecordRow = Note | Decision | OpenQuestion | ActionItem
 
 
+def lock_conversation(session: Session, platform: str, workspace: str, channel: str) -> None:
+    """Hold the conversation until this transaction ends, so instances sharing the database apply its
+    events one at a time (a PostgreSQL transaction-level advisory lock on a 64-bit hash of its name).
+    SQLite needs nothing: every transaction there already starts with the database's one write lock."""
+    if session.get_bind().dialect.name != "postgresql":
+        return
+    name = f"{platform}\x1f{workspace}\x1f{channel}".encode()
+    key = int.from_bytes(hashlib.blake2b(name, digest_size=8).digest(), "big", signed=True)
+    session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": key})
+
+
 def workspace(session: Session, platform: str, external_id: str, now: datetime) -> Workspace:
     found = session.exec(
         select(Workspace).where(Workspace.platform == platform, Workspace.external_id == external_id)
@@ -56,6 +71,13 @@ def workspace(session: Session, platform: str, external_id: str, now: datetime) 
     session.add(created)
     session.flush()
     return created
+
+
+def workspace_external_id(session: Session, workspace_id: int) -> str:
+    """The platform's own id of a workspace (a Slack team id), which a platform's sender needs to pick the
+    team's token; loaded once per session (the identity map)."""
+    found = session.get(Workspace, workspace_id)
+    return found.external_id if found is not None else ""
 
 
 def user_by_platform_id(session: Session, workspace_id: int, platform_user_id: str) -> User | None:
@@ -81,7 +103,8 @@ def upsert_user(
     timezone: str | None = None,
     language: str | None = None,
 ) -> User:
-    """The user with this platform id, created on first sight; fresher names and settings win."""
+    """The user with this platform id, created on first sight; fresher names and the platform's settings win,
+    except a language or timezone the person chose themselves (`store.preferences`)."""
     user = user_by_platform_id(session, workspace_id, platform_user_id)
     if user is None:
         user = User(
@@ -97,8 +120,10 @@ def upsert_user(
         return user
     if display_name and display_name != user.display_name and display_name != platform_user_id:
         user.display_name = display_name
-    user.timezone = timezone or user.timezone
-    user.language = language or user.language
+    if not user.timezone_chosen:
+        user.timezone = timezone or user.timezone
+    if not user.language_chosen:
+        user.language = language or user.language
     return user
 
 
@@ -128,7 +153,7 @@ def allocate_action_number(session: Session, workspace_id: int) -> int:
 
 def _locked_workspace(session: Session, workspace_id: int) -> Workspace:
     ws = session.exec(
-        select(Workspace).where(Workspace.id == workspace_id).with_for_update()
+        select(Workspace).where(Workspace.id == workspace_id).with_for_update(key_share=True)
     ).one()
     session.refresh(ws)  # the identity map may hold a copy read before the lock
     return ws
@@ -142,7 +167,7 @@ def meeting_by_number(session: Session, workspace_id: int, number: int) -> Meeti
 
 def lock_meeting(session: Session, meeting: Meeting) -> Meeting:
     """Re-read `meeting` under a row lock before bumping its record sequence."""
-    locked = session.exec(select(Meeting).where(Meeting.id == meeting.id).with_for_update()).one()
+    locked = session.exec(select(Meeting).where(Meeting.id == meeting.id).with_for_update(key_share=True)).one()
     session.refresh(locked)
     return locked
 
@@ -154,6 +179,18 @@ def running_meeting(session: Session, workspace_id: int, channel_id: str) -> Mee
             Meeting.channel_id == channel_id,
             Meeting.status == "in_progress",
         )
+    ).first()
+
+
+def ended_since(session: Session, workspace_id: int, channel_id: str, since: datetime) -> Meeting | None:
+    """The meeting of this channel that ended last, if it ended at or after `since`."""
+    return session.exec(
+        select(Meeting).where(
+            Meeting.workspace_id == workspace_id,
+            Meeting.channel_id == channel_id,
+            Meeting.status == "ended",
+            col(Meeting.ended_at) >= since,
+        ).order_by(col(Meeting.ended_at).desc())
     ).first()
 
 
@@ -221,8 +258,9 @@ RecordT = TypeVar("RecordT", Note, Decision, OpenQuestion, ActionItem)
 
 
 def records(session: Session, model: type[RecordT], meeting_id: int) -> list[RecordT]:
-    """A meeting's notes, decisions, questions or action items, in the order they were recorded."""
-    return list(session.exec(_live_records(model, meeting_id).order_by(col(model.seq))))
+    """A meeting's notes, decisions, questions or action items, in the order they were said (the platform's
+    time for each, `created_at`; the sequence number among lines of the same moment)."""
+    return list(session.exec(_live_records(model, meeting_id).order_by(col(model.created_at), col(model.seq))))
 
 
 def _live_records(model: type[RecordT], meeting_id: int) -> SelectOfScalar[RecordT]:

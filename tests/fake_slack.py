@@ -9,6 +9,9 @@ instead of a second implementation of Slack. It serves:
 * the three steps of `files_upload_v2` (upload URL, bytes, completion);
 * Socket Mode: `apps.connections.open` hands out a ticket URL; the websocket says `hello`, `push` sends an
   envelope (with `retry_attempt` for events) and every ack is recorded;
+* the OAuth install: `/oauth/v2/authorize` sends the browser back to the app's redirect with a one-time code
+  for the team a test named (`install_next`), `oauth.v2.access` exchanges that code (with the app's client
+  id and secret, as HTTP Basic auth) for the team's bot token, and `auth.test` answers for each token;
 * payload builders in the shapes Slack sends, and `sign` for HTTP mode's v0 signatures.
 
 Strict only where strictness caught adapter bugs: a token is required, `chat.update` needs a message the fake
@@ -18,6 +21,7 @@ posted, `apps.connections.open` needs an app-level token.
 from __future__ import annotations
 
 import asyncio
+import base64
 import contextlib
 import hashlib
 import hmac
@@ -69,6 +73,17 @@ class Canned:
     headers: dict[str, str] = field(default_factory=dict)
 
 
+@dataclass(frozen=True)
+class Team:
+    """A workspace the app can be installed in, and the bot token it gets there."""
+
+    id: str
+    name: str
+    bot_token: str
+    bot_user_id: str
+    bot_id: str
+
+
 @dataclass
 class Upload:
     filename: str
@@ -99,6 +114,11 @@ class FakeSlack(LocalServer):
         self._acks: dict[str, dict[str, Any]] = {}
         self._slow: dict[str, list[float]] = {}
         self._started: list[str] = []  # methods in the order their requests arrived (before any answer)
+        self._teams: dict[str, Team] = {}  # by bot token
+        self._installing: Team | None = None
+        self._codes: dict[str, Team] = {}
+        self.client: tuple[str, str] | None = None  # the app's (client id, client secret), when it has them
+        self.redirect_url: str | None = None  # the app's configured Redirect URL (the manifest's redirect_urls)
 
     # ------------------------------------------------------------------------------------ set-up by tests
 
@@ -122,6 +142,17 @@ class FakeSlack(LocalServer):
             self._channels[id] = {"id": id, "name": name, "is_channel": not is_private, "is_group": is_private,
                                   "is_im": False, "is_mpim": False, "is_private": is_private,
                                   "members": list(members)}
+
+    @property
+    def authorize_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}/oauth/v2/authorize"
+
+    def install_next(self, team_id: str, name: str, bot_token: str) -> Team:
+        """The next visit to the authorize page installs the app in this team, which gets `bot_token`."""
+        team = Team(team_id, name, bot_token, f"UBOT{team_id}", f"BBOT{team_id}")
+        with self._cond:
+            self._teams[bot_token] = self._installing = team
+        return team
 
     def reply_next(self, method: str, status: int, body: dict[str, Any], headers: dict[str, str] | None = None,
                    times: int = 1) -> None:
@@ -241,6 +272,7 @@ class FakeSlack(LocalServer):
         app.router.add_route("*", "/api/{method}", self._api)
         app.router.add_post("/upload/{file_id}", self._upload)
         app.router.add_get("/socket-mode", self._socket_mode)
+        app.router.add_get("/oauth/v2/authorize", self._authorize)
         self._runner = web.AppRunner(app, access_log=None, shutdown_timeout=1.0)
         await self._runner.setup()
         await web.SockSite(self._runner, sock).start()
@@ -261,7 +293,12 @@ class FakeSlack(LocalServer):
             args |= {key: value for key, value in (await request.post()).items() if isinstance(value, str)}
         else:
             args |= parse_qsl(await request.text(), keep_blank_values=True)
-        token = str(args.pop("token", "")) or request.headers.get("Authorization", "").removeprefix("Bearer ")
+        authorization = request.headers.get("Authorization", "")
+        if authorization.startswith("Basic "):  # oauth.v2.access: the app's client id and secret
+            client_id, _, secret = base64.b64decode(authorization[6:]).decode().partition(":")
+            args |= {"client_id": client_id, "client_secret": secret}
+            authorization = ""
+        token = str(args.pop("token", "")) or authorization.removeprefix("Bearer ")
         for key in _JSON_ARGS & args.keys():
             if isinstance(args[key], str):
                 args[key] = json.loads(args[key])
@@ -276,11 +313,24 @@ class FakeSlack(LocalServer):
             queued = self._canned.get(method)
             canned = queued.pop(0) if queued else None
             if canned is None:
-                body = self._answer(method, args) if token else {"ok": False, "error": "not_authed"}
+                authed = token or method == "oauth.v2.access"
+                body = self._answer(method, args, token) if authed else {"ok": False, "error": "not_authed"}
                 canned = Canned(200, body)
             self._calls.append(Call(method, args, token or None, canned.status))
             self._cond.notify_all()
         return web.json_response(canned.body, status=canned.status, headers=canned.headers)
+
+    async def _authorize(self, request: web.Request) -> web.StreamResponse:
+        """The person clicked "Allow": back to the app's redirect URL with a code for the team being installed."""
+        with self._cond:
+            team, client = self._installing, self.client
+            if team is None or client is None or request.query.get("client_id") != client[0]:
+                return web.Response(status=400, text="invalid_client_id or no team to install")
+            code = "code-" + uuid.uuid4().hex
+            self._codes[code] = team
+        redirect = request.query.get("redirect_uri") or self.redirect_url
+        target = f"{redirect}?{urlencode({'code': code, 'state': request.query.get('state', '')})}"
+        raise web.HTTPFound(target)
 
     async def _upload(self, request: web.Request) -> web.StreamResponse:
         content = await request.read()
@@ -291,12 +341,25 @@ class FakeSlack(LocalServer):
             upload.content = content
         return web.Response(text=f"OK - {len(content)}")
 
-    def _answer(self, method: str, args: dict[str, Any]) -> dict[str, Any]:
+    def _answer(self, method: str, args: dict[str, Any], token: str) -> dict[str, Any]:
         """Slack's answer to a call (under the lock): the fields the adapter, Bolt and slack_sdk read."""
         ok: dict[str, Any] = {"ok": True}
         match method:
             case "auth.test":
-                return ok | {"team_id": TEAM_ID, "user_id": BOT_USER_ID, "bot_id": BOT_ID}
+                team = self._teams.get(token)  # an installed team's token; any other token is workspace T1's
+                if team is None:
+                    return ok | {"team_id": TEAM_ID, "user_id": BOT_USER_ID, "bot_id": BOT_ID}
+                return ok | {"team_id": team.id, "team": team.name, "user_id": team.bot_user_id, "bot_id": team.bot_id}
+            case "oauth.v2.access":
+                installed = self._codes.pop(str(args.get("code")), None)  # a code works once
+                if self.client is None or (args.get("client_id"), args.get("client_secret")) != self.client:
+                    return {"ok": False, "error": "invalid_client"}
+                if installed is None:
+                    return {"ok": False, "error": "invalid_code"}
+                return ok | {"access_token": installed.bot_token, "token_type": "bot", "scope": "commands,chat:write",
+                             "bot_user_id": installed.bot_user_id, "app_id": APP_ID, "enterprise": None,
+                             "is_enterprise_install": False, "team": {"id": installed.id, "name": installed.name},
+                             "authed_user": {"id": "UINSTALLER"}}
             case "chat.postMessage":
                 channel = str(args["channel"])
                 channel = f"D{channel}" if channel[0] in "UW" else channel  # to a user: their DM with the bot
@@ -366,20 +429,30 @@ class FakeSlack(LocalServer):
 # ---------------------------------------------------------------------------------- payloads Slack sends
 
 
-def event_callback(event: Mapping[str, Any], event_id: str | None = None) -> dict[str, Any]:
+def event_callback(event: Mapping[str, Any], event_id: str | None = None, team: str = TEAM_ID) -> dict[str, Any]:
     """An inner event as the Events API wraps it (HTTP body, or an `events_api` envelope's payload)."""
-    return {"type": "event_callback", "team_id": TEAM_ID, "api_app_id": APP_ID, "event": dict(event),
+    return {"type": "event_callback", "team_id": team, "api_app_id": APP_ID, "event": dict(event),
             "event_id": event_id or "Ev" + uuid.uuid4().hex[:10].upper(), "event_time": 1700000000,
-            "authorizations": [{"team_id": TEAM_ID, "user_id": BOT_USER_ID, "is_bot": True}]}
+            "authorizations": [{"team_id": team, "user_id": BOT_USER_ID, "is_bot": True}]}
+
+
+def app_uninstalled(team: str) -> dict[str, Any]:
+    return event_callback({"type": "app_uninstalled", "event_ts": new_ts()}, team=team)
+
+
+def tokens_revoked(team: str, bot_user: str) -> dict[str, Any]:
+    return event_callback({"type": "tokens_revoked", "tokens": {"bot": [bot_user]}, "event_ts": new_ts()},
+                          team=team)
 
 
 def message_event(text: str, user: str, channel: str, ts: str | None = None, thread_ts: str | None = None,
-                  channel_type: Literal["channel", "group", "im", "mpim"] = "channel") -> dict[str, Any]:
+                  channel_type: Literal["channel", "group", "im", "mpim"] = "channel",
+                  team: str = TEAM_ID) -> dict[str, Any]:
     """Someone typing in a channel, a thread or a DM."""
     ts = ts or new_ts()
     event = {"type": "message", "text": text, "user": user, "ts": ts, "channel": channel, "event_ts": ts,
-             "channel_type": channel_type, "team": TEAM_ID}
-    return event_callback(event | ({"thread_ts": thread_ts} if thread_ts else {}))
+             "channel_type": channel_type, "team": team}
+    return event_callback(event | ({"thread_ts": thread_ts} if thread_ts else {}), team=team)
 
 
 def reaction_event(added: bool, reaction: str, user: str, channel: str, item_ts: str) -> dict[str, Any]:
@@ -393,9 +466,10 @@ def app_home_opened(user: str) -> dict[str, Any]:
                            "event_ts": new_ts()})
 
 
-def slash_command(text: str, user_id: str, channel_id: str, trigger_id: str | None = None) -> dict[str, str]:
+def slash_command(text: str, user_id: str, channel_id: str, trigger_id: str | None = None,
+                  team: str = TEAM_ID) -> dict[str, str]:
     """`/meeting <text>`'s form fields (an HTTP body, or a `slash_commands` envelope's payload)."""
-    return {"token": "verification-token", "team_id": TEAM_ID, "channel_id": channel_id, "user_id": user_id,
+    return {"token": "verification-token", "team_id": team, "channel_id": channel_id, "user_id": user_id,
             "user_name": user_id.lower(), "command": "/meeting", "text": text, "api_app_id": APP_ID,
             "response_url": f"{NOWHERE}/commands", "trigger_id": trigger_id or uuid.uuid4().hex}
 

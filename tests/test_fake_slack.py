@@ -5,6 +5,9 @@ from __future__ import annotations
 
 import asyncio
 import time
+import urllib.error
+import urllib.parse
+import urllib.request
 from collections.abc import Iterator, Sequence
 from typing import Any
 
@@ -175,3 +178,35 @@ def test_signed_bodies_are_what_bolt_and_slack_sdk_accept(fake: FakeSlack, clien
     assert post(interactive_body(block_action("U1", "C1", "1.000100", "approve", "v")), form).status == 200
     assert post(event_body(message_event("hi", "U1", "C1")), "application/json").status == 200
     assert post(body, form, secret="wrong").status == 401
+
+
+def test_oauth_install_wire(fake: FakeSlack) -> None:
+    """The authorize page sends the browser back with a code; slack_sdk's `oauth_v2_access` (client id and
+    secret as HTTP Basic auth) exchanges it once for the team's token; `auth.test` answers for each token."""
+    fake.client = ("1111.2222", "dummy-secret")
+    fake.redirect_url = "http://127.0.0.1:9/slack/oauth_redirect"
+    team = fake.install_next("TB", "Beta Ltd", "xoxb-dummy-b")
+
+    class Stop(urllib.request.HTTPRedirectHandler):
+        def redirect_request(self, *args: Any, **kwargs: Any) -> None:
+            return None
+
+    with pytest.raises(urllib.error.HTTPError) as found:
+        urllib.request.build_opener(Stop).open(f"{fake.authorize_url}?client_id=1111.2222&state=s1", timeout=5)
+    location = urllib.parse.urlsplit(found.value.headers["Location"])
+    query = dict(urllib.parse.parse_qsl(location.query))
+    assert location.path == "/slack/oauth_redirect" and query["state"] == "s1"
+
+    web = WebClient(base_url=fake.api_url)
+    with pytest.raises(SlackApiError, match="invalid_client"):
+        web.oauth_v2_access(client_id="1111.2222", client_secret="wrong", code=query["code"])
+    fake.install_next("TB", "Beta Ltd", "xoxb-dummy-b")
+    with pytest.raises(urllib.error.HTTPError) as found:
+        urllib.request.build_opener(Stop).open(f"{fake.authorize_url}?client_id=1111.2222&state=s2", timeout=5)
+    code = dict(urllib.parse.parse_qsl(urllib.parse.urlsplit(found.value.headers["Location"]).query))["code"]
+    answer = web.oauth_v2_access(client_id="1111.2222", client_secret="dummy-secret", code=code)
+    assert (answer["access_token"], answer["team"]["id"]) == ("xoxb-dummy-b", "TB")
+    with pytest.raises(SlackApiError, match="invalid_code"):  # a code works once
+        web.oauth_v2_access(client_id="1111.2222", client_secret="dummy-secret", code=code)
+    assert WebClient(token=team.bot_token, base_url=fake.api_url).auth_test()["team_id"] == "TB"
+    assert WebClient(token=BOT_TOKEN, base_url=fake.api_url).auth_test()["team_id"] == "T1"

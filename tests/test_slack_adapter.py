@@ -16,6 +16,7 @@ import urllib.request
 from collections.abc import Iterator
 from datetime import timedelta
 from typing import Any, Protocol
+from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
@@ -28,7 +29,7 @@ from adapters.slack.app import SlackAdapter, alone
 from adapters.slack.run import EVENTS_PATH, bound_port, http_server
 from adapters.slack.translate import PLATFORM, slash_command
 from bot.command_types import NewMeeting, Plan
-from store.models import ActionItem, InboundEvent, Meeting, MeetingPlan, Notification, PlanPerson
+from store.models import ActionItem, InboundEvent, Meeting, MeetingPlan, Notification, PlanPerson, User
 from tests import fake_slack as fs
 from tests.conftest import make_settings, migrated_core
 from tests.harness import ManualClock
@@ -121,8 +122,9 @@ class HttpDriver:
         except urllib.error.HTTPError as error:
             return error.code, error.read().decode()
 
-    def command(self, user: str, channel: str, text: str, trigger_id: str | None = None) -> None:
-        body = fs.form_body(fs.slash_command(text, user, channel, trigger_id=trigger_id))
+    def command(self, user: str, channel: str, text: str, trigger_id: str | None = None,
+                team: str = fs.TEAM_ID) -> None:
+        body = fs.form_body(fs.slash_command(text, user, channel, trigger_id=trigger_id, team=team))
         status, _ = self.post(body, "application/x-www-form-urlencoded")
         assert status == 200
 
@@ -170,6 +172,13 @@ def button(message: dict[str, Any], value_prefix: str) -> dict[str, Any]:
             if element.get("type") == "button" and str(element.get("value", "")).startswith(value_prefix):
                 return dict(element)
     raise AssertionError(f"no button {value_prefix!r} in {message.get('text')!r}")
+
+
+def stored_profile(adapter: SlackAdapter, user_id: str) -> tuple[str | None, str | None] | None:
+    """The stored language and timezone of a Slack user, None before they have been seen."""
+    with Session(adapter.core.engine) as session:
+        user = session.exec(select(User).where(User.platform_user_id == user_id)).first()
+        return (user.language, user.timezone) if user is not None else None
 
 
 def items(adapter: SlackAdapter) -> list[ActionItem]:
@@ -316,7 +325,7 @@ def test_rate_limited_posts_wait_and_go_out(fake: fs.FakeSlack, adapter: SlackAd
 
 def test_a_reminder_slack_refuses_stays_pending(fake: fs.FakeSlack, adapter: SlackAdapter) -> None:
     command = slash_command({"team_id": "T1", "channel_id": "C1", "user_id": "U1",
-                             "text": 'new "Sync" in 3 days 3pm with <@U2|bob>'}, adapter.people)
+                             "text": 'new "Sync" in 3 days 3pm with <@U2|bob>'}, adapter.team(fs.TEAM_ID).people)
     adapter.core.handle(command, adapter.clock(), adapter.send)
     with Session(adapter.core.engine) as session:
         first = session.exec(select(Notification).where(Notification.status == "pending")
@@ -379,6 +388,30 @@ def test_new_without_text_opens_the_modal_and_errors_show_in_it(
     wait_until(lambda: any("payload" in m["text"] for m in posts(fake, "C1")))
     with Session(adapter.core.engine) as session:  # the form's Command, never re-parsed: the title as typed
         assert [m.title for m in session.exec(select(Meeting))] == ['The "payload" review with @bob']
+
+
+def test_the_form_speaks_and_reads_times_in_what_the_person_chose_over_slacks_profile(
+    fake: fs.FakeSlack, adapter: SlackAdapter, driver: Driver, clock: ManualClock
+) -> None:
+    driver.command("U1", "C1", "me language zh")  # Slack says en-US and Asia/Shanghai; alice chooses
+    driver.command("U1", "C1", "me timezone Europe/Berlin")
+    wait_until(lambda: stored_profile(adapter, "U1") == ("zh", "Europe/Berlin"))
+    driver.command("U1", "C1", "new", trigger_id="trig-1")
+    view = fake.wait_for("views.open")[0].args["view"]
+    assert view["title"]["text"] == "新建会议"
+    day = (clock.now + timedelta(days=3)).strftime("%Y-%m-%d")
+    filled = {
+        "title": {"title": {"type": "plain_text_input", "value": "Sync"}},
+        "date": {"date": {"type": "datepicker", "selected_date": day}},
+        "time": {"time": {"type": "timepicker", "selected_time": "15:00"}},
+        "participants": {"participants": {"type": "multi_users_select", "selected_users": ["U2"]}},
+    }
+    driver.interactive(fs.view_submission("U1", blocks.MEETING_MODAL_CALLBACK, "C1", filled))
+    wait_until(lambda: any("Sync" in m["text"] for m in posts(fake, "C1")))
+    with Session(adapter.core.engine) as session:
+        meeting = session.exec(select(Meeting)).one()
+    assert meeting.start_at.astimezone(ZoneInfo("Europe/Berlin")).strftime("%H:%M") == "15:00"
+    assert stored_profile(adapter, "U1") == ("zh", "Europe/Berlin")  # users.info came again: not copied over
 
 
 def test_plan_alone_opens_the_plan_form_and_its_submission_files_the_plan(

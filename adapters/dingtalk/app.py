@@ -85,13 +85,23 @@ class DingTalkAdapter:
         place = card_place(str(data.get("outTrackId") or ""))
         key = str(data.get("conversationId") or (place[0] if place else ""))  # a click waits behind its card's chat
         ticket = self.order.ticket(key)
+        inbound = chatbot_message(data) if topic == TOPIC_CHATBOT else None
+        if inbound is not None and not self.core.admit():  # past capacity: say so now, not minutes later
+            ticket[1].set_result(None)
+            busy = asyncio.to_thread(self.core.busy, inbound, self.clock(), self.send)
+            asyncio.get_running_loop().create_task(busy)
+            return
+        admitted = inbound is not None
 
         async def work() -> None:
-            async with self.order.turn(key, ticket):
-                try:
+            try:
+                async with self.order.turn(key, ticket):
                     await asyncio.to_thread(self.handle, topic, frame_id, dict(data))
-                except Exception:
-                    log.exception("DingTalk frame %s on %s failed", frame_id, topic)
+            except Exception:
+                log.exception("DingTalk frame %s on %s failed", frame_id, topic)
+            finally:
+                if admitted:
+                    self.core.release()
 
         asyncio.get_running_loop().create_task(work())
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from datetime import UTC, datetime
 from typing import Any
 
 from bot.events import Inbound, Person
@@ -63,4 +64,13 @@ def chatbot_message(data: Mapping[str, Any]) -> Inbound | None:
         message_id=str(msg_id) if msg_id else None,
         mentions=mentioned(text, data),
         event_id=f"msg:{msg_id}" if msg_id else None,
+        said_at=said_at(data.get("createAt")),
     )
+
+
+def said_at(create_at: object) -> datetime | None:
+    """`createAt` is when the message was sent, in Unix milliseconds."""
+    try:
+        return datetime.fromtimestamp(int(str(create_at)) / 1000, UTC)
+    except (ValueError, OverflowError, OSError):
+        return None

@@ -4,8 +4,11 @@ Why this shape:
 - Slack wants an ack within 3 s. Every listener acks first; the core (database, then posts) runs after it
   in a worker thread (`asyncio.to_thread`), so a slow database or a rate-limited post never delays an ack
   and never blocks the event loop (measured: Bolt's sync `App` under ASGI blocked the loop at 89 req/s).
-- Posting goes through one synchronous `WebClient` shared by listeners and the scheduler tick, with
-  slack_sdk's retry handlers: a 429 waits `Retry-After` and tries again; a post that still fails raises, and
+- Posting goes through one synchronous `WebClient` per workspace (`Team`), shared by listeners and the
+  scheduler tick: with `SLACK_BOT_TOKEN` there is one; installed through OAuth (`adapters/slack/install.py`),
+  each team's token comes from the database, and every message is posted with the token of the team it
+  belongs to (the outbox names it in `Target.workspace`). Each has slack_sdk's retry handlers: a 429 waits
+  `Retry-After` and tries again; a post that still fails raises, and
   the core keeps a scheduled reminder pending for a later tick.
 - Redeliveries (HTTP retries with `X-Slack-Retry-Num`, Socket Mode `retry_attempt`) carry the same
   `event_id`; the core records it in the transaction of the event's effects, so a retry has no effect.
@@ -46,6 +49,7 @@ from adapters.clock import Clock, system_clock
 from adapters.ordering import InOrder, Ticket
 from adapters.slack import blocks, plan_form
 from adapters.slack.directory import SlackDirectory
+from adapters.slack.install import Installations, oauth_settings
 from adapters.slack.translate import (
     PLATFORM,
     People,
@@ -56,9 +60,12 @@ from adapters.slack.translate import (
     reaction_event,
     slash_command,
     split_key,
+    team_of,
 )
+from bot.access import Conversation
 from bot.command_types import NewMeeting, Plan
 from bot.core import Core
+from bot.errors import ConfigError, Undeliverable
 from bot.events import Inbound, Person
 from bot.grammar.tokens import fold
 from bot.i18n import Lang, t
@@ -70,6 +77,7 @@ F = TypeVar("F", NewMeeting, Plan)  # the Command a form submits
 
 DONE_REACTION = "white_check_mark"
 USER_CACHE_SECONDS = 3600.0
+TOKEN_CACHE_SECONDS = 60.0
 
 
 class UserDirectory:
@@ -119,29 +127,80 @@ class AckTimedApp(AsyncApp):
                 self.on_ack(time.perf_counter() - started)
 
 
-class SlackAdapter:
-    """Listeners, rendering and posting for one Slack workspace (one bot token)."""
+class Team:
+    """One workspace's bot token at work: its Web API client, its people (cached), the bot's private chats there."""
 
-    def __init__(self, core: Core, bot_token: str, signing_secret: str | None, api_url: str,
-                 clock: Clock = system_clock) -> None:
-        self.core = core
-        self.signing_secret = signing_secret
-        self.clock = clock
+    def __init__(self, token: str, api_url: str) -> None:
+        self.token = token
         self.web = WebClient(
-            token=bot_token,
+            token=token,
             base_url=api_url,
             retry_handlers=[RateLimitErrorRetryHandler(max_retry_count=2), ConnectionErrorRetryHandler()],
         )
         self.people = UserDirectory(self.web)
-        core.directory = SlackDirectory(self.web)  # who is in a channel, who is an admin: Slack says
-        self._dm_channels: dict[str, str] = {}
+        self.directory = SlackDirectory(self.web)  # who is in a channel, who is an admin: Slack says
+        self.dm_channels: dict[str, str] = {}
+
+
+class SlackAdapter:
+    """Listeners, rendering and posting for Slack: one workspace with `bot_token`, or (`bot_token` None) every
+    workspace that installed the app through the OAuth flow, each with its own token from the database."""
+
+    def __init__(self, core: Core, bot_token: str | None, signing_secret: str | None, api_url: str,
+                 clock: Clock = system_clock) -> None:
+        self.core = core
+        self.signing_secret = signing_secret
+        self.clock = clock
+        self.api_url = api_url
         self.order = InOrder()
-        self.app = AckTimedApp(
-            client=AsyncWebClient(token=bot_token, base_url=api_url),
-            signing_secret=signing_secret or "",
-            request_verification_enabled=signing_secret is not None,
-        )
+        self._teams: dict[str, tuple[float, Team]] = {}
+        self._teams_lock = threading.Lock()
+        core.directory = TeamDirectory(self)
+        if bot_token is not None:  # single workspace: one token, whatever team an event names
+            self.installations: Installations | None = None
+            self._single: Team | None = Team(bot_token, api_url)
+            self.app = AckTimedApp(
+                client=AsyncWebClient(token=bot_token, base_url=api_url),
+                signing_secret=signing_secret or "",
+                request_verification_enabled=signing_secret is not None,
+            )
+        else:
+            if not core.settings.slack_oauth:
+                raise ConfigError("no SLACK_BOT_TOKEN, and no SLACK_CLIENT_ID / SLACK_CLIENT_SECRET to install with")
+            self.installations = Installations(str(core.settings.slack_client_id), core.engine)
+            self._single = None
+            self.app = AckTimedApp(
+                client=AsyncWebClient(base_url=api_url),
+                signing_secret=signing_secret or "",
+                request_verification_enabled=signing_secret is not None,
+                oauth_settings=oauth_settings(core.settings, self.installations, core.engine),
+            )
         self._register()
+
+    def team(self, team_id: str) -> Team:
+        """The team's token at work. Single-workspace mode has one; otherwise the token installed for `team_id`
+        (cached for `TOKEN_CACHE_SECONDS`, so a token revoked through another instance is dropped soon after).
+        Raises Undeliverable when the app is not (or no longer) installed there."""
+        if self._single is not None:
+            return self._single
+        assert self.installations is not None
+        with self._teams_lock:
+            cached = self._teams.get(team_id)
+        if cached is not None and time.monotonic() - cached[0] < TOKEN_CACHE_SECONDS:
+            return cached[1]
+        token = self.installations.bot_token(team_id) if team_id else None
+        if token is None:
+            self.forget(team_id)
+            raise Undeliverable(f"Quorum is not installed in Slack team {team_id or '(none named)'}")
+        team = cached[1] if cached is not None and cached[1].token == token else Team(token, self.api_url)
+        with self._teams_lock:
+            self._teams[team_id] = (time.monotonic(), team)
+        return team
+
+    def forget(self, team_id: str) -> None:
+        """Drop a team's cached token (it was revoked, or the app uninstalled)."""
+        with self._teams_lock:
+            self._teams.pop(team_id, None)
 
     # ---- listeners ----------------------------------------------------------------------------------
     def _register(self) -> None:
@@ -156,6 +215,28 @@ class SlackAdapter:
         app.view(blocks.MEETING_MODAL_CALLBACK)(self._on_modal_submit)
         app.view(blocks.ASK_MODAL_CALLBACK)(self._on_ask_submit)
         app.view(plan_form.PLAN_MODAL_CALLBACK)(self._on_plan_submit)
+        app.event("tokens_revoked")(self._on_tokens_revoked)
+        app.event("app_uninstalled")(self._on_app_uninstalled)
+
+    async def _on_tokens_revoked(self, ack: AsyncAck, event: dict[str, Any], context: AsyncBoltContext) -> None:
+        await ack()
+        if self.installations is None:
+            log.warning("Slack revoked tokens of this app: SLACK_BOT_TOKEN may no longer work")
+        else:
+            await self.app.default_tokens_revoked_event_listener()(event=event, context=context)
+            self.forget(str(context.team_id or ""))
+            log.warning("tokens revoked in Slack team %s: deleted; its meetings are kept", context.team_id)
+
+    async def _on_app_uninstalled(self, ack: AsyncAck, context: AsyncBoltContext) -> None:
+        """The team's tokens go; everything it recorded stays, under the retention rule (store/retention.py:
+        `quorum purge`)."""
+        await ack()
+        if self.installations is None:
+            log.warning("Quorum was uninstalled from Slack team %s: SLACK_BOT_TOKEN no longer works", context.team_id)
+        else:
+            await self.app.default_app_uninstalled_event_listener()(context=context)
+            self.forget(str(context.team_id or ""))
+            log.warning("uninstalled from Slack team %s: its tokens are deleted, its meetings kept", context.team_id)
 
     async def _on_command(self, ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient) -> None:
         ticket = self.order.ticket(str(body.get("channel_id")))
@@ -164,13 +245,20 @@ class SlackAdapter:
         if form is not None and body.get("trigger_id"):
             done(ticket)  # opening a form changes nothing in the channel: nobody waits for it
             await ack()
-            person = await asyncio.to_thread(self.people, str(body["user_id"]))
+            person = await asyncio.to_thread(self.reader, team_of(body), str(body["user_id"]))
             opens = blocks.meeting_modal if form is NewMeeting else plan_form.plan_modal
             await client.views_open(trigger_id=body["trigger_id"], view=opens(lang_of(person), str(body["channel_id"])))
             return
         await ack()
-        async with self.order.turn(str(body.get("channel_id")), ticket):
-            await asyncio.to_thread(self.translate_and_dispatch, slash_command, body)
+        if not self.core.admit():  # past capacity: say so now rather than answer minutes later
+            done(ticket)
+            await asyncio.to_thread(self.core.busy, busy_inbound(body), self.clock(), self.send)
+            return
+        try:
+            async with self.order.turn(str(body.get("channel_id")), ticket):
+                await asyncio.to_thread(self.translate_and_dispatch, slash_command, body)
+        finally:
+            self.core.release()
 
     async def _on_message(self, ack: AsyncAck, body: dict[str, Any]) -> None:
         key = str(body["event"].get("channel"))
@@ -193,8 +281,9 @@ class SlackAdapter:
         ticket = self.order.ticket(key)
         await ack()
         async with self.order.turn(key, ticket):
-            home_channel = await asyncio.to_thread(self.dm_channel, user_id) if from_home else ""
-            inbound = await asyncio.to_thread(button_click, body, action, self.people, home_channel)
+            home_channel = await asyncio.to_thread(self.dm_channel, team_of(body), user_id) if from_home else ""
+            people = await asyncio.to_thread(lambda: self.team(team_of(body)).people)
+            inbound = await asyncio.to_thread(button_click, body, action, people, home_channel)
             await asyncio.to_thread(self.dispatch, inbound)
             if from_home:
                 await asyncio.to_thread(self.publish_home, inbound.workspace, user_id)
@@ -206,8 +295,8 @@ class SlackAdapter:
         user_id = str(body["user"]["id"])
         spec = json.loads(str(action.get("value") or "{}"))
         channel = str((body.get("container") or {}).get("channel_id") or "") or await asyncio.to_thread(
-            self.dm_channel, user_id)
-        person = await asyncio.to_thread(self.people, user_id)
+            self.dm_channel, team_of(body), user_id)
+        person = await asyncio.to_thread(self.reader, team_of(body), user_id)
         await client.views_open(trigger_id=body["trigger_id"],
                                 view=blocks.ask_modal(lang_of(person), str(spec.get("ask") or ""),
                                                       str(spec.get("command") or ""), channel))
@@ -218,13 +307,13 @@ class SlackAdapter:
         ticket = self.order.ticket(channel)
         try:
             answer = str(view["state"]["values"][blocks.ASK_BLOCK][blocks.ASK_BLOCK].get("value") or "").strip()
-            person = await asyncio.to_thread(self.people, str(body["user"]["id"]))
+            person = await asyncio.to_thread(self.reader, team_of(body), str(body["user"]["id"]))
             if not answer:
                 await ack(response_action="errors", errors={blocks.ASK_BLOCK: t(lang_of(person), "form.ask.empty")})
                 return
             await ack()
             inbound = Inbound(kind="button", platform=PLATFORM,
-                              workspace=str((body.get("team") or {}).get("id", "")), channel=channel, user=person,
+                              workspace=team_of(body), channel=channel, user=person,
                               text=f"{spec.get('command', '')} {answer}", is_direct=channel.startswith("D"))
             async with self.order.turn(channel, ticket):
                 await asyncio.to_thread(self.dispatch, inbound)
@@ -255,7 +344,7 @@ class SlackAdapter:
         channel = str(view.get("private_metadata") or "")
         ticket = self.order.ticket(channel)
         try:
-            person = await asyncio.to_thread(self.people, str(body["user"]["id"]))
+            person = await asyncio.to_thread(self.reader, team_of(body), str(body["user"]["id"]))
             zone = zone_of(person, self.core.settings.zone)
             command, errors = read(view["state"]["values"], lang_of(person), zone, self.clock())
             if command is None:
@@ -263,9 +352,9 @@ class SlackAdapter:
                 return
             await ack()
             named = people_of(command)
-            mentions = await asyncio.to_thread(lambda: tuple(self.people(user) for user in named))
+            mentions = await asyncio.to_thread(lambda: tuple(self.person(team_of(body), user) for user in named))
             inbound = Inbound(kind="command", platform=PLATFORM,
-                              workspace=str((body.get("team") or {}).get("id", "")), channel=channel, user=person,
+                              workspace=team_of(body), channel=channel, user=person,
                               is_direct=is_direct_channel(channel), mentions=mentions, command=command)
             async with self.order.turn(channel, ticket):
                 await asyncio.to_thread(self.dispatch, inbound)
@@ -276,7 +365,7 @@ class SlackAdapter:
     def translate_and_dispatch(
         self, translate: Callable[[dict[str, Any], People], Inbound | None], body: dict[str, Any]
     ) -> None:
-        inbound = translate(body, self.people)
+        inbound = translate(body, self.team(team_of(body)).people)
         if inbound is not None:
             self.dispatch(inbound)
 
@@ -286,7 +375,7 @@ class SlackAdapter:
         if outcome.acknowledge is not None:
             channel, ts = split_key(outcome.acknowledge)
             try:
-                self.web.reactions_add(channel=channel, timestamp=ts, name=DONE_REACTION)
+                self.team(inbound.workspace).web.reactions_add(channel=channel, timestamp=ts, name=DONE_REACTION)
             except SlackApiError as error:
                 if error.response.get("error") != "already_reacted":
                     log.warning("could not react to %s: %s", outcome.acknowledge, error.response.get("error"))
@@ -298,44 +387,74 @@ class SlackAdapter:
         """Post (or update in place) one message; returns its `<channel>/<ts>` key. Raises when Slack refuses,
         so the core keeps a scheduled message pending."""
         target = message.target
+        team = self.team(target.workspace)  # the message's own team: its token, its people
         # Only the people the core notifies, and the reader of a private message, become mentions: naming anyone
         # else in a post would notify them too.
         notified = [*message.mentions, *([target.user] if target.kind == "direct" and target.user else [])]
-        rendered = blocks.render(message, self.people.mentionable(notified))
+        rendered = blocks.render(message, team.people.mentionable(notified))
         if message.replaces is not None:
             channel, ts = split_key(message.replaces)
-            self.web.chat_update(channel=channel, ts=ts, **rendered)
+            team.web.chat_update(channel=channel, ts=ts, **rendered)
             return message.replaces
         if target.kind == "ephemeral":
             assert target.channel is not None and target.user is not None
-            self.web.chat_postEphemeral(channel=target.channel, user=target.user, **rendered)
+            team.web.chat_postEphemeral(channel=target.channel, user=target.user, **rendered)
             return None
         if target.kind == "direct":
             assert target.user is not None
-            channel = self.dm_channel(target.user)
+            channel = self.dm_channel(target.workspace, target.user)
         else:
             assert target.channel is not None
             channel = target.channel
         thread_ts = split_key(target.thread)[1] if target.thread else None
-        response = self.web.chat_postMessage(channel=channel, thread_ts=thread_ts, **rendered)
+        response = team.web.chat_postMessage(channel=channel, thread_ts=thread_ts, **rendered)
         for attachment in message.attachments:
             body = {"file": attachment.data} if attachment.data is not None else {"content": attachment.content}
-            self.web.files_upload_v2(channel=channel, thread_ts=response["ts"], filename=attachment.filename,
+            team.web.files_upload_v2(channel=channel, thread_ts=response["ts"], filename=attachment.filename,
                                      **body)
         return f"{response['channel']}/{response['ts']}"
 
-    def dm_channel(self, user_id: str) -> str:
+    def person(self, team_id: str, user_id: str) -> Person:
+        return self.team(team_id).people(user_id)
+
+    def dm_channel(self, team_id: str, user_id: str) -> str:
         """The bot's private chat with a person (`conversations.open` is idempotent; cached anyway)."""
-        channel = self._dm_channels.get(user_id)
+        team = self.team(team_id)
+        channel = team.dm_channels.get(user_id)
         if channel is None:
-            channel = str(self.web.conversations_open(users=user_id)["channel"]["id"])
-            self._dm_channels[user_id] = channel
+            channel = str(team.web.conversations_open(users=user_id)["channel"]["id"])
+            team.dm_channels[user_id] = channel
         return channel
+
+    def reader(self, team_id: str, user_id: str) -> Person:
+        """The person a form speaks to: Slack's profile, under the language and timezone they chose in Quorum."""
+        return self.core.profile(PLATFORM, team_id, self.person(team_id, user_id))
 
     def publish_home(self, team_id: str, user_id: str) -> None:
         """App Home: the person's open action items (with buttons) and upcoming meetings with their RSVP."""
-        view = self.core.home(PLATFORM, team_id, self.people(user_id), self.clock())
-        self.web.views_publish(user_id=user_id, view=blocks.home_view(view, self.people.mentionable([user_id])))
+        team = self.team(team_id)
+        view = self.core.home(PLATFORM, team_id, team.people(user_id), self.clock())
+        team.web.views_publish(user_id=user_id, view=blocks.home_view(view, team.people.mentionable([user_id])))
+
+
+class TeamDirectory:
+    """The core's `Directory` over every team: each question asked of the team's own directory (its token)."""
+
+    def __init__(self, adapter: SlackAdapter) -> None:
+        self.adapter = adapter
+
+    def conversation(self, workspace: str, channel: str) -> Conversation:
+        return self.adapter.team(workspace).directory.conversation(workspace, channel)
+
+    def is_admin(self, workspace: str, user: str) -> bool:
+        return self.adapter.team(workspace).directory.is_admin(workspace, user)
+
+
+def busy_inbound(body: dict[str, Any]) -> Inbound:
+    """A slash command as far as a "busy" answer needs it (no lookups: the process has no time for them)."""
+    user = str(body.get("user_id") or "")
+    return Inbound(kind="command", platform=PLATFORM, workspace=str(body.get("team_id") or ""),
+                   channel=str(body.get("channel_id") or ""), user=Person(user, user), text=str(body.get("text") or ""))
 
 
 def done(ticket: Ticket) -> None:

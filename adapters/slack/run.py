@@ -5,6 +5,10 @@ Both modes share one `SlackAdapter` and one scheduler thread (APScheduler interv
 `/healthz` and `/metrics` (`adapters/ops.py`) are on `QUORUM_OPS_ADDRESS` in both modes, and in HTTP mode
 on the app's port too. SIGTERM drains (`adapters/drain.py`): the Socket Mode connection is closed, or
 uvicorn stops accepting, then every acknowledged event is finished before the process exits 0.
+Installed through OAuth (`SLACK_CLIENT_ID` / `SLACK_CLIENT_SECRET`), the HTTP server also serves
+`/slack/install` and `/slack/oauth_redirect`; with an app token too, events come over Socket Mode and an HTTP
+server on the app's port runs beside it (in a thread of its own, so SIGTERM stays the drain's) for the
+install pages.
 """
 
 from __future__ import annotations
@@ -26,6 +30,7 @@ from adapters.ops_http import OpsAsgi, small_port
 from adapters.process import settle_heap
 from adapters.scheduler import start_ticker
 from adapters.slack.app import QuorumRequestHandler, SlackAdapter
+from adapters.slack.install import INSTALL_PATH
 from adapters.slack.translate import PLATFORM
 from bot.config import Settings
 from bot.core import Core
@@ -36,13 +41,22 @@ EVENTS_PATH = "/slack/events"
 
 
 def build_adapter(settings: Settings, core: Core | None = None, clock: Clock = system_clock) -> SlackAdapter:
-    if settings.slack_bot_token is None:
-        raise ConfigError("SLACK_BOT_TOKEN is not set: copy the Bot User OAuth Token (xoxb-…) into .env")
-    if settings.slack_app_token is None and settings.slack_signing_secret is None:
-        raise ConfigError("set SLACK_APP_TOKEN (xapp-…) for Socket Mode, or SLACK_SIGNING_SECRET for HTTP mode")
+    """One workspace with SLACK_BOT_TOKEN, or any workspace that installs it (SLACK_CLIENT_ID and _SECRET)."""
+    token = settings.slack_bot_token.get_secret_value() if settings.slack_bot_token else ""
     secret = settings.slack_signing_secret.get_secret_value() if settings.slack_signing_secret else None
-    return SlackAdapter(core or Core(settings), settings.slack_bot_token.get_secret_value(), secret,
-                        settings.slack_api_url, clock)
+    if settings.slack_oauth:
+        if token:
+            raise ConfigError("set SLACK_BOT_TOKEN (one workspace) or SLACK_CLIENT_ID / SLACK_CLIENT_SECRET "
+                              "(install in any workspace), not both")
+        if secret is None:
+            raise ConfigError("the OAuth install runs over HTTP: set SLACK_SIGNING_SECRET (Basic Information)")
+        return SlackAdapter(core or Core(settings), None, secret, settings.slack_api_url, clock)
+    if not token:
+        raise ConfigError("SLACK_BOT_TOKEN is not set: copy the Bot User OAuth Token (xoxb-…) into .env, or set "
+                          "SLACK_CLIENT_ID and SLACK_CLIENT_SECRET to install Quorum in any workspace")
+    if settings.slack_app_token is None and secret is None:
+        raise ConfigError("set SLACK_APP_TOKEN (xapp-…) for Socket Mode, or SLACK_SIGNING_SECRET for HTTP mode")
+    return SlackAdapter(core or Core(settings), token, secret, settings.slack_api_url, clock)
 
 
 def build_ops(adapter: SlackAdapter, settings: Settings, connected: Callable[[], bool]) -> Ops:
@@ -60,19 +74,29 @@ def socket_connected(handler: AsyncSocketModeHandler) -> bool:
 
 
 async def serve_socket_mode(adapter: SlackAdapter, app_token: str, settings: Settings,
-                            stop: asyncio.Event | None = None) -> bool:
+                            stop: asyncio.Event | None = None, pages: uvicorn.Server | None = None) -> bool:
     """Socket Mode until SIGTERM (or `stop` is set), then drained; True when everything acknowledged was
-    finished."""
+    finished. `pages`: the OAuth install pages' server, run beside it."""
     stop = stop or drain.stop_event()
     handler = AsyncSocketModeHandler(adapter.app, app_token)
     ops = build_ops(adapter, settings, lambda: socket_connected(handler))
+    pages_thread = threading.Thread(target=lambda: asyncio.run(pages.serve()), name="slack-install-pages",
+                                    daemon=True) if pages is not None else None
     async with small_port(ops, settings.ops_endpoint):
+        if pages_thread is not None:
+            pages_thread.start()
         await handler.connect_async()  # type: ignore[no-untyped-call]
         await stop.wait()
         log.warning("SIGTERM: closing the Socket Mode connection, finishing what was acknowledged")
         ops.draining = True
         await handler.close_async()  # type: ignore[no-untyped-call]
+        if pages is not None and pages_thread is not None:
+            pages.should_exit = True
+            await asyncio.to_thread(pages_thread.join, PAGES_STOP_SECONDS)
         return await drain.finish(adapter.order, settings.drain_seconds)
+
+
+PAGES_STOP_SECONDS = 5.0
 
 
 def http_server(adapter: SlackAdapter, host: str, port: int, ops: Ops | None = None) -> uvicorn.Server:
@@ -122,8 +146,11 @@ def run(settings: Settings, host: str, port: int, clock: Clock = system_clock) -
     drained = False
     try:
         if settings.slack_app_token is not None:
-            log.warning("Quorum on Slack, Socket Mode")
-            drained = asyncio.run(serve_socket_mode(adapter, settings.slack_app_token.get_secret_value(), settings))
+            pages = http_server(adapter, host, port) if adapter.installations is not None else None
+            log.warning("Quorum on Slack, Socket Mode%s",
+                        f"; install pages on {host}:{port}{INSTALL_PATH}" if pages is not None else "")
+            drained = asyncio.run(serve_socket_mode(adapter, settings.slack_app_token.get_secret_value(), settings,
+                                                    pages=pages))
         else:
             log.warning("Quorum on Slack, HTTP mode on %s:%d%s", host, port, EVENTS_PATH)
             drained = asyncio.run(serve_http(adapter, host, port, settings))

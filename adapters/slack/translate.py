@@ -19,6 +19,7 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Callable, Mapping
+from datetime import UTC, datetime
 from typing import Any
 
 from adapters.reactions import meaning_of
@@ -147,7 +148,16 @@ def message_event(body: Mapping[str, Any], people: People) -> Inbound | None:
         message_id=message_key(channel, ts),
         mentions=mentions,
         event_id=event_id_of(body),
+        said_at=said_at(ts),
     )
+
+
+def said_at(ts: str) -> datetime | None:
+    """Slack's `ts` ("1700000000.000100") is the message's time in Unix seconds: when it was said."""
+    try:
+        return datetime.fromtimestamp(float(ts), UTC)
+    except (ValueError, OverflowError, OSError):
+        return None
 
 
 def reaction_event(body: Mapping[str, Any], people: People) -> Inbound | None:

@@ -18,8 +18,8 @@ from bot.grammar import board_args as b
 from bot.grammar import edit_args as e
 from bot.grammar import meeting_args as m
 from bot.grammar import plan_args as pl
+from bot.grammar import preference_args, series_args
 from bot.grammar import record_args as r
-from bot.grammar import series_args
 from bot.grammar.new_meeting import new_meeting
 from bot.grammar.registry import Registry, Subcommand
 from bot.messages import Outcome
@@ -34,6 +34,7 @@ from bot.service import (
     meetings,
     monitor,
     plans,
+    preferences,
     records,
     review,
     series,
@@ -41,7 +42,7 @@ from bot.service import (
 )
 from bot.service.context import Ctx
 from bot.service.help import help_message
-from bot.vocabulary import ACCEPT, AGENDA, CHECK_IN, DECLINE, DONE, REOPEN, VERIFY, Words
+from bot.vocabulary import ACCEPT, AGENDA, CHECK_IN, DECLINE, DONE, ME, REOPEN, VERIFY, Words
 from store import repo
 from store.models import Meeting
 
@@ -149,6 +150,7 @@ COMMANDS = Registry(
         S("reopen", REOPEN, c.ReopenItem, m.with_reason(c.ReopenItem), records.reopen, "followup"),
         S("config", Words(("config", "settings"), ("设置", "配置")), c.Configure, m.config, config.configure,
           "followup"),
+        S("me", ME, c.MyPreferences, preference_args.me, preferences.me, "followup"),
         # -- looking back
         S("report", Words(("report",), ("报告", "报表")), c.Report, m.report, review.report, "review"),
         S("export", Words(("export",), ("导出",)), c.Export, m.export, review.export, "review"),

@@ -3,9 +3,10 @@
 Building it once per inbound event (workspace and user upserted, language and timezone decided) keeps the
 use cases free of look-ups and makes "reply in the reader's language" a property of the context.
 
-A person's stored language is what their platform says (or the console's `:user … lang=`), never guessed
-from one message: the reply to a message follows the language it was written in (`Ctx.lang`), while
-notices planned for later (reminders, chases) follow `User.language`, else the meeting's or channel's.
+A person's stored language and timezone are what they chose (`/meeting me`, `bot.service.preferences`), else
+what their platform says (or the console's `:user … lang=`), never guessed from one message: the reply to a
+message follows the language it was written in (`Ctx.lang`), while notices planned for later (reminders,
+chases, invitations) follow `User.language`, else the meeting's or channel's.
 """
 
 from __future__ import annotations
@@ -49,6 +50,13 @@ class Ctx:
         if channel not in self.conversations:
             self.conversations[channel] = self.directory.conversation(self.inbound.workspace, channel)
         return self.conversations[channel]
+
+    @property
+    def said_at(self) -> datetime:
+        """When this was said: the platform's time for it, or `now` when it gives none or one from the future
+        (a skewed clock must not date a record after the moment it is handled)."""
+        said = self.inbound.said_at
+        return said if said is not None and said <= self.now else self.now
 
     @property
     def workspace_id(self) -> int:
@@ -118,8 +126,9 @@ def build_context(
     workspace = repo.workspace(session, inbound.platform, inbound.workspace, now)
     assert workspace.id is not None
     person = inbound.user
-    # Only what the platform (or the console's `:user`) says is stored as the person's language: one line in
-    # the other language is answered in it, but their reminders keep the language they chose.
+    # Only what the platform (or the console's `:user`) says is stored as the person's language, and not over
+    # one they chose themselves: one line in the other language is answered in it, but their reminders keep
+    # the language they have.
     user = repo.upsert_user(
         session, workspace.id, person.platform_id, person.display_name, now, person.timezone, person.language,
     )

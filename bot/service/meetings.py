@@ -459,7 +459,8 @@ def end(ctx: Ctx, channel_name: str) -> Outcome:
     view = views.load(ctx.session, meeting)
     guard.ensure_can_edit(ctx, view)
     meeting.status = "ended"
-    meeting.ended_at = ctx.now
+    # when it was said (never before the start): lines said before it may still join (service.records)
+    meeting.ended_at = max(ctx.said_at, meeting.started_at or ctx.said_at)
     meeting_day.close_agenda(ctx, meeting)
     ctx.session.flush()
     view = views.load(ctx.session, meeting)

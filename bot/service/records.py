@@ -7,10 +7,18 @@ recorder or chairs set topics, record decisions, undo, name chairs and end the m
 item's owner, its creator or its meeting's host may close or change it. What is recorded in a confidential
 meeting is answered only to the person who typed it (its participants read it in the minutes), and someone
 who may not see the running meeting writes into the channel, never into its record (`bot.access`).
+
+With several instances on one database, a line said just before `end` may be handled after it (the other
+instance took `end` first). Records carry when they were said (`created_at` is the platform's time, which
+orders the minutes), `end` stores the platform time it was said, and a record said before a meeting's end
+that is handled within `late_line_seconds` of that end still joins the meeting; the minutes are then posted
+again, amended. Later than that it stands alone in the channel, as before. This keeps minutes immediate
+(nobody waits a grace window for them) at the cost of a second post in the rare late case.
 """
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 from bot import access, followup, meetbot, views
@@ -19,7 +27,7 @@ from bot.errors import Conflict, NotAllowed, NotFound, ParseError
 from bot.i18n import t
 from bot.locale import language_of
 from bot.messages import Button, Outcome, OutMessage, RefSpec, Section, Target
-from bot.service import guard
+from bot.service import guard, meetings
 from bot.service.context import Ctx
 from bot.timeparse import format_date
 from store import repo
@@ -33,6 +41,31 @@ def running(ctx: Ctx) -> Meeting | None:
     confidential meeting writes stands alone in the channel and never enters its record."""
     meeting = repo.running_meeting(ctx.session, ctx.workspace_id, ctx.inbound.channel)
     return meeting if meeting is not None and guard.may_see(ctx, meeting) else None
+
+
+def recording(ctx: Ctx) -> Meeting | None:
+    """The meeting a record said here joins: the running one, else one that ended after this was said, no
+    longer than the grace ago (the module docstring says why)."""
+    meeting = running(ctx)
+    if meeting is not None or ctx.inbound.is_direct or ctx.inbound.said_at is None:
+        return meeting
+    grace = timedelta(seconds=ctx.settings.late_line_seconds)
+    ended = repo.ended_since(ctx.session, ctx.workspace_id, ctx.inbound.channel, ctx.now - grace)
+    if ended is None or ended.ended_at is None or ctx.said_at >= ended.ended_at or not guard.may_see(ctx, ended):
+        return None
+    return ended
+
+
+def amended(ctx: Ctx, meeting: Meeting | None, outcome: Outcome) -> Outcome:
+    """A late record joined an ended meeting: say so and post its minutes again, with the line in them."""
+    if meeting is None or meeting.status != "ended":
+        return outcome
+    ctx.session.flush()
+    view = views.load(ctx.session, meeting)
+    record = views.load_record(ctx.session, meeting)
+    note = announce(ctx, meeting, ctx.t("minutes.amended", number=meeting.number))
+    minutes = meetings.minutes_messages(ctx, view, record, "#" + ctx.inbound.channel)
+    return Outcome([*outcome.messages, note, *minutes], acknowledge=outcome.acknowledge)
 
 
 def announce(ctx: Ctx, meeting: Meeting | None, text: str, **extra: Any) -> OutMessage:
@@ -68,7 +101,7 @@ def require_editor(ctx: Ctx, meeting: Meeting) -> None:
 
 def add_action(ctx: Ctx, cmd: c.AddAction) -> Outcome:
     """One item per owner named (an item has a single owner), and a reply that says it was split."""
-    meeting = running(ctx)
+    meeting = recording(ctx)
     outcome = Outcome([])
     items: list[ActionItem] = []
     for who in (cmd.owner, *cmd.co_owners):
@@ -80,7 +113,7 @@ def add_action(ctx: Ctx, cmd: c.AddAction) -> Outcome:
         outcome.messages.append(ctx.reply(ctx.t("action.split", count=len(items), numbers=numbers)))
     if cmd.due_assumed:
         outcome.messages.append(ctx.assumed_note(cmd.due_assumed))
-    return outcome
+    return amended(ctx, meeting, outcome)
 
 
 def _add_one(
@@ -105,7 +138,7 @@ def _add_one(
         due_on=cmd.due,
         original_due_on=cmd.due,
         deliverable=cmd.deliverable,
-        created_at=ctx.now,
+        created_at=ctx.said_at,
     )
     ctx.session.add(item)
     ctx.session.flush()
@@ -154,7 +187,7 @@ def assignment(ctx: Ctx, item: ActionItem, owner: User, meeting: Meeting | None)
 
 
 def add_decision(ctx: Ctx, cmd: c.AddDecision) -> Outcome:
-    meeting = running(ctx)
+    meeting = recording(ctx)
     if meeting is not None:
         require_editor(ctx, meeting)
     ctx.session.add(
@@ -166,15 +199,16 @@ def add_decision(ctx: Ctx, cmd: c.AddDecision) -> Outcome:
             text=cmd.text,
             rationale=cmd.rationale,
             author_id=ctx.user_id,
-            created_at=ctx.now,
+            created_at=ctx.said_at,
         )
     )
     because = f" — {ctx.t('decision.because', text=cmd.rationale)}" if cmd.rationale else ""
-    return Outcome([announce(ctx, meeting, ctx.t("decision.recorded", text=cmd.text, because=because))])
+    return amended(ctx, meeting,
+                   Outcome([announce(ctx, meeting, ctx.t("decision.recorded", text=cmd.text, because=because))]))
 
 
 def add_question(ctx: Ctx, cmd: c.AddQuestion) -> Outcome:
-    meeting = running(ctx)
+    meeting = recording(ctx)
     owner = ctx.resolve(cmd.owner) if cmd.owner else None
     question = OpenQuestion(
             workspace_id=ctx.workspace_id,
@@ -185,7 +219,7 @@ def add_question(ctx: Ctx, cmd: c.AddQuestion) -> Outcome:
             owner_id=owner.id if owner else None,
             follow_up_on=cmd.due,
             author_id=ctx.user_id,
-            created_at=ctx.now,
+            created_at=ctx.said_at,
     )
     ctx.session.add(question)
     ctx.session.flush()
@@ -196,21 +230,23 @@ def add_question(ctx: Ctx, cmd: c.AddQuestion) -> Outcome:
     outcome = Outcome([announce(ctx, meeting, ctx.t("question.recorded", text=cmd.text, extra=extra))])
     if cmd.due_assumed:
         outcome.messages.append(ctx.assumed_note(cmd.due_assumed))
-    return outcome
+    return amended(ctx, meeting, outcome)
 
 
 def add_note(ctx: Ctx, kind: str, text: str) -> Outcome:
-    meeting = require_running(ctx)
+    meeting = recording(ctx)
+    if meeting is None:
+        raise Conflict("error.none_running")
     if kind == "topic":
         require_editor(ctx, meeting)
     assert meeting.id is not None
     ctx.session.add(
         Note(meeting_id=meeting.id, seq=next_seq(ctx, meeting), kind=kind, text=text, author_id=ctx.user_id,
-             created_at=ctx.now)
+             created_at=ctx.said_at)
     )
     if kind == "topic":
-        return Outcome([announce(ctx, meeting, ctx.t("topic.set", text=text))])
-    return Outcome()  # MeetBot stays quiet on #info / #idea / #link; the minutes show them
+        return amended(ctx, meeting, Outcome([announce(ctx, meeting, ctx.t("topic.set", text=text))]))
+    return amended(ctx, meeting, Outcome())  # MeetBot stays quiet on #info / #idea / #link; the minutes show them
 
 
 def add_chairs(ctx: Ctx, cmd: c.AddChairs) -> Outcome:
