@@ -30,6 +30,13 @@ def tasks(session: Session, meeting_id: int) -> list[PrepTask]:
     return list(session.exec(select(PrepTask).where(PrepTask.meeting_id == meeting_id).order_by(col(PrepTask.number))))
 
 
+def open_tasks_of(session: Session, workspace_id: int, owner_id: int) -> list[PrepTask]:
+    """A person's preparation tasks not done yet, soonest deadline first (their Home tab)."""
+    return list(session.exec(select(PrepTask).where(
+        PrepTask.workspace_id == workspace_id, PrepTask.owner_id == owner_id, PrepTask.status != "done",
+    ).order_by(col(PrepTask.deadline))))
+
+
 def waiting_on(session: Session, task_id: int) -> list[PrepTask]:
     """Tasks that start when task `task_id` is done."""
     return list(session.exec(select(PrepTask).where(PrepTask.after_id == task_id).order_by(col(PrepTask.number))))

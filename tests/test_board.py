@@ -19,6 +19,7 @@ from bot.command_types import AddAction, AddTask, Mention, Task
 from bot.commands import parse_command
 from bot.core import Core
 from bot.errors import ParseError
+from bot.events import Person
 from store.models import Incident, MeetingResult, Notification, PrepTask
 from tests.conftest import MONDAY_9AM, SHANGHAI, make_settings, migrated_core
 from tests.harness import Chat, Sent
@@ -176,6 +177,20 @@ def test_a_weekly_preparation_check_in_goes_to_the_channel_until_the_event(chat:
     assert [s.at for s in checkins] == [MONDAY_9AM + timedelta(weeks=1), MONDAY_9AM + timedelta(weeks=2)]
     assert checkins[0].message.text == "🗓️ Weekly preparation check-in. 2 tasks: 1 done, 0 late."
     assert checkins[1].message.text == "🗓️ Weekly preparation check-in. 2 tasks: 1 done, 1 late."
+
+
+def test_the_owners_home_page_lists_their_open_tasks(chat: Chat) -> None:
+    chat.command("alice", TASK)
+    chat.command("alice", "task 1 print badges @bob by 2026-11-24 12:00")
+    chat.now = datetime(2026, 11, 24, 13, 0, tzinfo=SHANGHAI)
+    home = chat.core.home("console", "local", Person("bob", "bob"), chat.now)
+    mine = {s.heading: s.lines for s in home.sections}["My preparation tasks"]
+    assert mine[0].startswith("#2 print badges — @bob — due 11-24 12:00") and "⚠️ late by 1 h" in mine[0]
+    assert mine[1].startswith("#1 book the hall — @bob — due 11-25 17:00")
+    chat.command("bob", "task done 1")
+    chat.command("bob", "task done 2")
+    home = chat.core.home("console", "local", Person("bob", "bob"), chat.now)
+    assert "My preparation tasks" not in [s.heading for s in home.sections]
 
 
 def test_the_board_in_chinese(chat: Chat) -> None:

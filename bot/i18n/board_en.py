@@ -83,6 +83,7 @@ MESSAGES: dict[str, str] = {
     "board.deliverable": "→ {what}",
     "board.late": "⚠️ late by {late}",
     "board.checkin": "🗓️ Weekly preparation check-in.",
+    "board.my_tasks": "My preparation tasks",
     "board.late_heading": "Late",
     "board.hint": "task done N · task status N in-progress|delayed · board {number}",
     "task.added": "Task #{number} on the board of #{meeting}: {text} — @{owner}, due {due} ({phase}, {priority}).",

@@ -82,6 +82,7 @@ MESSAGES: dict[str, str] = {
     "board.deliverable": "→ {what}",
     "board.late": "⚠️ 已逾期 {late}",
     "board.checkin": "🗓️ 每周筹备进度。",
+    "board.my_tasks": "我的筹备任务",
     "board.late_heading": "逾期",
     "board.hint": "任务 完成 N · 任务 状态 N 进行中|延期 · 看板 {number}",
     "task.added": "任务 #{number} 已加入 #{meeting} 的看板：{text} —— @{owner}，截止 {due}（{phase}，优先级{priority}）。",

@@ -10,12 +10,14 @@ check-in: the board, posted to the event's channel every week until the event.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from bot import board_views, followup
 from bot import command_types as c
 from bot.errors import Conflict, NotFound, ParseError
 from bot.i18n import t
 from bot.locale import language_of, zone_of
-from bot.messages import Outcome, OutMessage
+from bot.messages import Outcome, OutMessage, Section
 from bot.service import guard, records
 from bot.service.context import Ctx
 from bot.timeparse import format_when
@@ -128,3 +130,12 @@ def show(ctx: Ctx, cmd: c.ShowBoard) -> Outcome:
     meeting = guard.event_meeting(ctx, cmd.number)
     return Outcome([board_views.board_message(ctx.session, meeting, ctx.lang, ctx.tz, ctx.now,
                                               ctx.reply("").target)])
+
+
+def my_tasks(ctx: Ctx, view: OutMessage) -> OutMessage:
+    """The person's own page with their open preparation tasks added (Slack's Home tab), late ones marked."""
+    rows = board.open_tasks_of(ctx.session, ctx.workspace_id, ctx.user_id)
+    if not rows:
+        return view
+    lines = tuple(board_views.task_line(row, ctx.user, None, ctx.lang, ctx.tz, ctx.now) for row in rows)
+    return replace(view, sections=(*view.sections, Section(ctx.t("board.my_tasks"), lines)))
