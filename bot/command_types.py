@@ -601,7 +601,10 @@ class Countdown:
 
 @dataclass(frozen=True)
 class MonitorReport:
+    """`monitor 3` shows the report; `monitor 3 send` (its requester, once reviewed) sends it to management."""
+
     number: int
+    send: bool = False
 
 
 Command = (

@@ -270,6 +270,7 @@ CONFIG_KEYS: dict[str, Words] = {
     "reviewers": Words(("reviewers", "reviewer"), ("审核人", "资源审核人")),
     "approver": Words(("approver",), ("审批人",)),
     "incident": Words(("incident",), ("异常处理人", "异常")),
+    "management": Words(("management", "mgmt"), ("管理层", "报告接收人")),
 }
 FOR_PERSON = Words(("for",), ("负责", "给"))  # `config approver @boss for @alice` / `设置 审批人 @王总 负责 @张三`
 
@@ -331,6 +332,7 @@ INCIDENT_STATUSES: dict[IncidentStatus, Words] = {
 }
 DEPARTMENT = Words(("department", "dept"), ("部门",))
 CONTACT = Words(("contact", "phone"), ("联系方式", "电话"))
+SEND = Words(("send",), ("发送", "报送"))
 AGAINST = Words(("against", "of"), ("目标", "对比"))
 
 

@@ -284,7 +284,7 @@ def test_the_agenda_countdown_and_a_delay_over_ten_minutes() -> None:
 # ---- outcomes and the monitoring report -----------------------------------------------------------------
 
 def test_the_monitoring_report_computes_its_figures_from_rows() -> None:
-    chat = Chat(migrated_core(make_settings()), MONDAY_9AM)
+    chat = Chat(migrated_core(make_settings(QUORUM_ADMINS="boss")), MONDAY_9AM)
     chat.command("alice", 'new "Dealer day" tomorrow 3pm for 1h with @bob @carol agenda "Scope" 20m "Budget" 25m')
     chat.command("alice", "task 1 book the hall @bob by 2026-11-23 18:00")
     chat.command("alice", "task 1 print badges @carol by 2026-11-23 12:00")
@@ -321,6 +321,16 @@ def test_the_monitoring_report_computes_its_figures_from_rows() -> None:
     assert chat.command("carol", "monitor 1")[0].message.text.startswith("⚠️ Only the people who run #1")
     zh = chat.command("张三", "监控报告 1")
     assert zh[0].message.text.startswith("⚠️ 只有 #1 的组织者可以这样做")
+    # the requester reviews it, then sends it to the management configured for the channel
+    assert chat.command("alice", "monitor 1 send")[0].message.text.startswith(
+        "⚠️ Nobody is configured to receive monitoring reports here")
+    chat.command("boss", "config management @ceo")
+    assert chat.command("boss", "monitor 1 send")[0].message.text.startswith(
+        "⚠️ The report of #1 is sent by its requester @alice, after reviewing it.")
+    sent = chat.command("alice", "monitor 1 send")
+    assert sent[0].message.text == "The monitoring report of #1 was sent to @ceo."
+    assert to("ceo", sent)[0].message.title == "📊 Monitoring report of #1 “Dealer day”"
+    assert "Satisfaction: 4.5 of 5 (2 answers) — target ≥ 4.5: ✅ met" in to("ceo", sent)[0].body
 
 
 # ---- the console scripts and PostgreSQL -----------------------------------------------------------------

@@ -61,6 +61,7 @@ from bot.vocabulary import (
     PHASES,
     PRIORITIES,
     PRIORITY,
+    SEND,
     STATUS,
     TASK_STATUSES,
     lookup,
@@ -240,9 +241,19 @@ def outcome(call: Call) -> RecordOutcome:
 
 
 def monitor(call: Call) -> MonitorReport:
+    """`monitor 3`, `monitor 3 send`."""
     number, rest = call.number(call.args)
-    call.nothing_more(rest)
-    return MonitorReport(number)
+    send = bool(rest) and rest[0].word in SEND
+    call.nothing_more(rest[1:] if send else rest)
+    return MonitorReport(number, send)
+
+
+def management_people(tokens: Sequence[Token]) -> Configure:
+    """`config management @ceo @coo`: who gets the monitoring reports of this channel's events."""
+    people = tuple(m for tok in tokens for m in mentions_in(tok))
+    if not people or len(people) != len(tokens):
+        raise ParseError("error.config_people", "example.config_management", text=text_of(tokens) or "")
+    return Configure("management", text_of(tokens), people)
 
 
 def signin(call: Call) -> SignIn:

@@ -31,6 +31,10 @@ def configure(ctx: Ctx, cmd: c.Configure) -> Outcome:
     value = (cmd.value or "").strip()
     if cmd.key in ("reviewers", "approver"):
         approval_roles(ctx, cmd)
+    elif cmd.key == "management":
+        ids = [user.id for user in (ctx.resolve(m) for m in cmd.people) if user.id is not None]
+        plans.set_role(ctx.session, ctx.workspace_id, "management", ctx.inbound.channel, None, ids, ctx.user_id,
+                       ctx.now)
     elif cmd.key == "incident":
         ids = [user.id for user in (ctx.resolve(m) for m in cmd.people) if user.id is not None]
         plans.set_role(ctx.session, ctx.workspace_id, "inc_" + value, ctx.inbound.channel, None, ids, ctx.user_id,
@@ -128,4 +132,9 @@ def incident_lines(ctx: Ctx) -> tuple[str, ...]:
     found = {kind: plans.reviewers_in_role(ctx.session, ctx.workspace_id, "inc_" + kind, ctx.inbound.channel)
              for kind in ("equipment", "venue", "catering", "people", "other")}
     users = repo.users_by_id(ctx.session, sorted({uid for ids in found.values() for uid in ids}))
-    return tuple(f"incident {kind}: @{users[ids[0]].display_name}" for kind, ids in found.items() if ids)
+    lines = [f"incident {kind}: @{users[ids[0]].display_name}" for kind, ids in found.items() if ids]
+    management = plans.reviewers_in_role(ctx.session, ctx.workspace_id, "management", ctx.inbound.channel)
+    if management:
+        named = repo.users_by_id(ctx.session, management)
+        lines.append("management: " + " ".join("@" + named[uid].display_name for uid in management))
+    return tuple(lines)

@@ -10,15 +10,17 @@ reported and acknowledged times, satisfaction and suggestions from the survey (`
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from bot import board_views, views
 from bot import command_types as c
-from bot.messages import Outcome, Section
+from bot.errors import Conflict, NotAllowed
+from bot.locale import language_of, zone_of
+from bot.messages import Outcome, OutMessage, Section, Target
 from bot.service import guard
 from bot.service.context import Ctx
 from store import board, plans, repo
-from store.models import AgendaItem, MeetingResult
+from store.models import AgendaItem, Meeting, MeetingResult, User
 
 AGENDA_TARGET = 0.95  # agenda completion
 SATISFACTION_TARGET = 4.5  # of 5: excellent
@@ -74,6 +76,28 @@ def mark(ctx: Ctx, met: bool | None) -> str:
 def report(ctx: Ctx, cmd: c.MonitorReport) -> Outcome:
     meeting = guard.event_meeting(ctx, cmd.number)
     guard.ensure_runs_event(ctx, meeting)
+    if not cmd.send:
+        return Outcome([report_message(ctx, meeting)])
+    if meeting.created_by_id != ctx.user_id:  # the requester reviews it, then sends it
+        requester = ctx.session.get(User, meeting.created_by_id)
+        assert requester is not None
+        raise NotAllowed("error.monitor_send_requester", number=meeting.number, who="@" + requester.display_name)
+    ids = plans.reviewers_in_role(ctx.session, ctx.workspace_id, "management", meeting.channel_id)
+    if not ids:
+        raise Conflict("error.no_management", "example.config_management")
+    users = repo.users_by_id(ctx.session, ids)
+    messages = [ctx.reply(ctx.t("monitor.sent", number=meeting.number,
+                                who=", ".join("@" + users[uid].display_name for uid in ids)))]
+    for uid in ids:
+        to = users[uid]
+        local = replace(ctx, lang=language_of(to, ctx.settings, meeting.language), tz=zone_of(to, ctx.settings))
+        message = report_message(local, meeting)
+        messages.append(replace(message, target=Target(kind="direct", user=to.platform_user_id)))
+    return Outcome(messages)
+
+
+def report_message(ctx: Ctx, meeting: Meeting) -> OutMessage:
+    """The report in `ctx`'s language and timezone, as a reply to the speaker (retargeted when sent)."""
     assert meeting.id is not None
     people = repo.participants(ctx.session, meeting.id)
     plan = plans.plan_of(ctx.session, meeting.id)
@@ -124,8 +148,8 @@ def report(ctx: Ctx, cmd: c.MonitorReport) -> Outcome:
         Section(ctx.t("monitor.outcomes"), tuple(outcome_lines) or (ctx.t("monitor.no_outcomes"),)),
         Section(ctx.t("monitor.satisfaction_heading"), tuple(satisfaction)),
     )
-    return Outcome([ctx.reply(ctx.t("monitor.intro"), title=ctx.t("monitor.title", number=meeting.number,
-                                                                  title=meeting.title), sections=sections)])
+    return ctx.reply(ctx.t("monitor.intro"), title=ctx.t("monitor.title", number=meeting.number, title=meeting.title),
+                     sections=sections)
 
 
 def outcome_line(ctx: Ctx, row: MeetingResult) -> str:
