@@ -17,6 +17,12 @@ WALL_CLOCK_TESTS := tests/test_workdays.py tests/test_followup.py tests/test_pur
 	tests/test_dingtalk_adapter.py::test_the_whole_meeting_loop_in_chinese \
 	tests/test_console.py::test_follow_through_in_english tests/test_console.py::test_follow_through_in_chinese
 
+# The suite runs on pytest-xdist workers, one per core (at most 4: each worker pays the imports, the migrations
+# and PostgreSQL connections of its own); `--dist loadgroup` keeps the tests marked `xdist_group("processes")`
+# (real processes racing on leases) one after another on a single worker. `wall-clocks` needs no workers: its
+# three sessions already run side by side.
+PARALLEL := -n auto --maxprocesses=4 --dist loadgroup
+
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
@@ -30,7 +36,7 @@ test: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/mypy
 	$(BIN)/lint-imports
-	$(BIN)/pytest -q
+	$(BIN)/pytest -q $(PARALLEL)
 	$(MAKE) --no-print-directory wall-clocks
 	$(BIN)/python -m bench.scheduler --small --strict
 	$(BIN)/python -m bench.slack_ack --small
@@ -52,7 +58,8 @@ bench: $(STAMP)
 	$(BIN)/python -m bench.reports
 
 # The property-based fuzz of the grammar and the core at 100,000 inputs per test (SQLite and PostgreSQL);
-# the suite runs the same tests at 200. Deterministic: the same inputs on every run.
+# the suite runs the same tests at 200 (grammar) and 50 per database (core). Deterministic: the same inputs on
+# every run.
 fuzz: $(STAMP)
 	FUZZ_EXAMPLES=100000 $(BIN)/pytest tests/test_fuzz.py -q -p no:randomly
 

@@ -19,9 +19,13 @@ path asks these functions rather than carrying its own rule. The rules, in full:
   hosts, recorders and chairs), its plan's deciders and admins; a task's status also by its owner; an
   incident is acknowledged, updated and closed by its handler or the people who run the event; the
   monitoring report is for the people who run the event.
-- Changing a meeting (reschedule, cancel, agenda, the record) is for its creator, hosts, recorders and chairs;
-  closing an action item for its owner, its creator and its meeting's hosts; channel settings and deletion
-  for admins (the platform's, or the `QUORUM_ADMINS` setting); a person's report for that person or an admin.
+- Changing a meeting (reschedule, cancel, agenda, the record, a decision's verdict) is for its creator, hosts,
+  recorders and chairs; closing an action item for its owner, its creator and its meeting's hosts; reassigning
+  it or editing its text, due date or deliverable for its owner, its creator and its meeting's editors; channel
+  settings and deletion for admins (the platform's, or the `QUORUM_ADMINS` setting); a person's report for
+  that person or an admin.
+- A request the bot warned about (a clash, a holiday, …) is answered only by the person who made it.
+- A meeting's materials are posted by its presenter or by those who may change the meeting.
 
 Nothing here reads the database or talks to a platform: callers load the facts (`MeetingFacts`, a
 `Conversation`, whether the person has written in it) and pass them in, so the rules are plain functions
@@ -135,9 +139,30 @@ def can_close(viewer: Viewer, owner_id: int | None, creator_id: int, meeting_hos
     return viewer.user_id in ({owner_id, creator_id} | meeting_hosts)
 
 
+def can_change_item(viewer: Viewer, owner_id: int | None, creator_id: int, meeting: MeetingFacts | None) -> bool:
+    """Reassigning an action item, giving it an owner, or changing its text, due date or deliverable: its
+    owner (handing it over), whoever created it, and the people who change its meeting's record."""
+    return viewer.user_id in (owner_id, creator_id) or (meeting is not None and can_edit(viewer, meeting))
+
+
+def can_change_decision(viewer: Viewer, author_id: int, meeting: MeetingFacts | None) -> bool:
+    """A decision's verdict: the people who change its meeting's record, or, standing alone, its author."""
+    return can_edit(viewer, meeting) if meeting is not None else viewer.user_id == author_id
+
+
 def is_admin(platform_says: bool, platform_id: str, configured: frozenset[str]) -> bool:
     """A platform admin or owner, or someone the deployment names in `QUORUM_ADMINS`."""
     return platform_says or platform_id in configured
+
+
+def can_answer_request(viewer: Viewer, requester_id: int) -> bool:
+    """Going ahead with (or dropping) a new meeting or a move the bot warned about: only its asker."""
+    return viewer.user_id == requester_id
+
+
+def can_share_materials(viewer: Viewer, presenter_id: int | None, meeting: MeetingFacts) -> bool:
+    """A meeting's materials come from their presenter, or from anyone who may change the meeting."""
+    return viewer.user_id == presenter_id or can_edit(viewer, meeting)
 
 
 def can_see_person_report(viewer: Viewer, person_id: int) -> bool:

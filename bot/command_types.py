@@ -18,6 +18,8 @@ Role = Literal["host", "recorder", "required", "optional"]
 RsvpAnswer = Literal["yes", "no", "maybe", "withdraw"]
 NoteKind = Literal["info", "idea", "link"]
 ItemStatus = Literal["in_progress", "blocked", "delay"]
+ItemField = Literal["text", "due", "deliverable"]  # what `edit item N …` changes
+Verdict = Literal["approved", "deferred", "more_material"]  # a decision's verdict (同意 / 暂缓 / 需补充材料)
 Phase = Literal["pre", "during", "post"]
 Priority = Literal["high", "medium", "low"]
 TaskStatus = Literal["not_started", "in_progress", "done", "delayed"]
@@ -79,6 +81,9 @@ class NewMeeting:
     confidential: bool = False
     important: bool = False  # overdue items are chased every working day
     assumed: tuple[str, ...] = ()  # defaults the time was read with ("morning" → 09:00): said in the reply
+    materials: str | None = None  # `materials: <link>`: where the presenter's material goes (or is)
+    materials_due: date | None = None  # `… by <date>`; None with `materials`: a working day before the meeting
+    asks_materials: bool = False  # `materials:` was said (with or without a link or a date)
     repeat: Repeat | None = None  # a series: `start` is its first date by the rule, before holidays
 
 
@@ -306,6 +311,44 @@ class AddAction:
 class AddDecision:
     text: str
     rationale: str | None = None
+    verdict: Verdict | None = None
+
+
+@dataclass(frozen=True)
+class SetVerdict:
+    """`verdict 3.2 deferred` / `结论 3.2 暂缓`: decision 2 of meeting #3 (as its minutes number it) gets a verdict."""
+
+    meeting: int
+    decision: int
+    verdict: Verdict
+
+
+@dataclass(frozen=True)
+class ReassignItem:
+    """`reassign 3 @carol [why]` / `转交 3 @李四`: action item #3 changes owner; both are told."""
+
+    number: int
+    who: Mention
+    note: str | None = None
+
+
+@dataclass(frozen=True)
+class AssignItem:
+    """`assign 4 @bob` / `指派 4 @王五`: an action item nobody owns (a MeetBot #action naming no one) gets one."""
+
+    number: int
+    who: Mention
+
+
+@dataclass(frozen=True)
+class EditItem:
+    """`edit item 3 text|due|deliverable <value>` / `修改 事项 3 内容|截止|交付物 …`."""
+
+    number: int
+    field: ItemField
+    text: str | None = None  # the new text or deliverable
+    due: date | None = None
+    due_assumed: tuple[str, ...] = ()  # defaults the due date was read with: said in the reply
 
 
 @dataclass(frozen=True)
@@ -397,6 +440,26 @@ class ResolveQuestion:
     """A reply to an open question's follow-up: it is answered (the answer is kept)."""
 
     answer: str | None = None
+
+
+@dataclass(frozen=True)
+class ConfirmRequest:
+    """`confirm 7` / `确认 7` (the warning's button, or a typed yes): go ahead with request #7 that the bot
+    warned about; `confirm 7 no` drops it. `number` None: the speaker's newest request in this conversation."""
+
+    number: int | None = None
+    go: bool = True
+
+
+@dataclass(frozen=True)
+class ShareMaterials:
+    """`materials 3 <link> [by <date>] [@presenter]`: the presenter posts the link (everyone is sent it), or
+    the host says who owes it and by when."""
+
+    number: int
+    link: str | None = None
+    due: date | None = None
+    presenter: Mention | None = None
 
 
 @dataclass(frozen=True)
@@ -632,6 +695,10 @@ Command = (
     | Help
     | AddAction
     | AddDecision
+    | SetVerdict
+    | ReassignItem
+    | AssignItem
+    | EditItem
     | AddQuestion
     | AddNote
     | SetTopic
@@ -646,6 +713,8 @@ Command = (
     | ReopenItem
     | ResolveQuestion
     | Configure
+    | ConfirmRequest
+    | ShareMaterials
     | Plan
     | ResubmitPlan
     | ApprovePlan

@@ -28,7 +28,7 @@ from bot.locale import as_lang, language_of, zone_of
 from bot.messages import Button, OutMessage, RefSpec, Section, Target
 from bot.timeparse import format_date, format_when
 from bot.workdays import WorkCalendar, calendar_for
-from store import plans, repo
+from store import plans, repo, scheduling
 from store.models import (
     ActionItem,
     AgendaItem,
@@ -53,6 +53,7 @@ MAX_BACKOFF = timedelta(hours=1)
 ITEM_REMINDERS = (Kind.ITEM_BEFORE, Kind.ITEM_DUE, Kind.ITEM_OVERDUE)  # stages, earliest first
 QUESTION_REMINDERS = (Kind.QUESTION_DUE, Kind.QUESTION_OVERDUE)
 ON_TIME_WINDOW = timedelta(weeks=4)
+SUM_UP_BEFORE = timedelta(minutes=10)  # the host's "time to sum up", before a running meeting's planned end
 DIGEST_GRACE = timedelta(days=1)  # a digest later than this describes a week long gone: skip to the next
 
 Renderer = Callable[[Session, Settings, Notification, datetime], "OutMessage | None"]
@@ -267,6 +268,38 @@ def agenda_timer(session: Session, _settings: Settings, row: Notification, _now:
     label = views.agenda_label(following, views.presenter_of(session, following), lang)
     text = t(lang, "agenda.time_up", title=item.title, item=label)
     return OutMessage(lang=lang, target=target, text=text, buttons=button)
+
+
+@renders(Kind.SUM_UP)
+def sum_up_notice(session: Session, settings: Settings, row: Notification, _now: datetime) -> OutMessage | None:
+    """To a host, privately: the meeting is to end in ten minutes, time to read back what was decided."""
+    meeting = session.get(Meeting, row.meeting_id) if row.meeting_id else None
+    host = session.get(User, row.recipient_id) if row.recipient_id else None
+    if meeting is None or host is None or meeting.status != "in_progress":
+        return None
+    lang, zone = language_of(host, settings, meeting.language), zone_of(host, settings)
+    minutes = round(SUM_UP_BEFORE.total_seconds() / 60)
+    return OutMessage(lang=lang, target=Target(kind="direct", user=host.platform_user_id),
+                      text="⏳ " + t(lang, "sum_up.text", number=meeting.number, title=meeting.title, minutes=minutes,
+                                    end=f"{meeting.end_at.astimezone(zone):%H:%M}"))
+
+
+@renders(Kind.MATERIALS_DUE)
+def materials_notice(session: Session, settings: Settings, row: Notification, now: datetime) -> OutMessage | None:
+    """To the presenter, privately: the meeting's materials are due and not posted yet."""
+    meeting = session.get(Meeting, row.meeting_id) if row.meeting_id else None
+    presenter = session.get(User, row.recipient_id) if row.recipient_id else None
+    owed = scheduling.materials(session, meeting.id) if meeting is not None and meeting.id is not None else None
+    if meeting is None or presenter is None or owed is None or owed.posted_at is not None:
+        return None
+    if meeting.status != "scheduled" or meeting.start_at <= now or owed.presenter_id != presenter.id:
+        return None
+    lang, zone = language_of(presenter, settings, meeting.language), zone_of(presenter, settings)
+    where = "\n" + t(lang, "materials.where", link=owed.link) if owed.link else ""
+    return OutMessage(lang=lang, target=Target(kind="direct", user=presenter.platform_user_id),
+                      text="📎 " + t(lang, "materials.remind", number=meeting.number, title=meeting.title,
+                                    date=format_date(owed.due_on, lang),
+                                    when=format_when(meeting.start_at.astimezone(zone), zone, lang)) + where)
 
 
 @renders(Kind.MEETING_REMINDER, Kind.RSVP_CHASE)

@@ -230,6 +230,14 @@ def people_section(view: MeetingView, lang: Lang) -> Section:
     )
 
 
+def decision_suffix(decision: Decision, lang: Lang) -> str:
+    """What follows a decision's text: its rationale and its verdict, if said."""
+    suffix = f" — {t(lang, 'decision.because', text=decision.rationale)}" if decision.rationale else ""
+    if decision.verdict:
+        suffix += f" — {t(lang, 'decision.verdict', verdict=t(lang, 'verdict.' + decision.verdict))}"
+    return suffix
+
+
 def action_line(item: ActionItem, owner: User | None, lang: Lang, with_owner: bool = True) -> str:
     parts = [f"#{item.number} {item.text}"]
     if with_owner:
@@ -304,10 +312,7 @@ def minutes_sections(view: MeetingView, record: Record, lang: Lang) -> tuple[Sec
     sections.append(
         Section(
             t(lang, "heading.decisions"),
-            tuple(
-                d.text + (f" — {t(lang, 'decision.because', text=d.rationale)}" if d.rationale else "")
-                for d in record.decisions
-            )
+            tuple(f"{k}. {d.text}{decision_suffix(d, lang)}" for k, d in enumerate(record.decisions, start=1))
             or (t(lang, "minutes.none"),),
         )
     )
@@ -348,7 +353,8 @@ def meetbot_minutes(view: MeetingView, record: Record, channel_name: str) -> Att
     for n in record.notes:
         entries.append((n.seq, n.created_at, n.kind, n.text, record.users[n.author_id].display_name))
     for d in record.decisions:
-        entries.append((d.seq, d.created_at, "agreed", d.text, record.users[d.author_id].display_name))
+        said = f"{d.text} ({t('en', 'verdict.' + d.verdict)})" if d.verdict else d.text  # MeetBot's layout is English
+        entries.append((d.seq, d.created_at, "agreed", said, record.users[d.author_id].display_name))
     actions = [meetbot_action_text(a, record) for a in record.actions]
     for a, text in zip(record.actions, actions, strict=True):
         entries.append((a.seq, a.created_at, "action", text, record.users[a.creator_id].display_name))

@@ -24,6 +24,7 @@ from bot.command_types import (
     HolidayRule,
     IncidentKind,
     IncidentStatus,
+    ItemField,
     ItemStatus,
     MeetingField,
     Phase,
@@ -32,6 +33,7 @@ from bot.command_types import (
     Role,
     RsvpAnswer,
     TaskStatus,
+    Verdict,
 )
 
 K = TypeVar("K")
@@ -111,6 +113,7 @@ MEETING_TYPES: dict[str, Words] = {  # what people call each meeting type (`type
     "review": Words(("review",), ("评审",)),
 }
 CONFIDENTIAL = Words(("confidential",), ("保密",))
+MATERIALS = Words(("materials",), ("材料",))  # with a colon on `new`: "materials: <link> by friday" / "材料：…"
 IMPORTANT = Words(("important",), ("重要",))
 LENGTH = Words((), ("时长",))  # always opens a duration
 FOR = Words(("for",))  # opens a duration only when one follows
@@ -190,6 +193,10 @@ def alternation(words: Words) -> str:
 TIME_LEADS = Words(("next", "this", "coming", "on", "at", "in", "the"))
 CJK_TIME_START = frozenset("今明后大下这本上周星礼中晚早凌傍午夜正一二三四五六七八九十两")
 
+# -- answering the bot's warning before it creates or moves a meeting: a bare "yes" / "确认" or "no" / "取消"
+CONFIRM_YES = Words(("yes", "y", "ok", "okay", "confirm"), ("是", "是的", "确认", "好", "好的", "继续"))
+CONFIRM_NO = Words(("no", "n", "cancel", "nope"), ("否", "不", "不用", "取消", "算了"))
+
 # -- action items and questions: `action @bob the spec by friday deliverable: spec doc`
 DUE = Words(("by", "due"), ("截止",))  # "by"/"due" are ordinary words too: only before a date
 DUE_GLUED = ("截止到", "截止于", "截止")
@@ -199,6 +206,25 @@ DELIVERABLE = Words((), ("交付物",))
 DELIVERABLE_LABEL = Words(("deliverable",))  # a common English noun: a label only with a colon
 BECAUSE = Words(("because",), ("因为", "理由"))
 BECAUSE_GLUED = "因为"  # "采用A因为便宜"
+
+# -- changing what was recorded: `reassign 3 @carol`, `assign 4 @bob`, `edit item 3 due friday`,
+# `verdict 2.1 deferred`; a decision's verdict also opens it: `decision deferred: the budget` / `决定 暂缓：预算`
+REASSIGN = Words(("reassign",), ("转交", "改派"))
+ASSIGN = Words(("assign",), ("指派",))
+ITEM = Words(("item",), ("事项",))  # `edit item 3 …`: an action item, not a meeting
+TO_PERSON = Words(("to",), ("给",))  # `reassign 3 to @carol` / `转交 3 给 @李四`
+ITEM_FIELDS: dict[ItemField, Words] = {
+    "text": Words(("text",), ("内容",)),
+    "due": Words(("due",), ("截止", "截止日期")),
+    "deliverable": Words(("deliverable",), ("交付物",)),
+}
+VERDICT = Words(("verdict",), ("结论",))
+VERDICTS: dict[Verdict, Words] = {  # multi-word English verdicts are matched as phrases
+    "approved": Words(("approved", "approve"), ("同意", "批准")),
+    "deferred": Words(("deferred", "defer", "postponed"), ("暂缓",)),
+    "more_material": Words(("needs more material", "more material", "needs material"),
+                           ("需补充材料", "需要补充材料", "补充材料")),
+}
 
 # -- plans (申报): `plan` then `key: value` fields, each key one word; `approve 3` / `reject 3 why`
 PLAN_FIELDS: dict[str, Words] = {
@@ -350,8 +376,8 @@ LABELS = frozenset(
     word
     for words in (
         GOAL, OUTCOME, DELIVERABLE, DELIVERABLE_LABEL, BECAUSE, DUE, DONE, BLOCKED, DELAY, AGENDA, TYPE,
-        LOCATION, LENGTH, WITH, PRESENTER, OUTPUT, DECLINE, REOPEN, RESOLVED, *ROLES.values(), *EDIT_FIELDS.values(),
-        *PLAN_FIELDS.values(), IMPACT, CAUSE, FIX, DEPARTMENT, CONTACT,
+        LOCATION, LENGTH, WITH, PRESENTER, OUTPUT, MATERIALS, DECLINE, REOPEN, RESOLVED, *ROLES.values(),
+        *EDIT_FIELDS.values(), *ITEM_FIELDS.values(), *PLAN_FIELDS.values(), IMPACT, CAUSE, FIX, DEPARTMENT, CONTACT,
     )
     for word in words
-)  # fmt: skip
+) | frozenset(phrase.split()[-1] for words in VERDICTS.values() for phrase in words)  # fmt: skip

@@ -189,6 +189,7 @@ class Decision(SQLModel, table=True):
     seq: int = 0
     text: str
     rationale: str | None = None
+    verdict: str | None = Field(default=None, max_length=16)  # approved, deferred, more_material; None: unsaid
     author_id: int = Field(foreign_key="user.id")
     created_at: datetime = Field(sa_column=utc_column(nullable=False))
     removed_at: datetime | None = Field(default=None, sa_column=utc_column())
@@ -250,7 +251,7 @@ class ActionItemEvent(SQLModel, table=True):
     action_item_id: int = Field(foreign_key="actionitem.id", index=True)
     at: datetime = Field(sa_column=utc_column(nullable=False))
     actor_id: int | None = Field(default=None, foreign_key="user.id")
-    change: str = Field(max_length=32)  # created, status, due, deliverable, removed
+    change: str = Field(max_length=32)  # created, status, due, deliverable, text, owner, removed, …
     old_value: str | None = None
     new_value: str | None = None
     note: str | None = None
@@ -271,6 +272,8 @@ class NotificationKind(StrEnum):
     QUESTION_DUE = "question_due"
     QUESTION_OVERDUE = "question_overdue"
     WEEKLY_DIGEST = "weekly_digest"
+    MATERIALS_DUE = "materials_due"  # the presenter has not posted a meeting's materials yet
+    SUM_UP = "sum_up"  # ten minutes before a running meeting's planned end, to its hosts
     SERIES_INVITATION = "series_invitation"  # an occurrence's invitation (channel card, or one participant)
     OUTBOX = "outbox"  # a message an event produced, carried whole in `payload`
     PLAN_STEP_OVERDUE = "plan_step_overdue"  # an approval step's deadline passed: its approver is reminded
@@ -425,6 +428,43 @@ class ChannelWriter(SQLModel, table=True):
     channel_id: str = Field(max_length=128)
     user_id: int = Field(foreign_key="user.id")
     first_at: datetime = Field(sa_column=utc_column(nullable=False))
+
+
+class SchedulingRequest(SQLModel, table=True):
+    """A new meeting or a move the bot warned about (a clash, a holiday, late hours, …), waiting for the
+    person who asked to say yes or no. The command waits here whole (`command`, JSON), not as a half-made
+    meeting, so nothing exists until the yes, and a yes after a restart still finds it; `expires_at` ends
+    the wait. `status`: pending → confirmed | declined | expired."""
+
+    __table_args__ = (Index("ix_schedulingrequest_asker", "workspace_id", "requester_id", "channel_id", "status"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    workspace_id: int = Field(foreign_key="workspace.id")
+    requester_id: int = Field(foreign_key="user.id")
+    channel_id: str = Field(max_length=128)
+    is_direct: bool = False
+    language: str = Field(default="en", max_length=8)
+    kind: str = Field(max_length=16)  # new, reschedule
+    command: str  # the Command as JSON, run as it was said once confirmed
+    status: str = Field(default="pending", max_length=16)
+    expires_at: datetime = Field(sa_column=utc_column(nullable=False))
+    decided_at: datetime | None = Field(default=None, sa_column=utc_column())
+    created_at: datetime = Field(sa_column=utc_column(nullable=False))
+
+
+class MeetingMaterials(SQLModel, table=True):
+    """What a meeting's presenter is to send before it (`materials: <link> by <date>`): where, by when, and
+    whether it has arrived (`posted_at`; the participants got the link then)."""
+
+    __table_args__ = (UniqueConstraint("meeting_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    meeting_id: int = Field(foreign_key="meeting.id")
+    presenter_id: int = Field(foreign_key="user.id")
+    link: str | None = Field(default=None, max_length=2000)
+    due_on: date
+    posted_at: datetime | None = Field(default=None, sa_column=utc_column())
+    created_at: datetime = Field(sa_column=utc_column(nullable=False))
 
 
 class MeetingPlan(SQLModel, table=True):

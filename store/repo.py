@@ -365,6 +365,7 @@ def newest_assigned_to(session: Session, workspace_id: int, recipient_id: int) -
         .where(
             MessageRef.workspace_id == workspace_id,
             MessageRef.recipient_id == recipient_id,
+            ActionItem.owner_id == recipient_id,  # not one reassigned to someone else since
             col(MessageRef.kind).in_(("assignment", "reminder")),
             col(ActionItem.status).in_(OPEN_ACTION_STATUSES),
             col(ActionItem.removed_at).is_(None),

@@ -24,6 +24,7 @@ from store.models import (
     AgendaItem,
     Decision,
     Meeting,
+    MeetingMaterials,
     MeetingViewer,
     MessageRef,
     MinutesRemark,
@@ -94,6 +95,7 @@ def purge(session: Session, meeting_ids: Sequence[int]) -> int:
         delete(SurveyAnswer).where(col(SurveyAnswer.meeting_id).in_(ids)),
         delete(MinutesRemark).where(col(MinutesRemark.meeting_id).in_(ids)),
         delete(MeetingViewer).where(col(MeetingViewer.meeting_id).in_(ids)),
+        delete(MeetingMaterials).where(col(MeetingMaterials.meeting_id).in_(ids)),
         delete(Meeting).where(col(Meeting.id).in_(ids)),
     ]
     deleted = 0

@@ -4,10 +4,14 @@ PostgreSQL tests use a schema of their own per run, so parallel runs and leftove
 skip only when no server answers; under CI (CI=true) an unreachable server is a failure, because CI has one.
 
 Migrations run once per session: a SQLite database in memory is migrated the first time a test needs one,
-and every core gets a copy of it (sqlite3's backup API, a few milliseconds) instead of an Alembic run
-(about 80 ms each, some 200 times a run). `Core` still calls `migrate`, which finds the copy at the newest
-revision, so the path production takes on start is the one tested. Tests of migrating itself start empty
-(`sqlite_file_url`, `pg_engine`).
+and every core gets a copy of it (sqlite3's backup API, a few milliseconds; `migrated_engine` also copies it into
+a file) instead of an Alembic run (about 0.25 s of CPU each, some 300 times a run). On PostgreSQL a second
+schema of the run is migrated once (`pg_migrated_engine`) and emptied after each test (TRUNCATE, identities
+restarted, so each test starts as on a fresh schema). `Core` still calls `migrate`, which finds the database
+at the newest revision, so the path production takes on start is the one tested. Tests of migrating itself
+start empty (`sqlite_file_url`, `pg_engine`).
+
+Under pytest-xdist every worker is a session of its own: its own template, its own schemas.
 
 `pytest --wall-clock=2026-12-31T23:59:30+08:00` runs the session with the machine's clock moved to that
 instant (time_machine, ticking on from there), and the Python subprocesses the tests start with it
@@ -65,6 +69,18 @@ def pytest_report_header(config: pytest.Config) -> str | None:
     return f"wall clock moved to {instant}" if instant else None
 
 
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """The numbers tests measured (`record_property`, e.g. tests/test_exactly_once.py's deliveries per process),
+    at the end of the run. They travel in each test's report, so pytest-xdist's workers' numbers arrive too."""
+    lines = [f"{report.nodeid.rsplit('::', 1)[-1]}: {name} = {value}"
+             for report in terminalreporter.getreports("passed") + terminalreporter.getreports("failed")
+             if report.when == "call" for name, value in report.user_properties]
+    if lines:
+        terminalreporter.section("measured")
+        for line in lines:
+            terminalreporter.write_line(line)
+
+
 def python_env(base: Mapping[str, str] = os.environ, **extra: str) -> dict[str, str]:
     """`base` and `extra` for a Python subprocess running this checkout's code: PYTHONPATH to it, and, when the
     session travels (--wall-clock), the shim that moves the child's clock to where the session's clock is now."""
@@ -112,9 +128,8 @@ def sqlite_file_url(tmp_path: Path) -> str:
     return f"sqlite:///{tmp_path / 'quorum.db'}"
 
 
-@pytest.fixture(scope="session")
-def pg_url() -> Iterator[str]:
-    """A SQLAlchemy URL whose connections live in a fresh schema, dropped at the end of the run."""
+def fresh_schema_url() -> Iterator[str]:
+    """A SQLAlchemy URL whose connections live in a fresh schema, dropped when the generator closes."""
     try:
         admin = psycopg.connect(PG_ADMIN_URL, autocommit=True, connect_timeout=3)
     except psycopg.OperationalError as error:
@@ -131,6 +146,22 @@ def pg_url() -> Iterator[str]:
         admin.close()
 
 
+@pytest.fixture(scope="session")
+def pg_url() -> Iterator[str]:
+    """The run's schema for tests that start from nothing (`pg_engine`), dropped at the end of the run."""
+    yield from fresh_schema_url()
+
+
+@pytest.fixture(scope="session")
+def pg_migrated_url() -> Iterator[str]:
+    """The run's schema at the newest revision (`pg_migrated_engine`), migrated once, dropped at the end."""
+    for url in fresh_schema_url():
+        engine = make_engine(url)
+        migrate(engine)
+        engine.dispose()
+        yield url
+
+
 @pytest.fixture
 def pg_engine(pg_url: str) -> Iterator[Engine]:
     engine = make_engine(pg_url)
@@ -141,6 +172,21 @@ def pg_engine(pg_url: str) -> Iterator[Engine]:
         ).scalars().all()
         if tables:
             connection.exec_driver_sql("DROP TABLE " + ", ".join(f'"{t}"' for t in tables) + " CASCADE")
+    engine.dispose()
+
+
+@pytest.fixture
+def pg_migrated_engine(pg_migrated_url: str) -> Iterator[Engine]:
+    """An engine on a migrated PostgreSQL schema with no rows: after the test every table but Alembic's is
+    truncated and its identities restart, which is the migrated schema a test would otherwise build."""
+    engine = make_engine(pg_migrated_url)
+    yield engine
+    with engine.begin() as connection:
+        connection.exec_driver_sql("SET LOCAL lock_timeout = '30s'")  # a connection the test leaked: fail, not hang
+        tables = connection.exec_driver_sql(
+            "SELECT tablename FROM pg_tables WHERE schemaname = current_schema() AND tablename <> 'alembic_version'"
+        ).scalars().all()
+        connection.exec_driver_sql("TRUNCATE " + ", ".join(f'"{t}"' for t in tables) + " RESTART IDENTITY CASCADE")
     engine.dispose()
 
 

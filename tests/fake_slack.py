@@ -54,6 +54,11 @@ def new_ts() -> str:
     return f"1700000000.{next(_TS):06d}"
 
 
+# How long a wait for the adapter may take before the test fails: a bound, not a delay (a healthy run returns at
+# once), and loose enough for a loaded machine (the suite on two workers beside other work missed 5 s once).
+WAIT = 15.0
+
+
 @dataclass(frozen=True)
 class Call:
     """One Web API request: arguments from query and body (JSON arguments decoded), token, the status answered."""
@@ -182,7 +187,7 @@ class FakeSlack(LocalServer):
         with self._cond:
             self._slow.setdefault(method, []).extend([seconds] * times)
 
-    def wait_started(self, method: str, count: int = 1, timeout: float = 5.0) -> int:
+    def wait_started(self, method: str, count: int = 1, timeout: float = WAIT) -> int:
         """Block until `count` requests of `method` have arrived, answered or not."""
         return self._wait(lambda: n if (n := self._started.count(method)) >= count else None, timeout,
                           f"{count} {method} request(s)")
@@ -191,7 +196,7 @@ class FakeSlack(LocalServer):
         with self._cond:
             return [call for call in self._calls if method is None or call.method == method]
 
-    def wait_for(self, method: str, count: int = 1, timeout: float = 5.0) -> list[Call]:
+    def wait_for(self, method: str, count: int = 1, timeout: float = WAIT) -> list[Call]:
         """All calls of `method`, once there are at least `count` (bounded)."""
         return self._wait(lambda: self.calls(method) if len(self.calls(method)) >= count else None, timeout,
                           f"{count} {method} call(s)")
@@ -216,13 +221,13 @@ class FakeSlack(LocalServer):
 
     # ---------------------------------------------------------------------------------------- Socket Mode
 
-    def wait_connected(self, timeout: float = 5.0, count: int = 1) -> int:
+    def wait_connected(self, timeout: float = WAIT, count: int = 1) -> int:
         """Wait until `count` connections were made in all and one is open; returns how many were made."""
         return self._wait(lambda: self._connects if self._connects >= count and self._open() else None, timeout,
                           f"Socket Mode connection #{count}")
 
     def push(self, envelope_type: EnvelopeType, payload: Mapping[str, Any], retry_attempt: int = 0,
-             retry_reason: str = "", timeout: float = 5.0) -> str:
+             retry_reason: str = "", timeout: float = WAIT) -> str:
         """Send an envelope on the newest connection, as Slack does; returns its `envelope_id`."""
         envelope: dict[str, Any] = {
             "envelope_id": str(uuid.uuid4()), "type": envelope_type, "payload": dict(payload),
@@ -238,7 +243,7 @@ class FakeSlack(LocalServer):
         self._submit(send(), timeout)
         return str(envelope["envelope_id"])
 
-    def wait_for_ack(self, envelope_id: str, timeout: float = 5.0) -> dict[str, Any]:
+    def wait_for_ack(self, envelope_id: str, timeout: float = WAIT) -> dict[str, Any]:
         """The client's ack of an envelope (with its `payload`, when the ack answered something)."""
         return self._wait(lambda: self._acks.get(envelope_id), timeout, f"ack of {envelope_id}")
 

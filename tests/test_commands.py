@@ -529,7 +529,7 @@ MESSAGES = [
             AddNote("link", "https://x.y"),
             AddDecision("ship it"),
             AddDecision("also this"),
-            AddAction("@alice send deck", Mention("alice")),
+            AddAction("send deck", Mention("alice")),
             AddAction("bob to review"),
             AddChairs((Mention("alice"), Mention("bob"))),
             Undo(),
@@ -541,7 +541,7 @@ MESSAGES = [
     pytest.param("  #action indented", "channel", [], id="indented-is-chat"),
     pytest.param("#meetingname foo", "channel", [], id="meetbot-only-command-is-chat"),
     pytest.param(
-        "＃action 全角井号 @张三", "channel", [AddAction("全角井号 @张三", Mention("张三"))], id="zh-fullwidth-hash"
+        "＃action 全角井号 @张三", "channel", [AddAction("全角井号", Mention("张三"))], id="zh-fullwidth-hash"
     ),
     pytest.param(
         "#action <!channel> ping everyone",

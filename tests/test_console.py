@@ -1,34 +1,59 @@
-"""End to end: `quorum console` run as a user would, on a script from stdin, with a SQLite file."""
+"""End to end: `quorum console` as a user would run it, on a script from stdin, with a SQLite file.
+
+The scripts run in this process (`adapters.cli.main` with the script as stdin, stdout captured and a clock of the
+test's), which is what `quorum console` does minus starting Python: some 2 s per script saved. One test still
+starts the installed `quorum` entry point as a process and checks it prints exactly what `main` prints here.
+"""
 
 from __future__ import annotations
 
+import contextlib
+import io
+import logging
 import re
+import shutil
 import subprocess
 import sys
 from datetime import timedelta
 from pathlib import Path
+from unittest import mock
 
 import pytest
 from sqlmodel import Session, col, create_engine, select
 
-from store.models import ActionItem, AgendaItem, Meeting, Participant, SurveyAnswer, User
-from tests.conftest import python_env
+from adapters.cli import main
+from store.models import ActionItem, AgendaItem, Decision, Meeting, Participant, SurveyAnswer, User
+from tests.conftest import MONDAY_9AM, python_env
+from tests.harness import ManualClock
 
 ROOT = Path(__file__).resolve().parents[1]
 SCRIPTS = Path(__file__).parent / "scripts"
 FIXTURES = ROOT.parent / "shared" / "fixtures" / "meetbot"
 
 
+def console_arguments(tmp_path: Path, *args: str) -> list[str]:
+    return ["console", "--db", str(tmp_path / "q.db"), "--files", str(tmp_path / "files"), "--tz", "Asia/Shanghai",
+            *args]
+
+
 def run_console(script: str, tmp_path: Path, *args: str) -> str:
-    result = subprocess.run(
-        [sys.executable, "-m", "adapters.cli", "console", "--db", str(tmp_path / "q.db"),
-         "--files", str(tmp_path / "files"), "--tz", "Asia/Shanghai", *args],
-        input=script, capture_output=True, text=True, timeout=120, cwd=tmp_path,
-        env=python_env(),
-    )
-    assert result.returncode == 0, result.stderr
-    assert "Traceback" not in result.stderr, result.stderr
-    return result.stdout
+    """`quorum console ARGS < script` in this process: its stdout. Like the process it stands for, it runs in
+    `tmp_path` (no stray .env is read) and must exit 0 with no traceback on stderr or in the log; "now" starts
+    at Monday 09:00 in Shanghai unless `--now` or the script says otherwise, never at the wall clock."""
+    out, err = io.StringIO(), io.StringIO()
+    log = logging.StreamHandler(err)
+    log.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"))
+    log.setLevel(logging.WARNING)
+    logging.getLogger().addHandler(log)
+    try:
+        with (contextlib.chdir(tmp_path), mock.patch("sys.stdin", io.StringIO(script)),
+              contextlib.redirect_stdout(out), contextlib.redirect_stderr(err)):
+            code = main(console_arguments(tmp_path, *args), clock=ManualClock(MONDAY_9AM))
+    finally:
+        logging.getLogger().removeHandler(log)
+    assert code == 0, err.getvalue()
+    assert "Traceback" not in err.getvalue(), err.getvalue()
+    return out.getvalue()
 
 
 def db(tmp_path: Path) -> Session:
@@ -103,17 +128,32 @@ def test_script_mistakes_are_reported_and_the_script_goes_on(tmp_path: Path) -> 
     assert "No upcoming meetings in this channel" in out
 
 
-@pytest.mark.skipif(not FIXTURES.is_dir(), reason="shared/fixtures is not beside this checkout")
-def test_replay_prints_meetbot_minutes(tmp_path: Path) -> None:
+def test_the_quorum_entry_point_runs_the_console(tmp_path: Path) -> None:
+    """The one run as a separate process: the installed `quorum` script, fed a script on stdin, exits 0 and
+    prints byte for byte what `main` prints in process (which every other script here relies on)."""
+    script = (":now 2026-11-23 09:00\n"
+              'alice> /meeting new "Sync" tomorrow 3pm with @bob\n'
+              ":advance 1d6h\n")
+    quorum = shutil.which("quorum", path=str(Path(sys.executable).parent))
+    assert quorum is not None, f"no `quorum` entry point beside {sys.executable} (pip install -e .)"
+    (tmp_path / "process").mkdir()
     result = subprocess.run(
-        [sys.executable, "-m", "adapters.cli", "replay", str(FIXTURES / "magazine.2020-06-10-12.02.log.txt"),
-         "--channel", "#fedora-meeting"],
-        capture_output=True, text=True, timeout=60, env=python_env(),
+        [quorum, *console_arguments(tmp_path / "process")], input=script, capture_output=True, text=True,
+        timeout=120, cwd=tmp_path / "process", env=python_env(),
     )
     assert result.returncode == 0, result.stderr
+    assert "Traceback" not in result.stderr, result.stderr
+    (tmp_path / "in-process").mkdir()
+    assert result.stdout == run_console(script, tmp_path / "in-process")
+    assert "⏰ #1 Sync starts in" in result.stdout
+
+
+@pytest.mark.skipif(not FIXTURES.is_dir(), reason="shared/fixtures is not beside this checkout")
+def test_replay_prints_meetbot_minutes(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["replay", str(FIXTURES / "magazine.2020-06-10-12.02.log.txt"), "--channel", "#fedora-meeting"]) == 0
     expected = (FIXTURES / "magazine.2020-06-10-12.02.txt").read_text(encoding="utf-8")
     section = expected[expected.index("Action Items\n") : expected.index("People Present")]
-    assert section in result.stdout
+    assert section in capsys.readouterr().out
 
 
 def test_follow_through_in_english(tmp_path: Path) -> None:
@@ -158,9 +198,9 @@ def test_the_meeting_day_in_english(tmp_path: Path) -> None:
     assert "[m17] #general (only alice) quorum: The meeting has already moved on" in out
     assert "⏰ Time is up for “Budget”, the last agenda item." in out and "Still on “Budget”" not in out
     assert re.findall(r"\[m\d+\] (@\w+) quorum: \*How was the meeting\?\*", out) == ["@alice", "@bob", "@carol"]
-    assert "[m24] @bob quorum: Thanks! You rated #1 4/5." in out
-    assert "[m27] @dave quorum: ⚠️ Only people who attended meeting #1" in out and "“7” is not a score" in out
-    assert "[m20] #general quorum: *Minutes: Q3 roadmap (#1)*" in out and "(1) Got the minutes" in out
+    assert "[m25] @bob quorum: Thanks! You rated #1 4/5." in out
+    assert "[m28] @dave quorum: ⚠️ Only people who attended meeting #1" in out and "“7” is not a score" in out
+    assert "[m21] #general quorum: *Minutes: Q3 roadmap (#1)*" in out and "(1) Got the minutes" in out
     held = "Agenda as held:\n       1. Scope: planned 20 min, actual 26 min\n"
     assert held + "       2. Budget: planned 25 min, actual 25 min" in out
     assert "Minutes of #1: 1 of 4 participants confirmed receipt.\n       Not yet: @alice, @carol, @dave" in out
@@ -181,9 +221,9 @@ def test_the_meeting_day_in_chinese(tmp_path: Path) -> None:
     assert "[m12] #产品组 quorum: ✔️「范围」用时 25 分钟。现在：预算（25 分钟，@王五）" in out
     assert "[m13] #产品组 (only 王五) quorum: ⚠️ 只有 @张三 可以修改 #1 号会议" in out
     assert re.findall(r"\[m\d+\] (@\S+) quorum: \*这次会议怎么样？\*", out) == ["@张三", "@李四"]
-    assert "[m19] @李四 quorum: 谢谢！你给 #1 打了 4/5 分。" in out
-    assert "[m20] @王五 quorum: ⚠️ 只有签到参加了会议 #1 的人才能评分。\n     例如： /meeting 评分 3 4 时间太长" in out
-    assert "[m22] @李四 quorum: 谢谢：你已确认收到 #1 的会议纪要。" in out
+    assert "[m20] @李四 quorum: 谢谢！你给 #1 打了 4/5 分。" in out
+    assert "[m21] @王五 quorum: ⚠️ 只有签到参加了会议 #1 的人才能评分。\n     例如： /meeting 评分 3 4 时间太长" in out
+    assert "[m23] @李四 quorum: 谢谢：你已确认收到 #1 的会议纪要。" in out
     assert "#1 的会议纪要：3 位参会人中 1 位已确认收到。\n       尚未确认：@张三, @王五" in out
     with db(tmp_path) as session:
         answer = session.exec(select(SurveyAnswer)).one()
@@ -197,11 +237,82 @@ def test_the_console_shows_people_and_reactions_as_typed(tmp_path: Path) -> None
                       ":react bob ✅ m1\n"
                       "alice> /meeting start 1\n"
                       "alice> #action @bob write the doc\n", tmp_path)
-    assert re.search(r"\[m\d+\] #general quorum: .*#1 @bob write the doc · @bob", out)
-    assert re.search(r"\[m\d+\] @bob quorum: .*\n(?:.*\n)*?.*#1 @bob write the doc", out)
+    assert re.search(r"\[m\d+\] #general quorum: .*#1 write the doc · @bob", out)
+    assert re.search(r"\[m\d+\] @bob quorum: .*\n(?:.*\n)*?.*#1 write the doc", out)
     with db(tmp_path) as session:
         assert answers(session)["bob"] == ("yes", None)
-        assert session.exec(select(ActionItem)).one().text == "@bob write the doc"
+        assert session.exec(select(ActionItem)).one().text == "write the doc"  # the owner is the owner, not text
+
+
+def test_correcting_the_record_in_english(tmp_path: Path) -> None:
+    out = run_console((SCRIPTS / "records_en.txt").read_text(encoding="utf-8"), tmp_path)
+    # the whole output, as expected (the files' folder is the test's own)
+    assert out.replace(str(tmp_path), "<tmp>") == (SCRIPTS / "records_en.expected").read_text(encoding="utf-8")
+    # a MeetBot action naming two owners: one item each, the mentions out of the text
+    assert "[m7] #general quorum: 📌 Action item #1 write the spec · @bob · due 2026-11-27 (Fri)" in out
+    assert "[m9] #general quorum: 📌 Action item #2 write the spec · @carol · due 2026-11-27 (Fri)" in out
+    assert "[m11] #general (only alice) quorum: An action item has a single owner, so this became 2 items" in out
+    # verdicts, when recorded and later, and who may set them
+    assert "[m14] #general quorum: ✅ Decision: the Q3 budget — verdict: deferred\n     (Decision 1.1:" in out
+    assert "[m17] #general quorum: ⚖️ Decision 1.2 “hire two contractors”: approved." in out
+    assert "[m18] #general (only bob) quorum: ⚠️ Only @alice can set the verdict of this decision." in out
+    # an unowned MeetBot action gets an owner; reassignment tells both owners
+    assert "[m19] #general quorum: 👤 #3 now belongs to @dave" in out
+    assert "[m21] #general quorum: 🔁 #1 moves from @bob to @dave" in out
+    assert "[m22] @dave quorum: *New action item #1*" in out
+    assert "[m23] @bob quorum: alice gave #1 “write the spec” to @dave: it is no longer yours" in out
+    assert "[m24] #general (only dave) quorum: ⚠️ Only @carol, @alice can reassign or edit action item #2." in out
+    # edits, with the owner told, and bad input answered with an example
+    assert "✏️ #2: due date changed from “2026-11-27 (Fri)” to “2026-12-02 (Wed)”." in out
+    assert "[m28] @carol quorum: alice changed your action item #2: text “write the spec” → “write the API part" in out
+    assert "⚠️ I couldn't read “someday” as a due date.\n     For example: /meeting edit item 12 due next friday" in out
+    assert "⚠️ An action item has a single owner: name one person" in out
+    assert "       1. the Q3 budget — verdict: deferred\n       2. hire two contractors — because the backlog grew" \
+           " — verdict: approved\n       3. a second office — verdict: needs more material" in out
+    # private replies that name their item
+    assert "#3: can't do it — the room is booked out, someone else please" in out
+    assert "[m39] @dave quorum: alice reopened #1 “write the spec”: the section on pricing is missing" in out
+    assert "[m40] @dave quorum: #1 is now due 2026-11-29 (Sun)." in out
+    # the reminder goes to the new owner
+    assert "-- 2026-11-26 09:00 Asia/Shanghai --\n[m43] @dave quorum: *⏰ Action item #1*" in out
+    minutes = (tmp_path / "files" / "meeting-1-minutes.txt").read_text(encoding="utf-8")
+    assert "* AGREED: the Q3 budget (deferred)" in minutes and "* dave\n  * dave: write the spec\n" in minutes
+    with db(tmp_path) as session:
+        items = {i.number: i for i in session.exec(select(ActionItem))}
+        assert items[2].text == "write the API part of the spec" and str(items[2].due_on) == "2026-12-02"
+        assert items[3].declined_reason == "the room is booked out, someone else please"
+
+
+def test_correcting_the_record_in_chinese(tmp_path: Path) -> None:
+    out = run_console((SCRIPTS / "records_zh.txt").read_text(encoding="utf-8"), tmp_path)
+    # the whole output, as expected (the files' folder is the test's own)
+    assert out.replace(str(tmp_path), "<tmp>") == (SCRIPTS / "records_zh.expected").read_text(encoding="utf-8")
+    assert "[m7] #产品组 quorum: 📌 行动项 #1 写方案 · @李四 · 截止 2026-11-27（周五）" in out
+    assert "[m9] #产品组 quorum: 📌 行动项 #2 写方案 · @王五 · 截止 2026-11-27（周五）" in out
+    assert "[m11] #产品组 (only 张三) quorum: 一个行动项只能有一位负责人，因此拆成了 2 项，每人一项：#1, #2。" in out
+    assert "[m14] #产品组 quorum: ✅ 决议：第三季度预算 — 结论：暂缓" in out
+    assert "[m17] #产品组 quorum: ⚖️ 决议 1.2「增加两名外包」：同意。" in out
+    assert "[m18] #产品组 (only 李四) quorum: ⚠️ 只有 @张三 可以给这条决议下结论。" in out
+    assert "[m19] #产品组 quorum: 👤 #3 已指派给 @赵六" in out
+    assert "[m21] #产品组 quorum: 🔁 #1 由 @李四 转交给 @赵六" in out
+    assert "[m23] @李四 quorum: 张三 已将 #1「写方案」转交给 @赵六：它不再由你负责" in out
+    assert "[m24] #产品组 (only 赵六) quorum: ⚠️ 只有 @王五, @张三 可以转交或修改 #2 号行动项。" in out
+    assert "✏️ #2：截止日期由“2026-11-27（周五）”改为“2026-12-02（周三）”。" in out
+    assert "[m30] @王五 quorum: 张三 修改了你的行动项 #2：交付物“—” → “接口文档”。" in out
+    assert "⚠️ “颜色 红”：请说明要改什么 —— 内容、截止或交付物 —— 再写新值。\n     例如： /meeting 修改" in out
+    assert "⚠️ “也许”不是结论：请写 同意、暂缓 或 需补充材料。\n     例如： /meeting 结论 3.2 暂缓" in out
+    assert "       1. 第三季度预算 — 结论：暂缓\n       2. 增加两名外包 — 理由：积压太多 — 结论：同意" in out
+    assert "#3：无法完成 —— 场地都订满了，请换人" in out
+    assert "[m40] @赵六 quorum: 张三 退回了 #1「写方案」：缺少定价部分" in out
+    assert "[m41] @赵六 quorum: #1 截止日期改为 2026-11-29（周日）。" in out
+    assert "[m43] #产品组 quorum: #2 截止日期改为 2026-12-04（周五）。" in out
+    assert "-- 2026-11-26 09:00 Asia/Shanghai --\n[m44] @赵六 quorum: *⏰ 行动项 #1*" in out
+    with db(tmp_path) as session:
+        items = {i.number: i for i in session.exec(select(ActionItem))}
+        assert (items[2].text, items[2].deliverable) == ("写方案的接口部分", "接口文档")
+        assert str(items[2].due_on) == "2026-12-04" and items[3].declined_reason == "场地都订满了，请换人"
+        verdicts = [d.verdict for d in session.exec(select(Decision).order_by(col(Decision.seq)))]
+        assert verdicts == ["deferred", "approved", "more_material"]
 
 
 def test_a_weekly_series_across_national_day_in_english(tmp_path: Path) -> None:
@@ -249,17 +360,17 @@ def sequence_of(tmp_path: Path) -> int:
 
 def test_changing_a_meeting_in_english(tmp_path: Path) -> None:
     out = run_console((SCRIPTS / "edits_en.txt").read_text(encoding="utf-8"), tmp_path)
-    assert "[m5] #general quorum: ✏️ #1 Q3 roadmap: place changed from “—” to “Room 5”." in out
-    assert "[m6] @bob quorum: *📣 Supplementary notice: #1 Q3 roadmap*\n     alice changed the meeting: place" in out
-    assert "[m9] #general quorum: ✏️ #1 Q3 roadmap: link changed from “—” to “https://meet.example.com/q3”." in out
-    assert "[m17] #general (only bob) quorum: ⚠️ Only @alice, @dave can change meeting #1" in out
+    assert "[m6] #general quorum: ✏️ #1 Q3 roadmap: place changed from “—” to “Room 5”." in out
+    assert "[m7] @bob quorum: *📣 Supplementary notice: #1 Q3 roadmap*\n     alice changed the meeting: place" in out
+    assert "[m10] #general quorum: ✏️ #1 Q3 roadmap: link changed from “—” to “https://meet.example.com/q3”." in out
+    assert "[m18] #general (only bob) quorum: ⚠️ Only @alice, @dave can change meeting #1" in out
     assert "I can't change “colour”: say title, time, place, link, goal or outcome.\n     For example: " in out
     assert "agenda item added: Risks (10 min) · by @carol · output: a risk list. The agenda now:" in out
     assert "agenda item “Risks” moved to place 1." in out and "agenda item 3 “Budget” removed." in out
-    invited = "[m35] @erin quorum: *Q3 roadmap  #1  (scheduled)*\n     alice invited you to “Q3 roadmap” as optional."
+    invited = "[m36] @erin quorum: *Q3 roadmap  #1  (scheduled)*\n     alice invited you to “Q3 roadmap” as optional."
     assert invited in out
-    assert "[m36] @erin quorum: Noted: you're coming to #1 Q3 roadmap." in out
-    assert "[m41] @dave quorum: *📣 Supplementary notice: #1 Q3 roadmap*\n     alice took you off" in out
+    assert "[m37] @erin quorum: Noted: you're coming to #1 Q3 roadmap." in out
+    assert "[m42] @dave quorum: *📣 Supplementary notice: #1 Q3 roadmap*\n     alice took you off" in out
     # carol reads times in Berlin; everyone who had answered is asked again after the move
     assert "it now ends 2026-11-24 09:30 (Tue) Europe/Berlin. Reason: the demo needs more time" in out
     assert ("from 2026-11-24 08:00 (Tue) Europe/Berlin to 2026-11-25 03:00 (Wed) Europe/Berlin. Are you still coming?\n"
@@ -267,7 +378,7 @@ def test_changing_a_meeting_in_english(tmp_path: Path) -> None:
     assert "✏️ Changed since it was announced (update 10)" in out
     cancelled = out[out.rindex("(edited): *Q3 roadmap  #1  (cancelled)*") :]
     assert "❌ Cancelled (the budget is not ready): nothing to answer any more." in cancelled
-    card = cancelled[: cancelled.index("[m54]")]
+    card = cancelled[: cancelled.index("[m56]")]
     assert "Will you come?" not in card and "(1) Accept" not in card
     assert sequence_of(tmp_path) == 10  # nine changes and the move; the cancel came after the export
     with db(tmp_path) as session:
@@ -281,11 +392,11 @@ def test_changing_a_meeting_in_english(tmp_path: Path) -> None:
 
 def test_changing_a_meeting_in_chinese(tmp_path: Path) -> None:
     out = run_console((SCRIPTS / "edits_zh.txt").read_text(encoding="utf-8"), tmp_path, "--lang", "zh")
-    assert "[m5] #产品组 quorum: ✏️ #1 Q3规划会：地点由“—”改为“5号会议室”。" in out
-    assert "[m6] @李四 quorum: *📣 补充通知：#1 Q3规划会*\n     张三 变更了会议：地点由“—”改为“5号会议室”。" in out
-    assert "[m7] @赵六 quorum: *📣 Supplementary notice: #1 Q3规划会*" in out  # 赵六 reads English
+    assert "[m6] #产品组 quorum: ✏️ #1 Q3规划会：地点由“—”改为“5号会议室”。" in out
+    assert "[m7] @李四 quorum: *📣 补充通知：#1 Q3规划会*\n     张三 变更了会议：地点由“—”改为“5号会议室”。" in out
+    assert "[m8] @赵六 quorum: *📣 Supplementary notice: #1 Q3规划会*" in out  # 赵六 reads English
     assert "标题由“Q3规划会”改为“Q3规划评审会”。" in out
-    assert "[m17] #产品组 (only 李四) quorum: ⚠️ 只有 @张三, @王五 可以修改 #1 号会议" in out
+    assert "[m18] #产品组 (only 李四) quorum: ⚠️ 只有 @张三, @王五 可以修改 #1 号会议" in out
     assert "无法修改“颜色”：请说 标题、时间、地点、链接、目标 或 预期成果。\n     例如：" in out
     assert "新增议程：风险 (10 分钟) · 主讲 @赵六 · 输出物：风险清单。现在的议程：" in out
     assert "议程「风险」调整到第 1 项。" in out and "删除了第 3 项议程「预算」。" in out
@@ -303,3 +414,44 @@ def test_changing_a_meeting_in_chinese(tmp_path: Path) -> None:
         meeting = session.exec(select(Meeting)).one()
         assert (meeting.title, meeting.link, meeting.revision) == (
             "Q3规划评审会", "https://meet.example.com/q3", 11)
+
+
+def test_scheduling_sense_in_english(tmp_path: Path) -> None:
+    out = run_console((SCRIPTS / "sense_en.txt").read_text(encoding="utf-8"), tmp_path)
+    warning = "#general (only alice) quorum: ⚠️ Before I "
+    assert out.count(warning) == 6  # five for new meetings, one for a move; never seen by anyone else
+    assert "• @carol already has #1 Q3 roadmap then (15:00–16:00)." in out
+    assert "[m5] #general (only carol) quorum: ⚠️ Only @alice, who asked for it, can answer this request." in out
+    assert "[m6] #general quorum: *Budget  #2  (scheduled)*" in out  # alice's click
+    assert "• 2026-11-28 (Sat) is a weekend day." in out and "*Offsite  #3  (scheduled)*" in out  # a typed yes
+    assert "• 2027-01-01 (Fri) is a public holiday." in out and "Dropped: “Kickoff” was not created." in out
+    assert "• For @bob it is 08:00–09:00 (Europe/Berlin), outside working hours 09:00–18:00." in out
+    assert "*Berlin sync  #4  (scheduled)*" in out
+    assert "• It lasts 3 h, more than two hours.\n       • The agenda has 6 topics, more than 5." in out
+    assert "*Planning day  #5  (scheduled)*" in out and "(1) Create anyway (2) Cancel" in out
+    assert "Before I move #2 Budget to 2026-11-29 10:00 (Sun)" in out and "(1) Move anyway (2) Cancel" in out
+    assert "Dropped: meeting #2 keeps its time." in out
+    assert "-- 2026-11-24 09:00 Asia/Shanghai --\n[m21] @carol quorum: 📎 The materials for #1 Q3 roadmap" in out
+    assert "@alice quorum: 📎 Materials for #1 Q3 roadmap from @carol: https://example.com/q3-deck" in out
+    sum_up = "-- 2026-11-26 15:50 Asia/Shanghai --\n[m30] @alice quorum: ⏳ #1 Q3 roadmap is planned to end at 16:00"
+    assert sum_up in out
+    with db(tmp_path) as session:
+        held = {m.title: (m.number, m.start_at.isoformat()) for m in session.exec(select(Meeting))}
+        assert "Kickoff" not in held and held["Budget"] == (2, "2026-11-26T07:30:00+00:00")
+
+
+def test_scheduling_sense_in_chinese(tmp_path: Path) -> None:
+    out = run_console((SCRIPTS / "sense_zh.txt").read_text(encoding="utf-8"), tmp_path, "--lang", "zh")
+    assert out.count("#产品组 (only 张三) quorum: ⚠️ ") == 6
+    assert "• @李四 那时已有 #1 Q3规划会（15:00–16:00）。" in out
+    assert "⚠️ 只有提出请求的 @张三 可以答复这个请求。" in out and "*预算会  #2  (待召开)*" in out
+    assert "• 2026-11-28（周六）是周末。" in out and "*团建  #3  (待召开)*" in out
+    assert "• 2027-01-01（周五）是法定节假日。" in out and "已取消：没有创建「启动会」。" in out
+    assert "• 对 @王五 来说是 08:00–09:00（Europe/Berlin），不在工作时间 09:00–18:00 内。" in out
+    assert "• 会议时长 3 小时，超过两小时。\n       • 议程有 6 个议题，超过 5 个。" in out
+    assert "(1) 仍然创建 (2) 取消" in out and "(1) 仍然改期 (2) 取消" in out
+    assert "已取消：#2 号会议时间不变。" in out
+    assert "@李四 quorum: 📎 #1 Q3规划会（2026-11-26 15:00（周四）Asia/Shanghai）的材料应在 2026-11-25（周三）前提交" \
+        in out
+    assert "@张三 quorum: 📎 #1 Q3规划会 的材料（来自 @李四）：https://example.com/q3-deck" in out
+    assert "@张三 quorum: ⏳ #1 Q3规划会 计划于 16:00 结束，还剩 10 分钟。该总结了" in out

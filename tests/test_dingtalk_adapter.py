@@ -20,12 +20,11 @@ from adapters.dingtalk import render
 from adapters.dingtalk.api import DingTalkApi, Throttled
 from adapters.dingtalk.app import DingTalkAdapter, QuorumStreamClient, card_id_for, card_place
 from adapters.dingtalk.translate import PLATFORM
-from bot.core import Core
 from bot.errors import Undeliverable
 from bot.messages import Attachment, Button, OutMessage, Target
 from store.models import ActionItem, InboundEvent, Meeting, Notification
 from tests import fake_dingtalk as fd
-from tests.conftest import MONDAY_9AM, make_settings
+from tests.conftest import MONDAY_9AM, make_settings, migrated_core
 from tests.local_server import wait_until
 
 GROUP = fd.conversation_id("quorum-group")
@@ -56,7 +55,7 @@ def clock() -> Clock:
 @pytest.fixture
 def adapter(fake: fd.FakeDingTalk, sqlite_file_url: str, clock: Clock) -> DingTalkAdapter:
     api = DingTalkApi(fake.endpoint, fd.CLIENT_ID, fd.CLIENT_SECRET, fd.CLIENT_ID, fake.endpoint)
-    return DingTalkAdapter(Core(make_settings(sqlite_file_url, QUORUM_LANGUAGE="zh")), api, clock=clock)
+    return DingTalkAdapter(migrated_core(make_settings(sqlite_file_url, QUORUM_LANGUAGE="zh")), api, clock=clock)
 
 
 @pytest.fixture
@@ -369,7 +368,7 @@ def test_a_plan_filed_in_a_group_as_key_value_lines_reaches_its_approver_as_a_ca
     """申报 on DingTalk: the fields are the message's lines; the approver's card has 批准 / 驳回."""
     api = DingTalkApi(fake.endpoint, fd.CLIENT_ID, fd.CLIENT_SECRET, fd.CLIENT_ID, fake.endpoint)
     settings = make_settings(sqlite_file_url, QUORUM_LANGUAGE="zh", QUORUM_ADMINS="boss")
-    adapter = DingTalkAdapter(Core(settings), api, clock=clock)
+    adapter = DingTalkAdapter(migrated_core(settings), api, clock=clock)
     client = QuorumStreamClient(adapter, fd.CLIENT_ID, fd.CLIENT_SECRET, fake.endpoint, idle_seconds=1.0)
     runner = fd.ClientThread(client.start).start()
     try:

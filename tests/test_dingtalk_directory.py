@@ -14,9 +14,8 @@ from adapters.dingtalk.api import DingTalkApi
 from adapters.dingtalk.app import TOPIC_CARD, TOPIC_CHATBOT, DingTalkAdapter
 from adapters.dingtalk.directory import DingTalkDirectory
 from bot.access import Conversation
-from bot.core import Core
 from tests import fake_dingtalk as fd
-from tests.conftest import MONDAY_9AM, make_settings
+from tests.conftest import MONDAY_9AM, make_settings, migrated_core
 
 GROUP = fd.conversation_id("quorum-group")
 OTHER_GROUP = fd.conversation_id("other-group")
@@ -51,7 +50,8 @@ def fake() -> Iterator[fd.FakeDingTalk]:
 @pytest.fixture
 def adapter(fake: fd.FakeDingTalk, sqlite_file_url: str) -> DingTalkAdapter:
     api = DingTalkApi(fake.endpoint, fd.CLIENT_ID, fd.CLIENT_SECRET, fd.CLIENT_ID, fake.endpoint)
-    return DingTalkAdapter(Core(make_settings(sqlite_file_url, QUORUM_LANGUAGE="zh")), api, clock=lambda: MONDAY_9AM)
+    core = migrated_core(make_settings(sqlite_file_url, QUORUM_LANGUAGE="zh"))
+    return DingTalkAdapter(core, api, clock=lambda: MONDAY_9AM)
 
 
 def said(fake: fd.FakeDingTalk, adapter: DingTalkAdapter, text: str, staff: str, group: str = GROUP,

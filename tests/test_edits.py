@@ -367,7 +367,8 @@ def test_output_in_chinese_is_not_an_agenda_item(chat: Chat) -> None:
 def test_every_kind_of_change_on_both_databases(request: pytest.FixtureRequest, database: str) -> None:
     """Rows deleted (an agenda item, a participant) and renumbered the same way on SQLite and PostgreSQL."""
     if database == "postgresql":
-        chat = Chat(Core(make_settings(request.getfixturevalue("pg_url")), request.getfixturevalue("pg_engine")),
+        chat = Chat(Core(make_settings(request.getfixturevalue("pg_migrated_url")),
+                         request.getfixturevalue("pg_migrated_engine")),
                     MONDAY_9AM)
     else:
         chat = request.getfixturevalue("chat")

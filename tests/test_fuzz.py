@@ -8,8 +8,10 @@ raise out of a tick, on SQLite and on PostgreSQL.
 
 Inputs are built from the bot's own vocabulary (every word of the help and example texts in both
 catalogs), the edges that broke it before (extreme dates, NUL bytes, lone surrogates, over-long words,
-huge numbers) and arbitrary Unicode. Runs are deterministic (`derandomize`, no example database): the
-suite runs `FUZZ_EXAMPLES` (default 200) per test; `make fuzz` runs 100,000.
+huge numbers) and arbitrary Unicode. Runs are deterministic (`derandomize`, no example database). The suite
+runs 200 examples of the grammar and 50 of the core per database (a core example plays up to six events on a
+real database and ticks through the days between them: at 200 the two took a tenth of the suite's time);
+`FUZZ_EXAMPLES` sets both, and `make fuzz` runs 100,000.
 """
 
 from __future__ import annotations
@@ -33,14 +35,18 @@ from bot.errors import UserError
 from bot.events import ReactionMeaning
 from bot.i18n import CATALOGS, t
 from bot.timeparse import looks_like_time
-from store.database import make_engine
-from tests.conftest import MONDAY_9AM, SHANGHAI, make_settings
+from tests.conftest import MONDAY_9AM, SHANGHAI, make_settings, migrated_engine
 from tests.harness import Chat
 
-EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "200"))
-FUZZ = settings(max_examples=EXAMPLES, derandomize=True, database=None, deadline=None,
-                suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow,
-                                       HealthCheck.data_too_large])
+EXAMPLES = os.environ.get("FUZZ_EXAMPLES")
+
+
+def fuzz(default: int) -> settings:
+    """`default` examples per test (per database for the core), or FUZZ_EXAMPLES when set."""
+    return settings(max_examples=int(EXAMPLES or default), derandomize=True, database=None, deadline=None,
+                    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow,
+                                           HealthCheck.data_too_large])
+
 
 VOCABULARY = sorted({
     word
@@ -104,7 +110,7 @@ INTERNAL = [t("en", "error.internal"), t("zh", "error.internal")]
 
 
 @given(text=TEXT)
-@FUZZ
+@fuzz(200)
 def test_the_grammar_parses_or_explains(text: str) -> None:
     with contextlib.suppress(UserError):
         parse_command(text, now=MONDAY_9AM, tz=SHANGHAI)
@@ -139,8 +145,8 @@ EVENTS = st.lists(st.builds(
 @pytest.fixture(params=["sqlite", "postgresql"])
 def chat(request: pytest.FixtureRequest) -> Iterator[Chat]:
     """One bot for all of a test's examples: later events meet what earlier ones created."""
-    engine: Engine = request.getfixturevalue("pg_engine") if request.param == "postgresql" else make_engine(
-        "sqlite://")
+    engine: Engine = (request.getfixturevalue("pg_migrated_engine") if request.param == "postgresql"
+                      else migrated_engine("sqlite://"))
     yield Chat(Core(make_settings(), engine), MONDAY_9AM)
 
 
@@ -159,7 +165,7 @@ def play(chat: Chat, event: Event) -> None:
 
 
 @given(events=EVENTS)
-@FUZZ
+@fuzz(50)
 def test_the_core_answers_anything_without_an_internal_error(chat: Chat, events: list[Event]) -> None:
     for event in events:
         play(chat, event)

@@ -291,9 +291,9 @@ def test_console_scripts_print_their_expected_output(lang: str, tmp_path: Path) 
     assert "!!" not in out
 
 
-def test_the_approval_loop_on_postgresql(pg_engine: Engine) -> None:
+def test_the_approval_loop_on_postgresql(pg_migrated_engine: Engine) -> None:
     """The same queries (steps of the current version, approvers, clashes, budgets past 2^31 cents) on PostgreSQL."""
-    chat = Chat(Core(make_settings(QUORUM_ADMINS="boss"), pg_engine), MONDAY_9AM)
+    chat = Chat(Core(make_settings(QUORUM_ADMINS="boss"), pg_migrated_engine), MONDAY_9AM)
     chat.command("boss", "config reviewers @it")
     chat.command("boss", "config approver @boss")
     chat.command("boss", "config approver @ceo for @boss")
@@ -304,7 +304,7 @@ def test_the_approval_loop_on_postgresql(pg_engine: Engine) -> None:
     assert "comes to you as @boss's superior" in text(to(chat, "ceo", sent))
     chat.command("ceo", "approve 1")
     assert plan_row(chat) == ("approved", "scheduled", True)
-    with Session(pg_engine) as session:
+    with Session(pg_migrated_engine) as session:
         assert session.exec(select(MeetingPlan)).one().budget_total == 5_000_000_000
 
 

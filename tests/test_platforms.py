@@ -21,7 +21,7 @@ from sqlmodel import Session, select
 from bot.core import Core
 from store.database import make_engine
 from store.models import Notification, NotificationKind, Workspace
-from tests.conftest import MONDAY_9AM, make_settings
+from tests.conftest import MONDAY_9AM, make_settings, migrated_engine
 from tests.harness import Chat, Sent
 
 TWO_WEEKS = timedelta(days=14)
@@ -29,13 +29,15 @@ TWO_WEEKS = timedelta(days=14)
 
 @pytest.fixture(params=["sqlite", "postgres"])
 def database_url(request: pytest.FixtureRequest) -> Iterator[str]:
-    """A database shared by the processes of one test: a SQLite file, or this run's PostgreSQL schema
-    (emptied afterwards by `pg_engine`)."""
+    """A database shared by the processes of one test, already migrated: a SQLite file (a copy of the
+    session's template), or this run's migrated PostgreSQL schema (emptied afterwards by `pg_migrated_engine`)."""
     if request.param == "sqlite":
-        yield str(request.getfixturevalue("sqlite_file_url"))
+        url = str(request.getfixturevalue("sqlite_file_url"))
+        migrated_engine(url).dispose()
+        yield url
     else:
-        request.getfixturevalue("pg_engine")
-        yield str(request.getfixturevalue("pg_url"))
+        request.getfixturevalue("pg_migrated_engine")
+        yield str(request.getfixturevalue("pg_migrated_url"))
 
 
 @pytest.fixture

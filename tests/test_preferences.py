@@ -197,12 +197,12 @@ def test_after_choosing_chinese_private_reminders_are_chinese_and_the_channel_ke
 def test_a_chosen_timezone_shows_in_the_invitation() -> None:
     chat = make_chat()
     chat.command("bob", "me timezone Berlin")
-    sent = chat.command("alice", 'new "Sync" 2026-11-25 3pm for 1h with @bob @carol')
+    sent = chat.command("alice", 'new "Sync" 2026-11-25 5pm for 1h with @bob @carol')  # inside 09-18 for both
     invitation = next(s for s in sent if s.message.target.kind == "direct" and s.message.target.user == "bob")
     assert "invited you" in invitation.body
-    assert "2026-11-25 08:00 (Wed) Europe/Berlin" in invitation.body  # 15:00 in Shanghai, on bob's clock
+    assert "2026-11-25 10:00 (Wed) Europe/Berlin" in invitation.body  # 17:00 in Shanghai, on bob's clock
     carol = next(s for s in sent if s.message.target.kind == "direct" and s.message.target.user == "carol")
-    assert "2026-11-25 15:00 (Wed) Asia/Shanghai" in carol.body
+    assert "2026-11-25 17:00 (Wed) Asia/Shanghai" in carol.body
 
 
 def test_a_chosen_timezone_places_the_next_private_reminder_on_the_persons_clock() -> None:

@@ -10,7 +10,7 @@ from sqlmodel import Session, func, select
 
 from adapters.cli import main
 from bot.core import Core
-from store.models import ActionItem, AgendaItem, Meeting, Notification, Participant
+from store.models import ActionItem, AgendaItem, Meeting, MeetingMaterials, Notification, Participant
 from tests.conftest import MONDAY_9AM, make_settings, migrated_core
 from tests.harness import Chat, ManualClock
 
@@ -20,7 +20,9 @@ THREE_YEARS_AGO = TODAY - timedelta(days=3 * 365)
 
 def meeting(chat: Chat, title: str, leave_open: bool) -> None:
     chat.now = chat.now.replace(hour=9, minute=0)
-    chat.command("alice", f'new "{title}" today 10am with @bob agenda "Scope" 20m')
+    while chat.now.weekday() >= 5:  # a weekend meeting would wait for the host's yes (scheduling sense)
+        chat.now += timedelta(days=1)
+    chat.command("alice", f'new "{title}" today 10am with @bob agenda "Scope" 20m materials: https://example.com/d')
     chat.now = chat.now.replace(hour=10)
     chat.command("alice", "start")
     chat.command("alice", "action @bob write it up by tomorrow")
@@ -69,7 +71,8 @@ def test_yes_deletes_the_finished_old_meeting_and_everything_hanging_off_it(
     with Session(core.engine) as session:
         titles = sorted(m.title for m in session.exec(select(Meeting)))
         orphans = session.exec(select(Notification).where(Notification.meeting_id == 1)).all()
-    assert titles == ["Old with open work", "Recent"] and orphans == []
+        materials = sorted(m.meeting_id for m in session.exec(select(MeetingMaterials)))
+    assert titles == ["Old with open work", "Recent"] and orphans == [] and materials == [2, 3]
 
 
 def test_the_retention_period_cannot_be_set_below_two_years(database: Path, monkeypatch: pytest.MonkeyPatch,

@@ -20,9 +20,8 @@ from bot.errors import ParseError
 from bot.recurrence import Occurrence, plan
 from bot.service.series_plan import AHEAD
 from bot.workdays import calendar_for
-from store.database import make_engine
 from store.models import Meeting, MeetingSeries
-from tests.conftest import SHANGHAI, make_settings
+from tests.conftest import SHANGHAI, make_settings, migrated_engine
 from tests.harness import Chat, Sent
 
 FRIDAY = datetime(2026, 9, 18, 9, 0, tzinfo=SHANGHAI)
@@ -196,16 +195,17 @@ def test_an_endless_plan_is_bounded() -> None:
 @pytest.fixture(params=["sqlite", "postgresql"])
 def series_chat(request: pytest.FixtureRequest) -> Chat:
     if request.param == "postgresql":
-        return Chat(Core(make_settings(request.getfixturevalue("pg_url")), request.getfixturevalue("pg_engine")),
+        return Chat(Core(make_settings(request.getfixturevalue("pg_migrated_url")),
+                         request.getfixturevalue("pg_migrated_engine")),
                     FRIDAY)
     config = make_settings()
-    return Chat(Core(config, make_engine(config.database_url)), FRIDAY)
+    return Chat(Core(config, migrated_engine(config.database_url)), FRIDAY)
 
 
 @pytest.fixture
 def chat() -> Chat:
     config = make_settings()
-    return Chat(Core(config, make_engine(config.database_url)), FRIDAY)
+    return Chat(Core(config, migrated_engine(config.database_url)), FRIDAY)
 
 
 NEW = 'new "Weekly sync" every monday 10am for 30m with @bob @carol'
@@ -331,7 +331,7 @@ def test_who_may_change_a_series(chat: Chat) -> None:
 
 
 def test_a_single_meeting_is_no_series(chat: Chat) -> None:
-    chat.command("alice", 'new "Review" tomorrow 3pm')
+    chat.command("alice", 'new "Review" monday 3pm')  # not tomorrow: a Saturday would wait for a yes
     assert "Meeting #1 is not part of a series." in body(chat.command("alice", "series 1"))
     assert "Meeting #1 is not part of a series." in body(chat.command("alice", "skip 1"))
     assert "There is no meeting #9" in body(chat.command("alice", "series 9"))

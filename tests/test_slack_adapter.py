@@ -212,12 +212,12 @@ def test_the_whole_meeting_loop(fake: fs.FakeSlack, adapter: SlackAdapter, drive
     wait_until(lambda: any("Q3 roadmap" in m["text"] and m["ts"] != ts for m in posts(fake, "C1")))
     before = len(fake.calls("chat.postMessage"))
     driver.command("U1", "C1", "action <@U2|bob> send the notes by friday")
-    driver.event(fs.message_event("#action <@U3> book the room", "U1", "C1"))  # MeetBot's words, kept as said
+    driver.event(fs.message_event("#action <@U3> book the room", "U1", "C1"))  # the mention is the owner
     driver.event(fs.message_event("#agreed ship on Dec 1", "U1", "C1"))
     wait_until(lambda: len(items(adapter)) == 2 and len(fake.calls("chat.postMessage")) > before)
     first, second = items(adapter)
     assert (first.text, first.status, first.due_on is not None) == ("send the notes", "open", True)
-    assert second.text == "@carol book the room"  # stored as plain words: a person by name
+    assert second.text == "book the room"  # the mentioned owner leaves the text, as in /meeting action
     wait_until(lambda: fake.messages("DU2"))  # bob is asked privately to accept the item
     driver.command("U1", "C1", "end")
     wait_until(lambda: any("ship on Dec 1" in m["text"] for m in posts(fake, "C1")))
@@ -261,11 +261,12 @@ def mrkdwn_texts(message: dict[str, Any]) -> list[str]:
     return found
 
 
-def names_bob(message: dict[str, Any]) -> bool:
-    """bob is a real mention in the blocks and the text, and nowhere raw code shown as text."""
+def names_bob(message: dict[str, Any], said: str = "write the doc · <@U2>") -> bool:
+    """bob is a real mention in the blocks and the text (where the message names him), and nowhere raw code
+    shown as text."""
     texts = mrkdwn_texts(message)
     raw = json.dumps(message["blocks"]) + message["text"]
-    return (any("<@U2> write the doc" in text for text in texts) and "<@U2> write the doc" in message["text"]
+    return (any(said in text for text in texts) and said in message["text"]
             and "&lt;@" not in raw and "@bob" not in raw)
 
 
@@ -276,17 +277,18 @@ def test_a_recorded_action_names_its_owner_as_a_mention_everywhere(
     driver.command("U1", "C1", "start 1")
     driver.event(fs.message_event("#action <@U2> write the doc", "U1", "C1"))
     (item,) = wait_until(lambda: items(adapter))
-    assert (item.text, item.owner_id is not None) == ("@bob write the doc", True)  # the core stores plain words
+    # the core stores plain words, and the mentioned owner is the owner, not part of the text
+    assert (item.text, item.owner_id is not None) == ("write the doc", True)
 
     recorded = wait_until(lambda: [m for m in posts(fake, "C1") if "write the doc" in m["text"]])
     assert names_bob(recorded[0])  # the channel post
     assignment = wait_until(lambda: [m for m in fake.messages("DU2") if "write the doc" in m["text"]])
-    assert names_bob(assignment[0])  # the owner's DM
+    assert names_bob(assignment[0], "#1 write the doc")  # the owner's DM, which needs not name him
 
     driver.command("U1", "C1", "end")
     (minutes,) = wait_until(lambda: [u for u in fake.uploads() if u.completed])
     text = (minutes.content or b"").decode()
-    assert "@bob write the doc" in text and "<@" not in text  # a file shows the person by name
+    assert "bob: write the doc" in text and "<@" not in text  # a file shows the person by name
 
     due = (clock.now + timedelta(days=10)).date()
     driver.command("U2", "DU2", f"status 1 delay {due:%Y-%m-%d}")
@@ -297,7 +299,7 @@ def test_a_recorded_action_names_its_owner_as_a_mention_everywhere(
     adapter.tick()
     reminder = wait_until(lambda: [m for m in fake.messages("DU2") if "write the doc" in m["text"]
                                    and m["ts"] > assignment[0]["ts"]])
-    assert names_bob(reminder[-1])  # the reminder
+    assert names_bob(reminder[-1], "#1 write the doc")  # the reminder
 
 
 def test_a_retried_event_has_one_effect(fake: fs.FakeSlack, adapter: SlackAdapter, driver: Driver) -> None:

@@ -12,9 +12,8 @@ from slack_sdk import WebClient
 from adapters.slack.app import SlackAdapter
 from adapters.slack.directory import MEMBERS_PAGE, SlackDirectory
 from bot.access import PUBLIC, Conversation
-from bot.core import Core
 from tests import fake_slack as fs
-from tests.conftest import make_settings
+from tests.conftest import make_settings, migrated_core
 from tests.local_server import wait_until
 from tests.test_slack_adapter import BOT_TOKEN, SocketModeDriver
 
@@ -75,7 +74,7 @@ def ephemeral_texts(fake: fs.FakeSlack, user: str) -> list[str]:
 
 
 def test_a_private_channels_meeting_and_channel_settings_over_slack(fake: fs.FakeSlack, sqlite_file_url: str) -> None:
-    adapter = SlackAdapter(Core(make_settings(sqlite_file_url)), BOT_TOKEN, None, fake.api_url)
+    adapter = SlackAdapter(migrated_core(make_settings(sqlite_file_url)), BOT_TOKEN, None, fake.api_url)
     driver = SocketModeDriver(fake, adapter)
     try:
         driver.command("U1", "CHR", 'new "Hiring plan" tomorrow 3pm goal: two offers')

@@ -29,7 +29,7 @@ from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 from reportlab.platypus.doctemplate import BaseDocTemplate
 
-from bot.exports.record import AgendaEntry, Attendee, MeetingRecord, Person
+from bot.exports.record import AgendaEntry, Attendee, DecisionEntry, MeetingRecord, Person
 from bot.i18n import Lang, t
 from bot.timeparse import format_date, format_when
 from bot.views import span
@@ -179,6 +179,13 @@ def _questions(record: MeetingRecord, lang: Lang) -> _Table:
     return _Table(header, tuple(rows), (6, 2, 3))
 
 
+def _decision_line(d: DecisionEntry, lang: Lang) -> str:
+    """A decision with its rationale and verdict, as said."""
+    line = d.text + (" — " + t(lang, "decision.because", text=d.rationale) if d.rationale else "")
+    verdict = t(lang, "decision.verdict", verdict=t(lang, "verdict." + d.verdict)) if d.verdict else ""
+    return line + (" — " + verdict if verdict else "")
+
+
 def _minutes(record: MeetingRecord, lang: Lang, zone: ZoneInfo) -> tuple[str, list[_Block]]:
     """The standard's minutes, section by section; an empty section says "(none)" so none goes missing."""
     none = _Text(t(lang, "minutes.none"))
@@ -189,13 +196,7 @@ def _minutes(record: MeetingRecord, lang: Lang, zone: ZoneInfo) -> tuple[str, li
         (t(lang, "heading.agenda"), _List(tuple(agenda_line(a, lang) for a in record.agenda), numbered=True)),
         (
             t(lang, "heading.decisions"),
-            _List(
-                tuple(
-                    d.text + (" — " + t(lang, "decision.because", text=d.rationale) if d.rationale else "")
-                    for d in record.decisions
-                ),
-                numbered=True,
-            ),
+            _List(tuple(_decision_line(d, lang) for d in record.decisions), numbered=True),
         ),
         (t(lang, "heading.actions"), _actions(record, lang)),
         (t(lang, "heading.questions"), _questions(record, lang)),

@@ -52,6 +52,7 @@ class NoteEntry:
 class DecisionEntry:
     text: str
     rationale: str | None
+    verdict: str | None = None  # approved, deferred, more_material
 
 
 @dataclass(frozen=True)
@@ -169,7 +170,7 @@ def load_record(session: Session, meeting: Meeting) -> MeetingRecord:
             AgendaEntry(a.title, a.planned_minutes, person(a.presenter_id), a.expected_output) for a in agenda
         ),
         notes=tuple(NoteEntry(n.kind, n.text) for n in notes),
-        decisions=tuple(DecisionEntry(d.text, d.rationale) for d in decisions),
+        decisions=tuple(DecisionEntry(d.text, d.rationale, d.verdict) for d in decisions),
         actions=tuple(
             ActionEntry(a.number, a.text, person(a.owner_id), a.due_on, a.deliverable, a.status) for a in actions
         ),

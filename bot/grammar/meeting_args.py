@@ -17,6 +17,7 @@ from bot.command_types import (
     CancelMeeting,
     CheckIn,
     Configure,
+    ConfirmRequest,
     Export,
     ExportFormat,
     Find,
@@ -39,6 +40,8 @@ from bot.grammar.tokens import Token, fold, looks_numbered, mentions_in, number_
 from bot.vocabulary import (
     AND,
     CONFIG_KEYS,
+    CONFIRM_NO,
+    CONFIRM_YES,
     EXPORT_FORMATS,
     LAST_MONTH,
     MONTH_NAMES,
@@ -113,6 +116,20 @@ def start(call: Call) -> StartMeeting:
         call.nothing_more(rest)
         return StartMeeting(number=number)
     return StartMeeting(title=text_of(call.args))
+
+
+def confirm(call: Call) -> ConfirmRequest:
+    """`confirm 7` goes ahead with request #7, `confirm 7 no` drops it; without a number, the newest one."""
+    tokens = call.args
+    number = None
+    if tokens and looks_numbered(tokens[0]):
+        number, tokens = call.number(tokens)
+    if not tokens:
+        return ConfirmRequest(number)
+    if tokens[0].word not in CONFIRM_YES and tokens[0].word not in CONFIRM_NO:
+        raise ParseError("error.unexpected_text", call.example, text=text_of(tokens) or "")
+    call.nothing_more(tokens[1:])
+    return ConfirmRequest(number, go=tokens[0].word in CONFIRM_YES)
 
 
 def _optional_number(call: Call) -> int | None:

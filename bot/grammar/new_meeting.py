@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Literal
 
 from bot.command_types import AgendaSpec, Mention, NewMeeting, ParticipantSpec, Repeat, Role
 from bot.errors import ParseError
+from bot.grammar.record_args import materials_terms
 from bot.grammar.registry import Call, same_words
 from bot.grammar.repeat import RepeatWords, take_repeat
 from bot.grammar.tokens import (
@@ -41,6 +42,7 @@ from bot.vocabulary import (
     LENGTH,
     LINK,
     LOCATION,
+    MATERIALS,
     MEETING_TYPE_WORDS,
     MINUTE_UNITS,
     OUTCOME,
@@ -61,7 +63,8 @@ _AMOUNT = re.compile(r"[0-9][0-9.]*")
 _UNIT = re.compile(alternation(HOUR_UNITS | MINUTE_UNITS))
 
 _Found = tuple[int, Reading[Span]]  # the end of a span of words, and how it reads
-_Kind = Literal["mention", "role", "skip", "agenda", "goal", "outcome", "type", "flag", "duration", "link", "place"]
+_Kind = Literal["mention", "role", "skip", "agenda", "goal", "outcome", "type", "flag", "duration", "link", "place",
+                "materials"]
 
 
 class _NewMeetingParser:
@@ -83,6 +86,7 @@ class _NewMeetingParser:
         self.meeting_type: str | None = None
         self.confidential = False
         self.important = False
+        self.materials: tuple[str | None, date | None] | None = None  # `materials: <link> by <date>`
         self.durations: list[tuple[timedelta, str]] = []  # with the text, to name a second one
         self.head: list[list[Token]] = [[]]  # runs of adjacent plain words
         self.tries = MAX_TIME_TRIES
@@ -131,6 +135,9 @@ class _NewMeetingParser:
             confidential=self.confidential,
             important=self.important,
             assumed=reading.assumed,
+            materials=self.materials[0] if self.materials else None,
+            materials_due=self.materials[1] if self.materials else None,
+            asks_materials=self.materials is not None,
             repeat=rule,
         )
 
@@ -194,6 +201,8 @@ class _NewMeetingParser:
         if word in AGENDA and after < len(tokens):
             return "agenda"
         quoted_next = after < len(tokens) and tokens[after].quoted
+        if word in MATERIALS and tok.colon:
+            return "materials"
         if word in GOAL and (tok.colon or quoted_next):
             return "goal"
         if word in OUTCOME and (tok.colon or quoted_next):
@@ -230,6 +239,12 @@ class _NewMeetingParser:
                 self.goal = text
             else:
                 self.outcome = text
+            return end
+        if kind == "materials":  # `materials: <link> by <date>`, each part optional
+            end = i + 2 if i + 1 < len(tokens) and url_in(tokens[i + 1]) else i + 1
+            while end < len(tokens) and not tokens[end].quoted and self._kind_at(end) is None:
+                end += 1
+            self.materials = materials_terms(self.call, tokens[i + 1 : end])
             return end
         if kind == "type":
             self.meeting_type = MEETING_TYPE_WORDS[tokens[i + 1].word]

@@ -29,7 +29,7 @@ from bot.grammar.meeting_args import RSVP_WORDS
 from bot.grammar.registry import FALLBACK_EXAMPLE, Call, Registry, Subcommand
 from bot.grammar.tokens import MAX_INPUT_CHARS, TRAILING, Token, fold, text_of, tokenize, word_at
 from bot.meetbot import match_command
-from bot.vocabulary import CHECK_IN, DONE, PREFIX
+from bot.vocabulary import CHECK_IN, DONE, PREFIX, STATUS_GLUED
 
 MessageContext = Literal["channel", "reply", "direct"]
 
@@ -49,6 +49,10 @@ def _subcommand(tokens: list[Token], registry: Registry) -> tuple[Subcommand[Any
     if glued is not None and glued[0].parse is not None:
         entry, alias = glued
         return entry, alias, [first.split(len(alias))[1], *tokens[1:]]
+    for prefix in STATUS_GLUED:  # "延期两天" / "延期到周五": a status word glued to what it says
+        entry = registry.for_word(prefix[:2])
+        if entry is not None and entry.parse is not None and word.startswith(prefix) and len(word) > len(prefix):
+            return entry, prefix[:2], [first.split(len(prefix))[1], *tokens[1:]]
     raise ParseError("error.unknown_subcommand", FALLBACK_EXAMPLE, word=first.raw)
 
 

@@ -7,6 +7,7 @@ MeetBot line or a reply, because they go through the same functions here.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import date
@@ -18,16 +19,23 @@ from bot.command_types import (
     AddDecision,
     AddNote,
     AddQuestion,
+    AssignItem,
     Command,
     DeclineItem,
     Done,
+    EditItem,
+    ItemField,
     ItemStatus,
     Mention,
     NoteKind,
+    ReassignItem,
     ReopenItem,
     ResolveQuestion,
     SetStatus,
     SetTopic,
+    SetVerdict,
+    ShareMaterials,
+    Verdict,
     VerifyItem,
 )
 from bot.errors import ParseError
@@ -42,6 +50,7 @@ from bot.grammar.tokens import (
     mentions_in,
     number_in,
     text_of,
+    url_in,
     word_at,
 )
 from bot.timeparse import Reading, looks_like_time, parse_delay
@@ -65,12 +74,16 @@ from bot.vocabulary import (
     DUE_SUFFIXES,
     IN_PROGRESS,
     IN_PROGRESS_TWO_WORDS,
+    ITEM_FIELDS,
     REOPEN,
     RESOLVED,
     STATUS_GLUED,
+    TO_PERSON,
+    VERDICTS,
     VERIFY,
     VERIFY_REPLY_ONLY,
     Words,
+    lookup,
 )
 
 
@@ -207,10 +220,127 @@ def action(call: Call) -> AddAction:
     )
 
 
+def materials_terms(call: Call, tokens: list[Token]) -> tuple[str | None, date | None]:
+    """`<link> [by <date>]` (both optional, in that order) and nothing else: `materials:` on `new`."""
+    link = url_in(tokens[0]) if tokens else None
+    rest, due = take_due(call, tokens[1:] if link else tokens)
+    if rest:
+        raise ParseError("error.unexpected_text", call.example, text=text_of(rest) or "")
+    return link, due.value if due is not None else None
+
+
+def materials(call: Call) -> ShareMaterials:
+    """`materials 3 <link> [by <date>] [@presenter]`: a link, a date or a presenter, at least one."""
+    number, rest = call.number(call.args)
+    presenter, before, after = owner_of(rest)
+    link, due = materials_terms(call, [*before, *after])
+    if link is None and due is None and presenter is None:
+        raise ParseError("error.materials_empty", call.example)
+    return ShareMaterials(number, link, due, presenter)
+
+
 def decision(call: Call) -> AddDecision:
-    parts = cut(call.args, BECAUSE, glued=BECAUSE_GLUED)
-    text, rationale = (parts[0], parts[1]) if parts else (call.args, [])
-    return AddDecision(required_text(call, text), text_of(rationale))
+    """`decision [verdict:] ship on Dec 1 because QA signed off` (`决定 暂缓：预算 因为…`)."""
+    verdict, args = verdict_in(call.args)
+    parts = cut(args, BECAUSE, glued=BECAUSE_GLUED)
+    text, rationale = (parts[0], parts[1]) if parts else (args, [])
+    return AddDecision(required_text(call, text), text_of(rationale), verdict)
+
+
+_VERDICT_WORDS = lookup(VERDICTS)
+_VERDICT_PHRASE_WORDS = max(len(phrase.split()) for phrase in _VERDICT_WORDS)
+_DECISION_NUMBER = re.compile(r"#?(\d{1,9})[.．](\d{1,9})")
+
+
+def verdict_in(tokens: list[Token]) -> tuple[Verdict | None, list[Token]]:
+    """A verdict opening a decision, closed by a colon (`deferred: the budget`, `needs more material: the
+    plan`, `暂缓：预算`), and the words after it; (None, tokens) when it does not open with one."""
+    for k in range(min(_VERDICT_PHRASE_WORDS, len(tokens))):
+        if tokens[k].colon:
+            found = _VERDICT_WORDS.get(" ".join(tok.word for tok in tokens[: k + 1]))
+            return (found, tokens[k + 1 :]) if found else (None, tokens)
+    return None, tokens
+
+
+def verdict(call: Call) -> SetVerdict:
+    """`verdict 3.2 deferred` (or `verdict 3 2 deferred`): decision 2 of meeting #3, as its minutes number it."""
+    if not call.args:
+        raise ParseError("error.missing_number", call.example, command=call.word)
+    pair = _DECISION_NUMBER.fullmatch(call.args[0].word)
+    if pair is not None:
+        meeting, position, rest = int(pair[1]), int(pair[2]), call.args[1:]
+    else:
+        meeting, rest = call.number(call.args)
+        position, rest = call.number(rest)
+    said = " ".join(tok.word.rstrip(COLONS) for tok in rest)
+    found = _VERDICT_WORDS.get(said)
+    if found is None:
+        raise ParseError("error.bad_verdict", call.example, text=text_of(rest) or "")
+    return SetVerdict(meeting, position, found)
+
+
+def _person(call: Call, tokens: list[Token]) -> tuple[Mention, list[Token]]:
+    """The one @person a reassignment names (`@carol`, `to @carol`, `给 @李四`), and the words after."""
+    if tokens and tokens[0].word in TO_PERSON:
+        tokens = tokens[1:]
+    found = mentions_in(tokens[0]) if tokens else ()
+    if not found:
+        raise ParseError("error.missing_person", call.example, command=call.word)
+    if len(found) > 1 or (len(tokens) > 1 and mentions_in(tokens[1])):
+        raise ParseError("error.one_owner", call.example)
+    return found[0], tokens[1:]
+
+
+def reassign(call: Call) -> ReassignItem:
+    """`reassign 3 @carol [why]` / `转交 3 给 @李四 [原因]`."""
+    number, rest = call.number(call.args)
+    who, rest = _person(call, rest)
+    return ReassignItem(number, who, text_of(rest))
+
+
+def assign(call: Call) -> AssignItem:
+    """`assign 4 @bob` / `指派 4 @王五`."""
+    number, rest = call.number(call.args)
+    who, rest = _person(call, rest)
+    call.nothing_more(rest)
+    return AssignItem(number, who)
+
+
+def _item_field(tokens: list[Token]) -> tuple[ItemField, list[Token]] | None:
+    """`text …` / `due …` / `deliverable: …`, and Chinese glued to its value (`截止周五`, `内容：…`)."""
+    if not tokens:
+        return None
+    first = tokens[0]
+    for field_name, words in ITEM_FIELDS.items():
+        if first.word in words:
+            return field_name, tokens[1:]
+        glued = next((w for w in words.zh if not first.quoted and first.raw.startswith(w)), None)
+        if glued is not None:
+            return field_name, [first.split(len(glued))[1], *tokens[1:]]
+    return None
+
+
+def edit_item(call: Call) -> EditItem:
+    """What follows `edit item` / `修改 事项` (the `edit` subcommand hands it over): `3 text|due|deliverable
+    <value>` / `3 内容|截止|交付物 …`."""
+    number, rest = call.number(call.args)
+    found = _item_field(rest)
+    if found is None:
+        raise ParseError("error.edit_field", call.example, text=text_of(rest) or "")
+    field_name, value = found
+    if field_name != "due":
+        text = text_of(value)
+        if text is None:
+            raise ParseError("error.missing_text", call.example, command=call.word)
+        return EditItem(number, field_name, text=text)
+    reading = call.due(value) if value else None
+    if (reading is None or reading.value is None) and value and value[0].word in DUE:
+        value = value[1:]  # "due by friday"
+        reading = call.due(value) if value else None
+    if reading is None or reading.value is None:
+        raise ParseError("error.bad_due", call.example, text=text_of(value) or "")
+    settled = _settled_due(call, reading, value)
+    return EditItem(number, "due", due=settled.value, due_assumed=settled.assumed)
 
 
 def question(call: Call) -> AddQuestion:
@@ -265,6 +395,27 @@ def set_status(call: Call, found: tuple[ItemStatus, list[Token]], number: int | 
     return SetStatus(number, "delay", due=_settled_due(call, due, rest).value)
 
 
+def delay(call: Call) -> SetStatus:
+    """`delay [N] 2 days` / `delay [N] to friday` / `延期两天` / `延期 3 到周五`: a leading number is the item's
+    when what follows it reads as a length or a date (`delay 3 2 days`), not when it is part of one
+    (`delay 2 days`)."""
+    rest = list(call.args)
+    number = number_in(rest[0]) if rest else None
+    after = rest[1:]
+    if after and after[0].word in DELAY_TO:
+        after = after[1:]
+    if number is not None and after and _reads_as_delay(call, after):
+        return set_status(call, ("delay", after), number)
+    return set_status(call, ("delay", rest[1:] if rest and rest[0].word in DELAY_TO else rest), None)
+
+
+def _reads_as_delay(call: Call, tokens: list[Token]) -> bool:
+    if parse_delay(text_of(tokens) or "") is not None:
+        return True
+    reading = call.due(tokens)
+    return reading is not None and reading.value is not None
+
+
 def status(call: Call) -> SetStatus:
     number, rest = call.number(call.args)
     found = status_word(rest)
@@ -299,18 +450,28 @@ def chair(call: Call) -> AddChairs:
 
 
 def meetbot_action(call: Call) -> AddAction:
-    """MeetBot's `#action` keeps its text whole (names and all) but for a due phrase at its end, which is
-    honoured as in `action`; an @mention in it, if any, is the owner."""
-    owner = next((found[0] for tok in call.args if (found := mentions_in(tok))), None)
-    body, due = take_due(call, list(call.args))
+    """MeetBot's `#action`: a due phrase at its end is honoured as in `action`, and so are @mentions: each
+    owner named (`#action @bob @carol write the spec`) gets an item of their own, whose text leaves the
+    mentions out. Without a mention the text stays whole, names and all (MeetBot finds owners by name)."""
+    owners, before, after = owners_of(list(call.args))
+    body, due = take_due(call, [*before, *after])
+    text = join_texts(text_of(body[: len(before)]), text_of(body[len(before) :]))
+    if text is None:
+        raise ParseError("error.missing_text", call.example, command=call.word)
     return AddAction(
-        required_text(call, body), owner, due.value if due else None, due_assumed=due.assumed if due else ()
+        text,
+        owners[0] if owners else None,
+        due.value if due else None,
+        co_owners=owners[1:],
+        due_assumed=due.assumed if due else (),
     )
 
 
 def agreed(call: Call) -> AddDecision:
-    """MeetBot's `#agreed`: the whole line is the decision (no `because` split, as MeetBot records it)."""
-    return AddDecision(required_text(call, call.args))
+    """MeetBot's `#agreed`: the whole line is the decision (no `because` split, as MeetBot records it), but for
+    a verdict opening it (`#agreed deferred: the budget`)."""
+    verdict, args = verdict_in(call.args)
+    return AddDecision(required_text(call, args), verdict=verdict)
 
 
 # -- replies to the bot's private notes about an action item or question (the service reads them against
@@ -326,17 +487,27 @@ def follow_through(tokens: list[Token]) -> Command | None:
     if word in _ACCEPT_REPLY and len(tokens) == 1:
         return AcceptItem()
     if word in DECLINE:
-        rest = tokens[1:]
+        head, rest = tokens[0], tokens[1:]
         if rest and rest[0].word.rstrip(COLONS) in DECLINE_FILLER:  # "can't do: on leave"
-            rest = rest[1:]
-        return DeclineItem(reason=text_of(rest))
+            head, rest = rest[0], rest[1:]
+        number, rest = _leading_number(head, rest)
+        return DeclineItem(number, text_of(rest))
     if word in _VERIFY_REPLY and len(tokens) == 1:
         return VerifyItem()
     if word in REOPEN:
-        return ReopenItem(reason=text_of(tokens[1:]))
+        number, rest = _leading_number(tokens[0], tokens[1:])
+        return ReopenItem(number, text_of(rest))
     if word in RESOLVED:
         return ResolveQuestion(text_of(tokens[1:]))
     return None
+
+
+def _leading_number(word: Token, rest: list[Token]) -> tuple[int | None, list[Token]]:
+    """`reopen 1 the section is missing` names #1; after a colon (`can't do: 2 trips that week`) a number is
+    part of the reason."""
+    said_colon = word.colon or word.raw.endswith(tuple(COLONS))
+    number = number_in(rest[0]) if rest and not said_colon else None
+    return (number, rest[1:]) if number is not None else (None, rest)
 
 
 def reply_done(call: Call) -> Done:

@@ -22,7 +22,7 @@ from bot.grammar.parse import MessageContext, parse_command, parse_message
 from bot.i18n import t
 from bot.limits import RateLimiter, Verdict, check_command_count, clean_inbound
 from bot.messages import Outcome, OutMessage
-from bot.service import board, guard, meetings, records
+from bot.service import board, guard, meetings, records, sense
 from bot.service.commands import COMMANDS, replied_meeting_number
 from bot.service.context import Ctx, build_context
 from store import repo
@@ -83,6 +83,9 @@ def interpret(ctx: Ctx) -> list[c.Command]:
         return [command]
     if inbound.kind == "reaction":
         return reaction_command(ctx)
+    answer = sense.typed_answer(ctx)  # "yes" / "确认" to a warning that waits for this person here
+    if answer is not None:
+        return [answer]
     context: MessageContext
     if inbound.reply_to is not None and repo.message_ref(ctx.session, ctx.workspace_id, inbound.reply_to):
         context = "reply"
@@ -185,4 +188,5 @@ def withdraws(ctx: Ctx, meeting: Meeting, answer: str) -> bool:
 
 def dispatch(ctx: Ctx, command: c.Command) -> Outcome:
     """Run the use case registered for the command (see `bot.service.commands`)."""
+    ctx.said = command  # a warning before a meeting is made or moved keeps this whole, for the yes
     return COMMANDS.for_command(command).handle(ctx, command)

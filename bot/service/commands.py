@@ -12,6 +12,9 @@ imports the service.
 
 from __future__ import annotations
 
+from dataclasses import replace
+from typing import Any
+
 from bot import command_types as c
 from bot.errors import UserError
 from bot.grammar import board_args as b
@@ -21,20 +24,23 @@ from bot.grammar import plan_args as pl
 from bot.grammar import preference_args, series_args
 from bot.grammar import record_args as r
 from bot.grammar.new_meeting import new_meeting
-from bot.grammar.registry import Registry, Subcommand
+from bot.grammar.registry import Call, Registry, Subcommand
 from bot.messages import Outcome
 from bot.service import (
     approvals,
     board,
     config,
+    confirmation,
     edits,
     guard,
     incidents,
+    materials,
     meeting_day,
     meetings,
     monitor,
     plans,
     preferences,
+    record_edits,
     records,
     review,
     series,
@@ -42,7 +48,23 @@ from bot.service import (
 )
 from bot.service.context import Ctx
 from bot.service.help import help_message
-from bot.vocabulary import ACCEPT, AGENDA, CHECK_IN, DECLINE, DONE, ME, REOPEN, VERIFY, Words
+from bot.vocabulary import (
+    ACCEPT,
+    AGENDA,
+    ASSIGN,
+    CHECK_IN,
+    DECLINE,
+    DELAY,
+    DONE,
+    ITEM,
+    MATERIALS,
+    ME,
+    REASSIGN,
+    REOPEN,
+    VERDICT,
+    VERIFY,
+    Words,
+)
 from store import repo
 from store.models import Meeting
 
@@ -75,6 +97,18 @@ def _add_note(ctx: Ctx, command: c.AddNote) -> Outcome:
     return records.add_note(ctx, command.kind, command.text)
 
 
+def _confirm(ctx: Ctx, command: c.ConfirmRequest) -> Outcome:
+    return confirmation.confirm(ctx, command, lambda asked, held: COMMANDS.for_command(held).handle(asked, held))
+
+
+def _edit(call: Call) -> c.EditMeeting | c.EditItem:
+    """`edit 3 place Room 5` changes meeting #3; `edit item 12 due friday` corrects action item #12 (its errors
+    show the `edit item` example). Each command is then dispatched by its type to its own use case."""
+    if call.args and call.args[0].word in ITEM:
+        return r.edit_item(replace(call, name="edit_item", args=call.args[1:]))
+    return e.edit(call)
+
+
 def _help(ctx: Ctx, command: c.Help) -> Outcome:
     return Outcome([help_message(ctx, COMMANDS, command.topic)])
 
@@ -93,7 +127,7 @@ COMMANDS = Registry(
         S("cancel", Words(("cancel",), ("取消",)), c.CancelMeeting, series_args.cancel, series.cancel, "meetings"),
         S("series", Words(("series",), ("系列",)), c.Series, series_args.series, series.show_or_edit, "meetings"),
         S("skip", Words(("skip",), ("跳过",)), c.SkipOccurrence, series_args.skip, series.skip, "meetings"),
-        S("edit", Words(("edit",), ("修改",)), c.EditMeeting, e.edit, edits.edit, "meetings"),
+        Subcommand[Any]("edit", Words(("edit",), ("修改",)), c.EditMeeting, _edit, edits.edit, "meetings"),
         S("agenda", AGENDA, c.EditAgenda, e.agenda, edits.agenda, "meetings"),
         S("invite", Words(("invite",), ("邀请",)), c.InvitePeople, e.invite, edits.invite, "meetings"),
         S("uninvite", Words(("uninvite",), ("移除",)), c.UninvitePeople, e.uninvite, edits.uninvite, "meetings"),
@@ -113,6 +147,8 @@ COMMANDS = Registry(
           meeting_day.amend_minutes, "meetings"),
         S("viewers", Words(("viewers",), ("查阅人",)), c.NameViewers, m.viewers,
           lambda ctx, command: meetings.add_viewers(ctx, command.number, command.who), "meetings"),
+        S("confirm", Words(("confirm",), ("确认",)), c.ConfirmRequest, m.confirm, _confirm, "meetings"),
+        S("materials", MATERIALS, c.ShareMaterials, r.materials, materials.share, "meetings"),
         S("mine", Words(("mine",), ("我的",)), c.Mine, m.no_arguments(c.Mine), lambda ctx, _: meetings.mine(ctx),
           "meetings"),
         # -- plans (申报) and their approval
@@ -139,8 +175,14 @@ COMMANDS = Registry(
         S("decision", Words(("decision", "agreed"), ("决定", "决策", "决议")), c.AddDecision, r.decision,
           records.add_decision, "records"),
         S("question", Words(("question",), ("问题",)), c.AddQuestion, r.question, records.add_question, "records"),
+        S("verdict", VERDICT, c.SetVerdict, r.verdict, record_edits.set_verdict, "records"),
+        S("reassign", REASSIGN, c.ReassignItem, r.reassign, record_edits.reassign, "records"),
+        S("assign", ASSIGN, c.AssignItem, r.assign, record_edits.assign, "records"),
+        # reached through `edit` (`edit item 12 …`): the words here only name it in help and README
+        S("edit_item", Words(("edit item",), ("修改 事项",)), c.EditItem, None, record_edits.edit_item, "records"),
         S("done", DONE, c.Done, r.done, records.done, "records"),
         S("status", Words(("status",), ("状态",)), c.SetStatus, r.status, records.set_status, "records"),
+        S("delay", DELAY, c.SetStatus, r.delay, records.set_status, "records"),
         S("topic", Words(("topic",), ("主题",)), c.SetTopic, r.topic,
           lambda ctx, command: records.add_note(ctx, "topic", command.text), "records", help_key="help.meetbot"),
         # -- follow-through

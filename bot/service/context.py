@@ -19,7 +19,7 @@ from zoneinfo import ZoneInfo
 from sqlmodel import Session
 
 from bot.access import Conversation, Directory, OpenDirectory
-from bot.command_types import Mention
+from bot.command_types import Command, Mention
 from bot.config import Settings
 from bot.errors import UserError
 from bot.events import Inbound
@@ -44,6 +44,8 @@ class Ctx:
     directory: Directory = field(default_factory=OpenDirectory)
     conversations: dict[str, Conversation] = field(default_factory=dict)  # asked once per event
     visible: dict[int, bool] = field(default_factory=dict)  # meeting id → may the speaker see it (bot.access)
+    said: Command | None = None  # the command being handled, as said (what a warning holds for its answer)
+    confirmed: bool = False  # the speaker has answered the warnings about it (`bot.service.sense`) with a yes
 
     def conversation(self, channel: str) -> Conversation:
         """What the platform says of `channel` (asked once per event; the adapter caches across events)."""

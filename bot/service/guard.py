@@ -13,7 +13,7 @@ from bot import access, views
 from bot.errors import Conflict, NotAllowed, NotFound
 from bot.service.context import Ctx
 from store import membership, plans, repo
-from store.models import ActionItem, Meeting, MeetingPlan, User
+from store.models import ActionItem, Decision, Meeting, MeetingPlan, User
 
 
 def viewer(ctx: Ctx) -> access.Viewer:
@@ -143,6 +143,19 @@ def ensure_can_edit(ctx: Ctx, view: views.MeetingView) -> None:
         raise NotAllowed("error.not_editor", number=view.meeting.number, who=views.names(editors(view)))
 
 
+def ensure_requester(ctx: Ctx, requester: User) -> None:
+    assert requester.id is not None
+    if not access.can_answer_request(viewer(ctx), requester.id):
+        raise NotAllowed("error.not_request_owner", who=f"@{requester.display_name}")
+
+
+def ensure_may_share_materials(ctx: Ctx, view: views.MeetingView, presenter: User | None) -> None:
+    if not access.can_share_materials(viewer(ctx), presenter.id if presenter else None, view_facts(view)):
+        others = [u for u in editors(view) if presenter is None or u.id != presenter.id]
+        people = ([presenter] if presenter else []) + others
+        raise NotAllowed("error.materials_not_presenter", number=view.meeting.number, who=views.names(people))
+
+
 def ensure_can_edit_series(ctx: Ctx, view: views.MeetingView, series_creator_id: int) -> None:
     """The series' creator, or an editor of the occurrence named; the refusal names them."""
     if not access.can_edit_series(viewer(ctx), series_creator_id, view_facts(view)):
@@ -163,6 +176,30 @@ def minutes_readers(ctx: Ctx, view: views.MeetingView) -> list[User]:
     assert view.meeting.id is not None
     named = membership.viewer_ids(ctx.session, view.meeting.id) - {u.id for _p, u in view.people}
     return [u for _p, u in view.people] + list(repo.users_by_id(ctx.session, sorted(named)).values())
+
+
+def ensure_can_change_item(ctx: Ctx, item: ActionItem) -> None:
+    """Reassign, assign, edit: the item's owner, its creator, its meeting's editors (`access.can_change_item`);
+    the refusal names them."""
+    meeting = ctx.session.get(Meeting, item.meeting_id) if item.meeting_id else None
+    facts = meeting_facts(ctx.session, meeting) if meeting is not None else None
+    if access.can_change_item(viewer(ctx), item.owner_id, item.creator_id, facts):
+        return
+    allowed = list(dict.fromkeys(i for i in (item.owner_id, item.creator_id, *(access.editor_ids(facts) if facts
+                                                                              else [])) if i is not None))
+    users = repo.users_by_id(ctx.session, allowed)
+    raise NotAllowed("error.not_item_editor", number=item.number,
+                     who=views.names([users[i] for i in allowed if i in users]))  # owner, creator, editors
+
+
+def ensure_can_change_decision(ctx: Ctx, decision: Decision, meeting: Meeting | None) -> None:
+    """A decision's verdict: its meeting's editors, or a lone decision's author (`access.can_change_decision`)."""
+    facts = meeting_facts(ctx.session, meeting) if meeting is not None else None
+    if access.can_change_decision(viewer(ctx), decision.author_id, facts):
+        return
+    allowed = access.editor_ids(facts) if facts else [decision.author_id]
+    users = repo.users_by_id(ctx.session, allowed)
+    raise NotAllowed("error.not_decision_editor", who=views.names([users[i] for i in allowed if i in users]))
 
 
 def plan_facts(ctx: Ctx, plan: MeetingPlan) -> access.PlanFacts:

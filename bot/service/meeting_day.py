@@ -17,7 +17,7 @@ from bot import command_types as c
 from bot import followup, views
 from bot.errors import Conflict, NotAllowed
 from bot.i18n import t
-from bot.jobs import OVERRUN_GRACE
+from bot.jobs import OVERRUN_GRACE, SUM_UP_BEFORE
 from bot.locale import as_lang, language_of
 from bot.messages import Button, Outcome, OutMessage, RefSpec, Section, Target
 from bot.service import guard
@@ -52,6 +52,19 @@ def start_agenda(ctx: Ctx, meeting: Meeting) -> None:
     agenda = repo.agenda(ctx.session, meeting.id)
     if agenda:
         begin_item(ctx.session, meeting, agenda[0], ctx.now)
+
+
+def schedule_sum_up(ctx: Ctx, meeting: Meeting) -> None:
+    """`start`: each host is told ten minutes before the planned end that it is time to sum up (dropped at
+    `end`; none when the meeting starts that late)."""
+    assert meeting.id is not None
+    when = meeting.end_at - SUM_UP_BEFORE
+    if when <= ctx.now:
+        return
+    for p, _user in repo.participants(ctx.session, meeting.id):
+        if p.role == "host":
+            followup.schedule(ctx.session, ctx.workspace_id, NotificationKind.SUM_UP, when, ctx.now,
+                              meeting_id=meeting.id, recipient_id=p.user_id)
 
 
 def close_agenda(ctx: Ctx, meeting: Meeting) -> None:

@@ -18,10 +18,10 @@ from bot.errors import Conflict
 from bot.i18n import Lang, t
 from bot.locale import as_lang, language_of, zone_of
 from bot.messages import Button, Outcome, OutMessage, RefSpec, Section, Target
-from bot.service import guard, meeting_day
+from bot.service import guard, materials, meeting_day, sense
 from bot.service.context import Ctx
 from bot.timeparse import format_date, format_when
-from store import membership, plans, repo
+from store import membership, plans, repo, scheduling
 from store.models import AgendaItem, Meeting, NotificationKind, Participant, User
 
 MIN_RSVP_WINDOW = timedelta(hours=1)  # no deadline when people would have less than this to answer
@@ -41,6 +41,9 @@ def create(ctx: Ctx, cmd: c.NewMeeting) -> Outcome:
             people[user.id] = (user, spec.role)
     if not any(role == "host" for _, role in people.values()):
         people[ctx.user_id] = (ctx.user, "host")
+    attendees = [user for user, _role in people.values()]
+    if not ctx.confirmed and (asked := sense.check_new(ctx, cmd, attendees, duration)) is not None:
+        return asked  # nothing is created until the host says yes
 
     deadline = start - ctx.settings.rsvp_deadline_offset
     meeting = Meeting(
@@ -86,6 +89,7 @@ def create(ctx: Ctx, cmd: c.NewMeeting) -> Outcome:
             )
         )
     ctx.session.flush()
+    materials.attach(ctx, meeting, cmd)
     schedule_reminders(ctx, meeting)
     view = views.load(ctx.session, meeting)
     outcome = Outcome([rsvp_prompt(ctx, view)])
@@ -117,6 +121,7 @@ def schedule_reminders(ctx: Ctx, meeting: Meeting) -> None:
                                    ctx.settings.civil_window, now=ctx.now, deadline=deadline)
             followup.schedule(ctx.session, ctx.workspace_id, NotificationKind.RSVP_CHASE, when, ctx.now,
                               meeting_id=meeting.id, recipient_id=p.user_id)
+    materials.schedule(ctx, meeting)
 
 
 def rsvp_prompt(ctx: Ctx, view: views.MeetingView, replaces: str | None = None) -> OutMessage:
@@ -253,9 +258,12 @@ def reschedule(ctx: Ctx, cmd: c.RescheduleMeeting) -> Outcome:
     guard.ensure_can_edit(ctx, view)
     guard.ensure_live(ctx, meeting, "scheduled")
     guard.ensure_not_locked(ctx, meeting)
+    end = cmd.start + (cmd.duration or meeting.end_at - meeting.start_at)
+    if not ctx.confirmed and (asked := sense.check_move(ctx, cmd, view, end)) is not None:
+        return asked  # nothing moves until the host says yes
     old_start = meeting.start_at
     meeting.revision += 1  # calendars that imported its .ics update the event they have
-    meeting.end_at = cmd.start + (cmd.duration or meeting.end_at - meeting.start_at)
+    meeting.end_at = end
     meeting.start_at = cmd.start
     deadline = cmd.start - ctx.settings.rsvp_deadline_offset
     meeting.rsvp_deadline = deadline if deadline - ctx.now >= MIN_RSVP_WINDOW else None
@@ -358,6 +366,7 @@ def start(ctx: Ctx, cmd: c.StartMeeting) -> Outcome:
     assert meeting.id is not None
     repo.drop_pending(ctx.session, meeting.id)
     meeting_day.start_agenda(ctx, meeting)
+    meeting_day.schedule_sum_up(ctx, meeting)
     check_in(ctx, meeting)
     ctx.session.flush()
     outcome = Outcome(refreshed_prompt(ctx, meeting))
@@ -462,6 +471,7 @@ def end(ctx: Ctx, channel_name: str) -> Outcome:
     # when it was said (never before the start): lines said before it may still join (service.records)
     meeting.ended_at = max(ctx.said_at, meeting.started_at or ctx.said_at)
     meeting_day.close_agenda(ctx, meeting)
+    scheduling.drop_pending_kind(ctx.session, meeting.id or 0, NotificationKind.SUM_UP)
     ctx.session.flush()
     view = views.load(ctx.session, meeting)
     record = views.load_record(ctx.session, meeting)

@@ -26,7 +26,7 @@ def command_table(registry: Registry) -> str:
     """README's command table: every subcommand a person can type, its words, help line and example."""
     rows = ["| command | 中文 | what it does (`help`) | example |", "| --- | --- | --- | --- |"]
     for entry in registry:
-        if entry.parse is None:
+        if entry.parse is None and entry.topic is None:  # reached only as a reply to the bot
             continue
         english = " ".join(f"`{word}`" for word in entry.words.en)
         chinese = " ".join(f"`{word}`" for word in entry.words.zh)

@@ -190,21 +190,27 @@ def add_decision(ctx: Ctx, cmd: c.AddDecision) -> Outcome:
     meeting = recording(ctx)
     if meeting is not None:
         require_editor(ctx, meeting)
-    ctx.session.add(
-        Decision(
-            workspace_id=ctx.workspace_id,
-            channel_id=ctx.inbound.channel,
-            meeting_id=meeting.id if meeting else None,
-            seq=next_seq(ctx, meeting),
-            text=cmd.text,
-            rationale=cmd.rationale,
-            author_id=ctx.user_id,
-            created_at=ctx.said_at,
-        )
+    decision = Decision(
+        workspace_id=ctx.workspace_id,
+        channel_id=ctx.inbound.channel,
+        meeting_id=meeting.id if meeting else None,
+        seq=next_seq(ctx, meeting),
+        text=cmd.text,
+        rationale=cmd.rationale,
+        verdict=cmd.verdict,
+        author_id=ctx.user_id,
+        created_at=ctx.said_at,
     )
-    because = f" — {ctx.t('decision.because', text=cmd.rationale)}" if cmd.rationale else ""
-    return amended(ctx, meeting,
-                   Outcome([announce(ctx, meeting, ctx.t("decision.recorded", text=cmd.text, because=because))]))
+    ctx.session.add(decision)
+    ctx.session.flush()
+    because = views.decision_suffix(decision, ctx.lang)
+    hint = None
+    if meeting is not None:  # its number in the minutes, which `verdict` names it by
+        assert meeting.id is not None
+        ref = f"{meeting.number}.{len(repo.records(ctx.session, Decision, meeting.id))}"
+        hint = ctx.t("decision.hint", ref=ref)
+    said = ctx.t("decision.recorded", text=cmd.text, because=because)
+    return amended(ctx, meeting, Outcome([announce(ctx, meeting, said, context=hint)]))
 
 
 def add_question(ctx: Ctx, cmd: c.AddQuestion) -> Outcome:

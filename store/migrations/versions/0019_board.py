@@ -2,7 +2,7 @@
 a participant's contact, said at sign-in
 
 Revision ID: 0019
-Revises: 0018
+Revises: 0010
 Create Date: 2026-11-30 02:54:46.080216
 """
 
@@ -13,7 +13,7 @@ import sqlmodel
 from alembic import op
 
 revision: str = '0019'
-down_revision: str | None = '0018'
+down_revision: str | None = '0010'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
