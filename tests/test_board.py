@@ -8,6 +8,7 @@ row, as a running bot would.
 
 from __future__ import annotations
 
+import json
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -15,6 +16,8 @@ import pytest
 from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 
+from adapters.dingtalk import render as dingtalk_render
+from adapters.slack import blocks as slack_blocks
 from bot.command_types import AddAction, AddTask, Mention, Task
 from bot.commands import parse_command
 from bot.core import Core
@@ -191,6 +194,17 @@ def test_the_owners_home_page_lists_their_open_tasks(chat: Chat) -> None:
     chat.command("bob", "task done 2")
     home = chat.core.home("console", "local", Person("bob", "bob"), chat.now)
     assert "My preparation tasks" not in [s.heading for s in home.sections]
+
+
+def test_the_board_renders_as_slack_blocks_and_a_dingtalk_card(chat: Chat) -> None:
+    """The board is a neutral message: Slack shows it as blocks, DingTalk as a card, each with the late task."""
+    chat.command("alice", "task 1 print badges @carol by 2026-11-23 12:00")
+    chat.now = datetime(2026, 11, 23, 15, 0, tzinfo=SHANGHAI)
+    board = chat.command("alice", "board 1")[0].message
+    blocks = json.dumps(slack_blocks.render(board)["blocks"], ensure_ascii=False)
+    assert "Late" in blocks and "print badges" in blocks and "late by 3 h" in blocks
+    card = json.dumps(dingtalk_render.card(board, "en"), ensure_ascii=False)
+    assert "print badges" in card and "late by 3 h" in card
 
 
 def test_the_board_in_chinese(chat: Chat) -> None:
