@@ -14,17 +14,24 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Literal
 
+from bot.board_commands import (
+    ChaseSignIns,
+    Countdown,
+    IncidentCommand,
+    MonitorReport,
+    RecordOutcome,
+    ShowBoard,
+    ShowSignIns,
+    SignIn,
+    Task,
+)
+
 Role = Literal["host", "recorder", "required", "optional"]
 RsvpAnswer = Literal["yes", "no", "maybe", "withdraw"]
 NoteKind = Literal["info", "idea", "link"]
 ItemStatus = Literal["in_progress", "blocked", "delay"]
 ItemField = Literal["text", "due", "deliverable"]  # what `edit item N …` changes
 Verdict = Literal["approved", "deferred", "more_material"]  # a decision's verdict (同意 / 暂缓 / 需补充材料)
-Phase = Literal["pre", "during", "post"]
-Priority = Literal["high", "medium", "low"]
-TaskStatus = Literal["not_started", "in_progress", "done", "delayed"]
-IncidentKind = Literal["equipment", "venue", "catering", "people", "other"]
-IncidentStatus = Literal["in_progress", "handled", "outside"]
 RepeatFreq = Literal["workdays", "weekly", "monthly"]
 HolidayRule = Literal["move", "skip"]
 SURVEY_SCORES = range(1, 6)  # the satisfaction survey's scale: 1 (poor) to 5 (excellent)
@@ -553,121 +560,6 @@ class MyPreferences:
 
     key: Literal["language", "timezone"] | None = None
     value: str | None = None
-
-
-@dataclass(frozen=True)
-class AddTask:
-    """`task 3 book the hall @bob by Dec 3 17:00 phase pre priority high after 2 deliverable: contract`."""
-
-    number: int  # the meeting's
-    text: str
-    owner: Mention
-    deadline: datetime
-    phase: Phase = "pre"
-    priority: Priority = "medium"
-    after: int | None = None  # the task number it waits for
-    deliverable: str | None = None
-    assumed: tuple[str, ...] = ()  # what the deadline's reading assumed, to say back
-
-
-@dataclass(frozen=True)
-class TaskDone:
-    task: int
-
-
-@dataclass(frozen=True)
-class SetTaskStatus:
-    task: int
-    status: TaskStatus
-
-
-@dataclass(frozen=True)
-class Task:
-    """Every form of `task` (任务): one registration, one handler that reads `op`."""
-
-    op: AddTask | TaskDone | SetTaskStatus
-
-
-@dataclass(frozen=True)
-class ShowBoard:
-    number: int
-
-
-@dataclass(frozen=True)
-class ReportIncident:
-    number: int  # the meeting's
-    text: str
-    kind: IncidentKind = "other"
-    impact: str | None = None
-    severity: Priority = "medium"
-
-
-@dataclass(frozen=True)
-class AckIncident:
-    incident: int
-
-
-@dataclass(frozen=True)
-class SetIncidentStatus:
-    incident: int
-    status: IncidentStatus
-
-
-@dataclass(frozen=True)
-class CloseIncident:
-    incident: int
-    cause: str
-    fix: str
-
-
-@dataclass(frozen=True)
-class IncidentCommand:
-    """Every form of `incident` (异常上报)."""
-
-    op: ReportIncident | AckIncident | SetIncidentStatus | CloseIncident
-
-
-@dataclass(frozen=True)
-class RecordOutcome:
-    """`outcome 3 48 new dealers against 50`: the numbers, when both are said, give the share achieved."""
-
-    number: int
-    text: str
-    achieved: float | None = None
-    target: float | None = None
-    target_text: str | None = None
-
-
-@dataclass(frozen=True)
-class SignIn:
-    """`signin 3 department Sales contact 138-0000-0000`: present, with where they are from and how to reach them."""
-
-    number: int
-    department: str | None = None
-    contact: str | None = None
-
-
-@dataclass(frozen=True)
-class ShowSignIns:
-    number: int
-
-
-@dataclass(frozen=True)
-class ChaseSignIns:
-    number: int
-
-
-@dataclass(frozen=True)
-class Countdown:
-    number: int
-
-
-@dataclass(frozen=True)
-class MonitorReport:
-    """`monitor 3` shows the report; `monitor 3 send` (its requester, once reviewed) sends it to management."""
-
-    number: int
-    send: bool = False
 
 
 Command = (

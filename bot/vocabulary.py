@@ -17,22 +17,24 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import TypeVar
 
+from bot.board_commands import (
+    IncidentKind,
+    IncidentStatus,
+    Phase,
+    Priority,
+    TaskStatus,
+)
 from bot.command_types import (
     AgendaAction,
     BudgetPart,
     ExportFormat,
     HolidayRule,
-    IncidentKind,
-    IncidentStatus,
     ItemField,
     ItemStatus,
     MeetingField,
-    Phase,
     PlanType,
-    Priority,
     Role,
     RsvpAnswer,
-    TaskStatus,
     Verdict,
 )
 

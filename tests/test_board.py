@@ -18,7 +18,8 @@ from sqlmodel import Session, col, select
 
 from adapters.dingtalk import render as dingtalk_render
 from adapters.slack import blocks as slack_blocks
-from bot.command_types import AddAction, AddTask, Mention, Task
+from bot.board_commands import AddTask, Task
+from bot.command_types import AddAction, Mention
 from bot.commands import parse_command
 from bot.core import Core
 from bot.errors import ParseError

@@ -13,17 +13,14 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from bot.command_types import (
+from bot.board_commands import (
     AckIncident,
-    AddAction,
     AddTask,
     ChaseSignIns,
     CloseIncident,
-    Configure,
     Countdown,
     IncidentCommand,
     IncidentKind,
-    Mention,
     MonitorReport,
     Phase,
     Priority,
@@ -36,6 +33,11 @@ from bot.command_types import (
     SignIn,
     Task,
     TaskDone,
+)
+from bot.command_types import (
+    AddAction,
+    Configure,
+    Mention,
 )
 from bot.errors import ParseError
 from bot.grammar.record_args import action

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from bot import board_commands as bc
 from bot import board_views, followup
 from bot import command_types as c
 from bot.errors import Conflict, NotFound, ParseError
@@ -25,15 +26,15 @@ from store import board
 from store.models import Meeting, NotificationKind, PrepTask, User
 
 
-def task(ctx: Ctx, cmd: c.Task | c.AddAction) -> Outcome:
+def task(ctx: Ctx, cmd: bc.Task | c.AddAction) -> Outcome:
     if isinstance(cmd, c.AddAction):  # 任务 without a meeting number: an action item
         return records.add_action(ctx, cmd)
     op = cmd.op
-    if isinstance(op, c.AddTask):
+    if isinstance(op, bc.AddTask):
         return add(ctx, op)
     found, meeting, owner = task_by_number(ctx, op.task)
     guard.ensure_may_update_task(ctx, meeting, owner)
-    status = "done" if isinstance(op, c.TaskDone) else op.status
+    status = "done" if isinstance(op, bc.TaskDone) else op.status
     return set_status(ctx, found, meeting, owner, status)
 
 
@@ -48,7 +49,7 @@ def task_by_number(ctx: Ctx, number: int) -> tuple[PrepTask, Meeting, User]:
     return found, meeting, owner
 
 
-def add(ctx: Ctx, cmd: c.AddTask) -> Outcome:
+def add(ctx: Ctx, cmd: bc.AddTask) -> Outcome:
     meeting = guard.event_meeting(ctx, cmd.number)
     guard.ensure_runs_event(ctx, meeting)
     assert meeting.id is not None
@@ -126,7 +127,7 @@ def set_status(ctx: Ctx, row: PrepTask, meeting: Meeting, owner: User, status: s
     return Outcome(messages)
 
 
-def show(ctx: Ctx, cmd: c.ShowBoard) -> Outcome:
+def show(ctx: Ctx, cmd: bc.ShowBoard) -> Outcome:
     meeting = guard.event_meeting(ctx, cmd.number)
     return Outcome([board_views.board_message(ctx.session, meeting, ctx.lang, ctx.tz, ctx.now,
                                               ctx.reply("").target)])

@@ -15,6 +15,7 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any
 
+from bot import board_commands as bc
 from bot import command_types as c
 from bot.errors import UserError
 from bot.grammar import board_args as b
@@ -159,16 +160,16 @@ COMMANDS = Registry(
         S("resubmit", Words(("resubmit",), ("重新提交", "重新申报")), c.ResubmitPlan, pl.resubmit, plans.resubmit,
           "plans"),
         # -- the event: task board (任务看板), incidents (异常上报), outcomes and the monitoring report
-        S("task", Words(("task",), ("任务",)), c.Task, b.task, board.task, "board"),
-        S("board", Words(("board",), ("看板", "任务看板")), c.ShowBoard, b.board, board.show, "board"),
-        S("incident", Words(("incident",), ("异常上报", "异常")), c.IncidentCommand, b.incident, incidents.incident,
+        S("task", Words(("task",), ("任务",)), bc.Task, b.task, board.task, "board"),
+        S("board", Words(("board",), ("看板", "任务看板")), bc.ShowBoard, b.board, board.show, "board"),
+        S("incident", Words(("incident",), ("异常上报", "异常")), bc.IncidentCommand, b.incident, incidents.incident,
           "board"),
-        S("outcome", Words(("outcome",), ("成果", "实际成果")), c.RecordOutcome, b.outcome, monitor.outcome, "board"),
-        S("signin", Words(("signin", "sign-in"), ("签到登记",)), c.SignIn, b.signin, signin.signin, "board"),
-        S("signins", Words(("signins",), ("签到表", "签到情况")), c.ShowSignIns, b.signins, signin.signins, "board"),
-        S("chase", Words(("chase",), ("催签到",)), c.ChaseSignIns, b.chase, signin.chase, "board"),
-        S("countdown", Words(("countdown",), ("倒计时",)), c.Countdown, b.countdown, signin.countdown, "board"),
-        S("monitor", Words(("monitor",), ("监控报告", "监控")), c.MonitorReport, b.monitor, monitor.report, "board"),
+        S("outcome", Words(("outcome",), ("成果", "实际成果")), bc.RecordOutcome, b.outcome, monitor.outcome, "board"),
+        S("signin", Words(("signin", "sign-in"), ("签到登记",)), bc.SignIn, b.signin, signin.signin, "board"),
+        S("signins", Words(("signins",), ("签到表", "签到情况")), bc.ShowSignIns, b.signins, signin.signins, "board"),
+        S("chase", Words(("chase",), ("催签到",)), bc.ChaseSignIns, b.chase, signin.chase, "board"),
+        S("countdown", Words(("countdown",), ("倒计时",)), bc.Countdown, b.countdown, signin.countdown, "board"),
+        S("monitor", Words(("monitor",), ("监控报告", "监控")), bc.MonitorReport, b.monitor, monitor.report, "board"),
         # -- records
         S("action", Words(("action", "todo"), ("行动", "待办")), c.AddAction, r.action, records.add_action,
           "records"),

@@ -7,8 +7,8 @@ fix. Every time is kept for the monitoring report.
 
 from __future__ import annotations
 
+from bot import board_commands as bc
 from bot import board_views, followup
-from bot import command_types as c
 from bot.errors import Conflict, NotFound
 from bot.i18n import t
 from bot.locale import language_of, zone_of
@@ -21,19 +21,19 @@ from store.models import Incident, Meeting, NotificationKind, User
 ROLE_PREFIX = "inc_"  # the handler of a type is an ApprovalRole "inc_<type>" in the channel
 
 
-def incident(ctx: Ctx, cmd: c.IncidentCommand) -> Outcome:
+def incident(ctx: Ctx, cmd: bc.IncidentCommand) -> Outcome:
     op = cmd.op
-    if isinstance(op, c.ReportIncident):
+    if isinstance(op, bc.ReportIncident):
         return report(ctx, op)
     row, meeting, handler = incident_by_number(ctx, op.incident)
     guard.ensure_may_handle_incident(ctx, meeting, handler)
     if row.status == "closed":
         raise Conflict("error.incident_closed", "example.incident", number=row.number)
-    if isinstance(op, c.AckIncident):
+    if isinstance(op, bc.AckIncident):
         return ack(ctx, row, meeting)
     if row.acked_at is None:  # any answer from the handler acknowledges it
         row.acked_at = ctx.now
-    if isinstance(op, c.SetIncidentStatus):
+    if isinstance(op, bc.SetIncidentStatus):
         row.status = op.status
         key, params = "incident.status_set", {"status": ctx.t("incident_status." + op.status)}
     else:
@@ -53,7 +53,7 @@ def handler_for(ctx: Ctx, meeting: Meeting, kind: str) -> int:
     return meeting.created_by_id
 
 
-def report(ctx: Ctx, cmd: c.ReportIncident) -> Outcome:
+def report(ctx: Ctx, cmd: bc.ReportIncident) -> Outcome:
     meeting = guard.event_meeting(ctx, cmd.number)
     assert meeting.id is not None
     handler_id = handler_for(ctx, meeting, cmd.kind)

@@ -12,8 +12,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
+from bot import board_commands as bc
 from bot import board_views, views
-from bot import command_types as c
 from bot.errors import Conflict, NotAllowed
 from bot.locale import language_of, zone_of
 from bot.messages import Outcome, OutMessage, Section, Target
@@ -28,7 +28,7 @@ INCIDENT_TARGET = 0.90  # incidents answered within 15 minutes
 AGENDA_DELAY_MINUTES = 10  # an item running more than this past its plan is a deviation
 
 
-def outcome(ctx: Ctx, cmd: c.RecordOutcome) -> Outcome:
+def outcome(ctx: Ctx, cmd: bc.RecordOutcome) -> Outcome:
     meeting = guard.event_meeting(ctx, cmd.number)
     guard.ensure_runs_event(ctx, meeting)
     assert meeting.id is not None
@@ -73,7 +73,7 @@ def mark(ctx: Ctx, met: bool | None) -> str:
     return ctx.t("monitor.none") if met is None else ctx.t("monitor.met" if met else "monitor.missed")
 
 
-def report(ctx: Ctx, cmd: c.MonitorReport) -> Outcome:
+def report(ctx: Ctx, cmd: bc.MonitorReport) -> Outcome:
     meeting = guard.event_meeting(ctx, cmd.number)
     guard.ensure_runs_event(ctx, meeting)
     if not cmd.send:

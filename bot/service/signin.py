@@ -11,8 +11,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from bot import board_commands as bc
 from bot import board_views
-from bot import command_types as c
 from bot.i18n import t
 from bot.locale import language_of
 from bot.messages import Button, Outcome, OutMessage, Section
@@ -21,7 +21,7 @@ from bot.service.context import Ctx
 from store import repo
 
 
-def signin(ctx: Ctx, cmd: c.SignIn) -> Outcome:
+def signin(ctx: Ctx, cmd: bc.SignIn) -> Outcome:
     meeting = guard.find_meeting(ctx, cmd.number)
     guard.ensure_live(ctx, meeting, "scheduled", "in_progress")
     p = meetings.check_in(ctx, meeting)
@@ -37,7 +37,7 @@ def signin(ctx: Ctx, cmd: c.SignIn) -> Outcome:
                                     details=ctx.t("signin.details", details=details) if details else ""))])
 
 
-def signins(ctx: Ctx, cmd: c.ShowSignIns) -> Outcome:
+def signins(ctx: Ctx, cmd: bc.ShowSignIns) -> Outcome:
     meeting = guard.find_meeting(ctx, cmd.number)
     guard.ensure_runs_event(ctx, meeting)
     assert meeting.id is not None
@@ -61,7 +61,7 @@ def signins(ctx: Ctx, cmd: c.ShowSignIns) -> Outcome:
                               sections=sections, buttons=buttons)])
 
 
-def chase(ctx: Ctx, cmd: c.ChaseSignIns) -> Outcome:
+def chase(ctx: Ctx, cmd: bc.ChaseSignIns) -> Outcome:
     meeting = guard.find_meeting(ctx, cmd.number)
     guard.ensure_runs_event(ctx, meeting)
     guard.ensure_live(ctx, meeting, "scheduled", "in_progress")
@@ -80,7 +80,7 @@ def chase(ctx: Ctx, cmd: c.ChaseSignIns) -> Outcome:
 DELAY_LIMIT = timedelta(minutes=10)  # the standard: a delay of more than 10 minutes is flagged
 
 
-def countdown(ctx: Ctx, cmd: c.Countdown) -> Outcome:
+def countdown(ctx: Ctx, cmd: bc.Countdown) -> Outcome:
     """`countdown 3`: the item under way and the time it has left, the next item and when it should start, and
     a flag when the agenda runs more than 10 minutes behind its plan."""
     meeting = guard.find_meeting(ctx, cmd.number)
