@@ -167,7 +167,8 @@ def test_two_instances_creating_meetings_in_many_channels_at_once_never_apologis
     def create(c: int) -> None:
         for i in range(each):
             inbound = Inbound("command", PLATFORM, "local", f"c{c}", Person(f"host{c}-{i}", f"host{c}-{i}"),
-                              f'new "M {c}-{i}" tomorrow 3pm with @guest{i}', handles_are_user_ids=True,
+                              f'new "M {c}-{i}" tomorrow 3pm with @guest{c}x{i}',  # a guest each: no clash to confirm
+                              handles_are_user_ids=True,
                               event_id=f"e{c}-{i}")
             cores[(c + i) % 2].handle(inbound, now, posted)
 
