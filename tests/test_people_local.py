@@ -152,6 +152,7 @@ def test_a_berlin_attendee_of_a_shanghai_meeting_is_chased_in_berlins_civil_hour
     chat = make_chat()
     berlin_bob = Person("bob", "bob", "Europe/Berlin")
     chat.command("alice", 'new "Sync" 2026-11-25 3pm for 1h with @bob @carol', mentions=(berlin_bob,))
+    chat.say("alice", "yes")  # 08:00 in Berlin is outside 09-18 there: the host is warned and confirms
     sent = chat.advance(timedelta(days=2))
     chases = {s.message.target.user: s for s in sent if "Please answer by" in s.body}
     # deadline Tue 15:00 Shanghai = 08:00 Berlin; the chase 4 h before would be 04:00 in Berlin
@@ -227,7 +228,8 @@ def test_a_console_profile_applies_to_a_person_mentioned_before_they_speak(tmp_p
     out = run_console(
         ":now 2026-11-23 09:00\n"
         ":user bob tz=Europe/Berlin lang=zh\n"
-        'alice> /meeting new "Sync" tomorrow 3pm for 1h with @bob @carol\n',
+        'alice> /meeting new "Sync" tomorrow 3pm for 1h with @bob @carol\n'
+        "alice> yes\n",  # 08:00 in Berlin: the host is warned, and confirms
         tmp_path,
     )
     bob = out[out.index("@bob quorum:"):]

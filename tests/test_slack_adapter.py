@@ -405,14 +405,15 @@ def test_the_form_speaks_and_reads_times_in_what_the_person_chose_over_slacks_pr
     filled = {
         "title": {"title": {"type": "plain_text_input", "value": "Sync"}},
         "date": {"date": {"type": "datepicker", "selected_date": day}},
-        "time": {"time": {"type": "timepicker", "selected_time": "15:00"}},
+        # 10:00 in Berlin is 17:00 in Shanghai, where U2 is: inside working hours for both, nothing to confirm
+        "time": {"time": {"type": "timepicker", "selected_time": "10:00"}},
         "participants": {"participants": {"type": "multi_users_select", "selected_users": ["U2"]}},
     }
     driver.interactive(fs.view_submission("U1", blocks.MEETING_MODAL_CALLBACK, "C1", filled))
     wait_until(lambda: any("Sync" in m["text"] for m in posts(fake, "C1")))
     with Session(adapter.core.engine) as session:
         meeting = session.exec(select(Meeting)).one()
-    assert meeting.start_at.astimezone(ZoneInfo("Europe/Berlin")).strftime("%H:%M") == "15:00"
+    assert meeting.start_at.astimezone(ZoneInfo("Europe/Berlin")).strftime("%H:%M") == "10:00"
     assert stored_profile(adapter, "U1") == ("zh", "Europe/Berlin")  # users.info came again: not copied over
 
 
