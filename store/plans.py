@@ -64,6 +64,14 @@ def reviewers(session: Session, workspace_id: int, channel_id: str) -> list[int]
     return list(rows)
 
 
+def reviewers_in_role(session: Session, workspace_id: int, role: str, channel_id: str) -> list[int]:
+    """The people holding `role` in a channel (an incident type's handler: role `inc_<type>`)."""
+    rows = session.exec(select(ApprovalRole.user_id).where(
+        ApprovalRole.workspace_id == workspace_id, ApprovalRole.role == role,
+        ApprovalRole.channel_id == channel_id).order_by(col(ApprovalRole.id)))
+    return list(rows)
+
+
 def personal_approver(session: Session, workspace_id: int, user_id: int) -> int | None:
     """The person's own approver (their superior), named with `config approver @boss for @them`."""
     return session.exec(select(ApprovalRole.user_id).where(
