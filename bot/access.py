@@ -8,7 +8,8 @@ path asks these functions rather than carrying its own rule. The rules, in full:
   is); a private channel's or group chat's are its members; a private chat with the bot is its one person.
 - A confidential meeting is visible only to its participants, its creator and its named viewers: being in
   its channel is not enough, and nothing in Quorum makes a channel member a participant by speaking.
-- Who is in a conversation comes from the platform through the `Directory` port the adapters implement.
+- Who is in a conversation, and who a person's manager is, come from the platform through the `Directory`
+  port the adapters implement.
   Where the platform says nothing about a group's members (DingTalk), the group counts as private and its
   members are the people who have written there.
 - A meeting plan (a meeting still "planned") is visible only to its requester, the people who review or approve
@@ -60,6 +61,11 @@ class Directory(Protocol):
 
     def is_admin(self, workspace: str, user: str) -> bool: ...
 
+    def manager_of(self, workspace: str, user: str) -> str | None:
+        """The platform id of `user`'s manager in the organisation's own directory; None when the platform
+        has no such directory (Slack, the console) or may not read it."""
+        ...
+
 
 class OpenDirectory:
     """A platform that tells nothing: every channel is public and nobody is a platform admin (only the
@@ -71,6 +77,9 @@ class OpenDirectory:
 
     def is_admin(self, workspace: str, user: str) -> bool:
         return False
+
+    def manager_of(self, workspace: str, user: str) -> str | None:
+        return None
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,8 @@ dropped, so a bot that was down for two days sends what is still useful, once, a
 
 The messages events produce go through the same rows (`enqueue`, kind `outbox`, see `bot.outbox`): their
 retries, lease and exactly-once are the reminders'. Each kind has one renderer, registered with `renders`.
+The platform's `Directory` (whose manager is whose, for a late plan step's escalation) rides on the claiming
+session (`session.info`, put there by `claim`), so every renderer keeps one signature.
 """
 
 from __future__ import annotations
@@ -21,7 +23,8 @@ from datetime import datetime, timedelta
 
 from sqlmodel import Session
 
-from bot import board_views, followup, outbox, plan_views, views
+from bot import board_views, followup, outbox, plan_views, superiors, views
+from bot.access import Directory, OpenDirectory
 from bot.config import Settings
 from bot.i18n import Lang, t
 from bot.locale import as_lang, language_of, zone_of
@@ -59,6 +62,7 @@ DIGEST_GRACE = timedelta(days=1)  # a digest later than this describes a week lo
 Renderer = Callable[[Session, Settings, Notification, datetime], "OutMessage | None"]
 """The message a due row stands for at `now`, or None when it has gone stale."""
 RENDERERS: dict[NotificationKind, Renderer] = {}
+DIRECTORY = "quorum.directory"  # the `session.info` key of the platform's Directory during a claim
 
 
 def renders(*kinds: NotificationKind) -> Callable[[Renderer], Renderer]:
@@ -93,8 +97,10 @@ class Finished:
     notice: OutMessage | None = None
 
 
-def claim(session: Session, settings: Settings, platform: str, now: datetime) -> list[Claim]:
+def claim(session: Session, settings: Settings, platform: str, now: datetime,
+          directory: Directory | None = None) -> list[Claim]:
     claims = []
+    session.info[DIRECTORY] = directory or OpenDirectory()
     lease = timedelta(seconds=settings.claim_lease_seconds)
     for row in repo.claim_due(session, platform, now, lease, CLAIM_BATCH):
         assert row.id is not None
@@ -108,6 +114,12 @@ def claim(session: Session, settings: Settings, platform: str, now: datetime) ->
         message = addressed(session, row.workspace_id, message)
         claims.append(Claim(row.id, message, conversation_of(row), row.kind))
     return claims
+
+
+def directory_of(session: Session) -> Directory:
+    """The platform's directory of the claim in progress (a tick without one: a platform that tells nothing)."""
+    found = session.info.get(DIRECTORY)
+    return found if found is not None else OpenDirectory()
 
 
 def conversation_of(row: Notification) -> str | None:
@@ -352,7 +364,8 @@ def plan_step_notice(session: Session, settings: Settings, row: Notification, no
     meeting, plan, step = found
     approver, requester = session.get(User, step.approver_id), session.get(User, meeting.created_by_id)
     assert approver is not None and requester is not None
-    superior_id = plans.superior_of(session, meeting.workspace_id, step.approver_id, meeting.channel_id)
+    superior_id = superiors.superior_of(session, directory_of(session), meeting.workspace_id, step.approver_id,
+                                        meeting.channel_id, now)
     superior = session.get(User, superior_id) if superior_id else None
 
     def stage_of(lang: Lang) -> str:
@@ -418,7 +431,7 @@ def prep_checkin(session: Session, settings: Settings, row: Notification, now: d
 @renders(Kind.INCIDENT_ACK_REMIND, Kind.INCIDENT_ESCALATION)
 def incident_notice(session: Session, settings: Settings, row: Notification, now: datetime) -> OutMessage | None:
     """An incident not acknowledged: its handler is reminded; at 15 minutes the requester (or, when the handler
-    has a configured superior, that superior) gets it, once, with the handler named."""
+    has a superior, configured or in the org chart, that superior) gets it, once, with the handler named."""
     incident = session.get(Incident, row.incident_id) if row.incident_id else None
     if incident is None or incident.acked_at is not None or incident.status == "closed":
         return None
@@ -428,7 +441,8 @@ def incident_notice(session: Session, settings: Settings, row: Notification, now
         lang, zone = language_of(handler, settings, meeting.language), zone_of(handler, settings)
         return board_views.incident_card(incident, meeting, handler, lang, zone, t(
             lang, "incident.remind", number=incident.number, text=incident.text))
-    superior = plans.superior_of(session, meeting.workspace_id, handler.id or 0, meeting.channel_id)
+    superior = superiors.superior_of(session, directory_of(session), meeting.workspace_id, handler.id or 0,
+                                     meeting.channel_id, now)
     to = session.get(User, superior or meeting.created_by_id)
     assert to is not None
     incident.escalated_at = now

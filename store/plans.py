@@ -121,17 +121,6 @@ def conflicts(session: Session, meeting: Meeting, user_ids: Iterable[int]) -> li
     ))
 
 
-def approver_of(session: Session, workspace_id: int, user_id: int, channel_id: str) -> int | None:
-    """Who approves `user_id`'s plans: their own approver, else the channel's default approver."""
-    return personal_approver(session, workspace_id, user_id) or channel_approver(session, workspace_id, channel_id)
-
-
-def superior_of(session: Session, workspace_id: int, approver_id: int, channel_id: str) -> int | None:
-    """Whom a late step of `approver_id` escalates to: the approver's own configured approver (never themselves)."""
-    found = approver_of(session, workspace_id, approver_id, channel_id)
-    return found if found != approver_id else None
-
-
 def waiting_for(session: Session, workspace_id: int, user_id: int) -> list[tuple[Meeting, PlanStep]]:
     """Plan steps `user_id` is to decide now (as approver, or as the superior a late step went to)."""
     rows = session.exec(
