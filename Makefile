@@ -7,8 +7,8 @@ STAMP := $(VENV)/.installed
 .PHONY: run test wall-clocks lint bench fuzz clean
 
 # The suite must not care what time it is. Its date-sensitive part (working days, follow-up and digests, purge,
-# the adapters' whole loops, console scripts, repeating meetings, scheduling warnings, civil hours, plan deadlines)
-# runs again with the machine's clock moved to a Sunday night in UTC
+# the adapters' whole loops, console scripts, repeating meetings, scheduling warnings, civil hours, plan deadlines,
+# task deadlines and incidents) runs again with the machine's clock moved to a Sunday night in UTC
 # (Monday morning in Shanghai), a year's last seconds in Shanghai and a day in a year the holiday calendars do not
 # know (tests/conftest.py: --wall-clock); the three runs go side by side. (tests/test_timeparse.py pins the wall
 # clock far from its cases by itself.)
@@ -17,7 +17,8 @@ WALL_CLOCK_TESTS := tests/test_workdays.py tests/test_followup.py tests/test_pur
 	tests/test_slack_adapter.py::test_the_whole_meeting_loop \
 	tests/test_dingtalk_adapter.py::test_the_whole_meeting_loop_in_chinese \
 	tests/test_console.py::test_follow_through_in_english tests/test_console.py::test_follow_through_in_chinese \
-	tests/test_series.py tests/test_sense.py tests/test_people_local.py tests/test_plans.py
+	tests/test_series.py tests/test_sense.py tests/test_people_local.py tests/test_plans.py \
+	tests/test_board.py
 
 # The suite runs on pytest-xdist workers, one per core (at most 4: each worker pays the imports, the migrations
 # and PostgreSQL connections of its own); `--dist loadgroup` keeps the tests marked `xdist_group("processes")`

@@ -80,6 +80,9 @@ class ConsoleDirectory:
     def is_admin(self, workspace: str, user: str) -> bool:
         return user in self.admins
 
+    def manager_of(self, workspace: str, user: str) -> str | None:
+        return None  # approvers come from `config approver` alone
+
 
 @dataclass
 class ConsoleAdapter:

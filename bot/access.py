@@ -8,12 +8,18 @@ path asks these functions rather than carrying its own rule. The rules, in full:
   is); a private channel's or group chat's are its members; a private chat with the bot is its one person.
 - A confidential meeting is visible only to its participants, its creator and its named viewers: being in
   its channel is not enough, and nothing in Quorum makes a channel member a participant by speaking.
-- Who is in a conversation comes from the platform through the `Directory` port the adapters implement.
+- Who is in a conversation, and who a person's manager is, come from the platform through the `Directory`
+  port the adapters implement.
   Where the platform says nothing about a group's members (DingTalk), the group counts as private and its
   members are the people who have written there.
 - A meeting plan (a meeting still "planned") is visible only to its requester, the people who review or approve
   it (and those a late step was escalated to) and admins; only its requester changes or resubmits it, and only
   a step's approver (or the superior it was escalated to) decides that step.
+- An approved event's board, incidents and report: the board is seen, and an incident reported, by whoever
+  sees the meeting; tasks are added and outcomes recorded by the people who run the event (its requester,
+  hosts, recorders and chairs), its plan's deciders and admins; a task's status also by its owner; an
+  incident is acknowledged, updated and closed by its handler or the people who run the event; the
+  monitoring report is for the people who run the event.
 - Changing a meeting (reschedule, cancel, agenda, the record, a decision's verdict) is for its creator, hosts,
   recorders and chairs; closing an action item for its owner, its creator and its meeting's hosts; reassigning
   it or editing its text, due date or deliverable for its owner, its creator and its meeting's editors; channel
@@ -55,6 +61,11 @@ class Directory(Protocol):
 
     def is_admin(self, workspace: str, user: str) -> bool: ...
 
+    def manager_of(self, workspace: str, user: str) -> str | None:
+        """The platform id of `user`'s manager in the organisation's own directory; None when the platform
+        has no such directory (Slack, the console) or may not read it."""
+        ...
+
 
 class OpenDirectory:
     """A platform that tells nothing: every channel is public and nobody is a platform admin (only the
@@ -66,6 +77,9 @@ class OpenDirectory:
 
     def is_admin(self, workspace: str, user: str) -> bool:
         return False
+
+    def manager_of(self, workspace: str, user: str) -> str | None:
+        return None
 
 
 @dataclass(frozen=True)
@@ -185,3 +199,18 @@ def can_change_plan(viewer: Viewer, plan: PlanFacts) -> bool:
 def can_decide_step(viewer: Viewer, approver_id: int, escalated_to_id: int | None) -> bool:
     """A step is decided by its approver, or by the superior it was escalated to."""
     return viewer.user_id in (approver_id, escalated_to_id)
+
+
+def runs_event(viewer: Viewer, meeting: MeetingFacts, deciders: frozenset[int]) -> bool:
+    """Who runs an approved event: its editors (the requester first), its plan's deciders, and admins."""
+    return viewer.is_admin or can_edit(viewer, meeting) or viewer.user_id in deciders
+
+
+def can_update_task(viewer: Viewer, owner_id: int, meeting: MeetingFacts, deciders: frozenset[int]) -> bool:
+    """A preparation task's status: its owner, and whoever runs the event."""
+    return viewer.user_id == owner_id or runs_event(viewer, meeting, deciders)
+
+
+def can_handle_incident(viewer: Viewer, handler_id: int, meeting: MeetingFacts, deciders: frozenset[int]) -> bool:
+    """Acknowledging, updating and closing an incident: its handler, and whoever runs the event."""
+    return viewer.user_id == handler_id or runs_event(viewer, meeting, deciders)

@@ -14,6 +14,18 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Literal
 
+from bot.board_commands import (
+    ChaseSignIns,
+    Countdown,
+    IncidentCommand,
+    MonitorReport,
+    RecordOutcome,
+    ShowBoard,
+    ShowSignIns,
+    SignIn,
+    Task,
+)
+
 Role = Literal["host", "recorder", "required", "optional"]
 RsvpAnswer = Literal["yes", "no", "maybe", "withdraw"]
 NoteKind = Literal["info", "idea", "link"]
@@ -599,5 +611,15 @@ Command = (
     | ResubmitPlan
     | ApprovePlan
     | RejectPlan
+    | Task
+    | ShowBoard
+    | IncidentCommand
+    | RecordOutcome
+    | MonitorReport
+    | SignIn
+    | ShowSignIns
+    | ChaseSignIns
+    | Countdown
     | MyPreferences
 )
+

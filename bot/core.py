@@ -162,7 +162,7 @@ class Core:
             # tick's time plus the real time spent so far (which also works under a virtual clock).
             moment = now + timedelta(seconds=time.monotonic() - started)
             with session_scope(self.engine) as session:
-                claims = jobs.claim(session, self.settings, platform, moment)
+                claims = jobs.claim(session, self.settings, platform, moment, self.directory)
             if not claims:
                 break
             delivered += self.deliver(claims, moment, send)

@@ -287,12 +287,15 @@ def schedule(
     recipient_id: int | None = None,
     channel_id: str | None = None,
     dedupe_key: str | None = None,
+    task_id: int | None = None,
+    incident_id: int | None = None,
 ) -> None:
     session.add(
         Notification(
             workspace_id=workspace_id, platform=repo.platform_of(session, workspace_id), kind=kind, due_at=when,
             created_at=now, meeting_id=meeting_id, action_item_id=action_item_id, question_id=question_id,
             agenda_item_id=agenda_item_id, recipient_id=recipient_id, channel_id=channel_id, dedupe_key=dedupe_key,
+            task_id=task_id, incident_id=incident_id,
         )
     )
     session.flush()

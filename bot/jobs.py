@@ -10,6 +10,8 @@ dropped, so a bot that was down for two days sends what is still useful, once, a
 
 The messages events produce go through the same rows (`enqueue`, kind `outbox`, see `bot.outbox`): their
 retries, lease and exactly-once are the reminders'. Each kind has one renderer, registered with `renders`.
+The platform's `Directory` (whose manager is whose, for a late plan step's escalation) rides on the claiming
+session (`session.info`, put there by `claim`), so every renderer keeps one signature.
 """
 
 from __future__ import annotations
@@ -21,7 +23,8 @@ from datetime import datetime, timedelta
 
 from sqlmodel import Session
 
-from bot import followup, outbox, plan_views, views
+from bot import board_views, followup, outbox, plan_views, superiors, views
+from bot.access import Directory, OpenDirectory
 from bot.config import Settings
 from bot.i18n import Lang, t
 from bot.locale import as_lang, language_of, zone_of
@@ -32,12 +35,14 @@ from store import plans, repo, scheduling
 from store.models import (
     ActionItem,
     AgendaItem,
+    Incident,
     Meeting,
     MeetingPlan,
     Notification,
     NotificationKind,
     OpenQuestion,
     PlanStep,
+    PrepTask,
     User,
 )
 
@@ -57,6 +62,7 @@ DIGEST_GRACE = timedelta(days=1)  # a digest later than this describes a week lo
 Renderer = Callable[[Session, Settings, Notification, datetime], "OutMessage | None"]
 """The message a due row stands for at `now`, or None when it has gone stale."""
 RENDERERS: dict[NotificationKind, Renderer] = {}
+DIRECTORY = "quorum.directory"  # the `session.info` key of the platform's Directory during a claim
 
 
 def renders(*kinds: NotificationKind) -> Callable[[Renderer], Renderer]:
@@ -91,8 +97,10 @@ class Finished:
     notice: OutMessage | None = None
 
 
-def claim(session: Session, settings: Settings, platform: str, now: datetime) -> list[Claim]:
+def claim(session: Session, settings: Settings, platform: str, now: datetime,
+          directory: Directory | None = None) -> list[Claim]:
     claims = []
+    session.info[DIRECTORY] = directory or OpenDirectory()
     lease = timedelta(seconds=settings.claim_lease_seconds)
     for row in repo.claim_due(session, platform, now, lease, CLAIM_BATCH):
         assert row.id is not None
@@ -106,6 +114,12 @@ def claim(session: Session, settings: Settings, platform: str, now: datetime) ->
         message = addressed(session, row.workspace_id, message)
         claims.append(Claim(row.id, message, conversation_of(row), row.kind))
     return claims
+
+
+def directory_of(session: Session) -> Directory:
+    """The platform's directory of the claim in progress (a tick without one: a platform that tells nothing)."""
+    found = session.info.get(DIRECTORY)
+    return found if found is not None else OpenDirectory()
 
 
 def conversation_of(row: Notification) -> str | None:
@@ -350,7 +364,8 @@ def plan_step_notice(session: Session, settings: Settings, row: Notification, no
     meeting, plan, step = found
     approver, requester = session.get(User, step.approver_id), session.get(User, meeting.created_by_id)
     assert approver is not None and requester is not None
-    superior_id = plans.superior_of(session, meeting.workspace_id, step.approver_id, meeting.channel_id)
+    superior_id = superiors.superior_of(session, directory_of(session), meeting.workspace_id, step.approver_id,
+                                        meeting.channel_id, now)
     superior = session.get(User, superior_id) if superior_id else None
 
     def stage_of(lang: Lang) -> str:
@@ -375,6 +390,65 @@ def plan_step_notice(session: Session, settings: Settings, row: Notification, no
     lang, zone = language_of(superior, settings, meeting.language), zone_of(superior, settings)
     text = t(lang, "plan.escalated", stage=stage_of(lang), who=approver.display_name, requester=requester.display_name)
     return plan_views.step_card(session, meeting, plan, step, superior, lang, zone, text)
+
+
+@renders(*board_views.TASK_OFFSETS)
+def task_notice(session: Session, settings: Settings, row: Notification, now: datetime) -> OutMessage | None:
+    """A preparation task not done: 24 h ahead to its owner; at the deadline to the owner, the executive and the
+    requester; a day late a warning to the owner and the requester. Stale once done or its deadline moved."""
+    task = session.get(PrepTask, row.task_id) if row.task_id else None
+    if task is None or task.status == "done" or task.deadline + board_views.TASK_OFFSETS[Kind(row.kind)] != row.due_at:
+        return None
+    meeting, to = session.get(Meeting, task.meeting_id), session.get(User, row.recipient_id)
+    owner = session.get(User, task.owner_id)
+    assert meeting is not None and to is not None and owner is not None
+    lang, zone = language_of(to, settings, meeting.language), zone_of(to, settings)
+    whose = "own" if to.id == task.owner_id else "copy"
+    text = t(lang, f"task.{row.kind}.{whose}", number=task.number, text=task.text, owner=owner.display_name,
+             meeting=meeting.number, due=format_when(task.deadline.astimezone(zone), zone, lang))
+    return board_views.direct(to, lang, text, meeting)
+
+
+@renders(Kind.PREP_CHECKIN)
+def prep_checkin(session: Session, settings: Settings, row: Notification, now: datetime) -> OutMessage | None:
+    """Weekly until the event: its board in its channel (the next week's row is written here, while the event is
+    still ahead)."""
+    task = session.get(PrepTask, row.task_id) if row.task_id else None
+    meeting = session.get(Meeting, task.meeting_id) if task is not None else None
+    if meeting is None or meeting.status != "scheduled" or meeting.start_at <= now:
+        return None
+    following = row.due_at + board_views.CHECKIN_EVERY
+    if following < meeting.start_at:
+        followup.schedule(session, row.workspace_id, Kind.PREP_CHECKIN, following, now, task_id=row.task_id,
+                          channel_id=row.channel_id)
+    local = followup.channel_settings(session, settings, meeting.workspace_id, meeting.channel_id)
+    lang = as_lang(local.language)
+    message = board_views.board_message(session, meeting, lang, local.zone, now,
+                                        Target(kind="channel", channel=meeting.channel_id))
+    return replace(message, text=t(lang, "board.checkin") + " " + message.text)
+
+
+@renders(Kind.INCIDENT_ACK_REMIND, Kind.INCIDENT_ESCALATION)
+def incident_notice(session: Session, settings: Settings, row: Notification, now: datetime) -> OutMessage | None:
+    """An incident not acknowledged: its handler is reminded; at 15 minutes the requester (or, when the handler
+    has a superior, configured or in the org chart, that superior) gets it, once, with the handler named."""
+    incident = session.get(Incident, row.incident_id) if row.incident_id else None
+    if incident is None or incident.acked_at is not None or incident.status == "closed":
+        return None
+    meeting, handler = session.get(Meeting, incident.meeting_id), session.get(User, incident.handler_id)
+    assert meeting is not None and handler is not None
+    if row.kind == Kind.INCIDENT_ACK_REMIND:
+        lang, zone = language_of(handler, settings, meeting.language), zone_of(handler, settings)
+        return board_views.incident_card(incident, meeting, handler, lang, zone, t(
+            lang, "incident.remind", number=incident.number, text=incident.text))
+    superior = superiors.superior_of(session, directory_of(session), meeting.workspace_id, handler.id or 0,
+                                     meeting.channel_id, now)
+    to = session.get(User, superior or meeting.created_by_id)
+    assert to is not None
+    incident.escalated_at = now
+    lang, zone = language_of(to, settings, meeting.language), zone_of(to, settings)
+    return board_views.incident_card(incident, meeting, to, lang, zone, t(
+        lang, "incident.escalated", number=incident.number, text=incident.text, handler=handler.display_name))
 
 
 def open_item_and_recipient(session: Session, row: Notification) -> tuple[ActionItem, User] | None:

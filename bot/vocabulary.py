@@ -17,6 +17,13 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import TypeVar
 
+from bot.board_commands import (
+    IncidentKind,
+    IncidentStatus,
+    Phase,
+    Priority,
+    TaskStatus,
+)
 from bot.command_types import (
     AgendaAction,
     BudgetPart,
@@ -290,6 +297,8 @@ CONFIG_KEYS: dict[str, Words] = {
     "reminder_hour": Words(("reminder-hour", "reminder_hour"), ("提醒时间",)),
     "reviewers": Words(("reviewers", "reviewer"), ("审核人", "资源审核人")),
     "approver": Words(("approver",), ("审批人",)),
+    "incident": Words(("incident",), ("异常处理人", "异常")),
+    "management": Words(("management", "mgmt"), ("管理层", "报告接收人")),
 }
 FOR_PERSON = Words(("for",), ("负责", "给"))  # `config approver @boss for @alice` / `设置 审批人 @王总 负责 @张三`
 
@@ -311,6 +320,50 @@ ZONE_ALIASES: dict[str, Words] = {  # a few cities by name, explicitly; anything
 }
 
 
+# -- the task board (任务看板), incidents (异常上报) and outcomes
+PHASE = Words(("phase",), ("阶段",))
+PHASES: dict[Phase, Words] = {
+    "pre": Words(("pre", "before"), ("前期",)),
+    "during": Words(("during",), ("中期",)),
+    "post": Words(("post",), ("后期",)),
+}
+PRIORITY = Words(("priority",), ("优先级",))
+PRIORITIES: dict[Priority, Words] = {
+    "high": Words(("high",), ("高",)),
+    "medium": Words(("medium",), ("中",)),
+    "low": Words(("low",), ("低",)),
+}
+AFTER = Words(("after",), ("依赖", "前置"))
+STATUS = Words(("status",), ("状态",))
+TASK_STATUSES: dict[TaskStatus, Words] = {
+    "not_started": Words(("not-started", "todo"), ("未开始",)),
+    "in_progress": Words(("in-progress", "in_progress", "wip"), ("进行中",)),
+    "done": Words(("done",), ("完成", "已完成")),
+    "delayed": Words(("delayed", "delay"), ("延期", "已延期")),
+}
+INCIDENT_KINDS: dict[IncidentKind, Words] = {
+    "equipment": Words(("equipment",), ("设备",)),
+    "venue": Words(("venue",), ("场地",)),
+    "catering": Words(("catering",), ("餐饮",)),
+    "people": Words(("people",), ("人员",)),
+    "other": Words(("other",), ("其他", "其它")),
+}
+IMPACT = Words(("impact",), ("影响",))
+ACK = Words(("ack", "acknowledge"), ("确认", "受理"))
+CLOSE = Words(("close",), ("关闭",))
+CAUSE = Words(("cause",), ("原因",))
+FIX = Words(("fix",), ("措施", "解决"))
+INCIDENT_STATUSES: dict[IncidentStatus, Words] = {
+    "in_progress": Words(("in-progress", "in_progress", "wip"), ("处理中", "进行中")),
+    "handled": Words(("handled",), ("已处理",)),
+    "outside": Words(("outside", "support"), ("需外部支持", "外部支持")),
+}
+DEPARTMENT = Words(("department", "dept"), ("部门",))
+CONTACT = Words(("contact", "phone"), ("联系方式", "电话"))
+SEND = Words(("send",), ("发送", "报送"))
+AGAINST = Words(("against", "of"), ("目标", "对比"))
+
+
 def lookup(table: Mapping[K, Words]) -> dict[str, K]:
     """A concept table turned around: each word to its concept."""
     return {word: key for key, words in table.items() for word in words}
@@ -326,7 +379,7 @@ LABELS = frozenset(
     for words in (
         GOAL, OUTCOME, DELIVERABLE, DELIVERABLE_LABEL, BECAUSE, DUE, DONE, BLOCKED, DELAY, AGENDA, TYPE,
         LOCATION, LENGTH, WITH, PRESENTER, OUTPUT, MATERIALS, DECLINE, REOPEN, RESOLVED, *ROLES.values(),
-        *EDIT_FIELDS.values(), *ITEM_FIELDS.values(), *PLAN_FIELDS.values(),
+        *EDIT_FIELDS.values(), *ITEM_FIELDS.values(), *PLAN_FIELDS.values(), IMPACT, CAUSE, FIX, DEPARTMENT, CONTACT,
     )
     for word in words
 ) | frozenset(phrase.split()[-1] for words in VERDICTS.values() for phrase in words)  # fmt: skip

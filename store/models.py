@@ -144,7 +144,8 @@ class Participant(SQLModel, table=True):
     user_id: int = Field(foreign_key="user.id", index=True)
     role: str = Field(default="required", max_length=16)  # host, recorder, required, optional
     is_chair: bool = False
-    organization: str | None = Field(default=None, max_length=200)
+    organization: str | None = Field(default=None, max_length=200)  # their department, said at sign-in
+    contact: str | None = Field(default=None, max_length=200)  # a phone or address, said at sign-in
     rsvp: str | None = Field(default=None, max_length=8)  # yes, no, maybe; None: no answer
     rsvp_at: datetime | None = Field(default=None, sa_column=utc_column())
     rsvp_note: str | None = None
@@ -278,6 +279,12 @@ class NotificationKind(StrEnum):
     PLAN_STEP_OVERDUE = "plan_step_overdue"  # an approval step's deadline passed: its approver is reminded
     PLAN_STEP_ESCALATION = "plan_step_escalation"  # later still: the approver's own superior is asked, once
     PLAN_STEP_LATE_NOTICE = "plan_step_late_notice"  # the requester is told of the escalation
+    TASK_BEFORE = "task_before"  # 24 h before a preparation task's deadline: its owner
+    TASK_DUE = "task_due"  # at the deadline, not done: the owner, copying the executive and the requester
+    TASK_OVERDUE = "task_overdue"  # more than 24 h late: a warning to the owner, copying the requester
+    PREP_CHECKIN = "prep_checkin"  # weekly until the event: the board posted to the event's channel
+    INCIDENT_ACK_REMIND = "incident_ack_remind"  # 15 min without acknowledgement: the handler is reminded
+    INCIDENT_ESCALATION = "incident_escalation"  # 15 min after that: the requester (and handler's superior)
 
 
 class Notification(SQLModel, table=True):
@@ -313,6 +320,8 @@ class Notification(SQLModel, table=True):
     action_item_id: int | None = Field(default=None, foreign_key="actionitem.id", index=True)
     question_id: int | None = Field(default=None, foreign_key="openquestion.id", index=True)
     agenda_item_id: int | None = Field(default=None, foreign_key="agendaitem.id")  # agenda timers: stale once ended
+    task_id: int | None = Field(default=None, foreign_key="preptask.id")  # a preparation task's reminders
+    incident_id: int | None = Field(default=None, foreign_key="incident.id")  # an incident's ack clock
     recipient_id: int | None = Field(default=None, foreign_key="user.id")  # None: the channel
     channel_id: str | None = Field(default=None, max_length=128)  # outbox: the conversation (channel, or @person)
     dedupe_key: str | None = Field(default=None, max_length=200, unique=True)
@@ -540,6 +549,68 @@ class ApprovalRole(SQLModel, table=True):
     user_id: int = Field(foreign_key="user.id")
     for_user_id: int | None = Field(default=None, foreign_key="user.id")
     set_by_id: int = Field(foreign_key="user.id")
+    created_at: datetime = Field(sa_column=utc_column(nullable=False))
+
+
+class PrepTask(SQLModel, table=True):
+    """A preparation task on an approved meeting's board (任务看板): one owner (a lead owner when several
+    departments share it), a deadline to the hour, a phase, a priority, an optional task it waits for, a
+    deliverable and a status. `number` is per workspace, so `task done 7` needs no meeting number."""
+
+    __table_args__ = (UniqueConstraint("workspace_id", "number"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    workspace_id: int = Field(foreign_key="workspace.id")
+    number: int
+    meeting_id: int = Field(foreign_key="meeting.id", index=True)
+    text: str
+    owner_id: int = Field(foreign_key="user.id")
+    deadline: datetime = Field(sa_column=utc_column(nullable=False))
+    phase: str = Field(default="pre", max_length=8)  # pre, during, post
+    priority: str = Field(default="medium", max_length=8)  # high, medium, low
+    after_id: int | None = Field(default=None, foreign_key="preptask.id")  # starts when that task is done
+    deliverable: str | None = None
+    status: str = Field(default="not_started", max_length=16)  # not_started, in_progress, done, delayed
+    created_by_id: int = Field(foreign_key="user.id")
+    created_at: datetime = Field(sa_column=utc_column(nullable=False))
+    done_at: datetime | None = Field(default=None, sa_column=utc_column())
+
+
+class Incident(SQLModel, table=True):
+    """An incident on the day (异常上报), routed by type to a handler who must acknowledge within 15 minutes;
+    every time is kept, so the monitoring report can say how fast each was answered."""
+
+    __table_args__ = (UniqueConstraint("workspace_id", "number"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    workspace_id: int = Field(foreign_key="workspace.id")
+    number: int
+    meeting_id: int = Field(foreign_key="meeting.id", index=True)
+    kind: str = Field(default="other", max_length=16)  # equipment, venue, catering, people, other
+    text: str
+    impact: str | None = None
+    severity: str = Field(default="medium", max_length=8)  # high, medium, low
+    reporter_id: int = Field(foreign_key="user.id")
+    handler_id: int = Field(foreign_key="user.id")
+    status: str = Field(default="open", max_length=16)  # open, in_progress, handled, outside, closed
+    reported_at: datetime = Field(sa_column=utc_column(nullable=False))
+    acked_at: datetime | None = Field(default=None, sa_column=utc_column())
+    escalated_at: datetime | None = Field(default=None, sa_column=utc_column())
+    closed_at: datetime | None = Field(default=None, sa_column=utc_column())
+    cause: str | None = None
+    fix: str | None = None
+
+
+class MeetingResult(SQLModel, table=True):
+    """An outcome recorded against the goal (`outcome 3 48 new dealers against 50`): the numbers when said."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    meeting_id: int = Field(foreign_key="meeting.id", index=True)
+    text: str
+    achieved: float | None = None
+    target: float | None = None
+    target_text: str | None = None
+    recorded_by_id: int = Field(foreign_key="user.id")
     created_at: datetime = Field(sa_column=utc_column(nullable=False))
 
 

@@ -64,6 +64,14 @@ def reviewers(session: Session, workspace_id: int, channel_id: str) -> list[int]
     return list(rows)
 
 
+def reviewers_in_role(session: Session, workspace_id: int, role: str, channel_id: str) -> list[int]:
+    """The people holding `role` in a channel (an incident type's handler: role `inc_<type>`)."""
+    rows = session.exec(select(ApprovalRole.user_id).where(
+        ApprovalRole.workspace_id == workspace_id, ApprovalRole.role == role,
+        ApprovalRole.channel_id == channel_id).order_by(col(ApprovalRole.id)))
+    return list(rows)
+
+
 def personal_approver(session: Session, workspace_id: int, user_id: int) -> int | None:
     """The person's own approver (their superior), named with `config approver @boss for @them`."""
     return session.exec(select(ApprovalRole.user_id).where(
@@ -111,17 +119,6 @@ def conflicts(session: Session, meeting: Meeting, user_ids: Iterable[int]) -> li
             who,
         ).order_by(col(Meeting.start_at))
     ))
-
-
-def approver_of(session: Session, workspace_id: int, user_id: int, channel_id: str) -> int | None:
-    """Who approves `user_id`'s plans: their own approver, else the channel's default approver."""
-    return personal_approver(session, workspace_id, user_id) or channel_approver(session, workspace_id, channel_id)
-
-
-def superior_of(session: Session, workspace_id: int, approver_id: int, channel_id: str) -> int | None:
-    """Whom a late step of `approver_id` escalates to: the approver's own configured approver (never themselves)."""
-    found = approver_of(session, workspace_id, approver_id, channel_id)
-    return found if found != approver_id else None
 
 
 def waiting_for(session: Session, workspace_id: int, user_id: int) -> list[tuple[Meeting, PlanStep]]:

@@ -10,6 +10,9 @@ adapter makes, records what it received, and fails where the test tells it to. W
 * OAuth `POST /v1.0/oauth2/accessToken`; every OpenAPI call needs a token it issued (counted, for caching).
 * Robot messages `groupMessages/send` and `oToMessages/batchSend` (with `invalidStaffIdList` and
   `flowControlledStaffIdList`), session webhook replies, oapi `media/upload`.
+* The organisation's directory: oapi `topapi/v2/user/get` (token in the query, as oapi takes it) from the org
+  chart the test sets (`org_person`); `refuse_contacts` answers as DingTalk does for an app without the
+  Contact permission (errcode 88, sub_code 60011).
 * Cards on the card platform: `POST /v1.0/card/instances/createAndDeliver` and `PUT /v1.0/card/instances`.
   `click` pushes a button's callback on the Stream card topic ONLY for a card created with
   `callbackType: "STREAM"`, as DingTalk does; the robot `interactiveCards` API is not served (404), so a
@@ -54,6 +57,7 @@ CARD_CREATE_AND_DELIVER = "/v1.0/card/instances/createAndDeliver"
 CARD_INSTANCES = "/v1.0/card/instances"
 SESSION_WEBHOOK = "/robot/sendBySession"
 MEDIA_UPLOAD = "/media/upload"
+USER_GET = "/topapi/v2/user/get"
 QPS_LIMIT_CODE = "Forbidden.AccessDenied.QpsLimitForApi"
 SESSION_TTL_MS = 90 * 60 * 1000
 
@@ -123,6 +127,8 @@ class FakeDingTalk(LocalServer):
         self._failures: dict[str, list[tuple[int, dict[str, Any]]]] = {}
         self._tokens: set[str] = set()
         self._invalid_staff: set[str] = set()
+        self._org: dict[str, dict[str, Any]] = {}  # staff id → its `topapi/v2/user/get` result
+        self._contacts_refused = False
         self._flow_controlled: dict[str, int] = {}
         self._messages: list[SentMessage] = []
         self._replies: list[Reply] = []
@@ -198,6 +204,18 @@ class FakeDingTalk(LocalServer):
         """The next `times` private messages to `staff_id` come back in `flowControlledStaffIdList`."""
         with self._cond:
             self._flow_controlled[staff_id] = self._flow_controlled.get(staff_id, 0) + times
+
+    def org_person(self, staff_id: str, name: str, manager: str | None = None,
+                   departments: Sequence[int] = (1,)) -> None:
+        """Put a person in the organisation's directory, under `manager` (a staff id)."""
+        with self._cond:
+            self._org[staff_id] = {"userid": staff_id, "name": name, "dept_id_list": list(departments),
+                                   **({"manager_userid": manager} if manager else {})}
+
+    def refuse_contacts(self) -> None:
+        """The app was not granted the Contact permission: every directory read is refused."""
+        with self._cond:
+            self._contacts_refused = True
 
     def expire_tokens(self) -> None:
         with self._cond:
@@ -276,6 +294,8 @@ class FakeDingTalk(LocalServer):
                 return 200, {"errcode": 40035, "errmsg": "不合法的参数"}
             self._replies.append(Reply(query.get("session", ""), body))
             return 200, {"errcode": 0, "errmsg": "ok"}
+        if (method, path) == ("POST", USER_GET):
+            return 200, self._user_get(body, query)
         route = self._routes.get((method, path))
         if route is None:
             return 404, _error("InvalidAction.NotFound", "Specified api is not found")
@@ -285,6 +305,17 @@ class FakeDingTalk(LocalServer):
             return 200, route(body, query)
         except ValueError as problem:
             return 400, _error("InvalidParameter", str(problem))
+
+    def _user_get(self, body: dict[str, Any], query: Mapping[str, str]) -> dict[str, Any]:
+        if query.get("access_token") not in self._tokens:
+            return {"errcode": 40014, "errmsg": "不合法的access_token"}
+        if self._contacts_refused:
+            return {"errcode": 88, "errmsg": "ding talk error[subcode=60011,submsg=应用尚未开通所需的权限]",
+                    "sub_code": "60011", "sub_msg": "应用尚未开通所需的权限：[qyapi_get_member]"}
+        person = self._org.get(str(body.get("userid")))
+        if person is None:
+            return {"errcode": 60121, "errmsg": "找不到该用户"}
+        return {"errcode": 0, "errmsg": "ok", "result": person, "request_id": secrets.token_hex(8)}
 
     def _robot_message(self, body: dict[str, Any]) -> tuple[str, dict[str, Any]]:
         if body.get("robotCode") != self.robot_code or not body.get("msgKey"):

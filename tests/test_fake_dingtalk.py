@@ -93,6 +93,23 @@ def test_private_messages_report_unknown_and_flow_controlled_staff(fake: fd.Fake
     assert [m.targets for m in fake.messages("oto")] == [("li",)]
 
 
+def test_the_org_chart_answers_with_the_token_in_the_query_and_can_refuse(fake: fd.FakeDingTalk) -> None:
+    fake.org_person("li", "李雷", manager="han", departments=(1, 7))
+
+    def user_get(userid: str, access: str) -> dict[str, Any]:
+        answer = requests.post(fake.endpoint + fd.USER_GET, params={"access_token": access}, timeout=5,
+                               json={"userid": userid})
+        assert answer.status_code == 200  # oapi says what went wrong in errcode, not in the status
+        return dict(answer.json())
+
+    assert user_get("li", "made-up")["errcode"] == 40014
+    li = user_get("li", token(fake))
+    assert li["errcode"] == 0 and li["result"]["manager_userid"] == "han" and li["result"]["dept_id_list"] == [1, 7]
+    assert user_get("nobody", token(fake))["errcode"] == 60121
+    fake.refuse_contacts()
+    assert (user_get("li", token(fake))["errcode"], user_get("li", token(fake))["sub_code"]) == (88, "60011")
+
+
 async def _open(fake: fd.FakeDingTalk) -> Any:
     opened = await asyncio.to_thread(requests.post, fake.endpoint + fd.OPEN_CONNECTION, timeout=5, json={
         "clientId": fd.CLIENT_ID, "clientSecret": fd.CLIENT_SECRET, "subscriptions": []})

@@ -15,6 +15,7 @@ import pytest
 from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 
+from bot.access import OpenDirectory
 from bot.commands import parse_command
 from bot.core import Core
 from bot.errors import ParseError
@@ -313,3 +314,59 @@ def test_help_for_a_command_shows_its_topic_in_either_language(chat: Chat) -> No
     assert [s.heading for s in en.message.sections] == ["Meeting plans and approval"]
     (zh,) = chat.command("alice", "帮助 申报")
     assert [s.heading for s in zh.message.sections] == ["会议申报与审批"]
+
+
+# ---- the organisation's own directory ----------------------------------------------------------------------
+
+class OrgChart(OpenDirectory):
+    """A platform whose org chart names managers (DingTalk's, on the core's port); counts the questions."""
+
+    def __init__(self, managers: dict[str, str]) -> None:
+        self.managers = managers
+        self.asked: list[str] = []
+
+    def manager_of(self, workspace: str, user: str) -> str | None:
+        self.asked.append(user)
+        return self.managers.get(user)
+
+
+@pytest.fixture
+def org_chat() -> Chat:
+    chat = Chat(migrated_core(make_settings(QUORUM_ADMINS="boss")), MONDAY_9AM)
+    chat.core.directory = OrgChart({"alice": "dora", "dora": "vp", "erin": "dora"})
+    chat.command("boss", "config approver @boss")  # the channel's default
+    return chat
+
+
+def test_with_no_approver_of_their_own_a_plan_goes_to_the_requesters_manager(org_chat: Chat) -> None:
+    sent = org_chat.command("alice", PLAN_EN)
+    assert len(to(org_chat, "dora", sent)) == 1 and not to(org_chat, "boss", sent)
+    assert "asks for your approval" in text(to(org_chat, "dora", sent))
+    assert "Dealer conference 2027" in text(org_chat.command("dora", "plan 1"))  # the manager may see it
+    org_chat.command("dora", "approve 1")
+    assert plan_row(org_chat) == ("approved", "scheduled", True)
+
+
+def test_a_configured_approver_wins_over_the_org_chart(org_chat: Chat) -> None:
+    org_chat.command("boss", "config approver @ceo for @alice")
+    sent = org_chat.command("alice", PLAN_EN)
+    assert len(to(org_chat, "ceo", sent)) == 1 and not to(org_chat, "dora", sent)
+    sent = org_chat.command("frank", PLAN_EN)  # no manager in the org chart: the channel's default
+    assert len(to(org_chat, "boss", sent)) == 1
+
+
+def test_a_late_step_escalates_to_the_approvers_own_manager(org_chat: Chat) -> None:
+    org_chat.command("alice", PLAN_EN)
+    org_chat.advance(timedelta(hours=24))
+    sent = org_chat.advance(timedelta(hours=12))
+    assert "comes to you as @dora's superior" in text(to(org_chat, "vp", sent))
+    assert "it was escalated to @vp" in text(to(org_chat, "alice", sent))
+    org_chat.command("vp", "approve 1")
+    assert plan_row(org_chat) == ("approved", "scheduled", True)
+
+
+def test_without_an_org_chart_nothing_changes() -> None:
+    chat = Chat(migrated_core(make_settings()), MONDAY_9AM)  # Slack and the console: no org chart
+    assert isinstance(chat.core.directory, OpenDirectory) and chat.core.directory.manager_of("T", "alice") is None
+    sent = chat.command("alice", PLAN_EN)  # no approver of alice's own, no channel default: held, as before
+    assert "No approver is set for you here, so plan #1 is held." in text(sent)

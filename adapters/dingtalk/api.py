@@ -14,6 +14,10 @@ only for cards created that way (see `render`). One call creates and delivers, s
 against the QPS limit; DingTalk answers 200 with a per-space `deliverResults` entry, and a space it could not
 deliver to (`success: false`) is a refusal like any other.
 
+The organisation's directory (`topapi/v2/user/get` on oapi: a person's `manager_userid` and `dept_id_list`)
+is read only with the Contact permission the tenant admin grants (README); without it DingTalk answers HTTP
+200 with a non-zero `errcode` (88 / 60011, "应用尚未开通所需的权限"), which is `OrgRefused`.
+
 A reply URL (`sessionWebhook`) comes inside the message body; `trusted_webhook` accepts only DingTalk's own
 hosts or the configured endpoints, so a forged body cannot make Quorum post a conversation's contents (and its
 @mentions) to a URL of someone else's choosing.
@@ -38,6 +42,7 @@ THROTTLE_CODES = frozenset({"Forbidden.AccessDenied.QpsLimitForApi", "Throttling
 DINGTALK_WEBHOOK_ORIGINS = ("https://oapi.dingtalk.com", "https://api.dingtalk.com")
 CREATE_AND_DELIVER = "/v1.0/card/instances/createAndDeliver"
 CARD_INSTANCES = "/v1.0/card/instances"
+USER_GET = "/topapi/v2/user/get"
 USER_ID_TYPE_STAFF = 1  # ids in a card request are staff ids (userid), not union ids
 
 
@@ -59,6 +64,14 @@ class DingTalkError(RuntimeError):
 
 class Throttled(DingTalkError):
     """Rate limited or flow controlled: try again later."""
+
+
+class OrgRefused(DingTalkError):
+    """DingTalk would not show a person's directory entry (`code`: its errcode, or sub_code when it gives one)."""
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(f"{USER_GET}: {code} {message}")
+        self.code = code
 
 
 class DingTalkApi:
@@ -127,6 +140,18 @@ class DingTalkApi:
         if body.get("errcode", 0) != 0 or "media_id" not in body:
             raise DingTalkError(f"media/upload: {body.get('errcode')} {body.get('errmsg')}")
         return str(body["media_id"])
+
+    def user_detail(self, staff_id: str) -> dict[str, Any]:
+        """A person's entry in the organisation's directory: `manager_userid`, `dept_id_list`, `name`, …"""
+        response = self.http.post(f"{self.oapi_endpoint}{USER_GET}", timeout=TIMEOUT_SECONDS,
+                                  params={"access_token": self.token()},
+                                  json={"userid": staff_id, "language": "zh_CN"})
+        body = self._body(response)
+        if body.get("errcode", 0) != 0:
+            raise OrgRefused(str(body.get("sub_code") or body.get("errcode")),
+                             str(body.get("sub_msg") or body.get("errmsg") or ""))
+        result = body.get("result")
+        return result if isinstance(result, dict) else {}
 
     def send_card(self, card_id: str, params: dict[str, str], *, conversation_id: str | None = None,
                   staff_id: str | None = None, mention_ids: tuple[str, ...] = ()) -> None:

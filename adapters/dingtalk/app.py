@@ -76,7 +76,7 @@ class DingTalkAdapter:
         self.clock = clock
         self.order = InOrder()
         self._webhooks: dict[str, tuple[str, int]] = {}  # conversation → (session webhook, expiry in ms)
-        self.directory = DingTalkDirectory()  # admins and 1:1 chats, as the messages say
+        self.directory = DingTalkDirectory(api)  # admins and 1:1 chats as the messages say; managers as the org chart
         core.directory = self.directory
 
     # ---- inbound ------------------------------------------------------------------------------------

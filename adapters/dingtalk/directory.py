@@ -1,26 +1,50 @@
-"""DingTalk's side of the core's `Directory` port, from what each robot message says.
+"""DingTalk's side of the core's `Directory` port: what each robot message says, and the organisation's own
+directory (who is whose manager) where the app may read it.
 
 A DingTalk robot cannot list a group's members, so a group counts as private with unknown members: its
 meetings are for their participants and the people who have written there (`bot.access`). What the platform
 does say arrives on every message: `isAdmin` (the sender administers the organization) and whether the
 conversation is a 1:1 chat with the robot. Both are remembered per process from the newest message, so an
 admin is known as soon as they have written to the robot once.
+
+A person's manager (for the approval of their meeting plans, and the escalation of a late step) comes from
+`topapi/v2/user/get`, cached for an hour in a bounded map: a plan and its escalation cost one call per person.
+An organisation that has not granted the Contact permission (README) answers with an error: the manager is
+then unknown (cached like an answer, so the refusal is not asked again each time), logged once per kind of
+refusal, and never a crash; configured approvers and the channel default still apply.
 """
 
 from __future__ import annotations
 
+import logging
 import threading
-from collections.abc import Mapping
+import time
+from collections import OrderedDict
+from collections.abc import Callable, Mapping
 from typing import Any
 
+import requests
+
+from adapters.dingtalk.api import DingTalkApi, DingTalkError, OrgRefused
 from adapters.dingtalk.translate import DIRECT
 from bot.access import Conversation
 
+log = logging.getLogger(__name__)
+ORG_CACHE_SECONDS = 3600.0
+ORG_CACHE_SIZE = 4096  # people; the oldest answer goes first
+
 
 class DingTalkDirectory:
-    def __init__(self) -> None:
+    def __init__(self, api: DingTalkApi | None = None, ttl_seconds: float = ORG_CACHE_SECONDS,
+                 max_people: int = ORG_CACHE_SIZE, clock: Callable[[], float] = time.monotonic) -> None:
+        self.api = api  # None: no org chart (a robot without API credentials), every manager unknown
+        self.ttl = ttl_seconds
+        self.max_people = max_people
+        self.clock = clock
         self._direct: dict[str, str] = {}  # a 1:1 conversation → its one person
         self._admins: dict[str, bool] = {}  # staff id → isAdmin on their newest message
+        self._managers: OrderedDict[str, tuple[float, str | None]] = OrderedDict()  # staff id → (when, manager)
+        self._logged: set[str] = set()  # kinds of refusal already logged
         self._lock = threading.Lock()
 
     def observe(self, data: Mapping[str, Any]) -> None:
@@ -41,3 +65,34 @@ class DingTalkDirectory:
     def is_admin(self, workspace: str, user: str) -> bool:
         with self._lock:
             return self._admins.get(user, False)
+
+    def manager_of(self, workspace: str, user: str) -> str | None:
+        """The staff id of `user`'s manager (`manager_userid`), None when DingTalk names none or refuses."""
+        if self.api is None or not user:
+            return None
+        with self._lock:
+            hit = self._managers.get(user)
+        if hit is not None and self.clock() - hit[0] < self.ttl:
+            return hit[1]
+        try:
+            manager: str | None = str(self.api.user_detail(user).get("manager_userid") or "") or None
+        except OrgRefused as refused:
+            self._log_once(refused.code, "DingTalk refused the org chart (%s): managers are unknown; grant the "
+                           "Contact permission named in the README", refused)
+            manager = None
+        except (DingTalkError, requests.RequestException) as error:  # throttled, down: ask again next time
+            self._log_once(type(error).__name__, "DingTalk's org chart did not answer (%s); manager unknown", error)
+            return None
+        with self._lock:
+            self._managers[user] = (self.clock(), manager)
+            self._managers.move_to_end(user)
+            while len(self._managers) > self.max_people:
+                self._managers.popitem(last=False)
+        return manager
+
+    def _log_once(self, kind: str, message: str, error: Exception) -> None:
+        with self._lock:
+            first = kind not in self._logged
+            self._logged.add(kind)
+        if first:
+            log.warning(message, error)

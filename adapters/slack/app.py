@@ -449,6 +449,9 @@ class TeamDirectory:
     def is_admin(self, workspace: str, user: str) -> bool:
         return self.adapter.team(workspace).directory.is_admin(workspace, user)
 
+    def manager_of(self, workspace: str, user: str) -> str | None:
+        return None  # Slack keeps no org chart a bot may read: approvers come from `config approver` alone
+
 
 def busy_inbound(body: dict[str, Any]) -> Inbound:
     """A slash command as far as a "busy" answer needs it (no lookups: the process has no time for them)."""

@@ -33,6 +33,7 @@ from bot.command_types import (
     StartMeeting,
 )
 from bot.errors import ParseError
+from bot.grammar.board_args import incident_handler, management_people
 from bot.grammar.plan_args import approval_people
 from bot.grammar.registry import Call
 from bot.grammar.tokens import Token, fold, looks_numbered, mentions_in, number_in, text_of, word_at
@@ -276,6 +277,10 @@ def config(call: Call) -> Configure:
         raise ParseError("error.bad_config_key", call.example, text=call.args[0].raw)
     if key in ("reviewers", "approver"):
         return approval_people(call, key, call.args[1:])
+    if key == "incident":
+        return incident_handler(call.args[1:])
+    if key == "management":
+        return management_people(call.args[1:])
     value = text_of(call.args[1:])
     if value is None:
         raise ParseError("error.missing_text", call.example, command=call.args[0].raw)

@@ -10,9 +10,13 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from bot.i18n.en import MESSAGES as EN
-from bot.i18n.zh import MESSAGES as ZH
+from bot.i18n.board_en import MESSAGES as BOARD_EN
+from bot.i18n.board_zh import MESSAGES as BOARD_ZH
+from bot.i18n.en import MESSAGES as BASE_EN
+from bot.i18n.zh import MESSAGES as BASE_ZH
 
+EN = BASE_EN | BOARD_EN  # the event's execution lines live in their own files (en.py is long enough)
+ZH = BASE_ZH | BOARD_ZH
 Lang = Literal["en", "zh"]
 CATALOGS: dict[Lang, dict[str, str]] = {"en": EN, "zh": ZH}
 

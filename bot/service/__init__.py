@@ -22,7 +22,7 @@ from bot.grammar.parse import MessageContext, parse_command, parse_message
 from bot.i18n import t
 from bot.limits import RateLimiter, Verdict, check_command_count, clean_inbound
 from bot.messages import Outcome, OutMessage
-from bot.service import guard, meetings, records, sense
+from bot.service import board, guard, meetings, records, sense
 from bot.service.commands import COMMANDS, replied_meeting_number
 from bot.service.context import Ctx, build_context
 from store import repo
@@ -68,8 +68,9 @@ def home(session: Session, settings: Settings, platform: str, workspace: str, us
          now: datetime) -> OutMessage:
     """A person's own page: what `mine` tells them, as one message for a platform's home tab."""
     inbound = Inbound(kind="command", platform=platform, workspace=workspace, channel="", user=user, is_direct=True)
-    (view,) = meetings.mine(build_context(session, settings, inbound, now)).messages
-    return view
+    ctx = build_context(session, settings, inbound, now)
+    (view,) = meetings.mine(ctx).messages
+    return board.my_tasks(ctx, view)
 
 
 def interpret(ctx: Ctx) -> list[c.Command]:

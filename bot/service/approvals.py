@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from bot import access, followup, plan_views, views
+from bot import access, followup, plan_views, superiors, views
 from bot import command_types as c
 from bot.errors import Conflict, NotAllowed
 from bot.i18n import t
@@ -32,7 +32,8 @@ def submit(ctx: Ctx, meeting: Meeting, plan: MeetingPlan) -> list[OutMessage]:
         if step.status in OPEN_STEP:
             step.status = "cancelled"
     meeting.status, plan.locked_at = "planned", None
-    approver = plans.approver_of(ctx.session, ctx.workspace_id, meeting.created_by_id, meeting.channel_id)
+    approver = superiors.approver_of(ctx.session, ctx.directory, ctx.workspace_id, meeting.created_by_id,
+                                     meeting.channel_id, ctx.now)
     if approver is None:
         plan.state = "draft"
         plans.add_event(ctx.session, plan, ctx.now, "held", ctx.user_id, note=ctx.t("plan.no_approver_note"))

@@ -15,8 +15,10 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any
 
+from bot import board_commands as bc
 from bot import command_types as c
 from bot.errors import UserError
+from bot.grammar import board_args as b
 from bot.grammar import edit_args as e
 from bot.grammar import meeting_args as m
 from bot.grammar import plan_args as pl
@@ -27,19 +29,23 @@ from bot.grammar.registry import Call, Registry, Subcommand
 from bot.messages import Outcome
 from bot.service import (
     approvals,
+    board,
     config,
     confirmation,
     edits,
     guard,
+    incidents,
     materials,
     meeting_day,
     meetings,
+    monitor,
     plans,
     preferences,
     record_edits,
     records,
     review,
     series,
+    signin,
 )
 from bot.service.context import Ctx
 from bot.service.help import help_message
@@ -63,7 +69,7 @@ from bot.vocabulary import (
 from store import repo
 from store.models import Meeting
 
-TOPICS = ("meetings", "plans", "records", "followup", "review")  # help's sections, in order
+TOPICS = ("meetings", "plans", "board", "records", "followup", "review")  # help's sections, in order
 
 
 def replied_meeting_number(ctx: Ctx) -> int | None:
@@ -153,8 +159,19 @@ COMMANDS = Registry(
         S("reject", Words(("reject",), ("驳回",)), c.RejectPlan, pl.reject, approvals.reject, "plans"),
         S("resubmit", Words(("resubmit",), ("重新提交", "重新申报")), c.ResubmitPlan, pl.resubmit, plans.resubmit,
           "plans"),
+        # -- the event: task board (任务看板), incidents (异常上报), outcomes and the monitoring report
+        S("task", Words(("task",), ("任务",)), bc.Task, b.task, board.task, "board"),
+        S("board", Words(("board",), ("看板", "任务看板")), bc.ShowBoard, b.board, board.show, "board"),
+        S("incident", Words(("incident",), ("异常上报", "异常")), bc.IncidentCommand, b.incident, incidents.incident,
+          "board"),
+        S("outcome", Words(("outcome",), ("成果", "实际成果")), bc.RecordOutcome, b.outcome, monitor.outcome, "board"),
+        S("signin", Words(("signin", "sign-in"), ("签到登记",)), bc.SignIn, b.signin, signin.signin, "board"),
+        S("signins", Words(("signins",), ("签到表", "签到情况")), bc.ShowSignIns, b.signins, signin.signins, "board"),
+        S("chase", Words(("chase",), ("催签到",)), bc.ChaseSignIns, b.chase, signin.chase, "board"),
+        S("countdown", Words(("countdown",), ("倒计时",)), bc.Countdown, b.countdown, signin.countdown, "board"),
+        S("monitor", Words(("monitor",), ("监控报告", "监控")), bc.MonitorReport, b.monitor, monitor.report, "board"),
         # -- records
-        S("action", Words(("action", "todo"), ("行动", "待办", "任务")), c.AddAction, r.action, records.add_action,
+        S("action", Words(("action", "todo"), ("行动", "待办")), c.AddAction, r.action, records.add_action,
           "records"),
         S("decision", Words(("decision", "agreed"), ("决定", "决策", "决议")), c.AddDecision, r.decision,
           records.add_decision, "records"),

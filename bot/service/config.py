@@ -31,6 +31,14 @@ def configure(ctx: Ctx, cmd: c.Configure) -> Outcome:
     value = (cmd.value or "").strip()
     if cmd.key in ("reviewers", "approver"):
         approval_roles(ctx, cmd)
+    elif cmd.key == "management":
+        ids = [user.id for user in (ctx.resolve(m) for m in cmd.people) if user.id is not None]
+        plans.set_role(ctx.session, ctx.workspace_id, "management", ctx.inbound.channel, None, ids, ctx.user_id,
+                       ctx.now)
+    elif cmd.key == "incident":
+        ids = [user.id for user in (ctx.resolve(m) for m in cmd.people) if user.id is not None]
+        plans.set_role(ctx.session, ctx.workspace_id, "inc_" + value, ctx.inbound.channel, None, ids, ctx.user_id,
+                       ctx.now)
     elif cmd.key == "timezone":
         try:
             channel.timezone = ZoneInfo(value).key
@@ -62,6 +70,7 @@ def configure(ctx: Ctx, cmd: c.Configure) -> Outcome:
         f"holidays: {local.holidays}",
         f"reminder-hour: {local.reminder_hour}",
         *approval_lines(ctx),
+        *incident_lines(ctx),
     )
     heading = ctx.t("config.changed") if cmd.key else ctx.t("config.current")
     return Outcome([ctx.reply(heading + "\n" + "\n".join(lines) + "\n" + ctx.t("config.hint"))])
@@ -116,3 +125,16 @@ def approval_lines(ctx: Ctx) -> tuple[str, ...]:
         "approver: " + ("@" + users[approver].display_name if approver else "—"),
         ctx.t("config.your_approver", who="@" + mine_user.display_name if mine_user else "—"),
     )
+
+
+def incident_lines(ctx: Ctx) -> tuple[str, ...]:
+    """`incident <type>: @handler` for each type this channel routes (`config incident equipment @it-lead`)."""
+    found = {kind: plans.reviewers_in_role(ctx.session, ctx.workspace_id, "inc_" + kind, ctx.inbound.channel)
+             for kind in ("equipment", "venue", "catering", "people", "other")}
+    users = repo.users_by_id(ctx.session, sorted({uid for ids in found.values() for uid in ids}))
+    lines = [f"incident {kind}: @{users[ids[0]].display_name}" for kind, ids in found.items() if ids]
+    management = plans.reviewers_in_role(ctx.session, ctx.workspace_id, "management", ctx.inbound.channel)
+    if management:
+        named = repo.users_by_id(ctx.session, management)
+        lines.append("management: " + " ".join("@" + named[uid].display_name for uid in management))
+    return tuple(lines)

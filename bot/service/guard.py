@@ -233,3 +233,45 @@ def ensure_not_locked(ctx: Ctx, meeting: Meeting) -> None:
     plan = plans.plan_of(ctx.session, meeting.id)
     if plan is not None and plan.locked_at is not None:
         raise Conflict("error.plan_locked", "example.plan_edit", number=meeting.number)
+
+
+def deciders(ctx: Ctx, meeting: Meeting) -> frozenset[int]:
+    """Everyone who decided (or was asked to decide) a step of the meeting's plan; none without a plan."""
+    assert meeting.id is not None
+    plan = plans.plan_of(ctx.session, meeting.id)
+    return plan_facts(ctx, plan).deciders if plan is not None else frozenset()
+
+
+def event_runners(ctx: Ctx, meeting: Meeting) -> str:
+    """The names a refusal gives: the requester and the meeting's other editors."""
+    return views.names(editors(views.load(ctx.session, meeting)))
+
+
+def ensure_runs_event(ctx: Ctx, meeting: Meeting) -> None:
+    if not access.runs_event(admin_viewer(ctx), meeting_facts(ctx.session, meeting), deciders(ctx, meeting)):
+        raise NotAllowed("error.not_event_runner", number=meeting.number, who=event_runners(ctx, meeting))
+
+
+def ensure_may_update_task(ctx: Ctx, meeting: Meeting, owner: User) -> None:
+    assert owner.id is not None
+    if not access.can_update_task(admin_viewer(ctx), owner.id, meeting_facts(ctx.session, meeting),
+                                  deciders(ctx, meeting)):
+        raise NotAllowed("error.not_task_owner", owner="@" + owner.display_name, who=event_runners(ctx, meeting))
+
+
+def ensure_may_handle_incident(ctx: Ctx, meeting: Meeting, handler: User) -> None:
+    assert handler.id is not None
+    if not access.can_handle_incident(admin_viewer(ctx), handler.id, meeting_facts(ctx.session, meeting),
+                                      deciders(ctx, meeting)):
+        raise NotAllowed("error.not_incident_handler", handler="@" + handler.display_name,
+                         who=event_runners(ctx, meeting))
+
+
+def event_meeting(ctx: Ctx, number: int) -> Meeting:
+    """Meeting #number, visible to the speaker, and past its plan's approval (a board starts on approval)."""
+    meeting = visible_meeting(ctx, number)
+    if meeting.status == "planned":
+        raise Conflict("error.event_not_approved", "example.plan", number=number)
+    if meeting.status == "cancelled":
+        raise Conflict("error.meeting_state", number=number, status=ctx.t("status.cancelled"))
+    return meeting
