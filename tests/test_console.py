@@ -489,6 +489,9 @@ def test_one_event_goes_through_all_five_stages(lang: str, tmp_path: Path) -> No
         else "满意度：4.5 / 5（2 份）—— 目标 ≥ 4.5：✅ 达标",
     ]
     assert [moment for moment in moments if moment not in out] == []
+    # the settings are listed in the channel's language, by the words one types to change them
+    assert ("reviewers: @it" in out) if en else ("审核人：@行政" in out and "异常处理人（设备）：@小李" in out
+                                                  and "reviewers:" not in out and "incident equipment" not in out)
     # no scheduled message goes out at night: every tick that sends something is between 08:00 and 22:00
     sending = re.findall(r"^-- \d{4}-\d\d-\d\d (\d\d):\d\d Asia/Shanghai --\n\[", out, flags=re.MULTILINE)
     assert sending and all(8 <= int(hour) < 22 for hour in sending)
