@@ -481,6 +481,9 @@ def test_one_event_goes_through_all_five_stages(lang: str, tmp_path: Path) -> No
         "-- 2026-11-28 12:00 Asia/Shanghai --\n[m48] @carol quorum: ⚠️" if en
         else "-- 2026-11-28 12:00 Asia/Shanghai --\n[m48] @王五 quorum: ⚠️",
         "You acknowledged incident #1 after 5 min, in time." if en else "你在 5 分钟后确认了异常 #1，响应及时。",
+        # the escalated incident asks for an answer now, not by a time already past
+        "within 15 minutes: it comes to you.\n     Please acknowledge it now." if en
+        else "现转给你。\n     请立即确认。",
         "You acknowledged incident #2 after 20 min: later than the 15 minutes" if en
         else "你在 20 分钟后确认了异常 #2：超过标准要求的 15 分钟。",
         "Answered within 15 min: 1 of 2 (50%) — target ≥ 90%: ❌ missed" if en
