@@ -5,7 +5,7 @@ TrueType CJK font (Apache-2.0 / GPLv3 with font exception) shipped by the PyPI p
 a declared dependency, so a fresh install has it without system packages. ReportLab embeds the subset of glyphs
 a document uses (`/FontFile2`), so the PDF renders in any reader, with or without Chinese fonts of its own,
 and the text stays extractable (search, copy, screen readers). Characters neither font has (emoji) are not
-drawn but stay in the text layer. `pdf_font_setup` is shared with the monitoring report's PDF.
+drawn but stay in the text layer. `sections_pdf` sets reports (the monitoring report) the same way.
 """
 
 from __future__ import annotations
@@ -249,7 +249,7 @@ _CJK_FILE = files("paperang_p2_fonts_cjk") / "fonts" / "wqy-microhei.ttc"
 
 
 @cache
-def register_fonts() -> None:
+def _register_fonts() -> None:
     with as_file(_CJK_FILE) as path:  # read whole at registration: the path need not outlive this block
         pdfmetrics.registerFont(TTFont(CJK_FONT, path, subfontIndex=0))
     # Bold text (headings, labels) may hold Chinese too: the font has no bold, so it maps to itself.
@@ -337,8 +337,22 @@ def _page_number(canvas: Canvas, doc: BaseDocTemplate) -> None:
 def minutes_pdf(record: MeetingRecord, lang: Lang, zone: ZoneInfo) -> bytes:
     """The same minutes as an A4 PDF: wrapped paragraphs, tables whose header repeats on each page, page
     numbers. Chinese (and anything else outside WinAnsi) is set in the embedded CJK TrueType font."""
-    register_fonts()
     title, blocks = _minutes(record, lang, zone)
+    return _document_pdf(title, blocks, lang)
+
+
+def sections_pdf(title: str, intro: str, sections: Sequence[tuple[str | None, Sequence[str]]], lang: Lang) -> bytes:
+    """A report shown in chat (title, intro, headed sections of lines) as the same kind of A4 PDF."""
+    blocks: list[_Block] = [_Text(intro)]
+    for heading, lines in sections:
+        if heading:
+            blocks.append(_Heading(heading))
+        blocks.append(_List(tuple(lines), numbered=False))
+    return _document_pdf(title, blocks, lang)
+
+
+def _document_pdf(title: str, blocks: Sequence[_Block], lang: Lang) -> bytes:
+    _register_fonts()
     buffer = io.BytesIO()
     margin = 18 * mm
     doc = SimpleDocTemplate(
