@@ -68,6 +68,7 @@ def test_chinese_report_files_embed_the_cjk_font(tmp_path: Path) -> None:
     assert set(embedded_cjk(reader)) == {"/FontFile2"}
     text = reader.pages[0].extract_text()
     assert "#1“经销商大会”监控报告" in text and "签约48家新经销商，目标 50：达成 96%" in text
+    assert "\x00" not in text  # emoji the font lacks (📊 ✅) are left out, not drawn as boxes
     book = load_workbook(stem.with_name(stem.name + ".xlsx"))
     assert book.sheetnames == ["目标", "报告"]
     assert [c.value for c in book["目标"][1]] == ["指标", "实际", "目标", "结果"]

@@ -4,8 +4,9 @@ Chinese in PDFs: text that Helvetica's WinAnsi encoding cannot show is set in We
 TrueType CJK font (Apache-2.0 / GPLv3 with font exception) shipped by the PyPI package `paperang-p2-fonts-cjk`,
 a declared dependency, so a fresh install has it without system packages. ReportLab embeds the subset of glyphs
 a document uses (`/FontFile2`), so the PDF renders in any reader, with or without Chinese fonts of its own,
-and the text stays extractable (search, copy, screen readers). Characters neither font has (emoji) are not
-drawn but stay in the text layer. `sections_pdf` sets reports (the monitoring report) the same way.
+and the text stays extractable (search, copy, screen readers). Characters neither font has (emoji such as the
+report's ✅) are left out of the PDF: drawn they would be blank boxes and extract as NUL. `sections_pdf`
+sets reports (the monitoring report) the same way.
 """
 
 from __future__ import annotations
@@ -256,6 +257,15 @@ def _register_fonts() -> None:
     pdfmetrics.registerFontFamily(CJK_FONT, normal=CJK_FONT, bold=CJK_FONT, italic=CJK_FONT, boldItalic=CJK_FONT)
 
 
+@cache
+def _cjk_glyphs() -> frozenset[int]:
+    """The code points the CJK font can draw."""
+    _register_fonts()
+    font = pdfmetrics.getFont(CJK_FONT)
+    assert isinstance(font, TTFont)
+    return frozenset(font.face.charToGlyph)
+
+
 def _latin(char: str) -> bool:
     """Can Helvetica (WinAnsi, i.e. cp1252) show this character?"""
     try:
@@ -271,7 +281,8 @@ def _markup(text: str) -> tuple[str, bool]:
     parts: list[str] = []
     cjk = False
     for latin, run in groupby(text, key=_latin):
-        chunk = escape("".join(run))
+        chars = "".join(run)
+        chunk = escape(chars if latin else "".join(c for c in chars if ord(c) in _cjk_glyphs()))
         parts.append(chunk if latin else f'<font face="{CJK_FONT}">{chunk}</font>')
         cjk = cjk or not latin
     return "".join(parts), cjk
