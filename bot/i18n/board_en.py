@@ -106,6 +106,7 @@ MESSAGES: dict[str, str] = {
     "incident.line": "#{number} {text} ({kind}, {severity}) — @{handler} — {status}",
     "incident.answered_in": "— answered in {minutes} min",
     "incident.cause_fix": "— cause: {cause}; fix: {fix}",
+    "incident.ack_now": "Please acknowledge it now.",
     "incident.ack_by": "Please acknowledge by {when} (15 minutes).",
     "button.ack_incident": "Acknowledge",
     "incident.reported": "🚨 Incident #{number} at #{meeting}: {text} ({kind}, {severity}). Handler: @{handler}.",

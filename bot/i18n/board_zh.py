@@ -105,6 +105,7 @@ MESSAGES: dict[str, str] = {
     "incident.line": "#{number} {text}（{kind}，{severity}）—— @{handler} —— {status}",
     "incident.answered_in": "—— {minutes} 分钟响应",
     "incident.cause_fix": "—— 原因：{cause}；措施：{fix}",
+    "incident.ack_now": "请立即确认。",
     "incident.ack_by": "请在 {when} 前确认（15 分钟）。",
     "button.ack_incident": "确认受理",
     "incident.reported": "🚨 #{meeting} 异常 #{number}：{text}（{kind}，{severity}）。处理人：@{handler}。",
