@@ -131,13 +131,13 @@ def report_message(ctx: Ctx, meeting: Meeting) -> OutMessage:
               late=sum(board_views.is_late(task, ctx.now) or (task.status == "done" and not board_views.on_time(task))
                        for task in tasks)),
         ctx.t("monitor.agenda", completed=agenda.completed, planned=agenda.planned,
-              share=round(100 * completion) if completion is not None else 0,
+              share=share_text(completion),
               mark=mark(ctx, None if completion is None else completion >= AGENDA_TARGET)),
         *(ctx.t("monitor.delayed_item", what=line) for line in agenda.delayed),
     ]
     incident_lines = [board_views.incident_line(i, handlers[i.handler_id], ctx.lang, ctx.tz) for i in incidents]
     incident_lines.append(ctx.t("monitor.incidents", answered=len(answered), total=len(incidents),
-                                share=round(100 * in_time) if in_time is not None else 0,
+                                share=share_text(in_time),
                                 mark=mark(ctx, None if in_time is None else in_time >= INCIDENT_TARGET)))
     outcome_lines = [outcome_line(ctx, r) for r in board.results(ctx.session, meeting.id)]
     if meeting.goal:
@@ -161,6 +161,11 @@ def report_message(ctx: Ctx, meeting: Meeting) -> OutMessage:
     title = ctx.t("monitor.title", number=meeting.number, title=meeting.title)
     return ctx.reply(ctx.t("monitor.intro"), title=title, sections=sections,
                      attachments=report_files(ctx, meeting, title, sections, targets))
+
+
+def share_text(share: float | None) -> str:
+    """"96%", or "—" when there is nothing to count (no agenda, no incidents): never a made-up 0%."""
+    return "—" if share is None else f"{round(100 * share)}%"
 
 
 def report_files(ctx: Ctx, meeting: Meeting, title: str, sections: tuple[Section, ...],
