@@ -121,11 +121,12 @@ def response_minutes(incident: Incident) -> int:
     return round((incident.acked_at - incident.reported_at).total_seconds() / 60)
 
 
-def incident_card(incident: Incident, meeting: Meeting, to: User, lang: Lang, zone: ZoneInfo, text: str
-                  ) -> OutMessage:
-    """An incident, privately to its handler, with Acknowledge."""
+def incident_card(incident: Incident, meeting: Meeting, to: User, lang: Lang, zone: ZoneInfo, text: str,
+                  *, overdue: bool = False) -> OutMessage:
+    """An incident, privately to its handler, with Acknowledge. Once its 15 minutes are past (`overdue`, when it
+    is escalated) it asks for an answer now rather than by a time already gone."""
     deadline = format_when((incident.reported_at + ACK_WINDOW).astimezone(zone), zone, lang)
-    body = text + "\n" + t(lang, "incident.ack_by", when=deadline)
+    body = text + "\n" + (t(lang, "incident.ack_now") if overdue else t(lang, "incident.ack_by", when=deadline))
     return direct(to, lang, body, meeting, title=t(lang, "incident.title", number=incident.number,
                                                     meeting=meeting.number, title=meeting.title),
                   buttons=(Button(t(lang, "button.ack_incident"), f"incident ack {incident.number}", "primary"),))

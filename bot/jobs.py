@@ -448,7 +448,8 @@ def incident_notice(session: Session, settings: Settings, row: Notification, now
     incident.escalated_at = now
     lang, zone = language_of(to, settings, meeting.language), zone_of(to, settings)
     return board_views.incident_card(incident, meeting, to, lang, zone, t(
-        lang, "incident.escalated", number=incident.number, text=incident.text, handler=handler.display_name))
+        lang, "incident.escalated", number=incident.number, text=incident.text, handler=handler.display_name),
+        overdue=True)
 
 
 def open_item_and_recipient(session: Session, row: Notification) -> tuple[ActionItem, User] | None:

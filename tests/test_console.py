@@ -455,3 +455,46 @@ def test_scheduling_sense_in_chinese(tmp_path: Path) -> None:
         in out
     assert "@张三 quorum: 📎 #1 Q3规划会 的材料（来自 @李四）：https://example.com/q3-deck" in out
     assert "@张三 quorum: ⏳ #1 Q3规划会 计划于 16:00 结束，还剩 10 分钟。该总结了" in out
+
+
+# ---- one event through all five stages ------------------------------------------------------------------------
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_one_event_goes_through_all_five_stages(lang: str, tmp_path: Path) -> None:
+    """tests/scripts/event_<lang>.txt: one event planned (rejected, resubmitted, escalated, approved) with a
+    green-channel plan beside it, prepared on its board (a dependency, a task more than 24 hours overdue), held (an
+    incident answered on time and one late), measured and reported against its targets. The whole output is
+    compared with event_<lang>.expected; the key moments are named below."""
+    script = (SCRIPTS / f"event_{lang}.txt").read_text(encoding="utf-8")
+    out = run_console(script, tmp_path, "--now", "2026-11-23 09:00").replace(str(tmp_path / "files"), "FILES")
+    assert out == (SCRIPTS / f"event_{lang}.expected").read_text(encoding="utf-8")
+    assert "!!" not in out
+    assert "type." not in out  # every meeting type has its word, the green-channel "launch" too
+    en = lang == "en"
+    moments = [
+        "@alice quorum: ❌ @it rejected plan #1" if en else "@张三 quorum: ❌ @行政 在资源预审环节驳回了申报 #1",
+        "urgent (green channel)" if en else "紧急（绿色通道）",
+        "-- 2026-11-24 21:00 Asia/Shanghai --\n[m28] @ceo quorum:" if en
+        else "-- 2026-11-24 21:00 Asia/Shanghai --\n[m28] @董事长 quorum:",
+        "@carol quorum: ▶️ Task #1 (book the hall) was done by @bob" if en
+        else "@王五 quorum: ▶️ 任务 #1（预订会场）已由 @李四 完成",
+        "-- 2026-11-28 12:00 Asia/Shanghai --\n[m48] @carol quorum: ⚠️" if en
+        else "-- 2026-11-28 12:00 Asia/Shanghai --\n[m48] @王五 quorum: ⚠️",
+        "You acknowledged incident #1 after 5 min, in time." if en else "你在 5 分钟后确认了异常 #1，响应及时。",
+        # the escalated incident asks for an answer now, not by a time already past
+        "within 15 minutes: it comes to you.\n     Please acknowledge it now." if en
+        else "现转给你。\n     请立即确认。",
+        "You acknowledged incident #2 after 20 min: later than the 15 minutes" if en
+        else "你在 20 分钟后确认了异常 #2：超过标准要求的 15 分钟。",
+        "Answered within 15 min: 1 of 2 (50%) — target ≥ 90%: ❌ missed" if en
+        else "15 分钟内响应：2 起中 1 起（50%）—— 目标 ≥ 90%：❌ 未达标",
+        "Satisfaction: 4.5 of 5 (2 answers) — target ≥ 4.5: ✅ met" if en
+        else "满意度：4.5 / 5（2 份）—— 目标 ≥ 4.5：✅ 达标",
+    ]
+    assert [moment for moment in moments if moment not in out] == []
+    # the settings are listed in the channel's language, by the words one types to change them
+    assert ("reviewers: @it" in out) if en else ("审核人：@行政" in out and "异常处理人（设备）：@小李" in out
+                                                  and "reviewers:" not in out and "incident equipment" not in out)
+    # no scheduled message goes out at night: every tick that sends something is between 08:00 and 22:00
+    sending = re.findall(r"^-- \d{4}-\d\d-\d\d (\d\d):\d\d Asia/Shanghai --\n\[", out, flags=re.MULTILINE)
+    assert sending and all(8 <= int(hour) < 22 for hour in sending)

@@ -179,7 +179,7 @@ def fonts(reader: PdfReader) -> dict[str, tuple[str, str]]:
         resources = cast(DictionaryObject, page["/Resources"])
         for font in cast(DictionaryObject, resources["/Font"]).values():
             font = font.get_object()
-            found[str(font["/BaseFont"])] = (str(font["/Subtype"]), str(font["/Encoding"]))
+            found[str(font["/BaseFont"])] = (str(font["/Subtype"]), str(font.get("/Encoding", "")))
     return found
 
 
@@ -198,7 +198,19 @@ def test_pdf_minutes_in_english_read_back(chat: Chat) -> None:
     assert set(fonts(reader)) == {"/Helvetica", "/Helvetica-Bold"}  # no CJK font where no Chinese is
 
 
-def test_pdf_minutes_in_chinese_use_the_cid_font_and_read_back(chat: Chat) -> None:
+def embedded_cjk(reader: PdfReader) -> list[str]:
+    """Font-file keys (/FontFile2 TrueType, /FontFile3 CFF) of the embedded CJK subsets in the document."""
+    found = []
+    for page in reader.pages:
+        for font in cast(DictionaryObject, cast(DictionaryObject, page["/Resources"])["/Font"]).values():
+            font = font.get_object()
+            if exports.CJK_FONT in str(font["/BaseFont"]):
+                descriptor = font["/FontDescriptor"].get_object()
+                found += [k for k in ("/FontFile2", "/FontFile3") if k in descriptor and descriptor[k].get_data()]
+    return found
+
+
+def test_pdf_minutes_in_chinese_embed_the_cjk_font_and_read_back(chat: Chat) -> None:
     hold_q3_in_chinese(chat)
     reader = PdfReader(io.BytesIO(exports.minutes_pdf(record(chat), "zh", SHANGHAI)))
     assert len(reader.pages) == 1
@@ -206,13 +218,9 @@ def test_pdf_minutes_in_chinese_use_the_cid_font_and_read_back(chat: Chat) -> No
     for expected in ("会议纪要：Q3规划会（#1）", "确定Q3范围", "迟到 5 分钟", "缺席", "准备预算", "预算表",
                      "12月1日发布MVP", "2026-11-27（周五）", "记录与链接"):
         assert expected in text, expected
-    # Chinese runs are set in Adobe's STSong-Light through the UCS-2 CMap: no font file, text extractable.
-    assert fonts(reader)[f"/{exports.CJK_FONT}"] == ("/Type0", "/UniGB-UCS2-H")
-    page_fonts = cast(DictionaryObject, cast(DictionaryObject, reader.pages[0]["/Resources"])["/Font"]).values()
-    cid = next(f.get_object() for f in page_fonts if f.get_object()["/BaseFont"] == "/STSong-Light")
-    system = cid["/DescendantFonts"][0].get_object()["/CIDSystemInfo"]
-    assert (system["/Registry"], system["/Ordering"]) == ("Adobe", "GB1")
-    assert "/FontFile" not in str(cid["/DescendantFonts"][0].get_object()["/FontDescriptor"])  # not embedded
+    # Chinese runs are set in the packaged TrueType font, embedded as subsets: renders without a reader's fonts.
+    assert embedded_cjk(reader) and set(embedded_cjk(reader)) == {"/FontFile2"}
+    assert all(kind == "/TrueType" for name, (kind, _e) in fonts(reader).items() if exports.CJK_FONT in name)
 
 
 def test_pdf_english_minutes_with_chinese_names_switch_fonts_per_run(chat: Chat) -> None:
@@ -220,7 +228,7 @@ def test_pdf_english_minutes_with_chinese_names_switch_fonts_per_run(chat: Chat)
     renamed = dataclasses.replace(record(chat), title="Q3 roadmap 路线图")
     reader = PdfReader(io.BytesIO(exports.minutes_pdf(renamed, "en", SHANGHAI)))
     assert "Minutes: Q3 roadmap 路线图 (#1)" in reader.pages[0].extract_text()
-    assert {"/Helvetica", "/STSong-Light"} <= set(fonts(reader))
+    assert "/Helvetica" in fonts(reader) and embedded_cjk(reader)
 
 
 def test_pdf_long_minutes_break_across_pages(chat: Chat) -> None:

@@ -5,9 +5,11 @@ from __future__ import annotations
 import re
 import string
 from pathlib import Path
+from typing import get_args
 
 import pytest
 
+from bot.command_types import PlanType
 from bot.i18n import CATALOGS, t
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -47,6 +49,8 @@ def test_every_literal_key_in_the_code_exists() -> None:
         pytest.param("item_status.", ("open", "in_progress", "blocked", "done", "cancelled"), id="item-status"),
         pytest.param("role.", ("host", "recorder", "required", "optional"), id="role"),
         pytest.param("type.", ("regular", "project", "client", "cross-team", "decision", "review"), id="type"),
+        # a plan's type becomes its meeting's type, shown on the meeting card once approved
+        pytest.param("type.", get_args(PlanType), id="plan-type"),
         pytest.param("rsvp.recorded.", ("yes", "no", "maybe", "withdraw"), id="rsvp"),
         pytest.param("kind.", ("topic", "info", "idea", "link", "decision", "openquestion", "actionitem"), id="kind"),
     ],

@@ -16,14 +16,16 @@ participants, as `bot.service.meetings.minutes_messages` does with the chat minu
 meetings, so `tracker_rows` takes an explicit `include_confidential` flag and leaves those items out by
 default.
 
-Modules: `record` (read once), `minutes` (Markdown and PDF), `tracker` (XLSX; its rows come from
+Modules: `record` (read once), `minutes` (Markdown and PDF; `sections_pdf` for reports), `monitoring` (the
+monitoring report's XLSX and file names), `tracker` (XLSX; its rows come from
 `store.tracker`), `ics` (the invitation). This package re-exports what callers use.
 """
 
 from __future__ import annotations
 
 from bot.exports.ics import meeting_ics
-from bot.exports.minutes import CJK_FONT, minutes_markdown, minutes_pdf
+from bot.exports.minutes import CJK_FONT, minutes_markdown, minutes_pdf, sections_pdf
+from bot.exports.monitoring import TargetFigure, report_stem, report_xlsx
 from bot.exports.record import (
     ActionEntry,
     AgendaEntry,
@@ -48,11 +50,15 @@ __all__ = [
     "NoteEntry",
     "Person",
     "QuestionEntry",
+    "TargetFigure",
     "TrackerRow",
     "load_record",
     "meeting_ics",
     "minutes_markdown",
     "minutes_pdf",
+    "report_stem",
+    "report_xlsx",
+    "sections_pdf",
     "tracker_rows",
     "tracker_xlsx",
 ]

@@ -1,11 +1,12 @@
 """Minutes: one document model (headings, text, fields, lists, tables) and two renderers, Markdown and PDF.
 
-Chinese in PDFs: no CJK font file is installed where Quorum runs, so text that Helvetica's WinAnsi encoding
-cannot show is set in `STSong-Light`, a standard Simplified-Chinese CID font (Adobe-GB1) that PDF readers
-with Asian-language support supply themselves (Acrobat, pdf.js, MuPDF, Preview). ReportLab writes it with the
-`UniGB-UCS2-H` encoding: no font file is needed and the text stays extractable (search, copy, screen
-readers). The font is referenced, not embedded, so a reader without Chinese support shows blanks; characters
-neither font has (emoji) are not drawn but stay in the text layer.
+Chinese in PDFs: text that Helvetica's WinAnsi encoding cannot show is set in WenQuanYi Micro Hei, a
+TrueType CJK font (Apache-2.0 / GPLv3 with font exception) shipped by the PyPI package `paperang-p2-fonts-cjk`,
+a declared dependency, so a fresh install has it without system packages. ReportLab embeds the subset of glyphs
+a document uses (`/FontFile2`), so the PDF renders in any reader, with or without Chinese fonts of its own,
+and the text stays extractable (search, copy, screen readers). Characters neither font has (emoji such as the
+report's ✅) are left out of the PDF: drawn they would be blank boxes and extract as NUL. `sections_pdf`
+sets reports (the monitoring report) the same way.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
+from importlib.resources import as_file, files
 from itertools import groupby
 from xml.sax.saxutils import escape
 from zoneinfo import ZoneInfo
@@ -24,7 +26,7 @@ from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 from reportlab.platypus.doctemplate import BaseDocTemplate
@@ -243,14 +245,25 @@ def minutes_markdown(record: MeetingRecord, lang: Lang, zone: ZoneInfo) -> str:
 
 # ---- PDF ------------------------------------------------------------------------------------------------
 
-CJK_FONT = "STSong-Light"  # a standard Adobe-GB1 CID font that readers supply: no font file needed
+CJK_FONT = "WenQuanYiMicroHei"  # registered from the packaged TrueType collection, embedded as subsets
+_CJK_FILE = files("paperang_p2_fonts_cjk") / "fonts" / "wqy-microhei.ttc"
 
 
 @cache
 def _register_fonts() -> None:
-    pdfmetrics.registerFont(UnicodeCIDFont(CJK_FONT))
-    # Bold text (headings, labels) may hold Chinese too: the CID font has no bold, so it maps to itself.
+    with as_file(_CJK_FILE) as path:  # read whole at registration: the path need not outlive this block
+        pdfmetrics.registerFont(TTFont(CJK_FONT, path, subfontIndex=0))
+    # Bold text (headings, labels) may hold Chinese too: the font has no bold, so it maps to itself.
     pdfmetrics.registerFontFamily(CJK_FONT, normal=CJK_FONT, bold=CJK_FONT, italic=CJK_FONT, boldItalic=CJK_FONT)
+
+
+@cache
+def _cjk_glyphs() -> frozenset[int]:
+    """The code points the CJK font can draw."""
+    _register_fonts()
+    font = pdfmetrics.getFont(CJK_FONT)
+    assert isinstance(font, TTFont)
+    return frozenset(font.face.charToGlyph)
 
 
 def _latin(char: str) -> bool:
@@ -268,7 +281,8 @@ def _markup(text: str) -> tuple[str, bool]:
     parts: list[str] = []
     cjk = False
     for latin, run in groupby(text, key=_latin):
-        chunk = escape("".join(run))
+        chars = "".join(run)
+        chunk = escape(chars if latin else "".join(c for c in chars if ord(c) in _cjk_glyphs()))
         parts.append(chunk if latin else f'<font face="{CJK_FONT}">{chunk}</font>')
         cjk = cjk or not latin
     return "".join(parts), cjk
@@ -333,9 +347,23 @@ def _page_number(canvas: Canvas, doc: BaseDocTemplate) -> None:
 
 def minutes_pdf(record: MeetingRecord, lang: Lang, zone: ZoneInfo) -> bytes:
     """The same minutes as an A4 PDF: wrapped paragraphs, tables whose header repeats on each page, page
-    numbers. Chinese (and anything else outside WinAnsi) is set in the CID font `STSong-Light`."""
-    _register_fonts()
+    numbers. Chinese (and anything else outside WinAnsi) is set in the embedded CJK TrueType font."""
     title, blocks = _minutes(record, lang, zone)
+    return _document_pdf(title, blocks, lang)
+
+
+def sections_pdf(title: str, intro: str, sections: Sequence[tuple[str | None, Sequence[str]]], lang: Lang) -> bytes:
+    """A report shown in chat (title, intro, headed sections of lines) as the same kind of A4 PDF."""
+    blocks: list[_Block] = [_Text(intro)]
+    for heading, lines in sections:
+        if heading:
+            blocks.append(_Heading(heading))
+        blocks.append(_List(tuple(lines), numbered=False))
+    return _document_pdf(title, blocks, lang)
+
+
+def _document_pdf(title: str, blocks: Sequence[_Block], lang: Lang) -> bytes:
+    _register_fonts()
     buffer = io.BytesIO()
     margin = 18 * mm
     doc = SimpleDocTemplate(

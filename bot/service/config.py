@@ -64,11 +64,11 @@ def configure(ctx: Ctx, cmd: c.Configure) -> Outcome:
         replan_digest(ctx)
     local = followup.channel_settings(ctx.session, ctx.settings, ctx.workspace_id, ctx.inbound.channel)
     lines = (
-        f"timezone: {local.zone.key}",
-        f"language: {local.language}",
-        f"digest: {local.digest_cron or followup.DIGEST_OFF}",
-        f"holidays: {local.holidays}",
-        f"reminder-hour: {local.reminder_hour}",
+        ctx.t("config.line.timezone", value=local.zone.key),
+        ctx.t("config.line.language", value=local.language),
+        ctx.t("config.line.digest", value=local.digest_cron or followup.DIGEST_OFF),
+        ctx.t("config.line.holidays", value=local.holidays),
+        ctx.t("config.line.reminder_hour", value=local.reminder_hour),
         *approval_lines(ctx),
         *incident_lines(ctx),
     )
@@ -121,20 +121,23 @@ def approval_lines(ctx: Ctx) -> tuple[str, ...]:
     mine = plans.personal_approver(ctx.session, ctx.workspace_id, ctx.user_id)
     mine_user = ctx.session.get(User, mine) if mine else None
     return (
-        "reviewers: " + (" ".join("@" + users[r].display_name for r in reviewers) or "—"),
-        "approver: " + ("@" + users[approver].display_name if approver else "—"),
+        ctx.t("config.line.reviewers", value=" ".join("@" + users[r].display_name for r in reviewers) or "—"),
+        ctx.t("config.line.approver", value="@" + users[approver].display_name if approver else "—"),
         ctx.t("config.your_approver", who="@" + mine_user.display_name if mine_user else "—"),
     )
 
 
 def incident_lines(ctx: Ctx) -> tuple[str, ...]:
-    """`incident <type>: @handler` for each type this channel routes (`config incident equipment @it-lead`)."""
+    """`incident <type>: @handler`, in the channel's language, for each type this channel routes
+    (`config incident equipment @it-lead`)."""
     found = {kind: plans.reviewers_in_role(ctx.session, ctx.workspace_id, "inc_" + kind, ctx.inbound.channel)
              for kind in ("equipment", "venue", "catering", "people", "other")}
     users = repo.users_by_id(ctx.session, sorted({uid for ids in found.values() for uid in ids}))
-    lines = [f"incident {kind}: @{users[ids[0]].display_name}" for kind, ids in found.items() if ids]
+    lines = [ctx.t("config.line.incident", kind=ctx.t("incident_kind." + kind), value="@" + users[ids[0]].display_name)
+             for kind, ids in found.items() if ids]
     management = plans.reviewers_in_role(ctx.session, ctx.workspace_id, "management", ctx.inbound.channel)
     if management:
         named = repo.users_by_id(ctx.session, management)
-        lines.append("management: " + " ".join("@" + named[uid].display_name for uid in management))
+        names = " ".join("@" + named[uid].display_name for uid in management)
+        lines.append(ctx.t("config.line.management", value=names))
     return tuple(lines)

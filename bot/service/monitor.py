@@ -6,17 +6,22 @@ internal people, the external guests; a meeting without a plan: its participants
 participants' sign-in times, preparation from the
 task board, agenda completion and deviation from the agenda items' real start and end, incidents from their
 reported and acknowledged times, satisfaction and suggestions from the survey (`rate`).
+
+The report carries its files, a PDF and an XLSX named `<meeting>-<topic>-<date>` (`bot.exports.monitoring`),
+wherever it goes: to the requester reviewing it and to each management reader, in that reader's language.
+`bot.exports` (reportlab, openpyxl) is imported on the first report, as `review.export` does.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from zoneinfo import ZoneInfo
 
 from bot import board_commands as bc
 from bot import board_views, views
 from bot.errors import Conflict, NotAllowed
 from bot.locale import language_of, zone_of
-from bot.messages import Outcome, OutMessage, Section, Target
+from bot.messages import Attachment, Outcome, OutMessage, Section, Target
 from bot.service import guard
 from bot.service.context import Ctx
 from store import board, plans, repo
@@ -126,13 +131,13 @@ def report_message(ctx: Ctx, meeting: Meeting) -> OutMessage:
               late=sum(board_views.is_late(task, ctx.now) or (task.status == "done" and not board_views.on_time(task))
                        for task in tasks)),
         ctx.t("monitor.agenda", completed=agenda.completed, planned=agenda.planned,
-              share=round(100 * completion) if completion is not None else 0,
+              share=share_text(completion),
               mark=mark(ctx, None if completion is None else completion >= AGENDA_TARGET)),
         *(ctx.t("monitor.delayed_item", what=line) for line in agenda.delayed),
     ]
     incident_lines = [board_views.incident_line(i, handlers[i.handler_id], ctx.lang, ctx.tz) for i in incidents]
     incident_lines.append(ctx.t("monitor.incidents", answered=len(answered), total=len(incidents),
-                                share=round(100 * in_time) if in_time is not None else 0,
+                                share=share_text(in_time),
                                 mark=mark(ctx, None if in_time is None else in_time >= INCIDENT_TARGET)))
     outcome_lines = [outcome_line(ctx, r) for r in board.results(ctx.session, meeting.id)]
     if meeting.goal:
@@ -148,8 +153,33 @@ def report_message(ctx: Ctx, meeting: Meeting) -> OutMessage:
         Section(ctx.t("monitor.outcomes"), tuple(outcome_lines) or (ctx.t("monitor.no_outcomes"),)),
         Section(ctx.t("monitor.satisfaction_heading"), tuple(satisfaction)),
     )
-    return ctx.reply(ctx.t("monitor.intro"), title=ctx.t("monitor.title", number=meeting.number, title=meeting.title),
-                     sections=sections)
+    targets = (
+        (ctx.t("monitor.target_agenda"), completion, AGENDA_TARGET),
+        (ctx.t("monitor.target_satisfaction"), average, SATISFACTION_TARGET),
+        (ctx.t("monitor.target_incidents"), in_time, INCIDENT_TARGET),
+    )
+    title = ctx.t("monitor.title", number=meeting.number, title=meeting.title)
+    return ctx.reply(ctx.t("monitor.intro"), title=title, sections=sections,
+                     attachments=report_files(ctx, meeting, title, sections, targets))
+
+
+def share_text(share: float | None) -> str:
+    """"96%", or "—" when there is nothing to count (no agenda, no incidents): never a made-up 0%."""
+    return "—" if share is None else f"{round(100 * share)}%"
+
+
+def report_files(ctx: Ctx, meeting: Meeting, title: str, sections: tuple[Section, ...],
+                 targets: tuple[tuple[str, float | None, float], ...]) -> tuple[Attachment, ...]:
+    """The report as `<meeting>-<topic>-<date>.pdf` and `.xlsx`, dated on the meeting's own clock."""
+    from bot import exports
+    day = meeting.start_at.astimezone(ZoneInfo(meeting.timezone)).date()
+    stem = exports.report_stem(meeting.title, ctx.t("monitor.file_topic"), day)
+    rows = [(s.heading, s.lines) for s in sections]
+    figures = [exports.TargetFigure(name, None if actual is None else round(actual, 3), target,
+                                    None if actual is None else actual >= target)
+               for name, actual, target in targets]
+    return (Attachment(f"{stem}.pdf", "", data=exports.sections_pdf(title, ctx.t("monitor.intro"), rows, ctx.lang)),
+            Attachment(f"{stem}.xlsx", "", data=exports.report_xlsx(figures, rows, ctx.lang)))
 
 
 def outcome_line(ctx: Ctx, row: MeetingResult) -> str:
