@@ -16,9 +16,10 @@ PostgreSQL), through the product's own code path (`bot.core.Core`), never throug
 * due-1000 tick: 1,000 reminders (item_before / item_due / item_overdue / item_escalation of 1,000
   different open items) due at once; the time for `Core.tick` to claim, render, send (a no-op sender that
   returns a message id, so the message reference is recorded too) and finish all of them.
-* catch-up (not in the issue; it keeps the due-1000 number honest): after a day of downtime 20,000
-  reminders are due at once (fewer at small sizes); the time to send the first 1,000 of them. Every query
-  that the due-time index serves as a range over *all* due rows gets slower with the backlog here.
+* catch-up: after a day of downtime 20,000 reminders are due at once (fewer at small sizes); the time to
+  send the first 1,000 of them. Every query that the due-time index serves as a range over *all* due rows
+  gets slower with the backlog here. Target (issue 14): time per message at most 1.5x the due-1000 tick's
+  at the largest size (wall, as the issue states; client CPU printed beside it, steadier on a busy machine).
 * weekly digest: 1,000 channels holding 100k open action items, one due `weekly_digest` row per channel;
   ticks until all are sent (each also schedules the channel's next digest). Target: under 5 s on SQLite.
 
@@ -90,6 +91,7 @@ BACKLOG = 20_000
 IDLE_TARGET_MS = 20.0
 RATIO_TARGET = 3.0
 DIGEST_TARGET_S = 5.0
+CATCH_UP_TARGET = 1.5  # issue 14: catch-up time per message at most 1.5x the due-1000 tick's
 SEQ_SCAN_MIN_ROWS = 10_000
 
 
@@ -406,8 +408,11 @@ def report(backend: str, sizes: list[SizeResult], digest: DigestResult | None, v
     if sizes:
         largest = sizes[-1]
         slowdown = (largest.catch_seconds / largest.catch_sent) / (largest.due_seconds / largest.due_sent)
-        print(f"    info  {backend} catch-up vs due-1000 time per message at {largest.items:,} items: {slowdown:.1f}x "
-              f"(with {largest.backlog:,} due; near 1x when no query ranges over the whole backlog)")
+        cpu = (largest.catch_cpu / largest.catch_sent) / (largest.due_cpu / largest.due_sent)
+        print(verdicts.check(f"{backend} catch-up vs due-1000 time per message at {largest.items:,} items "
+                             f"<= {CATCH_UP_TARGET:g}x", slowdown <= CATCH_UP_TARGET,
+                             f"{slowdown:.2f}x wall, {cpu:.2f}x client CPU (with {largest.backlog:,} due; near 1x "
+                             "when no query ranges over the whole backlog)"))
     if digest is not None:
         if backend == "sqlite":
             print(verdicts.check(f"sqlite digest {digest.channels:,} channels < {DIGEST_TARGET_S:g} s",

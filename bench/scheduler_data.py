@@ -191,7 +191,7 @@ class Generator:
                 yield self.row("user", id=self.user_id(w, k), workspace_id=w + 1,
                                platform_user_id=f"U{w + 1:05d}{k:05d}", display_name=f"person{w + 1}_{k}",
                                timezone=zone, language=rng.choice((None, None, "en", "zh")),
-                               created_at=NOW - timedelta(days=300))
+                               language_chosen=False, timezone_chosen=False, created_at=NOW - timedelta(days=300))
 
     def channels(self) -> Iterator[Row]:
         for w in range(self.shape.workspaces):
