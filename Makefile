@@ -50,7 +50,7 @@ wall-clocks: $(STAMP)
 		$(BIN)/pytest -q -p no:cacheprovider --wall-clock=$$instant $(WALL_CLOCK_TESTS) > $$logs/$$instant 2>&1 & \
 		pids="$$pids $$!"; \
 	done; failed=0; for pid in $$pids; do wait $$pid || failed=1; done; \
-	for instant in $(WALL_CLOCKS); do echo "== wall clock at $$instant"; tail -n 25 $$logs/$$instant; done; \
+	for instant in $(WALL_CLOCKS); do echo "== wall clock at $$instant"; grep -E "^(FAILED|ERROR) " $$logs/$$instant; tail -n 25 $$logs/$$instant; done; \
 	rm -r $$logs; exit $$failed
 
 bench: $(STAMP)

@@ -186,7 +186,7 @@ class FakeDingTalk(LocalServer):
         with self._cond:
             self._slow.setdefault(path, []).extend([seconds] * times)
 
-    def wait_started(self, path: str, count: int = 1, timeout: float = 10.0) -> int:
+    def wait_started(self, path: str, count: int = 1, timeout: float = 30.0) -> int:
         """Block until `count` requests to `path` have arrived, answered or not."""
         return self._wait(lambda: n if (n := self._started.count(path)) >= count else None, timeout,
                           f"{count} request(s) to {path}")
@@ -423,7 +423,7 @@ class FakeDingTalk(LocalServer):
                     await ws.send_str(json.dumps(_frame("SYSTEM", "ping", {"opaque": secrets.token_hex(8)},
                                                         secrets.token_hex(8))))
 
-    def wait_connected(self, count: int = 1, timeout: float = 10.0) -> int:
+    def wait_connected(self, count: int = 1, timeout: float = 30.0) -> int:
         """Wait until `count` connections were opened in all and one is open."""
         return self._wait(lambda: self._connects if self._connects >= count and any(
             not ws.closed for ws, _ in self._sockets) else None, timeout, f"Stream connection #{count}")
@@ -475,7 +475,7 @@ class FakeDingTalk(LocalServer):
             "type": "actionCallback", "userId": staff_id, "content": json.dumps(content, ensure_ascii=False),
             "spaceId": space_id, "outTrackId": out_track_id})
 
-    def wait_for_ack(self, message_id: str, timeout: float = 10.0) -> dict[str, Any]:
+    def wait_for_ack(self, message_id: str, timeout: float = 30.0) -> dict[str, Any]:
         return self._wait(lambda: self._acks.get(message_id), timeout, f"ack of frame {message_id}")
 
     def _send(self, frame: dict[str, Any]) -> None:

@@ -139,8 +139,10 @@ class LocalServer:
                 self._cond.wait(min(remaining, 0.1))
 
 
-def wait_until(probe: Callable[[], Any], timeout: float = 10.0) -> Any:
-    """Poll `probe` until it returns something truthy (bounded): adapters do their work after the ack."""
+def wait_until(probe: Callable[[], Any], timeout: float = 30.0) -> Any:
+    """Poll `probe` until it returns something truthy (bounded): adapters do their work after the ack. The bound
+    is generous because `make wall-clocks` runs three sessions side by side on two cores; a healthy probe returns
+    at once, so it costs nothing."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         found = probe()
