@@ -13,7 +13,8 @@ So this measures, in the same run:
   `adapters.slack.run.http_server`;
 
 each on uvicorn on 127.0.0.1 in a thread of this process (one event loop per server, as in production), fed
-`--requests` signed slash commands (`/meeting new "Bench N" tomorrow 3pm with <@U2|bob>`, distinct titles, from
+`--requests` signed slash commands (`/meeting new "Bench N" <its own working-day quarter hour> with <@U2|bob>`,
+distinct titles, from
 three people, round-robin over `--channels` channels: Quorum works on one event per channel at a time, so the
 channels bound how many worker threads run at once) by an aiohttp client keeping at most `--concurrency`
 requests in flight. A request's latency runs from sending it to reading the whole HTTP response: the ack.
@@ -46,6 +47,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import gc
+import itertools
 import multiprocessing
 import os
 import statistics
@@ -57,6 +59,7 @@ from collections import Counter
 from collections.abc import Sequence
 from contextlib import suppress
 from dataclasses import dataclass, field
+from datetime import date, timedelta
 from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any, Protocol
@@ -99,8 +102,25 @@ LISTENER_TASK = "run_ack_function_asynchronously"  # Bolt's task around a listen
 # ── Slack's side: the fake Web API and the load client ───────────────────────────────────────────────────
 
 
+SLOTS_PER_DAY = 36  # quarter hours from 09:00 to 18:00
+DAYS_PER_MARCH = 20  # March has at least 21 weekdays and no public holiday in China
+
+
+def slot_start(slot: int) -> str:
+    """A quarter hour of its own for each command: the bot warns about a clash, a weekend, a holiday or an hour
+    outside 09:00-18:00 instead of creating the meeting, so every command gets a free working-day slot (weekdays
+    of March from 2030 on) and is created at once."""
+    year, rest = 2030 + slot // (SLOTS_PER_DAY * DAYS_PER_MARCH), slot % (SLOTS_PER_DAY * DAYS_PER_MARCH)
+    weekdays = [d for d in (date(year, 3, 1) + timedelta(days=i) for i in range(31)) if d.weekday() < 5]
+    day, quarter = weekdays[rest // SLOTS_PER_DAY], rest % SLOTS_PER_DAY
+    return f"{day.isoformat()} {9 + quarter // 4:02}:{15 * (quarter % 4):02}"
+
+
+_SLOTS = itertools.count()
+
+
 def command_text(prefix: str, number: int) -> str:
-    return f'new "{prefix} {number}" tomorrow 3pm with <@U2|bob>'
+    return f'new "{prefix} {number}" {slot_start(next(_SLOTS))} for 15m with <@U2|bob>'
 
 
 @dataclass
