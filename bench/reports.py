@@ -163,7 +163,7 @@ def generate(shape: Shape) -> Generated:
     for u in users:
         add("user", id=u, workspace_id=1, platform_user_id=f"U{u:05d}", display_name=f"person{u}",
             timezone=rng.choice((None, None, "Asia/Shanghai", "Europe/Berlin")),
-            language=rng.choice((None, "en", "zh")),
+            language=rng.choice((None, "en", "zh")), language_chosen=False, timezone_chosen=False,
             created_at=NOW - timedelta(days=800))
     for k, c in enumerate(channels):
         add("channel", id=k + 1, workspace_id=1, channel_id=c, timezone="Asia/Shanghai",
