@@ -22,13 +22,11 @@ import threading
 import time
 import urllib.error
 import urllib.request
-import uuid
 from collections.abc import Callable, Iterator
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-import psycopg
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
 from sqlalchemy.engine import make_url
@@ -48,7 +46,7 @@ from store.database import make_engine, session_scope
 from store.models import Notification, NotificationKind
 from tests import fake_dingtalk as fd
 from tests import fake_slack as fs
-from tests.conftest import MONDAY_9AM, make_settings, python_env
+from tests.conftest import MONDAY_9AM, make_settings, own_schema_url, python_env
 from tests.harness import ManualClock
 from tests.local_server import Serving, wait_until
 
@@ -295,16 +293,7 @@ def test_slack_http_mode_answers_on_its_own_port_and_drains(sqlite_file_url: str
 @pytest.fixture
 def pg_schema_url(pg_url: str) -> Iterator[str]:
     """A schema of this test's own (the test leaves rows behind that no other test should count)."""
-    url = make_url(pg_url)
-    admin_url = url.set(drivername="postgresql", query={}).render_as_string(hide_password=False)
-    schema = f"quorum_ops_{uuid.uuid4().hex[:10]}"
-    with psycopg.connect(admin_url, autocommit=True) as admin:
-        admin.execute(f'CREATE SCHEMA "{schema}"')
-    try:
-        yield url.update_query_dict({"options": f"-csearch_path={schema}"}).render_as_string(hide_password=False)
-    finally:
-        with psycopg.connect(admin_url, autocommit=True) as admin:
-            admin.execute(f'DROP SCHEMA "{schema}" CASCADE')
+    yield from own_schema_url(pg_url, "quorum_ops_")
 
 
 @pytest.mark.postgres
