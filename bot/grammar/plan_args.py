@@ -233,9 +233,7 @@ def reject(call: Call) -> RejectPlan:
 
 
 def resubmit(call: Call) -> ResubmitPlan:
-    number, rest = call.number(call.args)
-    call.nothing_more(rest)
-    return ResubmitPlan(number)
+    return ResubmitPlan(call.only_number(call.args))
 
 
 def approval_people(call: Call, key: str, tokens: Sequence[Token]) -> Configure:
