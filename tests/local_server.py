@@ -139,6 +139,22 @@ class LocalServer:
                 self._cond.wait(min(remaining, 0.1))
 
 
+def free_port() -> int:
+    """A port on 127.0.0.1 that nothing listens on now, for a server a test starts."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def listening(port: int) -> bool:
+    """Whether something accepts connections on 127.0.0.1:`port`."""
+    try:
+        socket.create_connection(("127.0.0.1", port), timeout=1).close()
+    except OSError:
+        return False
+    return True
+
+
 def wait_until(probe: Callable[[], Any], timeout: float = 30.0) -> Any:
     """Poll `probe` until it returns something truthy (bounded): adapters do their work after the ack. The bound
     is generous because `make wall-clocks` runs three sessions side by side on two cores; a healthy probe returns

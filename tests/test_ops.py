@@ -48,7 +48,7 @@ from tests import fake_dingtalk as fd
 from tests import fake_slack as fs
 from tests.conftest import MONDAY_9AM, make_settings, own_schema_url, python_env
 from tests.harness import ManualClock
-from tests.local_server import Serving, wait_until
+from tests.local_server import Serving, free_port, listening, wait_until
 
 BOT_TOKEN, APP_TOKEN, SECRET = "xoxb-test-token", "xapp-test-token", "test-signing-secret"
 NOW_MS = int(MONDAY_9AM.timestamp() * 1000)
@@ -56,20 +56,6 @@ PROCESS_TIMEOUT = 60.0  # seconds for a platform process to start, or to drain a
 
 
 # ---- helpers ----------------------------------------------------------------------------------------------
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-def listening(port: int) -> bool:
-    try:
-        socket.create_connection(("127.0.0.1", port), timeout=1).close()
-    except OSError:
-        return False
-    return True
-
-
 def get(url: str) -> tuple[int, str]:
     try:
         with urllib.request.urlopen(url, timeout=10) as response:
@@ -364,9 +350,15 @@ def stopped(process: subprocess.Popen[bytes], log: Path) -> int:
     try:
         return process.wait(PROCESS_TIMEOUT)
     except subprocess.TimeoutExpired:
+        kill_if_running(process)
+        raise AssertionError("the process did not exit after SIGTERM:\n" + log.read_text()) from None
+
+
+def kill_if_running(process: subprocess.Popen[bytes]) -> None:
+    """What a test leaves of its platform process, whatever failed: nothing."""
+    if process.poll() is None:
         process.kill()
         process.wait(10)
-        raise AssertionError("the process did not exit after SIGTERM:\n" + log.read_text()) from None
 
 
 def unsent(database_url: str) -> list[Notification]:
@@ -414,9 +406,7 @@ def test_sigterm_drains_quorum_slack(tmp_path: Path, mode: str) -> None:
             assert fake.calls("chat.postEphemeral") == []  # … while the reply is still on its way
             code = stopped(process, log)
         finally:
-            if process.poll() is None:
-                process.kill()
-                process.wait(10)
+            kill_if_running(process)
     assert code == 0, log.read_text()
     (reply,) = fake.calls("chat.postEphemeral")
     assert reply.status == 200 and reply.args["user"] == "U1"
@@ -485,9 +475,7 @@ def test_sigterm_drains_quorum_dingtalk(tmp_path: Path) -> None:
             assert fake.replies() == []
             code = stopped(process, log)
         finally:
-            if process.poll() is None:
-                process.kill()
-                process.wait(10)
+            kill_if_running(process)
     assert code == 0, log.read_text()
     assert len(fake.replies()) == 1
     assert unsent(database_url) == []
