@@ -57,6 +57,14 @@ def run_console(script: str, tmp_path: Path, *args: str) -> str:
     return out.getvalue()
 
 
+def run_script(name: str, tmp_path: Path, *args: str, lines: Iterable[str]) -> str:
+    """Runs scripts/<name>.txt with `args`: its output must hold each of `lines`; returns the output."""
+    out = run_console((SCRIPTS / f"{name}.txt").read_text(encoding="utf-8"), tmp_path, *args)
+    for line in lines:
+        assert line in out
+    return out
+
+
 def run_against_expected(name: str, tmp_path: Path, lines: Iterable[str]) -> None:
     """Runs scripts/<name>.txt: its whole output must be <name>.expected (the files' folder is the test's own)
     and hold each of `lines`, the moments a reader should not have to find in the whole."""
@@ -324,19 +332,18 @@ def test_correcting_the_record_in_chinese(tmp_path: Path) -> None:
 
 
 def test_a_weekly_series_across_national_day_in_english(tmp_path: Path) -> None:
-    out = run_console((SCRIPTS / "series_en.txt").read_text(encoding="utf-8"), tmp_path)
-    assert "“biweekly” can mean twice a week or every two weeks" in out  # asked, not guessed
-    assert "3. #3 2026-10-08 10:00 (Thu) Asia/Shanghai (scheduled) — moved from 2026-10-05 (Mon)" in out
-    assert "Series: Weekly sync · no. 1 (`series 1`)" in out
-    assert "Only @alice can change the series of meeting #2." in out
-    assert "⏭ #2 “Weekly sync” on 2026-09-28 10:00 (Mon) Asia/Shanghai is skipped (team offsite)." in out
-    invitation = out[out.index("-- 2026-10-05 10:00 Asia/Shanghai --") :]
-    bob = invitation[invitation.index("@bob quorum: *Weekly sync  #3") :]
+    out = run_script("series_en", tmp_path, lines=(
+        "“biweekly” can mean twice a week or every two weeks",  # asked, not guessed
+        "3. #3 2026-10-08 10:00 (Thu) Asia/Shanghai (scheduled) — moved from 2026-10-05 (Mon)",
+        "Series: Weekly sync · no. 1 (`series 1`)",
+        "Only @alice can change the series of meeting #2.",
+        "⏭ #2 “Weekly sync” on 2026-09-28 10:00 (Mon) Asia/Shanghai is skipped (team offsite).",
+        "✏️ “Weekly sync” from #3 on: time 10:30 (#3, #4, #5).",
+        "🛑 “Weekly sync” is cancelled from #5 on: #5 will not take place.",
+    ))
+    bob, carried = moved_invitation(out, "@bob quorum: *Weekly sync  #3", "Carried over")
     assert "🏖 Moved from 2026-10-05 (Mon) (not a working day) to 2026-10-08 10:00 (Thu)" in bob
-    carried = bob[bob.index("Carried over") :]
     assert "#1 write the launch plan · @bob" in carried and "❓ who signs off the budget?" in carried
-    assert "✏️ “Weekly sync” from #3 on: time 10:30 (#3, #4, #5)." in out
-    assert "🛑 “Weekly sync” is cancelled from #5 on: #5 will not take place." in out
     with db(tmp_path) as session:
         meetings = {m.number: m for m in session.exec(select(Meeting))}
         assert [meetings[n].status for n in (1, 2, 3, 4, 5)] == ["ended", "cancelled", "scheduled", "scheduled",
@@ -345,18 +352,25 @@ def test_a_weekly_series_across_national_day_in_english(tmp_path: Path) -> None:
 
 
 def test_a_weekly_series_across_national_day_in_chinese(tmp_path: Path) -> None:
-    out = run_console((SCRIPTS / "series_zh.txt").read_text(encoding="utf-8"), tmp_path, "--lang", "zh")
-    assert "“每周上午10点”：星期几？" in out
-    assert "#3 2026-10-08 10:00（周四）Asia/Shanghai（待召开） — 由 2026-10-05（周一）（非工作日）顺延" in out
-    assert "系列: 周会 · 第1次 (`系列 1`)" in out
-    assert "只有 @张三 可以修改 #2 号会议所属的系列。" in out
-    invitation = out[out.index("-- 2026-10-05 10:00 Asia/Shanghai --") :]
-    lisi = invitation[invitation.index("@李四 quorum: *周会  #3") :]
+    out = run_script("series_zh", tmp_path, "--lang", "zh", lines=(
+        "“每周上午10点”：星期几？",
+        "#3 2026-10-08 10:00（周四）Asia/Shanghai（待召开） — 由 2026-10-05（周一）（非工作日）顺延",
+        "系列: 周会 · 第1次 (`系列 1`)",
+        "只有 @张三 可以修改 #2 号会议所属的系列。",
+        "✏️「周会」从 #3 起：时间改为 10:30（#3, #4, #5）。",
+        "🛑「周会」从 #5 起取消：#5 不再举行。",
+    ))
+    lisi, carried = moved_invitation(out, "@李四 quorum: *周会  #3", "遗留事项")
     assert "🏖 由 2026-10-05（周一）（非工作日）顺延至 2026-10-08 10:00（周四）" in lisi
-    carried = lisi[lisi.index("遗留事项") :]
     assert "#1 写上线计划 · @李四" in carried and "❓ 预算由谁签字？" in carried
-    assert "✏️「周会」从 #3 起：时间改为 10:30（#3, #4, #5）。" in out
-    assert "🛑「周会」从 #5 起取消：#5 不再举行。" in out
+
+
+def moved_invitation(out: str, header: str, carried_heading: str) -> tuple[str, str]:
+    """The series' invitation to #3 that starts with `header`, sent once the holiday moved it from 2026-10-05,
+    and its part from `carried_heading` on (what the earlier meetings left open)."""
+    invitation = out[out.index("-- 2026-10-05 10:00 Asia/Shanghai --") :]
+    to_one = invitation[invitation.index(header) :]
+    return to_one, to_one[to_one.index(carried_heading) :]
 
 
 def sequence_of(tmp_path: Path) -> int:
