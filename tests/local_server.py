@@ -31,6 +31,19 @@ class LocalServer:
         self._loop: asyncio.AbstractEventLoop | None = None
         self._thread: threading.Thread | None = None
         self._port: int | None = None
+        self._slow: dict[str, list[float]] = {}  # by path or method: how long its next requests are held back
+        self._started: list[str] = []  # paths or methods in the order their requests arrived (before any answer)
+
+    async def _arrived(self, key: str) -> None:
+        """A request for `key` (a path, a method) came in: counted for `_started` waiters at once, then held
+        back as long as its fake's `slow_next` asked (a post in flight)."""
+        with self._cond:
+            self._started.append(key)
+            self._cond.notify_all()
+            delays = self._slow.get(key)
+            delay = delays.pop(0) if delays else 0.0
+        if delay:
+            await asyncio.sleep(delay)
 
     async def _serve(self, sock: socket.socket) -> None:
         """Start serving on the bound socket (in the fake's loop)."""
