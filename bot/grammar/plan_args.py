@@ -68,7 +68,7 @@ def plan(call: Call) -> Plan:
     missing = [key for key in ("name", "plan_type", "goal", "start") if getattr(fields, key) is None]
     if missing:
         missing_words = PerLanguage(", ".join(call_key(key, "en") for key in missing),
-                             "、".join(call_key(key, "zh") for key in missing))
+                                      "、".join(call_key(key, "zh") for key in missing))
         raise ParseError("error.plan_missing", call.example, fields=missing_words)
     return Plan(None, fields)
 
