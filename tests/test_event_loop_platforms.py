@@ -1,0 +1,252 @@
+"""One event through all five stages on the fake Slack and the fake DingTalk, through the real adapters.
+
+The console scripts (tests/scripts/event_en.txt, event_zh.txt) take an event from its plan to its monitoring
+report; here the same loop runs where people meet it: the plan filed (Slack: the modal form; DingTalk: `key：value`
+lines), rejected with a reason and resubmitted, approved by clicking Approve (a Slack `block_actions`, a DingTalk
+card callback on the Stream topic) and by command, a step that times out, is reminded and escalates to the
+approver's superior, a green-channel plan, tasks with a dependency and one more than 24 hours overdue, sign-in,
+chase, an incident acknowledged in time and one late, outcome, survey, and the report with its targets and its
+PDF and XLSX uploaded. Assertions are on what the fakes received: who, where, which words, which token.
+
+The adapters' clock is a `ManualClock` the test moves; `ManualClock.run` ticks at every due row on the way.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from sqlmodel import Session, select
+
+from adapters.slack import blocks, plan_form
+from adapters.slack.app import SlackAdapter
+from adapters.slack.translate import PLATFORM as SLACK
+from store.models import Incident, Meeting, MeetingPlan, PrepTask
+from tests import fake_slack as fs
+from tests.conftest import make_settings, migrated_core
+from tests.harness import ManualClock
+from tests.local_server import wait_until
+from tests.test_slack_adapter import APP_TOKEN, BOT_TOKEN, SECRET, SocketModeDriver, button
+
+# ---- Slack ---------------------------------------------------------------------------------------------------
+
+SLACK_PEOPLE = {"alice": "U1", "bob": "U2", "carol": "U3", "it": "U4", "boss": "U5", "ceo": "U6", "itlead": "U7"}
+
+
+class SlackLoop:
+    """People acting on the fake Slack through Socket Mode; each action waits until the adapter has done it."""
+
+    def __init__(self, fake: fs.FakeSlack, adapter: SlackAdapter, clock: ManualClock) -> None:
+        self.fake, self.adapter, self.clock = fake, adapter, clock
+        self.driver = SocketModeDriver(fake, adapter)
+
+    def settled(self) -> None:
+        wait_until(lambda: len(self.adapter.order) == 0)
+
+    def command(self, who: str, text: str, channel: str = "C1") -> None:
+        self.driver.command(SLACK_PEOPLE[who], channel, text)
+        self.settled()
+
+    def click(self, who: str, channel: str, message: dict[str, Any], value_prefix: str) -> dict[str, Any]:
+        """`who` clicks the button of `message` whose value starts with `value_prefix`; the interactive ack."""
+        found = button(message, value_prefix)
+        answer = self.driver.interactive(fs.block_action(SLACK_PEOPLE[who], channel, message["ts"],
+                                                         found["action_id"], found["value"]))
+        self.settled()
+        return answer
+
+    def advance(self, delta: timedelta) -> None:
+        self.clock.run(self.adapter.core, SLACK, self.adapter.tick, delta)
+
+    def dm(self, who: str) -> list[dict[str, Any]]:
+        return self.fake.messages("D" + SLACK_PEOPLE[who])
+
+    def last_dm(self, who: str, words: str) -> dict[str, Any]:
+        found = [m for m in self.dm(who) if words in m["text"]]
+        assert found, f"no DM to {who} with {words!r}: {[m['text'][:80] for m in self.dm(who)]}"
+        return found[-1]
+
+    def ephemeral(self, who: str) -> list[str]:
+        return [str(c.args.get("text")) for c in self.fake.calls("chat.postEphemeral")
+                if c.args.get("user") == SLACK_PEOPLE[who]]
+
+
+def mention(who: str) -> str:
+    return f"<@{SLACK_PEOPLE[who]}|{who}>"
+
+
+@pytest.fixture
+def slack(sqlite_file_url: str, clock: ManualClock) -> Iterator[SlackLoop]:
+    with fs.FakeSlack() as fake:
+        for name, user_id in SLACK_PEOPLE.items():
+            fake.add_user(user_id, name, name.title(), tz="Asia/Shanghai", locale="en-US", display_name=name,
+                          is_admin=name == "boss")
+        adapter = SlackAdapter(migrated_core(make_settings(sqlite_file_url)), BOT_TOKEN, SECRET, fake.api_url,
+                               clock=clock)
+        loop = SlackLoop(fake, adapter, clock)
+        yield loop
+        loop.driver.close()
+
+
+def typed(value: str) -> dict[str, Any]:
+    return {"type": "plain_text_input", "value": value}
+
+
+def test_one_event_through_all_five_stages_on_slack(slack: SlackLoop) -> None:
+    fake = slack.fake
+    slack.command("boss", f"config reviewers {mention('it')}")
+    slack.command("boss", f"config approver {mention('boss')}")
+    slack.command("boss", f"config approver {mention('ceo')} for {mention('boss')}")
+    slack.command("boss", f"config incident equipment {mention('itlead')}")
+
+    # stage 1: the plan, through the form
+    slack.driver.command("U1", "C1", "plan", trigger_id="trig-plan")
+    view = fake.wait_for("views.open")[0].args["view"]
+    assert view["callback_id"] == plan_form.PLAN_MODAL_CALLBACK and view["title"]["text"] == "Meeting plan"
+    form: dict[str, Any] = {
+        "name": {"name": typed("Dealer conference 2027")},
+        "plan_type": {"plan_type": {"type": "static_select", "selected_option": {"value": "client"}}},
+        "goal": {"goal": typed("sign 50 new dealers")},
+        "date": {"date": {"type": "datepicker", "selected_date": "2026-11-30"}},
+        "time": {"time": {"type": "timepicker", "selected_time": "14:00"}},
+        "place": {"place": typed("Grand Hotel")},
+        "internal": {"internal": {"type": "multi_users_select", "selected_users": ["U2", "U3"]}},
+        "deciders": {"deciders": {"type": "multi_users_select", "selected_users": ["U3"]}},
+        "external": {"external": typed("Wang Wei, ACME Corp, CEO")},
+        "key_guests": {"key_guests": typed("Wang Wei")},
+        "budget": {"budget": typed("50000")},
+        **{f"budget_{part}": {f"budget_{part}": typed(amount)} for part, amount in
+           (("venue", "20000"), ("materials", "5000"), ("catering", "15000"), ("travel", "8000"), ("other", "1000"))},
+        "topics": {"topics": typed("pricing; dealer policy")},
+        "outcomes": {"outcomes": typed("50 signed contracts")},
+    }
+    slack.driver.interactive(fs.view_submission("U1", plan_form.PLAN_MODAL_CALLBACK, "C1", form))
+    slack.settled()
+    review = slack.last_dm("it", "asks for your resource review")
+    assert "Dealer conference 2027" in review["text"] and "add up to 49,000" in review["text"]
+    assert all(m["text"].count("Dealer conference 2027") for m in slack.dm("it"))
+
+    # it rejects with the Reject button: Slack asks the reason in a modal
+    reject = button(review, "{")
+    assert json.loads(reject["value"])["command"] == "reject 1"
+    slack.driver.interactive(fs.block_action("U4", "DU4", review["ts"], reject["action_id"], reject["value"],
+                                             trigger_id="trig-reject"))
+    asked = fake.wait_for("views.open", 2)[-1].args["view"]
+    assert asked["callback_id"] == blocks.ASK_MODAL_CALLBACK
+    why = {blocks.ASK_BLOCK: {blocks.ASK_BLOCK: typed("the budget does not add up")}}
+    slack.driver.interactive(fs.view_submission("U4", blocks.ASK_MODAL_CALLBACK, asked["private_metadata"], why))
+    slack.settled()
+    assert slack.dm("it")[-1]["text"] == "You rejected plan #1; its requester is told why."
+    rejected = slack.last_dm("alice", "rejected plan #1")
+    assert "at resource review: the budget does not add up" in rejected["text"]
+
+    # fixed by command and resubmitted; it approves with the Approve button
+    slack.command("alice", "plan 1 edit budget: 50000 venue 20000 materials 5000 catering 15000 travel 8000 "
+                           "other 2000")
+    slack.command("alice", "resubmit 1")
+    assert slack.ephemeral("alice")[-1] == "Plan #1 is resubmitted."
+    again = slack.last_dm("it", "asks for your resource review")
+    assert again["ts"] != review["ts"] and "add up" not in again["text"]
+    slack.click("it", "DU4", again, "approve 1")
+    assert "approved the resource review of plan #1" in slack.last_dm("alice", "approved")["text"]
+    to_boss = slack.last_dm("boss", "asks for your approval of the goal and budget within 1 d")
+    assert "Plan #1: Dealer conference 2027" in to_boss["text"]
+
+    # a green-channel plan, typed: two hours a step
+    slack.command("alice", "plan urgent name: Press launch type: launch goal: 20 journalists attend "
+                           "time: 2026-11-25 10-11am")
+    assert "within 2 h" in slack.last_dm("it", "Plan #2: Press launch")["text"]
+    slack.advance(timedelta(hours=2))
+    assert "past its deadline" in slack.last_dm("it", "Plan #2")["text"]
+    slack.command("it", "approve 2")
+    slack.click("boss", "DU5", slack.last_dm("boss", "Plan #2: Press launch"), "approve 2")
+    assert "Plan #2 “Press launch” is approved" in slack.last_dm("alice", "is approved")["text"]
+
+    # boss lets plan 1 wait: reminded, then escalated to the ceo, boss's superior; the ceo approves by command
+    slack.advance(timedelta(days=1, hours=10))
+    reminded = slack.last_dm("boss", "Plan #1")
+    assert "is past its deadline. Please decide; at 2026-11-24 21:00 (Tue)" in reminded["text"]
+    escalated = slack.last_dm("ceo", "Plan #1: Dealer conference 2027")
+    assert "comes to you as @boss's superior" in escalated["text"] and "@boss → <@U6>" in escalated["text"]
+    assert "it was escalated to @ceo" in slack.dm("alice")[-1]["text"]
+    slack.command("ceo", "approve 1 go ahead")
+    assert "Plan #1 “Dealer conference 2027” is approved" in slack.last_dm("alice", "is approved")["text"]
+    assert "invited you to “Dealer conference 2027”" in slack.last_dm("bob", "Dealer conference 2027")["text"]
+
+    # stage 2: the task board, a dependency, a task more than a day late
+    slack.command("alice", f"task 1 book the hall {mention('bob')} by 2026-11-26 17:00 priority high "
+                           "deliverable: signed contract")
+    slack.command("alice", f"task 1 print badges {mention('carol')} by 2026-11-27 12:00 after 1")
+    assert "It starts when task #1 (book the hall) is done" in slack.last_dm("carol", "Task #2")["text"]
+    slack.advance(timedelta(days=1))
+    assert "is due in 24 hours" in slack.last_dm("bob", "Your task #1")["text"]
+    slack.command("bob", "task done 1")
+    assert "your task #2 (print badges) can start now" in slack.last_dm("carol", "was done by")["text"]
+    slack.advance(timedelta(days=2, hours=16))
+    assert "more than 24 hours overdue" in slack.last_dm("carol", "Your task #2")["text"]
+    warning = slack.last_dm("alice", "Warning: task #2")  # the requester is copied
+    assert "of @carol for event #1 is more than 24 hours overdue" in warning["text"]
+    slack.command("alice", "board 1")
+    assert "late by 25 h" in slack.ephemeral("alice")[-1]
+    slack.command("carol", "task done 2")
+
+    # stage 3: the event day: sign-in, a chase, two incidents (one acknowledged with its button in time)
+    slack.advance(timedelta(days=2, minutes=40))
+    slack.command("bob", "signin 1 department Sales contact 138-0000-0000")
+    assert slack.ephemeral("bob")[-1] == "Signed in to #1 at 13:40 (Sales, 138-0000-0000)."
+    slack.command("alice", "chase 1")
+    assert "asks you to sign in to #1" in slack.last_dm("carol", "sign in")["text"]
+    slack.advance(timedelta(minutes=20))
+    slack.command("alice", "start 1")
+    slack.command("carol", "incident 1 projector is down impact: keynote waits equipment high")
+    incident = slack.last_dm("itlead", "Incident #1 at #1")
+    slack.advance(timedelta(minutes=5))
+    slack.click("itlead", "DU7", incident, "incident ack 1")
+    assert slack.dm("itlead")[-1]["text"] == "You acknowledged incident #1 after 5 min, in time."
+    assert "Incident #1 was acknowledged by @itlead after 5 min." in slack.dm("carol")[-1]["text"]
+    slack.command("itlead", "incident close 1 cause: loose cable fix: replaced it")
+    slack.command("bob", "incident 1 lunch is late catering")
+    assert "Please acknowledge by 2026-11-30 14:20" in slack.last_dm("alice", "Incident #2 at #1")["text"]
+    slack.advance(timedelta(minutes=20))
+    assert "5 minutes are left to acknowledge it" in slack.last_dm("alice", "Incident #2")["text"]
+    assert "was not acknowledged by @alice within 15 minutes: it comes to you" in slack.last_dm(
+        "boss", "Incident #2")["text"]
+    slack.command("alice", "incident ack 2")
+    assert slack.ephemeral("alice")[-1] == ("You acknowledged incident #2 after 20 min: later than the 15 minutes "
+                                            "the standard asks.")
+    slack.command("alice", "incident status 2 handled")
+    slack.command("alice", "end")
+    minutes = wait_until(lambda: [u for u in fake.uploads() if u.completed])
+    assert [(u.filename, u.channel_id) for u in minutes] == [("meeting-1-minutes.txt", "C1")]
+
+    # stage 4: the survey (bob clicks a score), a rating with a comment, the outcome
+    survey = slack.last_dm("bob", "How was the meeting?")
+    slack.click("bob", "DU2", survey, "rate 1 5")
+    assert slack.dm("bob")[-1]["text"] == "Thanks! You rated #1 5/5."
+    slack.command("carol", "rate 1 4 more time for questions")
+    slack.command("alice", "outcome 1 48 new dealers signed against 50")
+    assert slack.ephemeral("alice")[-1] == "Outcome recorded for #1: 48 new dealers signed against 50: 96%."
+
+    # stage 5: the monitoring report, its targets met and missed, and its files
+    slack.command("alice", "monitor 1")
+    report = slack.last_dm("alice", "Monitoring report of #1")  # with files: in alice's private chat
+    assert "Answered within 15 min: 1 of 2 (50%) — target ≥ 90%: ❌ missed" in report["text"]
+    assert "Satisfaction: 4.5 of 5 (2 answers) — target ≥ 4.5: ✅ met" in report["text"]
+    assert "48 new dealers signed against 50: 96%" in report["text"]
+    files = {u.filename: u for u in fake.uploads() if u.completed and u.channel_id == "DU1"}
+    stem = "Dealer-conference-2027-monitoring-report-2026-11-30"
+    assert set(files) == {f"{stem}.pdf", f"{stem}.xlsx"}
+    assert all(u.thread_ts == report["ts"] for u in files.values())
+    assert (files[f"{stem}.pdf"].content or b"").startswith(b"%PDF")
+    assert (files[f"{stem}.xlsx"].content or b"").startswith(b"PK")  # a zip: the workbook
+    # every Web API call with the workspace's bot token (the app-level token only opens Socket Mode)
+    assert {c.token for c in fake.calls() if c.method != "apps.connections.open"} == {BOT_TOKEN}
+    assert {c.token for c in fake.calls("apps.connections.open")} == {APP_TOKEN}
+    with Session(slack.adapter.core.engine) as session:
+        assert [p.state for p in session.exec(select(MeetingPlan))] == ["approved", "approved"]
+        assert {t.status for t in session.exec(select(PrepTask))} == {"done"}
+        assert [i.status for i in session.exec(select(Incident))] == ["closed", "handled"]
+        assert session.exec(select(Meeting.status).where(Meeting.number == 1)).one() == "ended"
