@@ -14,6 +14,7 @@ The adapters' clock is a `ManualClock` the test moves; `ManualClock.run` ticks a
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 from datetime import timedelta
 from typing import Any
@@ -21,10 +22,14 @@ from typing import Any
 import pytest
 from sqlmodel import Session, select
 
+from adapters.dingtalk.api import DingTalkApi
+from adapters.dingtalk.app import DingTalkAdapter, QuorumStreamClient
+from adapters.dingtalk.translate import PLATFORM as DINGTALK
 from adapters.slack import blocks, plan_form
 from adapters.slack.app import SlackAdapter
 from adapters.slack.translate import PLATFORM as SLACK
 from store.models import Incident, Meeting, MeetingPlan, PrepTask
+from tests import fake_dingtalk as fd
 from tests import fake_slack as fs
 from tests.conftest import make_settings, migrated_core
 from tests.harness import ManualClock
@@ -250,3 +255,146 @@ def test_one_event_through_all_five_stages_on_slack(slack: SlackLoop) -> None:
         assert {t.status for t in session.exec(select(PrepTask))} == {"done"}
         assert [i.status for i in session.exec(select(Incident))] == ["closed", "handled"]
         assert session.exec(select(Meeting.status).where(Meeting.number == 1)).one() == "ended"
+
+
+# ---- DingTalk ------------------------------------------------------------------------------------------------
+
+STAFF = {"张三": "10001", "李四": "10002", "王五": "10003", "行政": "10004", "王总": "10005", "董事长": "10006",
+         "小李": "10007"}
+GROUP = fd.conversation_id("event-group")
+AT_NAME = re.compile(r"@(\S+?)(?=[\s，。]|$)")
+
+
+class DingTalkLoop:
+    """People writing to the robot on the fake DingTalk over Stream; each message waits until it is handled."""
+
+    def __init__(self, fake: fd.FakeDingTalk, adapter: DingTalkAdapter, clock: ManualClock) -> None:
+        self.fake, self.adapter, self.clock = fake, adapter, clock
+
+    def settled(self) -> None:
+        wait_until(lambda: len(self.adapter.order) == 0)
+
+    def say(self, who: str, text: str, group: bool = True) -> None:
+        """`who` writes `text` to the robot (@robot in the group, or 1:1); each `@名字` is an @mention."""
+        at = tuple(STAFF[name] for name in AT_NAME.findall(text) if name in STAFF)
+        message = fd.chatbot_message(text, STAFF[who], who, now_ms=int(self.clock.now.timestamp() * 1000),
+                                     group=GROUP if group else None, at_users=at)
+        self.fake.wait_for_ack(self.fake.push(fd.TOPIC_CHATBOT, message))
+        self.settled()
+
+    def click(self, who: str, card: fd.Card, command_prefix: str) -> None:
+        found = next(b for b in card.buttons() if str(b["params"]["command"]).startswith(command_prefix))
+        self.fake.wait_for_ack(self.fake.click(card.out_track_id, STAFF[who], str(found["id"])))
+        self.settled()
+
+    def advance(self, delta: timedelta) -> None:
+        self.clock.run(self.adapter.core, DINGTALK, self.adapter.tick, delta)
+
+    def sent(self) -> list[tuple[str, str]]:
+        """Everything the robot said, in order, as (where, text): `group`, or a staff id for a 1:1 message or card."""
+        said: list[tuple[str, str]] = []
+        for call in self.fake.calls():
+            body = call.body if isinstance(call.body, dict) else {}
+            if call.status != 200:
+                continue
+            if call.path == fd.SESSION_WEBHOOK:
+                said.append(("group", str(body["markdown"]["text"])))
+            elif call.path in (fd.GROUP_SEND, fd.OTO_BATCH_SEND):
+                param = json.loads(body["msgParam"])
+                text = str(param.get("text") or param.get("fileName") or "")
+                for where in body.get("userIds") or ["group"]:
+                    said.append((str(where), text))
+            elif call.path == fd.CARD_CREATE_AND_DELIVER:
+                space = str(body["openSpaceId"]).removeprefix("dtv1.card//")
+                where = "group" if space.startswith("IM_GROUP.") else space.removeprefix("IM_ROBOT.")
+                params = body["cardData"]["cardParamMap"]
+                said.append((where, f"{params['title']}\n{params['markdown']}"))
+        return said
+
+    def to(self, who: str) -> list[str]:
+        return [text for where, text in self.sent() if where == STAFF[who]]
+
+    def last_to(self, who: str, words: str) -> str:
+        found = [text for text in self.to(who) if words in text]
+        assert found, f"nothing to {who} with {words!r}: {[text[:80] for text in self.to(who)]}"
+        return found[-1]
+
+    def in_group(self) -> list[str]:
+        return [text for where, text in self.sent() if where == "group"]
+
+    def card(self, who: str, words: str) -> fd.Card:
+        """The newest card in `who`'s 1:1 chat with the robot that says `words`."""
+        space = f"dtv1.card//IM_ROBOT.{STAFF[who]}"
+        cards = [c for c in self.fake.cards() if c.space == space and words in c.params["title"] + c.params["markdown"]]
+        assert cards, f"no card to {who} with {words!r}"
+        return cards[-1]
+
+
+@pytest.fixture
+def dingtalk(sqlite_file_url: str, clock: ManualClock) -> Iterator[DingTalkLoop]:
+    with fd.FakeDingTalk(ping_interval=0.2) as fake:
+        for name, staff_id in STAFF.items():  # the org chart: 张三 reports to 王总, 王总 to 董事长
+            manager = {"张三": "王总", "王总": "董事长"}.get(name)
+            fake.org_person(staff_id, name, manager=STAFF[manager] if manager else None)
+        api = DingTalkApi(fake.endpoint, fd.CLIENT_ID, fd.CLIENT_SECRET, fd.CLIENT_ID, fake.endpoint)
+        settings = make_settings(sqlite_file_url, QUORUM_LANGUAGE="zh", QUORUM_ADMINS=STAFF["王总"])
+        adapter = DingTalkAdapter(migrated_core(settings), api, clock=clock)
+        client = QuorumStreamClient(adapter, fd.CLIENT_ID, fd.CLIENT_SECRET, fake.endpoint, idle_seconds=5.0)
+        runner = fd.ClientThread(client.start).start()
+        fake.wait_connected()
+        yield DingTalkLoop(fake, adapter, clock)
+        runner.stop()
+
+
+def test_one_event_through_all_five_stages_on_dingtalk(dingtalk: DingTalkLoop) -> None:
+    talk = dingtalk
+    talk.say("王总", "设置 审核人 @行政")
+    talk.say("王总", "设置 异常处理人 设备 @小李")
+    talk.say("董事长", "帮助", group=False)
+
+    # stage 1: the plan, as key：value lines
+    talk.say("张三", "申报\n名称：经销商大会\n类型：客户会\n目标：签约50家新经销商\n时间：11月30日下午2点\n地点：国际酒店\n"
+                     "内部参会：@李四 @王五\n关键决策人：@王五\n外部嘉宾：王伟，ACME公司，总经理\n重要嘉宾：王伟\n"
+                     "预算：50000 场地 20000 物料 5000 餐饮 15000 差旅 8000 其他 1000\n议题：价格政策；经销商政策\n"
+                     "预期成果：50份签约合同")
+    review = talk.card("行政", "请你在 12 小时内完成资源预审")
+    talk.say("行政", "驳回 1 预算明细不符", group=False)
+    talk.say("张三", "申报 1 修改 预算：50000 场地 20000 物料 5000 餐饮 15000 差旅 8000 其他 2000")
+    talk.say("张三", "重新提交 1")
+    again = talk.card("行政", "请你在 12 小时内完成资源预审")
+    talk.click("行政", again, "approve 1")
+    talk.say("张三", "申报 紧急 名称：新品发布会 类型：发布会 目标：20家媒体到场 时间：11月25日上午10点到11点")
+    talk.advance(timedelta(hours=2))
+    talk.say("行政", "批准 2")
+    talk.click("王总", talk.card("王总", "新品发布会"), "approve 2")
+    talk.advance(timedelta(days=1, hours=10))
+    talk.say("董事长", "批准 1 同意", group=False)
+    talk.say("张三", "任务 1 预订会场 @李四 截止 11月26日17点 优先级 高 交付物 签好的合同")
+    talk.say("张三", "任务 1 印制胸牌 @王五 截止 11月27日12点 依赖 1")
+    talk.advance(timedelta(days=1))
+    talk.say("李四", "任务 完成 1")
+    talk.advance(timedelta(days=2, hours=16))
+    talk.say("张三", "看板 1")
+    talk.say("王五", "任务 完成 2")
+    talk.advance(timedelta(days=2, minutes=40))
+    talk.say("李四", "签到登记 1 部门 销售部 联系方式 138-0000-0000")
+    talk.say("张三", "催签到 1")
+    talk.advance(timedelta(minutes=20))
+    talk.say("张三", "开始 1")
+    talk.say("王五", "异常上报 1 投影仪无法使用 影响：主旨演讲推迟 设备 高")
+    incident = talk.card("小李", "投影仪无法使用")
+    talk.advance(timedelta(minutes=5))
+    talk.click("小李", incident, "incident ack 1")
+    talk.say("小李", "异常上报 关闭 1 原因：线松了 措施：已更换")
+    talk.say("李四", "异常上报 1 午餐送晚了 餐饮")
+    talk.advance(timedelta(minutes=20))
+    talk.say("张三", "异常上报 确认 2")
+    talk.say("张三", "异常上报 状态 2 已处理")
+    talk.say("张三", "结束")
+    talk.click("李四", talk.card("李四", "这次会议怎么样"), "rate 1 5")
+    talk.say("王五", "评分 1 4 提问时间太短")
+    talk.say("张三", "成果 1 签约48家新经销商 目标 50")
+    talk.say("张三", "监控报告 1")
+    for where, text in talk.sent()[1:]:
+        print(where, "|", text)
+    print(talk.fake.media.keys(), [v[0] for v in talk.fake.media.values()])

@@ -13,7 +13,7 @@ from bot import access, views
 from bot.errors import Conflict, NotAllowed, NotFound
 from bot.service.context import Ctx
 from store import membership, plans, repo
-from store.models import ActionItem, Decision, Meeting, MeetingPlan, User
+from store.models import ActionItem, Decision, Incident, Meeting, MeetingPlan, User
 
 
 def viewer(ctx: Ctx) -> access.Viewer:
@@ -72,6 +72,13 @@ def may_see_item(ctx: Ctx, item: ActionItem) -> bool:
         return True
     meeting = ctx.session.get(Meeting, item.meeting_id) if item.meeting_id else None
     return may_see(ctx, meeting) if meeting is not None else in_conversation(ctx, item.channel_id)
+
+
+def may_see_incident(ctx: Ctx, incident: Incident, meeting: Meeting) -> bool:
+    """An incident is its handler's and its reporter's wherever they answer (the handler's card is a private
+    message, and a handler routed by type may never have written in the event's group); otherwise it is seen
+    as its meeting is."""
+    return ctx.user_id in (incident.handler_id, incident.reporter_id) or may_see(ctx, meeting)
 
 
 def visible_meeting(ctx: Ctx, number: int) -> Meeting:
