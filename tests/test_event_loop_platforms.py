@@ -263,6 +263,11 @@ STAFF = {"张三": "10001", "李四": "10002", "王五": "10003", "行政": "100
          "小李": "10007"}
 GROUP = fd.conversation_id("event-group")
 AT_NAME = re.compile(r"@(\S+?)(?=[\s，。]|$)")
+PLAN_ZH = "\n".join((  # as tests/scripts/event_zh.txt files it
+    "申报", "名称：经销商大会", "类型：客户会", "目标：签约50家新经销商", "时间：11月30日下午2点", "地点：国际酒店",
+    "内部参会：@李四 @王五", "关键决策人：@王五", "外部嘉宾：王伟，ACME公司，总经理", "重要嘉宾：王伟",
+    "预算：50000 场地 20000 物料 5000 餐饮 15000 差旅 8000 其他 1000", "议题：价格政策；经销商政策",
+    "预期成果：50份签约合同"))
 
 
 class DingTalkLoop:
@@ -347,54 +352,115 @@ def dingtalk(sqlite_file_url: str, clock: ManualClock) -> Iterator[DingTalkLoop]
 
 
 def test_one_event_through_all_five_stages_on_dingtalk(dingtalk: DingTalkLoop) -> None:
-    talk = dingtalk
+    talk, fake = dingtalk, dingtalk.fake
     talk.say("王总", "设置 审核人 @行政")
     talk.say("王总", "设置 异常处理人 设备 @小李")
-    talk.say("董事长", "帮助", group=False)
 
-    # stage 1: the plan, as key：value lines
-    talk.say("张三", "申报\n名称：经销商大会\n类型：客户会\n目标：签约50家新经销商\n时间：11月30日下午2点\n地点：国际酒店\n"
-                     "内部参会：@李四 @王五\n关键决策人：@王五\n外部嘉宾：王伟，ACME公司，总经理\n重要嘉宾：王伟\n"
-                     "预算：50000 场地 20000 物料 5000 餐饮 15000 差旅 8000 其他 1000\n议题：价格政策；经销商政策\n"
-                     "预期成果：50份签约合同")
+    # stage 1: the plan, as key：value lines; 张三's approver is his manager in the org chart, 王总
+    talk.say("张三", PLAN_ZH)
     review = talk.card("行政", "请你在 12 小时内完成资源预审")
+    assert "**外部嘉宾**：★王伟（ACME公司，总经理）" in review.params["markdown"]
+    assert "资源预审：@行政 — 待处理（截止 2026-11-23 21:00（周一）Asia/Shanghai）" in review.params["markdown"]
+    assert "审批：@王总 — 等待中" in review.params["markdown"]
+    assert "`/meeting 驳回 1` + 你的回答" in review.params["markdown"]  # a reason is typed: in Chinese words
+    assert [b["text"] for b in review.buttons()] == ["批准"]
     talk.say("行政", "驳回 1 预算明细不符", group=False)
+    assert "在资源预审环节驳回了申报 #1“经销商大会”：预算明细不符" in talk.last_to("张三", "驳回")
+
+    # fixed and resubmitted; 行政 approves by clicking 批准 on the new card (a callback on the Stream topic)
     talk.say("张三", "申报 1 修改 预算：50000 场地 20000 物料 5000 餐饮 15000 差旅 8000 其他 2000")
     talk.say("张三", "重新提交 1")
     again = talk.card("行政", "请你在 12 小时内完成资源预审")
+    assert again.out_track_id != review.out_track_id and "不符" not in again.params["markdown"]
     talk.click("行政", again, "approve 1")
+    assert "你已批准申报 #1 的资源预审。" in talk.to("行政")
+    assert "请你在 1 天内审批目标与预算" in talk.card("王总", "经销商大会").params["markdown"]
+
+    # a green-channel plan: two hours a step, reminded when the first runs out
     talk.say("张三", "申报 紧急 名称：新品发布会 类型：发布会 目标：20家媒体到场 时间：11月25日上午10点到11点")
+    assert "请你在 2 小时内完成资源预审" in talk.last_to("行政", "新品发布会")
     talk.advance(timedelta(hours=2))
+    assert "资源预审已超过截止时间" in talk.last_to("行政", "新品发布会")
     talk.say("行政", "批准 2")
     talk.click("王总", talk.card("王总", "新品发布会"), "approve 2")
+    assert "🎉 申报 #2“新品发布会”已批准" in talk.last_to("张三", "新品发布会")
+
+    # 王总 lets plan 1 wait: reminded, then escalated to 董事长, his manager in the org chart, who has never
+    # written to the robot: named as the org chart names him
     talk.advance(timedelta(days=1, hours=10))
+    assert "审批已超过截止时间，请尽快处理" in talk.last_to("王总", "经销商大会")
+    escalated = talk.card("董事长", "经销商大会").params["markdown"]
+    assert "作为 @王总 的上级请你处理" in escalated and "审批：@王总 → @董事长 — 待处理" in escalated
+    assert "⏰ 你的申报 #1 的审批（@王总）已超时，已升级给 @董事长。" in talk.to("张三")
     talk.say("董事长", "批准 1 同意", group=False)
+    assert "🎉 申报 #1“经销商大会”已批准" in talk.last_to("张三", "经销商大会")
+
+    # stage 2: the task board
     talk.say("张三", "任务 1 预订会场 @李四 截止 11月26日17点 优先级 高 交付物 签好的合同")
     talk.say("张三", "任务 1 印制胸牌 @王五 截止 11月27日12点 依赖 1")
+    assert "它在任务 #1（预订会场）完成后开始" in talk.last_to("王五", "任务 #2")
     talk.advance(timedelta(days=1))
     talk.say("李四", "任务 完成 1")
+    assert "▶️ 任务 #1（预订会场）已由 @李四 完成：你的任务 #2（印制胸牌）现在可以开始。" in talk.to("王五")
     talk.advance(timedelta(days=2, hours=16))
+    assert "已逾期超过 24 小时" in talk.last_to("王五", "任务 #2")
+    assert "⚠️ 预警：@王五 在活动 #1 的任务 #2（印制胸牌）已逾期超过 24 小时" in talk.last_to("张三", "预警")
     talk.say("张三", "看板 1")
+    assert "已逾期 25 小时" in talk.in_group()[-1]
     talk.say("王五", "任务 完成 2")
+
+    # stage 3: the event day
     talk.advance(timedelta(days=2, minutes=40))
     talk.say("李四", "签到登记 1 部门 销售部 联系方式 138-0000-0000")
+    assert "已在 13:40 签到 #1（销售部，138-0000-0000）。" in talk.in_group()
     talk.say("张三", "催签到 1")
+    assert "请你签到 #1“经销商大会”" in talk.last_to("王五", "签到")
     talk.advance(timedelta(minutes=20))
     talk.say("张三", "开始 1")
     talk.say("王五", "异常上报 1 投影仪无法使用 影响：主旨演讲推迟 设备 高")
     incident = talk.card("小李", "投影仪无法使用")
     talk.advance(timedelta(minutes=5))
-    talk.click("小李", incident, "incident ack 1")
+    talk.click("小李", incident, "incident ack 1")  # from his chat with the robot: he never wrote in the group
+    assert talk.to("小李")[-1] == "你在 5 分钟后确认了异常 #1，响应及时。"
+    assert "异常 #1 已由 @小李 在 5 分钟后确认。" in talk.to("王五")
     talk.say("小李", "异常上报 关闭 1 原因：线松了 措施：已更换")
     talk.say("李四", "异常上报 1 午餐送晚了 餐饮")
     talk.advance(timedelta(minutes=20))
+    assert "还剩 5 分钟" in talk.last_to("张三", "异常 #2")
+    assert "@张三 未在 15 分钟内确认，现转给你" in talk.last_to("王总", "异常 #2")
     talk.say("张三", "异常上报 确认 2")
+    assert "你在 20 分钟后确认了异常 #2：超过标准要求的 15 分钟。" in talk.in_group()
     talk.say("张三", "异常上报 状态 2 已处理")
     talk.say("张三", "结束")
+    assert any("出席（4/4）：@张三、@李四、@王五、@小李" in text for text in talk.in_group())
+
+    # stage 4: the survey (李四 clicks a score on his card), a rating with a comment, the outcome
     talk.click("李四", talk.card("李四", "这次会议怎么样"), "rate 1 5")
+    assert talk.to("李四")[-1] == "谢谢！你给 #1 打了 5/5 分。"
     talk.say("王五", "评分 1 4 提问时间太短")
     talk.say("张三", "成果 1 签约48家新经销商 目标 50")
+    assert "已记录 #1 的成果：签约48家新经销商，目标 50，达成 96%。" in talk.in_group()
+
+    # stage 5: the monitoring report with its targets, and its files uploaded to 张三
     talk.say("张三", "监控报告 1")
-    for where, text in talk.sent()[1:]:
-        print(where, "|", text)
-    print(talk.fake.media.keys(), [v[0] for v in talk.fake.media.values()])
+    report = talk.in_group()[-1]
+    assert "15 分钟内响应：2 起中 1 起（50%）—— 目标 ≥ 90%：❌ 未达标" in report
+    assert "满意度：4.5 / 5（2 份）—— 目标 ≥ 4.5：✅ 达标" in report
+    stem = "经销商大会-监控报告-2026-11-30"
+    files = [m for m in fake.messages("oto", STAFF["张三"]) if m.msg_key == "sampleFile"]
+    assert [(m.param["fileName"], m.param["fileType"]) for m in files] == [(f"{stem}.pdf", "pdf"),
+                                                                           (f"{stem}.xlsx", "xlsx")]
+    uploaded = {name: data for name, data in fake.media.values()}
+    assert uploaded[f"{stem}.pdf"].startswith(b"%PDF") and uploaded[f"{stem}.xlsx"].startswith(b"PK")
+    assert fake.token_requests == 1  # one access token, fetched once and sent on every call
+
+    # everything the robot said reads as Chinese: full-width punctuation, no English words
+    said = "\n".join(text for _where, text in talk.sent())
+    assert not re.findall(r"[\u4e00-\u9fff*]: |[\u4e00-\u9fff] \(|[\u4e00-\u9fff]\)|, @", said)
+    english = set(re.findall(r"[A-Za-z]{3,}", said)) - {  # names, file types, MeetBot's #words, a crontab line
+        "Asia", "Shanghai", "ACME", "meeting", "minutes", "txt", "pdf", "xlsx", "topic", "info", "agreed", "action",
+        "idea", "link", "undo", "endmeeting", "crontab", "mon"}
+    assert not english, english
+    with Session(talk.adapter.core.engine) as session:
+        assert [p.state for p in session.exec(select(MeetingPlan))] == ["approved", "approved"]
+        assert [i.status for i in session.exec(select(Incident))] == ["closed", "handled"]

@@ -452,6 +452,9 @@ class TeamDirectory:
     def manager_of(self, workspace: str, user: str) -> str | None:
         return None  # Slack keeps no org chart a bot may read: approvers come from `config approver` alone
 
+    def name_of(self, workspace: str, user: str) -> str | None:
+        return None  # never asked: there are no managers
+
 
 def busy_inbound(body: dict[str, Any]) -> Inbound:
     """A slash command as far as a "busy" answer needs it (no lookups: the process has no time for them)."""

@@ -147,7 +147,7 @@ def view_facts(view: views.MeetingView) -> access.MeetingFacts:
 
 def ensure_can_edit(ctx: Ctx, view: views.MeetingView) -> None:
     if not access.can_edit(viewer(ctx), view_facts(view)):
-        raise NotAllowed("error.not_editor", number=view.meeting.number, who=views.names(editors(view)))
+        raise NotAllowed("error.not_editor", number=view.meeting.number, who=views.names(editors(view), ctx.lang))
 
 
 def ensure_requester(ctx: Ctx, requester: User) -> None:
@@ -160,7 +160,7 @@ def ensure_may_share_materials(ctx: Ctx, view: views.MeetingView, presenter: Use
     if not access.can_share_materials(viewer(ctx), presenter.id if presenter else None, view_facts(view)):
         others = [u for u in editors(view) if presenter is None or u.id != presenter.id]
         people = ([presenter] if presenter else []) + others
-        raise NotAllowed("error.materials_not_presenter", number=view.meeting.number, who=views.names(people))
+        raise NotAllowed("error.materials_not_presenter", number=view.meeting.number, who=views.names(people, ctx.lang))
 
 
 def ensure_can_edit_series(ctx: Ctx, view: views.MeetingView, series_creator_id: int) -> None:
@@ -169,7 +169,7 @@ def ensure_can_edit_series(ctx: Ctx, view: views.MeetingView, series_creator_id:
         users = editors(view)
         if series_creator_id not in {u.id for u in users}:
             users = [*repo.users_by_id(ctx.session, [series_creator_id]).values(), *users]
-        raise NotAllowed("error.not_series_editor", number=view.meeting.number, who=views.names(users))
+        raise NotAllowed("error.not_series_editor", number=view.meeting.number, who=views.names(users, ctx.lang))
 
 
 def ensure_live(ctx: Ctx, meeting: Meeting, *allowed: str) -> None:
@@ -196,7 +196,7 @@ def ensure_can_change_item(ctx: Ctx, item: ActionItem) -> None:
                                                                               else [])) if i is not None))
     users = repo.users_by_id(ctx.session, allowed)
     raise NotAllowed("error.not_item_editor", number=item.number,
-                     who=views.names([users[i] for i in allowed if i in users]))  # owner, creator, editors
+                     who=views.names([users[i] for i in allowed if i in users], ctx.lang))  # owner, creator, editors
 
 
 def ensure_can_change_decision(ctx: Ctx, decision: Decision, meeting: Meeting | None) -> None:
@@ -206,7 +206,8 @@ def ensure_can_change_decision(ctx: Ctx, decision: Decision, meeting: Meeting | 
         return
     allowed = access.editor_ids(facts) if facts else [decision.author_id]
     users = repo.users_by_id(ctx.session, allowed)
-    raise NotAllowed("error.not_decision_editor", who=views.names([users[i] for i in allowed if i in users]))
+    raise NotAllowed("error.not_decision_editor",
+                     who=views.names([users[i] for i in allowed if i in users], ctx.lang))
 
 
 def plan_facts(ctx: Ctx, plan: MeetingPlan) -> access.PlanFacts:
@@ -251,7 +252,7 @@ def deciders(ctx: Ctx, meeting: Meeting) -> frozenset[int]:
 
 def event_runners(ctx: Ctx, meeting: Meeting) -> str:
     """The names a refusal gives: the requester and the meeting's other editors."""
-    return views.names(editors(views.load(ctx.session, meeting)))
+    return views.names(editors(views.load(ctx.session, meeting)), ctx.lang)
 
 
 def ensure_runs_event(ctx: Ctx, meeting: Meeting) -> None:
