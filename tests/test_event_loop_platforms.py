@@ -395,13 +395,13 @@ def test_one_event_through_all_five_stages_on_dingtalk(dingtalk: DingTalkLoop) -
     talk.say("董事长", "批准 1 同意", group=False)
     assert "🎉 申报 #1“经销商大会”已批准" in talk.last_to("张三", "经销商大会")
 
-    # stage 2: the task board
-    talk.say("张三", "任务 1 预订会场 @李四 截止 11月26日17点 优先级 高 交付物 签好的合同")
+    # stage 2: the task board; the hall is booked by 小李, from outside the event's group
+    talk.say("张三", "任务 1 预订会场 @小李 截止 11月26日17点 优先级 高 交付物 签好的合同")
     talk.say("张三", "任务 1 印制胸牌 @王五 截止 11月27日12点 依赖 1")
     assert "它在任务 #1（预订会场）完成后开始" in talk.last_to("王五", "任务 #2")
     talk.advance(timedelta(days=1))
-    talk.say("李四", "任务 完成 1")
-    assert "▶️ 任务 #1（预订会场）已由 @李四 完成：你的任务 #2（印制胸牌）现在可以开始。" in talk.to("王五")
+    talk.say("小李", "任务 完成 1", group=False)  # from his chat with the robot: he never wrote in the group
+    assert "▶️ 任务 #1（预订会场）已由 @小李 完成：你的任务 #2（印制胸牌）现在可以开始。" in talk.to("王五")
     talk.advance(timedelta(days=2, hours=16))
     assert "已逾期超过 24 小时" in talk.last_to("王五", "任务 #2")
     assert "⚠️ 预警：@王五 在活动 #1 的任务 #2（印制胸牌）已逾期超过 24 小时" in talk.last_to("张三", "预警")
