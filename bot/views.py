@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 from sqlmodel import Session
 
 from bot import meetbot
+from bot.file_names import export_name
 from bot.i18n import Lang, t
 from bot.messages import Attachment, Button, Section
 from bot.timeparse import format_date, format_when
@@ -384,7 +385,7 @@ def meetbot_minutes(view: MeetingView, record: Record, channel_name: str) -> Att
         people=people,
         zone=view.zone,  # a file people keep: the meeting's local times, its zone named
     )
-    return Attachment(f"meeting-{m.number}-minutes.txt", meetbot.render_minutes_txt(doc))
+    return Attachment(export_name(m, "minutes", "en", "txt"), meetbot.render_minutes_txt(doc))  # MeetBot's is English
 
 
 def agenda_label(item: AgendaItem, presenter: User | None, lang: Lang) -> str:

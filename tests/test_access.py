@@ -352,7 +352,7 @@ def test_the_curious_colleague_in_english(tmp_path: Path) -> None:
     assert "[m15] #random (only carol) quorum: *Hiring plan  #1  (scheduled)*" in out  # a member of #hr
     assert "#general (only alice) quorum: ✅ Decision: raise bands by 5%" in out
     assert "#general (only olga) quorum: Saved." in out and "digest: off" in out
-    assert not (tmp_path / "files" / "meeting-1-minutes.md").exists()
+    assert not list((tmp_path / "files").glob("meeting-1-*"))  # erin's export of #1 was refused
     people = console_participants(tmp_path)
     assert sorted(people) == ["alice", "alice", "bob", "carol"]  # erin joined nothing
 

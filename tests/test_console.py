@@ -78,7 +78,7 @@ def test_a_whole_meeting_in_english(tmp_path: Path) -> None:
     assert "Removed the last action item: carol to edit #175" in out
     assert "Minutes: Q3 roadmap (#1)" in out and "Present (2/5): @alice, @bob" in out
     assert "🎉 #3 prepare the budget is done." in out and "✅ quorum reacted to carol's message" in out
-    minutes = (tmp_path / "files" / "meeting-1-minutes.txt").read_text(encoding="utf-8")
+    minutes = (tmp_path / "files" / "meeting-1-Q3-roadmap-minutes-2026-11-24.txt").read_text(encoding="utf-8")
     assert "Action Items, by person\n-----------------------\n* bob\n  * bob to write the release notes\n" in minutes
     assert "* carol\n  * carol: prepare the budget\n" in minutes and "edit #175" not in minutes
     with db(tmp_path) as session:
@@ -275,7 +275,7 @@ def test_correcting_the_record_in_english(tmp_path: Path) -> None:
     assert "[m40] @dave quorum: #1 is now due 2026-11-29 (Sun)." in out
     # the reminder goes to the new owner
     assert "-- 2026-11-26 09:00 Asia/Shanghai --\n[m43] @dave quorum: *⏰ Action item #1*" in out
-    minutes = (tmp_path / "files" / "meeting-1-minutes.txt").read_text(encoding="utf-8")
+    minutes = (tmp_path / "files" / "meeting-1-Budget-review-minutes-2026-11-23.txt").read_text(encoding="utf-8")
     assert "* AGREED: the Q3 budget (deferred)" in minutes and "* dave\n  * dave: write the spec\n" in minutes
     with db(tmp_path) as session:
         items = {i.number: i for i in session.exec(select(ActionItem))}
@@ -352,7 +352,8 @@ def test_a_weekly_series_across_national_day_in_chinese(tmp_path: Path) -> None:
 
 
 def sequence_of(tmp_path: Path) -> int:
-    ics = (tmp_path / "files" / "meeting-1.ics").read_text(encoding="utf-8")
+    (invitation,) = (tmp_path / "files").glob("*.ics")  # the script exports one meeting's invitation
+    ics = invitation.read_text(encoding="utf-8")
     found = re.search(r"^SEQUENCE:(\d+)", ics, re.MULTILINE)
     assert found is not None
     return int(found[1])

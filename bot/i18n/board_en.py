@@ -141,7 +141,6 @@ MESSAGES: dict[str, str] = {
     "monitor.met": "✅ met",
     "monitor.missed": "❌ missed",
     "monitor.none": "— no data",
-    "monitor.file_topic": "monitoring report",
     "monitor.target_agenda": "Agenda completion (≥ 95%)",
     "monitor.target_satisfaction": "Satisfaction, of 5 (≥ 4.5 = excellent)",
     "monitor.target_incidents": "Incidents answered within 15 min (≥ 90%)",

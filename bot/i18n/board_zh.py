@@ -140,7 +140,6 @@ MESSAGES: dict[str, str] = {
     "monitor.met": "✅ 达标",
     "monitor.missed": "❌ 未达标",
     "monitor.none": "—— 暂无数据",
-    "monitor.file_topic": "监控报告",
     "monitor.target_agenda": "议程完成率（≥ 95%）",
     "monitor.target_satisfaction": "满意度，满分 5（≥ 4.5 为优秀）",
     "monitor.target_incidents": "异常 15 分钟内响应率（≥ 90%）",

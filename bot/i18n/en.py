@@ -420,6 +420,10 @@ MESSAGES: dict[str, str] = {
     # review
     "export.tracker": "📎 The action tracker of this channel: {count} item(s).",
     "export.meeting": "📎 #{number} {title}: {files}",
+    "file.meeting": "meeting-{number}",
+    "file.minutes": "minutes",
+    "file.monitoring": "monitoring report",
+    "file.invitation": "invitation",
     "find.heading": "🔎 {count} meeting(s) for “{text}”, newest first:",
     "find.line": "#{number} {title} — {when} ({status})",
     "find.hint": "See one with /meeting show N, its report with /meeting report N.",

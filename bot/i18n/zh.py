@@ -420,6 +420,10 @@ MESSAGES: dict[str, str] = {
     # review
     "export.tracker": "📎 本群的行动项跟踪表：共 {count} 项。",
     "export.meeting": "📎 #{number} {title}：{files}",
+    "file.meeting": "会议{number}",
+    "file.minutes": "会议纪要",
+    "file.monitoring": "监控报告",
+    "file.invitation": "会议邀请",
     "find.heading": "🔎 找到 {count} 个与“{text}”相关的会议（最新在前）：",
     "find.line": "#{number} {title} —— {when}（{status}）",
     "find.hint": "用 /meeting 查看 N 看详情，用 /meeting 报告 N 看报告。",
