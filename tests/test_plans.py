@@ -116,6 +116,26 @@ def test_a_plan_in_chinese(chat: Chat) -> None:
     assert "明细合计 40,000，与总额 50,000 不符" in text(sent)
 
 
+@pytest.mark.parametrize(
+    ("plan", "approve", "review_reply", "approval_reply", "told"),
+    [
+        pytest.param(PLAN_EN, "approve 1", "You approved plan #1 (resource review).", "You approved plan #1.",
+                     "✅ @boss approved plan #1 “Dealer conference 2027”, saying “go ahead”.", id="en"),
+        pytest.param(PLAN_ZH, "批准 1", "你已批准申报 #1（资源预审）。", "你已批准申报 #1。",
+                     "✅ @boss 批准了申报 #1“经销商大会”，附言：“go ahead”。", id="zh"),
+    ],
+)
+def test_an_approval_reads_naturally(chat: Chat, plan: str, approve: str, review_reply: str, approval_reply: str,
+                                     told: str) -> None:
+    chat.command("alice", plan)
+    assert text(chat.command("it", approve)[:1]).strip() == review_reply
+    chat.command("admin", approve)
+    sent = chat.command("boss", approve + " go ahead")
+    assert text(sent[:1]).strip() == approval_reply
+    assert told in text(to(chat, "alice", sent))
+    assert "approval of" not in text(sent) and "的审批" not in text(sent)
+
+
 def test_a_budget_that_does_not_add_up_is_filed_and_said(chat: Chat) -> None:
     sent = chat.command("alice", PLAN_EN.replace("other 2000", "other 1000"))
     assert "The budget's parts add up to 49,000, not the total 50,000." in text(sent)
