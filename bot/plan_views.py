@@ -7,7 +7,7 @@ show the same card, so it is built here, below both, from rows only.
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlmodel import Session
@@ -31,6 +31,17 @@ def step_window(plan: MeetingPlan, stage: str) -> timedelta:
 def escalation_delay(plan: MeetingPlan, stage: str) -> timedelta:
     """How long after a missed deadline the approver's superior is asked: half the step's window."""
     return step_window(plan, stage) / 2
+
+
+def first_deadline(plan: MeetingPlan, step: PlanStep) -> datetime:
+    """The deadline the step opened with: its reminder and escalation rows were scheduled from it."""
+    assert step.opened_at is not None
+    return step.opened_at + step_window(plan, step.stage)
+
+
+def escalated_deadline(plan: MeetingPlan, step: PlanStep) -> datetime:
+    """The superior's deadline: a window of their own from the escalation (never the one already missed)."""
+    return first_deadline(plan, step) + escalation_delay(plan, step.stage) + step_window(plan, step.stage)
 
 
 def money(cents: int) -> str:
@@ -113,7 +124,7 @@ def steps_section(session: Session, plan: MeetingPlan, lang: Lang, zone: ZoneInf
             who += " → @" + users[step.escalated_to_id].display_name
         line = f"{t(lang, 'plan.stage.' + step.stage)}: {who} — {t(lang, 'plan.step.' + step.status)}"
         if step.status == "pending" and step.due_at is not None:
-            line += " " + t(lang, "plan.step.due", when=format_when(step.due_at.astimezone(zone), zone, lang))
+            line += t(lang, "plan.step.due", when=format_when(step.due_at.astimezone(zone), zone, lang))
         if step.note:
             line += f" “{step.note}”"
         lines.append(line)

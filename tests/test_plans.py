@@ -250,6 +250,36 @@ def test_a_late_step_is_reminded_then_escalated_once_and_the_requester_told(chat
     assert history(chat)[-4:] == ["reminded", "escalated", "approved", "locked"]
 
 
+@pytest.mark.parametrize(
+    ("plan", "approve", "show", "old", "new", "notice"),
+    [
+        pytest.param(PLAN_EN, "approve 1", "plan 1", "(due 2026-11-24 09:00 (Tue) Asia/Shanghai)",
+                     "(due 2026-11-25 21:00 (Wed) Asia/Shanghai)",
+                     "it was escalated to @ceo, who has until 2026-11-25 21:00 (Wed) Asia/Shanghai", id="en"),
+        pytest.param(PLAN_ZH, "批准 1", "申报 1", "（截止 2026-11-24 09:00（周二）Asia/Shanghai）",
+                     "（截止 2026-11-25 21:00（周三）Asia/Shanghai）",
+                     "已升级给 @ceo，新的截止时间为 2026-11-25 21:00（周三）Asia/Shanghai", id="zh"),
+    ],
+)
+def test_an_escalated_step_shows_its_new_deadline(chat: Chat, plan: str, approve: str, show: str, old: str, new: str,
+                                                  notice: str) -> None:
+    """boss's 24 h run out Tuesday 09:00; at 21:00 the step goes to ceo with a window of its own, to Wednesday
+    21:00: the superior's card, the requester's notice and the plan's view all say so, never the missed one."""
+    chat.command("alice", plan)
+    chat.command("it", approve)
+    chat.command("admin", approve)
+    chat.advance(timedelta(hours=24))
+    sent = chat.advance(timedelta(hours=12))
+    card = text(to(chat, "ceo", sent))
+    assert new in card and old not in card
+    assert notice in text(to(chat, "alice", sent))
+    view = text(chat.command("alice", show))
+    assert new in view and old not in view
+    assert not chat.advance(timedelta(days=3))  # escalated once: no second reminder or escalation
+    chat.command("ceo", approve)
+    assert plan_row(chat)[0] == "approved"
+
+
 def test_the_green_channel_gives_each_step_two_hours(chat: Chat) -> None:
     chat.command("alice", PLAN_EN.replace("plan\n", "plan urgent\n"))
     sent = chat.advance(timedelta(hours=2))

@@ -781,9 +781,9 @@ MESSAGES: dict[str, str] = {
     "plan.changed_saved": "申报 #{number} 已修改。准备好后：/meeting 重新提交 {number}",
     "plan.resubmitted": "申报 #{number} 已重新提交。",
     "plan.overdue": "⏰ @{who} 的申报{stage}已超过截止时间，请尽快处理；{later} 将升级给你的上级。",
-    "plan.late_escalated": "⏰ 你的申报 #{number} 的{stage}（@{who}）已超时，已升级给 @{superior}。",
+    "plan.late_escalated": "⏰ 你的申报 #{number} 的{stage}（@{who}）已超时，已升级给 @{superior}，新的截止时间为 {due}。",
     "plan.late_no_superior": "⏰ 你的申报 #{number} 的{stage}（@{who}）已超时，但未设置 @{who} 的上级，无法升级（管理员：/meeting 设置 审批人 @王总 负责 @{who}）。",
-    "plan.escalated": "⬆️ @{requester} 的申报{stage}（@{who}）已超时，作为 @{who} 的上级请你处理。",
+    "plan.escalated": "⬆️ @{requester} 的申报{stage}（@{who}）已超时，作为 @{who} 的上级请你在 {due} 前处理。",
     # scheduling sense: warnings before a meeting is created or moved, and the host's answer
     "help.confirm": "确认 7 [否] —— 对我提醒过的会议或改期，照常进行（或取消）；也可直接回复 是 / 否",
     "example.confirm": "/meeting 确认 7",
