@@ -495,7 +495,8 @@ def meeting_reminder(view: views.MeetingView, now: datetime) -> OutMessage:
     m = view.meeting
     lang, zone = as_lang(m.language), view.zone
     minutes_left = round((m.start_at - now).total_seconds() / 60)
-    waiting = view.answered(None)
+    signed = view.signed_in()
+    waiting = [u for u in view.answered(None) if u not in signed]  # signing in early answers the invitation
     shared = views.shared_title(m, lang)  # the channel reads it: a confidential meeting keeps its subject
     text = t(lang, "reminder.starts", number=m.number, title=shared, left=views.span(minutes_left, lang))
     if waiting and not m.confidential:
@@ -504,14 +505,14 @@ def meeting_reminder(view: views.MeetingView, now: datetime) -> OutMessage:
         target=Target(kind="channel", channel=m.channel_id),
         text=text,
         fields=views.confidential_fields(view, lang, zone) if m.confidential else views.detail_fields(view, lang, zone),
-        sections=() if m.confidential else (views.rsvp_section(view, lang),),
-        mentions=tuple(u.platform_user_id for p, u in view.people if p.rsvp != "no"),
+        sections=() if m.confidential else (views.rsvp_section(view, lang, signed_in_apart=True),),
+        mentions=tuple(u.platform_user_id for p, u in view.people if p.rsvp != "no" and p.checked_in_at is None),
     )
 
 
 def rsvp_chase(settings: Settings, view: views.MeetingView, user: User | None, now: datetime) -> OutMessage | None:
     m = view.meeting
-    answered = {u.id for p, u in view.people if p.rsvp is not None}
+    answered = {u.id for p, u in view.people if p.rsvp is not None or p.checked_in_at is not None}
     if user is None or user.id in answered or m.rsvp_deadline is None or m.rsvp_deadline <= now:
         return None
     if user.id not in {u.id for _p, u in view.people}:

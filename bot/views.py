@@ -53,6 +53,10 @@ class MeetingView:
     def answered(self, answer: str | None) -> list[User]:
         return [u for p, u in self.people if p.rsvp == answer]
 
+    def signed_in(self) -> list[User]:
+        """Whoever has signed in (or checked in): before the start, that answers the invitation too."""
+        return [u for p, u in self.people if p.checked_in_at is not None]
+
 
 def load(session: Session, meeting: Meeting) -> MeetingView:
     assert meeting.id is not None
@@ -192,11 +196,16 @@ def carry_over_section(session: Session, meeting: Meeting, lang: Lang) -> tuple[
     return (Section(t(lang, "heading.carry_over"), tuple(lines)),) if lines else ()
 
 
-def rsvp_section(view: MeetingView, lang: Lang) -> Section:
-    lines = []
-    for answer in ("yes", "maybe", "no"):
-        lines.append(f"{RSVP_EMOJI[answer]} {t(lang, 'rsvp.' + answer)}: {names(view.answered(answer))}")
-    lines.append(f"⏳ {t(lang, 'rsvp.none')}: {names(view.answered(None))}")
+def rsvp_section(view: MeetingView, lang: Lang, *, signed_in_apart: bool = False) -> Section:
+    """Who answered what. With `signed_in_apart` (the reminders before the start) whoever has already signed in
+    (签到) has answered by coming: a line of their own, and never among those with no answer."""
+    lines = [t(lang, "rsvp.line", emoji=RSVP_EMOJI[answer], label=t(lang, "rsvp." + answer),
+               names=names(view.answered(answer))) for answer in ("yes", "maybe", "no")]
+    signed = view.signed_in() if signed_in_apart else []
+    waiting = [u for u in view.answered(None) if u not in signed]
+    lines.append(t(lang, "rsvp.line", emoji="⏳", label=t(lang, "rsvp.none"), names=names(waiting)))
+    if signed:
+        lines.append(t(lang, "rsvp.line", emoji="🖊️", label=t(lang, "rsvp.signed_in"), names=names(signed)))
     return Section(t(lang, "heading.rsvp"), tuple(lines))
 
 

@@ -65,6 +65,8 @@ MESSAGES: dict[str, str] = {
     "rsvp.no": "Not coming",
     "rsvp.maybe": "Maybe",
     "rsvp.none": "No answer yet",
+    "rsvp.signed_in": "Signed in",
+    "rsvp.line": "{emoji} {label}: {names}",
     "rsvp.react_hint": "Click a button, or react ✅ yes · ❌ no · 🤔 maybe",
     "rsvp.deadline": "please answer by {when}",
     "rsvp.recorded.yes": "Noted: you're coming to #{number} {title}.",

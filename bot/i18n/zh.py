@@ -65,6 +65,8 @@ MESSAGES: dict[str, str] = {
     "rsvp.no": "不参加",
     "rsvp.maybe": "待定",
     "rsvp.none": "未回复",
+    "rsvp.signed_in": "已签到",
+    "rsvp.line": "{emoji} {label}：{names}",
     "rsvp.react_hint": "点击按钮，或用表情回复：✅ 参加 · ❌ 不参加 · 🤔 待定",
     "rsvp.deadline": "请在 {when} 前回复",
     "rsvp.recorded.yes": "已记录：你将参加 #{number} {title}。",
