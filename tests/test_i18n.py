@@ -54,6 +54,7 @@ def test_every_literal_key_in_the_code_exists() -> None:
         pytest.param("rsvp.recorded.", ("yes", "no", "maybe", "withdraw"), id="rsvp"),
         pytest.param("kind.", ("topic", "info", "idea", "link", "decision", "openquestion", "actionitem"), id="kind"),
         pytest.param("plan.you_approved.", ("review", "approval"), id="plan-you-approved"),
+        pytest.param("config.name.", ("timezone", "language", "digest", "holidays", "reminder_hour"), id="setting"),
         pytest.param("plan.step_approved.", ("review", "approval"), id="plan-step-approved"),
     ],
 )
