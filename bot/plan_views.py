@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 from sqlmodel import Session
 
 from bot import views
-from bot.i18n import Lang, t
+from bot.i18n import Lang, aside, labelled, t
 from bot.messages import Button, OutMessage, RefSpec, Section, Target
 from bot.timeparse import format_when
 from store import plans, repo
@@ -69,7 +69,7 @@ def budget_text(plan: MeetingPlan, lang: Lang) -> str | None:
     parts = budget_parts(plan)
     text = money(plan.budget_total)
     if parts:
-        text += " (" + t(lang, "plan.sep").join(f"{t(lang, 'budget.' + p)} {money(c)}" for p, c in parts) + ")"
+        text += aside(lang, t(lang, "plan.sep").join(f"{t(lang, 'budget.' + p)} {money(c)}" for p, c in parts))
     gap = budget_gap(plan)
     if gap is not None:
         text += " ⚠️ " + t(lang, "plan.budget_gap", parts=money(gap), total=money(plan.budget_total))
@@ -80,7 +80,7 @@ def person_text(person: PlanPerson, lang: Lang) -> str:
     star = "★" if person.key else ""
     if person.side == "internal":
         return f"{star}@{person.name}"
-    return f"{star}{person.name} ({person.company}{t(lang, 'plan.sep')}{person.title})"
+    return star + person.name + aside(lang, f"{person.company}{t(lang, 'plan.sep')}{person.title}")
 
 
 def state_label(plan: MeetingPlan, lang: Lang) -> str:
@@ -122,11 +122,11 @@ def steps_section(session: Session, plan: MeetingPlan, lang: Lang, zone: ZoneInf
         who = "@" + users[step.approver_id].display_name
         if step.escalated_to_id:
             who += " → @" + users[step.escalated_to_id].display_name
-        line = f"{t(lang, 'plan.stage.' + step.stage)}: {who} — {t(lang, 'plan.step.' + step.status)}"
+        line = labelled(lang, t(lang, "plan.stage." + step.stage), f"{who} — {t(lang, 'plan.step.' + step.status)}")
         if step.status == "pending" and step.due_at is not None:
             line += t(lang, "plan.step.due", when=format_when(step.due_at.astimezone(zone), zone, lang))
         if step.note:
-            line += f" “{step.note}”"
+            line += t(lang, "plan.step.note", note=step.note)
         lines.append(line)
     return Section(t(lang, "plan.steps"), tuple(lines) or (t(lang, "plan.no_steps"),))
 
@@ -138,10 +138,10 @@ def history_section(session: Session, plan: MeetingPlan, lang: Lang, zone: ZoneI
     lines = []
     for event in events:
         actor = f" @{users[event.actor_id].display_name}" if event.actor_id else ""
-        stage = f" ({t(lang, 'plan.stage.' + event.stage)})" if event.stage else ""
-        note = f": {event.note}" if event.note else ""
+        stage = aside(lang, t(lang, "plan.stage." + event.stage)) if event.stage else ""
+        what = t(lang, "plan.event." + event.action) + stage
         when = f"{event.at.astimezone(zone):%Y-%m-%d %H:%M}"
-        lines.append(f"{when} v{event.version}{actor} {t(lang, 'plan.event.' + event.action)}{stage}{note}")
+        lines.append(f"{when} v{event.version}{actor} " + (labelled(lang, what, event.note) if event.note else what))
     return Section(t(lang, "plan.history"), tuple(lines))
 
 

@@ -15,7 +15,7 @@ from sqlmodel import Session
 
 from bot import meetbot
 from bot.file_names import export_name
-from bot.i18n import Lang, t
+from bot.i18n import Lang, aside, t
 from bot.messages import Attachment, Button, Section
 from bot.timeparse import format_date, format_when
 from store import repo
@@ -75,7 +75,7 @@ def series_label(meeting: Meeting, series: MeetingSeries, lang: Lang) -> str:
         place = t(lang, "series.place_of", index=meeting.series_index, total=min(ends))
     else:
         place = t(lang, "series.place", index=meeting.series_index)
-    return f"{series.title} · {place} ({t(lang, 'series.see', number=meeting.number)})"
+    return f"{series.title} · {place}" + aside(lang, t(lang, "series.see", number=meeting.number))
 
 
 def span(minutes: int, lang: Lang) -> str:
@@ -103,8 +103,9 @@ def heading(meeting: Meeting, lang: Lang, shared: bool = False) -> str:
     """"🔒 Title  #3  (scheduled)"; `shared`: where people outside a confidential meeting read it, no title."""
     if meeting.confidential:
         title = f"🔒 #{meeting.number}" if shared else f"🔒 {meeting.title}  #{meeting.number}"
-        return f"{title}  ({t(lang, 'status.' + meeting.status)})"
-    return f"{meeting.title}  #{meeting.number}  ({t(lang, 'status.' + meeting.status)})"
+    else:
+        title = f"{meeting.title}  #{meeting.number}"
+    return title + t(lang, "card.status", status=t(lang, "status." + meeting.status))
 
 
 def shared_title(meeting: Meeting, lang: Lang) -> str:
@@ -159,7 +160,7 @@ def agenda_line(view: MeetingView, item: AgendaItem, lang: Lang) -> str:
     """"Scope (20 min) · by @bob · output: signed scope"."""
     line = item.title
     if item.planned_minutes:
-        line += f" ({t(lang, 'unit.minutes', n=item.planned_minutes)})"
+        line += aside(lang, t(lang, "unit.minutes", n=item.planned_minutes))
     return line + agenda_details(view, item, lang)
 
 
@@ -305,7 +306,7 @@ def minutes_sections(view: MeetingView, record: Record, lang: Lang) -> tuple[Sec
     present = [u for p, u in view.people if p.checked_in_at is not None]
     absent = [(p, u) for p, u in view.people if p.checked_in_at is None]
     absent_lines = [
-        f"@{u.display_name}" + (f" ({p.rsvp_note})" if p.rsvp_note else "") for p, u in absent
+        f"@{u.display_name}" + (aside(lang, p.rsvp_note) if p.rsvp_note else "") for p, u in absent
     ]
     sections = [
         Section(

@@ -34,7 +34,7 @@ def test_report_on_one_meeting_and_on_the_channels_month(chat: Chat) -> None:
     assert month.message.target.kind == "channel" and "Meetings held: 1" in month.body
     assert month.message.attachments[0].filename == "on-time-trend.png"
     person = chat.command("bob", "报告 @bob 本月")[0]  # one's own report; someone else's is refused (test_access)
-    assert person.message.target.kind == "direct" and "召开会议: 1" in person.body
+    assert person.message.target.kind == "direct" and "召开会议：1" in person.body
 
 
 def test_a_report_before_the_meeting_and_bad_months_say_what_is_wrong(chat: Chat) -> None:

@@ -24,3 +24,18 @@ CATALOGS: dict[Lang, dict[str, str]] = {"en": EN, "zh": ZH}
 def t(lang: Lang, key: str, **params: Any) -> str:
     template = CATALOGS[lang].get(key) or EN.get(key) or key
     return template.format(**params) if params else template
+
+
+def labelled(lang: Lang, label: str, value: str) -> str:
+    """"Label: value", or "标签：值" — code that joins a label to its value must not pick the colon itself."""
+    return t(lang, "punct.labelled", label=label, value=value)
+
+
+def heading_line(lang: Lang, text: str) -> str:
+    """A heading that introduces the lines under it: "Overdue:", "逾期："."""
+    return t(lang, "punct.heading", text=text)
+
+
+def aside(lang: Lang, text: str) -> str:
+    """A remark after something: " (why)" in English, "（原因）" in Chinese (full-width, no space before)."""
+    return t(lang, "punct.aside", text=text)

@@ -129,7 +129,7 @@ MESSAGES: dict[str, str] = {
     "monitor.plan_vs_actual": "Plan vs actual",
     "monitor.tasks": "Preparation: {on_time} of {total} tasks done on time, {late} late",
     "monitor.agenda": "Agenda completion: {completed} of {planned} items ({share}) — target ≥ 95%: {mark}",
-    "monitor.delayed_item": "Agenda deviation over 10 min: {what}",
+    "monitor.delayed_item": "Agenda deviation over 10 min: {what}: +{minutes} min",
     "monitor.incidents_heading": "Incidents",
     "monitor.incidents": "Answered within 15 min: {answered} of {total} ({share}) — target ≥ 90%: {mark}",
     "monitor.outcomes": "Outcomes vs goals",

@@ -128,7 +128,7 @@ MESSAGES: dict[str, str] = {
     "monitor.plan_vs_actual": "计划与实际",
     "monitor.tasks": "筹备：{total} 项任务中 {on_time} 项按时完成，{late} 项逾期",
     "monitor.agenda": "议程完成：{planned} 项中完成 {completed} 项（{share}）—— 目标 ≥ 95%：{mark}",
-    "monitor.delayed_item": "议程偏差超过 10 分钟：{what}",
+    "monitor.delayed_item": "议程偏差超过 10 分钟：{what}（超时 {minutes} 分钟）",
     "monitor.incidents_heading": "异常",
     "monitor.incidents": "15 分钟内响应：{total} 起中 {answered} 起（{share}）—— 目标 ≥ 90%：{mark}",
     "monitor.outcomes": "成果与目标",

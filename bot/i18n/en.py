@@ -148,7 +148,7 @@ MESSAGES: dict[str, str] = {
     "help.status": "status 12 in progress | blocked waiting for legal | delay next friday | delay 2 days (from its due date)",
     "help.meetbot": "While a meeting runs: #topic #info #agreed #action #idea #link #chair #undo #endmeeting",
     # errors
-    "example.prefix": "For example:",
+    "error.for_example": "For example: {example}",
     "example.new": "/meeting new \"Q3 roadmap\" tomorrow 3pm for 1h with @alice @bob",
     "example.list": "/meeting list",
     "example.show": "/meeting show 3",
@@ -332,6 +332,10 @@ MESSAGES: dict[str, str] = {
     "rsvp.button_hint": "Click a button, or reply yes · no · maybe",
     # exports
     "exports.field": "{label}: {value}",
+    "punct.labelled": "{label}: {value}",
+    "punct.heading": "{text}:",
+    "punct.aside": " ({text})",
+    "card.status": "  ({status})",
     "exports.confidential": "Confidential: for this meeting's participants only. Please don't forward.",
     "exports.held": "Held",
     "exports.status_reason": "{status}: {reason}",
@@ -760,6 +764,7 @@ MESSAGES: dict[str, str] = {
     "plan.step.rejected": "rejected",
     "plan.step.cancelled": "cancelled",
     "plan.step.due": " (due {when})",
+    "plan.step.note": " “{note}”",
     "plan.steps": "Approval",
     "plan.no_steps": "not submitted",
     "plan.history": "History",

@@ -56,7 +56,7 @@ def percent(achieved: float | None, target: float | None) -> int | None:
 class AgendaFigures:
     planned: int
     completed: int
-    delayed: tuple[str, ...]  # "<item>: +N min"
+    delayed: tuple[tuple[str, int], ...]  # each item over its time by more than the standard allows, minutes over
 
     @property
     def completion(self) -> float | None:
@@ -70,7 +70,7 @@ def agenda_figures(items: list[AgendaItem]) -> AgendaFigures:
             continue
         over = round((item.ended_at - item.started_at).total_seconds() / 60) - item.planned_minutes
         if over > AGENDA_DELAY_MINUTES:
-            delayed.append(f"{item.title}: +{over} min")
+            delayed.append((item.title, over))
     return AgendaFigures(len(items), sum(item.ended_at is not None for item in items), tuple(delayed))
 
 
@@ -133,7 +133,7 @@ def report_message(ctx: Ctx, meeting: Meeting) -> OutMessage:
         ctx.t("monitor.agenda", completed=agenda.completed, planned=agenda.planned,
               share=share_text(completion),
               mark=mark(ctx, None if completion is None else completion >= AGENDA_TARGET)),
-        *(ctx.t("monitor.delayed_item", what=line) for line in agenda.delayed),
+        *(ctx.t("monitor.delayed_item", what=title, minutes=over) for title, over in agenda.delayed),
     ]
     incident_lines = [board_views.incident_line(i, handlers[i.handler_id], ctx.lang, ctx.tz) for i in incidents]
     incident_lines.append(ctx.t("monitor.incidents", answered=len(answered), total=len(incidents),
