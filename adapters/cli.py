@@ -24,6 +24,7 @@ from adapters.scheduler import start_ticker
 from bot.config import Settings
 from bot.core import Core
 from bot.errors import ConfigError
+from bot.file_names import export_name
 from bot.meetbot import parse_irc_log, render_minutes_txt
 from store import repo
 
@@ -185,17 +186,15 @@ def run_export(args: argparse.Namespace, clock: Clock) -> int:
                       file=sys.stderr)
                 return 2
             record = exports.load_record(session, meeting)
-            stem = args.out / f"meeting-{meeting.number}"
             local = ZoneInfo(meeting.timezone)  # minutes show the meeting's own clock, named
             for kind in formats:
+                topic = "invitation" if kind == "ics" else "minutes"
+                written.append(args.out / export_name(meeting, topic, lang, kind))
                 if kind == "md":
-                    written.append(stem.with_name(stem.name + "-minutes.md"))
                     written[-1].write_text(exports.minutes_markdown(record, lang, local), encoding="utf-8")
                 elif kind == "pdf":
-                    written.append(stem.with_name(stem.name + "-minutes.pdf"))
                     written[-1].write_bytes(exports.minutes_pdf(record, lang, local))
                 else:
-                    written.append(stem.with_name(stem.name + ".ics"))
                     written[-1].write_bytes(exports.meeting_ics(record, meeting.revision, stamp=clock()))
     for path in written:
         print(path)

@@ -33,7 +33,7 @@ from adapters.reactions import meaning_of
 from bot.access import PUBLIC, Conversation
 from bot.core import Core
 from bot.events import Inbound, Person
-from bot.i18n import t
+from bot.i18n import aside, heading_line, labelled
 from bot.messages import OutMessage
 
 PLATFORM = "console"
@@ -311,16 +311,15 @@ def render_text(message: OutMessage) -> str:
     if message.title:
         lines.append(f"*{message.title}*")
     lines.extend(message.text.splitlines() or [""])
-    colon = t(message.lang, "punct.colon")  # "：" in Chinese
-    lines.extend(f"{label}{colon}{value}" for label, value in message.fields)
+    lines.extend(labelled(message.lang, label, value) for label, value in message.fields)
     for section in message.sections:
         if section.heading:
-            lines.append(section.heading + colon.rstrip())
+            lines.append(heading_line(message.lang, section.heading))
         lines.extend(f"  {line}" for line in section.lines)
     if message.buttons:
         lines.append(" ".join(f"({i}) {b.label}" for i, b in enumerate(message.buttons, start=1)))
     if message.context:
-        lines.append(t(message.lang, "punct.paren", text=message.context))
+        lines.append(aside(message.lang, message.context).strip())
     return "\n     ".join(lines)
 
 

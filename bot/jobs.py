@@ -345,10 +345,11 @@ def late_plan_step(session: Session, row: Notification) -> tuple[Meeting, Meetin
     if meeting is None or found is None or found.id is None:
         return None
     for step in plans.steps(session, found.id, found.version):
-        if step.status != "pending" or step.approver_id != row.recipient_id or step.due_at is None:
+        if step.status != "pending" or step.approver_id != row.recipient_id or step.opened_at is None:
             continue
-        due = step.due_at if row.kind == Kind.PLAN_STEP_OVERDUE else (
-            step.due_at + plan_views.escalation_delay(found, step.stage))
+        deadline = plan_views.first_deadline(found, step)  # an escalation moves `due_at`; the rows keep the first
+        due = deadline if row.kind == Kind.PLAN_STEP_OVERDUE else deadline + plan_views.escalation_delay(
+            found, step.stage)
         if due == row.due_at:  # a row of an earlier submission never matches the current step's clock
             return meeting, found, step
     return None
@@ -377,18 +378,21 @@ def plan_step_notice(session: Session, settings: Settings, row: Notification, no
         text = t(lang, "plan.overdue", stage=stage_of(lang), who=requester.display_name,
                  later=format_when((now + plan_views.escalation_delay(plan, step.stage)).astimezone(zone), zone, lang))
         return plan_views.step_card(session, meeting, plan, step, approver, lang, zone, text)
+    new_deadline = plan_views.escalated_deadline(plan, step)  # the same whichever of the two rows goes first
     if row.kind == Kind.PLAN_STEP_LATE_NOTICE:
-        lang = language_of(requester, settings, meeting.language)
+        lang, zone = language_of(requester, settings, meeting.language), zone_of(requester, settings)
         key = "plan.late_escalated" if superior else "plan.late_no_superior"
         return plan_views.note_to(requester, lang, t(
             lang, key, number=meeting.number, stage=stage_of(lang), who=approver.display_name,
-            superior=superior.display_name if superior else ""), meeting)
+            superior=superior.display_name if superior else "",
+            due=format_when(new_deadline.astimezone(zone), zone, lang)), meeting)
     if superior is None or step.escalated_to_id is not None:
         return None
-    step.escalated_to_id = superior.id
+    step.escalated_to_id, step.due_at = superior.id, new_deadline
     plans.add_event(session, plan, now, "escalated", None, step.stage, "@" + superior.display_name)
     lang, zone = language_of(superior, settings, meeting.language), zone_of(superior, settings)
-    text = t(lang, "plan.escalated", stage=stage_of(lang), who=approver.display_name, requester=requester.display_name)
+    text = t(lang, "plan.escalated", stage=stage_of(lang), who=approver.display_name, requester=requester.display_name,
+             due=format_when(new_deadline.astimezone(zone), zone, lang))
     return plan_views.step_card(session, meeting, plan, step, superior, lang, zone, text)
 
 
@@ -491,7 +495,8 @@ def meeting_reminder(view: views.MeetingView, now: datetime) -> OutMessage:
     m = view.meeting
     lang, zone = as_lang(m.language), view.zone
     minutes_left = round((m.start_at - now).total_seconds() / 60)
-    waiting = view.answered(None)
+    signed = view.signed_in()
+    waiting = [u for u in view.answered(None) if u not in signed]  # signing in early answers the invitation
     shared = views.shared_title(m, lang)  # the channel reads it: a confidential meeting keeps its subject
     text = t(lang, "reminder.starts", number=m.number, title=shared, left=views.span(minutes_left, lang))
     if waiting and not m.confidential:
@@ -500,14 +505,14 @@ def meeting_reminder(view: views.MeetingView, now: datetime) -> OutMessage:
         target=Target(kind="channel", channel=m.channel_id),
         text=text,
         fields=views.confidential_fields(view, lang, zone) if m.confidential else views.detail_fields(view, lang, zone),
-        sections=() if m.confidential else (views.rsvp_section(view, lang),),
-        mentions=tuple(u.platform_user_id for p, u in view.people if p.rsvp != "no"),
+        sections=() if m.confidential else (views.rsvp_section(view, lang, signed_in_apart=True),),
+        mentions=tuple(u.platform_user_id for p, u in view.people if p.rsvp != "no" and p.checked_in_at is None),
     )
 
 
 def rsvp_chase(settings: Settings, view: views.MeetingView, user: User | None, now: datetime) -> OutMessage | None:
     m = view.meeting
-    answered = {u.id for p, u in view.people if p.rsvp is not None}
+    answered = {u.id for p, u in view.people if p.rsvp is not None or p.checked_in_at is not None}
     if user is None or user.id in answered or m.rsvp_deadline is None or m.rsvp_deadline <= now:
         return None
     if user.id not in {u.id for _p, u in view.people}:

@@ -7,13 +7,13 @@ show the same card, so it is built here, below both, from rows only.
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlmodel import Session
 
 from bot import views
-from bot.i18n import Lang, t
+from bot.i18n import Lang, aside, labelled, t
 from bot.messages import Button, OutMessage, RefSpec, Section, Target
 from bot.timeparse import format_when
 from store import plans, repo
@@ -31,6 +31,17 @@ def step_window(plan: MeetingPlan, stage: str) -> timedelta:
 def escalation_delay(plan: MeetingPlan, stage: str) -> timedelta:
     """How long after a missed deadline the approver's superior is asked: half the step's window."""
     return step_window(plan, stage) / 2
+
+
+def first_deadline(plan: MeetingPlan, step: PlanStep) -> datetime:
+    """The deadline the step opened with: its reminder and escalation rows were scheduled from it."""
+    assert step.opened_at is not None
+    return step.opened_at + step_window(plan, step.stage)
+
+
+def escalated_deadline(plan: MeetingPlan, step: PlanStep) -> datetime:
+    """The superior's deadline: a window of their own from the escalation (never the one already missed)."""
+    return first_deadline(plan, step) + escalation_delay(plan, step.stage) + step_window(plan, step.stage)
 
 
 def money(cents: int) -> str:
@@ -58,8 +69,7 @@ def budget_text(plan: MeetingPlan, lang: Lang) -> str | None:
     parts = budget_parts(plan)
     text = money(plan.budget_total)
     if parts:
-        listed = t(lang, "plan.sep").join(f"{t(lang, 'budget.' + p)} {money(c)}" for p, c in parts)
-        text += t(lang, "punct.aside", text=listed)
+        text += aside(lang, t(lang, "plan.sep").join(f"{t(lang, 'budget.' + p)} {money(c)}" for p, c in parts))
     gap = budget_gap(plan)
     if gap is not None:
         text += " ⚠️ " + t(lang, "plan.budget_gap", parts=money(gap), total=money(plan.budget_total))
@@ -70,7 +80,7 @@ def person_text(person: PlanPerson, lang: Lang) -> str:
     star = "★" if person.key else ""
     if person.side == "internal":
         return f"{star}@{person.name}"
-    return star + person.name + t(lang, "punct.aside", text=f"{person.company}{t(lang, 'plan.sep')}{person.title}")
+    return star + person.name + aside(lang, f"{person.company}{t(lang, 'plan.sep')}{person.title}")
 
 
 def state_label(plan: MeetingPlan, lang: Lang) -> str:
@@ -112,12 +122,11 @@ def steps_section(session: Session, plan: MeetingPlan, lang: Lang, zone: ZoneInf
         who = "@" + users[step.approver_id].display_name
         if step.escalated_to_id:
             who += " → @" + users[step.escalated_to_id].display_name
-        stage, status = t(lang, "plan.stage." + step.stage), t(lang, "plan.step." + step.status)
-        line = f"{stage}{t(lang, 'punct.colon')}{who} — {status}"
+        line = labelled(lang, t(lang, "plan.stage." + step.stage), f"{who} — {t(lang, 'plan.step.' + step.status)}")
         if step.status == "pending" and step.due_at is not None:
             line += t(lang, "plan.step.due", when=format_when(step.due_at.astimezone(zone), zone, lang))
         if step.note:
-            line += f" “{step.note}”"
+            line += t(lang, "plan.step.note", note=step.note)
         lines.append(line)
     return Section(t(lang, "plan.steps"), tuple(lines) or (t(lang, "plan.no_steps"),))
 
@@ -129,10 +138,10 @@ def history_section(session: Session, plan: MeetingPlan, lang: Lang, zone: ZoneI
     lines = []
     for event in events:
         actor = f" @{users[event.actor_id].display_name}" if event.actor_id else ""
-        stage = t(lang, "punct.aside", text=t(lang, "plan.stage." + event.stage)) if event.stage else ""
-        note = t(lang, "punct.colon") + event.note if event.note else ""
+        stage = aside(lang, t(lang, "plan.stage." + event.stage)) if event.stage else ""
+        what = t(lang, "plan.event." + event.action) + stage
         when = f"{event.at.astimezone(zone):%Y-%m-%d %H:%M}"
-        lines.append(f"{when} v{event.version}{actor} {t(lang, 'plan.event.' + event.action)}{stage}{note}")
+        lines.append(f"{when} v{event.version}{actor} " + (labelled(lang, what, event.note) if event.note else what))
     return Section(t(lang, "plan.history"), tuple(lines))
 
 

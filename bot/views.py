@@ -14,7 +14,8 @@ from zoneinfo import ZoneInfo
 from sqlmodel import Session
 
 from bot import meetbot
-from bot.i18n import Lang, t
+from bot.file_names import export_name
+from bot.i18n import Lang, aside, t
 from bot.messages import Attachment, Button, Section
 from bot.timeparse import format_date, format_when
 from store import repo
@@ -52,6 +53,10 @@ class MeetingView:
     def answered(self, answer: str | None) -> list[User]:
         return [u for p, u in self.people if p.rsvp == answer]
 
+    def signed_in(self) -> list[User]:
+        """Whoever has signed in (or checked in): before the start, that answers the invitation too."""
+        return [u for p, u in self.people if p.checked_in_at is not None]
+
 
 def load(session: Session, meeting: Meeting) -> MeetingView:
     assert meeting.id is not None
@@ -70,7 +75,7 @@ def series_label(meeting: Meeting, series: MeetingSeries, lang: Lang) -> str:
         place = t(lang, "series.place_of", index=meeting.series_index, total=min(ends))
     else:
         place = t(lang, "series.place", index=meeting.series_index)
-    return f"{series.title} · {place} ({t(lang, 'series.see', number=meeting.number)})"
+    return f"{series.title} · {place}" + aside(lang, t(lang, "series.see", number=meeting.number))
 
 
 def span(minutes: int, lang: Lang) -> str:
@@ -99,8 +104,9 @@ def heading(meeting: Meeting, lang: Lang, shared: bool = False) -> str:
     """"🔒 Title  #3  (scheduled)"; `shared`: where people outside a confidential meeting read it, no title."""
     if meeting.confidential:
         title = f"🔒 #{meeting.number}" if shared else f"🔒 {meeting.title}  #{meeting.number}"
-        return f"{title}  {t(lang, 'punct.paren', text=t(lang, 'status.' + meeting.status))}"
-    return f"{meeting.title}  #{meeting.number}  {t(lang, 'punct.paren', text=t(lang, 'status.' + meeting.status))}"
+    else:
+        title = f"{meeting.title}  #{meeting.number}"
+    return title + t(lang, "card.status", status=t(lang, "status." + meeting.status))
 
 
 def shared_title(meeting: Meeting, lang: Lang) -> str:
@@ -155,7 +161,7 @@ def agenda_line(view: MeetingView, item: AgendaItem, lang: Lang) -> str:
     """"Scope (20 min) · by @bob · output: signed scope"."""
     line = item.title
     if item.planned_minutes:
-        line += f" ({t(lang, 'unit.minutes', n=item.planned_minutes)})"
+        line += aside(lang, t(lang, "unit.minutes", n=item.planned_minutes))
     return line + agenda_details(view, item, lang)
 
 
@@ -192,11 +198,16 @@ def carry_over_section(session: Session, meeting: Meeting, lang: Lang) -> tuple[
     return (Section(t(lang, "heading.carry_over"), tuple(lines)),) if lines else ()
 
 
-def rsvp_section(view: MeetingView, lang: Lang) -> Section:
-    lines, colon = [], t(lang, "punct.colon")
-    for answer in ("yes", "maybe", "no"):
-        lines.append(f"{RSVP_EMOJI[answer]} {t(lang, 'rsvp.' + answer)}{colon}{names(view.answered(answer), lang)}")
-    lines.append(f"⏳ {t(lang, 'rsvp.none')}{colon}{names(view.answered(None), lang)}")
+def rsvp_section(view: MeetingView, lang: Lang, *, signed_in_apart: bool = False) -> Section:
+    """Who answered what. With `signed_in_apart` (the reminders before the start) whoever has already signed in
+    (签到) has answered by coming: a line of their own, and never among those with no answer."""
+    lines = [t(lang, "rsvp.line", emoji=RSVP_EMOJI[answer], label=t(lang, "rsvp." + answer),
+               names=names(view.answered(answer), lang)) for answer in ("yes", "maybe", "no")]
+    signed = view.signed_in() if signed_in_apart else []
+    waiting = [u for u in view.answered(None) if u not in signed]
+    lines.append(t(lang, "rsvp.line", emoji="⏳", label=t(lang, "rsvp.none"), names=names(waiting, lang)))
+    if signed:
+        lines.append(t(lang, "rsvp.line", emoji="🖊️", label=t(lang, "rsvp.signed_in"), names=names(signed, lang)))
     return Section(t(lang, "heading.rsvp"), tuple(lines))
 
 
@@ -296,7 +307,7 @@ def minutes_sections(view: MeetingView, record: Record, lang: Lang) -> tuple[Sec
     present = [u for p, u in view.people if p.checked_in_at is not None]
     absent = [(p, u) for p, u in view.people if p.checked_in_at is None]
     absent_lines = [
-        f"@{u.display_name}" + (f" ({p.rsvp_note})" if p.rsvp_note else "") for p, u in absent
+        f"@{u.display_name}" + (aside(lang, p.rsvp_note) if p.rsvp_note else "") for p, u in absent
     ]
     sections = [
         Section(
@@ -385,7 +396,7 @@ def meetbot_minutes(view: MeetingView, record: Record, channel_name: str) -> Att
         people=people,
         zone=view.zone,  # a file people keep: the meeting's local times, its zone named
     )
-    return Attachment(f"meeting-{m.number}-minutes.txt", meetbot.render_minutes_txt(doc))
+    return Attachment(export_name(m, "minutes", "en", "txt"), meetbot.render_minutes_txt(doc))  # MeetBot's is English
 
 
 def agenda_label(item: AgendaItem, presenter: User | None, lang: Lang) -> str:

@@ -16,6 +16,7 @@ from sqlmodel import Session, func, select
 from adapters.reactions import meaning_of
 from bot.core import Core
 from bot.events import Inbound, Person
+from bot.i18n import labelled
 from bot.messages import Outcome, OutMessage
 
 
@@ -58,7 +59,7 @@ class Sent:
     def body(self) -> str:
         """Everything a person would read, as one string (for `in` assertions)."""
         m = self.current
-        parts = [m.title or "", m.text, *(f"{k}: {v}" for k, v in m.fields)]
+        parts = [m.title or "", m.text, *(labelled(m.lang, k, v) for k, v in m.fields)]
         for section in m.sections:
             parts.append(section.heading or "")
             parts.extend(section.lines)

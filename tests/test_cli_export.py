@@ -28,9 +28,10 @@ def test_a_meetings_files_and_the_tracker(database: Path, tmp_path: Path, capsys
     out = tmp_path / "out"
     assert main(["export", "--db", str(database), "--meeting", "1", "--format", "md,ics", "--out", str(out)]) == 0
     assert main(["export", "--db", str(database), "--tracker", "--out", str(out)]) == 0
-    assert sorted(p.name for p in out.iterdir()) == ["action-tracker.xlsx", "meeting-1-minutes.md", "meeting-1.ics"]
-    assert "ship on Dec 1" in (out / "meeting-1-minutes.md").read_text(encoding="utf-8")
-    event = next(iter(icalendar.Calendar.from_ical((out / "meeting-1.ics").read_bytes()).walk("VEVENT")))
+    minutes, invitation = "meeting-1-Q3-roadmap-minutes-2026-11-23.md", "meeting-1-Q3-roadmap-invitation-2026-11-23.ics"
+    assert sorted(p.name for p in out.iterdir()) == ["action-tracker.xlsx", invitation, minutes]
+    assert "ship on Dec 1" in (out / minutes).read_text(encoding="utf-8")
+    event = next(iter(icalendar.Calendar.from_ical((out / invitation).read_bytes()).walk("VEVENT")))
     assert str(event["SUMMARY"]) == "Q3 roadmap"
     assert capsys.readouterr().out.count("\n") == 3  # one line per file written
 

@@ -340,11 +340,11 @@ def test_files_go_as_dingtalk_files(fake: fd.FakeDingTalk, adapter: DingTalkAdap
     """A report's chart, a PDF or the tracker: uploaded to media/upload, then sent as a sampleFile message."""
     pdf = b"%PDF-1.4 minutes"
     adapter.send(OutMessage(lang="zh", target=Target(kind="channel", channel=GROUP), text="纪要",
-                            attachments=(Attachment("meeting-1-minutes.pdf", "", data=pdf),)))
+                            attachments=(Attachment("meeting-1-Q3-roadmap-minutes-2026-11-24.pdf", "", data=pdf),)))
     files = [m for m in fake.messages("group", GROUP) if m.msg_key == "sampleFile"]
-    assert len(files) == 1 and files[0].param["fileName"] == "meeting-1-minutes.pdf"
+    assert len(files) == 1 and files[0].param["fileName"] == "meeting-1-Q3-roadmap-minutes-2026-11-24.pdf"
     assert files[0].param["fileType"] == "pdf"
-    assert fake.media[files[0].param["mediaId"]] == ("meeting-1-minutes.pdf", pdf)
+    assert fake.media[files[0].param["mediaId"]] == ("meeting-1-Q3-roadmap-minutes-2026-11-24.pdf", pdf)
 
 
 @pytest.mark.parametrize(

@@ -91,7 +91,7 @@ def test_clicking_a_card_in_the_group_counts_as_being_there(fake: fd.FakeDingTal
 def test_isadmin_on_the_message_lets_an_admin_change_the_groups_settings(fake: fd.FakeDingTalk,
                                                                          adapter: DingTalkAdapter) -> None:
     assert "只有工作区管理员可以修改本频道的设置" in said(fake, adapter, " 设置 汇总 关闭", "li")
-    assert "汇总：off" in said(fake, adapter, " 设置 汇总 关闭", "boss", is_admin=True)  # the group speaks Chinese
+    assert "汇总：关闭" in said(fake, adapter, " 设置 汇总 关闭", "boss", is_admin=True)  # the group speaks Chinese
 
 
 # ---- the organisation's directory: managers ----------------------------------------------------------------

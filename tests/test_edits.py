@@ -308,7 +308,7 @@ def test_bad_input_says_what_was_wrong_with_an_example(planned: Chat, text: str,
 def test_a_cancelled_or_ended_meeting_cannot_be_changed(planned: Chat) -> None:
     planned.command("alice", "cancel 1")
     assert "Meeting #1 is cancelled, so that can't be done." in planned.command("alice", "edit 1 place Room 5")[0].body
-    assert "#1 号会议当前状态为 已取消" in planned.command("alice", "延长 1 30分钟")[0].body
+    assert "#1 号会议当前状态为“已取消”" in planned.command("alice", "延长 1 30分钟")[0].body
 
 
 def test_a_confidential_meeting_change_is_not_said_in_the_channel(chat: Chat) -> None:
@@ -363,7 +363,7 @@ def test_output_in_chinese_is_not_an_agenda_item(chat: Chat) -> None:
     chat.command("alice", '新建 "周会" 明天下午3点 参会 @张三 '
                           '议程 "范围" 20分钟 主讲 @张三 输出物：签字的范围 "预算" 25分钟')
     assert agenda(chat) == [(1, "范围"), (2, "预算")]
-    assert "1. 范围 (20 分钟) · 主讲 @张三 · 输出物：签字的范围" in chat.to("张三")[0].body
+    assert "1. 范围（20 分钟） · 主讲 @张三 · 输出物：签字的范围" in chat.to("张三")[0].body
 
 
 @pytest.mark.parametrize("database", ["sqlite", "postgresql"])

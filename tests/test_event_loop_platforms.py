@@ -156,7 +156,8 @@ def test_one_event_through_all_five_stages_on_slack(slack: SlackLoop) -> None:
     again = slack.last_dm("it", "asks for your resource review")
     assert again["ts"] != review["ts"] and "add up" not in again["text"]
     slack.click("it", "DU4", again, "approve 1")
-    assert "approved the resource review of plan #1" in slack.last_dm("alice", "approved")["text"]
+    approved = "@it approved plan #1 “Dealer conference 2027” in resource review."
+    assert approved in slack.last_dm("alice", "approved")["text"]
     to_boss = slack.last_dm("boss", "asks for your approval of the goal and budget within 1 d")
     assert "Plan #1: Dealer conference 2027" in to_boss["text"]
 
@@ -225,7 +226,8 @@ def test_one_event_through_all_five_stages_on_slack(slack: SlackLoop) -> None:
     slack.command("alice", "incident status 2 handled")
     slack.command("alice", "end")
     minutes = wait_until(lambda: [u for u in fake.uploads() if u.completed])
-    assert [(u.filename, u.channel_id) for u in minutes] == [("meeting-1-minutes.txt", "C1")]
+    minutes_name = "meeting-1-Dealer-conference-2027-minutes-2026-11-30.txt"
+    assert [(u.filename, u.channel_id) for u in minutes] == [(minutes_name, "C1")]
 
     # stage 4: the survey (bob clicks a score), a rating with a comment, the outcome
     survey = slack.last_dm("bob", "How was the meeting?")
@@ -242,7 +244,7 @@ def test_one_event_through_all_five_stages_on_slack(slack: SlackLoop) -> None:
     assert "Satisfaction: 4.5 of 5 (2 answers) — target ≥ 4.5: ✅ met" in report["text"]
     assert "48 new dealers signed against 50: 96%" in report["text"]
     files = {u.filename: u for u in fake.uploads() if u.completed and u.channel_id == "DU1"}
-    stem = "Dealer-conference-2027-monitoring-report-2026-11-30"
+    stem = "meeting-1-Dealer-conference-2027-monitoring-report-2026-11-30"
     assert set(files) == {f"{stem}.pdf", f"{stem}.xlsx"}
     assert all(u.thread_ts == report["ts"] for u in files.values())
     assert (files[f"{stem}.pdf"].content or b"").startswith(b"%PDF")
@@ -373,7 +375,7 @@ def test_one_event_through_all_five_stages_on_dingtalk(dingtalk: DingTalkLoop) -
     again = talk.card("行政", "请你在 12 小时内完成资源预审")
     assert again.out_track_id != review.out_track_id and "不符" not in again.params["markdown"]
     talk.click("行政", again, "approve 1")
-    assert "你已批准申报 #1 的资源预审。" in talk.to("行政")
+    assert "你已批准申报 #1（资源预审）。" in talk.to("行政")
     assert "请你在 1 天内审批目标与预算" in talk.card("王总", "经销商大会").params["markdown"]
 
     # a green-channel plan: two hours a step, reminded when the first runs out
@@ -390,8 +392,11 @@ def test_one_event_through_all_five_stages_on_dingtalk(dingtalk: DingTalkLoop) -
     talk.advance(timedelta(days=1, hours=10))
     assert "审批已超过截止时间，请尽快处理" in talk.last_to("王总", "经销商大会")
     escalated = talk.card("董事长", "经销商大会").params["markdown"]
-    assert "作为 @王总 的上级请你处理" in escalated and "审批：@王总 → @董事长 — 待处理" in escalated
-    assert "⏰ 你的申报 #1 的审批（@王总）已超时，已升级给 @董事长。" in talk.to("张三")
+    assert "作为 @王总 的上级请你在 2026-11-25 21:00（周三）Asia/Shanghai 前处理" in escalated
+    assert "审批：@王总 → @董事长 — 待处理（截止 2026-11-25 21:00（周三）Asia/Shanghai）" in escalated
+    told = ("⏰ 你的申报 #1 的审批（@王总）已超时，已升级给 @董事长，"
+            "新的截止时间为 2026-11-25 21:00（周三）Asia/Shanghai。")
+    assert told in talk.to("张三")
     talk.say("董事长", "批准 1 同意", group=False)
     assert "🎉 申报 #1“经销商大会”已批准" in talk.last_to("张三", "经销商大会")
 
@@ -446,7 +451,7 @@ def test_one_event_through_all_five_stages_on_dingtalk(dingtalk: DingTalkLoop) -
     report = talk.in_group()[-1]
     assert "15 分钟内响应：2 起中 1 起（50%）—— 目标 ≥ 90%：❌ 未达标" in report
     assert "满意度：4.5 / 5（2 份）—— 目标 ≥ 4.5：✅ 达标" in report
-    stem = "经销商大会-监控报告-2026-11-30"
+    stem = "会议1-经销商大会-监控报告-2026-11-30"
     files = [m for m in fake.messages("oto", STAFF["张三"]) if m.msg_key == "sampleFile"]
     assert [(m.param["fileName"], m.param["fileType"]) for m in files] == [(f"{stem}.pdf", "pdf"),
                                                                            (f"{stem}.xlsx", "xlsx")]

@@ -280,11 +280,33 @@ def test_a_channel_can_use_another_holiday_calendar_and_hour(chat: Chat) -> None
         pytest.param("config timezone Mars/Olympus", "not a valid value for timezone", id="bad-timezone"),
         pytest.param("config digest every monday", "not a valid value for digest", id="bad-cron"),
         pytest.param("config holidays XX", "not a valid value for holidays", id="bad-country"),
-        pytest.param("config reminder-hour 25", "not a valid value for reminder_hour", id="bad-hour"),
-        pytest.param("设置 语言 火星文", "不是 language 的有效值", id="zh-bad-language"),
+        pytest.param("config reminder-hour 25", "not a valid value for reminder-hour", id="bad-hour"),
+        pytest.param("设置 语言 火星文", "不是语言的有效值", id="zh-bad-language"),
     ],
 )
 def test_bad_settings_are_refused_with_an_example(chat: Chat, text: str, expected: str) -> None:
     reply = chat.command("alice", text)[0]
     assert expected in reply.body and "/meeting" in reply.body
     assert "timezone: Asia/Shanghai" in chat.command("alice", "config")[0].body
+
+
+@pytest.mark.parametrize(
+    "commands, lines",
+    [
+        pytest.param(("config digest off", "config holidays none"),
+                     ("language: English", "digest: off", "holidays: none (weekends only)", "reminder-hour: 09:00"),
+                     id="en"),
+        pytest.param(("设置 汇总 关闭", "设置 节假日 NONE", "设置 语言 中文"),
+                     ("语言：中文", "汇总：关闭", "节假日：无（仅周末休息）", "提醒时间：09:00"), id="zh"),
+    ],
+)
+def test_every_setting_value_is_shown_in_the_readers_language(chat: Chat, commands: tuple[str, ...],
+                                                              lines: tuple[str, ...]) -> None:
+    for command in commands:
+        reply = chat.command("alice", command)[0].body
+    assert all(line in reply.splitlines() for line in lines), reply
+
+
+def test_a_bad_setting_is_named_in_the_readers_language(chat: Chat) -> None:
+    assert "“火星文”不是语言的有效值。" in chat.command("alice", "设置 语言 火星文")[0].body
+    assert "not a valid value for reminder-hour" in chat.command("alice", "config reminder-hour 25")[0].body

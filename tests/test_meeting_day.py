@@ -240,7 +240,7 @@ def test_a_survey_answer_in_chinese(chat: Chat) -> None:
         pytest.param("bob", "rate 1", "⚠️ Give a score from 1 (poor) to 5 (excellent) after the meeting number.\n"
                      "For example: /meeting rate 3 4 too long", id="no-score"),
         pytest.param("bob", "评分 1 0", "⚠️ “0”不是评分：请用 1（很差）到 5（很好）的整数。\n"
-                     "例如： /meeting 评分 3 4 时间太长", id="out-of-range-zh"),
+                     "例如：/meeting 评分 3 4 时间太长", id="out-of-range-zh"),
     ],
 )
 def test_wrong_answers_are_refused_with_an_example(chat: Chat, who: str, text: str, expected: str) -> None:

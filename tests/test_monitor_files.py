@@ -38,13 +38,13 @@ def files(chat: Chat, who: str, command: str) -> dict[str, Attachment]:
 def test_the_report_carries_a_pdf_and_an_xlsx_named_meeting_topic_date() -> None:
     chat = held_dealer_day()
     attached = files(chat, "alice", "monitor 1")
-    assert set(attached) == {"Dealer-day-monitoring-report-2026-11-24.pdf",
-                             "Dealer-day-monitoring-report-2026-11-24.xlsx"}
-    pdf = attached["Dealer-day-monitoring-report-2026-11-24.pdf"].data
+    assert set(attached) == {"meeting-1-Dealer-day-monitoring-report-2026-11-24.pdf",
+                             "meeting-1-Dealer-day-monitoring-report-2026-11-24.xlsx"}
+    pdf = attached["meeting-1-Dealer-day-monitoring-report-2026-11-24.pdf"].data
     assert pdf is not None
     text = PdfReader(io.BytesIO(pdf)).pages[0].extract_text()
     assert "Monitoring report of #1" in text and "Agenda completion: 1 of 1 items (100%)" in text
-    xlsx = attached["Dealer-day-monitoring-report-2026-11-24.xlsx"].data
+    xlsx = attached["meeting-1-Dealer-day-monitoring-report-2026-11-24.xlsx"].data
     assert xlsx is not None
     book = load_workbook(io.BytesIO(xlsx))
     assert book.sheetnames == ["Targets", "Report"]
@@ -62,7 +62,7 @@ def test_the_report_carries_a_pdf_and_an_xlsx_named_meeting_topic_date() -> None
 def test_chinese_report_files_embed_the_cjk_font(tmp_path: Path) -> None:
     """The Chinese console script (tests/scripts/board_zh.txt) prints the files' paths; the PDF embeds the font."""
     out = run_console((SCRIPTS / "board_zh.txt").read_text(encoding="utf-8"), tmp_path, "--now", "2026-11-23 09:00")
-    stem = tmp_path / "files" / "经销商大会-监控报告-2026-11-26"
+    stem = tmp_path / "files" / "会议1-经销商大会-监控报告-2026-11-26"
     assert f"→ {stem}.pdf" in out and f"→ {stem}.xlsx" in out
     reader = PdfReader(stem.with_name(stem.name + ".pdf"))
     assert set(embedded_cjk(reader)) == {"/FontFile2"}

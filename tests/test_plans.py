@@ -111,9 +111,29 @@ def test_a_plan_filed_from_key_value_lines_goes_to_the_reviewers(chat: Chat) -> 
 def test_a_plan_in_chinese(chat: Chat) -> None:
     sent = chat.command("alice", PLAN_ZH)
     assert "申报 #1“经销商大会”已提交。" in text(sent)
-    assert "类型：客户会" not in text(sent)  # fields are rendered as label/value pairs
+    assert all("类型：客户会" not in s.message.text for s in sent)  # fields are rendered as label/value pairs
     assert any(("类型", "客户会") in s.message.fields for s in sent)
     assert "明细合计 40,000，与总额 50,000 不符" in text(sent)
+
+
+@pytest.mark.parametrize(
+    ("plan", "approve", "review_reply", "approval_reply", "told"),
+    [
+        pytest.param(PLAN_EN, "approve 1", "You approved plan #1 (resource review).", "You approved plan #1.",
+                     "✅ @boss approved plan #1 “Dealer conference 2027”, saying “go ahead”.", id="en"),
+        pytest.param(PLAN_ZH, "批准 1", "你已批准申报 #1（资源预审）。", "你已批准申报 #1。",
+                     "✅ @boss 批准了申报 #1“经销商大会”，附言：“go ahead”。", id="zh"),
+    ],
+)
+def test_an_approval_reads_naturally(chat: Chat, plan: str, approve: str, review_reply: str, approval_reply: str,
+                                     told: str) -> None:
+    chat.command("alice", plan)
+    assert text(chat.command("it", approve)[:1]).strip() == review_reply
+    chat.command("admin", approve)
+    sent = chat.command("boss", approve + " go ahead")
+    assert text(sent[:1]).strip() == approval_reply
+    assert told in text(to(chat, "alice", sent))
+    assert "approval of" not in text(sent) and "的审批" not in text(sent)
 
 
 def test_a_budget_that_does_not_add_up_is_filed_and_said(chat: Chat) -> None:
@@ -233,6 +253,36 @@ def test_a_late_step_is_reminded_then_escalated_once_and_the_requester_told(chat
     sent = chat.command("ceo", "approve 1 go")
     assert plan_row(chat) == ("approved", "scheduled", True)
     assert history(chat)[-4:] == ["reminded", "escalated", "approved", "locked"]
+
+
+@pytest.mark.parametrize(
+    ("plan", "approve", "show", "old", "new", "notice"),
+    [
+        pytest.param(PLAN_EN, "approve 1", "plan 1", "(due 2026-11-24 09:00 (Tue) Asia/Shanghai)",
+                     "(due 2026-11-25 21:00 (Wed) Asia/Shanghai)",
+                     "it was escalated to @ceo, who has until 2026-11-25 21:00 (Wed) Asia/Shanghai", id="en"),
+        pytest.param(PLAN_ZH, "批准 1", "申报 1", "（截止 2026-11-24 09:00（周二）Asia/Shanghai）",
+                     "（截止 2026-11-25 21:00（周三）Asia/Shanghai）",
+                     "已升级给 @ceo，新的截止时间为 2026-11-25 21:00（周三）Asia/Shanghai", id="zh"),
+    ],
+)
+def test_an_escalated_step_shows_its_new_deadline(chat: Chat, plan: str, approve: str, show: str, old: str, new: str,
+                                                  notice: str) -> None:
+    """boss's 24 h run out Tuesday 09:00; at 21:00 the step goes to ceo with a window of its own, to Wednesday
+    21:00: the superior's card, the requester's notice and the plan's view all say so, never the missed one."""
+    chat.command("alice", plan)
+    chat.command("it", approve)
+    chat.command("admin", approve)
+    chat.advance(timedelta(hours=24))
+    sent = chat.advance(timedelta(hours=12))
+    card = text(to(chat, "ceo", sent))
+    assert new in card and old not in card
+    assert notice in text(to(chat, "alice", sent))
+    view = text(chat.command("alice", show))
+    assert new in view and old not in view
+    assert not chat.advance(timedelta(days=3))  # escalated once: no second reminder or escalation
+    chat.command("ceo", approve)
+    assert plan_row(chat)[0] == "approved"
 
 
 def test_the_green_channel_gives_each_step_two_hours(chat: Chat) -> None:

@@ -343,7 +343,7 @@ def test_verdicts_in_chinese(chat: Chat) -> None:
                      id="no-such-decision"),
         pytest.param("alice", "verdict 1.1 deferred", "That decision is already deferred.", id="unchanged"),
         pytest.param("alice", "verdict 7.1 approved", "no meeting #7", id="no-meeting"),
-        pytest.param("alice", "结论 1.1 也许", "“也许”不是结论：请写 同意、暂缓 或 需补充材料。", id="zh-bad-verdict"),
+        pytest.param("alice", "结论 1.1 也许", "“也许”不是结论：请写“同意”“暂缓”或“需补充材料”。", id="zh-bad-verdict"),
     ],
 )
 def test_verdict_refusals_and_bad_input(chat: Chat, who: str, text: str, expected: str) -> None:

@@ -34,7 +34,7 @@ def test_report_on_one_meeting_and_on_the_channels_month(chat: Chat) -> None:
     assert month.message.target.kind == "channel" and "Meetings held: 1" in month.body
     assert month.message.attachments[0].filename == "on-time-trend.png"
     person = chat.command("bob", "报告 @bob 本月")[0]  # one's own report; someone else's is refused (test_access)
-    assert person.message.target.kind == "direct" and "召开会议: 1" in person.body
+    assert person.message.target.kind == "direct" and "召开会议：1" in person.body
 
 
 def test_a_report_before_the_meeting_and_bad_months_say_what_is_wrong(chat: Chat) -> None:
@@ -47,11 +47,15 @@ def test_a_report_before_the_meeting_and_bad_months_say_what_is_wrong(chat: Chat
 def test_export_minutes_calendar_and_tracker(chat: Chat) -> None:
     held(chat)
     files = chat.command("alice", "export 1")[0].message.attachments
-    assert [f.filename for f in files] == ["meeting-1-minutes.md", "meeting-1-minutes.pdf"]
+    assert [f.filename for f in files] == ["meeting-1-Q3-roadmap-minutes-2026-11-23.md",
+                                           "meeting-1-Q3-roadmap-minutes-2026-11-23.pdf"]
     assert "cut the budget by 10%" in files[0].content and (files[1].data or b"").startswith(b"%PDF")
+    chinese = chat.command("alice", "导出 1 md")[0].message.attachments
+    assert [f.filename for f in chinese] == ["会议1-Q3-roadmap-会议纪要-2026-11-23.md"]
     chat.command("alice", 'new "Retro" tomorrow 3pm with @bob')
     chat.command("alice", "reschedule 2 friday 10am")
     ics = chat.command("alice", "export 2 ics")[0].message.attachments[0]
+    assert ics.filename == "meeting-2-Retro-invitation-2026-11-27.ics"  # dated where the meeting now is
     event = next(iter(icalendar.Calendar.from_ical(ics.content).walk("VEVENT")))
     assert event.decoded("SEQUENCE") == 1  # rescheduled once: calendars replace the old event
     tracker = chat.command("alice", "导出 跟踪表")[0].message.attachments[0]

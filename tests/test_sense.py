@@ -334,7 +334,7 @@ def test_the_sum_up_notice_in_chinese(chat: Chat) -> None:
     chat.now = datetime(2026, 11, 24, 15, 0, tzinfo=SHANGHAI)
     chat.command("张三", "开始 1")
     notice = only([s for s in chat.advance(timedelta(hours=1)) if s.message.text.startswith("⏳")])
-    assert notice.message.text.startswith("⏳ #1 周会 计划于 16:00 结束，还剩 10 分钟。该总结了")
+    assert notice.message.text.startswith("⏳ #1“周会”计划于 16:00 结束，还剩 10 分钟。该总结了")
 
 
 def test_a_yes_in_the_private_chat_answers_a_warning_from_a_group(chat: Chat) -> None:

@@ -339,8 +339,8 @@ def test_a_single_meeting_is_no_series(chat: Chat) -> None:
 
 def test_chinese_replies(chat: Chat) -> None:
     reply = body(chat.command("张三", '新建 "周会" 每周一上午10点 30分钟 参会 @李四 共10次'))
-    assert "「周会」每周一 10:00 重复；结束：共10次" in reply
-    assert "系列: 周会 · 第1次（共10次） (`系列 1`)" in reply
+    assert "「周会」：每周一 10:00；结束：共10次" in reply
+    assert "系列：周会 · 第1次（共10次）（`系列 1`）" in reply
     assert "从此次起" in body(chat.command("张三", "系列 1"))
 
 

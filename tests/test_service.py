@@ -135,6 +135,32 @@ def test_reminders_go_out_on_time_and_chase_only_non_responders(chat: Chat) -> N
     assert pending(chat) == []
 
 
+@pytest.mark.parametrize(
+    ("new", "signin", "waiting", "signed"),
+    [
+        pytest.param('new "Q3 roadmap" tomorrow 3pm for 1h with @bob @carol', "signin 1 department Sales",
+                     "Still no answer from @carol.", "🖊️ Signed in: @bob", id="en"),
+        pytest.param('新建 "Q3规划会" 明天下午3点 1小时 参会 @bob @carol', "签到登记 1 部门 销售部",
+                     "仍未回复：@carol。", "🖊️ 已签到：@bob", id="zh"),
+    ],
+)
+def test_the_day_before_reminder_leaves_out_whoever_has_signed_in(chat: Chat, new: str, signin: str, waiting: str,
+                                                                  signed: str) -> None:
+    """bob signed in early and never answered the invitation: he is not chased, not @mentioned, not "no answer"."""
+    chat.command("alice", new)
+    chat.now += timedelta(hours=1)
+    chat.command("bob", signin)
+    chased = chat.advance(timedelta(hours=1))  # 11:00: the RSVP chase, to carol only
+    assert [s.message.target.user for s in chased] == ["carol"]
+    day_before = chat.advance(timedelta(hours=4))  # 15:00 Monday: 24 h before
+    assert len(day_before) == 1
+    reminder = day_before[0].message
+    assert waiting in reminder.text and "@bob" not in reminder.text
+    assert "bob" not in reminder.mentions and "carol" in reminder.mentions
+    rsvp = reminder.sections[-1].lines
+    assert rsvp[-1] == signed and "@bob" not in "\n".join(rsvp[:-1]) and "@carol" in rsvp[-2]
+
+
 def test_reschedule_moves_reminders_and_tells_everyone(chat: Chat) -> None:
     chat.command("alice", NEW_Q3)
     posted = chat.command("alice", "reschedule 1 friday 10am")

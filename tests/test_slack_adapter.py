@@ -222,7 +222,8 @@ def test_the_whole_meeting_loop(fake: fs.FakeSlack, adapter: SlackAdapter, drive
     driver.command("U1", "C1", "end")
     wait_until(lambda: any("ship on Dec 1" in m["text"] for m in posts(fake, "C1")))
     minutes = wait_until(lambda: [u for u in fake.uploads() if u.completed])  # the MeetBot-style minutes file
-    assert minutes[0].filename == "meeting-1-minutes.txt" and "ship on Dec 1" in (minutes[0].content or b"").decode()
+    assert minutes[0].filename == "meeting-1-Q3-roadmap-minutes-2026-11-24.txt"
+    assert "ship on Dec 1" in (minutes[0].content or b"").decode()
 
     # the scheduler's reminder reaches bob in a DM; "done" in its thread closes the item and gets a ✅
     with Session(adapter.core.engine) as session:

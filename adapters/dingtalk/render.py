@@ -60,7 +60,7 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, NamedTuple
 
-from bot.i18n import Lang, t
+from bot.i18n import Lang, labelled, t
 from bot.messages import Button, OutMessage
 
 __all__ = [
@@ -202,8 +202,8 @@ def _body_blocks(message: OutMessage, heading: bool) -> list[list[str]]:
         elif paragraph:
             blocks.append(paragraph)
             paragraph = []
-    colon = t(message.lang, "punct.colon")  # "：" in Chinese
-    fields = [f"**{escape_markdown(_one_line(label))}**{colon}{_inline(value)}" for label, value in message.fields]
+    fields = [labelled(message.lang, f"**{escape_markdown(_one_line(label))}**", _inline(value))
+              for label, value in message.fields]
     blocks += [fields] if fields else []
     for section in message.sections:
         section_heading = _one_line(section.heading)

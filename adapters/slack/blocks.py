@@ -29,7 +29,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from bot.command_types import AgendaSpec, Mention, NewMeeting, ParticipantSpec, Role
-from bot.i18n import Lang, t
+from bot.i18n import Lang, aside, heading_line, labelled, t
 from bot.messages import Button, OutMessage
 from bot.timeparse import parse_duration
 
@@ -245,12 +245,11 @@ def _fallback(message: OutMessage, people: Mentionable) -> str:
     mentions, which must be in it to notify on mobile."""
     lines = [f"*{message.title}*"] if message.title else []
     lines += message.text.splitlines()
-    colon = t(message.lang, "punct.colon")  # "：" in Chinese
-    lines += [f"{label}{colon}{value}" for label, value in message.fields]
+    lines += [labelled(message.lang, label, value) for label, value in message.fields]
     for section in message.sections:
-        lines += [section.heading + colon.rstrip()] if section.heading else []
+        lines += [heading_line(message.lang, section.heading)] if section.heading else []
         lines += section.lines
-    lines += [t(message.lang, "punct.paren", text=message.context)] if message.context else []
+    lines += [aside(message.lang, message.context).strip()] if message.context else []
     mentions = _mention_text(message)
     tail = f"\n{mentions}" if mentions else ""
     return _fit("\n".join(lines), FALLBACK_CHARS - len(tail), people) + tail

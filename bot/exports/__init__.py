@@ -17,7 +17,7 @@ meetings, so `tracker_rows` takes an explicit `include_confidential` flag and le
 default.
 
 Modules: `record` (read once), `minutes` (Markdown and PDF; `sections_pdf` for reports), `monitoring` (the
-monitoring report's XLSX and file names), `tracker` (XLSX; its rows come from
+monitoring report's XLSX), `tracker` (XLSX; its rows come from
 `store.tracker`), `ics` (the invitation). This package re-exports what callers use.
 """
 
@@ -25,7 +25,7 @@ from __future__ import annotations
 
 from bot.exports.ics import meeting_ics
 from bot.exports.minutes import CJK_FONT, minutes_markdown, minutes_pdf, sections_pdf
-from bot.exports.monitoring import TargetFigure, report_stem, report_xlsx
+from bot.exports.monitoring import TargetFigure, report_xlsx
 from bot.exports.record import (
     ActionEntry,
     AgendaEntry,
@@ -56,7 +56,6 @@ __all__ = [
     "meeting_ics",
     "minutes_markdown",
     "minutes_pdf",
-    "report_stem",
     "report_xlsx",
     "sections_pdf",
     "tracker_rows",

@@ -2,18 +2,15 @@
 the embedded CJK font) and an XLSX whose first sheet holds the standard's targets with the actual figure and
 met / missed, so they can be compared and charted across events; the second sheet holds the report's lines.
 
-Files are named `<meeting>-<topic>-<date>` as the minutes standard asks: the meeting's title, the report's name
-in the reader's language and the meeting's date on its own clock. The service builds the figures; this module
-only lays them out (no session, no clock); the PDF is `minutes.sections_pdf`.
+The files are named by `bot.file_names.export_name`, like every other export. The service builds the figures;
+this module only lays them out (no session, no clock); the PDF is `minutes.sections_pdf`.
 """
 
 from __future__ import annotations
 
 import io
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
@@ -30,15 +27,6 @@ class TargetFigure:
     actual: float | None
     target: float
     met: bool | None
-
-
-_UNSAFE = re.compile(r'[\\/:*?"<>|\s]+')  # characters file systems or chat uploads refuse, and whitespace
-
-
-def report_stem(title: str, topic: str, day: date) -> str:
-    """`<meeting>-<topic>-<date>`, e.g. `Dealer-day-monitoring-report-2026-11-24`."""
-    parts = (_UNSAFE.sub("-", part).strip("-") for part in (title, topic))
-    return "-".join([*(p for p in parts if p), day.isoformat()])
 
 
 def _verdict(figure: TargetFigure, lang: Lang) -> str:

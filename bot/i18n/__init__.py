@@ -37,3 +37,23 @@ def t(lang: Lang, key: str, **params: Any) -> str:
         return template
     return template.format(**{name: getattr(value, lang) if isinstance(value, PerLanguage) else value
                               for name, value in params.items()})
+
+
+def labelled(lang: Lang, label: str, value: str) -> str:
+    """"Label: value", or "标签：值" — code that joins a label to its value must not pick the colon itself."""
+    return t(lang, "punct.labelled", label=label, value=value)
+
+
+def heading_line(lang: Lang, text: str) -> str:
+    """A heading that introduces the lines under it: "Overdue:", "逾期："."""
+    return t(lang, "punct.heading", text=text)
+
+
+def aside(lang: Lang, text: str) -> str:
+    """A remark after something: " (why)" in English, "（原因）" in Chinese (full-width, no space before)."""
+    return t(lang, "punct.aside", text=text)
+
+
+def aside_for_each_reader(text: str) -> PerLanguage:
+    """`aside` for a parameter of messages read in both languages (a reason told to every participant)."""
+    return PerLanguage(aside("en", text), aside("zh", text))

@@ -60,7 +60,7 @@ def handle(
         session.rollback()
         text = t(ctx.lang, error.key, **error.params)
         if error.example_key:
-            text += "\n" + t(ctx.lang, "example.prefix") + " " + t(ctx.lang, error.example_key)
+            text += "\n" + t(ctx.lang, "error.for_example", example=t(ctx.lang, error.example_key))
         return Outcome([ctx.reply("⚠️ " + text)])
 
 

@@ -108,11 +108,11 @@ def approve(ctx: Ctx, cmd: c.ApprovePlan) -> Outcome:
     decide(ctx, plan, step, "approved", cmd.note)
     requester = ctx.session.get(User, meeting.created_by_id)
     assert requester is not None and plan.id is not None
-    stage = t(language_of(requester, ctx.settings, meeting.language), "plan.stage." + step.stage)
-    outcome = Outcome([ctx.reply(ctx.t("plan.you_approved", number=meeting.number,
-                                       stage=ctx.t("plan.stage." + step.stage)))])
-    outcome.messages.append(tell(ctx, requester, meeting, "plan.step_approved", who=ctx.user.display_name,
-                                 stage=stage, note=f" “{cmd.note}”" if cmd.note else ""))
+    told = language_of(requester, ctx.settings, meeting.language)
+    outcome = Outcome([ctx.reply(ctx.t("plan.you_approved." + step.stage, number=meeting.number))])
+    outcome.messages.append(tell(ctx, requester, meeting, "plan.step_approved." + step.stage,
+                                 who=ctx.user.display_name,
+                                 note=t(told, "plan.approval_note", note=cmd.note) if cmd.note else ""))
     steps = plans.steps(ctx.session, plan.id, plan.version)
     if step.stage == "review":
         if all(s.status == "approved" for s in steps if s.stage == "review"):

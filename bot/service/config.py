@@ -13,10 +13,11 @@ from apscheduler.triggers.cron import CronTrigger
 from bot import command_types as c
 from bot import followup, limits
 from bot.errors import ParseError
+from bot.locale import as_lang
 from bot.messages import Outcome
 from bot.service import guard
 from bot.service.context import Ctx
-from bot.workdays import calendar_for
+from bot.workdays import NO_HOLIDAYS, calendar_for
 from store import plans, repo
 from store.models import User
 
@@ -43,32 +44,34 @@ def configure(ctx: Ctx, cmd: c.Configure) -> Outcome:
         try:
             channel.timezone = ZoneInfo(value).key
         except (ZoneInfoNotFoundError, ValueError, OSError):  # OSError: a name longer than a file name may be
-            raise ParseError("error.bad_config_value", "example.config", setting=cmd.key, text=value) from None
+            raise bad_value(ctx, cmd.key, value) from None
     elif cmd.key == "language":
         if value.lower() not in ("en", "zh", "english", "中文", "英文"):
-            raise ParseError("error.bad_config_value", "example.config", setting=cmd.key, text=value)
+            raise bad_value(ctx, cmd.key, value)
         channel.language = "zh" if value.lower() in ("zh", "中文") else "en"
     elif cmd.key == "digest":
-        channel.digest_cron = digest_value(cmd.key, value)
+        channel.digest_cron = digest_value(ctx, value)
     elif cmd.key == "holidays":
         try:
             channel.holidays = calendar_for(value).country
         except ValueError:
-            raise ParseError("error.bad_config_value", "example.config", setting=cmd.key, text=value) from None
+            raise bad_value(ctx, cmd.key, value) from None
     elif cmd.key == "reminder_hour":
         if not value.isdigit() or not 0 <= int(value) <= 23:
-            raise ParseError("error.bad_config_value", "example.config", setting=cmd.key, text=value)
+            raise bad_value(ctx, cmd.key, value)
         channel.reminder_hour = int(value)
     ctx.session.flush()
     if cmd.key in ("digest", "timezone", "holidays"):  # the digest's day depends on all three
         replan_digest(ctx)
     local = followup.channel_settings(ctx.session, ctx.settings, ctx.workspace_id, ctx.inbound.channel)
-    lines = (
+    digest = local.digest_cron or followup.DIGEST_OFF
+    lines = (  # every value in the reader's words: a crontab line, a zone and a country code are the same in both
         ctx.t("config.line.timezone", value=local.zone.key),
-        ctx.t("config.line.language", value=local.language),
-        ctx.t("config.line.digest", value=local.digest_cron or followup.DIGEST_OFF),
-        ctx.t("config.line.holidays", value=local.holidays),
-        ctx.t("config.line.reminder_hour", value=local.reminder_hour),
+        ctx.t("config.line.language", value=ctx.t("language." + as_lang(local.language))),
+        ctx.t("config.line.digest", value=ctx.t("config.digest_off") if digest == followup.DIGEST_OFF else digest),
+        ctx.t("config.line.holidays",
+              value=ctx.t("config.no_holidays") if local.holidays == NO_HOLIDAYS else local.holidays),
+        ctx.t("config.line.reminder_hour", value=f"{local.reminder_hour:02d}:00"),
         *approval_lines(ctx),
         *incident_lines(ctx),
     )
@@ -76,7 +79,12 @@ def configure(ctx: Ctx, cmd: c.Configure) -> Outcome:
     return Outcome([ctx.reply(heading + "\n" + "\n".join(lines) + "\n" + ctx.t("config.hint"))])
 
 
-def digest_value(key: str, value: str) -> str | None:
+def bad_value(ctx: Ctx, key: str, value: str) -> ParseError:
+    """The refusal, naming the setting as the reader calls it."""
+    return ParseError("error.bad_config_value", "example.config", setting=ctx.t("config.name." + key), text=value)
+
+
+def digest_value(ctx: Ctx, value: str) -> str | None:
     """A crontab line, "off", or "on" (back to the deployment's schedule)."""
     word = value.lower().strip("\"'“”")
     if word in OFF_WORDS:
@@ -88,7 +96,7 @@ def digest_value(key: str, value: str) -> str | None:
             raise ValueError(word)
         CronTrigger.from_crontab(word)
     except ValueError:
-        raise ParseError("error.bad_config_value", "example.config", setting=key, text=value) from None
+        raise bad_value(ctx, "digest", value) from None
     return word
 
 

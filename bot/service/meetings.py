@@ -15,7 +15,7 @@ from bot import civil, followup, limits, views
 from bot import command_types as c
 from bot.command_types import Mention
 from bot.errors import Conflict
-from bot.i18n import Lang, t
+from bot.i18n import Lang, aside, aside_for_each_reader, t
 from bot.locale import as_lang, language_of, zone_of
 from bot.messages import Button, Outcome, OutMessage, RefSpec, Section, Target
 from bot.service import guard, materials, meeting_day, sense
@@ -157,7 +157,7 @@ def rsvp_prompt(ctx: Ctx, view: views.MeetingView, replaces: str | None = None) 
 def card_banner(m: Meeting, lang: Lang) -> str | None:
     """What happened to the meeting since it was announced, first on its card: cancelled, or changed."""
     if m.status == "cancelled":
-        reason = f" ({m.cancel_reason})" if m.cancel_reason else ""
+        reason = aside(lang, m.cancel_reason) if m.cancel_reason else ""
         return t(lang, "card.cancelled", number=m.number, reason=reason)
     if m.status == "scheduled" and m.revision > 0:
         return t(lang, "card.changed", n=m.revision)
@@ -205,7 +205,7 @@ def list_meetings(ctx: Ctx) -> Outcome:
     for m in meetings:
         title = m.title if guard.may_see(ctx, m) else views.shared_title(m, ctx.lang)  # as its channel card shows
         start = format_when(m.start_at.astimezone(ctx.tz), ctx.tz, ctx.lang)
-        lines.append(f"#{m.number} {title} — {start} ({ctx.t('status.' + m.status)})")
+        lines.append(f"#{m.number} {title} — {start}" + aside(ctx.lang, ctx.t("status." + m.status)))
     return Outcome([ctx.reply(ctx.t("list.heading"), sections=(Section(None, tuple(lines)),))])
 
 
@@ -330,7 +330,7 @@ def cancel(ctx: Ctx, cmd: c.CancelMeeting) -> Outcome:
     repo.drop_pending(ctx.session, meeting.id)
     ctx.session.flush()
     outcome = Outcome(refreshed_prompt(ctx, meeting))
-    reason = f" ({cmd.reason})" if cmd.reason else ""
+    reason = aside_for_each_reader(cmd.reason) if cmd.reason else ""
     shared = views.shared_title(meeting, ctx.lang)
     outcome.messages.append(ctx.post(ctx.t("cancel.done", number=meeting.number, title=shared, reason=reason)))
     for _p, user in view.people:

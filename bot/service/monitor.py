@@ -15,11 +15,11 @@ wherever it goes: to the requester reviewing it and to each management reader, i
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from zoneinfo import ZoneInfo
 
 from bot import board_commands as bc
 from bot import board_views, views
 from bot.errors import Conflict, NotAllowed
+from bot.file_names import export_name
 from bot.locale import language_of, zone_of
 from bot.messages import Attachment, Outcome, OutMessage, Section, Target
 from bot.service import guard
@@ -56,7 +56,7 @@ def percent(achieved: float | None, target: float | None) -> int | None:
 class AgendaFigures:
     planned: int
     completed: int
-    delayed: tuple[str, ...]  # "<item>: +N min"
+    delayed: tuple[tuple[str, int], ...]  # each item over its time by more than the standard allows, minutes over
 
     @property
     def completion(self) -> float | None:
@@ -70,7 +70,7 @@ def agenda_figures(items: list[AgendaItem]) -> AgendaFigures:
             continue
         over = round((item.ended_at - item.started_at).total_seconds() / 60) - item.planned_minutes
         if over > AGENDA_DELAY_MINUTES:
-            delayed.append(f"{item.title}: +{over} min")
+            delayed.append((item.title, over))
     return AgendaFigures(len(items), sum(item.ended_at is not None for item in items), tuple(delayed))
 
 
@@ -133,7 +133,7 @@ def report_message(ctx: Ctx, meeting: Meeting) -> OutMessage:
         ctx.t("monitor.agenda", completed=agenda.completed, planned=agenda.planned,
               share=share_text(completion),
               mark=mark(ctx, None if completion is None else completion >= AGENDA_TARGET)),
-        *(ctx.t("monitor.delayed_item", what=line) for line in agenda.delayed),
+        *(ctx.t("monitor.delayed_item", what=title, minutes=over) for title, over in agenda.delayed),
     ]
     incident_lines = [board_views.incident_line(i, handlers[i.handler_id], ctx.lang, ctx.tz) for i in incidents]
     incident_lines.append(ctx.t("monitor.incidents", answered=len(answered), total=len(incidents),
@@ -172,14 +172,14 @@ def report_files(ctx: Ctx, meeting: Meeting, title: str, sections: tuple[Section
                  targets: tuple[tuple[str, float | None, float], ...]) -> tuple[Attachment, ...]:
     """The report as `<meeting>-<topic>-<date>.pdf` and `.xlsx`, dated on the meeting's own clock."""
     from bot import exports
-    day = meeting.start_at.astimezone(ZoneInfo(meeting.timezone)).date()
-    stem = exports.report_stem(meeting.title, ctx.t("monitor.file_topic"), day)
     rows = [(s.heading, s.lines) for s in sections]
     figures = [exports.TargetFigure(name, None if actual is None else round(actual, 3), target,
                                     None if actual is None else actual >= target)
                for name, actual, target in targets]
-    return (Attachment(f"{stem}.pdf", "", data=exports.sections_pdf(title, ctx.t("monitor.intro"), rows, ctx.lang)),
-            Attachment(f"{stem}.xlsx", "", data=exports.report_xlsx(figures, rows, ctx.lang)))
+    pdf = exports.sections_pdf(title, ctx.t("monitor.intro"), rows, ctx.lang)
+    xlsx = exports.report_xlsx(figures, rows, ctx.lang)
+    return (Attachment(export_name(meeting, "monitoring", ctx.lang, "pdf"), "", data=pdf),
+            Attachment(export_name(meeting, "monitoring", ctx.lang, "xlsx"), "", data=xlsx))
 
 
 def outcome_line(ctx: Ctx, row: MeetingResult) -> str:

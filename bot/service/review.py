@@ -24,6 +24,7 @@ from zoneinfo import ZoneInfo
 from bot import command_types as c
 from bot import limits
 from bot.errors import NotFound, ParseError
+from bot.file_names import export_name
 from bot.messages import Attachment, Outcome, OutMessage, Section, Target
 from bot.service import guard
 from bot.service.context import Ctx
@@ -87,17 +88,17 @@ def export(ctx: Ctx, cmd: c.Export) -> Outcome:
         return Outcome([ctx.post(ctx.t("export.tracker", count=len(rows)), attachments=(tracker,))])
     meeting = guard.find_meeting(ctx, cmd.number)
     record = exports.load_record(ctx.session, meeting)
-    stem = f"meeting-{meeting.number}"
     zone = ZoneInfo(meeting.timezone)  # a file people keep and pass on: the meeting's own clock, named
     files = []
     for kind in cmd.formats:
+        name = export_name(meeting, "invitation" if kind == "ics" else "minutes", ctx.lang, kind)
         if kind == "md":
-            files.append(Attachment(f"{stem}-minutes.md", exports.minutes_markdown(record, ctx.lang, zone)))
+            files.append(Attachment(name, exports.minutes_markdown(record, ctx.lang, zone)))
         elif kind == "pdf":
-            files.append(Attachment(f"{stem}-minutes.pdf", "", data=exports.minutes_pdf(record, ctx.lang, zone)))
+            files.append(Attachment(name, "", data=exports.minutes_pdf(record, ctx.lang, zone)))
         elif kind == "ics":
             invitation = exports.meeting_ics(record, meeting.revision, stamp=ctx.now)
-            files.append(Attachment(f"{stem}.ics", invitation.decode()))
+            files.append(Attachment(name, invitation.decode()))
     text = ctx.t("export.meeting", number=meeting.number, title=meeting.title,
                  files=", ".join(f.filename for f in files))
     return Outcome([OutMessage(lang=ctx.lang, target=where_for(ctx, meeting), text=text, attachments=tuple(files))])

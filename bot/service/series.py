@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 from bot import command_types as c
 from bot import views
 from bot.errors import Conflict, UserError
-from bot.i18n import Lang, t
+from bot.i18n import Lang, aside_for_each_reader, t
 from bot.locale import language_of
 from bot.messages import Outcome, OutMessage, Section, Target
 from bot.recurrence import Occurrence
@@ -198,7 +198,7 @@ def ahead_from(ctx: Ctx, series: MeetingSeries, meeting: Meeting) -> list[Meetin
             and m.start_at > ctx.now]
 
 
-def notices(ctx: Ctx, changed: list[Meeting], key: str, **params: str) -> list[OutMessage]:
+def notices(ctx: Ctx, changed: list[Meeting], key: str, **params: object) -> list[OutMessage]:
     """One private note per person taking part in any of `changed` (not the speaker), in their language."""
     people: dict[int, User] = {}
     for m in changed:
@@ -226,7 +226,7 @@ def skip(ctx: Ctx, cmd: c.SkipOccurrence) -> Outcome:
     series_plan.extend(ctx.session, ctx.settings, series, ctx.now)
     following = next((m for m in ahead_from(ctx, series, meeting)), None)
     nxt = meeting_line(ctx, following) if following is not None else ctx.t("series.none_ahead")
-    reason = f" ({cmd.reason})" if cmd.reason else ""
+    reason = aside_for_each_reader(cmd.reason) if cmd.reason else ""
     when = format_when(meeting.start_at.astimezone(ctx.tz), ctx.tz, ctx.lang)
     outcome = Outcome(meetings.refreshed_prompt(ctx, meeting))
     outcome.messages.append(ctx.post(ctx.t("skip.done", number=meeting.number, title=views.shared_title(
@@ -255,7 +255,7 @@ def cancel(ctx: Ctx, cmd: c.CancelMeeting) -> Outcome:
         repo.drop_pending(ctx.session, m.id)
         ctx.session.flush()
         outcome.messages += meetings.refreshed_prompt(ctx, m)
-    reason = f" ({cmd.reason})" if cmd.reason else ""
+    reason = aside_for_each_reader(cmd.reason) if cmd.reason else ""
     numbers = ", ".join(f"#{m.number}" for m in targets) or "—"
     key = "series.cancelled" if series.status == "cancelled" else "series.cancelled_from"
     title = views.shared_title(meeting, ctx.lang)
