@@ -207,6 +207,7 @@ def test_start_posts_a_check_in_prompt_and_records_attendance(chat: Chat) -> Non
 
 def test_record_and_end_posts_minutes(chat: Chat) -> None:
     run_meeting(chat)
+    chat.say("bob", "here")
     chat.say("alice", "#topic Scope")
     chat.say("bob", "#info the scope is frozen")
     chat.say("alice", "#agreed ship the MVP on Dec 1")
@@ -219,7 +220,8 @@ def test_record_and_end_posts_minutes(chat: Chat) -> None:
     assert "ship the MVP on Dec 1" in body
     assert "#2 prepare the budget · due 2026-11-27 (Fri) · deliverable: budget sheet" in body
     assert "who signs off? · @alice" in body
-    assert "Present (3/4): @alice, @bob, @dave" in body and "Absent: @carol" in body
+    # dave only spoke (a question): attendance is checking in, not speaking
+    assert "Present (2/4): @alice, @bob" in body and "Absent: @carol, @dave" in body
     text = minutes.message.attachments[0].content
     assert "Action Items, by person\n-----------------------\n* bob\n  * bob to write the release notes" in text
     assert "* carol\n  * carol: prepare the budget" in text
