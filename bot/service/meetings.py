@@ -361,6 +361,8 @@ def start(ctx: Ctx, cmd: c.StartMeeting) -> Outcome:
     if meeting.created_by_id != ctx.user_id:
         guard.ensure_can_edit(ctx, view)
     guard.ensure_live(ctx, meeting, "scheduled")
+    if not ctx.confirmed and (asked := sense.check_start(ctx, cmd, meeting)) is not None:
+        return asked
     meeting.status = "in_progress"
     meeting.started_at = ctx.now
     assert meeting.id is not None
