@@ -53,6 +53,7 @@ def test_every_literal_key_in_the_code_exists() -> None:
         pytest.param("type.", get_args(PlanType), id="plan-type"),
         pytest.param("rsvp.recorded.", ("yes", "no", "maybe", "withdraw"), id="rsvp"),
         pytest.param("kind.", ("topic", "info", "idea", "link", "decision", "openquestion", "actionitem"), id="kind"),
+        pytest.param("agenda_change.status.", ("pending", "approved", "rejected"), id="agenda-change-status"),
     ],
 )
 def test_keys_built_at_run_time_exist(prefix: str, values: tuple[str, ...]) -> None:

@@ -379,7 +379,8 @@ def test_a_warned_about_series_is_created_as_a_series(chat: Chat) -> None:
 def test_starting_more_than_an_hour_early_says_what_was_understood_and_waits_for_a_yes(chat: Chat) -> None:
     chat.command("alice", FIRST)  # tomorrow 15:00; it is Monday 09:00, 30 hours before
     warning = only(chat.command("alice", "start 1"))
-    assert warning.message.text == "⚠️ Start #1 Q3 roadmap now? It is scheduled for 2026-11-24 15:00 (Tue) Asia/Shanghai."
+    assert warning.message.text == (
+        "⚠️ Start #1 Q3 roadmap now? It is scheduled for 2026-11-24 15:00 (Tue) Asia/Shanghai.")
     assert lines(warning) == ["That is 1 d 6 h before its time."]
     assert [b.label for b in warning.message.buttons] == ["Start now", "Cancel"]
     assert meetings(chat)["Q3 roadmap"].status == "scheduled"

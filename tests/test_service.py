@@ -414,6 +414,7 @@ def test_a_group_message_addressed_to_the_bot_reads_like_a_private_one(chat: Cha
     assert any("周会" in s.body for s in created)
     assert chat.rows(Meeting) == 1
     chat.say("alice", "开始 1", addressed=True)
+    chat.say("alice", "确认", addressed=True)  # a day before its time: start asks first
     answer = chat.say("bob", "到", addressed=True)  # a check-in, not an error
     assert not any("⚠️" in s.body for s in answer)
     with Session(chat.core.engine) as session:
@@ -429,6 +430,7 @@ def test_a_reminder_that_can_never_arrive_fails_once_and_the_host_is_told(chat: 
     """DingTalk's invalidStaffIdList: retrying cannot help, so no backoff loop; the host hears of it."""
     chat.command("alice", 'new "Sync" tomorrow 3pm with @bob')
     chat.command("alice", "start 1")
+    chat.say("alice", "yes")  # a day before its time: start asks first
     chat.say("alice", "/meeting action @bob send the notes by friday")
     real_send = chat.send
 

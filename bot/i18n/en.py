@@ -672,6 +672,7 @@ MESSAGES: dict[str, str] = {
     "agenda_change.status.approved": "approved",
     "agenda_change.status.rejected": "rejected",
     "agenda_change.asked": "Agenda change #{change} for #{number} is asked: {who}, who filed the plan, approves it. Everyone gets the new agenda once it is approved.",
+    "agenda_change.title": "🗂 Agenda change #{change}: #{number} {title}",
     "agenda_change.proposed": "New agenda",
     "agenda_change.current": "Agenda now",
     "agenda_change.ask": "{who} asks to change the agenda of #{number} {title} ({when}) — change #{change}. Approve it, or reject it with the reason.",

@@ -666,6 +666,7 @@ MESSAGES: dict[str, str] = {
     "agenda_change.status.approved": "已批准",
     "agenda_change.status.rejected": "已驳回",
     "agenda_change.asked": "已提出 #{number} 的议程变更 #{change}：由申报人 {who} 审批。批准后所有参会人都会收到新议程。",
+    "agenda_change.title": "🗂 议程变更 #{change}：#{number} {title}",
     "agenda_change.proposed": "新议程",
     "agenda_change.current": "现在的议程",
     "agenda_change.ask": "{who} 申请变更 #{number} {title}（{when}）的议程——变更 #{change}。请批准，或说明原因后驳回。",

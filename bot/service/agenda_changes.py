@@ -11,7 +11,7 @@ with the new agenda, the countdown reads it); on rejection only the host who ask
 
 A meeting without an approved plan has no one above its editors: their change applies at once, as `agenda
 N add|remove|move` does; so does the requester's own change. Items already under way or held stay as they
-were (they are the record); the new agenda is everything after them.
+were (they are the record); the new agenda is everything after them (one of them named again is that item).
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ from zoneinfo import ZoneInfo
 from bot import command_types as c
 from bot import limits, views
 from bot.errors import Conflict, NotFound
+from bot.grammar.tokens import fold
 from bot.i18n import Lang, t
 from bot.locale import language_of, zone_of
 from bot.messages import Button, Outcome, OutMessage, RefSpec, Section, Target
@@ -75,7 +76,7 @@ def _ask(ctx: Ctx, meeting: Meeting, plan: MeetingPlan, row: AgendaChange, items
     return OutMessage(
         lang=lang,
         target=Target(kind="direct", user=requester.platform_user_id),
-        title=t(lang, "notice.title", number=meeting.number, title=meeting.title),
+        title=t(lang, "agenda_change.title", change=row.id, number=meeting.number, title=meeting.title),
         text=t(lang, "agenda_change.ask", who=ctx.user.display_name, change=row.id, number=meeting.number,
                title=meeting.title, when=views.when_line(meeting, lang, zone)),
         sections=(Section(t(lang, "agenda_change.current"), tuple(current)),
@@ -88,6 +89,13 @@ def _ask(ctx: Ctx, meeting: Meeting, plan: MeetingPlan, row: AgendaChange, items
     )
 
 
+def _after(kept: Sequence[AgendaItem], items: Sequence[c.AgendaSpec]) -> list[c.AgendaSpec]:
+    """The new items that follow the ones already under way or held: an item of those named again (the whole
+    agenda said over) is that item, not a second one."""
+    said = {fold(item.title) for item in kept}
+    return [item for item in items if fold(item.title) not in said]
+
+
 def _proposed(ctx: Ctx, meeting: Meeting, items: Sequence[c.AgendaSpec], lang: Lang) -> tuple[str, ...]:
     """The new agenda as it would read: the items already under way or held, then the new ones."""
     assert meeting.id is not None
@@ -95,7 +103,7 @@ def _proposed(ctx: Ctx, meeting: Meeting, items: Sequence[c.AgendaSpec], lang: L
     kept = [i for i in view.agenda if i.started_at is not None]
     drafts = list(kept)
     presenters = dict(view.presenters)
-    for item in items:
+    for item in _after(kept, items):
         presenter = ctx.resolve(item.presenter) if item.presenter else None
         if presenter is not None and presenter.id is not None:
             presenters[presenter.id] = presenter
@@ -115,7 +123,7 @@ def apply(ctx: Ctx, meeting: Meeting, items: Sequence[c.AgendaSpec], row: Agenda
             repo.remove_agenda_item(ctx.session, item)
         else:
             kept.append(item)
-    for position, spec in enumerate(items, start=len(kept) + 1):
+    for position, spec in enumerate(_after(kept, items), start=len(kept) + 1):
         presenter = ctx.resolve(spec.presenter) if spec.presenter else None
         ctx.session.add(AgendaItem(meeting_id=meeting.id, position=position, title=spec.title,
                                    planned_minutes=spec.minutes, presenter_id=presenter.id if presenter else None,
@@ -171,7 +179,7 @@ def reject(ctx: Ctx, cmd: c.RejectAgendaChange) -> Outcome:
         lang = language_of(asker, ctx.settings, meeting.language)
         messages.append(OutMessage(
             lang=lang, target=Target(kind="direct", user=asker.platform_user_id),
-            title=t(lang, "notice.title", number=meeting.number, title=meeting.title),
+            title=t(lang, "agenda_change.title", change=row.id, number=meeting.number, title=meeting.title),
             text=t(lang, "agenda_change.rejected", who=ctx.user.display_name, change=row.id, number=meeting.number,
                    reason=cmd.reason)))
     return Outcome(messages)

@@ -10,6 +10,9 @@ the command as it was said (`Ctx.said`: `new … every monday`, `edit 3 time …
 reached us) waits whole in a `SchedulingRequest` row (JSON, see `encode`) until its asker answers — a
 button (`confirm 7`, `confirm 7 no`) or a typed `yes` / `是` / `确认` / `no` (`typed_answer`) — or it
 expires (a day, and never after the time it asks for). Being a row, the wait survives a restart.
+
+`start N` more than an hour before the meeting's time is held the same way (`check_start`): it says which
+meeting it understood and when that is due, and starts it only on a yes.
 """
 
 from __future__ import annotations
@@ -38,7 +41,7 @@ WORK_START, WORK_END = time(9), time(18)
 LONGEST = timedelta(hours=2)
 MOST_TOPICS = 5
 EARLY_START = timedelta(hours=1)  # `start N` earlier than this before the meeting's time asks first
-WHAT_IS_HELD = {"new": "new", "reschedule": "move", "start": "start"}  # a request's kind → its catalog words
+GO_AHEAD = {"new": "button.go_ahead_new", "reschedule": "button.go_ahead_move", "start": "button.go_ahead_start"}
 
 
 @dataclass(frozen=True)
@@ -145,7 +148,7 @@ def _hold(ctx: Ctx, kind: str, cmd: c.Command, found: list[str], heading: str, u
         is_direct=ctx.inbound.is_direct, language=ctx.lang, kind=kind, command=encode(ctx.said or cmd),
         expires_at=min(ctx.now + EXPIRY, until), created_at=ctx.now,
     ))
-    go = ctx.t("button.go_ahead_" + WHAT_IS_HELD[kind])
+    go = ctx.t(GO_AHEAD[kind])
     return Outcome([ctx.reply(
         "⚠️ " + heading,
         sections=(Section(None, tuple(f"• {line}" for line in found)),),
