@@ -148,7 +148,7 @@ def test_a_chair_asks_the_requester_approves_by_button_and_everyone_gets_the_new
     assert agenda(chat) == [("Keynote", 20), ("Q&A", 20)]  # nothing changes before the approval
 
     refused = chat.command("carol", "approve change 1")[0]
-    assert refused.message.text == "⚠️ Only @alice, who filed plan #1, (or an admin) approves a change to its agenda."
+    assert refused.message.text == "⚠️ Only @alice, who filed plan #1, or an admin can approve a change to its agenda."
     approved = chat.click("alice", card.id, "Approve")
     assert approved[0].message.text == "You approved agenda change #1: everyone in #1 gets the new agenda."
     assert agenda(chat) == [("Keynote", 20), ("Welcome", 10), ("Dealer terms", 30)]

@@ -665,7 +665,7 @@ MESSAGES: dict[str, str] = {
     "help.reject_change": "reject change 2 <reason> — keep the agenda; the host who asked is told why",
     "example.reject_change": "/meeting reject change 2 the budget must stay first",
     "error.reject_change_reason": "A rejection needs its reason, so the host knows why: reject change {number} <reason>.",
-    "error.not_agenda_approver": "Only {who}, who filed plan #{number}, (or an admin) approves a change to its agenda.",
+    "error.not_agenda_approver": "Only {who}, who filed plan #{number}, or an admin can approve a change to its agenda.",
     "error.no_agenda_change": "There is no agenda change #{change} that you can see.",
     "error.agenda_change_decided": "Agenda change #{change} has already been answered ({status}).",
     "agenda_change.status.pending": "waiting",
