@@ -399,6 +399,7 @@ def test_speaking_in_the_meeting_is_not_attendance_in_the_minutes_or_the_monitor
     chat.command("carol", "incident 1 projector is down equipment")
     chat.command("itlead", "incident ack 1")
     chat.say("itlead", "on my way with a spare cable")
+    assert chat.command("alice", "signins 1")[0].message.sections[1].lines == ("@carol",)  # itlead is not chased
     minutes = chat.command("alice", "end")[0]
     attendance = next(s.lines for s in minutes.message.sections if s.heading in ("Attendance", "出席情况"))
     assert attendance == (minutes_line, absent_line)
