@@ -11,9 +11,10 @@ total and its parts) and anything unreadable is refused with what was wrong and 
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from datetime import timedelta
+from typing import TypeVar
 
 from bot.command_types import (
     ApproveAgendaChange,
@@ -131,10 +132,7 @@ def read_field(
         case "outcomes":
             return replace(fields, outcomes=said)
         case "plan_type":
-            kind = TYPE_WORDS.get(fold(said).strip())
-            if kind is None:
-                raise ParseError("error.plan_type", example, text=said)
-            return replace(fields, plan_type=kind)
+            return replace(fields, plan_type=word_in(TYPE_WORDS, said, "error.plan_type", example))
         case "time":
             reading = call.start(value, explain=True)
             if reading is None:
@@ -161,11 +159,19 @@ def read_field(
                 raise ParseError("error.plan_links", example, text=said)
             return replace(fields, attachments=links)
         case "urgent":
-            flag = YES_NO_WORDS.get(fold(said).strip())
-            if flag is None:
-                raise ParseError("error.plan_yes_no", example, text=said)
-            return replace(fields, urgent=flag)
+            return replace(fields, urgent=word_in(YES_NO_WORDS, said, "error.plan_yes_no", example))
     raise AssertionError(key)  # every key of PLAN_FIELDS has its case
+
+
+V = TypeVar("V")  # what a field's word stands for
+
+
+def word_in(table: Mapping[str, V], said: str, error: str, example: str) -> V:
+    """What a field's one word (`type: client`, `urgent: yes`) stands for in `table`; `error` when nothing."""
+    found = table.get(fold(said).strip())
+    if found is None:
+        raise ParseError(error, example, text=said)
+    return found
 
 
 def key_label(key: str) -> str:
@@ -257,9 +263,7 @@ def reject(call: Call) -> RejectPlan | RejectAgendaChange:
 
 
 def resubmit(call: Call) -> ResubmitPlan:
-    number, rest = call.number(call.args)
-    call.nothing_more(rest)
-    return ResubmitPlan(number)
+    return ResubmitPlan(call.only_number(call.args))
 
 
 def approval_people(call: Call, key: str, tokens: Sequence[Token]) -> Configure:
