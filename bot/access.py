@@ -26,6 +26,9 @@ path asks these functions rather than carrying its own rule. The rules, in full:
   settings and deletion for admins (the platform's, or the `QUORUM_ADMINS` setting); a person's report for
   that person or an admin.
 - A request the bot warned about (a clash, a holiday, …) is answered only by the person who made it.
+- An approved (locked) event's agenda is changed at the request of the people who may change the meeting; the
+  plan's requester approves or rejects the request (an admin may stand in); the requester's own change needs
+  no one else's approval.
 - A meeting's materials are posted by its presenter or by those who may change the meeting.
 
 Nothing here reads the database or talks to a platform: callers load the facts (`MeetingFacts`, a
@@ -206,6 +209,11 @@ def can_change_plan(viewer: Viewer, plan: PlanFacts) -> bool:
 def can_decide_step(viewer: Viewer, approver_id: int, escalated_to_id: int | None) -> bool:
     """A step is decided by its approver, or by the superior it was escalated to."""
     return viewer.user_id in (approver_id, escalated_to_id)
+
+
+def can_decide_agenda_change(viewer: Viewer, plan: PlanFacts) -> bool:
+    """A requested change to an approved event's agenda: its plan's requester, or an admin standing in."""
+    return viewer.user_id == plan.requester_id or viewer.is_admin
 
 
 def runs_event(viewer: Viewer, meeting: MeetingFacts, deciders: frozenset[int]) -> bool:

@@ -138,7 +138,7 @@ class RescheduleMeeting:
 
 
 MeetingField = Literal["title", "time", "place", "link", "goal", "outcome"]
-AgendaAction = Literal["add", "remove", "move"]
+AgendaAction = Literal["add", "remove", "move", "change"]
 
 
 @dataclass(frozen=True)
@@ -154,13 +154,15 @@ class EditMeeting:
 
 @dataclass(frozen=True)
 class EditAgenda:
-    """`agenda 3 add "Risks" 10m by @bob output: a list` · `agenda 3 remove 2` · `agenda 3 move 3 to 1`."""
+    """`agenda 3 add "Risks" 10m by @bob output: a list` · `agenda 3 remove 2` · `agenda 3 move 3 to 1` ·
+    `agenda 3 change "Scope" 20m; "Budget" 15m` (the whole agenda still to come, said as at creation)."""
 
     number: int
     action: AgendaAction
     item: AgendaSpec | None = None  # add
     position: int | None = None  # remove, move: the item's number on the agenda
     to: int | None = None  # move: where it goes
+    items: tuple[AgendaSpec, ...] = ()  # change: the new agenda
 
 
 @dataclass(frozen=True)
@@ -562,6 +564,22 @@ class RejectPlan(_PlanStep):
 
 
 @dataclass(frozen=True)
+class ApproveAgendaChange:
+    """`approve change 2`: the plan's requester (or an admin) lets agenda change #2 of an approved event through."""
+
+    number: int  # the change's number, not the meeting's
+    note: str | None = None
+
+
+@dataclass(frozen=True)
+class RejectAgendaChange:
+    """`reject change 2 <reason>`: the agenda stays; the host who asked is told why."""
+
+    number: int
+    reason: str
+
+
+@dataclass(frozen=True)
 class MyPreferences:
     """`me` shows the speaker's own language and timezone; `me language zh` / `me timezone Europe/Berlin` sets
     one (`value` already checked: "en"/"zh" or a zoneinfo name; None goes back to the platform's)."""
@@ -619,6 +637,8 @@ Command = (
     | ResubmitPlan
     | ApprovePlan
     | RejectPlan
+    | ApproveAgendaChange
+    | RejectAgendaChange
     | Task
     | ShowBoard
     | IncidentCommand

@@ -18,7 +18,7 @@ from bot.file_names import export_name
 from bot.i18n import Lang, aside, t
 from bot.messages import Attachment, Button, Section
 from bot.timeparse import format_date, format_when
-from store import repo
+from store import attendance, repo
 from store.models import (
     ActionItem,
     AgendaItem,
@@ -304,8 +304,9 @@ def agenda_held_section(view: MeetingView, lang: Lang) -> tuple[Section, ...]:
 def minutes_sections(view: MeetingView, record: Record, lang: Lang) -> tuple[Section, ...]:
     """The standard's minutes: attendance, goal, decisions, actions by person, open questions, links."""
     m = view.meeting
-    present = [u for p, u in view.people if p.checked_in_at is not None]
-    absent = [(p, u) for p, u in view.people if p.checked_in_at is None]
+    roll = [(p, u) for p, u in view.people if attendance.on_roll(p)]
+    present = [u for p, u in roll if attendance.present(p)]
+    absent = [(p, u) for p, u in roll if not attendance.present(p)]
     absent_lines = [
         f"@{u.display_name}" + (aside(lang, p.rsvp_note) if p.rsvp_note else "") for p, u in absent
     ]
@@ -313,7 +314,7 @@ def minutes_sections(view: MeetingView, record: Record, lang: Lang) -> tuple[Sec
         Section(
             t(lang, "heading.attendance"),
             (
-                t(lang, "minutes.present", names=names(present, lang), n=len(present), total=len(view.people)),
+                t(lang, "minutes.present", names=names(present, lang), n=len(present), total=len(roll)),
                 t(lang, "minutes.absent", names=", ".join(absent_lines) or "—"),
             ),
         )

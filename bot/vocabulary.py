@@ -177,7 +177,10 @@ AGENDA_ACTIONS: dict[AgendaAction, Words] = {
     "add": Words(("add",), ("添加", "增加", "加")),
     "remove": Words(("remove", "delete", "drop"), ("删除", "去掉")),
     "move": Words(("move",), ("移动", "调整")),
+    "change": Words(("change", "replace"), ("变更", "更换")),
 }
+# `approve change 2` / `批准 变更 2`: the number after it is an agenda change's, not a plan's
+AGENDA_CHANGE = Words(("change",), ("变更",))
 MOVE_TO = Words(("to",), ("到", "至", "为"))  # "move 3 to 1" / "移动 3 到 1"
 
 # -- durations: one definition of the units, for `for 1h`, agenda items' `20m` and `bot.timeparse`

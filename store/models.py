@@ -151,6 +151,9 @@ class Participant(SQLModel, table=True):
     rsvp_note: str | None = None
     checked_in_at: datetime | None = Field(default=None, sa_column=utc_column())
     lines_said: int = 0
+    # joined by speaking in the running meeting, uninvited: their lines count (MeetBot's people), but they are
+    # on the attendance roll only once they check in (`store.attendance`)
+    walked_in: bool = False
     minutes_acked_at: datetime | None = Field(default=None, sa_column=utc_column())  # "got the minutes"
 
 
@@ -166,6 +169,24 @@ class AgendaItem(SQLModel, table=True):
     # started and not yet ended (`start` starts item 1, `next` moves on, `end` closes the current one).
     started_at: datetime | None = Field(default=None, sa_column=utc_column())
     ended_at: datetime | None = Field(default=None, sa_column=utc_column())
+
+
+class AgendaChange(SQLModel, table=True):
+    """A new agenda the host asked for on a meeting whose plan was approved (locked), waiting for the plan's
+    requester (or an admin) to approve or reject it; its id is the number people answer with (`approve
+    change 7`). `items` is the new agenda as it was said (JSON, `bot.service.sense.encode`), so nothing changes
+    until the approval. `status`: pending → approved | rejected."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    workspace_id: int = Field(foreign_key="workspace.id")
+    meeting_id: int = Field(foreign_key="meeting.id", index=True)
+    asked_by_id: int = Field(foreign_key="user.id")
+    items: str
+    status: str = Field(default="pending", max_length=16)
+    reason: str | None = None  # why it was rejected
+    decided_by_id: int | None = Field(default=None, foreign_key="user.id")
+    decided_at: datetime | None = Field(default=None, sa_column=utc_column())
+    created_at: datetime = Field(sa_column=utc_column(nullable=False))
 
 
 class Note(SQLModel, table=True):

@@ -12,13 +12,25 @@ from datetime import datetime
 from sqlalchemy import or_
 from sqlmodel import Session, col, select
 
-from store.models import ApprovalRole, Meeting, MeetingPlan, Participant, PlanEvent, PlanPerson, PlanStep
+from store.models import AgendaChange, ApprovalRole, Meeting, MeetingPlan, Participant, PlanEvent, PlanPerson, PlanStep
 
 LIVE = ("scheduled", "in_progress")
 
 
 def plan_of(session: Session, meeting_id: int) -> MeetingPlan | None:
     return session.exec(select(MeetingPlan).where(MeetingPlan.meeting_id == meeting_id)).first()
+
+
+def add_agenda_change(session: Session, change: AgendaChange) -> AgendaChange:
+    session.add(change)
+    session.flush()
+    return change
+
+
+def agenda_change(session: Session, workspace_id: int, number: int) -> AgendaChange | None:
+    """Agenda change #number (its id) of this workspace."""
+    row = session.get(AgendaChange, number)
+    return row if row is not None and row.workspace_id == workspace_id else None
 
 
 def people(session: Session, plan_id: int) -> list[PlanPerson]:

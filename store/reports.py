@@ -17,6 +17,7 @@ from sqlalchemy import func
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col
 
+from store import attendance
 from store.models import ActionItem, AgendaItem, Decision, Meeting, OpenQuestion, Participant, SurveyAnswer
 
 
@@ -88,7 +89,7 @@ def _facts(session: Session, rows: Sequence[Any]) -> list[MeetingFacts]:
         func.count(),
         func.count(col(Participant.rsvp)),
         func.count(col(Participant.checked_in_at)),
-    ).group_by(col(Participant.meeting_id)), col(Participant.meeting_id))
+    ).where(attendance.on_roll_clause()).group_by(col(Participant.meeting_id)), col(Participant.meeting_id))
     late = _late(session, rows)
     decisions = _grouped(session, ids, sa_select(col(Decision.meeting_id), func.count()).where(
         col(Decision.removed_at).is_(None)).group_by(col(Decision.meeting_id)), col(Decision.meeting_id))

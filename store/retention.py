@@ -21,6 +21,7 @@ from sqlmodel import Session, col
 from store.models import (
     ActionItem,
     ActionItemEvent,
+    AgendaChange,
     AgendaItem,
     Decision,
     Meeting,
@@ -91,6 +92,7 @@ def purge(session: Session, meeting_ids: Sequence[int]) -> int:
         delete(Decision).where(col(Decision.meeting_id).in_(ids)),
         delete(Note).where(col(Note.meeting_id).in_(ids)),
         delete(AgendaItem).where(col(AgendaItem.meeting_id).in_(ids)),
+        delete(AgendaChange).where(col(AgendaChange.meeting_id).in_(ids)),
         delete(Participant).where(col(Participant.meeting_id).in_(ids)),
         delete(SurveyAnswer).where(col(SurveyAnswer.meeting_id).in_(ids)),
         delete(MinutesRemark).where(col(MinutesRemark.meeting_id).in_(ids)),

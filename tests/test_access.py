@@ -123,6 +123,14 @@ def test_editing_closing_admins_and_personal_reports() -> None:
     assert access.can_see_person_report(Viewer(5, "erin", is_admin=True), 2)
 
 
+def test_an_approved_events_agenda_change_is_decided_by_its_requester_or_an_admin_not_its_deciders() -> None:
+    plan = access.PlanFacts(requester_id=1, deciders=frozenset({9}))
+    assert access.can_decide_agenda_change(Viewer(1, "alice"), plan)
+    assert access.can_decide_agenda_change(Viewer(5, "erin", is_admin=True), plan)
+    assert not access.can_decide_agenda_change(Viewer(9, "boss"), plan)  # the plan's approver is not asked
+    assert not access.can_decide_agenda_change(BOB, plan)
+
+
 # ---- a private channel's meeting -------------------------------------------------------------------
 
 

@@ -374,3 +374,34 @@ def test_the_board_and_incidents_on_postgresql(pg_engine: Engine) -> None:
     report = chat.command("alice", "monitor 1")[0].body
     assert "Preparation: 1 of 2 tasks done on time, 0 late" in report
     assert "Answered within 15 min: 0 of 1 (0%) — target ≥ 90%: ❌ missed" in report
+
+
+# ---- attendance: checking in, never speaking ------------------------------------------------------------
+
+@pytest.mark.parametrize(("lang", "minutes_line", "absent_line", "monitor_line", "monitor_words"), [
+    pytest.param("en", "Present (2/3): @alice, @bob", "Absent: @carol", "Attendance: 2 signed in of 3 planned",
+                 "monitor 1", id="en"),
+    # the minutes are in the meeting's language (the plan was filed in English); the report in the reader's
+    pytest.param("zh", "Present (2/3): @alice, @bob", "Absent: @carol", "出席：计划 3 人，签到 2 人", "监控报告 1",
+                 id="zh"),
+])
+def test_speaking_in_the_meeting_is_not_attendance_in_the_minutes_or_the_monitoring_report(
+        chat: Chat, lang: str, minutes_line: str, absent_line: str, monitor_line: str, monitor_words: str) -> None:
+    """carol (invited) only speaks and reports an incident; itlead (not invited) handles it in the channel:
+    neither checked in, so neither is present, and itlead is not on the roll at all."""
+    if lang == "zh":
+        for who in ("alice", "bob", "carol", "itlead"):
+            chat.command(who, "me language zh")
+    chat.now = datetime(2026, 12, 10, 14, 0, tzinfo=SHANGHAI)
+    chat.command("alice", "start 1")
+    chat.command("bob", "signin 1 department Sales")
+    chat.say("carol", "the projector is flickering")
+    chat.command("carol", "incident 1 projector is down equipment")
+    chat.command("itlead", "incident ack 1")
+    chat.say("itlead", "on my way with a spare cable")
+    assert chat.command("alice", "signins 1")[0].message.sections[1].lines == ("@carol",)  # itlead is not chased
+    minutes = chat.command("alice", "end")[0]
+    attendance = next(s.lines for s in minutes.message.sections if s.heading in ("Attendance", "出席情况"))
+    assert attendance == (minutes_line, absent_line)
+    report = chat.command("alice", monitor_words)[0]
+    assert monitor_line in report.message.sections[0].lines

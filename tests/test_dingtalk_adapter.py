@@ -122,8 +122,9 @@ def test_the_whole_meeting_loop_in_chinese(fake: fd.FakeDingTalk, adapter: DingT
     wait_until(lambda: (card := fake.card(prompt.out_track_id)) is not None and card.updates >= 1
                and "李四" in card.params["markdown"])
 
-    # start, MeetBot lines, end: the minutes arrive in the group
+    # start (a day early: confirmed), MeetBot lines, end: the minutes arrive in the group
     say(fake, " 开始 1", "zhang", "张三")
+    say(fake, " 确认", "zhang", "张三")
     say(fake, " 行动 @李四 写会议纪要 截止周五", "zhang", "张三", at=("li",))
     say(fake, " #agreed 下周一上线", "zhang", "张三")
     say(fake, " 行动 @王五 订会议室", "zhang", "张三", at=("wang",))
@@ -159,6 +160,7 @@ def test_the_loop_in_english(fake: fd.FakeDingTalk, adapter: DingTalkAdapter, st
     wait_until(lambda: (card := fake.card(prompt.out_track_id)) is not None and card.updates >= 1)
     wait_until(lambda: any("not coming" in r.text for r in fake.replies()))  # the click's answer, after the card
     say(fake, " start 1", "anna", "Anna")
+    say(fake, " confirm", "anna", "Anna")  # a day before its time: start asks first
     say(fake, " action @Li send the slides by friday", "anna", "Anna", at=("li",))
     wait_until(lambda: items(adapter) and items(adapter)[0].text == "send the slides")
     say(fake, " end", "anna", "Anna")
@@ -216,6 +218,7 @@ def test_a_redelivered_frame_has_one_effect(fake: fd.FakeDingTalk, adapter: Ding
     say(fake, ' 新建 "周会" 明天下午3点 参会 @李四', "zhang", "张三", at=("li",))
     prompt = card_with(fake, "周会")
     say(fake, " 开始 1", "zhang", "张三")
+    say(fake, " 确认", "zhang", "张三")  # a day before its time: start asks first
     frame = say(fake, " 行动 @李四 写纪要", "zhang", "张三", at=("li",))
     wait_until(lambda: len(items(adapter)) == 1)
     click = fake.click(prompt.out_track_id, "li", button_id(prompt, "rsvp 1 yes"))
@@ -230,7 +233,7 @@ def test_a_redelivered_frame_has_one_effect(fake: fd.FakeDingTalk, adapter: Ding
     card = fake.card(prompt.out_track_id)
     assert card is not None and card.updates == answered.updates
     with Session(adapter.core.engine) as session:
-        assert len(session.exec(select(InboundEvent)).all()) == 4
+        assert len(session.exec(select(InboundEvent)).all()) == 5
 
 
 def test_a_throttled_reminder_stays_pending(fake: fd.FakeDingTalk, adapter: DingTalkAdapter,

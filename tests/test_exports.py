@@ -111,7 +111,7 @@ def test_markdown_minutes_have_every_section_in_the_readers_timezone(chat: Chat)
         "| alice | host | Coming | present |",
         "| bob | required | Coming | 7 min late |",
         "| carol | required | Not coming (on leave that week) | absent |",
-        "| dave | recorder | No answer yet | 7 min late |",  # speaking in the meeting checked him in
+        "| dave | recorder | No answer yet | absent |",  # he spoke in the meeting, but never checked in
         "## Agenda",
         "1. Scope · 20 min",
         "2. Budget · 25 min",

@@ -56,6 +56,7 @@ def test_every_literal_key_in_the_code_exists() -> None:
         pytest.param("plan.you_approved.", ("review", "approval"), id="plan-you-approved"),
         pytest.param("config.name.", ("timezone", "language", "digest", "holidays", "reminder_hour"), id="setting"),
         pytest.param("plan.step_approved.", ("review", "approval"), id="plan-step-approved"),
+        pytest.param("agenda_change.status.", ("pending", "approved", "rejected"), id="agenda-change-status"),
     ],
 )
 def test_keys_built_at_run_time_exist(prefix: str, values: tuple[str, ...]) -> None:
@@ -85,7 +86,7 @@ WORDS = {"title", "text", "goal", "reason", "note", "stage", "state", "status", 
          "heading", "choices"}
 SAMPLES = {"window": "24 小时"}  # a length said in words
 # Lines that show commands as they are typed, where spaces separate the words the parser reads.
-TYPED = ("help.", "example.", "series.hint", "board.hint")
+TYPED = ("help.", "example.", "series.hint", "board.hint", "agenda_change.hint")
 
 
 def zh_sample(template: str) -> str:

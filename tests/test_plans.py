@@ -314,8 +314,11 @@ def test_changing_an_approved_plan_needs_approval_again(chat: Chat) -> None:
 def test_an_approved_plan_is_not_changed_around_its_lock(chat: Chat) -> None:
     chat.command("alice", PLAN_EN)
     approve_all(chat)
-    for change in ("reschedule 1 2026-12-11 3pm", "edit 1 place Expo Center", 'agenda 1 add "Risks" 10m'):
+    for change in ("reschedule 1 2026-12-11 3pm", "edit 1 place Expo Center"):
         assert "is an approved plan and is locked" in text(chat.command("alice", change)), change
+    # its agenda changes as a whole, by `agenda 1 change` (which its requester approves)
+    refused = text(chat.command("alice", 'agenda 1 add "Risks" 10m'))
+    assert "Ask for the whole new agenda with agenda 1 change" in refused
     assert "已锁定" in text(chat.command("alice", "改期 1 12月11日下午3点"))
     assert plan_row(chat) == ("approved", "scheduled", True)
 

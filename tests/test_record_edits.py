@@ -110,6 +110,7 @@ def test_the_owner_may_hand_over_and_the_requester_is_told(chat: Chat) -> None:
 def test_only_owner_creator_or_meeting_editors_reassign(chat: Chat) -> None:
     chat.command("alice", 'new "Sync" tomorrow 3pm with @bob @carol @dave recorder @erin')
     chat.command("alice", "start 1")
+    chat.say("alice", "yes")  # a day before its time: start asks first
     chat.say("bob", "#action @carol book the room")
     refused = chat.command("dave", "reassign 1 @dave")
     assert "⚠️ Only @carol, @bob, @alice, @erin can reassign or edit action item #1." in refused[0].body
@@ -165,6 +166,7 @@ def test_reassign_in_chinese(chat: Chat) -> None:
 def test_assign_gives_an_unowned_meetbot_action_an_owner(chat: Chat) -> None:
     chat.command("alice", 'new "Sync" tomorrow 3pm with @bob')
     chat.command("alice", "start 1")
+    chat.say("alice", "yes")  # a day before its time: start asks first
     chat.say("alice", "#action somebody books the room by friday")
     assert owner_name(chat) is None and pending_reminders(chat) == []
     assert "has no owner yet: give it one with assign" in chat.command("alice", "reassign 1 @bob")[0].body
@@ -179,6 +181,7 @@ def test_assign_gives_an_unowned_meetbot_action_an_owner(chat: Chat) -> None:
 def test_assign_is_for_the_creator_and_the_meetings_editors(chat: Chat) -> None:
     chat.command("alice", 'new "Sync" tomorrow 3pm with @bob @carol')
     chat.command("alice", "start 1")
+    chat.say("alice", "yes")  # a day before its time: start asks first
     chat.say("bob", "#action book the room")
     refused = chat.command("carol", "指派 1 @carol")
     assert "只有 @bob、@alice 可以转交或修改 #1 号行动项。" in refused[0].body
@@ -271,6 +274,7 @@ def test_edit_item_refusals_and_bad_input(chat: Chat, who: str, text: str, expec
 def test_a_meetbot_action_naming_two_owners_makes_one_item_each(chat: Chat) -> None:
     chat.command("alice", 'new "Sync" tomorrow 3pm with @bob @carol')
     chat.command("alice", "start 1")
+    chat.say("alice", "yes")  # a day before its time: start asks first
     said = chat.say("alice", "#action @bob @carol write the spec by friday")
     assert [(item(chat, n).text, owner_name(chat, n), item(chat, n).due_on) for n in (1, 2)] == [
         ("write the spec", "bob", FRIDAY), ("write the spec", "carol", FRIDAY)]
@@ -282,6 +286,7 @@ def test_a_meetbot_action_naming_two_owners_makes_one_item_each(chat: Chat) -> N
 def test_a_meetbot_action_naming_two_owners_in_chinese(chat: Chat) -> None:
     chat.command("张三", '新建 "周会" 明天下午3点 参会 @李四 @王五')
     chat.command("张三", "开始 1")
+    chat.say("张三", "确认")  # 比原定时间早一天：先确认
     said = chat.say("张三", "#action @李四、@王五 写方案 周五前")
     assert [(item(chat, n).text, owner_name(chat, n)) for n in (1, 2)] == [("写方案", "李四"), ("写方案", "王五")]
     assert "#1, #2" in bodies(said)
@@ -298,6 +303,7 @@ def verdicts(chat: Chat) -> list[tuple[str, str | None]]:
 def test_a_decision_carries_its_verdict_into_the_post_minutes_and_export(chat: Chat) -> None:
     chat.command("alice", 'new "Budget review" tomorrow 3pm with @bob')
     chat.command("alice", "start 1")
+    chat.say("alice", "yes")  # a day before its time: start asks first
     posted = chat.say("alice", "#agreed deferred: the Q3 budget")
     assert "✅ Decision: the Q3 budget — verdict: deferred" in posted[0].body
     assert "Decision 1.1" in posted[0].body
@@ -326,6 +332,7 @@ def test_a_decision_carries_its_verdict_into_the_post_minutes_and_export(chat: C
 def test_verdicts_in_chinese(chat: Chat) -> None:
     chat.command("张三", '新建 "预算会" 明天下午3点 参会 @李四')
     chat.command("张三", "开始 1")
+    chat.say("张三", "确认")  # 比原定时间早一天：先确认
     assert "✅ 决议：第三季度预算 — 结论：暂缓" in chat.say("张三", "#agreed 暂缓：第三季度预算")[0].body
     chat.command("张三", "决定 需补充材料：新办公室")
     said = chat.command("张三", "结论 1.2 同意")
@@ -349,6 +356,7 @@ def test_verdicts_in_chinese(chat: Chat) -> None:
 def test_verdict_refusals_and_bad_input(chat: Chat, who: str, text: str, expected: str) -> None:
     chat.command("alice", 'new "Budget review" tomorrow 3pm with @bob')
     chat.command("alice", "start 1")
+    chat.say("alice", "yes")  # a day before its time: start asks first
     chat.say("alice", "#agreed deferred: the Q3 budget")
     reply = chat.command(who, text)[0]
     assert expected in reply.body or expected in f"{reply.message.text}\n{reply.message.context}"

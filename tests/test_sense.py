@@ -371,3 +371,39 @@ def test_a_warned_about_series_is_created_as_a_series(chat: Chat) -> None:
     with Session(chat.core.engine) as session:
         made = session.exec(select(Meeting).where(col(Meeting.series_id).is_not(None))).all()
     assert len(made) > 1 and {m.title for m in made} == {"Evening sync"}
+
+
+# ---- starting long before the meeting's time -------------------------------------------------------------
+
+
+def test_starting_more_than_an_hour_early_says_what_was_understood_and_waits_for_a_yes(chat: Chat) -> None:
+    chat.command("alice", FIRST)  # tomorrow 15:00; it is Monday 09:00, 30 hours before
+    warning = only(chat.command("alice", "start 1"))
+    assert warning.message.text == (
+        "⚠️ Start #1 Q3 roadmap now? It is scheduled for 2026-11-24 15:00 (Tue) Asia/Shanghai.")
+    assert lines(warning) == ["That is 1 d 6 h before its time."]
+    assert [b.label for b in warning.message.buttons] == ["Start now", "Cancel"]
+    assert meetings(chat)["Q3 roadmap"].status == "scheduled"
+    assert only(chat.say("alice", "no")).message.text == "Dropped: meeting #1 was not started; it keeps its time."
+    assert meetings(chat)["Q3 roadmap"].status == "scheduled"
+    again = only(chat.command("alice", "start 1"))
+    started = chat.click("alice", again.id, "Start now")
+    assert "#1" in started[-1].body and meetings(chat)["Q3 roadmap"].status == "in_progress"
+    assert requests(chat) == [("start", "declined"), ("start", "confirmed")]
+
+
+def test_starting_within_the_hour_before_needs_no_yes(chat: Chat) -> None:
+    chat.command("alice", FIRST)
+    chat.now = datetime(2026, 11, 24, 14, 0, tzinfo=SHANGHAI)
+    chat.command("alice", "start 1")
+    assert meetings(chat)["Q3 roadmap"].status == "in_progress" and requests(chat) == []
+
+
+def test_an_early_start_in_chinese(chat: Chat) -> None:
+    chat.command("张三", '新建 "周会" 明天下午3点 参会 @李四')
+    warning = only(chat.command("张三", "开始 1"))
+    assert warning.message.text == "⚠️ 现在就开始 #1 周会吗？它原定于 2026-11-24 15:00（周二）Asia/Shanghai。"
+    assert lines(warning) == ["比原定时间早 1 天 6 小时。"]
+    assert [b.label for b in warning.message.buttons] == ["现在开始", "取消"]
+    chat.say("张三", "确认")
+    assert meetings(chat)["周会"].status == "in_progress"

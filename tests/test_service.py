@@ -233,6 +233,7 @@ def test_start_posts_a_check_in_prompt_and_records_attendance(chat: Chat) -> Non
 
 def test_record_and_end_posts_minutes(chat: Chat) -> None:
     run_meeting(chat)
+    chat.say("bob", "here")
     chat.say("alice", "#topic Scope")
     chat.say("bob", "#info the scope is frozen")
     chat.say("alice", "#agreed ship the MVP on Dec 1")
@@ -245,7 +246,8 @@ def test_record_and_end_posts_minutes(chat: Chat) -> None:
     assert "ship the MVP on Dec 1" in body
     assert "#2 prepare the budget · due 2026-11-27 (Fri) · deliverable: budget sheet" in body
     assert "who signs off? · @alice" in body
-    assert "Present (3/4): @alice, @bob, @dave" in body and "Absent: @carol" in body
+    # dave only spoke (a question): attendance is checking in, not speaking
+    assert "Present (2/4): @alice, @bob" in body and "Absent: @carol, @dave" in body
     text = minutes.message.attachments[0].content
     assert "Action Items, by person\n-----------------------\n* bob\n  * bob to write the release notes" in text
     assert "* carol\n  * carol: prepare the budget" in text
@@ -438,6 +440,7 @@ def test_a_group_message_addressed_to_the_bot_reads_like_a_private_one(chat: Cha
     assert any("周会" in s.body for s in created)
     assert chat.rows(Meeting) == 1
     chat.say("alice", "开始 1", addressed=True)
+    chat.say("alice", "确认", addressed=True)  # a day before its time: start asks first
     answer = chat.say("bob", "到", addressed=True)  # a check-in, not an error
     assert not any("⚠️" in s.body for s in answer)
     with Session(chat.core.engine) as session:
@@ -453,6 +456,7 @@ def test_a_reminder_that_can_never_arrive_fails_once_and_the_host_is_told(chat: 
     """DingTalk's invalidStaffIdList: retrying cannot help, so no backoff loop; the host hears of it."""
     chat.command("alice", 'new "Sync" tomorrow 3pm with @bob')
     chat.command("alice", "start 1")
+    chat.say("alice", "yes")  # a day before its time: start asks first
     chat.say("alice", "/meeting action @bob send the notes by friday")
     real_send = chat.send
 

@@ -209,6 +209,7 @@ def test_the_whole_meeting_loop(fake: fs.FakeSlack, adapter: SlackAdapter, drive
 
     # start, record in the channel, end
     driver.command("U1", "C1", "start 1")
+    driver.command("U1", "C1", "confirm")  # a day before its time: start asks first
     wait_until(lambda: any("Q3 roadmap" in m["text"] and m["ts"] != ts for m in posts(fake, "C1")))
     before = len(fake.calls("chat.postMessage"))
     driver.command("U1", "C1", "action <@U2|bob> send the notes by friday")
@@ -276,6 +277,7 @@ def test_a_recorded_action_names_its_owner_as_a_mention_everywhere(
 ) -> None:
     driver.command("U1", "C1", 'new "Sync" tomorrow 3pm with <@U2|bob>')
     driver.command("U1", "C1", "start 1")
+    driver.command("U1", "C1", "confirm")  # a day before its time: start asks first
     driver.event(fs.message_event("#action <@U2> write the doc", "U1", "C1"))
     (item,) = wait_until(lambda: items(adapter))
     # the core stores plain words, and the mentioned owner is the owner, not part of the text
@@ -307,6 +309,7 @@ def test_a_retried_event_has_one_effect(fake: fs.FakeSlack, adapter: SlackAdapte
     driver.command("U1", "C1", 'new "Sync" tomorrow 3pm with <@U2|bob>')
     wait_until(lambda: posts(fake, "C1"))
     driver.command("U1", "C1", "start 1")
+    driver.command("U1", "C1", "confirm")  # a day before its time: start asks first
     line = fs.message_event("#action <@U2> write it up by friday", "U1", "C1")
     driver.event(line)
     driver.event(line, retry=1)  # Slack thought the first delivery was lost

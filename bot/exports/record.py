@@ -13,7 +13,7 @@ from sqlmodel import Session
 
 from bot.i18n import Lang
 from bot.locale import as_lang
-from store import repo
+from store import attendance, repo
 from store.models import ActionItem, Decision, Meeting, Note, OpenQuestion, Workspace
 
 
@@ -165,6 +165,7 @@ def load_record(session: Session, meeting: Meeting) -> MeetingRecord:
                 p.checked_in_at,
             )
             for p, u in people
+            if attendance.on_roll(p)
         ),
         agenda=tuple(
             AgendaEntry(a.title, a.planned_minutes, person(a.presenter_id), a.expected_output) for a in agenda

@@ -71,7 +71,8 @@ def edit(call: Call) -> EditMeeting:
 
 
 def agenda(call: Call) -> EditAgenda:
-    """`agenda 3 add "Topic" 20m by @bob output: signed scope` · `agenda 3 remove 2` · `agenda 3 move 3 to 1`."""
+    """`agenda 3 add "Topic" 20m by @bob output: signed scope` · `agenda 3 remove 2` · `agenda 3 move 3 to 1` ·
+    `agenda 3 change "Scope" 20m by @bob; "Budget" 15m`."""
     number, rest = call.number(call.args)
     action = ACTION_WORDS.get(word_at(rest, 0))
     if action is None:
@@ -79,6 +80,8 @@ def agenda(call: Call) -> EditAgenda:
     args = rest[1:]
     if action == "add":
         return EditAgenda(number, "add", item=agenda_item(call, args))
+    if action == "change":
+        return EditAgenda(number, "change", items=agenda_items(call, args))
     position, after = _position(call, args)
     if action == "remove":
         call.nothing_more(after)
@@ -88,6 +91,22 @@ def agenda(call: Call) -> EditAgenda:
     to, after = _position(call, after)
     call.nothing_more(after)
     return EditAgenda(number, "move", position=position, to=to)
+
+
+def agenda_items(call: Call, tokens: Sequence[Token]) -> tuple[AgendaSpec, ...]:
+    """A whole agenda, said as at creation: items one after another, each starting at its quoted title
+    (`"Scope" 20m "Budget" 15m`) or after a `;` / `；` (`Scope 20m; Budget 15m`); a quoted text right after
+    `output:` is that item's output, not a new item."""
+    if not tokens:
+        raise ParseError("error.missing_agenda", call.example)
+    items: list[list[Token]] = [[]]
+    for i, tok in enumerate(tokens):
+        after_output = i > 0 and tokens[i - 1].word in OUTPUT and tokens[i - 1].colon
+        semicolon = i > 0 and any(mark in tok.src[tokens[i - 1].outer_end : tok.outer_start] for mark in ";；")
+        if items[-1] and (semicolon or (tok.quoted and not after_output)):
+            items.append([])
+        items[-1].append(tok)
+    return tuple(agenda_item(call, item) for item in items)
 
 
 def _position(call: Call, tokens: Sequence[Token]) -> tuple[int, list[Token]]:

@@ -17,6 +17,7 @@ from datetime import timedelta
 from typing import TypeVar
 
 from bot.command_types import (
+    ApproveAgendaChange,
     ApprovePlan,
     Budget,
     BudgetPart,
@@ -26,6 +27,7 @@ from bot.command_types import (
     Plan,
     PlanFields,
     PlanType,
+    RejectAgendaChange,
     RejectPlan,
     ResubmitPlan,
 )
@@ -33,7 +35,18 @@ from bot.errors import ParseError
 from bot.grammar.registry import Call
 from bot.grammar.tokens import Token, fold, looks_numbered, mentions_in, text_of, url_in
 from bot.i18n import Lang, PerLanguage
-from bot.vocabulary import AND, BUDGET_PARTS, EDIT, FOR_PERSON, PLAN_FIELDS, PLAN_TYPES, URGENT, YES_NO, lookup
+from bot.vocabulary import (
+    AGENDA_CHANGE,
+    AND,
+    BUDGET_PARTS,
+    EDIT,
+    FOR_PERSON,
+    PLAN_FIELDS,
+    PLAN_TYPES,
+    URGENT,
+    YES_NO,
+    lookup,
+)
 
 FIELD_WORDS: dict[str, str] = lookup(PLAN_FIELDS)
 TYPE_WORDS: dict[str, PlanType] = lookup(PLAN_TYPES)
@@ -227,17 +240,27 @@ def split_glued_part(word: str) -> list[str]:
     return [word]
 
 
-def approve(call: Call) -> ApprovePlan:
+def approve(call: Call) -> ApprovePlan | ApproveAgendaChange:
+    """`approve 3 [note]` decides plan #3's step; `approve change 2 [note]` lets agenda change #2 through."""
+    if call.args and call.args[0].word in AGENDA_CHANGE:
+        change = replace(call, name="approve_change", args=call.args[1:])
+        number, rest = change.number(change.args)
+        return ApproveAgendaChange(number, text_of(rest))
     number, rest = call.number(call.args)
     return ApprovePlan(number, text_of(rest))
 
 
-def reject(call: Call) -> RejectPlan:
+def reject(call: Call) -> RejectPlan | RejectAgendaChange:
+    """`reject 3 <reason>` / `reject change 2 <reason>`: a rejection always says why."""
+    change = bool(call.args) and call.args[0].word in AGENDA_CHANGE
+    if change:
+        call = replace(call, name="reject_change", args=call.args[1:])
     number, rest = call.number(call.args)
     reason = text_of(rest)
     if reason is None:
-        raise ParseError("error.reject_reason", call.example, number=number)
-    return RejectPlan(number, reason)
+        raise ParseError("error.reject_change_reason" if change else "error.reject_reason", call.example,
+                         number=number)
+    return RejectAgendaChange(number, reason) if change else RejectPlan(number, reason)
 
 
 def resubmit(call: Call) -> ResubmitPlan:

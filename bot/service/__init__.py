@@ -76,11 +76,7 @@ def home(session: Session, settings: Settings, platform: str, workspace: str, us
 def interpret(ctx: Ctx) -> list[c.Command]:
     inbound = ctx.inbound
     if inbound.kind in ("command", "button"):
-        command = inbound.command or parse_command(inbound.text, now=ctx.now, tz=ctx.tz, registry=COMMANDS)
-        running = None if inbound.is_direct else records.running(ctx)
-        if running is not None and inbound.kind == "command" and not isinstance(command, c.CheckIn):
-            meetings.spoke(ctx, running, lines=0, present=True)  # typing a command in the meeting's channel
-        return [command]
+        return [inbound.command or parse_command(inbound.text, now=ctx.now, tz=ctx.tz, registry=COMMANDS)]
     if inbound.kind == "reaction":
         return reaction_command(ctx)
     answer = sense.typed_answer(ctx)  # "yes" / "确认" to a warning that waits for this person here
@@ -102,9 +98,8 @@ def interpret(ctx: Ctx) -> list[c.Command]:
     if not commands and (inbound.is_direct or inbound.addressed):  # silence would leave the person guessing
         raise UserError("error.dm_not_understood", reply_example(ctx))
     running = None if inbound.is_direct else records.running(ctx)
-    if running is not None:  # speaking in a running meeting counts as a line said (MeetBot's "People present")
-        present = not any(isinstance(command, c.CheckIn) for command in commands)
-        meetings.spoke(ctx, running, lines=1, present=present)
+    if running is not None:  # a line said (MeetBot's "People present"), not attendance: that is checking in
+        meetings.spoke(ctx, running)
     return commands
 
 

@@ -28,6 +28,7 @@ from bot.grammar.new_meeting import new_meeting
 from bot.grammar.registry import Call, Registry, Subcommand
 from bot.messages import Outcome
 from bot.service import (
+    agenda_changes,
     approvals,
     board,
     config,
@@ -102,6 +103,11 @@ def _confirm(ctx: Ctx, command: c.ConfirmRequest) -> Outcome:
     return confirmation.confirm(ctx, command, lambda asked, held: COMMANDS.for_command(held).handle(asked, held))
 
 
+def _agenda(ctx: Ctx, command: c.EditAgenda) -> Outcome:
+    """`agenda 3 change …` replaces the agenda (asked for on an approved event); add, remove and move edit it."""
+    return agenda_changes.change(ctx, command) if command.action == "change" else edits.agenda(ctx, command)
+
+
 def _edit(call: Call) -> c.EditMeeting | c.EditItem:
     """`edit 3 place Room 5` changes meeting #3; `edit item 12 due friday` corrects action item #12 (its errors
     show the `edit item` example). Each command is then dispatched by its type to its own use case."""
@@ -130,7 +136,7 @@ COMMANDS = Registry(
         S("skip", Words(("skip",), ("跳过",)), c.SkipOccurrence, series_args.skip, series.skip, "meetings"),
         Subcommand[Any]("edit", Words(("edit", "change"), ("修改", "编辑", "更改")), c.EditMeeting, _edit, edits.edit,
                         "meetings"),
-        S("agenda", AGENDA, c.EditAgenda, e.agenda, edits.agenda, "meetings"),
+        S("agenda", AGENDA, c.EditAgenda, e.agenda, _agenda, "meetings"),
         S("invite", Words(("invite",), ("邀请",)), c.InvitePeople, e.invite, edits.invite, "meetings"),
         S("uninvite", Words(("uninvite",), ("移除",)), c.UninvitePeople, e.uninvite, edits.uninvite, "meetings"),
         S("extend", Words(("extend",), ("延长",)), c.ExtendMeeting, e.extend, edits.extend, "meetings"),
@@ -155,9 +161,14 @@ COMMANDS = Registry(
           "meetings"),
         # -- plans (申报) and their approval
         S("plan", Words(("plan",), ("申报",)), c.Plan, pl.plan, plans.plan, "plans", takes_lines=True),
-        S("approve", Words(("approve", "approved"), ("批准", "审批通过")), c.ApprovePlan, pl.approve, approvals.approve,
-          "plans"),
-        S("reject", Words(("reject",), ("驳回",)), c.RejectPlan, pl.reject, approvals.reject, "plans"),
+        Subcommand[Any]("approve", Words(("approve", "approved"), ("批准", "审批通过")), c.ApprovePlan, pl.approve,
+                        approvals.approve, "plans"),
+        Subcommand[Any]("reject", Words(("reject",), ("驳回",)), c.RejectPlan, pl.reject, approvals.reject, "plans"),
+        # reached through `approve` / `reject` (`approve change 2`): the words here only name them in help
+        S("approve_change", Words(("approve change",), ("批准 变更",)), c.ApproveAgendaChange, None,
+          agenda_changes.approve, "plans"),
+        S("reject_change", Words(("reject change",), ("驳回 变更",)), c.RejectAgendaChange, None,
+          agenda_changes.reject, "plans"),
         S("resubmit", Words(("resubmit",), ("重新提交", "重新申报")), c.ResubmitPlan, pl.resubmit, plans.resubmit,
           "plans"),
         # -- the event: task board (任务看板), incidents (异常上报), outcomes and the monitoring report

@@ -1,5 +1,5 @@
-"""`confirm`: the answer to a warning from `bot.service.sense` — go ahead with the new meeting or the move
-it held back, or drop it.
+"""`confirm`: the answer to a warning from `bot.service.sense` — go ahead with the new meeting, the move or
+the early start it held back, or drop it.
 
 Only the person who asked may answer (`bot.access.can_answer_request`); anyone else who clicks the button is
 told whose it is. The held command runs as its asker said it, in the conversation and language it was said
@@ -23,6 +23,7 @@ from store import scheduling
 from store.models import SchedulingRequest, User
 
 Run = Callable[[Ctx, c.Command], Outcome]
+DROPPED = {"reschedule": "sense.dropped_move", "start": "sense.dropped_start"}  # what a no leaves as it was
 
 
 def confirm(ctx: Ctx, cmd: c.ConfirmRequest, run: Run) -> Outcome:
@@ -42,7 +43,7 @@ def confirm(ctx: Ctx, cmd: c.ConfirmRequest, run: Run) -> Outcome:
     command = sense.decode(request.command)
     if not cmd.go:
         what = (ctx.t("sense.dropped_new", title=command.title) if request.kind == "new"
-                else ctx.t("sense.dropped_move", number=command.number))
+                else ctx.t(DROPPED[request.kind], number=command.number))
         return Outcome([ctx.reply(what)])
     # as said: where and in which language it was asked (a click carries neither), not in any thread
     asked = replace(ctx, inbound=replace(ctx.inbound, channel=request.channel_id, is_direct=request.is_direct,

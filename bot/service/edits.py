@@ -32,13 +32,14 @@ LIVE = ("scheduled", "in_progress")  # what can still change; a reschedule only 
 FIELD_LIMITS = {"title": limits.TITLE_MAX, "place": limits.LOCATION_MAX, "link": limits.LOCATION_MAX}
 
 
-def editable(ctx: Ctx, number: int, *states: str) -> views.MeetingView:
-    """Meeting #number as its editors may change it: seen, theirs to change, and in one of `states`."""
+def editable(ctx: Ctx, number: int, *states: str, locked: str = "error.plan_locked") -> views.MeetingView:
+    """Meeting #number as its editors may change it: seen, theirs to change, in one of `states`, and not an
+    approved plan (`locked` names that refusal)."""
     meeting = guard.find_meeting(ctx, number)
     view = views.load(ctx.session, meeting)
     guard.ensure_can_edit(ctx, view)
     guard.ensure_live(ctx, meeting, *(states or LIVE))
-    guard.ensure_not_locked(ctx, meeting)
+    guard.ensure_not_locked(ctx, meeting, locked)
     return view
 
 
@@ -106,7 +107,8 @@ def edit(ctx: Ctx, cmd: c.EditMeeting) -> Outcome:
 
 
 def agenda(ctx: Ctx, cmd: c.EditAgenda) -> Outcome:
-    view = editable(ctx, cmd.number)
+    """`agenda 3 add|remove|move …`; an approved event's agenda changes only by `agenda 3 change` (asked for)."""
+    view = editable(ctx, cmd.number, locked="error.agenda_locked")
     meeting = view.meeting
     assert meeting.id is not None
     items = list(view.agenda)
@@ -128,7 +130,7 @@ def agenda(ctx: Ctx, cmd: c.EditAgenda) -> Outcome:
     touch(ctx, meeting)
 
     def change(lang: Lang, _zone: ZoneInfo) -> str:
-        return t(lang, key, **params) + "\n" + _agenda_lines(ctx, meeting, lang)
+        return t(lang, key, **params) + "\n" + agenda_lines(ctx, meeting, lang)
 
     return Outcome(announce(ctx, meeting, change))
 
@@ -143,7 +145,8 @@ def _item_at(ctx: Ctx, meeting: Meeting, items: list[AgendaItem], position: int 
     return found
 
 
-def _agenda_lines(ctx: Ctx, meeting: Meeting, lang: Lang) -> str:
+def agenda_lines(ctx: Ctx, meeting: Meeting, lang: Lang) -> str:
+    """The meeting's agenda as it now is, a line an item, for a notice."""
     sections = views.agenda_section(views.load(ctx.session, meeting), lang)
     lines = sections[0].lines if sections else (t(lang, "agenda.empty"),)
     return "\n".join(lines)
@@ -162,7 +165,7 @@ def _add_item(ctx: Ctx, view: views.MeetingView, spec: c.AgendaSpec) -> Outcome:
     after = views.load(ctx.session, meeting)
 
     def change(lang: Lang, _zone: ZoneInfo) -> str:
-        return t(lang, "change.agenda_added", item=views.agenda_line(after, item, lang)) + "\n" + _agenda_lines(
+        return t(lang, "change.agenda_added", item=views.agenda_line(after, item, lang)) + "\n" + agenda_lines(
             ctx, meeting, lang)
 
     messages = announce(ctx, meeting, change)

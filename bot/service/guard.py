@@ -241,12 +241,27 @@ def ensure_plan_requester(ctx: Ctx, meeting: Meeting, plan: MeetingPlan) -> None
         raise NotAllowed("error.plan_not_requester", number=meeting.number, who="@" + requester.display_name)
 
 
-def ensure_not_locked(ctx: Ctx, meeting: Meeting) -> None:
-    """An approved plan is locked: its meeting changes only through `plan N edit`, which asks for approval again."""
+def may_decide_agenda_change(ctx: Ctx, plan: MeetingPlan) -> bool:
+    return access.can_decide_agenda_change(admin_viewer(ctx), plan_facts(ctx, plan))
+
+
+def ensure_may_decide_agenda_change(ctx: Ctx, meeting: Meeting, plan: MeetingPlan) -> None:
+    if not may_decide_agenda_change(ctx, plan):
+        requester = ctx.session.get(User, meeting.created_by_id)
+        assert requester is not None
+        raise NotAllowed("error.not_agenda_approver", number=meeting.number, who="@" + requester.display_name)
+
+
+LOCKED_EXAMPLES = {"error.plan_locked": "example.plan_edit", "error.agenda_locked": "example.agenda_change"}
+
+
+def ensure_not_locked(ctx: Ctx, meeting: Meeting, refusal: str = "error.plan_locked") -> None:
+    """An approved plan is locked: its meeting changes only through `plan N edit`, which asks for approval again
+    (its agenda also by `agenda N change`, which its requester approves); `refusal` says which."""
     assert meeting.id is not None
     plan = plans.plan_of(ctx.session, meeting.id)
     if plan is not None and plan.locked_at is not None:
-        raise Conflict("error.plan_locked", "example.plan_edit", number=meeting.number)
+        raise Conflict(refusal, LOCKED_EXAMPLES[refusal], number=meeting.number)
 
 
 def deciders(ctx: Ctx, meeting: Meeting) -> frozenset[int]:

@@ -361,6 +361,8 @@ def start(ctx: Ctx, cmd: c.StartMeeting) -> Outcome:
     if meeting.created_by_id != ctx.user_id:
         guard.ensure_can_edit(ctx, view)
     guard.ensure_live(ctx, meeting, "scheduled")
+    if not ctx.confirmed and (asked := sense.check_start(ctx, cmd, meeting)) is not None:
+        return asked
     meeting.status = "in_progress"
     meeting.started_at = ctx.now
     assert meeting.id is not None
@@ -417,11 +419,12 @@ def ad_hoc(ctx: Ctx, title: str | None) -> Meeting:
 
 
 def participant_of(ctx: Ctx, meeting: Meeting) -> Participant:
-    """The speaker's participation in `meeting`; people who join uninvited become optional participants."""
+    """The speaker's participation in `meeting`; people who join uninvited become optional participants, walk-ins
+    (`store.attendance`)."""
     assert meeting.id is not None
     p = repo.participant(ctx.session, meeting.id, ctx.user_id)
     if p is None:
-        p = Participant(meeting_id=meeting.id, user_id=ctx.user_id, role="optional")
+        p = Participant(meeting_id=meeting.id, user_id=ctx.user_id, role="optional", walked_in=True)
         ctx.session.add(p)
     return p
 
@@ -434,14 +437,15 @@ def check_in(ctx: Ctx, meeting: Meeting) -> Participant:
     return p
 
 
-def spoke(ctx: Ctx, meeting: Meeting, lines: int, present: bool) -> None:
-    """Someone wrote in a running meeting's channel: count the line and mark them present. In a confidential
-    meeting this counts only for its participants: speaking in a channel never makes anyone one."""
+def spoke(ctx: Ctx, meeting: Meeting) -> None:
+    """Someone wrote a line in a running meeting's channel: count it (MeetBot's "people present, lines said").
+    Speaking is not attendance (`store.attendance`): someone uninvited becomes a walk-in, on the roll only once
+    they check in. In a confidential meeting only its participants' lines count: speaking in a channel never
+    makes anyone one."""
     assert meeting.id is not None
     if meeting.confidential and repo.participant(ctx.session, meeting.id, ctx.user_id) is None:
         return
-    p = check_in(ctx, meeting) if present else participant_of(ctx, meeting)
-    p.lines_said += lines
+    participant_of(ctx, meeting).lines_said += 1
 
 
 def here(ctx: Ctx, cmd: c.CheckIn) -> Outcome:

@@ -24,7 +24,7 @@ from bot.locale import language_of, zone_of
 from bot.messages import Attachment, Outcome, OutMessage, Section, Target
 from bot.service import guard
 from bot.service.context import Ctx
-from store import board, plans, repo
+from store import attendance, board, plans, repo
 from store.models import AgendaItem, Meeting, MeetingResult, User
 
 AGENDA_TARGET = 0.95  # agenda completion
@@ -108,8 +108,9 @@ def report_message(ctx: Ctx, meeting: Meeting) -> OutMessage:
     plan = plans.plan_of(ctx.session, meeting.id)
     expected = plans.people(ctx.session, plan.id) if plan and plan.id else []
     planned = (len({p.user_id for p in expected if p.user_id} | {meeting.created_by_id})
-               + sum(p.side == "external" for p in expected)) if expected else len(people)
-    signed = sum(p.checked_in_at is not None for p, _u in people)
+               + sum(p.side == "external" for p in expected)) if expected else sum(
+        attendance.on_roll(p) for p, _u in people)
+    signed = sum(attendance.present(p) for p, _u in people)
     tasks = board.tasks(ctx.session, meeting.id)
     agenda = agenda_figures(repo.agenda(ctx.session, meeting.id))
     incidents = board.incidents(ctx.session, meeting.id)

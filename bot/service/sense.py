@@ -10,6 +10,9 @@ the command as it was said (`Ctx.said`: `new … every monday`, `edit 3 time …
 reached us) waits whole in a `SchedulingRequest` row (JSON, see `encode`) until its asker answers — a
 button (`confirm 7`, `confirm 7 no`) or a typed `yes` / `是` / `确认` / `no` (`typed_answer`) — or it
 expires (a day, and never after the time it asks for). Being a row, the wait survives a restart.
+
+`start N` more than an hour before the meeting's time is held the same way (`check_start`): it says which
+meeting it understood and when that is due, and starts it only on a yes.
 """
 
 from __future__ import annotations
@@ -31,12 +34,14 @@ from bot.timeparse import format_date, format_when
 from bot.vocabulary import CONFIRM_NO, CONFIRM_YES
 from bot.workdays import calendar_for
 from store import repo, scheduling
-from store.models import SchedulingRequest, User
+from store.models import Meeting, SchedulingRequest, User
 
 EXPIRY = timedelta(hours=24)  # how long a warned-about request waits for its answer (never past its start)
 WORK_START, WORK_END = time(9), time(18)
 LONGEST = timedelta(hours=2)
 MOST_TOPICS = 5
+EARLY_START = timedelta(hours=1)  # `start N` earlier than this before the meeting's time asks first
+GO_AHEAD = {"new": "button.go_ahead_new", "reschedule": "button.go_ahead_move", "start": "button.go_ahead_start"}
 
 
 @dataclass(frozen=True)
@@ -118,16 +123,32 @@ def _late_hours(ctx: Ctx, plan: Plan) -> list[str]:
     return lines
 
 
+def check_start(ctx: Ctx, cmd: c.StartMeeting, meeting: Meeting) -> Outcome | None:
+    """None when the meeting may start now; else, more than EARLY_START before its time, what was understood
+    (which meeting, its time, how early), kept for its asker's yes: `start 3` typed for tomorrow's meeting is
+    more often the wrong number than a wish to start a day early."""
+    early = meeting.start_at - ctx.now
+    if early <= EARLY_START:
+        return None
+    heading = ctx.t("sense.ask_start", number=meeting.number, title=views.shared_title(meeting, ctx.lang),
+                    when=_when(ctx, meeting.start_at))
+    ahead = views.span(round(early.total_seconds() / 60), ctx.lang)
+    return _hold(ctx, "start", cmd, [ctx.t("sense.early", length=ahead)], heading, meeting.start_at)
+
+
 def _ask(ctx: Ctx, kind: str, cmd: c.NewMeeting | c.RescheduleMeeting, plan: Plan, heading: str) -> Outcome | None:
     found = warnings(ctx, plan)
-    if not found:
-        return None
+    return _hold(ctx, kind, cmd, found, heading, plan.start) if found else None
+
+
+def _hold(ctx: Ctx, kind: str, cmd: c.Command, found: list[str], heading: str, until: datetime) -> Outcome:
+    """The command kept whole for its asker's answer (never past `until`), and the warning that asks it."""
     request = scheduling.add_request(ctx.session, SchedulingRequest(
         workspace_id=ctx.workspace_id, requester_id=ctx.user_id, channel_id=ctx.inbound.channel,
         is_direct=ctx.inbound.is_direct, language=ctx.lang, kind=kind, command=encode(ctx.said or cmd),
-        expires_at=min(ctx.now + EXPIRY, plan.start), created_at=ctx.now,
+        expires_at=min(ctx.now + EXPIRY, until), created_at=ctx.now,
     ))
-    go = ctx.t("button.go_ahead_new" if kind == "new" else "button.go_ahead_move")
+    go = ctx.t(GO_AHEAD[kind])
     return Outcome([ctx.reply(
         "⚠️ " + heading,
         sections=(Section(None, tuple(f"• {line}" for line in found)),),

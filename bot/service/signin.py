@@ -4,7 +4,8 @@ Sign-in (签到) for an event: each attendee's name, department, contact and tim
 well as during it; the people who run the event see who has not signed in and can chase them, privately.
 
 Signing in is the same check-in `here` records (the first time counts), so attendance in the minutes and in
-the monitoring report agree; `signin` adds the department and contact the standard's sign-in sheet asks for.
+the monitoring report agree (`store.attendance`; someone uninvited who only spoke is not chased); `signin` adds
+the department and contact the standard's sign-in sheet asks for.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from bot.locale import language_of
 from bot.messages import Button, Outcome, OutMessage, Section
 from bot.service import guard, meetings
 from bot.service.context import Ctx
-from store import repo
+from store import attendance, repo
 
 
 def signin(ctx: Ctx, cmd: bc.SignIn) -> Outcome:
@@ -42,9 +43,9 @@ def signins(ctx: Ctx, cmd: bc.ShowSignIns) -> Outcome:
     guard.ensure_runs_event(ctx, meeting)
     assert meeting.id is not None
     people = repo.participants(ctx.session, meeting.id)
-    signed = sorted((pair for pair in people if pair[0].checked_in_at is not None),
+    signed = sorted((pair for pair in people if attendance.present(pair[0])),
                     key=lambda pair: pair[0].checked_in_at or ctx.now)
-    missing = [user for p, user in people if p.checked_in_at is None and p.rsvp != "no"]
+    missing = [user for p, user in people if attendance.on_roll(p) and not attendance.present(p) and p.rsvp != "no"]
     lines = tuple(
         " — ".join(x for x in ("@" + user.display_name, p.organization, p.contact,
                                f"{(p.checked_in_at or ctx.now).astimezone(ctx.tz):%m-%d %H:%M}") if x)
@@ -67,7 +68,7 @@ def chase(ctx: Ctx, cmd: bc.ChaseSignIns) -> Outcome:
     guard.ensure_live(ctx, meeting, "scheduled", "in_progress")
     assert meeting.id is not None
     missing = [user for p, user in repo.participants(ctx.session, meeting.id)
-               if p.checked_in_at is None and p.rsvp != "no" and user.id != ctx.user_id]
+               if attendance.on_roll(p) and not attendance.present(p) and p.rsvp != "no" and user.id != ctx.user_id]
     messages: list[OutMessage] = [ctx.reply(ctx.t("signin.chased", number=meeting.number, who=", ".join(
         "@" + u.display_name for u in missing)) if missing else ctx.t("signin.everyone"))]
     for user in missing:
