@@ -85,8 +85,9 @@ def span(minutes: int, lang: Lang) -> str:
     return " ".join(parts)
 
 
-def names(users: list[User]) -> str:
-    return ", ".join(f"@{u.display_name}" for u in users) or "—"
+def names(users: list[User], lang: Lang = "en") -> str:
+    """People as mentions, in a list the reader's language punctuates (Chinese: the enumeration comma 、)."""
+    return ("、" if lang == "zh" else ", ").join(f"@{u.display_name}" for u in users) or "—"
 
 
 def when_line(meeting: Meeting, lang: Lang, zone: ZoneInfo) -> str:

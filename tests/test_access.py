@@ -383,7 +383,7 @@ def test_console_directives_say_what_is_wrong(tmp_path: Path) -> None:
         pytest.param("viewers 1", "needs a meeting number and the people", id="no-people"),
         pytest.param("viewers @lead", "/meeting viewers 3 @boss", id="no-number"),
         pytest.param("viewers 1 the boss", "needs a meeting number and the people", id="names-without-at"),
-        pytest.param("查阅人 1", "需要会议编号和要添加的人", id="zh-no-people"),
+        pytest.param("查阅人 1", "需要会议编号和相关的人", id="zh-no-people"),
     ],
 )
 def test_naming_viewers_with_bad_input_says_what_is_wrong_with_an_example(chat: Chat, text: str, expected: str) -> None:

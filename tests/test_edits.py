@@ -293,7 +293,7 @@ def test_the_recorder_may_change_it_too(planned: Chat) -> None:
         pytest.param("修改 1 颜色 红", "无法修改“颜色”", "/meeting 修改 3 地点 5号会议室", id="zh-field"),
         pytest.param("议程 1 打乱", "“打乱”不是议程操作", "/meeting 议程 3 添加", id="zh-agenda"),
         pytest.param("延长 1 一会儿", "“一会儿”", "/meeting 延长 3 30分钟", id="zh-extend"),
-        pytest.param("邀请 1", "需要会议编号和要添加的人", "/meeting 邀请 3 @钱七 列席", id="zh-invite"),
+        pytest.param("邀请 1", "需要会议编号和相关的人", "/meeting 邀请 3 @钱七 列席", id="zh-invite"),
     ],
 )
 def test_bad_input_says_what_was_wrong_with_an_example(planned: Chat, text: str, said: str, example: str) -> None:
@@ -305,7 +305,7 @@ def test_bad_input_says_what_was_wrong_with_an_example(planned: Chat, text: str,
 def test_a_cancelled_or_ended_meeting_cannot_be_changed(planned: Chat) -> None:
     planned.command("alice", "cancel 1")
     assert "Meeting #1 is cancelled, so that can't be done." in planned.command("alice", "edit 1 place Room 5")[0].body
-    assert "#1 号会议当前状态为 已取消" in planned.command("alice", "延长 1 30分钟")[0].body
+    assert "#1 号会议当前状态为已取消" in planned.command("alice", "延长 1 30分钟")[0].body
 
 
 def test_a_confidential_meeting_change_is_not_said_in_the_channel(chat: Chat) -> None:
