@@ -296,7 +296,7 @@ def test_correcting_the_record_in_chinese(tmp_path: Path) -> None:
     assert "[m19] #产品组 quorum: 👤 #3 已指派给 @赵六" in out
     assert "[m21] #产品组 quorum: 🔁 #1 由 @李四 转交给 @赵六" in out
     assert "[m23] @李四 quorum: 张三 已将 #1「写方案」转交给 @赵六：它不再由你负责" in out
-    assert "[m24] #产品组 (only 赵六) quorum: ⚠️ 只有 @王五, @张三 可以转交或修改 #2 号行动项。" in out
+    assert "[m24] #产品组 (only 赵六) quorum: ⚠️ 只有 @王五、@张三 可以转交或修改 #2 号行动项。" in out
     assert "✏️ #2：截止日期由“2026-11-27（周五）”改为“2026-12-02（周三）”。" in out
     assert "[m30] @王五 quorum: 张三 修改了你的行动项 #2：交付物“—” → “接口文档”。" in out
     assert "⚠️ “颜色 红”：请说明要改什么 —— 内容、截止或交付物 —— 再写新值。\n     例如： /meeting 修改" in out
@@ -396,7 +396,7 @@ def test_changing_a_meeting_in_chinese(tmp_path: Path) -> None:
     assert "[m7] @李四 quorum: *📣 补充通知：#1 Q3规划会*\n     张三 变更了会议：地点由“—”改为“5号会议室”。" in out
     assert "[m8] @赵六 quorum: *📣 Supplementary notice: #1 Q3规划会*" in out  # 赵六 reads English
     assert "标题由“Q3规划会”改为“Q3规划评审会”。" in out
-    assert "[m18] #产品组 (only 李四) quorum: ⚠️ 只有 @张三, @王五 可以修改 #1 号会议" in out
+    assert "[m18] #产品组 (only 李四) quorum: ⚠️ 只有 @张三、@王五 可以修改 #1 号会议" in out
     assert "无法修改“颜色”：请说 标题、时间、地点、链接、目标 或 预期成果。\n     例如：" in out
     assert "新增议程：风险 (10 分钟) · 主讲 @赵六 · 输出物：风险清单。现在的议程：" in out
     assert "议程「风险」调整到第 1 项。" in out and "删除了第 3 项议程「预算」。" in out
