@@ -294,7 +294,7 @@ TABLE: dict[str, Entry] = {
                            "只有申报人 @alice 可以修改或重新提交申报 #5。")),
                   (*ok("erin", PENDING_PLAN.replace("Launch", "Erin's"), "is filed"),
                    *ok("alice", "plan 5 edit budget: 60000 venue 30000 catering 30000", "#5")),
-                  bad("erin", "plan name: X", "A plan needs type/类型, goal/目标, time/时间", "申报需要填写")),
+                  bad("erin", "plan name: X", "A plan needs type, goal, time", "申报还缺：类型、目标、时间。")),
     "approve": Entry((Refusal(Step("alice", "approve 5"), "Plan #5 is waiting for @boss, not for you.",
                               "申报 #5 正在等待 @boss 审批，不是你。"), hidden_plan),
                      ok("boss", "approve 5", "You approved"),
