@@ -123,6 +123,19 @@ def test_editing_closing_admins_and_personal_reports() -> None:
     assert access.can_see_person_report(Viewer(5, "erin", is_admin=True), 2)
 
 
+def test_taking_part_signing_off_and_resolving() -> None:
+    lead = Viewer(7, "lead")  # a named viewer of SECRET
+    assert access.can_see(lead, SECRET, in_conversation=False) and not access.can_join(lead, SECRET)
+    assert access.can_join(BOB, SECRET) and access.can_join(ALICE, SECRET) and access.can_join(ERIN, PLAIN)
+    assert access.is_participant(BOB, SECRET) and not access.is_participant(lead, SECRET)
+    assert access.can_rate(BOB, frozenset({2})) and not access.can_rate(ALICE, frozenset({2}))
+    assert access.can_answer_item(BOB, owner_id=2) and not access.can_answer_item(ALICE, owner_id=2)
+    assert access.can_sign_off_item(ALICE, requester_id=1) and not access.can_sign_off_item(ALICE, requester_id=None)
+    assert access.can_resolve_question(ERIN, owner_id=5, author_id=1) and not access.can_resolve_question(
+        BOB, owner_id=5, author_id=1)
+    assert access.can_send_event_report(ALICE, PLAIN) and not access.can_send_event_report(BOB, PLAIN)
+
+
 # ---- a private channel's meeting -------------------------------------------------------------------
 
 

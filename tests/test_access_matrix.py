@@ -34,8 +34,11 @@ from sqlmodel import SQLModel
 
 from adapters.console import ConsoleDirectory
 from bot.core import Core
+from bot.grammar.registry import Subcommand
 from bot.i18n import Lang, t
+from bot.messages import Outcome
 from bot.service.commands import COMMANDS
+from bot.vocabulary import Words
 from store.database import make_engine
 from store.models import Note, Notification
 from tests.conftest import MONDAY_9AM, make_settings, migrated_engine
@@ -556,6 +559,17 @@ def assert_chinese_only(text: str) -> None:
 
 def test_every_registered_command_has_an_entry() -> None:
     assert set(TABLE) == {entry.name for entry in COMMANDS}
+
+
+@dataclass(frozen=True)
+class Frobnicate:
+    """A command nobody wrote a table entry for."""
+
+
+def test_a_command_registered_without_an_entry_is_caught() -> None:
+    unlisted = Subcommand("frobnicate", Words(("frobnicate",)), Frobnicate, None, lambda ctx, command: Outcome())
+    with COMMANDS.adding(unlisted):
+        assert set(TABLE) ^ {entry.name for entry in COMMANDS} == {"frobnicate"}
 
 
 def test_every_entry_refuses_someone_or_says_why_nobody() -> None:
