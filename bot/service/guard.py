@@ -13,7 +13,17 @@ from bot import access, followup, views
 from bot.errors import Conflict, NotAllowed, NotFound
 from bot.service.context import Ctx
 from store import membership, plans, repo
-from store.models import ActionItem, Decision, Meeting, MeetingPlan, OpenQuestion, PlanStep, User
+from store.models import (
+    ActionItem,
+    Decision,
+    Incident,
+    Meeting,
+    MeetingPlan,
+    OpenQuestion,
+    PlanStep,
+    PrepTask,
+    User,
+)
 
 
 def viewer(ctx: Ctx) -> access.Viewer:
@@ -72,6 +82,19 @@ def may_see_item(ctx: Ctx, item: ActionItem) -> bool:
         return True
     meeting = ctx.session.get(Meeting, item.meeting_id) if item.meeting_id else None
     return may_see(ctx, meeting) if meeting is not None else in_conversation(ctx, item.channel_id)
+
+
+def may_see_task(ctx: Ctx, task: PrepTask, meeting: Meeting) -> bool:
+    """A preparation task is its owner's wherever they answer (they are told in a private message, and may be
+    someone from outside the event's group); otherwise it is seen as its meeting is."""
+    return ctx.user_id == task.owner_id or may_see(ctx, meeting)
+
+
+def may_see_incident(ctx: Ctx, incident: Incident, meeting: Meeting) -> bool:
+    """An incident is its handler's and its reporter's wherever they answer (the handler's card is a private
+    message, and a handler routed by type may never have written in the event's group); otherwise it is seen
+    as its meeting is."""
+    return ctx.user_id in (incident.handler_id, incident.reporter_id) or may_see(ctx, meeting)
 
 
 def visible_meeting(ctx: Ctx, number: int) -> Meeting:

@@ -262,7 +262,7 @@ def add_chairs(ctx: Ctx, cmd: c.AddChairs) -> Outcome:
         p.is_chair = True
     ctx.session.flush()
     current = [u for p, u in repo.participants(ctx.session, meeting.id) if p.is_chair or p.role == "host"]
-    return Outcome([announce(ctx, meeting, ctx.t("chair.current", names=views.names(current)))])
+    return Outcome([announce(ctx, meeting, ctx.t("chair.current", names=views.names(current, ctx.lang)))])
 
 
 def undo(ctx: Ctx) -> Outcome:
