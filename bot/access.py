@@ -25,6 +25,12 @@ path asks these functions rather than carrying its own rule. The rules, in full:
   it or editing its text, due date or deliverable for its owner, its creator and its meeting's editors; channel
   settings and deletion for admins (the platform's, or the `QUORUM_ADMINS` setting); a person's report for
   that person or an admin.
+- Taking part (answering an invitation, checking in, signing in) is open to whoever sees a meeting, except a
+  confidential one: only the people its host invited take part in it (and those who may change it); a named
+  viewer reads it and gets its minutes, and never joins by answering. Confirming or objecting to minutes is for
+  participants, rating for those who checked in.
+- An action item is accepted or declined by its owner, signed off (verified, reopened) by its requester; an
+  open question is resolved by its owner or the person who asked it.
 - A request the bot warned about (a clash, a holiday, …) is answered only by the person who made it.
 - An approved (locked) event's agenda is changed at the request of the people who may change the meeting; the
   plan's requester approves or rejects the request (an admin may stand in); the requester's own change needs
@@ -153,6 +159,37 @@ def editor_ids(meeting: MeetingFacts) -> list[int]:
     return [meeting.creator_id, *(uid for uid in others if uid != meeting.creator_id)]
 
 
+def can_join(viewer: Viewer, meeting: MeetingFacts) -> bool:
+    """Answering an invitation, checking in, signing in: anyone who sees a meeting, but a confidential meeting's
+    participants are the host's list (its editors included), never someone who only reads it."""
+    return not meeting.confidential or viewer.user_id in meeting.roles or can_edit(viewer, meeting)
+
+
+def is_participant(viewer: Viewer, meeting: MeetingFacts) -> bool:
+    """Confirming a meeting's minutes or objecting to them: its participants."""
+    return viewer.user_id in meeting.roles
+
+
+def can_rate(viewer: Viewer, attended: frozenset[int]) -> bool:
+    """A meeting's survey is answered by the people who checked in to it."""
+    return viewer.user_id in attended
+
+
+def can_answer_item(viewer: Viewer, owner_id: int | None) -> bool:
+    """Accepting or declining an action item is its owner's."""
+    return viewer.user_id == owner_id
+
+
+def can_sign_off_item(viewer: Viewer, requester_id: int | None) -> bool:
+    """Verifying or reopening a done action item is its requester's (its creator, or its meeting's host)."""
+    return requester_id is not None and viewer.user_id == requester_id
+
+
+def can_resolve_question(viewer: Viewer, owner_id: int | None, author_id: int) -> bool:
+    """An open question is resolved by its owner or by the person who asked it."""
+    return viewer.user_id in (owner_id, author_id)
+
+
 def can_close(viewer: Viewer, owner_id: int | None, creator_id: int, meeting_hosts: frozenset[int]) -> bool:
     """An action item is closed or changed by its owner, whoever created it, or its meeting's hosts."""
     return viewer.user_id in ({owner_id, creator_id} | meeting_hosts)
@@ -224,6 +261,11 @@ def runs_event(viewer: Viewer, meeting: MeetingFacts, deciders: frozenset[int]) 
 def can_update_task(viewer: Viewer, owner_id: int, meeting: MeetingFacts, deciders: frozenset[int]) -> bool:
     """A preparation task's status: its owner, and whoever runs the event."""
     return viewer.user_id == owner_id or runs_event(viewer, meeting, deciders)
+
+
+def can_send_event_report(viewer: Viewer, meeting: MeetingFacts) -> bool:
+    """The monitoring report goes to management from its requester, who reviews it first."""
+    return viewer.user_id == meeting.creator_id
 
 
 def can_handle_incident(viewer: Viewer, handler_id: int, meeting: MeetingFacts, deciders: frozenset[int]) -> bool:

@@ -131,6 +131,19 @@ def test_an_approved_events_agenda_change_is_decided_by_its_requester_or_an_admi
     assert not access.can_decide_agenda_change(BOB, plan)
 
 
+def test_taking_part_signing_off_and_resolving() -> None:
+    lead = Viewer(7, "lead")  # a named viewer of SECRET
+    assert access.can_see(lead, SECRET, in_conversation=False) and not access.can_join(lead, SECRET)
+    assert access.can_join(BOB, SECRET) and access.can_join(ALICE, SECRET) and access.can_join(ERIN, PLAIN)
+    assert access.is_participant(BOB, SECRET) and not access.is_participant(lead, SECRET)
+    assert access.can_rate(BOB, frozenset({2})) and not access.can_rate(ALICE, frozenset({2}))
+    assert access.can_answer_item(BOB, owner_id=2) and not access.can_answer_item(ALICE, owner_id=2)
+    assert access.can_sign_off_item(ALICE, requester_id=1) and not access.can_sign_off_item(ALICE, requester_id=None)
+    assert access.can_resolve_question(ERIN, owner_id=5, author_id=1) and not access.can_resolve_question(
+        BOB, owner_id=5, author_id=1)
+    assert access.can_send_event_report(ALICE, PLAIN) and not access.can_send_event_report(BOB, PLAIN)
+
+
 # ---- a private channel's meeting -------------------------------------------------------------------
 
 
@@ -391,7 +404,7 @@ def test_console_directives_say_what_is_wrong(tmp_path: Path) -> None:
         pytest.param("viewers 1", "needs a meeting number and the people", id="no-people"),
         pytest.param("viewers @lead", "/meeting viewers 3 @boss", id="no-number"),
         pytest.param("viewers 1 the boss", "needs a meeting number and the people", id="names-without-at"),
-        pytest.param("查阅人 1", "需要会议编号和要添加的人", id="zh-no-people"),
+        pytest.param("查阅人 1", "需要会议编号和相关的人", id="zh-no-people"),
     ],
 )
 def test_naming_viewers_with_bad_input_says_what_is_wrong_with_an_example(chat: Chat, text: str, expected: str) -> None:

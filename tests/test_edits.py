@@ -296,7 +296,7 @@ def test_the_recorder_may_change_it_too(planned: Chat) -> None:
         pytest.param("修改 1 颜色 红", "无法修改“颜色”", "/meeting 修改 3 地点 5号会议室", id="zh-field"),
         pytest.param("议程 1 打乱", "“打乱”不是议程操作", "/meeting 议程 3 添加", id="zh-agenda"),
         pytest.param("延长 1 一会儿", "“一会儿”", "/meeting 延长 3 30分钟", id="zh-extend"),
-        pytest.param("邀请 1", "需要会议编号和要添加的人", "/meeting 邀请 3 @钱七 列席", id="zh-invite"),
+        pytest.param("邀请 1", "需要会议编号和相关的人", "/meeting 邀请 3 @钱七 列席", id="zh-invite"),
     ],
 )
 def test_bad_input_says_what_was_wrong_with_an_example(planned: Chat, text: str, said: str, example: str) -> None:

@@ -244,7 +244,7 @@ MESSAGES: dict[str, str] = {
     "error.not_requester": "Only {who} can sign off action item #{number}.",
     'error.not_done': "Action item #{number} isn't done yet.",
     "error.which_question": "Which question? Reply to its follow-up reminder.",
-    "error.not_question_owner": "Only the question's owner or the person who asked it can resolve it.",
+    "error.not_question_owner": "Only {who} (the question's owner or the person who asked it) can resolve it.",
     "example.decline": "/meeting decline 12 on leave until the 5th",
     "example.reopen": "/meeting reopen 12 the link is broken",
     # channel settings
@@ -465,6 +465,7 @@ MESSAGES: dict[str, str] = {
     "help.object": "object 3 the budget was not agreed — within 12 h of the end; the host is told",
     "help.amend": "amend 3 budget: postponed — the host's correction to the minutes, posted",
     "error.not_participant_object": "Only participants of meeting #{number} can object to its minutes.",
+    "error.not_invited_confidential": "Meeting #{number} is confidential: only the people invited to it take part. Ask {who} to invite you.",
     "example.start": "/meeting start 3",
     "example.end": "/meeting end",
     "example.next": "/meeting next",

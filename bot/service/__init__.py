@@ -22,7 +22,7 @@ from bot.grammar.parse import MessageContext, parse_command, parse_message
 from bot.i18n import t
 from bot.limits import RateLimiter, Verdict, check_command_count, clean_inbound
 from bot.messages import Outcome, OutMessage
-from bot.service import board, guard, meetings, records, sense
+from bot.service import board, guard, meetings, sense
 from bot.service.commands import COMMANDS, replied_meeting_number
 from bot.service.context import Ctx, build_context
 from store import repo
@@ -97,7 +97,7 @@ def interpret(ctx: Ctx) -> list[c.Command]:
         commands = parse_message(inbound.text, now=ctx.now, tz=ctx.tz, context="channel", registry=COMMANDS)
     if not commands and (inbound.is_direct or inbound.addressed):  # silence would leave the person guessing
         raise UserError("error.dm_not_understood", reply_example(ctx))
-    running = None if inbound.is_direct else records.running(ctx)
+    running = None if inbound.is_direct else guard.running_meeting(ctx)
     if running is not None:  # a line said (MeetBot's "People present"), not attendance: that is checking in
         meetings.spoke(ctx, running)
     return commands

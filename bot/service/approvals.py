@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from bot import access, followup, plan_views, superiors, views
 from bot import command_types as c
-from bot.errors import Conflict, NotAllowed
+from bot import followup, plan_views, superiors, views
+from bot.errors import Conflict
 from bot.i18n import t
 from bot.locale import language_of, zone_of
 from bot.messages import Outcome, OutMessage, Section
@@ -92,14 +92,7 @@ def deciding_step(ctx: Ctx, meeting: Meeting, plan: MeetingPlan) -> PlanStep:
     if plan.state not in ("review", "approval") or not pending:
         raise Conflict("error.plan_not_pending", "example.plan", number=meeting.number,
                        state=plan_views.state_label(plan, ctx.lang))
-    viewer = guard.viewer(ctx)
-    for step in pending:
-        if access.can_decide_step(viewer, step.approver_id, step.escalated_to_id):
-            return step
-    users = repo.users_by_id(ctx.session, sorted({s.approver_id for s in pending}
-                                                 | {s.escalated_to_id for s in pending if s.escalated_to_id}))
-    raise NotAllowed("error.plan_not_decider", number=meeting.number,
-                     who=", ".join("@" + u.display_name for u in users.values()))
+    return guard.step_to_decide(ctx, meeting, pending)
 
 
 def approve(ctx: Ctx, cmd: c.ApprovePlan) -> Outcome:

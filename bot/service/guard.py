@@ -9,11 +9,21 @@ from __future__ import annotations
 
 from sqlmodel import Session
 
-from bot import access, views
+from bot import access, followup, views
 from bot.errors import Conflict, NotAllowed, NotFound
 from bot.service.context import Ctx
 from store import membership, plans, repo
-from store.models import ActionItem, Decision, Incident, Meeting, MeetingPlan, PrepTask, User
+from store.models import (
+    ActionItem,
+    Decision,
+    Incident,
+    Meeting,
+    MeetingPlan,
+    OpenQuestion,
+    PlanStep,
+    PrepTask,
+    User,
+)
 
 
 def viewer(ctx: Ctx) -> access.Viewer:
@@ -130,6 +140,13 @@ def record_writer(ctx: Ctx) -> None:
         membership.record_writer(ctx.session, ctx.workspace_id, inbound.channel, ctx.user_id, ctx.now)
 
 
+def running_meeting(ctx: Ctx) -> Meeting | None:
+    """The meeting running in the speaker's channel, if the speaker may see it: to someone outside a
+    confidential meeting nothing runs there, so what they write stands alone and never acts on its record."""
+    meeting = repo.running_meeting(ctx.session, ctx.workspace_id, ctx.inbound.channel)
+    return meeting if meeting is not None and may_see(ctx, meeting) else None
+
+
 def find_meeting(ctx: Ctx, number: int) -> Meeting:
     """The one look-up by number: meeting #number if the speaker may see it (`bot.access` decides), else
     the same "no meeting #N that you can see" a meeting that does not exist gets."""
@@ -154,6 +171,63 @@ def view_facts(view: views.MeetingView) -> access.MeetingFacts:
 def ensure_can_edit(ctx: Ctx, view: views.MeetingView) -> None:
     if not access.can_edit(viewer(ctx), view_facts(view)):
         raise NotAllowed("error.not_editor", number=view.meeting.number, who=views.names(editors(view), ctx.lang))
+
+
+def ensure_may_join(ctx: Ctx, meeting: Meeting) -> None:
+    """Answering, checking in, signing in: a confidential meeting takes part only the people its host invited."""
+    facts = meeting_facts(ctx.session, meeting)
+    if not access.can_join(viewer(ctx), facts):
+        users = repo.users_by_id(ctx.session, access.editor_ids(facts))
+        raise NotAllowed("error.not_invited_confidential", number=meeting.number,
+                         who=views.names(list(users.values()), ctx.lang))
+
+
+def ensure_participant(ctx: Ctx, meeting: Meeting, key: str, example_key: str) -> None:
+    """Confirming minutes, objecting to them: the meeting's participants (`key` says which refusal)."""
+    if not access.is_participant(viewer(ctx), meeting_facts(ctx.session, meeting)):
+        raise NotAllowed(key, example_key, number=meeting.number)
+
+
+def ensure_attended(ctx: Ctx, meeting: Meeting) -> None:
+    """The survey of a meeting: the people who checked in to it."""
+    assert meeting.id is not None
+    attended = frozenset(p.user_id for p, _u in repo.participants(ctx.session, meeting.id) if p.checked_in_at)
+    if not access.can_rate(viewer(ctx), attended):
+        raise NotAllowed("error.not_attendee", "example.rate", number=meeting.number)
+
+
+def ensure_can_close_item(ctx: Ctx, item: ActionItem) -> None:
+    """Done, status, delay: the item's owner, its creator, its meeting's hosts (`access.can_close`)."""
+    hosts = frozenset(
+        p.user_id for p, _u in (repo.participants(ctx.session, item.meeting_id) if item.meeting_id else [])
+        if p.role == "host"
+    )
+    if not access.can_close(viewer(ctx), item.owner_id, item.creator_id, hosts):
+        allowed = {item.owner_id, item.creator_id} | hosts
+        users = repo.users_by_id(ctx.session, sorted(i for i in allowed if i is not None))
+        raise NotAllowed("error.not_owner", number=item.number, who=views.names(list(users.values()), ctx.lang))
+
+
+def ensure_item_owner(ctx: Ctx, item: ActionItem) -> None:
+    """Accepting or declining an item: its owner."""
+    if not access.can_answer_item(viewer(ctx), item.owner_id):
+        owner = ctx.session.get(User, item.owner_id) if item.owner_id else None
+        raise NotAllowed("error.not_owner", number=item.number, who=views.names([owner] if owner else [], ctx.lang))
+
+
+def ensure_item_requester(ctx: Ctx, item: ActionItem) -> None:
+    """Verifying or reopening an item: its requester (`followup.requester`)."""
+    who = followup.requester(ctx.session, item)
+    if not access.can_sign_off_item(viewer(ctx), who.id if who else None):
+        raise NotAllowed("error.not_requester", number=item.number, who=views.names([who] if who else [], ctx.lang))
+
+
+def ensure_may_resolve(ctx: Ctx, question: OpenQuestion) -> None:
+    if not access.can_resolve_question(viewer(ctx), question.owner_id, question.author_id):
+        allowed = list(dict.fromkeys(i for i in (question.owner_id, question.author_id) if i is not None))
+        users = repo.users_by_id(ctx.session, allowed)
+        raise NotAllowed("error.not_question_owner", who=views.names([users[i] for i in allowed if i in users],
+                                                                     ctx.lang))
 
 
 def ensure_requester(ctx: Ctx, requester: User) -> None:
@@ -294,6 +368,24 @@ def ensure_may_handle_incident(ctx: Ctx, meeting: Meeting, handler: User) -> Non
                                       deciders(ctx, meeting)):
         raise NotAllowed("error.not_incident_handler", handler="@" + handler.display_name,
                          who=event_runners(ctx, meeting))
+
+
+def ensure_sends_event_report(ctx: Ctx, meeting: Meeting) -> None:
+    """The monitoring report goes out from its requester, who reviews it first."""
+    if not access.can_send_event_report(viewer(ctx), meeting_facts(ctx.session, meeting)):
+        requester = ctx.session.get(User, meeting.created_by_id)
+        assert requester is not None
+        raise NotAllowed("error.monitor_send_requester", number=meeting.number, who="@" + requester.display_name)
+
+
+def step_to_decide(ctx: Ctx, meeting: Meeting, pending: list[PlanStep]) -> PlanStep:
+    """The pending step the speaker decides (`access.can_decide_step`); the refusal names who decides them."""
+    for step in pending:
+        if access.can_decide_step(viewer(ctx), step.approver_id, step.escalated_to_id):
+            return step
+    users = repo.users_by_id(ctx.session, sorted({s.approver_id for s in pending}
+                                                 | {s.escalated_to_id for s in pending if s.escalated_to_id}))
+    raise NotAllowed("error.plan_not_decider", number=meeting.number, who=views.names(list(users.values()), ctx.lang))
 
 
 def event_meeting(ctx: Ctx, number: int) -> Meeting:

@@ -15,7 +15,7 @@ from sqlmodel import Session
 
 from bot import command_types as c
 from bot import followup, views
-from bot.errors import Conflict, NotAllowed
+from bot.errors import Conflict
 from bot.i18n import t
 from bot.jobs import OVERRUN_GRACE, SUM_UP_BEFORE
 from bot.locale import as_lang, language_of
@@ -82,9 +82,9 @@ def actual_minutes(item: AgendaItem) -> int:
 
 def next_item(ctx: Ctx, cmd: c.NextItem) -> Outcome:
     """Close the current agenda item and start the following one; the editors decide when to move on."""
-    running = repo.running_meeting(ctx.session, ctx.workspace_id, ctx.inbound.channel)
+    running = guard.running_meeting(ctx)
     if running is None:
-        raise Conflict("error.none_running")
+        raise Conflict("error.none_running", "example.start")
     meeting = repo.lock_meeting(ctx.session, running)  # two clicks at once: the second sees the first's move
     view = views.load(ctx.session, meeting)
     guard.ensure_can_edit(ctx, view)
@@ -135,9 +135,7 @@ def rate(ctx: Ctx, cmd: c.Rate) -> Outcome:
     """Keep one attendee's answer to an ended meeting's survey; a later answer replaces the earlier one."""
     meeting = guard.find_meeting(ctx, cmd.number)
     assert meeting.id is not None
-    p = repo.participant(ctx.session, meeting.id, ctx.user_id)
-    if p is None or p.checked_in_at is None:
-        raise NotAllowed("error.not_attendee", "example.rate", number=meeting.number)
+    guard.ensure_attended(ctx, meeting)
     guard.ensure_live(ctx, meeting, "ended")
     answer = repo.survey_answer(ctx.session, meeting.id, ctx.user_id)
     key = "survey.updated" if answer is not None else "survey.thanks"
@@ -154,10 +152,10 @@ def ack_minutes(ctx: Ctx, cmd: c.AckMinutes) -> Outcome:
     """A participant confirms they have the minutes; the first confirmation's time is the one kept."""
     meeting = guard.find_meeting(ctx, cmd.number)
     assert meeting.id is not None
-    p = repo.participant(ctx.session, meeting.id, ctx.user_id)
-    if p is None:
-        raise NotAllowed("error.not_participant", "example.ack", number=meeting.number)
+    guard.ensure_participant(ctx, meeting, "error.not_participant", "example.ack")
     guard.ensure_live(ctx, meeting, "ended")
+    p = repo.participant(ctx.session, meeting.id, ctx.user_id)
+    assert p is not None
     key = "acks.already" if p.minutes_acked_at is not None else "acks.recorded"
     p.minutes_acked_at = p.minutes_acked_at or ctx.now
     return Outcome([ctx.reply(ctx.t(key, number=meeting.number))])
@@ -180,8 +178,7 @@ def object_to_minutes(ctx: Ctx, cmd: c.ObjectToMinutes) -> Outcome:
     with the words to amend them."""
     meeting = guard.find_meeting(ctx, cmd.number)
     assert meeting.id is not None
-    if repo.participant(ctx.session, meeting.id, ctx.user_id) is None:
-        raise NotAllowed("error.not_participant_object", "example.object", number=meeting.number)
+    guard.ensure_participant(ctx, meeting, "error.not_participant_object", "example.object")
     guard.ensure_live(ctx, meeting, "ended")
     closes = (meeting.ended_at or ctx.now) + timedelta(hours=ctx.settings.objection_hours)
     if ctx.now > closes:

@@ -240,6 +240,7 @@ def rsvp(ctx: Ctx, meeting: Meeting, answer: c.RsvpAnswer, note: str | None) -> 
     if p is None:
         if answer == "withdraw":
             raise Conflict("error.no_rsvp", number=meeting.number)
+        guard.ensure_may_join(ctx, meeting)
         p = Participant(meeting_id=meeting.id, user_id=ctx.user_id, role="optional")
         ctx.session.add(p)
     p.rsvp = None if answer == "withdraw" else answer
@@ -358,8 +359,7 @@ def start(ctx: Ctx, cmd: c.StartMeeting) -> Outcome:
     else:
         meeting = scheduled_now(ctx) or ad_hoc(ctx, cmd.title)
     view = views.load(ctx.session, meeting)
-    if meeting.created_by_id != ctx.user_id:
-        guard.ensure_can_edit(ctx, view)
+    guard.ensure_can_edit(ctx, view)
     guard.ensure_live(ctx, meeting, "scheduled")
     if not ctx.confirmed and (asked := sense.check_start(ctx, cmd, meeting)) is not None:
         return asked
@@ -424,6 +424,7 @@ def participant_of(ctx: Ctx, meeting: Meeting) -> Participant:
     assert meeting.id is not None
     p = repo.participant(ctx.session, meeting.id, ctx.user_id)
     if p is None:
+        guard.ensure_may_join(ctx, meeting)
         p = Participant(meeting_id=meeting.id, user_id=ctx.user_id, role="optional", walked_in=True)
         ctx.session.add(p)
     return p
@@ -466,9 +467,9 @@ def here(ctx: Ctx, cmd: c.CheckIn) -> Outcome:
 
 
 def end(ctx: Ctx, channel_name: str) -> Outcome:
-    meeting = repo.running_meeting(ctx.session, ctx.workspace_id, ctx.inbound.channel)
+    meeting = guard.running_meeting(ctx)
     if meeting is None:
-        raise Conflict("error.none_running")
+        raise Conflict("error.none_running", "example.start")
     view = views.load(ctx.session, meeting)
     guard.ensure_can_edit(ctx, view)
     meeting.status = "ended"

@@ -18,14 +18,14 @@ from dataclasses import dataclass, replace
 
 from bot import board_commands as bc
 from bot import board_views, views
-from bot.errors import Conflict, NotAllowed
+from bot.errors import Conflict
 from bot.file_names import export_name
 from bot.locale import language_of, zone_of
 from bot.messages import Attachment, Outcome, OutMessage, Section, Target
 from bot.service import guard
 from bot.service.context import Ctx
 from store import attendance, board, plans, repo
-from store.models import AgendaItem, Meeting, MeetingResult, User
+from store.models import AgendaItem, Meeting, MeetingResult
 
 AGENDA_TARGET = 0.95  # agenda completion
 SATISFACTION_TARGET = 4.5  # of 5: excellent
@@ -83,10 +83,7 @@ def report(ctx: Ctx, cmd: bc.MonitorReport) -> Outcome:
     guard.ensure_runs_event(ctx, meeting)
     if not cmd.send:
         return Outcome([report_message(ctx, meeting)])
-    if meeting.created_by_id != ctx.user_id:  # the requester reviews it, then sends it
-        requester = ctx.session.get(User, meeting.created_by_id)
-        assert requester is not None
-        raise NotAllowed("error.monitor_send_requester", number=meeting.number, who="@" + requester.display_name)
+    guard.ensure_sends_event_report(ctx, meeting)
     ids = plans.reviewers_in_role(ctx.session, ctx.workspace_id, "management", meeting.channel_id)
     if not ids:
         raise Conflict("error.no_management", "example.config_management")

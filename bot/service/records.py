@@ -21,9 +21,9 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-from bot import access, followup, meetbot, views
 from bot import command_types as c
-from bot.errors import Conflict, NotAllowed, NotFound, ParseError
+from bot import followup, meetbot, views
+from bot.errors import Conflict, NotFound, ParseError
 from bot.i18n import t
 from bot.locale import language_of
 from bot.messages import Button, Outcome, OutMessage, RefSpec, Section, Target
@@ -36,17 +36,10 @@ from store.models import ActionItem, Decision, Meeting, Note, OpenQuestion, Part
 CLOSED_STATUSES = ("done", "cancelled")
 
 
-def running(ctx: Ctx) -> Meeting | None:
-    """The meeting running in the speaker's channel, if the speaker may see it: what someone outside a
-    confidential meeting writes stands alone in the channel and never enters its record."""
-    meeting = repo.running_meeting(ctx.session, ctx.workspace_id, ctx.inbound.channel)
-    return meeting if meeting is not None and guard.may_see(ctx, meeting) else None
-
-
 def recording(ctx: Ctx) -> Meeting | None:
     """The meeting a record said here joins: the running one, else one that ended after this was said, no
     longer than the grace ago (the module docstring says why)."""
-    meeting = running(ctx)
+    meeting = guard.running_meeting(ctx)
     if meeting is not None or ctx.inbound.is_direct or ctx.inbound.said_at is None:
         return meeting
     grace = timedelta(seconds=ctx.settings.late_line_seconds)
@@ -89,9 +82,9 @@ def next_seq(ctx: Ctx, meeting: Meeting | None) -> int:
 
 
 def require_running(ctx: Ctx) -> Meeting:
-    meeting = running(ctx)
+    meeting = guard.running_meeting(ctx)
     if meeting is None:
-        raise Conflict("error.none_running")
+        raise Conflict("error.none_running", "example.start")
     return meeting
 
 
@@ -242,7 +235,7 @@ def add_question(ctx: Ctx, cmd: c.AddQuestion) -> Outcome:
 def add_note(ctx: Ctx, kind: str, text: str) -> Outcome:
     meeting = recording(ctx)
     if meeting is None:
-        raise Conflict("error.none_running")
+        raise Conflict("error.none_running", "example.start")
     if kind == "topic":
         require_editor(ctx, meeting)
     assert meeting.id is not None
@@ -318,20 +311,9 @@ def target_item(ctx: Ctx, number: int | None) -> ActionItem:
     raise ParseError("error.which_action", "example.done")
 
 
-def ensure_can_change(ctx: Ctx, item: ActionItem) -> None:
-    hosts = frozenset(
-        p.user_id for p, _u in (repo.participants(ctx.session, item.meeting_id) if item.meeting_id else [])
-        if p.role == "host"
-    )
-    if not access.can_close(guard.viewer(ctx), item.owner_id, item.creator_id, hosts):
-        allowed = {item.owner_id, item.creator_id} | hosts
-        users = repo.users_by_id(ctx.session, sorted(i for i in allowed if i is not None))
-        raise NotAllowed("error.not_owner", number=item.number, who=views.names(list(users.values()), ctx.lang))
-
-
 def done(ctx: Ctx, cmd: c.Done) -> Outcome:
     item = target_item(ctx, cmd.number)
-    ensure_can_change(ctx, item)
+    guard.ensure_can_close_item(ctx, item)
     if item.status in CLOSED_STATUSES:
         raise Conflict("error.action_closed", number=item.number, status=ctx.t("item_status." + item.status))
     previous = item.status
@@ -365,7 +347,7 @@ def done(ctx: Ctx, cmd: c.Done) -> Outcome:
 
 def set_status(ctx: Ctx, cmd: c.SetStatus) -> Outcome:
     item = target_item(ctx, cmd.number)
-    ensure_can_change(ctx, item)
+    guard.ensure_can_close_item(ctx, item)
     if item.status in CLOSED_STATUSES:
         raise Conflict("error.action_closed", number=item.number, status=ctx.t("item_status." + item.status))
     if cmd.status == "delay":
@@ -411,15 +393,9 @@ def tell_requester(ctx: Ctx, item: ActionItem, news: str) -> list[OutMessage]:
     ]
 
 
-def ensure_owner(ctx: Ctx, item: ActionItem) -> None:
-    if ctx.user_id != item.owner_id:
-        owner = ctx.session.get(User, item.owner_id) if item.owner_id else None
-        raise NotAllowed("error.not_owner", number=item.number, who=views.names([owner] if owner else [], ctx.lang))
-
-
 def accept(ctx: Ctx, cmd: c.AcceptItem) -> Outcome:
     item = open_item(ctx, cmd.number)
-    ensure_owner(ctx, item)
+    guard.ensure_item_owner(ctx, item)
     item.acknowledged_at = ctx.now
     item.declined_reason = None
     repo.add_action_event(ctx.session, item, ctx.now, ctx.user_id, "accepted")
@@ -431,7 +407,7 @@ def accept(ctx: Ctx, cmd: c.AcceptItem) -> Outcome:
 
 def decline(ctx: Ctx, cmd: c.DeclineItem) -> Outcome:
     item = open_item(ctx, cmd.number)
-    ensure_owner(ctx, item)
+    guard.ensure_item_owner(ctx, item)
     if not cmd.reason:
         raise ParseError("error.decline_reason", "example.decline", number=item.number)
     item.declined_reason = cmd.reason
@@ -443,15 +419,9 @@ def decline(ctx: Ctx, cmd: c.DeclineItem) -> Outcome:
     return outcome
 
 
-def ensure_requester(ctx: Ctx, item: ActionItem) -> None:
-    who = followup.requester(ctx.session, item)
-    if who is None or who.id != ctx.user_id:
-        raise NotAllowed("error.not_requester", number=item.number, who=views.names([who] if who else [], ctx.lang))
-
-
 def verify(ctx: Ctx, cmd: c.VerifyItem) -> Outcome:
     item = target_item(ctx, cmd.number)
-    ensure_requester(ctx, item)
+    guard.ensure_item_requester(ctx, item)
     if item.status != "done":
         raise Conflict("error.not_done", number=item.number)
     item.verified_at = ctx.now
@@ -464,7 +434,7 @@ def verify(ctx: Ctx, cmd: c.VerifyItem) -> Outcome:
 
 def reopen(ctx: Ctx, cmd: c.ReopenItem) -> Outcome:
     item = target_item(ctx, cmd.number)
-    ensure_requester(ctx, item)
+    guard.ensure_item_requester(ctx, item)
     if item.status != "done":
         raise Conflict("error.not_done", number=item.number)
     if not cmd.reason:
@@ -504,8 +474,7 @@ def resolve_question(ctx: Ctx, cmd: c.ResolveQuestion) -> Outcome:
     question = ctx.session.get(OpenQuestion, ref.question_id) if ref is not None and ref.question_id else None
     if question is None:
         raise ParseError("error.which_question", "example.help")
-    if ctx.user_id not in (question.owner_id, question.author_id):
-        raise NotAllowed("error.not_question_owner")
+    guard.ensure_may_resolve(ctx, question)
     question.resolved_at = ctx.now
     question.answer = cmd.answer
     followup.replan_question(ctx.session, ctx.settings, question, ctx.now)
