@@ -17,6 +17,7 @@ session (`session.info`, put there by `claim`), so every renderer keeps one sign
 from __future__ import annotations
 
 import logging
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
@@ -140,6 +141,22 @@ def enqueue(
         assert row.id is not None
         claims.append(Claim(row.id, addressed(session, workspace_id, message), conversation_of(row)))
     return claims
+
+
+def replace_pending(
+    session: Session, workspace_id: int, platform: str, messages: list[OutMessage], now: datetime, *,
+    due_at: datetime, key: str, meeting_id: int | None = None,
+) -> None:
+    """Write `messages` as outbox rows the tick posts at `due_at`, in place of the rows written under `key` that
+    are still waiting: however many events write them before then, they go out once, as the last one decided.
+    Rows already posted stay posted (a later call writes a new set). Callers hold the conversation's lock."""
+    for stale in repo.pending_outbox(session, key, meeting_id=meeting_id):
+        stale.status, stale.payload = "dropped", None
+    batch = uuid.uuid4().hex  # the set's own keys: dedupe_key is unique, and posted sets keep theirs
+    for n, message in enumerate(messages):
+        session.add(outbox.deferred_row(workspace_id, platform, message, now, max(due_at, now),
+                                        f"{key}{batch}:{n}", meeting_id))
+        session.flush()  # one by one: the ids keep the order
 
 
 def addressed(session: Session, workspace_id: int, message: OutMessage) -> OutMessage:

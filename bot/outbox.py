@@ -45,6 +45,17 @@ def conversation(message: OutMessage) -> str:
     return target.channel or f"@{target.user}"
 
 
+def deferred_row(workspace_id: int, platform: str, message: OutMessage, now: datetime, due_at: datetime,
+                 key: str, meeting_id: int | None) -> Notification:
+    """An outbox row left `pending` until `due_at` for the tick to post: a message that a later event of the same
+    kind may still replace (found again by `key`, a prefix of its `dedupe_key`)."""
+    pending = row(workspace_id, platform, message, now)
+    pending.status, pending.claimed_at, pending.attempts, pending.due_at = "pending", None, 0, due_at
+    pending.dedupe_key = key
+    pending.meeting_id = meeting_id if meeting_id is not None else pending.meeting_id
+    return pending
+
+
 def row(workspace_id: int, platform: str, message: OutMessage, now: datetime) -> Notification:
     """The outbox row for `message`, claimed by the process writing it (it posts it right after the commit).
     What the message is about (its `ref`) is kept in the row's columns too: the host of an unreachable

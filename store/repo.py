@@ -663,6 +663,18 @@ def claim_due(session: Session, platform: str, now: datetime, lease: timedelta, 
     return due
 
 
+def pending_outbox(session: Session, key: str, *, meeting_id: int | None) -> list[Notification]:
+    """The outbox rows still waiting whose dedupe_key starts with `key` (narrowed to one meeting's rows by the
+    meeting index when given)."""
+    query = select(Notification).where(
+        Notification.kind == NotificationKind.OUTBOX, Notification.status == "pending",
+        col(Notification.dedupe_key).startswith(key, autoescape=True),
+    )
+    if meeting_id is not None:
+        query = query.where(Notification.meeting_id == meeting_id)
+    return list(session.exec(query.order_by(col(Notification.id))).all())
+
+
 def delay_followers(session: Session, row: Notification, until: datetime) -> int:
     """Hold back the pending outbox rows written after `row` to the same conversation until `until`, so they
     cannot overtake it while it waits out its backoff. Only rows due in [row written, until) can be behind it:
