@@ -98,13 +98,23 @@ class Finished:
     notice: OutMessage | None = None
 
 
+@dataclass(frozen=True)
+class Batch:
+    """What one claim took: the rows to post, and where the tick's next claim resumes (`repo.claim_due`)."""
+
+    claims: list[Claim]
+    resume_after: tuple[datetime, int] | None
+
+
 def claim(session: Session, settings: Settings, platform: str, now: datetime,
-          directory: Directory | None = None) -> list[Claim]:
+          directory: Directory | None = None, after: tuple[datetime, int] | None = None) -> Batch:
     claims = []
     session.info[DIRECTORY] = directory or OpenDirectory()
     lease = timedelta(seconds=settings.claim_lease_seconds)
-    for row in repo.claim_due(session, platform, now, lease, CLAIM_BATCH):
+    for row in repo.claim_due(session, platform, now, lease, CLAIM_BATCH, after):
         assert row.id is not None
+        if row.status == "pending":
+            after = (row.due_at, row.id)  # in due order: the last pending row taken is the furthest
         message = render(session, settings, row, now)
         if message is None:
             row.status = "dropped"
@@ -114,7 +124,7 @@ def claim(session: Session, settings: Settings, platform: str, now: datetime,
         row.attempts += 1
         message = addressed(session, row.workspace_id, message)
         claims.append(Claim(row.id, message, conversation_of(row), row.kind))
-    return claims
+    return Batch(claims, after)
 
 
 def directory_of(session: Session) -> Directory:
