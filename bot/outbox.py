@@ -6,6 +6,9 @@ writing process (`sending`, `claimed_at` = the event's time): it posts them righ
 reply costs no extra latency, and no other instance's tick takes them meanwhile. A post that fails puts
 its row back to `pending` with the scheduler's backoff (`jobs.finish`) and the tick retries it like any
 reminder; a writer that dies before posting leaves rows that other instances take after the lease.
+A message that should wait (the minutes amended by late lines, posted once their window closes) is written
+`pending` with a later `due_at` instead, for the tick; a later event may replace it before then
+(`jobs.replace_pending`).
 
 Messages are stored whole, as JSON from pydantic over the `OutMessage` dataclasses (new fields serialize
 without a change here; binary attachments travel as base64). A card update (`replaces`) retried late is
