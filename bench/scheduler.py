@@ -21,8 +21,8 @@ PostgreSQL), through the product's own code path (`bot.core.Core`), never throug
   gets slower with the backlog here. Target (issue 14): time per message at most 1.5x the due-1000 tick's
   at the largest size (wall, as the issue states; client CPU printed beside it, steadier on a busy machine),
   printed for every size as `x due`. Measured at 1M items (20,000 due, load average 13 on 2 shared cores):
-  SQLite 0.87x wall / 0.92x CPU, PostgreSQL 1.00x / 1.04x. Within one tick each batch resumes behind the
-  previous one (`repo.claim_due`), so draining a backlog never walks what it already sent again.
+  SQLite 0.88x wall / 0.87x CPU, PostgreSQL 0.84x / 0.98x. Within one tick each batch resumes behind the
+  previous one (`repo.claim_due`), so draining a backlog never walks what it already took again.
 * weekly digest: 1,000 channels holding 100k open action items, one due `weekly_digest` row per channel;
   ticks until all are sent (each also schedules the channel's next digest). Target: under 5 s on SQLite.
 
