@@ -113,13 +113,13 @@ def test_a_whole_meeting_in_english(tmp_path: Path) -> None:
 
 def test_a_whole_meeting_in_chinese(tmp_path: Path) -> None:
     out = run_console((SCRIPTS / "meeting_zh.txt").read_text(encoding="utf-8"), tmp_path)
-    assert "[m1] #产品组 quorum: *Q3规划会  #1  (待召开)*" in out
+    assert "[m1] #产品组 quorum: *Q3规划会  #1  （待召开）*" in out
     assert "2026-11-24 15:00（周二）Asia/Shanghai" in out
     assert "张三 邀请你以记录人身份参加「Q3规划会」。" in out
     day_before = r"-- 2026-11-23 15:00 Asia/Shanghai --\n\[m\d+\] #产品组 quorum: ⏰ #1 Q3规划会 将在 1 天后开始"
     assert re.search(day_before, out)
     assert "已签到 #1。" in out and "📍 议题：范围" in out and "✅ 决议：12月1日发布MVP" in out
-    assert "会议纪要：Q3规划会（#1）" in out and "出席（2/4）：@张三, @李四" in out
+    assert "会议纪要：Q3规划会（#1）" in out and "出席（2/4）：@张三、@李四" in out
     assert "🎉 #1 准备预算 已完成。" in out
     with db(tmp_path) as session:
         assert answers(session) == {
@@ -242,7 +242,7 @@ def test_the_meeting_day_in_chinese(tmp_path: Path) -> None:
     assert "[m20] @李四 quorum: 谢谢！你给 #1 打了 4/5 分。" in out
     assert "[m21] @王五 quorum: ⚠️ 只有签到参加了会议 #1 的人才能评分。\n     例如： /meeting 评分 3 4 时间太长" in out
     assert "[m23] @李四 quorum: 谢谢：你已确认收到 #1 的会议纪要。" in out
-    assert "#1 的会议纪要：3 位参会人中 1 位已确认收到。\n       尚未确认：@张三, @王五" in out
+    assert "#1 的会议纪要：3 位参会人中 1 位已确认收到。\n       尚未确认：@张三、@王五" in out
     with db(tmp_path) as session:
         answer = session.exec(select(SurveyAnswer)).one()
         assert (answer.score, answer.comment) == (4, "时间太长")
@@ -311,7 +311,7 @@ def test_correcting_the_record_in_chinese(tmp_path: Path) -> None:
         "[m19] #产品组 quorum: 👤 #3 已指派给 @赵六",
         "[m21] #产品组 quorum: 🔁 #1 由 @李四 转交给 @赵六",
         "[m23] @李四 quorum: 张三 已将 #1「写方案」转交给 @赵六：它不再由你负责",
-        "[m24] #产品组 (only 赵六) quorum: ⚠️ 只有 @王五, @张三 可以转交或修改 #2 号行动项。",
+        "[m24] #产品组 (only 赵六) quorum: ⚠️ 只有 @王五、@张三 可以转交或修改 #2 号行动项。",
         "✏️ #2：截止日期由“2026-11-27（周五）”改为“2026-12-02（周三）”。",
         "[m30] @王五 quorum: 张三 修改了你的行动项 #2：交付物“—” → “接口文档”。",
         "⚠️ “颜色 红”：请说明要改什么 —— 内容、截止或交付物 —— 再写新值。\n     例如： /meeting 修改",
@@ -355,7 +355,7 @@ def test_a_weekly_series_across_national_day_in_chinese(tmp_path: Path) -> None:
     out = run_script("series_zh", tmp_path, "--lang", "zh", lines=(
         "“每周上午10点”：星期几？",
         "#3 2026-10-08 10:00（周四）Asia/Shanghai（待召开） — 由 2026-10-05（周一）（非工作日）顺延",
-        "系列: 周会 · 第1次 (`系列 1`)",
+        "系列：周会 · 第1次 (`系列 1`)",
         "只有 @张三 可以修改 #2 号会议所属的系列。",
         "✏️「周会」从 #3 起：时间改为 10:30（#3, #4, #5）。",
         "🛑「周会」从 #5 起取消：#5 不再举行。",
@@ -418,7 +418,7 @@ def test_changing_a_meeting_in_chinese(tmp_path: Path) -> None:
     assert "[m7] @李四 quorum: *📣 补充通知：#1 Q3规划会*\n     张三 变更了会议：地点由“—”改为“5号会议室”。" in out
     assert "[m8] @赵六 quorum: *📣 Supplementary notice: #1 Q3规划会*" in out  # 赵六 reads English
     assert "标题由“Q3规划会”改为“Q3规划评审会”。" in out
-    assert "[m18] #产品组 (only 李四) quorum: ⚠️ 只有 @张三, @王五 可以修改 #1 号会议" in out
+    assert "[m18] #产品组 (only 李四) quorum: ⚠️ 只有 @张三、@王五 可以修改 #1 号会议" in out
     assert "无法修改“颜色”：请说 标题、时间、地点、链接、目标 或 预期成果。\n     例如：" in out
     assert "新增议程：风险 (10 分钟) · 主讲 @赵六 · 输出物：风险清单。现在的议程：" in out
     assert "议程「风险」调整到第 1 项。" in out and "删除了第 3 项议程「预算」。" in out
@@ -427,7 +427,7 @@ def test_changing_a_meeting_in_chinese(tmp_path: Path) -> None:
     assert "延长 30 分钟：现在结束时间为 2026-11-24 16:30（周二）Asia/Shanghai。原因：演示时间不够" in out
     assert "it now ends 2026-11-24 08:30 (Tue) Europe/London. Reason: 演示时间不够" in out
     assert "你之前的回复（“参加”）针对的是原时间，已清除：请重新回复。" in out
-    cancelled = out[out.rindex("(edited): *Q3规划评审会  #1  (已取消)*") :]
+    cancelled = out[out.rindex("(edited): *Q3规划评审会  #1  （已取消）*") :]
     assert "❌ 已取消 (预算未就绪)：无需再回复。" in cancelled
     card = cancelled[: cancelled.index("[m5")]
     assert "请回复是否参加" not in card and "(1) 参加" not in card
@@ -466,8 +466,8 @@ def test_scheduling_sense_in_chinese(tmp_path: Path) -> None:
     out = run_console((SCRIPTS / "sense_zh.txt").read_text(encoding="utf-8"), tmp_path, "--lang", "zh")
     assert out.count("#产品组 (only 张三) quorum: ⚠️ ") == 6
     assert "• @李四 那时已有 #1 Q3规划会（15:00–16:00）。" in out
-    assert "⚠️ 只有提出请求的 @张三 可以答复这个请求。" in out and "*预算会  #2  (待召开)*" in out
-    assert "• 2026-11-28（周六）是周末。" in out and "*团建  #3  (待召开)*" in out
+    assert "⚠️ 只有提出请求的 @张三 可以答复这个请求。" in out and "*预算会  #2  （待召开）*" in out
+    assert "• 2026-11-28（周六）是周末。" in out and "*团建  #3  （待召开）*" in out
     assert "• 2027-01-01（周五）是法定节假日。" in out and "已取消：没有创建「启动会」。" in out
     assert "• 对 @王五 来说是 08:00–09:00（Europe/Berlin），不在工作时间 09:00–18:00 内。" in out
     assert "• 会议时长 3 小时，超过两小时。\n       • 议程有 6 个议题，超过 5 个。" in out

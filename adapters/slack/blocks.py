@@ -245,11 +245,12 @@ def _fallback(message: OutMessage, people: Mentionable) -> str:
     mentions, which must be in it to notify on mobile."""
     lines = [f"*{message.title}*"] if message.title else []
     lines += message.text.splitlines()
-    lines += [f"{label}: {value}" for label, value in message.fields]
+    colon = t(message.lang, "punct.colon")  # "：" in Chinese
+    lines += [f"{label}{colon}{value}" for label, value in message.fields]
     for section in message.sections:
-        lines += [f"{section.heading}:"] if section.heading else []
+        lines += [section.heading + colon.rstrip()] if section.heading else []
         lines += section.lines
-    lines += [f"({message.context})"] if message.context else []
+    lines += [t(message.lang, "punct.paren", text=message.context)] if message.context else []
     mentions = _mention_text(message)
     tail = f"\n{mentions}" if mentions else ""
     return _fit("\n".join(lines), FALLBACK_CHARS - len(tail), people) + tail

@@ -16,7 +16,7 @@ from adapters.slack.blocks import input_block, modal_view
 from bot.command_types import Budget, BudgetPart, Guest, Mention, Plan, PlanFields, PlanType
 from bot.errors import ParseError
 from bot.grammar.plan_args import QUANTITY, amount_in, guests_in
-from bot.i18n import Lang, t
+from bot.i18n import Lang, PerLanguage, t
 
 PLAN_MODAL_CALLBACK = "quorum_meeting_plan"
 TYPES: tuple[PlanType, ...] = ("strategy", "project", "client", "launch", "other")
@@ -91,7 +91,7 @@ def plan_modal_to_command(
     errors: dict[str, str] = {}
     name, goal = _value(values, "name"), _value(values, "goal")
     if not name:
-        errors["name"] = t(lang, "error.plan_missing", fields="name", fields_zh="名称")
+        errors["name"] = t(lang, "error.plan_missing", fields=PerLanguage("name", "名称"))
     chosen = str((_state(values, "plan_type").get("selected_option") or {}).get("value") or "")
     kind = next((k for k in TYPES if k == chosen), None)
     if kind is None:

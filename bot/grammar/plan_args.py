@@ -32,7 +32,7 @@ from bot.command_types import (
 from bot.errors import ParseError
 from bot.grammar.registry import Call
 from bot.grammar.tokens import Token, fold, looks_numbered, mentions_in, text_of, url_in
-from bot.i18n import Lang
+from bot.i18n import Lang, PerLanguage
 from bot.vocabulary import AND, BUDGET_PARTS, EDIT, FOR_PERSON, PLAN_FIELDS, PLAN_TYPES, URGENT, YES_NO, lookup
 
 FIELD_WORDS: dict[str, str] = lookup(PLAN_FIELDS)
@@ -67,8 +67,9 @@ def plan(call: Call) -> Plan:
         fields = replace(fields, urgent=True)
     missing = [key for key in ("name", "plan_type", "goal", "start") if getattr(fields, key) is None]
     if missing:
-        raise ParseError("error.plan_missing", call.example, fields=", ".join(call_key(key, "en") for key in missing),
-                         fields_zh="、".join(call_key(key, "zh") for key in missing))
+        missing_words = PerLanguage(", ".join(call_key(key, "en") for key in missing),
+                                      "、".join(call_key(key, "zh") for key in missing))
+        raise ParseError("error.plan_missing", call.example, fields=missing_words)
     return Plan(None, fields)
 
 
