@@ -1,5 +1,6 @@
 """What the benchmarks share: the PostgreSQL server they may use, a schema of their own on it, cache keys
-for populated SQLite files, fast loading into SQLite, and PASS/FAIL lines for targets."""
+for populated SQLite files, fast loading into SQLite, PASS/FAIL lines for targets, and meeting times the bot
+creates without a warning."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ import os
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import psycopg
@@ -110,3 +111,16 @@ def sqlite_writer(table: Table, engine: Engine) -> tuple[str, Callable[[Row], tu
 def sqlite_moment(moment: datetime) -> str:
     return moment.astimezone(UTC).replace(tzinfo=None).isoformat(" ", "microseconds")
 
+
+SLOTS_PER_DAY = 36  # quarter hours from 09:00 to 18:00
+DAYS_PER_MARCH = 20  # March has at least 21 weekdays and no public holiday in China
+
+
+def slot_start(slot: int) -> str:
+    """A quarter hour of its own for each command: the bot warns about a clash, a weekend, a holiday or an hour
+    outside 09:00-18:00 instead of creating the meeting, so every command gets a free working-day slot (weekdays
+    of March from 2030 on) and is created at once."""
+    year, rest = 2030 + slot // (SLOTS_PER_DAY * DAYS_PER_MARCH), slot % (SLOTS_PER_DAY * DAYS_PER_MARCH)
+    weekdays = [d for d in (date(year, 3, 1) + timedelta(days=i) for i in range(31)) if d.weekday() < 5]
+    day, quarter = weekdays[rest // SLOTS_PER_DAY], rest % SLOTS_PER_DAY
+    return f"{day.isoformat()} {9 + quarter // 4:02}:{15 * (quarter % 4):02}"

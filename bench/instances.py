@@ -10,26 +10,36 @@ request to the meeting's prompt reaching (fake) Slack, and its p50/p99.
 Set-up: a fake Slack Web API (`tests.fake_slack`) in this process on 127.0.0.1; each configuration gets a fresh
 PostgreSQL schema (migrated here first, so the instances do not race to migrate) and its own `quorum slack`
 processes in HTTP mode (`python -m adapters.cli slack --host 127.0.0.1 --port …`); a load balancer's
-round-robin is played by this script, which sends signed `/meeting new "Bench NNNN" tomorrow 3pm with @bob`
-commands over `--channels` channels, each channel a closed loop (its next command goes once its previous
-prompt is posted), so with two instances one conversation's commands alternate between the processes.
+round-robin is played by this script, which sends signed `/meeting new "Bench NNNN" <its own working-day quarter
+hour> with @bob` commands (a clash, a weekend or an hour outside 09:00-18:00 would be asked about first) over
+`--channels` channels, each channel a closed loop (its next command goes once its previous prompt is posted), so
+with two instances one conversation's commands alternate between the processes.
 
 Checked after each run (assertions): every command's meeting exists exactly once and its prompt was posted
 exactly once (nothing lost or duplicated), and in each channel the meetings were numbered in the order that
-channel's commands were sent (nothing reordered within a conversation).
+channel's commands were sent. That last check cannot fail by itself (a closed loop sends a channel's next
+command only once its previous prompt is out), so each run then checks order for real: in every channel a
+meeting is started and `--lines` MeetBot lines (`#info … line 0007`, each with its sequence number and a
+Slack `ts` that increases with it) are sent back to back, round-robin over the instances, without waiting for
+any of them to be handled. Slack acks before handling, so with two instances a channel's lines can be handled
+out of the order they were said; the minutes must list them as said. Asserted: every line stored once, and
+the meeting's record (`repo.records`, the order the minutes print) lists the sequence numbers 0, 1, 2, …; printed
+beside it, how many lines were *handled* out of their sequence (the record's `seq` is given in handling order),
+which shows what the check guards against.
 
 Then the burst beyond capacity: the single instance (each runs with `QUORUM_MAX_IN_FLIGHT` at `--channels` + 2,
 just above what the closed loops keep in flight) gets `--burst` commands at once; each person gets either the
 prompt or the "busy, try again in a moment" answer, never silence; the time to the last answer is printed.
 
-Run: `python -m bench.instances [--commands 400] [--channels 8] [--burst 200] [--strict]`, or `--small` (48
-commands, a burst of 30; 76 s measured at load average 9 on 2 cores, about 30 s of it the three bots
-starting). Exits 0 unless `--strict` is given and a target was missed.
+Run: `python -m bench.instances [--commands 400] [--channels 8] [--lines 40] [--burst 200] [--strict]`, or
+`--small` (48 commands, 12 lines per channel, a burst of 30; 76 s measured at load average 9 on 2 cores before
+the order check, about 30 s of it the three bots starting). Exits 0 unless `--strict` is given and a target was missed.
 """
 
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import os
 import socket
@@ -49,11 +59,13 @@ import psycopg
 import requests
 from sqlmodel import Session, col, select
 
+from bench.common import slot_start
 from bot.config import Settings
 from bot.core import Core
 from bot.i18n import t
+from store import repo
 from store.database import make_engine
-from store.models import Meeting
+from store.models import Meeting, Note
 from tests import fake_slack as fs
 
 SECRET = "bench-signing-secret"
@@ -150,7 +162,8 @@ def launch(count: int, database_url: str, api_url: str, **extra: str) -> list[Bo
     """Start `count` `quorum slack` processes in HTTP mode (not waiting for them: see `ready`)."""
     env = {**os.environ, "PYTHONPATH": str(ROOT), "DATABASE_URL": database_url, "SLACK_BOT_TOKEN": BOT_TOKEN,
            "SLACK_SIGNING_SECRET": SECRET, "SLACK_API_URL": api_url, "QUORUM_COMMANDS_BURST": "1000000",
-           "QUORUM_COMMANDS_PER_MINUTE": "1000000", "QUORUM_LANGUAGE": "en", **extra}
+           "QUORUM_COMMANDS_PER_MINUTE": "1000000", "QUORUM_LANGUAGE": "en",
+           "QUORUM_OPS_ADDRESS": "off", **extra}  # three bots here (and other runs) cannot share the ops port
     env.pop("SLACK_APP_TOKEN", None)
     started = []
     for _ in range(count):
@@ -197,8 +210,11 @@ def send(http: requests.Session, url: str, text: str, user: str, channel: str) -
     assert response.status_code == 200, response.status_code
 
 
+_SLOTS = itertools.count()
+
+
 def command(name: str) -> str:
-    return f'new "{name}" tomorrow 3pm with <@U2|bob>'
+    return f'new "{name}" {slot_start(next(_SLOTS))} for 15m with <@U2|bob>'
 
 
 # ── one configuration ────────────────────────────────────────────────────────────────────────────────────
@@ -236,8 +252,8 @@ def schema() -> Iterator[str]:
         admin.close()
 
 
-def run(url: str, started: list[Bot], commands: int, channels: int, posts: Posts,
-        burst_size: int = 0) -> tuple[Result, Burst | None]:
+def run(url: str, started: list[Bot], commands: int, channels: int, lines: int, posts: Posts,
+        burst_size: int = 0) -> tuple[Result, Order, Burst | None]:
     """The measured run; then, if `burst_size`, the burst against the first instance (the closed loops never
     have more than `channels` commands in flight, so the small queue does not touch the measured run)."""
     instances = len(started)
@@ -281,8 +297,9 @@ def run(url: str, started: list[Bot], commands: int, channels: int, posts: Posts
     cpu = sum(cpu_seconds(bot.process.pid) for bot in started) - cpu_before
     assert len(latencies) == commands, f"{commands - len(latencies)} commands never answered"
     check(url, posts, prefix, commands, sent_order)
+    kept = order(url, urls, channels, lines, posts, prefix + "o")
     crowd = burst(burst_size, posts, started[0].url) if burst_size else None
-    return Result(instances, commands, wall, cpu, latencies), crowd
+    return Result(instances, commands, wall, cpu, latencies), kept, crowd
 
 
 def check(url: str, posts: Posts, prefix: str, commands: int, sent_order: dict[str, list[str]]) -> None:
@@ -304,6 +321,71 @@ def check(url: str, posts: Posts, prefix: str, commands: int, sent_order: dict[s
     for channel, names in sent_order.items():
         numbers = [number[name] for name in names]
         assert numbers == sorted(numbers), f"{channel}: handled out of order: {names}"
+
+
+# ── order within a conversation ──────────────────────────────────────────────────────────────────────────
+@dataclass
+class Order:
+    channels: int
+    lines: int  # per channel
+    handled_out_of_order: int  # lines handled before one said earlier in their channel (all stored in order)
+
+
+def post_event(http: requests.Session, url: str, text: str, user: str, channel: str) -> None:
+    body = fs.event_body(fs.message_event(text, user, channel))  # its `ts` increases with each call
+    headers = {"Content-Type": "application/json", **fs.sign(body, SECRET)}
+    response = http.post(url, data=body.encode(), headers=headers, timeout=10)
+    assert response.status_code == 200, response.status_code
+
+
+def line_number(text: str) -> int:
+    return int(text.rsplit(" ", 1)[1])
+
+
+def order(url: str, urls: list[str], channels: int, lines: int, posts: Posts, prefix: str) -> Order:
+    """In each channel a meeting, then `lines` numbered lines sent back to back round-robin over `urls`; the
+    meeting's record must list them in their numbers' order (see the module docstring)."""
+    turn = iter(range(10**9))
+    lock = threading.Lock()
+
+    def next_url() -> str:
+        with lock:
+            return urls[next(turn) % len(urls)]
+
+    def channel_lines(c: int) -> None:
+        channel = f"CO{c + 1}"
+        with requests.Session() as http:
+            post_event(http, next_url(), f"#startmeeting {title(prefix, c)}", SENDERS[0], channel)
+            posts.wait(title(prefix, c))
+            for n in range(lines):
+                post_event(http, next_url(), f"#info {channel} line {n:04d}", SENDERS[n % len(SENDERS)], channel)
+
+    threads = [threading.Thread(target=channel_lines, args=(c,)) for c in range(channels)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(ANSWER_TIMEOUT_S * 2)
+    engine = make_engine(url)
+    out_of_order = 0
+    try:
+        for c in range(channels):
+            deadline = time.monotonic() + ANSWER_TIMEOUT_S
+            while True:
+                with Session(engine) as session:
+                    meeting = session.exec(select(Meeting).where(Meeting.title == title(prefix, c))).one()
+                    assert meeting.id is not None
+                    notes = repo.records(session, Note, meeting.id)
+                if len(notes) >= lines or time.monotonic() > deadline:
+                    break
+                time.sleep(0.05)
+            said = [line_number(note.text) for note in notes]
+            assert sorted(said) == list(range(lines)), f"CO{c + 1}: lines lost or stored twice: {said}"
+            assert said == list(range(lines)), f"CO{c + 1}: the minutes list the lines out of order: {said}"
+            handled = [line_number(note.text) for note in sorted(notes, key=lambda note: note.seq)]
+            out_of_order += sum(1 for before, after in itertools.pairwise(handled) if after < before)
+    finally:
+        engine.dispose()
+    return Order(channels, lines, out_of_order)
 
 
 # ── the burst beyond capacity ────────────────────────────────────────────────────────────────────────────
@@ -360,12 +442,13 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--commands", type=int, default=400)
     parser.add_argument("--channels", type=int, default=8)
+    parser.add_argument("--lines", type=int, default=40, help="numbered lines per channel in the order check")
     parser.add_argument("--burst", type=int, default=200)
-    parser.add_argument("--small", action="store_true", help="48 commands, 4 channels, burst of 30")
+    parser.add_argument("--small", action="store_true", help="48 commands, 4 channels, 12 lines, burst of 30")
     parser.add_argument("--strict", action="store_true", help="exit 1 when a target is missed")
     args = parser.parse_args(argv)
     if args.small:
-        args.commands, args.channels, args.burst = 48, 4, 30
+        args.commands, args.channels, args.lines, args.burst = 48, 4, 12, 30
     fake = fs.FakeSlack().start()
     for user_id, name in USERS:
         fake.add_user(user_id, name, name.title(), tz="Asia/Shanghai", locale="en-US", display_name=name)
@@ -379,8 +462,9 @@ def main(argv: list[str] | None = None) -> int:
             pairs = launch(2, urls[1], fake.api_url, QUORUM_MAX_IN_FLIGHT=in_flight)
             stack.callback(stop, pairs)
             ready(singles + pairs)
-            one, crowd = run(urls[0], singles, args.commands, args.channels, posts, args.burst)
-            two, _ = run(urls[1], pairs, args.commands, args.channels, posts)
+            one, one_order, crowd = run(urls[0], singles, args.commands, args.channels, args.lines, posts,
+                                        args.burst)
+            two, two_order, _ = run(urls[1], pairs, args.commands, args.channels, args.lines, posts)
         assert crowd is not None
     finally:
         posts.stop()
@@ -397,6 +481,10 @@ def main(argv: list[str] | None = None) -> int:
     print(f"end-to-end commands per second, two / one: {two.per_second / one.per_second:.2f} (2 cores shared "
           "by load, database and bots: not a target)")
     print("no command lost, duplicated or reordered within a channel (asserted)")
+    for instances, kept in ((1, one_order), (2, two_order)):
+        print(f"order, {instances} instance{'s' if instances > 1 else ''}: {kept.channels} channels × {kept.lines} "
+              f"numbered lines sent back to back, every channel's listed in sequence in its minutes (asserted);\n"
+              f"  {kept.handled_out_of_order} handled after a later-said line, put back by the platform's time")
     in_flight = args.channels + SPARE_IN_FLIGHT
     print(f"burst of {crowd.sent} commands at one instance with QUORUM_MAX_IN_FLIGHT={in_flight}: "
           f"{crowd.prompts} handled, {crowd.busy} answered busy, none silent; last answer after "

@@ -503,7 +503,7 @@ class PostgresBackend:
 
     @contextmanager
     def database(self, shape: Shape) -> Iterator[Loaded]:
-        schema = f"bench_{shape.label}"
+        schema = f"bench_{shape.label}_{os.getpid()}"  # several benches may share one server
         with pg_schema(schema) as (_admin, url):
             started = time.perf_counter()
             _prepare_schema(url)

@@ -59,7 +59,6 @@ from collections import Counter
 from collections.abc import Sequence
 from contextlib import suppress
 from dataclasses import dataclass, field
-from datetime import date, timedelta
 from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any, Protocol
@@ -75,6 +74,7 @@ from sqlmodel import Session, col, select
 from adapters.process import settle_heap
 from adapters.slack.app import SlackAdapter
 from adapters.slack.run import EVENTS_PATH, bound_port, http_server
+from bench.common import slot_start
 from bot.config import Settings
 from bot.core import Core
 from store.models import Meeting
@@ -100,20 +100,6 @@ LISTENER_TASK = "run_ack_function_asynchronously"  # Bolt's task around a listen
 
 
 # ── Slack's side: the fake Web API and the load client ───────────────────────────────────────────────────
-
-
-SLOTS_PER_DAY = 36  # quarter hours from 09:00 to 18:00
-DAYS_PER_MARCH = 20  # March has at least 21 weekdays and no public holiday in China
-
-
-def slot_start(slot: int) -> str:
-    """A quarter hour of its own for each command: the bot warns about a clash, a weekend, a holiday or an hour
-    outside 09:00-18:00 instead of creating the meeting, so every command gets a free working-day slot (weekdays
-    of March from 2030 on) and is created at once."""
-    year, rest = 2030 + slot // (SLOTS_PER_DAY * DAYS_PER_MARCH), slot % (SLOTS_PER_DAY * DAYS_PER_MARCH)
-    weekdays = [d for d in (date(year, 3, 1) + timedelta(days=i) for i in range(31)) if d.weekday() < 5]
-    day, quarter = weekdays[rest // SLOTS_PER_DAY], rest % SLOTS_PER_DAY
-    return f"{day.isoformat()} {9 + quarter // 4:02}:{15 * (quarter % 4):02}"
 
 
 _SLOTS = itertools.count()

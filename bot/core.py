@@ -156,16 +156,18 @@ class Core:
         """Send `platform`'s rows due at `now` through `send`, batch by batch; returns how many were delivered."""
         delivered = 0
         started = time.monotonic()
+        after: tuple[datetime, int] | None = None  # each batch resumes behind the last (see repo.claim_due)
         for _ in range(max_batches):
             # A long tick must not claim later batches "in the past": another instance would take them as
             # abandoned after the lease and post them a second time. So each batch is stamped with the
             # tick's time plus the real time spent so far (which also works under a virtual clock).
             moment = now + timedelta(seconds=time.monotonic() - started)
             with session_scope(self.engine) as session:
-                claims = jobs.claim(session, self.settings, platform, moment, self.directory)
-            if not claims:
+                batch = jobs.claim(session, self.settings, platform, moment, self.directory, after)
+            if not batch.claims and batch.resume_after == after:
                 break
-            delivered += self.deliver(claims, moment, send)
+            after = batch.resume_after
+            delivered += self.deliver(batch.claims, moment, send)
         return delivered
 
     def home(self, platform: str, workspace: str, user: Person, now: datetime) -> OutMessage:

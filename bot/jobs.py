@@ -17,6 +17,7 @@ session (`session.info`, put there by `claim`), so every renderer keeps one sign
 from __future__ import annotations
 
 import logging
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
@@ -97,13 +98,23 @@ class Finished:
     notice: OutMessage | None = None
 
 
+@dataclass(frozen=True)
+class Batch:
+    """What one claim took: the rows to post, and where the tick's next claim resumes (`repo.claim_due`)."""
+
+    claims: list[Claim]
+    resume_after: tuple[datetime, int] | None
+
+
 def claim(session: Session, settings: Settings, platform: str, now: datetime,
-          directory: Directory | None = None) -> list[Claim]:
+          directory: Directory | None = None, after: tuple[datetime, int] | None = None) -> Batch:
     claims = []
     session.info[DIRECTORY] = directory or OpenDirectory()
     lease = timedelta(seconds=settings.claim_lease_seconds)
-    for row in repo.claim_due(session, platform, now, lease, CLAIM_BATCH):
+    for row in repo.claim_due(session, platform, now, lease, CLAIM_BATCH, after):
         assert row.id is not None
+        if row.status == "pending":
+            after = (row.due_at, row.id)  # in due order: the last pending row taken is the furthest
         message = render(session, settings, row, now)
         if message is None:
             row.status = "dropped"
@@ -113,7 +124,7 @@ def claim(session: Session, settings: Settings, platform: str, now: datetime,
         row.attempts += 1
         message = addressed(session, row.workspace_id, message)
         claims.append(Claim(row.id, message, conversation_of(row), row.kind))
-    return claims
+    return Batch(claims, after)
 
 
 def directory_of(session: Session) -> Directory:
@@ -140,6 +151,22 @@ def enqueue(
         assert row.id is not None
         claims.append(Claim(row.id, addressed(session, workspace_id, message), conversation_of(row)))
     return claims
+
+
+def replace_pending(
+    session: Session, workspace_id: int, platform: str, messages: list[OutMessage], now: datetime, *,
+    due_at: datetime, key: str, meeting_id: int | None = None,
+) -> None:
+    """Write `messages` as outbox rows the tick posts at `due_at`, in place of the rows written under `key` that
+    are still waiting: however many events write them before then, they go out once, as the last one decided.
+    Rows already posted stay posted (a later call writes a new set). Callers hold the conversation's lock."""
+    for stale in repo.pending_outbox(session, key, meeting_id=meeting_id):
+        stale.status, stale.payload = "dropped", None
+    batch = uuid.uuid4().hex  # the set's own keys: dedupe_key is unique, and posted sets keep theirs
+    for n, message in enumerate(messages):
+        session.add(outbox.deferred_row(workspace_id, platform, message, now, max(due_at, now),
+                                        f"{key}{batch}:{n}", meeting_id))
+        session.flush()  # one by one: the ids keep the order
 
 
 def addressed(session: Session, workspace_id: int, message: OutMessage) -> OutMessage:

@@ -6,6 +6,9 @@ writing process (`sending`, `claimed_at` = the event's time): it posts them righ
 reply costs no extra latency, and no other instance's tick takes them meanwhile. A post that fails puts
 its row back to `pending` with the scheduler's backoff (`jobs.finish`) and the tick retries it like any
 reminder; a writer that dies before posting leaves rows that other instances take after the lease.
+A message that should wait (the minutes amended by late lines, posted once their window closes) is written
+`pending` with a later `due_at` instead, for the tick; a later event may replace it before then
+(`jobs.replace_pending`).
 
 Messages are stored whole, as JSON from pydantic over the `OutMessage` dataclasses (new fields serialize
 without a change here; binary attachments travel as base64). A card update (`replaces`) retried late is
@@ -43,6 +46,17 @@ def conversation(message: OutMessage) -> str:
     if target.kind == "direct":
         return f"@{target.user}"
     return target.channel or f"@{target.user}"
+
+
+def deferred_row(workspace_id: int, platform: str, message: OutMessage, now: datetime, due_at: datetime,
+                 key: str, meeting_id: int | None) -> Notification:
+    """An outbox row left `pending` until `due_at` for the tick to post: a message that a later event of the same
+    kind may still replace (found again by `key`, a prefix of its `dedupe_key`)."""
+    pending = row(workspace_id, platform, message, now)
+    pending.status, pending.claimed_at, pending.attempts, pending.due_at = "pending", None, 0, due_at
+    pending.dedupe_key = key
+    pending.meeting_id = meeting_id if meeting_id is not None else pending.meeting_id
+    return pending
 
 
 def row(workspace_id: int, platform: str, message: OutMessage, now: datetime) -> Notification:

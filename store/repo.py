@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any, TypeVar
 
-from sqlalchemy import ColumnElement, and_, bindparam, func, or_, text
+from sqlalchemy import ColumnElement, and_, bindparam, func, or_, text, tuple_
 from sqlalchemy import select as sa_select
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
@@ -632,7 +632,8 @@ def open_questions_of_channel(session: Session, workspace_id: int, channel_id: s
     )
 
 
-def claim_due(session: Session, platform: str, now: datetime, lease: timedelta, limit: int) -> list[Notification]:
+def claim_due(session: Session, platform: str, now: datetime, lease: timedelta, limit: int,
+              after: tuple[datetime, int] | None = None) -> list[Notification]:
     """One platform's pending rows whose time has come (in due order, an event's messages in the order they
     were written), then its rows whose claimer died, locked for this transaction.
 
@@ -640,12 +641,22 @@ def claim_due(session: Session, platform: str, now: datetime, lease: timedelta, 
     OR or a join to the workspace, so an idle tick costs the same with a million future rows as with ten, and
     another platform's backlog (its process down) costs nothing. `SKIP LOCKED` lets several instances tick
     at once on PostgreSQL without taking the same row.
+
+    `after`: the (due_at, id) of the last pending row the tick's previous batch took. The range then starts
+    behind it instead of at the oldest due time. On PostgreSQL the rows a tick has already taken stay in that
+    part of the index as dead entries, which scans cannot skip while any other transaction is open (a long
+    report, a backup): walking them again made each batch of a long catch-up slower than the one before (1M
+    items, a transaction held open: 1.6 ms a claim at first, 5.4 ms after 3,000 sent; 1.6 ms with the key).
+    A row left behind the key (another instance held it) is the next tick's.
     """
+    pending: list[ColumnElement[bool]] = [col(Notification.platform) == platform, col(Notification.status) == "pending",
+                                          col(Notification.due_at) <= now]
+    if after is not None:
+        pending.append(tuple_(col(Notification.due_at), col(Notification.id)) > after)
     due = list(
         session.exec(
             select(Notification)
-            .where(Notification.platform == platform, Notification.status == "pending",
-                   col(Notification.due_at) <= now)
+            .where(*pending)
             .order_by(col(Notification.due_at), col(Notification.id))
             .limit(limit)
             .with_for_update(skip_locked=True)
@@ -661,6 +672,18 @@ def claim_due(session: Session, platform: str, now: datetime, lease: timedelta, 
             .with_for_update(skip_locked=True)
         ).all()
     return due
+
+
+def pending_outbox(session: Session, key: str, *, meeting_id: int | None) -> list[Notification]:
+    """The outbox rows still waiting whose dedupe_key starts with `key` (narrowed to one meeting's rows by the
+    meeting index when given)."""
+    query = select(Notification).where(
+        Notification.kind == NotificationKind.OUTBOX, Notification.status == "pending",
+        col(Notification.dedupe_key).startswith(key, autoescape=True),
+    )
+    if meeting_id is not None:
+        query = query.where(Notification.meeting_id == meeting_id)
+    return list(session.exec(query.order_by(col(Notification.id))).all())
 
 
 def delay_followers(session: Session, row: Notification, until: datetime) -> int:

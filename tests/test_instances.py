@@ -235,11 +235,40 @@ def test_a_line_said_before_end_but_handled_after_it_is_in_the_minutes(ended: tu
                 END + timedelta(seconds=5), posted)
     _, notes = meeting_records(core.engine)
     assert [n.text for n in notes] == ["said first", "said just before the end"]
-    new = posted.messages[before:]
+    core.tick(END + timedelta(seconds=make_settings().late_line_seconds), posted, platform=PLATFORM)
+    new = amendments(posted, before)
+    new = posted.messages[posted.messages.index(new[0]):]
     assert new[0].text == t("en", "minutes.amended", number=meeting.number)
     minutes = minutes_text(new[1])
     assert "said first" in minutes and "said just before the end" in minutes
     assert minutes.index("said first") < minutes.index("said just before the end")
+
+
+def amendments(posted: Posted, since: int = 0) -> list[OutMessage]:
+    return [m for m in posted.messages[since:] if m.text == t("en", "minutes.amended", number=1)]
+
+
+def test_several_late_lines_amend_the_minutes_once(ended: tuple[Core, Posted]) -> None:
+    """Late lines are one batch: the minutes go out again once, when no later line can join (the grace after
+    END), with every late line in them; ticking again posts nothing more."""
+    core, posted = ended
+    before = len(posted.messages)
+    core.handle(said("#info late one", END - timedelta(seconds=3)), END + timedelta(seconds=4), posted)
+    core.handle(said("#info late two", END - timedelta(seconds=2), who="bob"), END + timedelta(seconds=6), posted)
+    core.handle(said("#info late three", END - timedelta(seconds=1)), END + timedelta(seconds=9), posted)
+    assert amendments(posted, before) == []  # the window is still open: more lines may join
+    window_closed = END + timedelta(seconds=make_settings().late_line_seconds)
+    for moment in (window_closed, window_closed + timedelta(minutes=1), window_closed + timedelta(hours=1)):
+        core.tick(moment, posted, platform=PLATFORM)
+    assert len(amendments(posted, before)) == 1
+    note = posted.messages.index(amendments(posted, before)[0])
+    minutes = minutes_text(posted.messages[note + 1])
+    assert all(line in minutes for line in ("late one", "late two", "late three"))
+    assert minutes.index("late one") < minutes.index("late two") < minutes.index("late three")
+    assert sum(m.title == posted.messages[note + 1].title for m in posted.messages[before:]) == 1
+    with Session(core.engine) as session:
+        outbox = session.exec(select(Notification.status).where(Notification.kind == NotificationKind.OUTBOX)).all()
+        assert "pending" not in outbox and "sending" not in outbox  # the superseded amendments were dropped
 
 
 def test_late_lines_are_ordered_by_when_they_were_said(ended: tuple[Core, Posted]) -> None:

@@ -12,8 +12,9 @@ With several instances on one database, a line said just before `end` may be han
 instance took `end` first). Records carry when they were said (`created_at` is the platform's time, which
 orders the minutes), `end` stores the platform time it was said, and a record said before a meeting's end
 that is handled within `late_line_seconds` of that end still joins the meeting; the minutes are then posted
-again, amended. Later than that it stands alone in the channel, as before. This keeps minutes immediate
-(nobody waits a grace window for them) at the cost of a second post in the rare late case.
+again, amended, once for all the late lines: when the window closes (`amended`). Later than that a line
+stands alone in the channel, as before. This keeps minutes immediate (nobody waits a grace window for them)
+at the cost of a second post in the rare late case.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from datetime import timedelta
 from typing import Any
 
 from bot import command_types as c
-from bot import followup, meetbot, views
+from bot import followup, jobs, meetbot, views
 from bot.errors import Conflict, NotFound, ParseError
 from bot.i18n import t
 from bot.locale import language_of
@@ -50,15 +51,21 @@ def recording(ctx: Ctx) -> Meeting | None:
 
 
 def amended(ctx: Ctx, meeting: Meeting | None, outcome: Outcome) -> Outcome:
-    """A late record joined an ended meeting: say so and post its minutes again, with the line in them."""
-    if meeting is None or meeting.status != "ended":
+    """A late record joined an ended meeting: its minutes go out again, with it, once the late lines' window
+    closes (`ended_at` + the grace: no later line can join then). Each late line rewrites that one waiting
+    post through the outbox, so a burst of late lines amends the minutes once, with all of them."""
+    if meeting is None or meeting.status != "ended" or meeting.ended_at is None:
         return outcome
+    assert meeting.id is not None
     ctx.session.flush()
     view = views.load(ctx.session, meeting)
     record = views.load_record(ctx.session, meeting)
     note = announce(ctx, meeting, ctx.t("minutes.amended", number=meeting.number))
     minutes = meetings.minutes_messages(ctx, view, record, "#" + ctx.inbound.channel)
-    return Outcome([*outcome.messages, note, *minutes], acknowledge=outcome.acknowledge)
+    window_closes = meeting.ended_at + timedelta(seconds=ctx.settings.late_line_seconds)
+    jobs.replace_pending(ctx.session, ctx.workspace_id, ctx.inbound.platform, [note, *minutes], ctx.now,
+                         due_at=window_closes, key=f"minutes-amended:{meeting.id}:", meeting_id=meeting.id)
+    return outcome
 
 
 def announce(ctx: Ctx, meeting: Meeting | None, text: str, **extra: Any) -> OutMessage:
