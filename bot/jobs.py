@@ -168,6 +168,8 @@ def finish(
 ) -> Finished:
     """Record how the post went; a delivered row may schedule what follows it. A row that can never be
     delivered is marked failed, with the notice for the person who should know."""
+    if error is None and repo.mark_sent(session, notification_id, now):
+        return Finished()  # the usual case, without loading the row
     row = repo.notification(session, notification_id)
     if row is None or row.status != "sending":
         return Finished()

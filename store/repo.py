@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any, TypeVar
 
-from sqlalchemy import ColumnElement, and_, bindparam, func, or_, text
+from sqlalchemy import ColumnElement, and_, bindparam, case, func, null, or_, text
 from sqlalchemy import select as sa_select
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
@@ -471,6 +471,41 @@ def _insert_ignoring(dialect: str, table: Any, unique: tuple[str, ...]) -> Any:
     """Built once per table: many digests and events are inserted per tick, and building cost as much as running."""
     insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
     return insert(table).on_conflict_do_nothing(index_elements=list(unique)).returning(table.c.id)
+
+
+_MESSAGE_REF_TABLE = MessageRef.__table__  # type: ignore[attr-defined]
+_REF_FIELDS = ("channel_id", "kind", "meeting_id", "action_item_id", "question_id", "recipient_id", "created_at")
+
+
+def record_message_ref(session: Session, values: dict[str, Any]) -> None:
+    """What a posted message is about, keyed by the platform's id for it: one INSERT … ON CONFLICT DO UPDATE (an
+    id the platform hands out again replaces the old record), not a read and then a write, after every post."""
+    session.execute(_upsert_message_ref(session.get_bind().dialect.name), values)
+
+
+@functools.cache
+def _upsert_message_ref(dialect: str) -> Any:
+    insert = (postgresql_insert if dialect == "postgresql" else sqlite_insert)(_MESSAGE_REF_TABLE)
+    return insert.on_conflict_do_update(index_elements=["workspace_id", "platform_message_id"],
+                                        set_={name: insert.excluded[name] for name in _REF_FIELDS})
+
+
+def mark_sent(session: Session, notification_id: int, now: datetime) -> bool:
+    """The common end of a post, in one UPDATE: a claimed row (`sending`) is `sent`, an outbox row's payload
+    dropped. False, and nothing changed, for a row not claimed any more or one whose sending schedules what
+    follows it (an overdue reminder): `jobs.finish` reads those whole."""
+    return session.execute(_MARK_SENT, {"row_id": notification_id, "sent_now": now}).first() is not None
+
+
+_MARK_SENT = (
+    _NOTIFICATION_TABLE.update()
+    .where(_NOTIFICATION_TABLE.c.id == bindparam("row_id"), _NOTIFICATION_TABLE.c.status == "sending",
+           _NOTIFICATION_TABLE.c.kind != NotificationKind.ITEM_OVERDUE.value)
+    .values(status="sent", sent_at=bindparam("sent_now"),
+            payload=case((_NOTIFICATION_TABLE.c.kind == NotificationKind.OUTBOX.value, null()),
+                         else_=_NOTIFICATION_TABLE.c.payload))
+    .returning(_NOTIFICATION_TABLE.c.id)
+)
 
 
 def add_notification_once(session: Session, row: Notification) -> None:
