@@ -132,11 +132,11 @@ def enqueue(
     session: Session, workspace_id: int, platform: str, messages: list[OutMessage], now: datetime
 ) -> list[Claim]:
     """Write `messages` as outbox rows, claimed by the caller, who posts them (in order) after the commit."""
+    rows = [outbox.row(workspace_id, platform, message, now) for message in messages]
+    session.add_all(rows)
+    session.flush()  # one flush inserts them in the order added: the ids keep the order
     claims = []
-    for message in messages:
-        row = outbox.row(workspace_id, platform, message, now)
-        session.add(row)
-        session.flush()  # one by one: the ids keep the order
+    for row, message in zip(rows, messages, strict=True):
         assert row.id is not None
         claims.append(Claim(row.id, addressed(session, workspace_id, message), conversation_of(row)))
     return claims

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any, TypeVar
 
-from sqlalchemy import ColumnElement, and_, bindparam, case, func, null, or_, text
+from sqlalchemy import ColumnElement, and_, bindparam, case, func, inspect, null, or_, text
 from sqlalchemy import select as sa_select
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
@@ -61,16 +61,34 @@ def lock_conversation(session: Session, platform: str, workspace: str, channel: 
     session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": key})
 
 
+def _known(session: Session, key: tuple[Any, ...]) -> Any:
+    """A row this session already looked up by `key` (not by primary key, so the identity map cannot tell),
+    while it is still in the database as far as the session knows: a rollback forgets what it inserted."""
+    found = session.info.get(key)
+    return found if found is not None and inspect(found).persistent else None
+
+
+def _remember(session: Session, key: tuple[Any, ...], row: Any) -> Any:
+    session.info[key] = row
+    return row
+
+
 def workspace(session: Session, platform: str, external_id: str, now: datetime) -> Workspace:
+    """The workspace, created on first sight; asked for by the event's context and again by its outbox rows,
+    so a session reads it once."""
+    key = ("workspace", platform, external_id)
+    known: Workspace | None = _known(session, key)
+    if known is not None:
+        return known
     found = session.exec(
         select(Workspace).where(Workspace.platform == platform, Workspace.external_id == external_id)
     ).first()
     if found is not None:
-        return found
+        return _remember(session, key, found)
     created = Workspace(platform=platform, external_id=external_id, created_at=now)
     session.add(created)
     session.flush()
-    return created
+    return _remember(session, key, created)
 
 
 def workspace_external_id(session: Session, workspace_id: int) -> str:
@@ -107,23 +125,30 @@ def upsert_user(
     except a language or timezone the person chose themselves (`store.preferences`)."""
     user = user_by_platform_id(session, workspace_id, platform_user_id)
     if user is None:
-        user = User(
-            workspace_id=workspace_id,
-            platform_user_id=platform_user_id,
-            display_name=display_name,
-            timezone=timezone,
-            language=language,
-            created_at=now,
-        )
-        session.add(user)
-        session.flush()
-        return user
+        return add_user(session, workspace_id, platform_user_id, display_name, now, timezone, language)
     if display_name and display_name != user.display_name and display_name != platform_user_id:
         user.display_name = display_name
     if not user.timezone_chosen:
         user.timezone = timezone or user.timezone
     if not user.language_chosen:
         user.language = language or user.language
+    return user
+
+
+def add_user(
+    session: Session,
+    workspace_id: int,
+    platform_user_id: str,
+    display_name: str,
+    now: datetime,
+    timezone: str | None = None,
+    language: str | None = None,
+) -> User:
+    """A user seen for the first time (the caller looked for the platform id already)."""
+    user = User(workspace_id=workspace_id, platform_user_id=platform_user_id, display_name=display_name,
+                timezone=timezone, language=language, created_at=now)
+    session.add(user)
+    session.flush()
     return user
 
 
@@ -152,11 +177,11 @@ def allocate_action_number(session: Session, workspace_id: int) -> int:
 
 
 def _locked_workspace(session: Session, workspace_id: int) -> Workspace:
-    ws = session.exec(
+    # populate_existing: the identity map may hold a copy read before the lock; the locked read replaces it
+    return session.exec(
         select(Workspace).where(Workspace.id == workspace_id).with_for_update(key_share=True)
+        .execution_options(populate_existing=True)
     ).one()
-    session.refresh(ws)  # the identity map may hold a copy read before the lock
-    return ws
 
 
 def meeting_by_number(session: Session, workspace_id: int, number: int) -> Meeting | None:
@@ -522,15 +547,22 @@ def first_delivery(session: Session, workspace_id: int, event_id: str, now: date
 
 
 def channel(session: Session, workspace_id: int, channel_id: str) -> Channel | None:
-    return session.exec(
+    """A channel's own settings; read once per session (a new meeting asks for its calendar, then records
+    the channel's clock)."""
+    key = ("channel", workspace_id, channel_id)
+    known: Channel | None = _known(session, key)
+    if known is not None:
+        return known
+    found = session.exec(
         select(Channel).where(Channel.workspace_id == workspace_id, Channel.channel_id == channel_id)
     ).first()
+    return None if found is None else _remember(session, key, found)
 
 
 def add_channel(session: Session, row: Channel) -> Channel:
     session.add(row)
     session.flush()
-    return row
+    return _remember(session, ("channel", row.workspace_id, row.channel_id), row)
 
 
 def channel_has_open_actions(session: Session, workspace_id: int, channel_id: str) -> bool:
