@@ -125,20 +125,23 @@ def directory_of(session: Session) -> Directory:
 def conversation_of(row: Notification) -> str | None:
     if row.kind != Kind.OUTBOX:
         return None
-    return f"{row.workspace_id}/{row.channel_id}"
+    return outbox_conversation(row.workspace_id, row.channel_id)
+
+
+def outbox_conversation(workspace_id: int, channel_id: str | None) -> str:
+    return f"{workspace_id}/{channel_id}"
 
 
 def enqueue(
     session: Session, workspace_id: int, platform: str, messages: list[OutMessage], now: datetime
 ) -> list[Claim]:
     """Write `messages` as outbox rows, claimed by the caller, who posts them (in order) after the commit."""
-    rows = [outbox.row(workspace_id, platform, message, now) for message in messages]
-    session.add_all(rows)
-    session.flush()  # one flush inserts them in the order added: the ids keep the order
     claims = []
-    for row, message in zip(rows, messages, strict=True):
-        assert row.id is not None
-        claims.append(Claim(row.id, addressed(session, workspace_id, message), conversation_of(row)))
+    for message in messages:  # one by one: the ids keep the order
+        row = outbox.row(workspace_id, platform, message, now)
+        row_id = repo.add_notification(session, row)
+        claims.append(Claim(row_id, addressed(session, workspace_id, message),
+                            outbox_conversation(workspace_id, row["channel_id"])))
     return claims
 
 

@@ -15,11 +15,12 @@ still right to send: it carries the whole card as it was decided, and updating i
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
 from bot.messages import OutMessage
-from store.models import Notification, NotificationKind
+from store.models import NotificationKind
 
 
 class _Envelope(BaseModel):
@@ -45,14 +46,15 @@ def conversation(message: OutMessage) -> str:
     return target.channel or f"@{target.user}"
 
 
-def row(workspace_id: int, platform: str, message: OutMessage, now: datetime) -> Notification:
-    """The outbox row for `message`, claimed by the process writing it (it posts it right after the commit).
-    What the message is about (its `ref`) is kept in the row's columns too: the host of an unreachable
-    person is found from them, and a meeting purged takes its rows with it."""
+def row(workspace_id: int, platform: str, message: OutMessage, now: datetime) -> dict[str, Any]:
+    """The outbox row for `message` (its columns' values), claimed by the process writing it (it posts it right
+    after the commit). What the message is about (its `ref`) is kept in the row's columns too: the host of an
+    unreachable person is found from them, and a meeting purged takes its rows with it."""
     ref = message.ref
-    return Notification(
-        workspace_id=workspace_id, platform=platform, kind=NotificationKind.OUTBOX, due_at=now, created_at=now,
-        channel_id=conversation(message)[:128], payload=encode(message), status="sending", claimed_at=now,
-        attempts=1, meeting_id=ref.meeting_id if ref else None, action_item_id=ref.action_item_id if ref else None,
-        question_id=ref.question_id if ref else None, recipient_id=ref.recipient_id if ref else None,
-    )
+    return {
+        "workspace_id": workspace_id, "platform": platform, "kind": NotificationKind.OUTBOX.value, "due_at": now,
+        "created_at": now, "channel_id": conversation(message)[:128], "payload": encode(message),
+        "status": "sending", "claimed_at": now, "attempts": 1, "meeting_id": ref.meeting_id if ref else None,
+        "action_item_id": ref.action_item_id if ref else None, "question_id": ref.question_id if ref else None,
+        "recipient_id": ref.recipient_id if ref else None,
+    }
