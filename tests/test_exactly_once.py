@@ -37,11 +37,10 @@ import signal
 import subprocess
 import sys
 import time
-import uuid
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import psycopg
@@ -58,7 +57,7 @@ from bot.messages import OutMessage
 from store import repo
 from store.database import make_engine, session_scope
 from store.models import ActionItem, Notification, NotificationKind, User
-from tests.conftest import MONDAY_9AM, make_settings, python_env
+from tests.conftest import MONDAY_9AM, make_settings, own_schema_url, python_env
 
 # On one pytest-xdist worker, one test after another: each races real processes under leases of 1-3 s, and two
 # such tests side by side would each be the other's load (the rest of the suite runs on the other worker).
@@ -84,16 +83,7 @@ HEADER = re.compile(r"^\[(?P<pid>\d+)-m\d+\] (?P<where>\S+) quorum: ", re.MULTIL
 def db_url(pg_url: str) -> Iterator[str]:
     """A schema of this test's own inside the run's database: 1,000 fresh rows per test, no leftovers, and
     nothing that other PostgreSQL tests (which share `pg_url`'s schema) could count."""
-    url = make_url(pg_url)
-    admin_url = url.set(drivername="postgresql", query={}).render_as_string(hide_password=False)
-    schema = f"quorum_eo_{uuid.uuid4().hex[:10]}"
-    with psycopg.connect(admin_url, autocommit=True) as admin:
-        admin.execute(f'CREATE SCHEMA "{schema}"')
-    try:
-        yield url.update_query_dict({"options": f"-csearch_path={schema}"}).render_as_string(hide_password=False)
-    finally:
-        with psycopg.connect(admin_url, autocommit=True) as admin:
-            admin.execute(f'DROP SCHEMA "{schema}" CASCADE')
+    yield from own_schema_url(pg_url, "quorum_eo_")
 
 
 @pytest.fixture
@@ -278,6 +268,14 @@ def attempts_of(engine: Engine, texts: Iterable[str]) -> dict[int, int]:
     return dict(Counter(attempts))
 
 
+def latest_claim(engine: Engine) -> datetime:
+    """When the rows being sent now were claimed (the newest claim's stamp)."""
+    with session_scope(engine) as session:
+        stamp = session.exec(select(func.max(Notification.claimed_at)).where(Notification.status == "sending")).one()
+    assert stamp is not None, "no row is being sent"
+    return stamp if stamp.tzinfo else stamp.replace(tzinfo=UTC)
+
+
 def tally(found: list[tuple[str, str, str]], expected: dict[str, str]) -> tuple[list[str], dict[str, int]]:
     """(texts never delivered, {text: times} for texts delivered more than once); checks the recipients."""
     misdirected = [(text, where) for text, where, _ in found if expected.get(text) != where]
@@ -345,10 +343,14 @@ def test_a_ticker_killed_mid_burst_loses_nothing(
     try:
         a = start_ticker("a", db_url, tmp_path)
         tickers.append(a)
-        deadline = time.monotonic() + START_TIMEOUT
-        while a.delivered() < KILL_AFTER:
+        # Bounded by progress, not by a total: on a loaded machine the 210 deliveries may take long, but a
+        # ticker that delivers nothing new for a while has stalled.
+        deadline, seen = time.monotonic() + START_TIMEOUT, 0
+        while (delivered := a.delivered()) < KILL_AFTER:
             assert a.process.poll() is None, "ticker a exited before the kill"
-            assert time.monotonic() < deadline, f"ticker a delivered only {a.delivered()} in {START_TIMEOUT:.0f} s"
+            if delivered > seen:
+                deadline, seen = time.monotonic() + STALL_TIMEOUT, delivered
+            assert time.monotonic() < deadline, f"ticker a stalled at {delivered} deliveries"
             time.sleep(0.002)
         # Seeing a line means the kill would land right after a print, before its `sent` commits; a random
         # few milliseconds more spread the kill over the whole claim → print → finish cycle across runs.
@@ -465,11 +467,16 @@ def test_a_batch_claimed_late_in_a_long_tick_is_not_reclaimed_from_its_live_clai
         if len(platform_a.attempts) == jobs.CLAIM_BATCH - 1:  # the last post of the first batch is slow
             time.sleep(lease + 0.3)
         if len(platform_a.attempts) == jobs.CLAIM_BATCH:  # the second batch is claimed and being posted
-            b_delivered.append(b.tick(CLOCK(), platform_b.send, platform=PLATFORM))
+            # B's clock: past the tick's start + lease (where a claim stamped with the tick's start would have
+            # expired), within the claim's own lease however long rendering the batch took on a loaded machine.
+            b_now = latest_claim(engine) + timedelta(seconds=lease / 2)
+            assert b_now > tick_started + timedelta(seconds=lease), "the second batch is stamped with the tick's start"
+            b_delivered.append(b.tick(b_now, platform_b.send, platform=PLATFORM))
         return platform_a.send(message)
 
     try:
-        a.tick(CLOCK(), send_a, platform=PLATFORM)
+        tick_started = CLOCK()
+        a.tick(tick_started, send_a, platform=PLATFORM)
         for _ in range(5):  # whatever is left (for a tick that claims less per call)
             if a.tick(CLOCK(), platform_a.send, platform=PLATFORM) == 0:
                 break

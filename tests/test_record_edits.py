@@ -181,7 +181,7 @@ def test_assign_is_for_the_creator_and_the_meetings_editors(chat: Chat) -> None:
     chat.command("alice", "start 1")
     chat.say("bob", "#action book the room")
     refused = chat.command("carol", "指派 1 @carol")
-    assert "只有 @bob, @alice 可以转交或修改 #1 号行动项。" in refused[0].body
+    assert "只有 @bob、@alice 可以转交或修改 #1 号行动项。" in refused[0].body
     chat.command("alice", "指派 1 @carol")
     assert owner_name(chat) == "carol"
     extra = chat.command("alice", "指派 1 @bob 现在")[0].body
@@ -203,6 +203,14 @@ def test_edit_due_replans_reminders_and_tells_the_owner(chat: Chat) -> None:
     told = chat.to("bob")[-1].body
     assert "alice changed your action item #1: due date “2026-11-27 (Fri)” → “2026-12-02 (Wed)”" in told
     assert events(chat)[-1] == ("due", "2026-11-27", "2026-12-02", "edit")
+
+
+@pytest.mark.parametrize("text", ["edit action 1 text write the full spec", "编辑 事项 1 内容 write the full spec",
+                                  "修改 行动项 1 内容 write the full spec"])
+def test_an_item_is_named_the_way_people_say_it(chat: Chat, text: str) -> None:
+    assign_bob(chat)
+    chat.command("alice", text)
+    assert item(chat).text == "write the full spec"
 
 
 def test_edit_due_says_what_it_assumed_and_refuses_what_it_cannot_read(chat: Chat) -> None:
