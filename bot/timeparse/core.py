@@ -44,6 +44,9 @@ Approach
 5. dateparser (English locale only: after step 3 nothing Chinese is left, and loading no other locale keeps
    the first call cheap) parses the rest: month names, "tomorrow", "noon", "3:30pm", "in 3 days at 9am".
    A duration inside the text ("tomorrow 3pm 1h") is refused first, and Unix timestamps are not parsed.
+   What most starts come to by now, a day we name (today, tomorrow, an ISO date) or none plus a clock time,
+   is read without it (`_plain_clock`, held to dateparser's answers by tests/test_timeparse.py): dateparser
+   took about 6% of a new meeting's CPU.
 6. Post-fixes: a time of day must have been given (period "time", or "time" among the parts), a month and
    day without a year take the next such day on or after today, and a coming weekday whose time has already
    passed today moves a week on.
