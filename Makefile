@@ -59,6 +59,7 @@ bench: $(STAMP)
 	$(BIN)/python -m bench.slack_ack
 	$(BIN)/python -m bench.instances
 	$(BIN)/python -m bench.reports
+	$(BIN)/python -m bench.new_meeting --callgrind --profile --strict
 
 # The property-based fuzz of the grammar and the core at 100,000 inputs per test (SQLite and PostgreSQL);
 # the suite runs the same tests at 200 (grammar) and 50 per database (core). Deterministic: the same inputs on

@@ -47,7 +47,6 @@ from bot.locale import detect_language
 from bot.messages import Outcome, OutMessage, Target
 from store import preferences, repo
 from store.database import is_retryable, make_engine, migrate, session_scope
-from store.models import MessageRef
 
 log = logging.getLogger(__name__)
 
@@ -258,14 +257,9 @@ class Core:
         (the console's ids restart with each run; platforms never reuse one)."""
         spec = message.ref
         assert spec is not None
-        ref = repo.message_ref(session, spec.workspace_id, platform_id) or MessageRef(
-            workspace_id=spec.workspace_id, platform_message_id=platform_id, channel_id="", kind="", created_at=now
-        )
-        ref.channel_id = message.target.channel or message.target.user or ""
-        ref.kind = spec.kind
-        ref.meeting_id = spec.meeting_id
-        ref.action_item_id = spec.action_item_id
-        ref.question_id = spec.question_id
-        ref.recipient_id = spec.recipient_id
-        ref.created_at = now
-        session.add(ref)
+        repo.record_message_ref(session, {
+            "workspace_id": spec.workspace_id, "platform_message_id": platform_id,
+            "channel_id": message.target.channel or message.target.user or "", "kind": spec.kind,
+            "meeting_id": spec.meeting_id, "action_item_id": spec.action_item_id, "question_id": spec.question_id,
+            "recipient_id": spec.recipient_id, "created_at": now,
+        })

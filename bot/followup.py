@@ -290,15 +290,14 @@ def schedule(
     task_id: int | None = None,
     incident_id: int | None = None,
 ) -> None:
-    session.add(
-        Notification(
-            workspace_id=workspace_id, platform=repo.platform_of(session, workspace_id), kind=kind, due_at=when,
-            created_at=now, meeting_id=meeting_id, action_item_id=action_item_id, question_id=question_id,
-            agenda_item_id=agenda_item_id, recipient_id=recipient_id, channel_id=channel_id, dedupe_key=dedupe_key,
-            task_id=task_id, incident_id=incident_id,
-        )
-    )
+    """A row the tick sends at `when`, written now (after whatever the session holds that it may refer to)."""
     session.flush()
+    repo.add_notification(session, {
+        "workspace_id": workspace_id, "platform": repo.platform_of(session, workspace_id), "kind": kind.value,
+        "due_at": when, "created_at": now, "meeting_id": meeting_id, "action_item_id": action_item_id,
+        "question_id": question_id, "agenda_item_id": agenda_item_id, "recipient_id": recipient_id,
+        "channel_id": channel_id, "dedupe_key": dedupe_key, "task_id": task_id, "incident_id": incident_id,
+    })
 
 
 def meeting_of(session: Session, item: ActionItem | OpenQuestion) -> Meeting | None:

@@ -136,7 +136,11 @@ def directory_of(session: Session) -> Directory:
 def conversation_of(row: Notification) -> str | None:
     if row.kind != Kind.OUTBOX:
         return None
-    return f"{row.workspace_id}/{row.channel_id}"
+    return outbox_conversation(row.workspace_id, row.channel_id)
+
+
+def outbox_conversation(workspace_id: int, channel_id: str | None) -> str:
+    return f"{workspace_id}/{channel_id}"
 
 
 def enqueue(
@@ -144,12 +148,11 @@ def enqueue(
 ) -> list[Claim]:
     """Write `messages` as outbox rows, claimed by the caller, who posts them (in order) after the commit."""
     claims = []
-    for message in messages:
+    for message in messages:  # one by one: the ids keep the order
         row = outbox.row(workspace_id, platform, message, now)
-        session.add(row)
-        session.flush()  # one by one: the ids keep the order
-        assert row.id is not None
-        claims.append(Claim(row.id, addressed(session, workspace_id, message), conversation_of(row)))
+        row_id = repo.add_notification(session, row)
+        claims.append(Claim(row_id, addressed(session, workspace_id, message),
+                            outbox_conversation(workspace_id, row["channel_id"])))
     return claims
 
 
@@ -195,6 +198,8 @@ def finish(
 ) -> Finished:
     """Record how the post went; a delivered row may schedule what follows it. A row that can never be
     delivered is marked failed, with the notice for the person who should know."""
+    if error is None and repo.mark_sent(session, notification_id, now):
+        return Finished()  # the usual case, without loading the row
     row = repo.notification(session, notification_id)
     if row is None or row.status != "sending":
         return Finished()

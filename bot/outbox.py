@@ -18,6 +18,7 @@ still right to send: it carries the whole card as it was decided, and updating i
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
@@ -52,21 +53,22 @@ def deferred_row(workspace_id: int, platform: str, message: OutMessage, now: dat
                  key: str, meeting_id: int | None) -> Notification:
     """An outbox row left `pending` until `due_at` for the tick to post: a message that a later event of the same
     kind may still replace (found again by `key`, a prefix of its `dedupe_key`)."""
-    pending = row(workspace_id, platform, message, now)
-    pending.status, pending.claimed_at, pending.attempts, pending.due_at = "pending", None, 0, due_at
-    pending.dedupe_key = key
-    pending.meeting_id = meeting_id if meeting_id is not None else pending.meeting_id
-    return pending
+    values = row(workspace_id, platform, message, now) | {
+        "status": "pending", "claimed_at": None, "attempts": 0, "due_at": due_at, "dedupe_key": key}
+    if meeting_id is not None:
+        values["meeting_id"] = meeting_id
+    return Notification(**values)
 
 
-def row(workspace_id: int, platform: str, message: OutMessage, now: datetime) -> Notification:
-    """The outbox row for `message`, claimed by the process writing it (it posts it right after the commit).
-    What the message is about (its `ref`) is kept in the row's columns too: the host of an unreachable
-    person is found from them, and a meeting purged takes its rows with it."""
+def row(workspace_id: int, platform: str, message: OutMessage, now: datetime) -> dict[str, Any]:
+    """The outbox row for `message` (its columns' values), claimed by the process writing it (it posts it right
+    after the commit). What the message is about (its `ref`) is kept in the row's columns too: the host of an
+    unreachable person is found from them, and a meeting purged takes its rows with it."""
     ref = message.ref
-    return Notification(
-        workspace_id=workspace_id, platform=platform, kind=NotificationKind.OUTBOX, due_at=now, created_at=now,
-        channel_id=conversation(message)[:128], payload=encode(message), status="sending", claimed_at=now,
-        attempts=1, meeting_id=ref.meeting_id if ref else None, action_item_id=ref.action_item_id if ref else None,
-        question_id=ref.question_id if ref else None, recipient_id=ref.recipient_id if ref else None,
-    )
+    return {
+        "workspace_id": workspace_id, "platform": platform, "kind": NotificationKind.OUTBOX.value, "due_at": now,
+        "created_at": now, "channel_id": conversation(message)[:128], "payload": encode(message),
+        "status": "sending", "claimed_at": now, "attempts": 1, "meeting_id": ref.meeting_id if ref else None,
+        "action_item_id": ref.action_item_id if ref else None, "question_id": ref.question_id if ref else None,
+        "recipient_id": ref.recipient_id if ref else None,
+    }

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
+from sqlalchemy import bindparam
 from sqlmodel import Session, col, select
 
 from store.models import Meeting, MeetingMaterials, Notification, NotificationKind, Participant, SchedulingRequest
@@ -24,22 +25,27 @@ def busy(
     with whose each is, earliest first."""
     if not user_ids:
         return []
-    query = (
-        select(Meeting, Participant.user_id)
-        .join(Participant, col(Participant.meeting_id) == col(Meeting.id))
-        .where(
-            Meeting.workspace_id == workspace_id,
-            col(Meeting.status).in_(BUSY_STATUSES),
-            col(Meeting.start_at) < end,
-            col(Meeting.end_at) > start,
-            col(Participant.user_id).in_(user_ids),
-            (col(Participant.rsvp).is_(None)) | (col(Participant.rsvp) != "no"),
-        )
-        .order_by(col(Meeting.start_at), col(Meeting.id), col(Participant.id))
-    )
+    query, params = _BUSY, {"workspace_id": workspace_id, "user_ids": list(user_ids), "start": start, "end": end}
     if exclude_meeting_id is not None:
-        query = query.where(col(Meeting.id) != exclude_meeting_id)
-    return [(meeting, user_id) for meeting, user_id in session.exec(query)]
+        query, params = _BUSY_EXCEPT, params | {"exclude": exclude_meeting_id}
+    return [(meeting, user_id) for meeting, user_id in session.exec(query, params=params)]
+
+
+# Built once (asked before every meeting is made or moved): building it cost more than running it.
+_BUSY = (
+    select(Meeting, Participant.user_id)
+    .join(Participant, col(Participant.meeting_id) == col(Meeting.id))
+    .where(
+        Meeting.workspace_id == bindparam("workspace_id"),
+        col(Meeting.status).in_(BUSY_STATUSES),
+        col(Meeting.start_at) < bindparam("end"),
+        col(Meeting.end_at) > bindparam("start"),
+        col(Participant.user_id).in_(bindparam("user_ids", expanding=True)),
+        (col(Participant.rsvp).is_(None)) | (col(Participant.rsvp) != "no"),
+    )
+    .order_by(col(Meeting.start_at), col(Meeting.id), col(Participant.id))
+)
+_BUSY_EXCEPT = _BUSY.where(col(Meeting.id) != bindparam("exclude"))
 
 
 def add_request(session: Session, request: SchedulingRequest) -> SchedulingRequest:

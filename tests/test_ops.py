@@ -91,8 +91,8 @@ def stale_reply(core: Core, platform: str, workspace: str, written_ago: timedelt
         assert team.id is not None
         message = OutMessage(target=Target(kind="channel", channel="C9"), text="late", lang="en")
         row = outbox.row(team.id, platform, message, now() - written_ago)
-        row.status, row.due_at, row.last_error = "pending", now() + timedelta(minutes=5), "HTTPError: 503"
-        session.add(row)
+        repo.add_notification(session, row | {"status": "pending", "due_at": now() + timedelta(minutes=5),
+                                              "last_error": "HTTPError: 503"})
 
 
 def scrape_when(base: str, ready: Callable[[Scrape], bool]) -> Scrape:

@@ -214,7 +214,7 @@ def test_a_message_survives_the_outbox_whole() -> None:
     )
     assert outbox.decode(outbox.encode(message)) == message
     row = outbox.row(7, "slack", message, MONDAY_9AM)
-    assert (row.platform, row.channel_id, row.meeting_id, row.recipient_id) == ("slack", "C1", 1, 3)
+    assert (row["platform"], row["channel_id"], row["meeting_id"], row["recipient_id"]) == ("slack", "C1", 1, 3)
     assert outbox.conversation(OutMessage(lang="en", target=Target(kind="direct", user="U9"), text="")) == "@U9"
 
 

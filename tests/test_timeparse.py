@@ -433,3 +433,34 @@ def test_parse_delay(text: str, days: int) -> None:
 @pytest.mark.parametrize("text", ["to friday", "friday", "0 days", "2 hours", "周五", "", "banana"])
 def test_parse_delay_rejects(text: str) -> None:
     assert parse_delay(text) is None
+
+
+_CLOCKS = ["3pm", "3 pm", "12am", "12pm", "11:59pm", "9:05am", "00:30", "15:00", "3:00", "23:59", "7am", "1:30 pm",
+           "13pm", "0am", "24:00", "9:60", "3"]
+_DAYS = ["", "today ", "tomorrow ", "2026-12-05 ", "2027-02-28 ", "2026-02-30 "]
+_SAID_AT = [datetime(2026, 11, 23, 9, 0), datetime(2026, 11, 30, 23, 59), datetime(2026, 12, 31, 15, 0),
+            datetime(2026, 12, 31, 0, 15)]
+
+
+@pytest.mark.parametrize("local_now", _SAID_AT, ids=lambda moment: f"{moment:%m%d-%H%M}")
+def test_the_plain_clock_reading_is_dateparsers(local_now: datetime) -> None:
+    """`_resolve` reads "day + clock time" itself, without dateparser: each such phrase must read as dateparser
+    reads it (the same moment, or not read at all), and phrases it does not take still go to dateparser."""
+    from bot.timeparse import core
+
+    taken = 0
+    for day in _DAYS:
+        for at in ("", "at "):
+            for clock in _CLOCKS:
+                text = f"{day}{at}{clock}"
+                plain = core._plain_clock(text, local_now)
+                if plain is None:
+                    continue
+                taken += 1
+                by_dateparser = core._dateparser(text, local_now, bump=False)
+                assert by_dateparser is not None and by_dateparser.has_time, text
+                assert plain == by_dateparser.value, text
+    assert taken == 120  # 5 real days × "at" or not × 12 real clock times: the comparison is not vacuous
+    assert core._plain_clock("friday 3pm", local_now) is None
+    assert core._plain_clock("3", local_now) is None
+    assert core._plain_clock("13pm", local_now) is None

@@ -353,7 +353,7 @@ class _NewMeetingParser:
         best: tuple[int, int, _Found] | None = None  # run, start, (end, reading)
         for r, run in enumerate(runs):
             for k in range(len(run)):
-                found = self._longest_at(run, k)
+                found = self._longest_at(run, k, longer_than=0 if best is None else best[2][0] - best[1])
                 if found and (best is None or found[0] - k > best[2][0] - best[1]):
                     best = (r, k, found)
         if best is None and glued and runs:
@@ -366,11 +366,12 @@ class _NewMeetingParser:
         r, k, (end, reading) = best
         return reading, text_of(runs[r][k:end]) or "", [*runs[:r], runs[r][:k], runs[r][end:], *runs[r + 1 :]]
 
-    def _longest_at(self, run: list[Token], k: int) -> _Found | None:
-        """The end of the longest span starting at word k that reads as a start, and its reading."""
+    def _longest_at(self, run: list[Token], k: int, longer_than: int = 0) -> _Found | None:
+        """The end of the longest span starting at word k that reads as a start, and its reading; spans of
+        `longer_than` words or fewer are not tried (one that long was found already: it would not win)."""
         if not may_start_time(run[k].word):
             return None
-        for end in range(min(len(run), k + MAX_TIME_WORDS), k, -1):
+        for end in range(min(len(run), k + MAX_TIME_WORDS), k + longer_than, -1):
             if run[end - 1].word in TIME_LEADS:  # "10:00 in Room 5": a time never ends with a connector
                 continue
             if self.tries <= 0:

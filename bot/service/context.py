@@ -109,8 +109,8 @@ class Ctx:
             found = repo.user_by_name(self.session, self.workspace_id, mention.handle)
         if found is not None:
             return found
-        if mention.is_platform_id or self.inbound.handles_are_user_ids:
-            return repo.upsert_user(self.session, self.workspace_id, mention.handle, mention.handle, self.now)
+        if mention.is_platform_id or self.inbound.handles_are_user_ids:  # not found by its id above: new
+            return repo.add_user(self.session, self.workspace_id, mention.handle, mention.handle, self.now)
         raise UserError("error.unknown_person", "example.new", name=mention.handle)
 
 

@@ -69,29 +69,28 @@ def create(ctx: Ctx, cmd: c.NewMeeting) -> Outcome:
     ctx.session.flush()
     assert meeting.id is not None
     followup.remember_channel(ctx.session, ctx.workspace_id, ctx.inbound.channel, ctx.tz, ctx.lang, ctx.now)
+    participants: list[tuple[Participant, User]] = []
     for user, role in people.values():
         assert user.id is not None
         organizer = user.id == ctx.user_id  # whoever calls the meeting is coming
-        ctx.session.add(
-            Participant(meeting_id=meeting.id, user_id=user.id, role=role, rsvp="yes" if organizer else None,
-                        rsvp_at=ctx.now if organizer else None)
-        )
+        participants.append((Participant(meeting_id=meeting.id, user_id=user.id, role=role,
+                                         rsvp="yes" if organizer else None, rsvp_at=ctx.now if organizer else None),
+                             user))
+    ctx.session.add_all([p for p, _user in participants])
+    agenda: list[AgendaItem] = []
+    presenters: dict[int, User] = {}
     for position, item in enumerate(cmd.agenda, start=1):
         presenter = ctx.resolve(item.presenter) if item.presenter else None
-        ctx.session.add(
-            AgendaItem(
-                meeting_id=meeting.id,
-                position=position,
-                title=item.title,
-                planned_minutes=item.minutes,
-                presenter_id=presenter.id if presenter else None,
-                expected_output=item.expected_output,
-            )
-        )
-    ctx.session.flush()
+        if presenter is not None and presenter.id is not None:
+            presenters[presenter.id] = presenter
+        agenda.append(AgendaItem(meeting_id=meeting.id, position=position, title=item.title,
+                                 planned_minutes=item.minutes, presenter_id=presenter.id if presenter else None,
+                                 expected_output=item.expected_output))
+    ctx.session.add_all(agenda)
+    ctx.session.flush()  # in the order added: `repo.participants` and `repo.agenda` read them back in this order
     materials.attach(ctx, meeting, cmd)
-    schedule_reminders(ctx, meeting)
-    view = views.load(ctx.session, meeting)
+    view = views.MeetingView(meeting, participants, agenda, ctx.user, presenters)  # as `views.load` would read it
+    schedule_reminders(ctx, meeting, view.people, owes_materials=cmd.asks_materials)
     outcome = Outcome([rsvp_prompt(ctx, view)])
     if cmd.assumed:
         outcome.messages.append(ctx.assumed_note(cmd.assumed))
@@ -106,8 +105,11 @@ def create(ctx: Ctx, cmd: c.NewMeeting) -> Outcome:
     return outcome
 
 
-def schedule_reminders(ctx: Ctx, meeting: Meeting) -> None:
-    """Rows for the reminders before the start and the RSVP chase; the scheduler tick sends them."""
+def schedule_reminders(ctx: Ctx, meeting: Meeting, people: Sequence[tuple[Participant, User]] | None = None, *,
+                       owes_materials: bool = True) -> None:
+    """Rows for the reminders before the start and the RSVP chase; the scheduler tick sends them. A meeting just
+    made passes its `people` (else they are read) and whether `materials:` was said (else any owed are looked
+    for and their reminder planned again)."""
     assert meeting.id is not None
     for offset in ctx.settings.reminder_offsets:
         if meeting.start_at - offset > ctx.now:
@@ -115,13 +117,15 @@ def schedule_reminders(ctx: Ctx, meeting: Meeting) -> None:
                               meeting.start_at - offset, ctx.now, meeting_id=meeting.id, channel_id=meeting.channel_id)
     deadline = meeting.rsvp_deadline
     if deadline is not None and deadline - ctx.settings.rsvp_chase_offset > ctx.now:
-        waiting = [(p, user) for p, user in repo.participants(ctx.session, meeting.id) if p.rsvp is None]
+        everyone = people if people is not None else repo.participants(ctx.session, meeting.id)
+        waiting = [(p, user) for p, user in everyone if p.rsvp is None]
         for p, user in waiting:  # a row each, so one failing recipient holds up nobody; each in their civil hours
             when = civil.send_time(deadline - ctx.settings.rsvp_chase_offset, zone_of(user, ctx.settings),
                                    ctx.settings.civil_window, now=ctx.now, deadline=deadline)
             followup.schedule(ctx.session, ctx.workspace_id, NotificationKind.RSVP_CHASE, when, ctx.now,
                               meeting_id=meeting.id, recipient_id=p.user_id)
-    materials.schedule(ctx, meeting)
+    if owes_materials:
+        materials.schedule(ctx, meeting)
 
 
 def rsvp_prompt(ctx: Ctx, view: views.MeetingView, replaces: str | None = None) -> OutMessage:
