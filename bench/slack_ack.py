@@ -2,15 +2,17 @@
 
 Slack gives an app 3 s to answer a slash command, an event or a click with HTTP 200; a late answer shows the
 user "operation_timeout" and makes Slack retry events. Quorum's listeners ack first and hand the real work
-(parsing, the database, posting) to worker threads (`adapters.slack.app`), so an ack should cost about what
-Bolt itself costs. It only does if that work never starves the event loop that must write the acks, and
-threads in one process can: they share the GIL with the loop, and a full garbage collection stops them all.
-So this measures, in the same run:
+(parsing, the database, posting) on (`adapters.slack.app`), so an ack should cost about what Bolt itself costs.
+It only does if that work never starves the event loop that must write the acks, and threads in one process
+can: they share the GIL with the loop, and a full garbage collection stops them all. So `quorum slack` does
+that work in worker processes (`adapters/workers.py`, `QUORUM_WORKER_PROCESSES`, default 1), and the ack
+loop's process only pickles each event over. This measures, in the same run:
 
 * bare: a Bolt `AsyncApp` (same construction, signing secret and uvicorn settings as Quorum's, Bolt's ASGI
   handler, a client pointed at the fake Slack) whose only `/meeting` listener is `await ack()`;
 * quorum: the product, a `SlackAdapter` on the real core with a fresh SQLite file, served by
-  `adapters.slack.run.http_server`;
+  `adapters.slack.run.http_server`, its work in `--workers` worker processes as `quorum slack` runs it
+  (`--workers 0`: in threads of the servers' process, as before);
 
 each on uvicorn on 127.0.0.1 in a thread of this process (one event loop per server, as in production), fed
 `--requests` signed slash commands (`/meeting new "Bench N" <its own working-day quarter hour> with <@U2|bob>`,
@@ -35,10 +37,17 @@ child also holds its collector during a round). `--slack-in-process` puts it in 
 Quorum's start-up heap is frozen (`adapters.process.settle_heap`, as `quorum slack` does); without it a full
 collection stopped both loops for 100–145 ms once per run and put the p99 ratio at 2.4–3.7.
 
-Targets: p99 quorum / p99 bare < 1.5; no Quorum ack over 3 s; every request answered 200; every command's
-meeting created. Also printed: p50, p95, max, req/s (requests / wall time of that app's rounds), p99 per round.
+With the work in threads the p99 ratio was 1.28-1.35 on a quiet machine and 1.6-1.8 with other work on its two
+cores; each round prints its ratio, and the end the overall one (p99 of all the rounds' latencies) and the
+median of the rounds'.
 
-Run: `python -m bench.slack_ack [--requests 1000] [--concurrency 50] [--rounds 5] [--channels 4] [--strict]`,
+Targets: p99 quorum / p99 bare <= 1.2; no Quorum ack over 3 s; every request answered 200; every command's
+meeting created. Also printed: p50, p95, max, req/s (requests / wall time of that app's rounds), p99 per round,
+and the CPU time the event loop thread of each app used per request (unlike the latencies, other load on the
+machine leaves it alone).
+
+Run: `python -m bench.slack_ack [--requests 1000] [--concurrency 50] [--rounds 5] [--channels 4] [--workers 1]
+[--strict]`,
 or `--small` (200 requests, 2 rounds) for CI. Exits 0 unless `--strict` is given and a target was missed.
 """
 
@@ -92,7 +101,7 @@ SENDERS = ("U1", "U3", "U4")
 BENCH_PREFIX = "Bench"
 WARMUP_PREFIX = "Warmup"
 WARMUP_REQUESTS = 20
-RATIO_TARGET = 1.5
+RATIO_TARGET = 1.2
 ACK_LIMIT_S = 3.0
 REQUEST_TIMEOUT_S = 10.0
 DRAIN_TIMEOUT_S = 300.0
@@ -327,6 +336,15 @@ class Served:
         finally:
             self.loop.close()
 
+    def loop_cpu(self) -> float:
+        """CPU seconds this server's event loop thread has used so far (what other load on the machine leaves
+        alone, unlike the latencies)."""
+
+        async def used() -> float:
+            return time.thread_time()
+
+        return asyncio.run_coroutine_threadsafe(used(), self.loop).result(10)
+
     def listener_tasks(self) -> int:
         """Listeners still running after their ack on this server's loop."""
 
@@ -381,6 +399,7 @@ def drain(served: Served, engine: Engine, prefix: str, expected: int, timeout: f
 class Series:
     rounds: list[Round] = field(default_factory=list)
     collections: list[tuple[int, float]] = field(default_factory=list)  # (generation, seconds) during its rounds
+    loop_cpu: float = 0.0  # CPU seconds its event loop's thread used during its rounds
 
     @property
     def full_collections(self) -> list[float]:
@@ -397,6 +416,10 @@ class Series:
     @property
     def rate(self) -> float:
         return len(self.latencies) / sum(r.wall for r in self.rounds)
+
+    @property
+    def loop_cpu_per_request(self) -> float:
+        return self.loop_cpu / len(self.latencies)
 
 
 class GcWatch:
@@ -459,10 +482,12 @@ class Measured:
     calls: dict[str, int]
 
 
-def measure(slack: SlackSideApi, requests: int, concurrency: int, rounds: int, channels: int) -> Measured:
+def measure(slack: SlackSideApi, requests: int, concurrency: int, rounds: int, channels: int,
+            workers: int) -> Measured:
     """Start Slack's side and both apps, warm up, run the alternating rounds; everything stopped on the way out."""
     with tempfile.TemporaryDirectory(prefix="quorum-slack-ack-") as tmp, GcWatch() as watch:
         servers: list[Served] = []
+        adapter: SlackAdapter | None = None
         try:
             api_url = slack.start()
             # three people send every command here: a load test of the acks, not of the per-person limit
@@ -470,6 +495,8 @@ def measure(slack: SlackSideApi, requests: int, concurrency: int, rounds: int, c
                                 QUORUM_TIMEZONE="Asia/Shanghai", QUORUM_LANGUAGE="en",
                                 QUORUM_COMMANDS_BURST=1_000_000, QUORUM_COMMANDS_PER_MINUTE=1_000_000)
             adapter = SlackAdapter(Core(settings), BOT_TOKEN, SECRET, api_url)
+            if workers:
+                adapter.start_workers(workers)
             engine = adapter.core.engine
             servers.append(Served("bare", bare_server(bare_app(api_url))))
             servers.append(Served("quorum", http_server(adapter, "127.0.0.1", 0)))
@@ -488,9 +515,11 @@ def measure(slack: SlackSideApi, requests: int, concurrency: int, rounds: int, c
                 order = ("bare", "quorum") if number % 2 == 0 else ("quorum", "bare")
                 latest_full: dict[str, list[float]] = {}
                 for name in order:
+                    served = bare if name == "bare" else quorum
                     watch.take()
-                    result = slack.send((bare if name == "bare" else quorum).url, BENCH_PREFIX, first, count,
-                                        concurrency, channels)
+                    cpu_before = served.loop_cpu()
+                    result = slack.send(served.url, BENCH_PREFIX, first, count, concurrency, channels)
+                    series[name].loop_cpu += served.loop_cpu() - cpu_before
                     series[name].rounds.append(result)
                     collected = watch.take()
                     series[name].collections += collected
@@ -503,21 +532,31 @@ def measure(slack: SlackSideApi, requests: int, concurrency: int, rounds: int, c
                     latest = series[name].rounds[-1]
                     pauses = "".join(f", full GC {seconds * 1000:.0f} ms" for seconds in latest_full[name])
                     parts.append(f"{name} p99 {ms(percentile(latest.latencies, 99)).strip()} ms{pauses}")
+                ratio = round_ratios(series)[-1]
                 print(f"  round {number + 1}/{rounds}: {count} each, {order[0]} first; {', '.join(parts)}; "
-                      f"Quorum's work drained {drains[-1].seconds:.2f} s after its last ack", flush=True)
+                      f"p99 ratio {ratio:.2f}; Quorum's work drained {drains[-1].seconds:.2f} s after its last ack",
+                      flush=True)
             return Measured(series, drains, count_meetings(engine, BENCH_PREFIX), slack.api_calls())
         finally:
             for served in reversed(servers):
                 served.stop()
+            if adapter is not None:
+                adapter.stop_workers()
             slack.stop()
             gc.unfreeze()
+
+
+def round_ratios(series: dict[str, Series]) -> list[float]:
+    """p99 quorum / p99 bare of each round both apps have run."""
+    return [percentile(q.latencies, 99) / percentile(b.latencies, 99)
+            for q, b in zip(series["quorum"].rounds, series["bare"].rounds, strict=False)]
 
 
 def report(measured: Measured, requests: int, verdicts: Verdicts) -> None:
     series, drains = measured.series, measured.drains
     print(f"\n  {'app':<8} {'requests':>8} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'max ms':>8} {'req/s':>8} "
-          f"{'failed':>6} │ {'full GCs':>8} {'longest':>8}")
-    print("  " + "─" * 94)
+          f"{'failed':>6} │ {'full GCs':>8} {'longest':>8} │ {'loop CPU':>8}")
+    print("  " + "─" * 105)
     stats: dict[str, dict[str, float]] = {}
     for name, data in series.items():
         values = data.latencies
@@ -526,18 +565,22 @@ def report(measured: Measured, requests: int, verdicts: Verdicts) -> None:
         s = stats[name]
         full = data.full_collections
         print(f"  {name:<8} {len(values):>8,} {ms(s['p50'])} {ms(s['p95'])} {ms(s['p99'])} {ms(s['max'])} "
-              f"{data.rate:>8,.0f} {data.failures:>6} │ {len(full):>8} {ms(max(full, default=0.0))}")
+              f"{data.rate:>8,.0f} {data.failures:>6} │ {len(full):>8} {ms(max(full, default=0.0))} │ "
+              f"{data.loop_cpu_per_request * 1e6:>5.0f} µs")
     ratios = {key: stats["quorum"][key] / stats["bare"][key] for key in ("p50", "p95", "p99", "max")}
     print(f"  {'q / bare':<8} {'':>8} {ratios['p50']:>8.2f} {ratios['p95']:>8.2f} {ratios['p99']:>8.2f} "
-          f"{ratios['max']:>8.2f} {series['quorum'].rate / series['bare'].rate:>8.2f}")
+          f"{ratios['max']:>8.2f} {series['quorum'].rate / series['bare'].rate:>8.2f} {'':>6} │ {'':>8} {'':>8} │ "
+          f"{series['quorum'].loop_cpu_per_request / series['bare'].loop_cpu_per_request:>8.2f}")
     per_round = {name: [percentile(r.latencies, 99) for r in data.rounds] for name, data in series.items()}
-    round_ratio = statistics.median(q / b for q, b in zip(per_round["quorum"], per_round["bare"], strict=True))
+    each_round = round_ratios(series)
     print("  (latency: send to full HTTP response, i.e. the ack; req/s: requests / wall time of the app's rounds;\n"
           "   full GCs: generation-2 collections in the servers' process during the app's rounds, and the longest,\n"
-          "   in ms, for which every thread, the event loops included, stood still)")
+          "   in ms, for which every thread, the event loops included, stood still; loop CPU: CPU time of the app's\n"
+          "   event loop thread per request during its rounds, which other load on the machine does not change)")
     print("  p99 per round, ms: " + "; ".join(
         f"{name} {', '.join(f'{v * 1000:.0f}' for v in values)}" for name, values in per_round.items())
-          + f" (median of the per-round ratios {round_ratio:.2f})")
+          + f"; p99 ratio per round {', '.join(f'{r:.2f}' for r in each_round)} "
+          f"(median {statistics.median(each_round):.2f}), overall {ratios['p99']:.2f}")
     drained = sum(d.seconds for d in drains)
     quorum_wall = sum(r.wall for r in series["quorum"].rounds)
     print(f"  Quorum's background work: {measured.meetings:,}/{requests:,} meetings created; it finished "
@@ -554,7 +597,7 @@ def report(measured: Measured, requests: int, verdicts: Verdicts) -> None:
           f"lands on either app's rounds; rerun when it is high)")
 
     print("  targets:")
-    print(verdicts.check(f"p99 ratio quorum/bare < {RATIO_TARGET:g}", ratios["p99"] < RATIO_TARGET,
+    print(verdicts.check(f"p99 ratio quorum/bare <= {RATIO_TARGET:g}", ratios["p99"] <= RATIO_TARGET,
                          f"{ratios['p99']:.2f} ({ms(stats['quorum']['p99']).strip()} / "
                          f"{ms(stats['bare']['p99']).strip()} ms)"))
     print(verdicts.check(f"no ack over {ACK_LIMIT_S:g} s", stats["quorum"]["max"] < ACK_LIMIT_S,
@@ -575,6 +618,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--rounds", type=int, default=5, help="alternating rounds the requests are split into")
     parser.add_argument("--channels", type=int, default=4,
                         help="channels the commands come from (Quorum works on one command per channel at a time)")
+    parser.add_argument("--workers", type=int, default=Settings(_env_file=None).worker_processes,
+                        help="Quorum's worker processes (QUORUM_WORKER_PROCESSES; 0: its work in threads of the "
+                             "servers' process); default as `quorum slack`")
     parser.add_argument("--small", action="store_true", help="CI size: 200 requests in 2 rounds")
     parser.add_argument("--slack-in-process", action="store_true",
                         help="run the fake Slack and the client in this process instead of a child process")
@@ -582,17 +628,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.small:
         args.requests, args.rounds = 200, 2
+    if args.workers < 0:
+        parser.error("--workers must be 0 or more")
     if min(args.requests, args.concurrency, args.channels) < 1 or not 1 <= args.rounds <= args.requests:
         parser.error("--requests, --concurrency, --rounds and --channels must be positive, rounds <= requests")
 
     print(f"Slack ack benchmark: {args.requests:,} `/meeting new` per app, {args.concurrency} in flight, "
-          f"{args.rounds} alternating rounds, {args.channels} channels; Python {sys.version.split()[0]}, "
+          f"{args.rounds} alternating rounds, {args.channels} channels, {args.workers} Quorum worker "
+          f"process(es); Python {sys.version.split()[0]}, "
           f"{os.cpu_count()} CPUs, "
           f"default executor {min(32, (os.cpu_count() or 1) + 4)} threads, GC thresholds {gc.get_threshold()}; "
           f"Slack side {'in this process' if args.slack_in_process else 'in a child process'}", flush=True)
     started = time.perf_counter()
     slack: SlackSideApi = SlackSide() if args.slack_in_process else RemoteSlackSide()
-    measured = measure(slack, args.requests, args.concurrency, args.rounds, args.channels)
+    measured = measure(slack, args.requests, args.concurrency, args.rounds, args.channels, args.workers)
     verdicts = Verdicts()
     report(measured, args.requests, verdicts)
     print(f"\ntotal wall time {time.perf_counter() - started:.0f} s; "
