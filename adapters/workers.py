@@ -37,11 +37,13 @@ from contextlib import suppress
 from itertools import count as numbers
 from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from adapters.process import settle_heap
-from bot.core import Observer, SendResult
-from bot.events import Inbound
+
+if TYPE_CHECKING:  # a worker starts by importing this module: it loads only what its own target needs
+    from bot.core import Observer, SendResult
+    from bot.events import Inbound
 
 log = logging.getLogger(__name__)
 

@@ -12,8 +12,7 @@ from __future__ import annotations
 import asyncio
 import os
 import signal
-import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -30,30 +29,7 @@ from tests import fake_slack as fs
 from tests.conftest import MONDAY_9AM, make_settings, migrated_core
 from tests.local_server import wait_until
 from tests.test_slack_adapter import BOT_TOKEN, SECRET, HttpDriver
-
-
-class Target:
-    """What each test worker runs: answers with its process id, fails, tells, dies or takes its time."""
-
-    def __init__(self, note: Callable[[WorkerNote], None]) -> None:
-        self.note = note
-
-    def pid(self) -> int:
-        return os.getpid()
-
-    def fail(self, words: str) -> None:
-        raise ValueError(words)
-
-    def tell(self, value: int) -> int:
-        self.note(("told", value))
-        return value
-
-    def die(self) -> None:
-        os._exit(3)
-
-    def slowly(self, seconds: float) -> int:
-        time.sleep(seconds)
-        return os.getpid()
+from tests.worker_target import Target
 
 
 @pytest.fixture
