@@ -213,7 +213,7 @@ BECAUSE_GLUED = "因为"  # "采用A因为便宜"
 # `verdict 2.1 deferred`; a decision's verdict also opens it: `decision deferred: the budget` / `决定 暂缓：预算`
 REASSIGN = Words(("reassign",), ("转交", "改派"))
 ASSIGN = Words(("assign",), ("指派",))
-ITEM = Words(("item",), ("事项",))  # `edit item 3 …`: an action item, not a meeting
+ITEM = Words(("item", "action"), ("事项", "行动项"))  # `edit item 3 …`: an action item, not a meeting
 TO_PERSON = Words(("to",), ("给",))  # `reassign 3 to @carol` / `转交 3 给 @李四`
 ITEM_FIELDS: dict[ItemField, Words] = {
     "text": Words(("text",), ("内容",)),

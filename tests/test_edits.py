@@ -107,6 +107,9 @@ def test_edit_place_tells_every_participant_and_refreshes_the_card(planned: Chat
         pytest.param("修改 1 地点 5号会议室", "location", "5号会议室", id="zh-place"),
         pytest.param("修改 1 标题：Q3规划会", "title", "Q3规划会", id="zh-title"),
         pytest.param("修改 1 预期成果 签字的范围", "expected_outcome", "签字的范围", id="zh-outcome"),
+        pytest.param("编辑 1 地点 三楼会议室", "location", "三楼会议室", id="zh-synonym-编辑"),
+        pytest.param("更改 1 目标 确定范围", "goal", "确定范围", id="zh-synonym-更改"),
+        pytest.param("change 1 place Room 2", "location", "Room 2", id="synonym-change"),
     ],
 )
 def test_each_detail_can_be_edited(planned: Chat, text: str, column: str, value: str) -> None:

@@ -41,7 +41,7 @@ import uuid
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import psycopg
@@ -278,6 +278,14 @@ def attempts_of(engine: Engine, texts: Iterable[str]) -> dict[int, int]:
     return dict(Counter(attempts))
 
 
+def latest_claim(engine: Engine) -> datetime:
+    """When the rows being sent now were claimed (the newest claim's stamp)."""
+    with session_scope(engine) as session:
+        stamp = session.exec(select(func.max(Notification.claimed_at)).where(Notification.status == "sending")).one()
+    assert stamp is not None, "no row is being sent"
+    return stamp if stamp.tzinfo else stamp.replace(tzinfo=UTC)
+
+
 def tally(found: list[tuple[str, str, str]], expected: dict[str, str]) -> tuple[list[str], dict[str, int]]:
     """(texts never delivered, {text: times} for texts delivered more than once); checks the recipients."""
     misdirected = [(text, where) for text, where, _ in found if expected.get(text) != where]
@@ -345,10 +353,14 @@ def test_a_ticker_killed_mid_burst_loses_nothing(
     try:
         a = start_ticker("a", db_url, tmp_path)
         tickers.append(a)
-        deadline = time.monotonic() + START_TIMEOUT
-        while a.delivered() < KILL_AFTER:
+        # Bounded by progress, not by a total: on a loaded machine the 210 deliveries may take long, but a
+        # ticker that delivers nothing new for a while has stalled.
+        deadline, seen = time.monotonic() + START_TIMEOUT, 0
+        while (delivered := a.delivered()) < KILL_AFTER:
             assert a.process.poll() is None, "ticker a exited before the kill"
-            assert time.monotonic() < deadline, f"ticker a delivered only {a.delivered()} in {START_TIMEOUT:.0f} s"
+            if delivered > seen:
+                deadline, seen = time.monotonic() + STALL_TIMEOUT, delivered
+            assert time.monotonic() < deadline, f"ticker a stalled at {delivered} deliveries"
             time.sleep(0.002)
         # Seeing a line means the kill would land right after a print, before its `sent` commits; a random
         # few milliseconds more spread the kill over the whole claim → print → finish cycle across runs.
@@ -465,11 +477,16 @@ def test_a_batch_claimed_late_in_a_long_tick_is_not_reclaimed_from_its_live_clai
         if len(platform_a.attempts) == jobs.CLAIM_BATCH - 1:  # the last post of the first batch is slow
             time.sleep(lease + 0.3)
         if len(platform_a.attempts) == jobs.CLAIM_BATCH:  # the second batch is claimed and being posted
-            b_delivered.append(b.tick(CLOCK(), platform_b.send, platform=PLATFORM))
+            # B's clock: past the tick's start + lease (where a claim stamped with the tick's start would have
+            # expired), within the claim's own lease however long rendering the batch took on a loaded machine.
+            b_now = latest_claim(engine) + timedelta(seconds=lease / 2)
+            assert b_now > tick_started + timedelta(seconds=lease), "the second batch is stamped with the tick's start"
+            b_delivered.append(b.tick(b_now, platform_b.send, platform=PLATFORM))
         return platform_a.send(message)
 
     try:
-        a.tick(CLOCK(), send_a, platform=PLATFORM)
+        tick_started = CLOCK()
+        a.tick(tick_started, send_a, platform=PLATFORM)
         for _ in range(5):  # whatever is left (for a tick that claims less per call)
             if a.tick(CLOCK(), platform_a.send, platform=PLATFORM) == 0:
                 break

@@ -148,6 +148,11 @@ def test_bad_input_gets_an_example_in_both_languages(chat: Chat) -> None:
     assert "“聚会”不是会议类型" in zh and "/meeting 申报 名称：经销商大会" in zh
 
 
+def test_missing_fields_are_named_in_the_readers_language(chat: Chat) -> None:
+    assert "A plan needs type, goal, time." in text(chat.command("alice", "plan name: X"))
+    assert "申报还缺：类型、目标、时间。" in text(chat.command("alice", "申报 名称：经销商大会"))
+
+
 def test_a_plan_in_a_dingtalk_message_takes_the_lines_after_the_command(chat: Chat) -> None:
     sent = chat.say("alice", "/meeting " + PLAN_EN)
     assert "Plan #1 “Dealer conference 2027” is filed." in text(sent)

@@ -205,6 +205,14 @@ def test_edit_due_replans_reminders_and_tells_the_owner(chat: Chat) -> None:
     assert events(chat)[-1] == ("due", "2026-11-27", "2026-12-02", "edit")
 
 
+@pytest.mark.parametrize("text", ["edit action 1 text write the full spec", "编辑 事项 1 内容 write the full spec",
+                                  "修改 行动项 1 内容 write the full spec"])
+def test_an_item_is_named_the_way_people_say_it(chat: Chat, text: str) -> None:
+    assign_bob(chat)
+    chat.command("alice", text)
+    assert item(chat).text == "write the full spec"
+
+
 def test_edit_due_says_what_it_assumed_and_refuses_what_it_cannot_read(chat: Chat) -> None:
     assign_bob(chat)
     chat.command("alice", "edit item 1 due in 3 days")

@@ -103,7 +103,7 @@ def plan_modal_to_command(
     errors: dict[str, str] = {}
     name, goal = _value(values, "name"), _value(values, "goal")
     if not name:
-        errors["name"] = t(lang, "error.plan_missing", fields="name/名称")
+        errors["name"] = t(lang, "error.plan_missing", fields="name", fields_zh="名称")
     chosen = str((_state(values, "plan_type").get("selected_option") or {}).get("value") or "")
     kind = next((k for k in TYPES if k == chosen), None)
     if kind is None:

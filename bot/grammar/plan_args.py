@@ -31,6 +31,7 @@ from bot.command_types import (
 from bot.errors import ParseError
 from bot.grammar.registry import Call
 from bot.grammar.tokens import Token, fold, looks_numbered, mentions_in, text_of, url_in
+from bot.i18n import Lang
 from bot.vocabulary import AND, BUDGET_PARTS, EDIT, FOR_PERSON, PLAN_FIELDS, PLAN_TYPES, URGENT, YES_NO, lookup
 
 FIELD_WORDS: dict[str, str] = lookup(PLAN_FIELDS)
@@ -65,15 +66,15 @@ def plan(call: Call) -> Plan:
         fields = replace(fields, urgent=True)
     missing = [key for key in ("name", "plan_type", "goal", "start") if getattr(fields, key) is None]
     if missing:
-        names = ", ".join(call_key(key) for key in missing)
-        raise ParseError("error.plan_missing", call.example, fields=names)
+        raise ParseError("error.plan_missing", call.example, fields=", ".join(call_key(key, "en") for key in missing),
+                         fields_zh="、".join(call_key(key, "zh") for key in missing))
     return Plan(None, fields)
 
 
-def call_key(key: str) -> str:
-    """The keys a person types for a field, in both languages (`time/时间`)."""
+def call_key(key: str, lang: Lang) -> str:
+    """The key a person types for a field, in the reader's language (`time` / `时间`)."""
     words = PLAN_FIELDS["time" if key == "start" else key]
-    return f"{words.en[0]}/{words.zh[0]}"
+    return words.en[0] if lang == "en" else words.zh[0]
 
 
 def plan_fields(call: Call, tokens: Sequence[Token], *, example: str) -> PlanFields:

@@ -681,7 +681,7 @@ MESSAGES: dict[str, str] = {
     "example.reject": "/meeting 驳回 3 预算缺少差旅",
     "example.resubmit": "/meeting 重新提交 3",
     "example.config_approver": "/meeting 设置 审核人 @行政 @IT · /meeting 设置 审批人 @王总 · /meeting 设置 审批人 @王总 负责 @张三",
-    "error.plan_missing": "申报需要填写：{fields}。",
+    "error.plan_missing": "申报还缺：{fields_zh}。",
     "error.plan_no_key": "“{text}”前面没有字段名：每个字段以键和冒号开头（名称：…，类型：…）。",
     "error.plan_twice": "“{field}”填写了两次。",
     "error.plan_empty": "“{field}”没有填写内容。",

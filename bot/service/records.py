@@ -303,7 +303,7 @@ def target_item(ctx: Ctx, number: int | None) -> ActionItem:
     if number is not None:
         item = repo.action_by_number(ctx.session, ctx.workspace_id, number)
         if item is None or not guard.may_see_item(ctx, item):
-            raise NotFound("error.no_action", number=number)
+            raise NotFound("error.no_action", "example.mine", number=number)
         return item
     if ctx.inbound.reply_to is not None:
         ref = repo.message_ref(ctx.session, ctx.workspace_id, ctx.inbound.reply_to)
