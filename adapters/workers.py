@@ -3,9 +3,14 @@
 Slack wants its ack within 3 s, and an ack is only as fast as the event loop that writes it. Run in threads of
 the same process, the work after the ack (parsing, the database, rendering, posting) held the GIL the loop
 needed: at 50 requests in flight Quorum's ack p99 was 1.3-1.8x a bare Bolt app's (`python -m bench.slack_ack`).
-Here the work runs in `count` spawned processes, each building its own adapter (its own database engine, Web
-API clients and caches) from a picklable `build`; the acking process sends a job (a method name and its
-arguments) and awaits the answer, and its loop only pickles and unpickles a few kilobytes per event.
+Here the work runs in `count` processes, each building its own adapter (its own database engine, Web API
+clients and caches) from a picklable `build`; the acking process sends a job (a method name and its arguments)
+and awaits the answer, and its loop only pickles and unpickles a few kilobytes per event.
+The workers are forked when the pool starts in a process with no other thread yet (`quorum slack` starts it
+right after freezing its start-up heap): they share the acking process's loaded modules page for page, so a
+worker adds about 20 MB (an idle `quorum slack`: 90 MB PSS alone, 110 MB with one forked worker, 179 MB with
+one spawned, which imports everything again). Otherwise
+(other threads running, a worker started again) they are spawned.
 
 What stays with the caller: the order of a conversation's events (`adapters/ordering.py` sends a conversation's
 next job only once its last one has answered) and the drain (a job's ticket is done when its answer comes).
@@ -54,6 +59,7 @@ Build = Callable[[Callable[[Note], None]], Any]
 LOG_FORMAT = "%(asctime)s %(levelname)s %(processName)s %(name)s: %(message)s"
 
 JOIN_SECONDS = 30.0
+FORK = "fork"
 RESTART_DELAY_SECONDS = 1.0
 WORKER_NICENESS = 10
 """How much lower the workers' CPU priority is than the acking process's: when both want the CPU, the ack (due
@@ -68,20 +74,26 @@ class WorkerDied(RuntimeError):
 class Worker:
     """One worker process and the thread in the acking process that reads its answers."""
 
-    def __init__(self, pool: WorkerPool, index: int) -> None:
+    def __init__(self, pool: WorkerPool, index: int, method: str, inherited: list[Connection]) -> None:
+        """Start the process (`method`: fork or spawn); `inherited`: the other workers' pipe ends a forked one
+        closes, so that it sees the acking process go away. The reader starts with `listen`."""
         self.pool = pool
         self.index = index
         self.pending: dict[int, Future[Any]] = {}
         self.lock = threading.Lock()  # sending, and `pending`
-        ours, theirs = pool.context.Pipe()
+        context = multiprocessing.get_context(method)
+        ours, theirs = context.Pipe()
         self.conn: Connection = ours
-        self.process: BaseProcess = pool.context.Process(target=serve,
-                                                         args=(theirs, pool.build, logging.getLogger().level),
-                                                         name=f"quorum-worker-{index}", daemon=True)
+        self.process: BaseProcess = context.Process(
+            target=serve, name=f"quorum-worker-{index}", daemon=True,
+            args=(theirs, pool.build, logging.getLogger().level, [*inherited, ours] if method == "fork" else []))
         self.process.start()
         theirs.close()
         self.reader = threading.Thread(target=self.read, name=f"quorum-worker-{index}-answers", daemon=True)
+
+    def listen(self) -> Worker:
         self.reader.start()
+        return self
 
     def submit(self, job: int, method: str, args: tuple[Any, ...]) -> Future[Any]:
         future: Future[Any] = Future()
@@ -137,13 +149,18 @@ class WorkerPool:
     def __init__(self, count: int, build: Build, on_note: Callable[[Note], None] | None = None) -> None:
         if count < 1:
             raise ValueError("a worker pool needs at least one process")
-        self.context = multiprocessing.get_context("spawn")  # no fork of a process that already runs threads
         self.build = build
         self.on_note = on_note
         self._jobs = numbers()
         self._closing = False
         self._lock = threading.Lock()
-        self.workers = [Worker(self, index) for index in range(count)]
+        method = "fork" if FORK in multiprocessing.get_all_start_methods() and threading.active_count() == 1 \
+            else "spawn"
+        self.start_method = method
+        started: list[Worker] = []
+        for index in range(count):  # every process before any reader thread: forking, this process has no other
+            started.append(Worker(self, index, method, [worker.conn for worker in started]))
+        self.workers = [worker.listen() for worker in started]
 
     def route(self, key: str) -> Worker:
         """A key's worker: always the same one for a key (a conversation), spread evenly over the workers."""
@@ -176,8 +193,8 @@ class WorkerPool:
                       worker.process.exitcode)
         time.sleep(RESTART_DELAY_SECONDS)  # one that cannot start (no database) is not respawned in a tight loop
         with self._lock:
-            if not self._closing:
-                self.workers[worker.index] = Worker(self, worker.index)
+            if not self._closing:  # spawned: this process runs threads now, and a fork would copy their locks
+                self.workers[worker.index] = Worker(self, worker.index, "spawn", []).listen()
 
     def close(self) -> None:
         """Let every worker finish the jobs it was given, then stop it (after the caller's drain)."""
@@ -187,13 +204,16 @@ class WorkerPool:
             worker.close()
 
 
-def serve(conn: Connection, build: Build, log_level: int) -> None:
+def serve(conn: Connection, build: Build, log_level: int, inherited: list[Connection]) -> None:
     """A worker process: build the object, then run each job in a thread and send its answer, until told to stop."""
+    for other in inherited:  # a forked worker's copies of the acking process's pipe ends
+        other.close()
     for sig in (signal.SIGTERM, signal.SIGINT):
         signal.signal(sig, signal.SIG_IGN)
     if hasattr(os, "nice"):
         os.nice(WORKER_NICENESS)
-    logging.basicConfig(level=log_level, format=LOG_FORMAT)
+    if not logging.getLogger().handlers:  # spawned (a forked worker has the acking process's logging)
+        logging.basicConfig(level=log_level, format=LOG_FORMAT)
     send_lock = threading.Lock()
 
     def send(message: tuple[Any, ...]) -> None:
@@ -201,7 +221,9 @@ def serve(conn: Connection, build: Build, log_level: int) -> None:
             conn.send(message)
 
     target = build(lambda note: send(("note", note)))
-    settle_heap()  # as the acking process does: no full collection walks the start-up heap in the middle of a reply
+    # As the acking process does: no full collection walks the start-up heap in the middle of a reply. A forked
+    # worker's inherited heap was frozen before the fork and is not walked here either, so its pages stay shared.
+    settle_heap()
     threads = ThreadPoolExecutor(max_workers=min(32, (os.cpu_count() or 1) + 4), thread_name_prefix="job")
 
     def run(job: int, method: str, args: tuple[Any, ...]) -> None:

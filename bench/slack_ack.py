@@ -495,7 +495,8 @@ def measure(slack: SlackSideApi, requests: int, concurrency: int, rounds: int, c
                                 QUORUM_TIMEZONE="Asia/Shanghai", QUORUM_LANGUAGE="en",
                                 QUORUM_COMMANDS_BURST=1_000_000, QUORUM_COMMANDS_PER_MINUTE=1_000_000)
             adapter = SlackAdapter(Core(settings), BOT_TOKEN, SECRET, api_url)
-            if workers:
+            if workers:  # as `quorum slack` starts them: forked from a frozen heap, before any server thread
+                settle_heap()
                 adapter.start_workers(workers)
             engine = adapter.core.engine
             servers.append(Served("bare", bare_server(bare_app(api_url))))
@@ -506,8 +507,9 @@ def measure(slack: SlackSideApi, requests: int, concurrency: int, rounds: int, c
             warm = [slack.send(s.url, WARMUP_PREFIX, 0, WARMUP_REQUESTS, min(10, concurrency), channels)
                     for s in servers]
             warm_drain = drain(quorum, engine, WARMUP_PREFIX, WARMUP_REQUESTS)
+            started = f"{workers} worker(s) {adapter.workers.start_method}ed" if adapter.workers else "no workers"
             print(f"  warm-up: {WARMUP_REQUESTS} requests each (failed: bare {warm[0].failures}, quorum "
-                  f"{warm[1].failures}); Quorum's work drained in {warm_drain.seconds:.2f} s", flush=True)
+                  f"{warm[1].failures}); Quorum's work ({started}) drained in {warm_drain.seconds:.2f} s", flush=True)
             series = {"bare": Series(), "quorum": Series()}
             drains: list[Drain] = []
             first = 0

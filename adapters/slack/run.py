@@ -154,9 +154,9 @@ def worker_processes(settings: Settings) -> int:
 
 def run(settings: Settings, host: str, port: int, clock: Clock = system_clock) -> int:
     adapter = build_adapter(settings, clock=clock)
+    settle_heap()  # before the workers are forked, so that they share the frozen heap's pages
     if workers := worker_processes(settings):
         adapter.start_workers(workers)
-    settle_heap()
     ticker = start_ticker(adapter.tick, settings.tick_seconds)
     drained = False
     try:
