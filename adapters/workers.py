@@ -81,7 +81,7 @@ class Worker:
         self.index = index
         self.pending: dict[int, Future[Any]] = {}
         self.lock = threading.Lock()  # sending, and `pending`
-        context = multiprocessing.get_context(method)
+        context = multiprocessing.get_context("fork") if method == FORK else multiprocessing.get_context("spawn")
         ours, theirs = context.Pipe()
         self.conn: Connection = ours
         self.process: BaseProcess = context.Process(

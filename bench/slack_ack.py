@@ -43,8 +43,8 @@ median of the rounds'.
 
 Targets: p99 quorum / p99 bare <= 1.2; no Quorum ack over 3 s; every request answered 200; every command's
 meeting created. Also printed: p50, p95, max, req/s (requests / wall time of that app's rounds), p99 per round,
-and the CPU time the event loop thread of each app used per request (unlike the latencies, other load on the
-machine leaves it alone).
+and the CPU time the event loop thread of each app used per request (other load on the machine moves it much
+less than the latencies).
 
 Run: `python -m bench.slack_ack [--requests 1000] [--concurrency 50] [--rounds 5] [--channels 4] [--workers 1]
 [--strict]`,
@@ -337,8 +337,8 @@ class Served:
             self.loop.close()
 
     def loop_cpu(self) -> float:
-        """CPU seconds this server's event loop thread has used so far (what other load on the machine leaves
-        alone, unlike the latencies)."""
+        """CPU seconds this server's event loop thread has used so far (other load on the machine moves it much less
+        than the latencies)."""
 
         async def used() -> float:
             return time.thread_time()
@@ -578,7 +578,7 @@ def report(measured: Measured, requests: int, verdicts: Verdicts) -> None:
     print("  (latency: send to full HTTP response, i.e. the ack; req/s: requests / wall time of the app's rounds;\n"
           "   full GCs: generation-2 collections in the servers' process during the app's rounds, and the longest,\n"
           "   in ms, for which every thread, the event loops included, stood still; loop CPU: CPU time of the app's\n"
-          "   event loop thread per request during its rounds, which other load on the machine does not change)")
+          "   event loop thread per request during its rounds, which other load on the machine moves much less)")
     print("  p99 per round, ms: " + "; ".join(
         f"{name} {', '.join(f'{v * 1000:.0f}' for v in values)}" for name, values in per_round.items())
           + f"; p99 ratio per round {', '.join(f'{r:.2f}' for r in each_round)} "
