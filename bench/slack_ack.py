@@ -81,6 +81,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from sqlalchemy import Engine, func
 from sqlmodel import Session, col, select
 
+from adapters.ordering import InOrder
 from adapters.process import settle_heap
 from adapters.slack.app import SlackAdapter
 from adapters.slack.run import EVENTS_PATH, bound_port, http_server
@@ -105,7 +106,6 @@ RATIO_TARGET = 1.2
 ACK_LIMIT_S = 3.0
 REQUEST_TIMEOUT_S = 10.0
 DRAIN_TIMEOUT_S = 300.0
-LISTENER_TASK = "run_ack_function_asynchronously"  # Bolt's task around a listener that runs on after its ack
 
 
 # ── Slack's side: the fake Web API and the load client ───────────────────────────────────────────────────
@@ -345,12 +345,11 @@ class Served:
 
         return asyncio.run_coroutine_threadsafe(used(), self.loop).result(10)
 
-    def listener_tasks(self) -> int:
-        """Listeners still running after their ack on this server's loop."""
+    def unfinished(self, order: InOrder) -> int:
+        """Events acknowledged on this server's loop and not finished yet (their replies not all posted)."""
 
         async def count() -> int:
-            return sum(1 for task in asyncio.all_tasks()
-                       if getattr(task.get_coro(), "__qualname__", "").endswith(LISTENER_TASK))
+            return len(order)
 
         return asyncio.run_coroutine_threadsafe(count(), self.loop).result(10)
 
@@ -375,20 +374,18 @@ def count_meetings(engine: Engine, prefix: str) -> int:
 class Drain:
     seconds: float
     done: bool
-    saw_listeners: bool
 
 
-def drain(served: Served, engine: Engine, prefix: str, expected: int, timeout: float = DRAIN_TIMEOUT_S) -> Drain:
-    """Wait (bounded) until no listener runs on after its ack and `expected` `prefix` meetings exist."""
+def drain(served: Served, adapter: SlackAdapter, prefix: str, expected: int,
+          timeout: float = DRAIN_TIMEOUT_S) -> Drain:
+    """Wait (bounded) until every acknowledged event is finished (`adapter.order`, what SIGTERM's drain waits
+    for) and `expected` `prefix` meetings exist."""
     started = time.perf_counter()
-    saw = False
     while True:
-        running = served.listener_tasks()
-        saw = saw or running > 0
-        if running == 0 and count_meetings(engine, prefix) >= expected:
-            return Drain(time.perf_counter() - started, True, saw)
+        if served.unfinished(adapter.order) == 0 and count_meetings(adapter.core.engine, prefix) >= expected:
+            return Drain(time.perf_counter() - started, True)
         if time.perf_counter() - started > timeout:
-            return Drain(time.perf_counter() - started, False, saw)
+            return Drain(time.perf_counter() - started, False)
         time.sleep(0.01)
 
 
@@ -506,7 +503,7 @@ def measure(slack: SlackSideApi, requests: int, concurrency: int, rounds: int, c
 
             warm = [slack.send(s.url, WARMUP_PREFIX, 0, WARMUP_REQUESTS, min(10, concurrency), channels)
                     for s in servers]
-            warm_drain = drain(quorum, engine, WARMUP_PREFIX, WARMUP_REQUESTS)
+            warm_drain = drain(quorum, adapter, WARMUP_PREFIX, WARMUP_REQUESTS)
             started = f"{workers} worker(s) {adapter.workers.start_method}ed" if adapter.workers else "no workers"
             print(f"  warm-up: {WARMUP_REQUESTS} requests each (failed: bare {warm[0].failures}, quorum "
                   f"{warm[1].failures}); Quorum's work ({started}) drained in {warm_drain.seconds:.2f} s", flush=True)
@@ -527,7 +524,7 @@ def measure(slack: SlackSideApi, requests: int, concurrency: int, rounds: int, c
                     series[name].collections += collected
                     latest_full[name] = [seconds for generation, seconds in collected if generation == 2]
                     if name == "quorum":
-                        drains.append(drain(quorum, engine, BENCH_PREFIX, first + count))
+                        drains.append(drain(quorum, adapter, BENCH_PREFIX, first + count))
                 first += count
                 parts = []
                 for name in ("bare", "quorum"):
@@ -591,9 +588,6 @@ def report(measured: Measured, requests: int, verdicts: Verdicts) -> None:
           f"acks/s")
     print("  Web API calls to the fake Slack (both apps, warm-up included): "
           + ", ".join(f"{method} {n:,}" for method, n in sorted(measured.calls.items())))
-    if not all(d.saw_listeners for d in drains):
-        print("  note: no listener task was seen running on after its ack in some round; the drain then rests on "
-              "the meeting count alone (did Bolt rename its listener task?)")
     load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
     print(f"  1-minute load average at the end: {load:.2f} on {os.cpu_count()} CPUs (other work on the machine "
           f"lands on either app's rounds; rerun when it is high)")

@@ -29,7 +29,7 @@ import re
 import threading
 import time
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Coroutine, Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, TypeVar
@@ -161,6 +161,7 @@ class SlackAdapter:
         self.api_url = api_url
         self.order = InOrder()
         self.workers: WorkerPool | None = None  # `start_workers`: the work after each ack in other processes
+        self._after_ack: set[asyncio.Task[object]] = set()  # `after_ack`: the work of events answered already
         self._teams: dict[str, tuple[float, Team]] = {}
         self._teams_lock = threading.Lock()
         core.directory = TeamDirectory(self)
@@ -171,6 +172,7 @@ class SlackAdapter:
                 client=AsyncWebClient(token=bot_token, base_url=api_url),
                 signing_secret=signing_secret or "",
                 request_verification_enabled=False,  # QuorumRequestHandler verifies every HTTP request
+                process_before_response=True,  # each listener returns right after its ack: `after_ack`
             )
         else:
             if not core.settings.slack_oauth:
@@ -181,6 +183,7 @@ class SlackAdapter:
                 client=AsyncWebClient(base_url=api_url),
                 signing_secret=signing_secret or "",
                 request_verification_enabled=False,  # QuorumRequestHandler verifies every HTTP request
+                process_before_response=True,  # each listener returns right after its ack: `after_ack`
                 oauth_settings=oauth_settings(core.settings, self.installations, core.engine),
             )
         self._register()
@@ -251,14 +254,36 @@ class SlackAdapter:
         app.event("tokens_revoked")(self._on_tokens_revoked)
         app.event("app_uninstalled")(self._on_app_uninstalled)
 
+    def after_ack(self, work: Coroutine[Any, Any, object]) -> None:
+        """Run `work` once its listener has returned. Bolt answers Slack when a listener returns
+        (`process_before_response`, so no ack waits for Bolt's 10 ms poll), so each listener acks, hands what
+        follows to this and returns. The task is kept until it is done, and what it raises is logged."""
+        task = asyncio.get_running_loop().create_task(work)
+        self._after_ack.add(task)
+        task.add_done_callback(self._after_ack_done)
+
+    def _after_ack_done(self, task: asyncio.Task[object]) -> None:
+        self._after_ack.discard(task)
+        if not task.cancelled() and (error := task.exception()) is not None:
+            log.error("handling a Slack event after its ack failed", exc_info=error)
+
+    async def in_turn(self, key: str, ticket: Ticket, method: str, *args: Any) -> None:
+        """`method(*args)` in conversation `key`'s turn (`adapters/ordering.py`), where the work runs."""
+        async with self.order.turn(key, ticket):
+            await self.work(key, method, *args)
+
     async def _on_tokens_revoked(self, ack: AsyncAck, event: dict[str, Any], context: AsyncBoltContext) -> None:
         await ack()
         if self.installations is None:
             log.warning("Slack revoked tokens of this app: SLACK_BOT_TOKEN may no longer work")
-        else:
+            return
+
+        async def delete() -> None:
             await self.app.default_tokens_revoked_event_listener()(event=event, context=context)
             self.forget(str(context.team_id or ""))
             log.warning("tokens revoked in Slack team %s: deleted; its meetings are kept", context.team_id)
+
+        self.after_ack(delete())
 
     async def _on_app_uninstalled(self, ack: AsyncAck, context: AsyncBoltContext) -> None:
         """The team's tokens go; everything it recorded stays, under the retention rule (store/retention.py:
@@ -266,46 +291,56 @@ class SlackAdapter:
         await ack()
         if self.installations is None:
             log.warning("Quorum was uninstalled from Slack team %s: SLACK_BOT_TOKEN no longer works", context.team_id)
-        else:
+            return
+
+        async def delete() -> None:
             await self.app.default_app_uninstalled_event_listener()(context=context)
             self.forget(str(context.team_id or ""))
             log.warning("uninstalled from Slack team %s: its tokens are deleted, its meetings kept", context.team_id)
 
+        self.after_ack(delete())
+
     async def _on_command(self, ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient) -> None:
-        ticket = self.order.ticket(str(body.get("channel_id")))
+        channel = str(body.get("channel_id"))
+        ticket = self.order.ticket(channel)
         text = str(body.get("text") or "").strip()
         form = alone(text)
         if form is not None and body.get("trigger_id"):
             done(ticket)  # opening a form changes nothing in the channel: nobody waits for it
             await ack()
-            person = await asyncio.to_thread(self.reader, team_of(body), str(body["user_id"]))
-            opens = blocks.meeting_modal if form is NewMeeting else plan_form.plan_modal
-            await client.views_open(trigger_id=body["trigger_id"], view=opens(lang_of(person), str(body["channel_id"])))
+
+            async def open_form() -> None:
+                person = await asyncio.to_thread(self.reader, team_of(body), str(body["user_id"]))
+                opens = blocks.meeting_modal if form is NewMeeting else plan_form.plan_modal
+                await client.views_open(trigger_id=body["trigger_id"], view=opens(lang_of(person), channel))
+
+            self.after_ack(open_form())
             return
         await ack()
         if not self.core.admit():  # past capacity: say so now rather than answer minutes later
             done(ticket)
-            await asyncio.to_thread(self.core.busy, busy_inbound(body), self.clock(), self.send)
+            self.after_ack(asyncio.to_thread(self.core.busy, busy_inbound(body), self.clock(), self.send))
             return
-        try:
-            async with self.order.turn(str(body.get("channel_id")), ticket):
-                await self.work(str(body.get("channel_id")), "translate_and_dispatch", slash_command, body)
-        finally:
-            self.core.release()
+
+        async def handle() -> None:
+            try:
+                await self.in_turn(channel, ticket, "translate_and_dispatch", slash_command, body)
+            finally:
+                self.core.release()
+
+        self.after_ack(handle())
 
     async def _on_message(self, ack: AsyncAck, body: dict[str, Any]) -> None:
         key = str(body["event"].get("channel"))
         ticket = self.order.ticket(key)
         await ack()
-        async with self.order.turn(key, ticket):
-            await self.work(key, "translate_and_dispatch", message_event, body)
+        self.after_ack(self.in_turn(key, ticket, "translate_and_dispatch", message_event, body))
 
     async def _on_reaction(self, ack: AsyncAck, body: dict[str, Any]) -> None:
         key = str((body["event"].get("item") or {}).get("channel"))
         ticket = self.order.ticket(key)
         await ack()
-        async with self.order.turn(key, ticket):
-            await self.work(key, "translate_and_dispatch", reaction_event, body)
+        self.after_ack(self.in_turn(key, ticket, "translate_and_dispatch", reaction_event, body))
 
     async def _on_button(self, ack: AsyncAck, body: dict[str, Any], action: dict[str, Any]) -> None:
         user_id = str(body["user"]["id"])
@@ -313,21 +348,24 @@ class SlackAdapter:
         key = user_id if from_home else str((body.get("container") or {}).get("channel_id"))
         ticket = self.order.ticket(key)
         await ack()
-        async with self.order.turn(key, ticket):
-            await self.work(key, "click", body, action, from_home)
+        self.after_ack(self.in_turn(key, ticket, "click", body, action, from_home))
 
     async def _on_ask_button(self, ack: AsyncAck, body: dict[str, Any], action: dict[str, Any],
                              client: AsyncWebClient) -> None:
         """Blocked / Delay: ask for the reason or the date in a modal, then run the completed command."""
         await ack()
-        user_id = str(body["user"]["id"])
-        spec = json.loads(str(action.get("value") or "{}"))
-        channel = str((body.get("container") or {}).get("channel_id") or "") or await asyncio.to_thread(
-            self.dm_channel, team_of(body), user_id)
-        person = await asyncio.to_thread(self.reader, team_of(body), user_id)
-        await client.views_open(trigger_id=body["trigger_id"],
-                                view=blocks.ask_modal(lang_of(person), str(spec.get("ask") or ""),
-                                                      str(spec.get("command") or ""), channel))
+
+        async def ask() -> None:
+            user_id = str(body["user"]["id"])
+            spec = json.loads(str(action.get("value") or "{}"))
+            channel = str((body.get("container") or {}).get("channel_id") or "") or await asyncio.to_thread(
+                self.dm_channel, team_of(body), user_id)
+            person = await asyncio.to_thread(self.reader, team_of(body), user_id)
+            await client.views_open(trigger_id=body["trigger_id"],
+                                    view=blocks.ask_modal(lang_of(person), str(spec.get("ask") or ""),
+                                                          str(spec.get("command") or ""), channel))
+
+        self.after_ack(ask())
 
     async def _on_ask_submit(self, ack: AsyncAck, body: dict[str, Any], view: dict[str, Any]) -> None:
         spec = json.loads(str(view.get("private_metadata") or "{}"))
@@ -338,21 +376,30 @@ class SlackAdapter:
             person = await asyncio.to_thread(self.reader, team_of(body), str(body["user"]["id"]))
             if not answer:
                 await ack(response_action="errors", errors={blocks.ASK_BLOCK: t(lang_of(person), "form.ask.empty")})
+                done(ticket)
                 return
             await ack()
-            inbound = Inbound(kind="button", platform=PLATFORM,
-                              workspace=team_of(body), channel=channel, user=person,
-                              text=f"{spec.get('command', '')} {answer}", is_direct=channel.startswith("D"))
-            async with self.order.turn(channel, ticket):
-                await self.work(channel, "dispatch", inbound)
-            await self.work(channel, "publish_home", inbound.workspace, person.platform_id)
-        finally:
+        except BaseException:
             done(ticket)
+            raise
+        inbound = Inbound(kind="button", platform=PLATFORM,
+                          workspace=team_of(body), channel=channel, user=person,
+                          text=f"{spec.get('command', '')} {answer}", is_direct=channel.startswith("D"))
+
+        async def answered() -> None:
+            try:
+                await self.in_turn(channel, ticket, "dispatch", inbound)
+            finally:
+                done(ticket)
+            await self.work(channel, "publish_home", inbound.workspace, person.platform_id)
+
+        self.after_ack(answered())
 
     async def _on_home_opened(self, ack: AsyncAck, body: dict[str, Any], event: dict[str, Any]) -> None:
         await ack()
         if event.get("tab", "home") == "home":
-            await self.work(str(event["user"]), "publish_home", str(body.get("team_id") or ""), str(event["user"]))
+            user = str(event["user"])
+            self.after_ack(self.work(user, "publish_home", str(body.get("team_id") or ""), user))
 
     async def _on_modal_submit(self, ack: AsyncAck, body: dict[str, Any], view: dict[str, Any]) -> None:
         """The filled-in `/meeting new` form: the NewMeeting it asks for goes to the core as it is."""
@@ -377,17 +424,25 @@ class SlackAdapter:
             command, errors = read(view["state"]["values"], lang_of(person), zone, self.clock())
             if command is None:
                 await ack(response_action="errors", errors=errors)
+                done(ticket)
                 return
             await ack()
-            named = people_of(command)
-            mentions = await asyncio.to_thread(lambda: tuple(self.person(team_of(body), user) for user in named))
-            inbound = Inbound(kind="command", platform=PLATFORM,
-                              workspace=team_of(body), channel=channel, user=person,
-                              is_direct=is_direct_channel(channel), mentions=mentions, command=command)
-            async with self.order.turn(channel, ticket):
-                await self.work(channel, "dispatch", inbound)
-        finally:
+        except BaseException:
             done(ticket)
+            raise
+
+        async def submitted() -> None:
+            try:
+                named = people_of(command)
+                mentions = await asyncio.to_thread(lambda: tuple(self.person(team_of(body), user) for user in named))
+                inbound = Inbound(kind="command", platform=PLATFORM,
+                                  workspace=team_of(body), channel=channel, user=person,
+                                  is_direct=is_direct_channel(channel), mentions=mentions, command=command)
+                await self.in_turn(channel, ticket, "dispatch", inbound)
+            finally:
+                done(ticket)
+
+        self.after_ack(submitted())
 
     # ---- into the core and back out ------------------------------------------------------------------
     def translate_and_dispatch(
