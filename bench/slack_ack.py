@@ -12,7 +12,9 @@ loop's process only pickles each event over. This measures, in the same run:
   handler, a client pointed at the fake Slack) whose only `/meeting` listener is `await ack()`;
 * quorum: the product, a `SlackAdapter` on the real core with a fresh SQLite file, served by
   `adapters.slack.run.http_server`, its work in `--workers` worker processes as `quorum slack` runs it
-  (`--workers 0`: in threads of the servers' process, as before);
+  (`--workers 0`: in threads of the servers' process, as before). Its listeners return at their ack, the rest
+  in a task of their own (`process_before_response`), so its acks skip the 10 ms Bolt's default runner waits
+  before it first looks for an ack; the bare app keeps Bolt's default, as an app written the plain way does;
 
 each on uvicorn on 127.0.0.1 in a thread of this process (one event loop per server, as in production), fed
 `--requests` signed slash commands (`/meeting new "Bench N" <its own working-day quarter hour> with <@U2|bob>`,

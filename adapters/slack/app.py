@@ -6,7 +6,10 @@ Why this shape:
   event loop (measured: Bolt's sync `App` under ASGI blocked the loop at 89 req/s). `quorum slack` runs that
   work in worker processes (`adapters/workers.py`, `QUORUM_WORKER_PROCESSES`), each with its own
   `SlackAdapter`: in threads of the acking process it held the GIL the loop needed to write acks. Without
-  workers (tests, an in-memory database) it runs in threads here.
+  workers (tests, an in-memory database) it runs in threads here. Each listener acks and returns, the rest in
+  a task of its own (`after_ack`): Bolt then answers as the listener returns (`process_before_response`),
+  where by default it polls every 10 ms for an ack from a listener still running. A request's signature is
+  checked and its body parsed once (`QuorumRequestHandler`), not again by Bolt.
 - Posting goes through one synchronous `WebClient` per workspace (`Team`), shared by listeners and the
   scheduler tick: with `SLACK_BOT_TOKEN` there is one; installed through OAuth (`adapters/slack/install.py`),
   each team's token comes from the database, and every message is posted with the token of the team it
