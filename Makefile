@@ -18,7 +18,7 @@ WALL_CLOCK_TESTS := tests/test_workdays.py tests/test_followup.py tests/test_pur
 	tests/test_dingtalk_adapter.py::test_the_whole_meeting_loop_in_chinese \
 	tests/test_console.py::test_follow_through_in_english tests/test_console.py::test_follow_through_in_chinese \
 	tests/test_series.py tests/test_sense.py tests/test_people_local.py tests/test_plans.py \
-	tests/test_board.py
+	tests/test_board.py tests/test_event_loop_platforms.py
 
 # The suite runs on pytest-xdist workers, one per core (at most 4: each worker pays the imports, the migrations
 # and PostgreSQL connections of its own); `--dist loadgroup` keeps the tests marked `xdist_group("processes")`

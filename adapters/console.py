@@ -33,6 +33,7 @@ from adapters.reactions import meaning_of
 from bot.access import PUBLIC, Conversation
 from bot.core import Core
 from bot.events import Inbound, Person
+from bot.i18n import t
 from bot.messages import OutMessage
 
 PLATFORM = "console"
@@ -82,6 +83,9 @@ class ConsoleDirectory:
 
     def manager_of(self, workspace: str, user: str) -> str | None:
         return None  # approvers come from `config approver` alone
+
+    def name_of(self, workspace: str, user: str) -> str | None:
+        return None
 
 
 @dataclass
@@ -307,15 +311,16 @@ def render_text(message: OutMessage) -> str:
     if message.title:
         lines.append(f"*{message.title}*")
     lines.extend(message.text.splitlines() or [""])
-    lines.extend(f"{label}: {value}" for label, value in message.fields)
+    colon = t(message.lang, "punct.colon")  # "：" in Chinese
+    lines.extend(f"{label}{colon}{value}" for label, value in message.fields)
     for section in message.sections:
         if section.heading:
-            lines.append(f"{section.heading}:")
+            lines.append(section.heading + colon.rstrip())
         lines.extend(f"  {line}" for line in section.lines)
     if message.buttons:
         lines.append(" ".join(f"({i}) {b.label}" for i, b in enumerate(message.buttons, start=1)))
     if message.context:
-        lines.append(f"({message.context})")
+        lines.append(t(message.lang, "punct.paren", text=message.context))
     return "\n     ".join(lines)
 
 

@@ -66,6 +66,10 @@ class Directory(Protocol):
         has no such directory (Slack, the console) or may not read it."""
         ...
 
+    def name_of(self, workspace: str, user: str) -> str | None:
+        """The person's name in that directory (a manager Quorum has not met yet is shown by it); None likewise."""
+        ...
+
 
 class OpenDirectory:
     """A platform that tells nothing: every channel is public and nobody is a platform admin (only the
@@ -79,6 +83,9 @@ class OpenDirectory:
         return False
 
     def manager_of(self, workspace: str, user: str) -> str | None:
+        return None
+
+    def name_of(self, workspace: str, user: str) -> str | None:
         return None
 
 

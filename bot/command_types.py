@@ -164,20 +164,23 @@ class EditAgenda:
 
 
 @dataclass(frozen=True)
-class InvitePeople:
-    """`invite 3 @erin [optional]` / `邀请 3 @钱七 列席`: more participants, each invited privately."""
+class _MeetingPeople:
+    """What the commands that name people for meeting #number share (invite, uninvite, viewers)."""
 
     number: int
     who: tuple[Mention, ...]
+
+
+@dataclass(frozen=True)
+class InvitePeople(_MeetingPeople):
+    """`invite 3 @erin [optional]` / `邀请 3 @钱七 列席`: more participants, each invited privately."""
+
     role: Role = "required"
 
 
 @dataclass(frozen=True)
-class UninvitePeople:
+class UninvitePeople(_MeetingPeople):
     """`uninvite 3 @erin` / `移除 3 @钱七`: participants no longer expected; each is told."""
-
-    number: int
-    who: tuple[Mention, ...]
 
 
 @dataclass(frozen=True)
@@ -331,20 +334,23 @@ class SetVerdict:
 
 
 @dataclass(frozen=True)
-class ReassignItem:
-    """`reassign 3 @carol [why]` / `转交 3 @李四`: action item #3 changes owner; both are told."""
+class _ItemOwnerChange:
+    """What `assign` and `reassign` share: action item #number gets `who` as its owner."""
 
     number: int
     who: Mention
+
+
+@dataclass(frozen=True)
+class ReassignItem(_ItemOwnerChange):
+    """`reassign 3 @carol [why]` / `转交 3 @李四`: action item #3 changes owner; both are told."""
+
     note: str | None = None
 
 
 @dataclass(frozen=True)
-class AssignItem:
+class AssignItem(_ItemOwnerChange):
     """`assign 4 @bob` / `指派 4 @王五`: an action item nobody owns (a MeetBot #action naming no one) gets one."""
-
-    number: int
-    who: Mention
 
 
 @dataclass(frozen=True)
@@ -385,11 +391,8 @@ class AddChairs:
 
 
 @dataclass(frozen=True)
-class NameViewers:
+class NameViewers(_MeetingPeople):
     """`viewers 3 @boss`: people who may read meeting #3 (and get its minutes) without taking part."""
-
-    number: int
-    who: tuple[Mention, ...]
 
 
 @dataclass(frozen=True)
@@ -533,23 +536,28 @@ class Plan:
 
 
 @dataclass(frozen=True)
-class ResubmitPlan:
+class _PlanStep:
+    """What the commands that move plan #number through its approval steps share."""
+
     number: int
 
 
 @dataclass(frozen=True)
-class ApprovePlan:
+class ResubmitPlan(_PlanStep):
+    """`resubmit 3` / `重新提交 3`: the requester sends a rejected (or draft) plan to its approvers again."""
+
+
+@dataclass(frozen=True)
+class ApprovePlan(_PlanStep):
     """The step's approver (or the superior it was escalated to) approves, with an optional note."""
 
-    number: int
     note: str | None = None
 
 
 @dataclass(frozen=True)
-class RejectPlan:
+class RejectPlan(_PlanStep):
     """A rejection always has its reason: the requester needs it to edit and resubmit."""
 
-    number: int
     reason: str
 
 

@@ -495,7 +495,7 @@ def meeting_reminder(view: views.MeetingView, now: datetime) -> OutMessage:
     shared = views.shared_title(m, lang)  # the channel reads it: a confidential meeting keeps its subject
     text = t(lang, "reminder.starts", number=m.number, title=shared, left=views.span(minutes_left, lang))
     if waiting and not m.confidential:
-        text += "\n" + t(lang, "reminder.waiting", names=views.names(waiting))
+        text += "\n" + t(lang, "reminder.waiting", names=views.names(waiting, lang))
     return OutMessage(lang=lang,
         target=Target(kind="channel", channel=m.channel_id),
         text=text,

@@ -58,7 +58,8 @@ def budget_text(plan: MeetingPlan, lang: Lang) -> str | None:
     parts = budget_parts(plan)
     text = money(plan.budget_total)
     if parts:
-        text += " (" + t(lang, "plan.sep").join(f"{t(lang, 'budget.' + p)} {money(c)}" for p, c in parts) + ")"
+        listed = t(lang, "plan.sep").join(f"{t(lang, 'budget.' + p)} {money(c)}" for p, c in parts)
+        text += t(lang, "punct.aside", text=listed)
     gap = budget_gap(plan)
     if gap is not None:
         text += " ⚠️ " + t(lang, "plan.budget_gap", parts=money(gap), total=money(plan.budget_total))
@@ -69,7 +70,7 @@ def person_text(person: PlanPerson, lang: Lang) -> str:
     star = "★" if person.key else ""
     if person.side == "internal":
         return f"{star}@{person.name}"
-    return f"{star}{person.name} ({person.company}{t(lang, 'plan.sep')}{person.title})"
+    return star + person.name + t(lang, "punct.aside", text=f"{person.company}{t(lang, 'plan.sep')}{person.title}")
 
 
 def state_label(plan: MeetingPlan, lang: Lang) -> str:
@@ -111,9 +112,10 @@ def steps_section(session: Session, plan: MeetingPlan, lang: Lang, zone: ZoneInf
         who = "@" + users[step.approver_id].display_name
         if step.escalated_to_id:
             who += " → @" + users[step.escalated_to_id].display_name
-        line = f"{t(lang, 'plan.stage.' + step.stage)}: {who} — {t(lang, 'plan.step.' + step.status)}"
+        stage, status = t(lang, "plan.stage." + step.stage), t(lang, "plan.step." + step.status)
+        line = f"{stage}{t(lang, 'punct.colon')}{who} — {status}"
         if step.status == "pending" and step.due_at is not None:
-            line += " " + t(lang, "plan.step.due", when=format_when(step.due_at.astimezone(zone), zone, lang))
+            line += t(lang, "plan.step.due", when=format_when(step.due_at.astimezone(zone), zone, lang))
         if step.note:
             line += f" “{step.note}”"
         lines.append(line)
@@ -127,8 +129,8 @@ def history_section(session: Session, plan: MeetingPlan, lang: Lang, zone: ZoneI
     lines = []
     for event in events:
         actor = f" @{users[event.actor_id].display_name}" if event.actor_id else ""
-        stage = f" ({t(lang, 'plan.stage.' + event.stage)})" if event.stage else ""
-        note = f": {event.note}" if event.note else ""
+        stage = t(lang, "punct.aside", text=t(lang, "plan.stage." + event.stage)) if event.stage else ""
+        note = t(lang, "punct.colon") + event.note if event.note else ""
         when = f"{event.at.astimezone(zone):%Y-%m-%d %H:%M}"
         lines.append(f"{when} v{event.version}{actor} {t(lang, 'plan.event.' + event.action)}{stage}{note}")
     return Section(t(lang, "plan.history"), tuple(lines))
@@ -143,7 +145,8 @@ def conflict_lines(meetings: list[Meeting], lang: Lang, zone: ZoneInfo) -> tuple
 def decision_buttons(meeting: Meeting, lang: Lang) -> tuple[Button, ...]:
     return (
         Button(t(lang, "button.approve"), f"approve {meeting.number}", "primary"),
-        Button(t(lang, "button.reject"), f"reject {meeting.number}", "danger", asks=t(lang, "plan.reject_asks")),
+        Button(t(lang, "button.reject"), t(lang, "plan.reject_command", number=meeting.number), "danger",
+               asks=t(lang, "plan.reject_asks")),  # a card with no form shows the words to type: in the reader's words
     )
 
 

@@ -4,7 +4,7 @@ Configuration wins: the person's own approver (`config approver @boss for @alice
 the person's manager in the organisation's own directory (DingTalk's org chart, through the `Directory` port;
 Slack and the console have none and say None), then the channel's default approver. The same chain, asked
 about the approver, names the superior a late step goes to. A manager Quorum has not met yet gets a user row
-(named by their platform id until they write), so their card can reach them.
+(named as the org chart names them, else by their platform id until they write), so their card can reach them.
 
 Both the use cases (a plan submitted) and the scheduler (a step escalated) ask, so it lives below both.
 """
@@ -25,10 +25,12 @@ def manager(session: Session, directory: Directory, workspace_id: int, user_id: 
     user = session.get(User, user_id)
     if user is None:
         return None
-    found = directory.manager_of(repo.workspace_external_id(session, workspace_id), user.platform_user_id)
+    workspace = repo.workspace_external_id(session, workspace_id)
+    found = directory.manager_of(workspace, user.platform_user_id)
     if not found or found == user.platform_user_id:
         return None
-    return repo.upsert_user(session, workspace_id, found, found, now).id
+    name = directory.name_of(workspace, found) or found
+    return repo.upsert_user(session, workspace_id, found, name, now).id
 
 
 def approver_of(session: Session, directory: Directory, workspace_id: int, user_id: int, channel_id: str,

@@ -85,8 +85,9 @@ def span(minutes: int, lang: Lang) -> str:
     return " ".join(parts)
 
 
-def names(users: list[User]) -> str:
-    return ", ".join(f"@{u.display_name}" for u in users) or "—"
+def names(users: list[User], lang: Lang) -> str:
+    """People as `@name`s, listed as the language lists them (Chinese: with 、)."""
+    return t(lang, "punct.list").join(f"@{u.display_name}" for u in users) or "—"
 
 
 def when_line(meeting: Meeting, lang: Lang, zone: ZoneInfo) -> str:
@@ -98,8 +99,8 @@ def heading(meeting: Meeting, lang: Lang, shared: bool = False) -> str:
     """"🔒 Title  #3  (scheduled)"; `shared`: where people outside a confidential meeting read it, no title."""
     if meeting.confidential:
         title = f"🔒 #{meeting.number}" if shared else f"🔒 {meeting.title}  #{meeting.number}"
-        return f"{title}  ({t(lang, 'status.' + meeting.status)})"
-    return f"{meeting.title}  #{meeting.number}  ({t(lang, 'status.' + meeting.status)})"
+        return f"{title}  {t(lang, 'punct.paren', text=t(lang, 'status.' + meeting.status))}"
+    return f"{meeting.title}  #{meeting.number}  {t(lang, 'punct.paren', text=t(lang, 'status.' + meeting.status))}"
 
 
 def shared_title(meeting: Meeting, lang: Lang) -> str:
@@ -111,7 +112,7 @@ def confidential_fields(view: MeetingView, lang: Lang, zone: ZoneInfo) -> tuple[
     """All a confidential meeting shows outside: when, and who hosts it."""
     return (
         (t(lang, "field.when"), when_line(view.meeting, lang, zone)),
-        (t(lang, "field.host"), names(view.with_role("host"))),
+        (t(lang, "field.host"), names(view.with_role("host"), lang)),
     )
 
 
@@ -119,11 +120,11 @@ def detail_fields(view: MeetingView, lang: Lang, zone: ZoneInfo) -> tuple[tuple[
     m = view.meeting
     rows = [
         (t(lang, "field.when"), when_line(m, lang, zone)),
-        (t(lang, "field.host"), names(view.with_role("host"))),
+        (t(lang, "field.host"), names(view.with_role("host"), lang)),
     ]
     recorders = view.with_role("recorder")
     if recorders:
-        rows.append((t(lang, "field.recorder"), names(recorders)))
+        rows.append((t(lang, "field.recorder"), names(recorders, lang)))
     if view.series is not None:
         rows.append((t(lang, "field.series"), series_label(m, view.series, lang)))
     if m.location:
@@ -192,10 +193,10 @@ def carry_over_section(session: Session, meeting: Meeting, lang: Lang) -> tuple[
 
 
 def rsvp_section(view: MeetingView, lang: Lang) -> Section:
-    lines = []
+    lines, colon = [], t(lang, "punct.colon")
     for answer in ("yes", "maybe", "no"):
-        lines.append(f"{RSVP_EMOJI[answer]} {t(lang, 'rsvp.' + answer)}: {names(view.answered(answer))}")
-    lines.append(f"⏳ {t(lang, 'rsvp.none')}: {names(view.answered(None))}")
+        lines.append(f"{RSVP_EMOJI[answer]} {t(lang, 'rsvp.' + answer)}{colon}{names(view.answered(answer), lang)}")
+    lines.append(f"⏳ {t(lang, 'rsvp.none')}{colon}{names(view.answered(None), lang)}")
     return Section(t(lang, "heading.rsvp"), tuple(lines))
 
 
@@ -301,7 +302,7 @@ def minutes_sections(view: MeetingView, record: Record, lang: Lang) -> tuple[Sec
         Section(
             t(lang, "heading.attendance"),
             (
-                t(lang, "minutes.present", names=names(present), n=len(present), total=len(view.people)),
+                t(lang, "minutes.present", names=names(present, lang), n=len(present), total=len(view.people)),
                 t(lang, "minutes.absent", names=", ".join(absent_lines) or "—"),
             ),
         )

@@ -33,7 +33,7 @@ from zoneinfo import ZoneInfo
 import psycopg
 import pytest
 import time_machine
-from sqlalchemy import Engine
+from sqlalchemy import Engine, make_url
 
 from bot.config import Settings
 from bot.core import Core
@@ -144,6 +144,21 @@ def fresh_schema_url() -> Iterator[str]:
     finally:
         admin.execute(f'DROP SCHEMA "{schema}" CASCADE')
         admin.close()
+
+
+def own_schema_url(pg_url: str, prefix: str) -> Iterator[str]:
+    """`pg_url` moved into a fresh schema named `prefix` + a random suffix (in the URL's `options` as
+    `-csearch_path=<schema>`), dropped when the generator closes: for a test whose rows no other test may see."""
+    url = make_url(pg_url)
+    admin_url = url.set(drivername="postgresql", query={}).render_as_string(hide_password=False)
+    schema = f"{prefix}{uuid.uuid4().hex[:10]}"
+    with psycopg.connect(admin_url, autocommit=True) as admin:
+        admin.execute(f'CREATE SCHEMA "{schema}"')
+    try:
+        yield url.update_query_dict({"options": f"-csearch_path={schema}"}).render_as_string(hide_password=False)
+    finally:
+        with psycopg.connect(admin_url, autocommit=True) as admin:
+            admin.execute(f'DROP SCHEMA "{schema}" CASCADE')
 
 
 @pytest.fixture(scope="session")

@@ -139,8 +139,6 @@ class FakeDingTalk(LocalServer):
         self._silent = False
         self._pushed: dict[str, dict[str, Any]] = {}
         self._acks: dict[str, dict[str, Any]] = {}
-        self._slow: dict[str, list[float]] = {}
-        self._started: list[str] = []  # paths in the order their requests arrived (before any answer)
         self._routes: dict[tuple[str, str], Callable[[dict[str, Any], Mapping[str, str]], dict[str, Any]]] = {
             ("POST", GROUP_SEND): self._group_send,
             ("POST", OTO_BATCH_SEND): self._oto_batch_send,
@@ -258,13 +256,7 @@ class FakeDingTalk(LocalServer):
         except ValueError:
             body = None
         token = request.headers.get("x-acs-dingtalk-access-token")
-        with self._cond:
-            self._started.append(path)
-            self._cond.notify_all()
-            delays = self._slow.get(path)
-            delay = delays.pop(0) if delays else 0.0
-        if delay:
-            await asyncio.sleep(delay)
+        await self._arrived(path)
         with self._cond:
             status, answer = self._answer(method, path, body, token, request.query)
             self._calls.append(Call(method, path, copy.deepcopy(body), status))

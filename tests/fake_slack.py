@@ -117,8 +117,6 @@ class FakeSlack(LocalServer):
         self._sockets: list[web.WebSocketResponse] = []
         self._connects = 0
         self._acks: dict[str, dict[str, Any]] = {}
-        self._slow: dict[str, list[float]] = {}
-        self._started: list[str] = []  # methods in the order their requests arrived (before any answer)
         self._teams: dict[str, Team] = {}  # by bot token
         self._installing: Team | None = None
         self._codes: dict[str, Team] = {}
@@ -307,13 +305,7 @@ class FakeSlack(LocalServer):
         for key in _JSON_ARGS & args.keys():
             if isinstance(args[key], str):
                 args[key] = json.loads(args[key])
-        with self._cond:
-            self._started.append(method)
-            self._cond.notify_all()
-            delays = self._slow.get(method)
-            delay = delays.pop(0) if delays else 0.0
-        if delay:
-            await asyncio.sleep(delay)
+        await self._arrived(method)
         with self._cond:
             queued = self._canned.get(method)
             canned = queued.pop(0) if queued else None

@@ -7,6 +7,7 @@ structure, not on console text. Time is the test's: `Chat.now`, or a `ManualCloc
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -31,6 +32,15 @@ class ManualClock:
     def advance(self, delta: timedelta) -> datetime:
         self.now += delta
         return self.now
+
+    def run(self, core: Core, platform: str, tick: Callable[[], object], delta: timedelta) -> None:
+        """Move on by `delta` and call an adapter's `tick` at every due time on the way, as its scheduler would
+        (the console's `:advance` and `Chat.advance` for a real adapter)."""
+        target = self.now + delta
+        while (due := core.next_due(platform)) is not None and due <= target:
+            self.now = max(self.now, due)
+            tick()
+        self.now = target
 
 
 @dataclass

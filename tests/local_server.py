@@ -31,6 +31,19 @@ class LocalServer:
         self._loop: asyncio.AbstractEventLoop | None = None
         self._thread: threading.Thread | None = None
         self._port: int | None = None
+        self._slow: dict[str, list[float]] = {}  # by path or method: how long its next requests are held back
+        self._started: list[str] = []  # paths or methods in the order their requests arrived (before any answer)
+
+    async def _arrived(self, key: str) -> None:
+        """A request for `key` (a path, a method) came in: counted for `_started` waiters at once, then held
+        back as long as its fake's `slow_next` asked (a post in flight)."""
+        with self._cond:
+            self._started.append(key)
+            self._cond.notify_all()
+            delays = self._slow.get(key)
+            delay = delays.pop(0) if delays else 0.0
+        if delay:
+            await asyncio.sleep(delay)
 
     async def _serve(self, sock: socket.socket) -> None:
         """Start serving on the bound socket (in the fake's loop)."""
@@ -137,6 +150,22 @@ class LocalServer:
                 if remaining <= 0:
                     raise TimeoutError(f"no {what} within {timeout}s")
                 self._cond.wait(min(remaining, 0.1))
+
+
+def free_port() -> int:
+    """A port on 127.0.0.1 that nothing listens on now, for a server a test starts."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def listening(port: int) -> bool:
+    """Whether something accepts connections on 127.0.0.1:`port`."""
+    try:
+        socket.create_connection(("127.0.0.1", port), timeout=1).close()
+    except OSError:
+        return False
+    return True
 
 
 def wait_until(probe: Callable[[], Any], timeout: float = 30.0) -> Any:

@@ -359,13 +359,13 @@ def test_the_curious_colleague_in_english(tmp_path: Path) -> None:
 
 def test_the_curious_colleague_in_chinese(tmp_path: Path) -> None:
     out = run_console((SCRIPTS / "access_zh.txt").read_text(encoding="utf-8"), tmp_path, "--now", "2026-11-23 09:00")
-    assert "[m3] #综合 quorum: *🔒 #2  (待召开)*" in out and "薪酬" not in out.split("[m4]")[0]
+    assert "[m3] #综合 quorum: *🔒 #2  （待召开）*" in out and "薪酬" not in out.split("[m4]")[0]
     refusals = re.findall(r"\[m\d+\] #闲聊 \(only 赵六\) quorum: ⚠️ (.*)", out)
     assert refusals == [HIDDEN_ZH.format(n=2)] + [HIDDEN_ZH.format(n=1)] * 3 + [
         "没有你可见的会议与“招聘”匹配。", HIDDEN_ZH.format(n=1), "只有工作区管理员可以修改本频道的设置。",
         "只有 @王五 本人和工作区管理员可以查看 @王五 的报告。",
     ]
-    assert "[m15] #闲聊 (only 李四) quorum: *招聘计划  #1  (待召开)*" in out
+    assert "[m15] #闲聊 (only 李四) quorum: *招聘计划  #1  （待召开）*" in out
     assert "#综合 (only 张三) quorum: ✅ 决议：调薪5%" in out
     assert "#综合 (only 管理员) quorum: 已保存。" in out
     people = console_participants(tmp_path)

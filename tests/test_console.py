@@ -14,6 +14,7 @@ import re
 import shutil
 import subprocess
 import sys
+from collections.abc import Iterable
 from datetime import timedelta
 from pathlib import Path
 from unittest import mock
@@ -56,6 +57,23 @@ def run_console(script: str, tmp_path: Path, *args: str) -> str:
     return out.getvalue()
 
 
+def run_script(name: str, tmp_path: Path, *args: str, lines: Iterable[str]) -> str:
+    """Runs scripts/<name>.txt with `args`: its output must hold each of `lines`; returns the output."""
+    out = run_console((SCRIPTS / f"{name}.txt").read_text(encoding="utf-8"), tmp_path, *args)
+    for line in lines:
+        assert line in out
+    return out
+
+
+def run_against_expected(name: str, tmp_path: Path, lines: Iterable[str]) -> None:
+    """Runs scripts/<name>.txt: its whole output must be <name>.expected (the files' folder is the test's own)
+    and hold each of `lines`, the moments a reader should not have to find in the whole."""
+    out = run_console((SCRIPTS / f"{name}.txt").read_text(encoding="utf-8"), tmp_path)
+    assert out.replace(str(tmp_path), "<tmp>") == (SCRIPTS / f"{name}.expected").read_text(encoding="utf-8")
+    for line in lines:
+        assert line in out
+
+
 def db(tmp_path: Path) -> Session:
     return Session(create_engine(f"sqlite:///{tmp_path / 'q.db'}"))
 
@@ -95,13 +113,13 @@ def test_a_whole_meeting_in_english(tmp_path: Path) -> None:
 
 def test_a_whole_meeting_in_chinese(tmp_path: Path) -> None:
     out = run_console((SCRIPTS / "meeting_zh.txt").read_text(encoding="utf-8"), tmp_path)
-    assert "[m1] #产品组 quorum: *Q3规划会  #1  (待召开)*" in out
+    assert "[m1] #产品组 quorum: *Q3规划会  #1  （待召开）*" in out
     assert "2026-11-24 15:00（周二）Asia/Shanghai" in out
     assert "张三 邀请你以记录人身份参加「Q3规划会」。" in out
     day_before = r"-- 2026-11-23 15:00 Asia/Shanghai --\n\[m\d+\] #产品组 quorum: ⏰ #1 Q3规划会 将在 1 天后开始"
     assert re.search(day_before, out)
     assert "已签到 #1。" in out and "📍 议题：范围" in out and "✅ 决议：12月1日发布MVP" in out
-    assert "会议纪要：Q3规划会（#1）" in out and "出席（2/4）：@张三, @李四" in out
+    assert "会议纪要：Q3规划会（#1）" in out and "出席（2/4）：@张三、@李四" in out
     assert "🎉 #1 准备预算 已完成。" in out
     with db(tmp_path) as session:
         assert answers(session) == {
@@ -224,7 +242,7 @@ def test_the_meeting_day_in_chinese(tmp_path: Path) -> None:
     assert "[m20] @李四 quorum: 谢谢！你给 #1 打了 4/5 分。" in out
     assert "[m21] @王五 quorum: ⚠️ 只有签到参加了会议 #1 的人才能评分。\n     例如： /meeting 评分 3 4 时间太长" in out
     assert "[m23] @李四 quorum: 谢谢：你已确认收到 #1 的会议纪要。" in out
-    assert "#1 的会议纪要：3 位参会人中 1 位已确认收到。\n       尚未确认：@张三, @王五" in out
+    assert "#1 的会议纪要：3 位参会人中 1 位已确认收到。\n       尚未确认：@张三、@王五" in out
     with db(tmp_path) as session:
         answer = session.exec(select(SurveyAnswer)).one()
         assert (answer.score, answer.comment) == (4, "时间太长")
@@ -245,36 +263,35 @@ def test_the_console_shows_people_and_reactions_as_typed(tmp_path: Path) -> None
 
 
 def test_correcting_the_record_in_english(tmp_path: Path) -> None:
-    out = run_console((SCRIPTS / "records_en.txt").read_text(encoding="utf-8"), tmp_path)
-    # the whole output, as expected (the files' folder is the test's own)
-    assert out.replace(str(tmp_path), "<tmp>") == (SCRIPTS / "records_en.expected").read_text(encoding="utf-8")
-    # a MeetBot action naming two owners: one item each, the mentions out of the text
-    assert "[m7] #general quorum: 📌 Action item #1 write the spec · @bob · due 2026-11-27 (Fri)" in out
-    assert "[m9] #general quorum: 📌 Action item #2 write the spec · @carol · due 2026-11-27 (Fri)" in out
-    assert "[m11] #general (only alice) quorum: An action item has a single owner, so this became 2 items" in out
-    # verdicts, when recorded and later, and who may set them
-    assert "[m14] #general quorum: ✅ Decision: the Q3 budget — verdict: deferred\n     (Decision 1.1:" in out
-    assert "[m17] #general quorum: ⚖️ Decision 1.2 “hire two contractors”: approved." in out
-    assert "[m18] #general (only bob) quorum: ⚠️ Only @alice can set the verdict of this decision." in out
-    # an unowned MeetBot action gets an owner; reassignment tells both owners
-    assert "[m19] #general quorum: 👤 #3 now belongs to @dave" in out
-    assert "[m21] #general quorum: 🔁 #1 moves from @bob to @dave" in out
-    assert "[m22] @dave quorum: *New action item #1*" in out
-    assert "[m23] @bob quorum: alice gave #1 “write the spec” to @dave: it is no longer yours" in out
-    assert "[m24] #general (only dave) quorum: ⚠️ Only @carol, @alice can reassign or edit action item #2." in out
-    # edits, with the owner told, and bad input answered with an example
-    assert "✏️ #2: due date changed from “2026-11-27 (Fri)” to “2026-12-02 (Wed)”." in out
-    assert "[m28] @carol quorum: alice changed your action item #2: text “write the spec” → “write the API part" in out
-    assert "⚠️ I couldn't read “someday” as a due date.\n     For example: /meeting edit item 12 due next friday" in out
-    assert "⚠️ An action item has a single owner: name one person" in out
-    assert "       1. the Q3 budget — verdict: deferred\n       2. hire two contractors — because the backlog grew" \
-           " — verdict: approved\n       3. a second office — verdict: needs more material" in out
-    # private replies that name their item
-    assert "#3: can't do it — the room is booked out, someone else please" in out
-    assert "[m39] @dave quorum: alice reopened #1 “write the spec”: the section on pricing is missing" in out
-    assert "[m40] @dave quorum: #1 is now due 2026-11-29 (Sun)." in out
-    # the reminder goes to the new owner
-    assert "-- 2026-11-26 09:00 Asia/Shanghai --\n[m43] @dave quorum: *⏰ Action item #1*" in out
+    run_against_expected("records_en", tmp_path, (
+        # a MeetBot action naming two owners: one item each, the mentions out of the text
+        "[m7] #general quorum: 📌 Action item #1 write the spec · @bob · due 2026-11-27 (Fri)",
+        "[m9] #general quorum: 📌 Action item #2 write the spec · @carol · due 2026-11-27 (Fri)",
+        "[m11] #general (only alice) quorum: An action item has a single owner, so this became 2 items",
+        # verdicts, when recorded and later, and who may set them
+        "[m14] #general quorum: ✅ Decision: the Q3 budget — verdict: deferred\n     (Decision 1.1:",
+        "[m17] #general quorum: ⚖️ Decision 1.2 “hire two contractors”: approved.",
+        "[m18] #general (only bob) quorum: ⚠️ Only @alice can set the verdict of this decision.",
+        # an unowned MeetBot action gets an owner; reassignment tells both owners
+        "[m19] #general quorum: 👤 #3 now belongs to @dave",
+        "[m21] #general quorum: 🔁 #1 moves from @bob to @dave",
+        "[m22] @dave quorum: *New action item #1*",
+        "[m23] @bob quorum: alice gave #1 “write the spec” to @dave: it is no longer yours",
+        "[m24] #general (only dave) quorum: ⚠️ Only @carol, @alice can reassign or edit action item #2.",
+        # edits, with the owner told, and bad input answered with an example
+        "✏️ #2: due date changed from “2026-11-27 (Fri)” to “2026-12-02 (Wed)”.",
+        "[m28] @carol quorum: alice changed your action item #2: text “write the spec” → “write the API part",
+        "⚠️ I couldn't read “someday” as a due date.\n     For example: /meeting edit item 12 due next friday",
+        "⚠️ An action item has a single owner: name one person",
+        "       1. the Q3 budget — verdict: deferred\n       2. hire two contractors — because the backlog grew"
+        " — verdict: approved\n       3. a second office — verdict: needs more material",
+        # private replies that name their item
+        "#3: can't do it — the room is booked out, someone else please",
+        "[m39] @dave quorum: alice reopened #1 “write the spec”: the section on pricing is missing",
+        "[m40] @dave quorum: #1 is now due 2026-11-29 (Sun).",
+        # the reminder goes to the new owner
+        "-- 2026-11-26 09:00 Asia/Shanghai --\n[m43] @dave quorum: *⏰ Action item #1*",
+    ))
     minutes = (tmp_path / "files" / "meeting-1-minutes.txt").read_text(encoding="utf-8")
     assert "* AGREED: the Q3 budget (deferred)" in minutes and "* dave\n  * dave: write the spec\n" in minutes
     with db(tmp_path) as session:
@@ -284,29 +301,28 @@ def test_correcting_the_record_in_english(tmp_path: Path) -> None:
 
 
 def test_correcting_the_record_in_chinese(tmp_path: Path) -> None:
-    out = run_console((SCRIPTS / "records_zh.txt").read_text(encoding="utf-8"), tmp_path)
-    # the whole output, as expected (the files' folder is the test's own)
-    assert out.replace(str(tmp_path), "<tmp>") == (SCRIPTS / "records_zh.expected").read_text(encoding="utf-8")
-    assert "[m7] #产品组 quorum: 📌 行动项 #1 写方案 · @李四 · 截止 2026-11-27（周五）" in out
-    assert "[m9] #产品组 quorum: 📌 行动项 #2 写方案 · @王五 · 截止 2026-11-27（周五）" in out
-    assert "[m11] #产品组 (only 张三) quorum: 一个行动项只能有一位负责人，因此拆成了 2 项，每人一项：#1, #2。" in out
-    assert "[m14] #产品组 quorum: ✅ 决议：第三季度预算 — 结论：暂缓" in out
-    assert "[m17] #产品组 quorum: ⚖️ 决议 1.2「增加两名外包」：同意。" in out
-    assert "[m18] #产品组 (only 李四) quorum: ⚠️ 只有 @张三 可以给这条决议下结论。" in out
-    assert "[m19] #产品组 quorum: 👤 #3 已指派给 @赵六" in out
-    assert "[m21] #产品组 quorum: 🔁 #1 由 @李四 转交给 @赵六" in out
-    assert "[m23] @李四 quorum: 张三 已将 #1「写方案」转交给 @赵六：它不再由你负责" in out
-    assert "[m24] #产品组 (only 赵六) quorum: ⚠️ 只有 @王五, @张三 可以转交或修改 #2 号行动项。" in out
-    assert "✏️ #2：截止日期由“2026-11-27（周五）”改为“2026-12-02（周三）”。" in out
-    assert "[m30] @王五 quorum: 张三 修改了你的行动项 #2：交付物“—” → “接口文档”。" in out
-    assert "⚠️ “颜色 红”：请说明要改什么 —— 内容、截止或交付物 —— 再写新值。\n     例如： /meeting 修改" in out
-    assert "⚠️ “也许”不是结论：请写 同意、暂缓 或 需补充材料。\n     例如： /meeting 结论 3.2 暂缓" in out
-    assert "       1. 第三季度预算 — 结论：暂缓\n       2. 增加两名外包 — 理由：积压太多 — 结论：同意" in out
-    assert "#3：无法完成 —— 场地都订满了，请换人" in out
-    assert "[m40] @赵六 quorum: 张三 退回了 #1「写方案」：缺少定价部分" in out
-    assert "[m41] @赵六 quorum: #1 截止日期改为 2026-11-29（周日）。" in out
-    assert "[m43] #产品组 quorum: #2 截止日期改为 2026-12-04（周五）。" in out
-    assert "-- 2026-11-26 09:00 Asia/Shanghai --\n[m44] @赵六 quorum: *⏰ 行动项 #1*" in out
+    run_against_expected("records_zh", tmp_path, (
+        "[m7] #产品组 quorum: 📌 行动项 #1 写方案 · @李四 · 截止 2026-11-27（周五）",
+        "[m9] #产品组 quorum: 📌 行动项 #2 写方案 · @王五 · 截止 2026-11-27（周五）",
+        "[m11] #产品组 (only 张三) quorum: 一个行动项只能有一位负责人，因此拆成了 2 项，每人一项：#1, #2。",
+        "[m14] #产品组 quorum: ✅ 决议：第三季度预算 — 结论：暂缓",
+        "[m17] #产品组 quorum: ⚖️ 决议 1.2「增加两名外包」：同意。",
+        "[m18] #产品组 (only 李四) quorum: ⚠️ 只有 @张三 可以给这条决议下结论。",
+        "[m19] #产品组 quorum: 👤 #3 已指派给 @赵六",
+        "[m21] #产品组 quorum: 🔁 #1 由 @李四 转交给 @赵六",
+        "[m23] @李四 quorum: 张三 已将 #1「写方案」转交给 @赵六：它不再由你负责",
+        "[m24] #产品组 (only 赵六) quorum: ⚠️ 只有 @王五、@张三 可以转交或修改 #2 号行动项。",
+        "✏️ #2：截止日期由“2026-11-27（周五）”改为“2026-12-02（周三）”。",
+        "[m30] @王五 quorum: 张三 修改了你的行动项 #2：交付物“—” → “接口文档”。",
+        "⚠️ “颜色 红”：请说明要改什么 —— 内容、截止或交付物 —— 再写新值。\n     例如： /meeting 修改",
+        "⚠️ “也许”不是结论：请写 同意、暂缓 或 需补充材料。\n     例如： /meeting 结论 3.2 暂缓",
+        "       1. 第三季度预算 — 结论：暂缓\n       2. 增加两名外包 — 理由：积压太多 — 结论：同意",
+        "#3：无法完成 —— 场地都订满了，请换人",
+        "[m40] @赵六 quorum: 张三 退回了 #1「写方案」：缺少定价部分",
+        "[m41] @赵六 quorum: #1 截止日期改为 2026-11-29（周日）。",
+        "[m43] #产品组 quorum: #2 截止日期改为 2026-12-04（周五）。",
+        "-- 2026-11-26 09:00 Asia/Shanghai --\n[m44] @赵六 quorum: *⏰ 行动项 #1*",
+    ))
     with db(tmp_path) as session:
         items = {i.number: i for i in session.exec(select(ActionItem))}
         assert (items[2].text, items[2].deliverable) == ("写方案的接口部分", "接口文档")
@@ -316,19 +332,18 @@ def test_correcting_the_record_in_chinese(tmp_path: Path) -> None:
 
 
 def test_a_weekly_series_across_national_day_in_english(tmp_path: Path) -> None:
-    out = run_console((SCRIPTS / "series_en.txt").read_text(encoding="utf-8"), tmp_path)
-    assert "“biweekly” can mean twice a week or every two weeks" in out  # asked, not guessed
-    assert "3. #3 2026-10-08 10:00 (Thu) Asia/Shanghai (scheduled) — moved from 2026-10-05 (Mon)" in out
-    assert "Series: Weekly sync · no. 1 (`series 1`)" in out
-    assert "Only @alice can change the series of meeting #2." in out
-    assert "⏭ #2 “Weekly sync” on 2026-09-28 10:00 (Mon) Asia/Shanghai is skipped (team offsite)." in out
-    invitation = out[out.index("-- 2026-10-05 10:00 Asia/Shanghai --") :]
-    bob = invitation[invitation.index("@bob quorum: *Weekly sync  #3") :]
+    out = run_script("series_en", tmp_path, lines=(
+        "“biweekly” can mean twice a week or every two weeks",  # asked, not guessed
+        "3. #3 2026-10-08 10:00 (Thu) Asia/Shanghai (scheduled) — moved from 2026-10-05 (Mon)",
+        "Series: Weekly sync · no. 1 (`series 1`)",
+        "Only @alice can change the series of meeting #2.",
+        "⏭ #2 “Weekly sync” on 2026-09-28 10:00 (Mon) Asia/Shanghai is skipped (team offsite).",
+        "✏️ “Weekly sync” from #3 on: time 10:30 (#3, #4, #5).",
+        "🛑 “Weekly sync” is cancelled from #5 on: #5 will not take place.",
+    ))
+    bob, carried = moved_invitation(out, "@bob quorum: *Weekly sync  #3", "Carried over")
     assert "🏖 Moved from 2026-10-05 (Mon) (not a working day) to 2026-10-08 10:00 (Thu)" in bob
-    carried = bob[bob.index("Carried over") :]
     assert "#1 write the launch plan · @bob" in carried and "❓ who signs off the budget?" in carried
-    assert "✏️ “Weekly sync” from #3 on: time 10:30 (#3, #4, #5)." in out
-    assert "🛑 “Weekly sync” is cancelled from #5 on: #5 will not take place." in out
     with db(tmp_path) as session:
         meetings = {m.number: m for m in session.exec(select(Meeting))}
         assert [meetings[n].status for n in (1, 2, 3, 4, 5)] == ["ended", "cancelled", "scheduled", "scheduled",
@@ -337,18 +352,25 @@ def test_a_weekly_series_across_national_day_in_english(tmp_path: Path) -> None:
 
 
 def test_a_weekly_series_across_national_day_in_chinese(tmp_path: Path) -> None:
-    out = run_console((SCRIPTS / "series_zh.txt").read_text(encoding="utf-8"), tmp_path, "--lang", "zh")
-    assert "“每周上午10点”：星期几？" in out
-    assert "#3 2026-10-08 10:00（周四）Asia/Shanghai（待召开） — 由 2026-10-05（周一）（非工作日）顺延" in out
-    assert "系列: 周会 · 第1次 (`系列 1`)" in out
-    assert "只有 @张三 可以修改 #2 号会议所属的系列。" in out
-    invitation = out[out.index("-- 2026-10-05 10:00 Asia/Shanghai --") :]
-    lisi = invitation[invitation.index("@李四 quorum: *周会  #3") :]
+    out = run_script("series_zh", tmp_path, "--lang", "zh", lines=(
+        "“每周上午10点”：星期几？",
+        "#3 2026-10-08 10:00（周四）Asia/Shanghai（待召开） — 由 2026-10-05（周一）（非工作日）顺延",
+        "系列：周会 · 第1次 (`系列 1`)",
+        "只有 @张三 可以修改 #2 号会议所属的系列。",
+        "✏️「周会」从 #3 起：时间改为 10:30（#3, #4, #5）。",
+        "🛑「周会」从 #5 起取消：#5 不再举行。",
+    ))
+    lisi, carried = moved_invitation(out, "@李四 quorum: *周会  #3", "遗留事项")
     assert "🏖 由 2026-10-05（周一）（非工作日）顺延至 2026-10-08 10:00（周四）" in lisi
-    carried = lisi[lisi.index("遗留事项") :]
     assert "#1 写上线计划 · @李四" in carried and "❓ 预算由谁签字？" in carried
-    assert "✏️「周会」从 #3 起：时间改为 10:30（#3, #4, #5）。" in out
-    assert "🛑「周会」从 #5 起取消：#5 不再举行。" in out
+
+
+def moved_invitation(out: str, header: str, carried_heading: str) -> tuple[str, str]:
+    """The series' invitation to #3 that starts with `header`, sent once the holiday moved it from 2026-10-05,
+    and its part from `carried_heading` on (what the earlier meetings left open)."""
+    invitation = out[out.index("-- 2026-10-05 10:00 Asia/Shanghai --") :]
+    to_one = invitation[invitation.index(header) :]
+    return to_one, to_one[to_one.index(carried_heading) :]
 
 
 def sequence_of(tmp_path: Path) -> int:
@@ -396,7 +418,7 @@ def test_changing_a_meeting_in_chinese(tmp_path: Path) -> None:
     assert "[m7] @李四 quorum: *📣 补充通知：#1 Q3规划会*\n     张三 变更了会议：地点由“—”改为“5号会议室”。" in out
     assert "[m8] @赵六 quorum: *📣 Supplementary notice: #1 Q3规划会*" in out  # 赵六 reads English
     assert "标题由“Q3规划会”改为“Q3规划评审会”。" in out
-    assert "[m18] #产品组 (only 李四) quorum: ⚠️ 只有 @张三, @王五 可以修改 #1 号会议" in out
+    assert "[m18] #产品组 (only 李四) quorum: ⚠️ 只有 @张三、@王五 可以修改 #1 号会议" in out
     assert "无法修改“颜色”：请说 标题、时间、地点、链接、目标 或 预期成果。\n     例如：" in out
     assert "新增议程：风险 (10 分钟) · 主讲 @赵六 · 输出物：风险清单。现在的议程：" in out
     assert "议程「风险」调整到第 1 项。" in out and "删除了第 3 项议程「预算」。" in out
@@ -405,7 +427,7 @@ def test_changing_a_meeting_in_chinese(tmp_path: Path) -> None:
     assert "延长 30 分钟：现在结束时间为 2026-11-24 16:30（周二）Asia/Shanghai。原因：演示时间不够" in out
     assert "it now ends 2026-11-24 08:30 (Tue) Europe/London. Reason: 演示时间不够" in out
     assert "你之前的回复（“参加”）针对的是原时间，已清除：请重新回复。" in out
-    cancelled = out[out.rindex("(edited): *Q3规划评审会  #1  (已取消)*") :]
+    cancelled = out[out.rindex("(edited): *Q3规划评审会  #1  （已取消）*") :]
     assert "❌ 已取消 (预算未就绪)：无需再回复。" in cancelled
     card = cancelled[: cancelled.index("[m5")]
     assert "请回复是否参加" not in card and "(1) 参加" not in card
@@ -444,8 +466,8 @@ def test_scheduling_sense_in_chinese(tmp_path: Path) -> None:
     out = run_console((SCRIPTS / "sense_zh.txt").read_text(encoding="utf-8"), tmp_path, "--lang", "zh")
     assert out.count("#产品组 (only 张三) quorum: ⚠️ ") == 6
     assert "• @李四 那时已有 #1 Q3规划会（15:00–16:00）。" in out
-    assert "⚠️ 只有提出请求的 @张三 可以答复这个请求。" in out and "*预算会  #2  (待召开)*" in out
-    assert "• 2026-11-28（周六）是周末。" in out and "*团建  #3  (待召开)*" in out
+    assert "⚠️ 只有提出请求的 @张三 可以答复这个请求。" in out and "*预算会  #2  （待召开）*" in out
+    assert "• 2026-11-28（周六）是周末。" in out and "*团建  #3  （待召开）*" in out
     assert "• 2027-01-01（周五）是法定节假日。" in out and "已取消：没有创建「启动会」。" in out
     assert "• 对 @王五 来说是 08:00–09:00（Europe/Berlin），不在工作时间 09:00–18:00 内。" in out
     assert "• 会议时长 3 小时，超过两小时。\n       • 议程有 6 个议题，超过 5 个。" in out

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import socket
 import threading
 import urllib.error
 import urllib.request
@@ -22,7 +21,7 @@ from adapters.dingtalk.run import serve
 from store.models import Meeting
 from tests import fake_dingtalk as fd
 from tests.conftest import MONDAY_9AM, make_settings, migrated_core
-from tests.local_server import Serving, wait_until
+from tests.local_server import Serving, free_port, listening, wait_until
 
 
 class Server:
@@ -151,21 +150,11 @@ def test_the_one_hour_window(offset_ms: int, ok: bool) -> None:
     assert verified(stamp, fd.outgoing_sign(stamp, "s3cret"), "s3cret", now_ms=now) is ok
 
 
-def listening(port: int) -> bool:
-    try:
-        socket.create_connection(("127.0.0.1", port), timeout=1).close()
-    except OSError:
-        return False
-    return True
-
-
 def test_http_mode_receives_messages_over_http_and_card_clicks_over_stream(sqlite_file_url: str) -> None:
     with fd.FakeDingTalk(ping_interval=0.2) as fake:
         api = DingTalkApi(fake.endpoint, fd.CLIENT_ID, fd.CLIENT_SECRET, fd.CLIENT_ID, fake.endpoint)
         adapter = DingTalkAdapter(migrated_core(make_settings(sqlite_file_url)), api, clock=lambda: NOW)
-        with socket.socket() as probe:
-            probe.bind(("127.0.0.1", 0))
-            port = probe.getsockname()[1]
+        port = free_port()
         clicks = QuorumStreamClient(adapter, fd.CLIENT_ID, fd.CLIENT_SECRET, fake.endpoint, topics=(TOPIC_CARD,))
         settings = make_settings(sqlite_file_url, QUORUM_OPS_ADDRESS="off")
         runner = Serving(lambda stop: serve(adapter, clicks, settings, ("127.0.0.1", port), stop))

@@ -144,12 +144,14 @@ def test_a_throttled_org_chart_is_asked_again_next_time(fake: fd.FakeDingTalk) -
 def test_a_plan_goes_to_the_requesters_manager_in_the_org_chart(fake: fd.FakeDingTalk,
                                                                 adapter: DingTalkAdapter) -> None:
     fake.org_person("li", "李雷", manager="han")
+    fake.org_person("han", "韩梅梅")
     said(fake, adapter, " 帮助", "wang")  # known to Quorum, so @wang names him
     assert "@wang" in said(fake, adapter, " 设置 审批人 @wang", "boss", is_admin=True)  # the group's default
-    said(fake, adapter, " " + PLAN, "li")
+    filed = said(fake, adapter, " " + PLAN, "li")
     assert [c.space for c in fake.cards() if "IM_ROBOT" in c.space] == ["dtv1.card//IM_ROBOT.han"]
-    said(fake, adapter, " " + PLAN, "li")  # a second plan: the manager is cached
-    assert len(fake.calls(fd.USER_GET)) == 1
+    assert "@韩梅梅" in filed and "@han" not in filed  # never written to the robot: named as the org chart names her
+    said(fake, adapter, " " + PLAN, "li")  # a second plan: the manager and her name are cached
+    assert len(fake.calls(fd.USER_GET)) == 2  # li's entry (her manager), han's (her name)
 
 
 def test_a_configured_approver_wins_and_a_refusal_falls_back_to_the_default(fake: fd.FakeDingTalk,

@@ -37,7 +37,6 @@ import signal
 import subprocess
 import sys
 import time
-import uuid
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
@@ -58,7 +57,7 @@ from bot.messages import OutMessage
 from store import repo
 from store.database import make_engine, session_scope
 from store.models import ActionItem, Notification, NotificationKind, User
-from tests.conftest import MONDAY_9AM, make_settings, python_env
+from tests.conftest import MONDAY_9AM, make_settings, own_schema_url, python_env
 
 # On one pytest-xdist worker, one test after another: each races real processes under leases of 1-3 s, and two
 # such tests side by side would each be the other's load (the rest of the suite runs on the other worker).
@@ -84,16 +83,7 @@ HEADER = re.compile(r"^\[(?P<pid>\d+)-m\d+\] (?P<where>\S+) quorum: ", re.MULTIL
 def db_url(pg_url: str) -> Iterator[str]:
     """A schema of this test's own inside the run's database: 1,000 fresh rows per test, no leftovers, and
     nothing that other PostgreSQL tests (which share `pg_url`'s schema) could count."""
-    url = make_url(pg_url)
-    admin_url = url.set(drivername="postgresql", query={}).render_as_string(hide_password=False)
-    schema = f"quorum_eo_{uuid.uuid4().hex[:10]}"
-    with psycopg.connect(admin_url, autocommit=True) as admin:
-        admin.execute(f'CREATE SCHEMA "{schema}"')
-    try:
-        yield url.update_query_dict({"options": f"-csearch_path={schema}"}).render_as_string(hide_password=False)
-    finally:
-        with psycopg.connect(admin_url, autocommit=True) as admin:
-            admin.execute(f'DROP SCHEMA "{schema}" CASCADE')
+    yield from own_schema_url(pg_url, "quorum_eo_")
 
 
 @pytest.fixture

@@ -302,7 +302,7 @@ def test_receipts_in_chinese(chat: Chat) -> None:
     assert chat.dm("李四", "已阅 1")[0].message.text == "谢谢：你已确认收到 #1 的会议纪要。"
     report = chat.command("张三", "回执 1")[0].body
     assert [line for line in report.splitlines() if line][:2] == [
-        "#1 的会议纪要：3 位参会人中 1 位已确认收到。", "尚未确认：@张三, @王五",
+        "#1 的会议纪要：3 位参会人中 1 位已确认收到。", "尚未确认：@张三、@王五",
     ]
 
 

@@ -22,13 +22,11 @@ import threading
 import time
 import urllib.error
 import urllib.request
-import uuid
 from collections.abc import Callable, Iterator
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-import psycopg
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
 from sqlalchemy.engine import make_url
@@ -48,9 +46,9 @@ from store.database import make_engine, session_scope
 from store.models import Notification, NotificationKind
 from tests import fake_dingtalk as fd
 from tests import fake_slack as fs
-from tests.conftest import MONDAY_9AM, make_settings, python_env
+from tests.conftest import MONDAY_9AM, make_settings, own_schema_url, python_env
 from tests.harness import ManualClock
-from tests.local_server import Serving, wait_until
+from tests.local_server import Serving, free_port, listening, wait_until
 
 BOT_TOKEN, APP_TOKEN, SECRET = "xoxb-test-token", "xapp-test-token", "test-signing-secret"
 NOW_MS = int(MONDAY_9AM.timestamp() * 1000)
@@ -58,20 +56,6 @@ PROCESS_TIMEOUT = 60.0  # seconds for a platform process to start, or to drain a
 
 
 # ---- helpers ----------------------------------------------------------------------------------------------
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-def listening(port: int) -> bool:
-    try:
-        socket.create_connection(("127.0.0.1", port), timeout=1).close()
-    except OSError:
-        return False
-    return True
-
-
 def get(url: str) -> tuple[int, str]:
     try:
         with urllib.request.urlopen(url, timeout=10) as response:
@@ -295,16 +279,7 @@ def test_slack_http_mode_answers_on_its_own_port_and_drains(sqlite_file_url: str
 @pytest.fixture
 def pg_schema_url(pg_url: str) -> Iterator[str]:
     """A schema of this test's own (the test leaves rows behind that no other test should count)."""
-    url = make_url(pg_url)
-    admin_url = url.set(drivername="postgresql", query={}).render_as_string(hide_password=False)
-    schema = f"quorum_ops_{uuid.uuid4().hex[:10]}"
-    with psycopg.connect(admin_url, autocommit=True) as admin:
-        admin.execute(f'CREATE SCHEMA "{schema}"')
-    try:
-        yield url.update_query_dict({"options": f"-csearch_path={schema}"}).render_as_string(hide_password=False)
-    finally:
-        with psycopg.connect(admin_url, autocommit=True) as admin:
-            admin.execute(f'DROP SCHEMA "{schema}" CASCADE')
+    yield from own_schema_url(pg_url, "quorum_ops_")
 
 
 @pytest.mark.postgres
@@ -375,9 +350,15 @@ def stopped(process: subprocess.Popen[bytes], log: Path) -> int:
     try:
         return process.wait(PROCESS_TIMEOUT)
     except subprocess.TimeoutExpired:
+        kill_if_running(process)
+        raise AssertionError("the process did not exit after SIGTERM:\n" + log.read_text()) from None
+
+
+def kill_if_running(process: subprocess.Popen[bytes]) -> None:
+    """What a test leaves of its platform process, whatever failed: nothing."""
+    if process.poll() is None:
         process.kill()
         process.wait(10)
-        raise AssertionError("the process did not exit after SIGTERM:\n" + log.read_text()) from None
 
 
 def unsent(database_url: str) -> list[Notification]:
@@ -425,9 +406,7 @@ def test_sigterm_drains_quorum_slack(tmp_path: Path, mode: str) -> None:
             assert fake.calls("chat.postEphemeral") == []  # … while the reply is still on its way
             code = stopped(process, log)
         finally:
-            if process.poll() is None:
-                process.kill()
-                process.wait(10)
+            kill_if_running(process)
     assert code == 0, log.read_text()
     (reply,) = fake.calls("chat.postEphemeral")
     assert reply.status == 200 and reply.args["user"] == "U1"
@@ -496,9 +475,7 @@ def test_sigterm_drains_quorum_dingtalk(tmp_path: Path) -> None:
             assert fake.replies() == []
             code = stopped(process, log)
         finally:
-            if process.poll() is None:
-                process.kill()
-                process.wait(10)
+            kill_if_running(process)
     assert code == 0, log.read_text()
     assert len(fake.replies()) == 1
     assert unsent(database_url) == []

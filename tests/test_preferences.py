@@ -187,7 +187,7 @@ def test_after_choosing_chinese_private_reminders_are_chinese_and_the_channel_ke
     to_bob = [s for s in sent if s.message.target.user == "bob" and s.message.target.kind == "direct"]
     item = next(s for s in to_bob if (s.message.title or "").startswith("⏰"))
     assert item.message.lang == "zh" and item.message.title == "⏰ 行动项 #1"
-    chase = next(s for s in to_bob if s.message.title == "Sync  #1  (待召开)")  # the RSVP chase
+    chase = next(s for s in to_bob if s.message.title == "Sync  #1  （待召开）")  # the RSVP chase
     assert chase.message.lang == "zh" and "请在" in chase.body
     channel = [s for s in sent if s.message.target.kind == "channel"]
     assert channel and all(s.message.lang == "en" for s in channel)
@@ -235,7 +235,7 @@ def test_console_in_chinese(tmp_path: Path) -> None:
     assert "语言：未设置（跟随各会议或本群的语言）" in out and "Saved. Your settings now:" in out
     assert "时区：America/New_York（你自己选的）" in out
     assert "⚠️ 无法识别时区“火星”" in out and "⚠️ “颜色”不是你的设置项" in out
-    assert "#general quorum: *周会  #1  (待召开)*" in out
+    assert "#general quorum: *周会  #1  （待召开）*" in out
     invitation = out[out.index("@李四 quorum:"):].split("\n[m")[0]
     assert "张三 invited you" in invitation and "2026-11-24 02:00 (Tue) America/New_York" in invitation
     assert "时区：Asia/Shanghai（Quorum 默认）" in out.split("[m10]")[1]  # `自动`: back to the default

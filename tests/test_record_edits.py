@@ -181,7 +181,7 @@ def test_assign_is_for_the_creator_and_the_meetings_editors(chat: Chat) -> None:
     chat.command("alice", "start 1")
     chat.say("bob", "#action book the room")
     refused = chat.command("carol", "指派 1 @carol")
-    assert "只有 @bob, @alice 可以转交或修改 #1 号行动项。" in refused[0].body
+    assert "只有 @bob、@alice 可以转交或修改 #1 号行动项。" in refused[0].body
     chat.command("alice", "指派 1 @carol")
     assert owner_name(chat) == "carol"
     extra = chat.command("alice", "指派 1 @bob 现在")[0].body

@@ -297,10 +297,10 @@ def test_time_phrases_in_the_console_in_english(tmp_path: Path) -> None:
 
 def test_time_phrases_in_the_console_in_chinese(tmp_path: Path) -> None:
     out = run_console((SCRIPTS / "time_phrases_zh.txt").read_text(encoding="utf-8"), tmp_path)
-    assert "时间: 2026-11-24 15:00（周二）Asia/Shanghai · 1 小时" in out  # 下午3点到4点
+    assert "时间：2026-11-24 15:00（周二）Asia/Shanghai · 1 小时" in out  # 下午3点到4点
     assert "说明：“下午”按 14:00 计。" in out
     assert "我读作 2026-12-05 15:00" in out and "“明天”只有日期，没有时间。几点？" in out
     assert "中的“左右”我没看懂" in out
-    assert "时间: 2026-11-24 14:00（周二）Asia/Shanghai · 2 小时" in out  # 改期 下午2点至4点
+    assert "时间：2026-11-24 14:00（周二）Asia/Shanghai · 2 小时" in out  # 改期 下午2点至4点
     assert "拆成了 2 项，每人一项：#1, #2。" in out
     assert "#3 截止日期改为 2026-11-29（周日）。" in out

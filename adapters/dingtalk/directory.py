@@ -7,8 +7,9 @@ does say arrives on every message: `isAdmin` (the sender administers the organiz
 conversation is a 1:1 chat with the robot. Both are remembered per process from the newest message, so an
 admin is known as soon as they have written to the robot once.
 
-A person's manager (for the approval of their meeting plans, and the escalation of a late step) comes from
-`topapi/v2/user/get`, cached for an hour in a bounded map: a plan and its escalation cost one call per person.
+A person's manager (for the approval of their meeting plans, and the escalation of a late step) and their name
+(how a manager who has never written to the robot is shown) come from `topapi/v2/user/get`, cached for an hour
+in a bounded map: a plan and its escalation cost one call per person.
 An organisation that has not granted the Contact permission (README) answers with an error: the manager is
 then unknown (cached like an answer, so the refusal is not asked again each time), logged once per kind of
 refusal, and never a crash; configured approvers and the channel default still apply.
@@ -43,7 +44,8 @@ class DingTalkDirectory:
         self.clock = clock
         self._direct: dict[str, str] = {}  # a 1:1 conversation → its one person
         self._admins: dict[str, bool] = {}  # staff id → isAdmin on their newest message
-        self._managers: OrderedDict[str, tuple[float, str | None]] = OrderedDict()  # staff id → (when, manager)
+        # staff id → (when, (name, manager's staff id)) as the org chart said
+        self._people: OrderedDict[str, tuple[float, tuple[str | None, str | None]]] = OrderedDict()
         self._logged: set[str] = set()  # kinds of refusal already logged
         self._lock = threading.Lock()
 
@@ -68,27 +70,38 @@ class DingTalkDirectory:
 
     def manager_of(self, workspace: str, user: str) -> str | None:
         """The staff id of `user`'s manager (`manager_userid`), None when DingTalk names none or refuses."""
+        entry = self._entry(user)
+        return entry[1] if entry is not None else None
+
+    def name_of(self, workspace: str, user: str) -> str | None:
+        """`user`'s name in the org chart (a manager who has never written to the robot is shown by it)."""
+        entry = self._entry(user)
+        return entry[0] if entry is not None else None
+
+    def _entry(self, user: str) -> tuple[str | None, str | None] | None:
+        """(name, manager's staff id) of `user` in the org chart, cached; None while DingTalk does not answer."""
         if self.api is None or not user:
             return None
         with self._lock:
-            hit = self._managers.get(user)
+            hit = self._people.get(user)
         if hit is not None and self.clock() - hit[0] < self.ttl:
             return hit[1]
         try:
-            manager: str | None = str(self.api.user_detail(user).get("manager_userid") or "") or None
+            detail = self.api.user_detail(user)
+            entry = (str(detail.get("name") or "") or None, str(detail.get("manager_userid") or "") or None)
         except OrgRefused as refused:
             self._log_once(refused.code, "DingTalk refused the org chart (%s): managers are unknown; grant the "
                            "Contact permission named in the README", refused)
-            manager = None
+            entry = (None, None)
         except (DingTalkError, requests.RequestException) as error:  # throttled, down: ask again next time
             self._log_once(type(error).__name__, "DingTalk's org chart did not answer (%s); manager unknown", error)
             return None
         with self._lock:
-            self._managers[user] = (self.clock(), manager)
-            self._managers.move_to_end(user)
-            while len(self._managers) > self.max_people:
-                self._managers.popitem(last=False)
-        return manager
+            self._people[user] = (self.clock(), entry)
+            self._people.move_to_end(user)
+            while len(self._people) > self.max_people:
+                self._people.popitem(last=False)
+        return entry
 
     def _log_once(self, kind: str, message: str, error: Exception) -> None:
         with self._lock:

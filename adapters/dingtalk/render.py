@@ -202,7 +202,8 @@ def _body_blocks(message: OutMessage, heading: bool) -> list[list[str]]:
         elif paragraph:
             blocks.append(paragraph)
             paragraph = []
-    fields = [f"**{escape_markdown(_one_line(label))}**: {_inline(value)}" for label, value in message.fields]
+    colon = t(message.lang, "punct.colon")  # "：" in Chinese
+    fields = [f"**{escape_markdown(_one_line(label))}**{colon}{_inline(value)}" for label, value in message.fields]
     blocks += [fields] if fields else []
     for section in message.sections:
         section_heading = _one_line(section.heading)

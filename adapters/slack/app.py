@@ -494,17 +494,17 @@ class SlackAdapter:
             channel, ts = split_key(message.replaces)
             team.web.chat_update(channel=channel, ts=ts, **rendered)
             return message.replaces
-        if target.kind == "ephemeral":
+        if target.kind == "ephemeral" and not message.attachments:
             assert target.channel is not None and target.user is not None
             team.web.chat_postEphemeral(channel=target.channel, user=target.user, **rendered)
             return None
-        if target.kind == "direct":
+        if target.kind != "channel":  # an ephemeral note cannot carry files: one with files goes to the private chat
             assert target.user is not None
             channel = self.dm_channel(target.workspace, target.user)
         else:
             assert target.channel is not None
             channel = target.channel
-        thread_ts = split_key(target.thread)[1] if target.thread else None
+        thread_ts = split_key(target.thread)[1] if target.thread and target.kind != "ephemeral" else None
         response = team.web.chat_postMessage(channel=channel, thread_ts=thread_ts, **rendered)
         for attachment in message.attachments:
             body = {"file": attachment.data} if attachment.data is not None else {"content": attachment.content}
@@ -566,6 +566,9 @@ class TeamDirectory:
 
     def manager_of(self, workspace: str, user: str) -> str | None:
         return None  # Slack keeps no org chart a bot may read: approvers come from `config approver` alone
+
+    def name_of(self, workspace: str, user: str) -> str | None:
+        return None  # never asked: there are no managers
 
 
 def busy_inbound(body: dict[str, Any]) -> Inbound:

@@ -38,8 +38,10 @@ __all__ = [
     "MEETING_MODAL_CALLBACK",
     "escape",
     "home_view",
+    "input_block",
     "meeting_modal",
     "modal_to_command",
+    "modal_view",
     "render",
 ]
 
@@ -243,11 +245,12 @@ def _fallback(message: OutMessage, people: Mentionable) -> str:
     mentions, which must be in it to notify on mobile."""
     lines = [f"*{message.title}*"] if message.title else []
     lines += message.text.splitlines()
-    lines += [f"{label}: {value}" for label, value in message.fields]
+    colon = t(message.lang, "punct.colon")  # "：" in Chinese
+    lines += [f"{label}{colon}{value}" for label, value in message.fields]
     for section in message.sections:
-        lines += [f"{section.heading}:"] if section.heading else []
+        lines += [section.heading + colon.rstrip()] if section.heading else []
         lines += section.lines
-    lines += [f"({message.context})"] if message.context else []
+    lines += [t(message.lang, "punct.paren", text=message.context)] if message.context else []
     mentions = _mention_text(message)
     tail = f"\n{mentions}" if mentions else ""
     return _fit("\n".join(lines), FALLBACK_CHARS - len(tail), people) + tail
@@ -372,24 +375,39 @@ def meeting_modal(
     blocks: list[dict[str, Any]] = []
     for block_id, label, element, optional, hint in inputs:
         value = initial.get(CONFIDENTIAL if block_id == OPTIONS else block_id)
-        block: dict[str, Any] = {
-            "type": "input",
-            "block_id": block_id,
-            "label": _plain(label, LABEL_CHARS),
-            "element": {"action_id": block_id, **_initial_element(element, lang, value)},
-            "optional": optional,
-        }
-        if hint:
-            block["hint"] = _plain(hint, LABEL_CHARS)
-        blocks.append(block)
+        blocks.append(input_block(block_id, label, _initial_element(element, lang, value), optional, hint))
         if errors.get(block_id):
             blocks.append(_context(":warning: " + _fit(errors[block_id], SECTION_CHARS - 10)))
+    return modal_view(lang, MEETING_MODAL_CALLBACK, channel_id, "form.title", "form.submit", blocks)
+
+
+def input_block(
+    block_id: str, label: str, element: dict[str, Any], optional: bool, hint: str | None = None
+) -> dict[str, Any]:
+    """One labelled input of a form; its action id is its block id, which is how a submission is read back."""
+    block: dict[str, Any] = {
+        "type": "input",
+        "block_id": block_id,
+        "label": _plain(label, LABEL_CHARS),
+        "element": {"action_id": block_id, **element},
+        "optional": optional,
+    }
+    if hint:
+        block["hint"] = _plain(hint, LABEL_CHARS)
+    return block
+
+
+def modal_view(
+    lang: Lang, callback_id: str, metadata: str, title_key: str, submit_key: str, blocks: list[dict[str, Any]]
+) -> dict[str, Any]:
+    """A form's `views.open` view: every form of ours closes with the same word, and carries in
+    `private_metadata` what its submission needs (the channel to post in)."""
     return {
         "type": "modal",
-        "callback_id": MEETING_MODAL_CALLBACK,
-        "private_metadata": channel_id,
-        "title": _plain(t(lang, "form.title"), VIEW_TITLE_CHARS),
-        "submit": _plain(t(lang, "form.submit"), VIEW_TITLE_CHARS),
+        "callback_id": callback_id,
+        "private_metadata": metadata,
+        "title": _plain(t(lang, title_key), VIEW_TITLE_CHARS),
+        "submit": _plain(t(lang, submit_key), VIEW_TITLE_CHARS),
         "close": _plain(t(lang, "form.close"), VIEW_TITLE_CHARS),
         "blocks": blocks,
     }
@@ -511,19 +529,11 @@ def _start(date: str, time: str, zone: ZoneInfo) -> datetime | None:
 def ask_modal(lang: Lang, label: str, command: str, channel_id: str) -> dict[str, Any]:
     """A one-question modal for a button that needs more words (Blocked: why? Delay: to when?); the answer is
     appended to `command`. `private_metadata` carries both, so any instance can take the submission."""
-    return {
-        "type": "modal",
-        "callback_id": ASK_MODAL_CALLBACK,
-        "private_metadata": json.dumps({"command": command, "channel": channel_id}, ensure_ascii=False),
-        "title": _plain(t(lang, "form.ask.title"), VIEW_TITLE_CHARS),
-        "submit": _plain(t(lang, "form.ask.submit"), VIEW_TITLE_CHARS),
-        "close": _plain(t(lang, "form.close"), VIEW_TITLE_CHARS),
-        "blocks": [
-            {
-                "type": "input",
-                "block_id": ASK_BLOCK,
-                "label": _plain(label, LABEL_CHARS),
-                "element": {"type": "plain_text_input", "action_id": ASK_BLOCK, "max_length": 500},
-            }
-        ],
+    metadata = json.dumps({"command": command, "channel": channel_id}, ensure_ascii=False)
+    answer = {
+        "type": "input",
+        "block_id": ASK_BLOCK,
+        "label": _plain(label, LABEL_CHARS),
+        "element": {"type": "plain_text_input", "action_id": ASK_BLOCK, "max_length": 500},
     }
+    return modal_view(lang, ASK_MODAL_CALLBACK, metadata, "form.ask.title", "form.ask.submit", [answer])

@@ -12,17 +12,17 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from adapters.slack.blocks import input_block, modal_view
 from bot.command_types import Budget, BudgetPart, Guest, Mention, Plan, PlanFields, PlanType
 from bot.errors import ParseError
 from bot.grammar.plan_args import QUANTITY, amount_in, guests_in
-from bot.i18n import Lang, t
+from bot.i18n import Lang, PerLanguage, t
 
 PLAN_MODAL_CALLBACK = "quorum_meeting_plan"
 TYPES: tuple[PlanType, ...] = ("strategy", "project", "client", "launch", "other")
 PARTS: tuple[BudgetPart, ...] = ("venue", "materials", "catering", "travel", "other")
 TEXT_CHARS = 2000
 NAME_CHARS = 300
-VIEW_TITLE_CHARS = 24
 OPTION_CHARS = 75
 URGENT = "urgent"
 
@@ -61,24 +61,12 @@ def plan_modal(lang: Lang, channel_id: str) -> dict[str, Any]:
         ("options", t(lang, "form.label.options"),
          {"type": "checkboxes", "options": [_option(t(lang, "plan.urgent"), URGENT)]}, True),
     ]  # fmt: skip
+    hint = {"external": "form.plan.hint.external", "attachments": "form.plan.hint.attachments"}
     blocks = [
-        {"type": "input", "block_id": block_id, "label": _plain(label, 2000),
-         "element": {"action_id": block_id, **element}, "optional": optional}
+        input_block(block_id, label, element, optional, t(lang, hint[block_id]) if block_id in hint else None)
         for block_id, label, element, optional in inputs
     ]
-    hint = {"external": "form.plan.hint.external", "attachments": "form.plan.hint.attachments"}
-    for block in blocks:
-        if block["block_id"] in hint:
-            block["hint"] = _plain(t(lang, hint[block["block_id"]]), 2000)
-    return {
-        "type": "modal",
-        "callback_id": PLAN_MODAL_CALLBACK,
-        "private_metadata": channel_id,
-        "title": _plain(t(lang, "form.plan.title"), VIEW_TITLE_CHARS),
-        "submit": _plain(t(lang, "form.plan.submit"), VIEW_TITLE_CHARS),
-        "close": _plain(t(lang, "form.close"), VIEW_TITLE_CHARS),
-        "blocks": blocks,
-    }
+    return modal_view(lang, PLAN_MODAL_CALLBACK, channel_id, "form.plan.title", "form.plan.submit", blocks)
 
 
 def _state(values: dict[str, Any], block_id: str) -> dict[str, Any]:
@@ -103,7 +91,7 @@ def plan_modal_to_command(
     errors: dict[str, str] = {}
     name, goal = _value(values, "name"), _value(values, "goal")
     if not name:
-        errors["name"] = t(lang, "error.plan_missing", fields="name", fields_zh="名称")
+        errors["name"] = t(lang, "error.plan_missing", fields=PerLanguage("name", "名称"))
     chosen = str((_state(values, "plan_type").get("selected_option") or {}).get("value") or "")
     kind = next((k for k in TYPES if k == chosen), None)
     if kind is None:

@@ -11,7 +11,8 @@ an action item (`任务 @李四 整理纪要 截止周五`).
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from typing import TypeVar
 
 from bot.board_commands import (
     AckIncident,
@@ -120,20 +121,30 @@ def one_word(call: Call, tokens: list[Token] | None, table: dict[str, str], exam
     return table[tokens[0].word]
 
 
+Status = TypeVar("Status")  # a task's or an incident's
+
+
+def _numbered_status(
+    call: Call, tokens: Sequence[Token], table: Mapping[str, Status], choices: str, *, run_together: bool = False
+) -> tuple[int, Status]:
+    """`7 in-progress` after `task status` / `incident status`: the number, and the status its words name,
+    joined by "-" (`in progress` reads as `in-progress`) or, `run_together`, by nothing (`未 开始` as `未开始`)."""
+    number, rest = call.number(tokens)
+    word = "-".join(tok.word for tok in rest)
+    status = table.get(word) or (table.get(word.replace("-", "")) if run_together else None)
+    if status is None:
+        raise ParseError("error.bad_choice", call.example, text=text_of(rest) or "", choices=choices)
+    return number, status
+
+
 def task(call: Call) -> Task | AddAction:
     """`task 3 …` adds, `task done 7`, `task status 7 in-progress|delayed|not-started|done`."""
     args = list(call.args)
     if args and args[0].word in DONE:
-        number, rest = call.number(args[1:])
-        call.nothing_more(rest)
-        return Task(TaskDone(number))
+        return Task(TaskDone(call.only_number(args[1:])))
     if args and args[0].word in STATUS:
-        number, rest = call.number(args[1:])
-        word = "-".join(tok.word for tok in rest)
-        status = TASK_STATUS_WORDS.get(word) or TASK_STATUS_WORDS.get(word.replace("-", ""))
-        if status is None:
-            raise ParseError("error.bad_choice", call.example, text=text_of(rest) or "",
-                             choices="not-started / in-progress / done / delayed")
+        number, status = _numbered_status(call, args[1:], TASK_STATUS_WORDS,
+                                          "not-started / in-progress / done / delayed", run_together=True)
         return Task(SetTaskStatus(number, status))
     if call.word == "任务" and (not args or number_in(args[0]) is None):
         return action(call)  # 任务 without a meeting number ("任务 1号前交报告 @李四" too): an action item, as before
@@ -147,11 +158,7 @@ def task(call: Call) -> Task | AddAction:
     when = parts.get("by")
     if not when:
         raise ParseError("error.task_no_deadline", call.example)
-    said = text_of(when) or ""
-    reading = call.start(when, explain=True)
-    if reading is None:
-        raise ParseError("error.bad_time", call.example, text=said)
-    span = call.settled_start(reading, said)
+    reading, span = call.read_start(when)
     deadline = call.future(span.start)
     after = parts.get("after")
     after_number = number_in(after[0]) if after and len(after) == 1 else None
@@ -165,9 +172,7 @@ def task(call: Call) -> Task | AddAction:
 
 
 def board(call: Call) -> ShowBoard:
-    number, rest = call.number(call.args)
-    call.nothing_more(rest)
-    return ShowBoard(number)
+    return ShowBoard(call.only_number(call.args))
 
 
 def incident(call: Call) -> IncidentCommand:
@@ -175,16 +180,9 @@ def incident(call: Call) -> IncidentCommand:
     `incident status 2 handled|in-progress|outside`, `incident close 2 cause: … fix: …`."""
     args = list(call.args)
     if args and args[0].word in ACK:
-        number, rest = call.number(args[1:])
-        call.nothing_more(rest)
-        return IncidentCommand(AckIncident(number))
+        return IncidentCommand(AckIncident(call.only_number(args[1:])))
     if args and args[0].word in STATUS:
-        number, rest = call.number(args[1:])
-        word = "-".join(tok.word for tok in rest)
-        status = INCIDENT_STATUS_WORDS.get(word)
-        if status is None:
-            raise ParseError("error.bad_choice", call.example, text=text_of(rest) or "",
-                             choices="in-progress / handled / outside")
+        number, status = _numbered_status(call, args[1:], INCIDENT_STATUS_WORDS, "in-progress / handled / outside")
         return IncidentCommand(SetIncidentStatus(number, status))
     if args and args[0].word in CLOSE:
         number, rest = call.number(args[1:])
@@ -275,18 +273,12 @@ def signin(call: Call) -> SignIn:
 
 
 def signins(call: Call) -> ShowSignIns:
-    number, rest = call.number(call.args)
-    call.nothing_more(rest)
-    return ShowSignIns(number)
+    return ShowSignIns(call.only_number(call.args))
 
 
 def chase(call: Call) -> ChaseSignIns:
-    number, rest = call.number(call.args)
-    call.nothing_more(rest)
-    return ChaseSignIns(number)
+    return ChaseSignIns(call.only_number(call.args))
 
 
 def countdown(call: Call) -> Countdown:
-    number, rest = call.number(call.args)
-    call.nothing_more(rest)
-    return Countdown(number)
+    return Countdown(call.only_number(call.args))

@@ -71,9 +71,7 @@ def no_arguments(make: Callable[[], C]) -> Callable[[Call], C]:
 
 
 def show(call: Call) -> ShowMeeting:
-    number, rest = call.number(call.args)
-    call.nothing_more(rest)
-    return ShowMeeting(number)
+    return ShowMeeting(call.only_number(call.args))
 
 
 def cancel(call: Call) -> CancelMeeting:
@@ -90,11 +88,7 @@ def new_time(call: Call, number: int, rest: Sequence[Token]) -> RescheduleMeetin
     """Meeting #number's new start (a range also sets its length): `reschedule 3 …` and `edit 3 time …`."""
     if not rest:
         raise ParseError("error.missing_time", call.example)
-    said = text_of(rest) or ""
-    reading = call.start(rest, explain=True)
-    if reading is None:
-        raise ParseError("error.bad_time", call.example, text=said)
-    span = call.settled_start(reading, said)
+    reading, span = call.read_start(rest)
     length = timedelta(minutes=span.minutes) if span.minutes else None
     return RescheduleMeeting(number, call.future(span.start), length, reading.assumed)
 
@@ -112,9 +106,7 @@ def rsvp(call: Call) -> Rsvp:
 def start(call: Call) -> StartMeeting:
     """`start 3` starts meeting 3; `start` the one due now; `start Design review` an ad-hoc meeting."""
     if call.args and looks_numbered(call.args[0]):
-        number, rest = call.number(call.args)
-        call.nothing_more(rest)
-        return StartMeeting(number=number)
+        return StartMeeting(number=call.only_number(call.args))
     return StartMeeting(title=text_of(call.args))
 
 
@@ -135,9 +127,7 @@ def confirm(call: Call) -> ConfirmRequest:
 def _optional_number(call: Call) -> int | None:
     if not call.args:
         return None
-    number, rest = call.number(call.args)
-    call.nothing_more(rest)
-    return number
+    return call.only_number(call.args)
 
 
 def here(call: Call) -> CheckIn:
@@ -251,9 +241,7 @@ def numbered(make: Callable[[int], C]) -> Callable[[Call], C]:
     """`accept 3`, `verify 3`, `ack 3`: a number and nothing else."""
 
     def handler(call: Call) -> C:
-        number, rest = call.number(call.args)
-        call.nothing_more(rest)
-        return make(number)
+        return make(call.only_number(call.args))
 
     return handler
 

@@ -11,9 +11,10 @@ total and its parts) and anything unreadable is refused with what was wrong and 
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from datetime import timedelta
+from typing import TypeVar
 
 from bot.command_types import (
     ApprovePlan,
@@ -31,7 +32,7 @@ from bot.command_types import (
 from bot.errors import ParseError
 from bot.grammar.registry import Call
 from bot.grammar.tokens import Token, fold, looks_numbered, mentions_in, text_of, url_in
-from bot.i18n import Lang
+from bot.i18n import Lang, PerLanguage
 from bot.vocabulary import AND, BUDGET_PARTS, EDIT, FOR_PERSON, PLAN_FIELDS, PLAN_TYPES, URGENT, YES_NO, lookup
 
 FIELD_WORDS: dict[str, str] = lookup(PLAN_FIELDS)
@@ -66,8 +67,9 @@ def plan(call: Call) -> Plan:
         fields = replace(fields, urgent=True)
     missing = [key for key in ("name", "plan_type", "goal", "start") if getattr(fields, key) is None]
     if missing:
-        raise ParseError("error.plan_missing", call.example, fields=", ".join(call_key(key, "en") for key in missing),
-                         fields_zh="、".join(call_key(key, "zh") for key in missing))
+        missing_words = PerLanguage(", ".join(call_key(key, "en") for key in missing),
+                                      "、".join(call_key(key, "zh") for key in missing))
+        raise ParseError("error.plan_missing", call.example, fields=missing_words)
     return Plan(None, fields)
 
 
@@ -118,10 +120,7 @@ def read_field(
         case "outcomes":
             return replace(fields, outcomes=said)
         case "plan_type":
-            kind = TYPE_WORDS.get(fold(said).strip())
-            if kind is None:
-                raise ParseError("error.plan_type", example, text=said)
-            return replace(fields, plan_type=kind)
+            return replace(fields, plan_type=word_in(TYPE_WORDS, said, "error.plan_type", example))
         case "time":
             reading = call.start(value, explain=True)
             if reading is None:
@@ -148,11 +147,19 @@ def read_field(
                 raise ParseError("error.plan_links", example, text=said)
             return replace(fields, attachments=links)
         case "urgent":
-            flag = YES_NO_WORDS.get(fold(said).strip())
-            if flag is None:
-                raise ParseError("error.plan_yes_no", example, text=said)
-            return replace(fields, urgent=flag)
+            return replace(fields, urgent=word_in(YES_NO_WORDS, said, "error.plan_yes_no", example))
     raise AssertionError(key)  # every key of PLAN_FIELDS has its case
+
+
+V = TypeVar("V")  # what a field's word stands for
+
+
+def word_in(table: Mapping[str, V], said: str, error: str, example: str) -> V:
+    """What a field's one word (`type: client`, `urgent: yes`) stands for in `table`; `error` when nothing."""
+    found = table.get(fold(said).strip())
+    if found is None:
+        raise ParseError(error, example, text=said)
+    return found
 
 
 def key_label(key: str) -> str:
@@ -234,9 +241,7 @@ def reject(call: Call) -> RejectPlan:
 
 
 def resubmit(call: Call) -> ResubmitPlan:
-    number, rest = call.number(call.args)
-    call.nothing_more(rest)
-    return ResubmitPlan(number)
+    return ResubmitPlan(call.only_number(call.args))
 
 
 def approval_people(call: Call, key: str, tokens: Sequence[Token]) -> Configure:

@@ -69,6 +69,12 @@ class Call:
         if tokens:
             raise ParseError("error.unexpected_text", self.example, text=text_of(tokens))
 
+    def only_number(self, tokens: Sequence[Token]) -> int:
+        """`tokens` are a number and nothing else (`show 3`, `task done 7`): that number."""
+        number, rest = self.number(tokens)
+        self.nothing_more(rest)
+        return number
+
     def start(self, tokens: Sequence[Token], *, explain: bool = False) -> Reading[Span] | None:
         """A meeting's start, or a range ("3pm-4pm": start and length); `minutes` is 0 when no range was
         said. None when the words are empty or too long to be a time. `explain` names the words not
@@ -103,6 +109,15 @@ class Call:
         if reading.value is None:
             raise ParseError("error.bad_time", self.example, text=said)
         return reading.value
+
+    def read_start(self, tokens: Sequence[Token]) -> tuple[Reading[Span], Span]:
+        """The start said in `tokens` and its span, settled as `settled_start` says; an error when the words
+        are empty or too long to be a time."""
+        said = text_of(tokens) or ""
+        reading = self.start(tokens, explain=True)
+        if reading is None:
+            raise ParseError("error.bad_time", self.example, text=said)
+        return reading, self.settled_start(reading, said)
 
     def future(self, start: datetime) -> datetime:
         if start < self.now:

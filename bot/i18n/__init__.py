@@ -8,6 +8,7 @@ itself, so a gap is visible but never crashes a conversation.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any, Literal
 
 from bot.i18n.board_en import MESSAGES as BOARD_EN
@@ -21,6 +22,18 @@ Lang = Literal["en", "zh"]
 CATALOGS: dict[Lang, dict[str, str]] = {"en": EN, "zh": ZH}
 
 
+@dataclass(frozen=True)
+class PerLanguage:
+    """A parameter whose value itself depends on the reader's language (the words a person would type, say),
+    chosen when the message is read: an error raised while parsing does not know who will read it."""
+
+    en: str
+    zh: str
+
+
 def t(lang: Lang, key: str, **params: Any) -> str:
     template = CATALOGS[lang].get(key) or EN.get(key) or key
-    return template.format(**params) if params else template
+    if not params:
+        return template
+    return template.format(**{name: getattr(value, lang) if isinstance(value, PerLanguage) else value
+                              for name, value in params.items()})

@@ -360,6 +360,10 @@ MESSAGES: dict[str, str] = {
     "agenda.overrun": "⚠️ Still on “{title}”, {minutes} min past its planned end. /meeting next moves on.",
     "agenda.item": "{title} ({details})",
     "agenda.separator": ", ",
+    "punct.colon": ": ",  # a label and its value
+    "punct.list": ", ",  # between people named in a row
+    "punct.paren": "({text})",
+    "punct.aside": " ({text})",  # an aside right after a word
     "agenda.moved": "✔️ “{title}” took {minutes} min. Now: {item}",
     "agenda.finished": "✔️ “{title}” took {minutes} min. That was the last agenda item. Finish with /meeting end.",
     "agenda.already_moved": "The meeting has already moved on; now: {item}",
@@ -746,7 +750,7 @@ MESSAGES: dict[str, str] = {
     "plan.step.approved": "approved",
     "plan.step.rejected": "rejected",
     "plan.step.cancelled": "cancelled",
-    "plan.step.due": "(due {when})",
+    "plan.step.due": " (due {when})",
     "plan.steps": "Approval",
     "plan.no_steps": "not submitted",
     "plan.history": "History",
@@ -765,6 +769,7 @@ MESSAGES: dict[str, str] = {
     "button.approve": "Approve",
     "button.reject": "Reject",
     "plan.reject_asks": "Why? (the requester sees it)",
+    "plan.reject_command": "reject {number}",
     "plan.decide_hint": "approve {number} [note] · reject {number} <reason>",
     "plan.no_approver": "No approver is set for you here, so plan #{number} is held. An admin sets one with /meeting config approver @boss (or … for @you); then resubmit {number}.",
     "plan.no_approver_note": "no approver configured",

@@ -39,10 +39,10 @@ def task(ctx: Ctx, cmd: bc.Task | c.AddAction) -> Outcome:
 
 
 def task_by_number(ctx: Ctx, number: int) -> tuple[PrepTask, Meeting, User]:
-    """Task #number if the speaker may see its meeting; otherwise the same reply as for no such task."""
+    """Task #number if the speaker may see it (`guard.may_see_task`); otherwise the same reply as for no such task."""
     found = board.task_by_number(ctx.session, ctx.workspace_id, number)
     meeting = ctx.session.get(Meeting, found.meeting_id) if found is not None else None
-    if found is None or meeting is None or not guard.may_see(ctx, meeting):
+    if found is None or meeting is None or not guard.may_see_task(ctx, found, meeting):
         raise NotFound("error.no_task", "example.board", number=number)
     owner = ctx.session.get(User, found.owner_id)
     assert owner is not None

@@ -193,13 +193,13 @@ def invite(ctx: Ctx, cmd: c.InvitePeople) -> Outcome:
         ctx.session.add(Participant(meeting_id=meeting.id, user_id=user.id, role=cmd.role))
         added.append(user)
     if not added:
-        names = views.names([ctx.resolve(m) for m in cmd.who])
+        names = views.names([ctx.resolve(m) for m in cmd.who], ctx.lang)
         return Outcome([ctx.reply(ctx.t("invite.already", number=meeting.number, names=names))])
     touch(ctx, meeting)  # plans the answer chase for the newcomers too
     after = views.load(ctx.session, meeting)
 
     def change(lang: Lang, _zone: ZoneInfo) -> str:
-        return t(lang, "change.invited", names=views.names(added), role=t(lang, "role." + cmd.role))
+        return t(lang, "change.invited", names=views.names(added, lang), role=t(lang, "role." + cmd.role))
 
     messages = announce(ctx, meeting, change, before)
     new_ids = {u.id for u in added}
@@ -232,7 +232,7 @@ def uninvite(ctx: Ctx, cmd: c.UninvitePeople) -> Outcome:
     touch(ctx, meeting)
 
     def change(lang: Lang, _zone: ZoneInfo) -> str:
-        return t(lang, "change.uninvited", names=views.names(removed))
+        return t(lang, "change.uninvited", names=views.names(removed, lang))
 
     messages = announce(ctx, meeting, change)
     for user in removed:

@@ -13,7 +13,7 @@ from bot import access, views
 from bot.errors import Conflict, NotAllowed, NotFound
 from bot.service.context import Ctx
 from store import membership, plans, repo
-from store.models import ActionItem, Decision, Meeting, MeetingPlan, User
+from store.models import ActionItem, Decision, Incident, Meeting, MeetingPlan, PrepTask, User
 
 
 def viewer(ctx: Ctx) -> access.Viewer:
@@ -72,6 +72,19 @@ def may_see_item(ctx: Ctx, item: ActionItem) -> bool:
         return True
     meeting = ctx.session.get(Meeting, item.meeting_id) if item.meeting_id else None
     return may_see(ctx, meeting) if meeting is not None else in_conversation(ctx, item.channel_id)
+
+
+def may_see_task(ctx: Ctx, task: PrepTask, meeting: Meeting) -> bool:
+    """A preparation task is its owner's wherever they answer (they are told in a private message, and may be
+    someone from outside the event's group); otherwise it is seen as its meeting is."""
+    return ctx.user_id == task.owner_id or may_see(ctx, meeting)
+
+
+def may_see_incident(ctx: Ctx, incident: Incident, meeting: Meeting) -> bool:
+    """An incident is its handler's and its reporter's wherever they answer (the handler's card is a private
+    message, and a handler routed by type may never have written in the event's group); otherwise it is seen
+    as its meeting is."""
+    return ctx.user_id in (incident.handler_id, incident.reporter_id) or may_see(ctx, meeting)
 
 
 def visible_meeting(ctx: Ctx, number: int) -> Meeting:
@@ -140,7 +153,7 @@ def view_facts(view: views.MeetingView) -> access.MeetingFacts:
 
 def ensure_can_edit(ctx: Ctx, view: views.MeetingView) -> None:
     if not access.can_edit(viewer(ctx), view_facts(view)):
-        raise NotAllowed("error.not_editor", number=view.meeting.number, who=views.names(editors(view)))
+        raise NotAllowed("error.not_editor", number=view.meeting.number, who=views.names(editors(view), ctx.lang))
 
 
 def ensure_requester(ctx: Ctx, requester: User) -> None:
@@ -153,7 +166,7 @@ def ensure_may_share_materials(ctx: Ctx, view: views.MeetingView, presenter: Use
     if not access.can_share_materials(viewer(ctx), presenter.id if presenter else None, view_facts(view)):
         others = [u for u in editors(view) if presenter is None or u.id != presenter.id]
         people = ([presenter] if presenter else []) + others
-        raise NotAllowed("error.materials_not_presenter", number=view.meeting.number, who=views.names(people))
+        raise NotAllowed("error.materials_not_presenter", number=view.meeting.number, who=views.names(people, ctx.lang))
 
 
 def ensure_can_edit_series(ctx: Ctx, view: views.MeetingView, series_creator_id: int) -> None:
@@ -162,7 +175,7 @@ def ensure_can_edit_series(ctx: Ctx, view: views.MeetingView, series_creator_id:
         users = editors(view)
         if series_creator_id not in {u.id for u in users}:
             users = [*repo.users_by_id(ctx.session, [series_creator_id]).values(), *users]
-        raise NotAllowed("error.not_series_editor", number=view.meeting.number, who=views.names(users))
+        raise NotAllowed("error.not_series_editor", number=view.meeting.number, who=views.names(users, ctx.lang))
 
 
 def ensure_live(ctx: Ctx, meeting: Meeting, *allowed: str) -> None:
@@ -189,7 +202,7 @@ def ensure_can_change_item(ctx: Ctx, item: ActionItem) -> None:
                                                                               else [])) if i is not None))
     users = repo.users_by_id(ctx.session, allowed)
     raise NotAllowed("error.not_item_editor", number=item.number,
-                     who=views.names([users[i] for i in allowed if i in users]))  # owner, creator, editors
+                     who=views.names([users[i] for i in allowed if i in users], ctx.lang))  # owner, creator, editors
 
 
 def ensure_can_change_decision(ctx: Ctx, decision: Decision, meeting: Meeting | None) -> None:
@@ -199,7 +212,8 @@ def ensure_can_change_decision(ctx: Ctx, decision: Decision, meeting: Meeting | 
         return
     allowed = access.editor_ids(facts) if facts else [decision.author_id]
     users = repo.users_by_id(ctx.session, allowed)
-    raise NotAllowed("error.not_decision_editor", who=views.names([users[i] for i in allowed if i in users]))
+    raise NotAllowed("error.not_decision_editor",
+                     who=views.names([users[i] for i in allowed if i in users], ctx.lang))
 
 
 def plan_facts(ctx: Ctx, plan: MeetingPlan) -> access.PlanFacts:
@@ -244,7 +258,7 @@ def deciders(ctx: Ctx, meeting: Meeting) -> frozenset[int]:
 
 def event_runners(ctx: Ctx, meeting: Meeting) -> str:
     """The names a refusal gives: the requester and the meeting's other editors."""
-    return views.names(editors(views.load(ctx.session, meeting)))
+    return views.names(editors(views.load(ctx.session, meeting)), ctx.lang)
 
 
 def ensure_runs_event(ctx: Ctx, meeting: Meeting) -> None:

@@ -97,7 +97,7 @@ def ack(ctx: Ctx, row: Incident, meeting: Meeting) -> Outcome:
 def incident_by_number(ctx: Ctx, number: int) -> tuple[Incident, Meeting, User]:
     found = board.incident_by_number(ctx.session, ctx.workspace_id, number)
     meeting = ctx.session.get(Meeting, found.meeting_id) if found is not None else None
-    if found is None or meeting is None or not guard.may_see(ctx, meeting):
+    if found is None or meeting is None or not guard.may_see_incident(ctx, found, meeting):
         raise NotFound("error.no_incident", "example.incident", number=number)
     handler = ctx.session.get(User, found.handler_id)
     assert handler is not None

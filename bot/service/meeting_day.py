@@ -170,7 +170,7 @@ def show_acks(ctx: Ctx, cmd: c.ShowAcks) -> Outcome:
     guard.ensure_can_edit(ctx, view)
     guard.ensure_live(ctx, meeting, "ended")
     waiting = [u for p, u in view.people if p.minutes_acked_at is None]
-    line = ctx.t("acks.waiting", names=views.names(waiting)) if waiting else ctx.t("acks.everyone")
+    line = ctx.t("acks.waiting", names=views.names(waiting, ctx.lang)) if waiting else ctx.t("acks.everyone")
     text = ctx.t("acks.summary", number=meeting.number, acked=len(view.people) - len(waiting), total=len(view.people))
     return Outcome([ctx.reply(text, sections=(Section(None, (line,)),))])
 

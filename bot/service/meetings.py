@@ -489,7 +489,7 @@ def minutes_messages(ctx: Ctx, view: views.MeetingView, record: views.Record, ch
         fields = (
             (t(language, "field.when"), format_when(started.astimezone(zone), zone, language)),
             (t(language, "field.length"), t(language, "unit.minutes", n=minutes)),
-            (t(language, "field.host"), views.names(view.with_role("host"))),
+            (t(language, "field.host"), views.names(view.with_role("host"), language)),
         )
         return OutMessage(
             target=target,
@@ -573,5 +573,6 @@ def add_viewers(ctx: Ctx, number: int, who: Sequence[Mention]) -> Outcome:
                 text=t(lang, "viewers.notice", who=ctx.user.display_name, number=meeting.number, title=meeting.title),
             ))
         named.append(user)
-    outcome.messages.insert(0, ctx.reply(ctx.t("viewers.added", number=meeting.number, names=views.names(named))))
+    added = ctx.t("viewers.added", number=meeting.number, names=views.names(named, ctx.lang))
+    outcome.messages.insert(0, ctx.reply(added))
     return outcome

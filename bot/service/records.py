@@ -269,7 +269,7 @@ def add_chairs(ctx: Ctx, cmd: c.AddChairs) -> Outcome:
         p.is_chair = True
     ctx.session.flush()
     current = [u for p, u in repo.participants(ctx.session, meeting.id) if p.is_chair or p.role == "host"]
-    return Outcome([announce(ctx, meeting, ctx.t("chair.current", names=views.names(current)))])
+    return Outcome([announce(ctx, meeting, ctx.t("chair.current", names=views.names(current, ctx.lang)))])
 
 
 def undo(ctx: Ctx) -> Outcome:
@@ -326,7 +326,7 @@ def ensure_can_change(ctx: Ctx, item: ActionItem) -> None:
     if not access.can_close(guard.viewer(ctx), item.owner_id, item.creator_id, hosts):
         allowed = {item.owner_id, item.creator_id} | hosts
         users = repo.users_by_id(ctx.session, sorted(i for i in allowed if i is not None))
-        raise NotAllowed("error.not_owner", number=item.number, who=views.names(list(users.values())))
+        raise NotAllowed("error.not_owner", number=item.number, who=views.names(list(users.values()), ctx.lang))
 
 
 def done(ctx: Ctx, cmd: c.Done) -> Outcome:
@@ -414,7 +414,7 @@ def tell_requester(ctx: Ctx, item: ActionItem, news: str) -> list[OutMessage]:
 def ensure_owner(ctx: Ctx, item: ActionItem) -> None:
     if ctx.user_id != item.owner_id:
         owner = ctx.session.get(User, item.owner_id) if item.owner_id else None
-        raise NotAllowed("error.not_owner", number=item.number, who=views.names([owner] if owner else []))
+        raise NotAllowed("error.not_owner", number=item.number, who=views.names([owner] if owner else [], ctx.lang))
 
 
 def accept(ctx: Ctx, cmd: c.AcceptItem) -> Outcome:
@@ -446,7 +446,7 @@ def decline(ctx: Ctx, cmd: c.DeclineItem) -> Outcome:
 def ensure_requester(ctx: Ctx, item: ActionItem) -> None:
     who = followup.requester(ctx.session, item)
     if who is None or who.id != ctx.user_id:
-        raise NotAllowed("error.not_requester", number=item.number, who=views.names([who] if who else []))
+        raise NotAllowed("error.not_requester", number=item.number, who=views.names([who] if who else [], ctx.lang))
 
 
 def verify(ctx: Ctx, cmd: c.VerifyItem) -> Outcome:

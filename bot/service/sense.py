@@ -113,7 +113,7 @@ def _late_hours(ctx: Ctx, plan: Plan) -> list[str]:
     for key, users in by_zone.items():
         zone = zone_of(users[0], ctx.settings)
         span = f"{plan.start.astimezone(zone):%H:%M}–{plan.end.astimezone(zone):%H:%M}"
-        lines.append(ctx.t("sense.hours", names=views.names(users), span=span, zone=key,
+        lines.append(ctx.t("sense.hours", names=views.names(users, ctx.lang), span=span, zone=key,
                            opens=f"{WORK_START:%H:%M}", closes=f"{WORK_END:%H:%M}"))
     return lines
 
