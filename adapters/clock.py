@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 Clock = Callable[[], datetime]
@@ -21,13 +22,20 @@ def system_clock() -> datetime:
     return datetime.now(UTC)
 
 
+@dataclass(frozen=True)
+class RunningFrom:
+    """A clock that reads `start` at the monotonic instant `origin` and runs at real speed from there. Monotonic,
+    so neither a change of the machine's time nor a test that moves it makes it jump; and one machine's processes
+    share the monotonic clock, so processes given the same `start` and `origin` agree (it is picklable, so a
+    worker process (`adapters/workers.py`) is given the very clock of the process that started it)."""
+
+    start: datetime
+    origin: float
+
+    def __call__(self) -> datetime:
+        return self.start + timedelta(seconds=time.monotonic() - self.origin)
+
+
 def running_from(start: datetime, origin: float | None = None) -> Clock:
-    """A clock that reads `start` at the monotonic instant `origin` (default: now) and runs at real speed from
-    there. Monotonic, so neither a change of the machine's time nor a test that moves it makes it jump; and one
-    machine's processes share the monotonic clock, so processes given the same `start` and `origin` agree."""
-    origin = time.monotonic() if origin is None else origin
-
-    def now() -> datetime:
-        return start + timedelta(seconds=time.monotonic() - origin)
-
-    return now
+    """`RunningFrom` `start`, from `origin` (default: now)."""
+    return RunningFrom(start, time.monotonic() if origin is None else origin)

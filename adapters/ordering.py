@@ -27,19 +27,19 @@ class InOrder:
 
     def ticket(self, key: str) -> Ticket:
         mine: asyncio.Future[None] = asyncio.get_running_loop().create_future()
-        self._open = {future for future in self._open if not future.done()}  # O(events in flight)
         self._open.add(mine)
+        mine.add_done_callback(self._open.discard)  # O(1) on the ack path, whatever is in flight
         before = self._tails.get(key)
         self._tails[key] = mine
         return before, mine
 
     def __len__(self) -> int:
         """Events taken and not finished."""
-        return sum(not future.done() for future in self._open)
+        return sum(not future.done() for future in list(self._open))  # a copy: tickets come and go meanwhile
 
     async def idle(self) -> None:
         """Return once every event taken so far (and any taken meanwhile) has finished."""
-        while waiting := [future for future in self._open if not future.done()]:
+        while waiting := [future for future in list(self._open) if not future.done()]:
             await asyncio.wait(waiting)
 
     @asynccontextmanager

@@ -82,6 +82,8 @@ class Settings(BaseSettings):
     ops_address: str = Field(default="127.0.0.1:9102", alias="QUORUM_OPS_ADDRESS")  # /healthz, /metrics; or off
     outbox_stale_seconds: int = Field(default=600, alias="QUORUM_OUTBOX_STALE_SECONDS", ge=1, le=7 * 86400)
     drain_seconds: float = Field(default=25.0, alias="QUORUM_DRAIN_SECONDS", gt=0, le=3600)
+    # `quorum slack`: processes that do the work after each ack (adapters/workers.py); 0 keeps it in threads
+    worker_processes: int = Field(default=1, alias="QUORUM_WORKER_PROCESSES", ge=0, le=64)
     slack_bot_token: SecretStr | None = Field(default=None, alias="SLACK_BOT_TOKEN")
     slack_app_token: SecretStr | None = Field(default=None, alias="SLACK_APP_TOKEN")
     slack_signing_secret: SecretStr | None = Field(default=None, alias="SLACK_SIGNING_SECRET")

@@ -41,8 +41,13 @@ def make_engine(url: str) -> Engine:
     raise ValueError(f"DATABASE_URL must be sqlite:///… or postgresql+psycopg://…, not {url!r}")
 
 
+def is_in_memory(url: str) -> bool:
+    """An SQLite database that lives in one process's memory (no other process can open it)."""
+    return url in ("sqlite://", "sqlite:///:memory:")
+
+
 def _sqlite_engine(url: str) -> Engine:
-    in_memory = url in ("sqlite://", "sqlite:///:memory:")
+    in_memory = is_in_memory(url)
     engine = create_engine(
         url,
         connect_args={"check_same_thread": False, "timeout": SQLITE_BUSY_TIMEOUT_MS / 1000},

@@ -2,8 +2,14 @@
 
 Why this shape:
 - Slack wants an ack within 3 s. Every listener acks first; the core (database, then posts) runs after it
-  in a worker thread (`asyncio.to_thread`), so a slow database or a rate-limited post never delays an ack
-  and never blocks the event loop (measured: Bolt's sync `App` under ASGI blocked the loop at 89 req/s).
+  (`SlackAdapter.work`), so a slow database or a rate-limited post never delays an ack and never blocks the
+  event loop (measured: Bolt's sync `App` under ASGI blocked the loop at 89 req/s). `quorum slack` runs that
+  work in worker processes (`adapters/workers.py`, `QUORUM_WORKER_PROCESSES`), each with its own
+  `SlackAdapter`: in threads of the acking process it held the GIL the loop needed to write acks. Without
+  workers (tests, an in-memory database) it runs in threads here. Each listener acks and returns, the rest in
+  a task of its own (`after_ack`): Bolt then answers as the listener returns (`process_before_response`),
+  where by default it polls every 10 ms for an ack from a listener still running. A request's signature is
+  checked and its body parsed once (`QuorumRequestHandler`), not again by Bolt.
 - Posting goes through one synchronous `WebClient` per workspace (`Team`), shared by listeners and the
   scheduler tick: with `SLACK_BOT_TOKEN` there is one; installed through OAuth (`adapters/slack/install.py`),
   each team's token comes from the database, and every message is posted with the token of the team it
@@ -26,7 +32,8 @@ import re
 import threading
 import time
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Coroutine, Iterable
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, TypeVar
 from urllib.parse import parse_qsl
@@ -62,8 +69,10 @@ from adapters.slack.translate import (
     split_key,
     team_of,
 )
+from adapters.workers import Note, NotingObserver, WorkerPool, observe
 from bot.access import Conversation
 from bot.command_types import NewMeeting, Plan
+from bot.config import Settings
 from bot.core import Core
 from bot.errors import ConfigError, Undeliverable
 from bot.events import Inbound, Person
@@ -149,10 +158,13 @@ class SlackAdapter:
     def __init__(self, core: Core, bot_token: str | None, signing_secret: str | None, api_url: str,
                  clock: Clock = system_clock) -> None:
         self.core = core
+        self.bot_token = bot_token
         self.signing_secret = signing_secret
         self.clock = clock
         self.api_url = api_url
         self.order = InOrder()
+        self.workers: WorkerPool | None = None  # `start_workers`: the work after each ack in other processes
+        self._after_ack: set[asyncio.Task[object]] = set()  # `after_ack`: the work of events answered already
         self._teams: dict[str, tuple[float, Team]] = {}
         self._teams_lock = threading.Lock()
         core.directory = TeamDirectory(self)
@@ -162,7 +174,8 @@ class SlackAdapter:
             self.app = AckTimedApp(
                 client=AsyncWebClient(token=bot_token, base_url=api_url),
                 signing_secret=signing_secret or "",
-                request_verification_enabled=signing_secret is not None,
+                request_verification_enabled=False,  # QuorumRequestHandler verifies every HTTP request
+                process_before_response=True,  # each listener returns right after its ack: `after_ack`
             )
         else:
             if not core.settings.slack_oauth:
@@ -172,7 +185,8 @@ class SlackAdapter:
             self.app = AckTimedApp(
                 client=AsyncWebClient(base_url=api_url),
                 signing_secret=signing_secret or "",
-                request_verification_enabled=signing_secret is not None,
+                request_verification_enabled=False,  # QuorumRequestHandler verifies every HTTP request
+                process_before_response=True,  # each listener returns right after its ack: `after_ack`
                 oauth_settings=oauth_settings(core.settings, self.installations, core.engine),
             )
         self._register()
@@ -198,9 +212,34 @@ class SlackAdapter:
         return team
 
     def forget(self, team_id: str) -> None:
-        """Drop a team's cached token (it was revoked, or the app uninstalled)."""
+        """Drop a team's cached token (it was revoked, or the app uninstalled), in the workers too."""
         with self._teams_lock:
             self._teams.pop(team_id, None)
+        if self.workers is not None:
+            self.workers.broadcast("forget", team_id)
+
+    # ---- where the work after an ack runs ------------------------------------------------------------
+    def start_workers(self, count: int) -> None:
+        """From now on the work after each ack, and the tick, run in `count` worker processes, each event in the
+        one its conversation routes to. Their cores' observations come back to this core's observer."""
+        build = SlackWorker(self.core.settings, self.bot_token, self.signing_secret, self.api_url, self.clock)
+        self.workers = WorkerPool(count, build, self.take_note)
+
+    def stop_workers(self) -> None:
+        """After the drain: the workers finish what they were given and exit."""
+        if self.workers is not None:
+            self.workers.close()
+            self.workers = None
+
+    def take_note(self, note: Note) -> None:
+        observe(self.core.observer, note)
+
+    async def work(self, key: str, method: str, *args: Any) -> Any:
+        """`method(*args)` of this adapter, after an ack: in the worker process conversation `key` routes to (whose
+        own adapter runs it), or in a thread of this process when there are no workers."""
+        if self.workers is not None:
+            return await self.workers.call(key, method, *args)
+        return await asyncio.to_thread(getattr(self, method), *args)
 
     # ---- listeners ----------------------------------------------------------------------------------
     def _register(self) -> None:
@@ -218,14 +257,36 @@ class SlackAdapter:
         app.event("tokens_revoked")(self._on_tokens_revoked)
         app.event("app_uninstalled")(self._on_app_uninstalled)
 
+    def after_ack(self, work: Coroutine[Any, Any, object]) -> None:
+        """Run `work` once its listener has returned. Bolt answers Slack when a listener returns
+        (`process_before_response`, so no ack waits for Bolt's 10 ms poll), so each listener acks, hands what
+        follows to this and returns. The task is kept until it is done, and what it raises is logged."""
+        task = asyncio.get_running_loop().create_task(work)
+        self._after_ack.add(task)
+        task.add_done_callback(self._after_ack_done)
+
+    def _after_ack_done(self, task: asyncio.Task[object]) -> None:
+        self._after_ack.discard(task)
+        if not task.cancelled() and (error := task.exception()) is not None:
+            log.error("handling a Slack event after its ack failed", exc_info=error)
+
+    async def in_turn(self, key: str, ticket: Ticket, method: str, *args: Any) -> None:
+        """`method(*args)` in conversation `key`'s turn (`adapters/ordering.py`), where the work runs."""
+        async with self.order.turn(key, ticket):
+            await self.work(key, method, *args)
+
     async def _on_tokens_revoked(self, ack: AsyncAck, event: dict[str, Any], context: AsyncBoltContext) -> None:
         await ack()
         if self.installations is None:
             log.warning("Slack revoked tokens of this app: SLACK_BOT_TOKEN may no longer work")
-        else:
+            return
+
+        async def delete() -> None:
             await self.app.default_tokens_revoked_event_listener()(event=event, context=context)
             self.forget(str(context.team_id or ""))
             log.warning("tokens revoked in Slack team %s: deleted; its meetings are kept", context.team_id)
+
+        self.after_ack(delete())
 
     async def _on_app_uninstalled(self, ack: AsyncAck, context: AsyncBoltContext) -> None:
         """The team's tokens go; everything it recorded stays, under the retention rule (store/retention.py:
@@ -233,46 +294,56 @@ class SlackAdapter:
         await ack()
         if self.installations is None:
             log.warning("Quorum was uninstalled from Slack team %s: SLACK_BOT_TOKEN no longer works", context.team_id)
-        else:
+            return
+
+        async def delete() -> None:
             await self.app.default_app_uninstalled_event_listener()(context=context)
             self.forget(str(context.team_id or ""))
             log.warning("uninstalled from Slack team %s: its tokens are deleted, its meetings kept", context.team_id)
 
+        self.after_ack(delete())
+
     async def _on_command(self, ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient) -> None:
-        ticket = self.order.ticket(str(body.get("channel_id")))
+        channel = str(body.get("channel_id"))
+        ticket = self.order.ticket(channel)
         text = str(body.get("text") or "").strip()
         form = alone(text)
         if form is not None and body.get("trigger_id"):
             done(ticket)  # opening a form changes nothing in the channel: nobody waits for it
             await ack()
-            person = await asyncio.to_thread(self.reader, team_of(body), str(body["user_id"]))
-            opens = blocks.meeting_modal if form is NewMeeting else plan_form.plan_modal
-            await client.views_open(trigger_id=body["trigger_id"], view=opens(lang_of(person), str(body["channel_id"])))
+
+            async def open_form() -> None:
+                person = await asyncio.to_thread(self.reader, team_of(body), str(body["user_id"]))
+                opens = blocks.meeting_modal if form is NewMeeting else plan_form.plan_modal
+                await client.views_open(trigger_id=body["trigger_id"], view=opens(lang_of(person), channel))
+
+            self.after_ack(open_form())
             return
         await ack()
         if not self.core.admit():  # past capacity: say so now rather than answer minutes later
             done(ticket)
-            await asyncio.to_thread(self.core.busy, busy_inbound(body), self.clock(), self.send)
+            self.after_ack(asyncio.to_thread(self.core.busy, busy_inbound(body), self.clock(), self.send))
             return
-        try:
-            async with self.order.turn(str(body.get("channel_id")), ticket):
-                await asyncio.to_thread(self.translate_and_dispatch, slash_command, body)
-        finally:
-            self.core.release()
+
+        async def handle() -> None:
+            try:
+                await self.in_turn(channel, ticket, "translate_and_dispatch", slash_command, body)
+            finally:
+                self.core.release()
+
+        self.after_ack(handle())
 
     async def _on_message(self, ack: AsyncAck, body: dict[str, Any]) -> None:
         key = str(body["event"].get("channel"))
         ticket = self.order.ticket(key)
         await ack()
-        async with self.order.turn(key, ticket):
-            await asyncio.to_thread(self.translate_and_dispatch, message_event, body)
+        self.after_ack(self.in_turn(key, ticket, "translate_and_dispatch", message_event, body))
 
     async def _on_reaction(self, ack: AsyncAck, body: dict[str, Any]) -> None:
         key = str((body["event"].get("item") or {}).get("channel"))
         ticket = self.order.ticket(key)
         await ack()
-        async with self.order.turn(key, ticket):
-            await asyncio.to_thread(self.translate_and_dispatch, reaction_event, body)
+        self.after_ack(self.in_turn(key, ticket, "translate_and_dispatch", reaction_event, body))
 
     async def _on_button(self, ack: AsyncAck, body: dict[str, Any], action: dict[str, Any]) -> None:
         user_id = str(body["user"]["id"])
@@ -280,26 +351,24 @@ class SlackAdapter:
         key = user_id if from_home else str((body.get("container") or {}).get("channel_id"))
         ticket = self.order.ticket(key)
         await ack()
-        async with self.order.turn(key, ticket):
-            home_channel = await asyncio.to_thread(self.dm_channel, team_of(body), user_id) if from_home else ""
-            people = await asyncio.to_thread(lambda: self.team(team_of(body)).people)
-            inbound = await asyncio.to_thread(button_click, body, action, people, home_channel)
-            await asyncio.to_thread(self.dispatch, inbound)
-            if from_home:
-                await asyncio.to_thread(self.publish_home, inbound.workspace, user_id)
+        self.after_ack(self.in_turn(key, ticket, "click", body, action, from_home))
 
     async def _on_ask_button(self, ack: AsyncAck, body: dict[str, Any], action: dict[str, Any],
                              client: AsyncWebClient) -> None:
         """Blocked / Delay: ask for the reason or the date in a modal, then run the completed command."""
         await ack()
-        user_id = str(body["user"]["id"])
-        spec = json.loads(str(action.get("value") or "{}"))
-        channel = str((body.get("container") or {}).get("channel_id") or "") or await asyncio.to_thread(
-            self.dm_channel, team_of(body), user_id)
-        person = await asyncio.to_thread(self.reader, team_of(body), user_id)
-        await client.views_open(trigger_id=body["trigger_id"],
-                                view=blocks.ask_modal(lang_of(person), str(spec.get("ask") or ""),
-                                                      str(spec.get("command") or ""), channel))
+
+        async def ask() -> None:
+            user_id = str(body["user"]["id"])
+            spec = json.loads(str(action.get("value") or "{}"))
+            channel = str((body.get("container") or {}).get("channel_id") or "") or await asyncio.to_thread(
+                self.dm_channel, team_of(body), user_id)
+            person = await asyncio.to_thread(self.reader, team_of(body), user_id)
+            await client.views_open(trigger_id=body["trigger_id"],
+                                    view=blocks.ask_modal(lang_of(person), str(spec.get("ask") or ""),
+                                                          str(spec.get("command") or ""), channel))
+
+        self.after_ack(ask())
 
     async def _on_ask_submit(self, ack: AsyncAck, body: dict[str, Any], view: dict[str, Any]) -> None:
         spec = json.loads(str(view.get("private_metadata") or "{}"))
@@ -310,21 +379,30 @@ class SlackAdapter:
             person = await asyncio.to_thread(self.reader, team_of(body), str(body["user"]["id"]))
             if not answer:
                 await ack(response_action="errors", errors={blocks.ASK_BLOCK: t(lang_of(person), "form.ask.empty")})
+                done(ticket)
                 return
             await ack()
-            inbound = Inbound(kind="button", platform=PLATFORM,
-                              workspace=team_of(body), channel=channel, user=person,
-                              text=f"{spec.get('command', '')} {answer}", is_direct=channel.startswith("D"))
-            async with self.order.turn(channel, ticket):
-                await asyncio.to_thread(self.dispatch, inbound)
-            await asyncio.to_thread(self.publish_home, inbound.workspace, person.platform_id)
-        finally:
+        except BaseException:
             done(ticket)
+            raise
+        inbound = Inbound(kind="button", platform=PLATFORM,
+                          workspace=team_of(body), channel=channel, user=person,
+                          text=f"{spec.get('command', '')} {answer}", is_direct=channel.startswith("D"))
+
+        async def answered() -> None:
+            try:
+                await self.in_turn(channel, ticket, "dispatch", inbound)
+            finally:
+                done(ticket)
+            await self.work(channel, "publish_home", inbound.workspace, person.platform_id)
+
+        self.after_ack(answered())
 
     async def _on_home_opened(self, ack: AsyncAck, body: dict[str, Any], event: dict[str, Any]) -> None:
         await ack()
         if event.get("tab", "home") == "home":
-            await asyncio.to_thread(self.publish_home, str(body.get("team_id") or ""), str(event["user"]))
+            user = str(event["user"])
+            self.after_ack(self.work(user, "publish_home", str(body.get("team_id") or ""), user))
 
     async def _on_modal_submit(self, ack: AsyncAck, body: dict[str, Any], view: dict[str, Any]) -> None:
         """The filled-in `/meeting new` form: the NewMeeting it asks for goes to the core as it is."""
@@ -349,17 +427,25 @@ class SlackAdapter:
             command, errors = read(view["state"]["values"], lang_of(person), zone, self.clock())
             if command is None:
                 await ack(response_action="errors", errors=errors)
+                done(ticket)
                 return
             await ack()
-            named = people_of(command)
-            mentions = await asyncio.to_thread(lambda: tuple(self.person(team_of(body), user) for user in named))
-            inbound = Inbound(kind="command", platform=PLATFORM,
-                              workspace=team_of(body), channel=channel, user=person,
-                              is_direct=is_direct_channel(channel), mentions=mentions, command=command)
-            async with self.order.turn(channel, ticket):
-                await asyncio.to_thread(self.dispatch, inbound)
-        finally:
+        except BaseException:
             done(ticket)
+            raise
+
+        async def submitted() -> None:
+            try:
+                named = people_of(command)
+                mentions = await asyncio.to_thread(lambda: tuple(self.person(team_of(body), user) for user in named))
+                inbound = Inbound(kind="command", platform=PLATFORM,
+                                  workspace=team_of(body), channel=channel, user=person,
+                                  is_direct=is_direct_channel(channel), mentions=mentions, command=command)
+                await self.in_turn(channel, ticket, "dispatch", inbound)
+            finally:
+                done(ticket)
+
+        self.after_ack(submitted())
 
     # ---- into the core and back out ------------------------------------------------------------------
     def translate_and_dispatch(
@@ -368,6 +454,15 @@ class SlackAdapter:
         inbound = translate(body, self.team(team_of(body)).people)
         if inbound is not None:
             self.dispatch(inbound)
+
+    def click(self, body: dict[str, Any], action: dict[str, Any], from_home: bool) -> None:
+        """A button clicked in a channel or on App Home (whose view is published again)."""
+        user_id = str(body["user"]["id"])
+        home_channel = self.dm_channel(team_of(body), user_id) if from_home else ""
+        inbound = button_click(body, action, self.team(team_of(body)).people, home_channel)
+        self.dispatch(inbound)
+        if from_home:
+            self.publish_home(inbound.workspace, user_id)
 
     def dispatch(self, inbound: Inbound) -> None:
         """Hand one event to the core (it posts its replies through `send`); mark an acted-on reply ✅."""
@@ -381,6 +476,9 @@ class SlackAdapter:
                     log.warning("could not react to %s: %s", outcome.acknowledge, error.response.get("error"))
 
     def tick(self) -> int:
+        """Post Slack's due rows (in a worker process when there are workers, so no post holds this GIL)."""
+        if self.workers is not None:
+            return int(self.workers.submit("", "tick").result())
         return self.core.tick(self.clock(), self.send, platform=PLATFORM)
 
     def send(self, message: OutMessage) -> str | None:
@@ -435,6 +533,23 @@ class SlackAdapter:
         team = self.team(team_id)
         view = self.core.home(PLATFORM, team_id, team.people(user_id), self.clock())
         team.web.views_publish(user_id=user_id, view=blocks.home_view(view, team.people.mentionable([user_id])))
+
+
+@dataclass(frozen=True)
+class SlackWorker:
+    """How a worker process builds its own `SlackAdapter`: the acking process's settings, token, Slack API and
+    clock, a core of its own on the same database, telling its observations to the acking process."""
+
+    settings: Settings
+    bot_token: str | None
+    signing_secret: str | None
+    api_url: str
+    clock: Clock
+
+    def __call__(self, note: Callable[[Note], None]) -> SlackAdapter:
+        core = Core(self.settings)
+        core.observer = NotingObserver(note)
+        return SlackAdapter(core, self.bot_token, self.signing_secret, self.api_url, self.clock)
 
 
 class TeamDirectory:
@@ -499,6 +614,8 @@ class QuorumRequestHandler(AsyncSlackRequestHandler):
     `MAX_BODY_BYTES` is refused with 413 before it is read (by Content-Length, and by counting a chunked
     body as it streams in), the signature is checked before anything is parsed (401), and a signed body
     Bolt cannot read is a 400. Also: a slash command whose text contains "payload" keeps its text.
+    The signature is checked and the body parsed here only, once each: the app's own request verification is
+    off (`SlackAdapter`), as every HTTP request reaches it through this handler and Socket Mode needs none.
     """
 
     def __init__(self, app: AsyncApp, path: str, signing_secret: str | None) -> None:
@@ -524,20 +641,22 @@ class QuorumRequestHandler(AsyncSlackRequestHandler):
             return refusal(400, "body is not UTF-8")
         if self.verifier is not None and not signature_is_valid(self.verifier, raw, headers):
             return refusal(401, "invalid signature")
+        # The body is parsed once, here (Bolt's request would parse it again: the ack path's costliest step).
+        bolt_request = AsyncBoltRequest(body="", query=request.query_string, headers=headers)
         try:
-            parsed = parse_body(raw, str(headers.get("content-type") or ""))
+            parsed = parse_body(raw, bolt_request.content_type)
         except ValueError:  # JSONDecodeError: a signed body that is not the JSON it claims to be
             return refusal(400, "body is not valid JSON")
         problem = shape_problem(parsed)
         if problem is not None:
             log.warning("malformed Slack payload refused: %s", problem)
             return refusal(400, f"malformed payload: {problem}")
-        bolt_request = AsyncBoltRequest(body=raw, query=request.query_string, headers=headers)
-        if not bolt_request.body and raw:
+        if not parsed and raw:
             fields = form_fields(raw)
             if fields and "payload" not in fields:
-                bolt_request.body = fields
-                bolt_request.context = build_async_context(AsyncBoltContext({}), fields)
+                parsed = fields
+        bolt_request.raw_body, bolt_request.body = raw, parsed
+        bolt_request.context = build_async_context(AsyncBoltContext({}), parsed)
         return await self.app.async_dispatch(bolt_request)
 
 

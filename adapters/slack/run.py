@@ -9,6 +9,8 @@ Installed through OAuth (`SLACK_CLIENT_ID` / `SLACK_CLIENT_SECRET`), the HTTP se
 `/slack/install` and `/slack/oauth_redirect`; with an app token too, events come over Socket Mode and an HTTP
 server on the app's port runs beside it (in a thread of its own, so SIGTERM stays the drain's) for the
 install pages.
+The work after each ack runs in `QUORUM_WORKER_PROCESSES` worker processes (`SlackAdapter.start_workers`), the
+tick too; they are stopped after the drain and the last tick, so what they were given is finished first.
 """
 
 from __future__ import annotations
@@ -35,6 +37,7 @@ from adapters.slack.translate import PLATFORM
 from bot.config import Settings
 from bot.core import Core
 from bot.errors import ConfigError
+from store.database import is_in_memory
 
 log = logging.getLogger(__name__)
 EVENTS_PATH = "/slack/events"
@@ -139,9 +142,21 @@ def bound_port(server: uvicorn.Server) -> int:
     return int(server.servers[0].sockets[0].getsockname()[1])
 
 
+def worker_processes(settings: Settings) -> int:
+    """How many processes do the work after the acks: `QUORUM_WORKER_PROCESSES`, but none when the database
+    lives in this process's memory (no worker could open it)."""
+    if settings.worker_processes and is_in_memory(settings.database_url):
+        log.warning("QUORUM_WORKER_PROCESSES=%d ignored: an in-memory database is this process's alone",
+                    settings.worker_processes)
+        return 0
+    return settings.worker_processes
+
+
 def run(settings: Settings, host: str, port: int, clock: Clock = system_clock) -> int:
     adapter = build_adapter(settings, clock=clock)
-    settle_heap()
+    settle_heap()  # before the workers are forked, so that they share the frozen heap's pages
+    if workers := worker_processes(settings):
+        adapter.start_workers(workers)
     ticker = start_ticker(adapter.tick, settings.tick_seconds)
     drained = False
     try:
@@ -156,4 +171,5 @@ def run(settings: Settings, host: str, port: int, clock: Clock = system_clock) -
             drained = asyncio.run(serve_http(adapter, host, port, settings))
     finally:
         ticker.shutdown(wait=True)  # a tick under way finishes its posts
+        adapter.stop_workers()  # after the drain and the tick: nothing is left for them
     return 0 if drained else 1
