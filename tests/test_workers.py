@@ -131,7 +131,7 @@ def test_slack_events_are_handled_by_the_workers_in_order_and_drained(sqlite_fil
         monkeypatch.setattr(core, "handle", in_process)
         driver = HttpDriver(adapter)
         try:
-            driver.command("U1", "C1", 'new "Sync" tomorrow 3pm with <@U2|bob>')
+            driver.command("U1", "C1", 'new "Sync" today 9:30 with <@U2|bob>')  # soon: its start asks nothing
             driver.command("U1", "C1", "start 1")
             lines = [f"#info point {number}" for number in range(1, 7)]
             for line in lines:  # acked at once, one after the other: handled in this order
