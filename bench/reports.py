@@ -219,7 +219,7 @@ def generate(shape: Shape) -> Generated:
             add("participant", id=len(tables["participant"]) + 1, meeting_id=n, user_id=user, role=role,
                 is_chair=position == 0, rsvp=rsvp,
                 rsvp_at=start - timedelta(hours=rng.randint(3, 48)) if rsvp else None,
-                checked_in_at=checked_in, lines_said=rng.randint(0, 30) if came else 0)
+                checked_in_at=checked_in, lines_said=rng.randint(0, 30) if came else 0, walked_in=False)
             if came:
                 attendees.append(user)
                 if in_month:

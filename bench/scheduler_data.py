@@ -41,7 +41,7 @@ from bot.workdays import calendar_for
 from store import models
 from store.database import make_engine
 
-GENERATOR_VERSION = 1  # bump when the generated data changes, so cached SQLite files are rebuilt
+GENERATOR_VERSION = 2  # bump when the generated data changes, so cached SQLite files are rebuilt
 NOW = datetime(2026, 11, 23, 0, 30, tzinfo=UTC)  # Monday 08:30 in Shanghai, before the 09:00 reminders
 PLATFORM = "slack"  # every generated workspace's: the tick claims this platform's rows
 BATCH = 20_000
@@ -235,6 +235,7 @@ class Generator:
                         "participant", id=participant_id, meeting_id=meeting_id, user_id=user,
                         role="host" if position == 0 else "required", is_chair=position == 1,
                         rsvp=None if upcoming else "yes", lines_said=0 if upcoming else rng.randint(0, 30),
+                        walked_in=False,
                     ))
                 reminders = []
                 if upcoming:
