@@ -315,7 +315,7 @@ def minutes_sections(view: MeetingView, record: Record, lang: Lang) -> tuple[Sec
             t(lang, "heading.attendance"),
             (
                 t(lang, "minutes.present", names=names(present, lang), n=len(present), total=len(roll)),
-                t(lang, "minutes.absent", names=", ".join(absent_lines) or "—"),
+                t(lang, "minutes.absent", names=t(lang, "punct.list").join(absent_lines) or "—"),
             ),
         )
     ]

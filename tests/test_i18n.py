@@ -135,4 +135,6 @@ def test_chinese_console_output_uses_full_width_colons_and_parentheses(script: s
         body = re.sub(r"^\[m\d+\] [^:]*quorum(?: \(edited\))?: ", "", line.strip())
         faults += [fault for fault in typography_faults(f"{script}:{number}", body)
                    if "colon" in fault or "parentheses" in fault]
+        if re.search(CJK, body) and re.search(r"@[^\s,]+, @", body):
+            faults.append(f"{script}:{number}: people listed with an ASCII comma, not 、, in {body!r}")
     assert faults == []

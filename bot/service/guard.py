@@ -125,7 +125,7 @@ def ensure_may_see_person(ctx: Ctx, person: User) -> None:
 
 def configured_admins(ctx: Ctx) -> str:
     """Who can, in words: the platform's admins, and the people `QUORUM_ADMINS` names, if any."""
-    named = ", ".join(f"@{admin}" for admin in sorted(ctx.settings.admin_ids))
+    named = ctx.t("punct.list").join(f"@{admin}" for admin in sorted(ctx.settings.admin_ids))
     return ctx.t("admins.platform_and", names=named) if named else ctx.t("admins.platform")
 
 

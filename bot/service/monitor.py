@@ -89,7 +89,7 @@ def report(ctx: Ctx, cmd: bc.MonitorReport) -> Outcome:
         raise Conflict("error.no_management", "example.config_management")
     users = repo.users_by_id(ctx.session, ids)
     messages = [ctx.reply(ctx.t("monitor.sent", number=meeting.number,
-                                who=", ".join("@" + users[uid].display_name for uid in ids)))]
+                                who=ctx.t("punct.list").join("@" + users[uid].display_name for uid in ids)))]
     for uid in ids:
         to = users[uid]
         local = replace(ctx, lang=language_of(to, ctx.settings, meeting.language), tz=zone_of(to, ctx.settings))

@@ -54,7 +54,8 @@ def signins(ctx: Ctx, cmd: bc.ShowSignIns) -> Outcome:
     sections = (
         Section(ctx.t("signin.signed", n=len(signed)), lines or (ctx.t("signin.nobody"),)),
         Section(ctx.t("signin.missing", n=len(missing)),
-                (", ".join("@" + u.display_name for u in missing),) if missing else (ctx.t("signin.everyone"),)),
+                (ctx.t("punct.list").join("@" + u.display_name for u in missing),) if missing
+                else (ctx.t("signin.everyone"),)),
     )
     buttons = (Button(ctx.t("button.chase"), f"chase {meeting.number}"),) if missing else ()
     return Outcome([ctx.reply(ctx.t("signin.intro"), title=ctx.t("signin.title", number=meeting.number,
@@ -69,7 +70,7 @@ def chase(ctx: Ctx, cmd: bc.ChaseSignIns) -> Outcome:
     assert meeting.id is not None
     missing = [user for p, user in repo.participants(ctx.session, meeting.id)
                if attendance.on_roll(p) and not attendance.present(p) and p.rsvp != "no" and user.id != ctx.user_id]
-    messages: list[OutMessage] = [ctx.reply(ctx.t("signin.chased", number=meeting.number, who=", ".join(
+    messages: list[OutMessage] = [ctx.reply(ctx.t("signin.chased", number=meeting.number, who=ctx.t("punct.list").join(
         "@" + u.display_name for u in missing)) if missing else ctx.t("signin.everyone"))]
     for user in missing:
         lang = language_of(user, ctx.settings, meeting.language)
