@@ -74,6 +74,16 @@ def run_against_expected(name: str, tmp_path: Path, lines: Iterable[str]) -> Non
         assert line in out
 
 
+def run_event_script(name: str, tmp_path: Path) -> str:
+    """Runs scripts/<name>.txt from Monday 2026-11-23 09:00: its whole output must be <name>.expected (files
+    written to the test's own folder read as FILES) and no line of the script refused; returns the output."""
+    script = (SCRIPTS / f"{name}.txt").read_text(encoding="utf-8")
+    out = run_console(script, tmp_path, "--now", "2026-11-23 09:00").replace(str(tmp_path / "files"), "FILES")
+    assert out == (SCRIPTS / f"{name}.expected").read_text(encoding="utf-8")
+    assert "!!" not in out
+    return out
+
+
 def db(tmp_path: Path) -> Session:
     return Session(create_engine(f"sqlite:///{tmp_path / 'q.db'}"))
 
@@ -488,10 +498,7 @@ def test_one_event_goes_through_all_five_stages(lang: str, tmp_path: Path) -> No
     green-channel plan beside it, prepared on its board (a dependency, a task more than 24 hours overdue), held (an
     incident answered on time and one late), measured and reported against its targets. The whole output is
     compared with event_<lang>.expected; the key moments are named below."""
-    script = (SCRIPTS / f"event_{lang}.txt").read_text(encoding="utf-8")
-    out = run_console(script, tmp_path, "--now", "2026-11-23 09:00").replace(str(tmp_path / "files"), "FILES")
-    assert out == (SCRIPTS / f"event_{lang}.expected").read_text(encoding="utf-8")
-    assert "!!" not in out
+    out = run_event_script(f"event_{lang}", tmp_path)
     assert "type." not in out  # every meeting type has its word, the green-channel "launch" too
     en = lang == "en"
     moments = [
