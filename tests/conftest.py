@@ -13,6 +13,11 @@ start empty (`sqlite_file_url`, `pg_engine`).
 
 Under pytest-xdist every worker is a session of its own: its own template, its own schemas.
 
+Every SQLite engine the session makes (`store.database.make_engine`, which `Core` calls too) shares one
+dialect, so one cache of compiled statements: SQLAlchemy keys a compiled statement by its dialect object, and a
+new engine per test meant compiling every query again in every test (half of some tests' time). A production
+process has one engine, hence one warm cache, which is what the tests now have too; the SQL sent is the same.
+
 `pytest --wall-clock=2026-12-31T23:59:30+08:00` runs the session with the machine's clock moved to that
 instant (time_machine, ticking on from there), and the Python subprocesses the tests start with it
 (`python_env`). Tests never read the wall clock, so the outcome must not change: `make test` proves it at a
@@ -28,13 +33,16 @@ from collections.abc import Iterator, Mapping
 from datetime import UTC, datetime
 from functools import cache
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import psycopg
 import pytest
+import sqlalchemy
 import time_machine
 from sqlalchemy import Engine, make_url
 
+import store.database
 from bot.config import Settings
 from bot.core import Core
 from store.database import make_engine, migrate
@@ -46,6 +54,35 @@ WALL_CLOCK_VARIABLE = "QUORUM_TEST_WALL_CLOCK"
 PG_ADMIN_URL = os.environ.get("QUORUM_TEST_PG_URL", "postgresql://postgres@127.0.0.1:5432/test")
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 MONDAY_9AM = datetime(2026, 11, 23, 9, 0, tzinfo=SHANGHAI)
+
+
+@cache
+def _sqlite_dialect() -> sqlalchemy.Dialect:
+    """The session's SQLite dialect, initialised (as on an engine's first connection) before any engine shares it."""
+    engine = sqlalchemy.create_engine("sqlite://")
+    with engine.connect():
+        pass
+    return engine.dialect
+
+
+@cache
+def _sqlite_compiled_cache() -> sqlalchemy.util.LRUCache[Any, Any]:
+    """The session's cache of compiled SQLite statements: room for every statement the suite compiles."""
+    return sqlalchemy.util.LRUCache(5000)
+
+
+def _create_engine_sharing_sqlites_dialect(url: str, **kwargs: object) -> Engine:
+    """`sqlalchemy.create_engine`, with SQLite engines given the session's one dialect (the same class, the
+    same sqlite3 module and settings), so that their compiled statements are cached once for the session."""
+    engine = sqlalchemy.create_engine(url, **kwargs)
+    if engine.dialect.name == "sqlite":
+        assert type(engine.dialect) is type(_sqlite_dialect())
+        engine.dialect = _sqlite_dialect()
+        engine.update_execution_options(compiled_cache=_sqlite_compiled_cache())
+    return engine
+
+
+store.database.create_engine = _create_engine_sharing_sqlites_dialect  # type: ignore[attr-defined,assignment]
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
