@@ -19,6 +19,7 @@ from types import TracebackType
 from typing import Any, ClassVar, Self, TypeVar
 
 _T = TypeVar("_T")
+HOLD_LIMIT = 60.0  # seconds a held request waits for its test at most (a test that failed before letting it go)
 
 
 class LocalServer:
@@ -32,18 +33,37 @@ class LocalServer:
         self._thread: threading.Thread | None = None
         self._port: int | None = None
         self._slow: dict[str, list[float]] = {}  # by path or method: how long its next requests are held back
+        self._holds: dict[str, list[threading.Event]] = {}  # by path or method: gates its next requests wait for
+        self._gates: list[threading.Event] = []  # every gate handed out, opened when the fake stops
         self._started: list[str] = []  # paths or methods in the order their requests arrived (before any answer)
 
     async def _arrived(self, key: str) -> None:
         """A request for `key` (a path, a method) came in: counted for `_started` waiters at once, then held
-        back as long as its fake's `slow_next` asked (a post in flight)."""
+        back as long as its fake's `slow_next` asked, or until the test opens its `hold_next` gate (a post in
+        flight)."""
         with self._cond:
             self._started.append(key)
             self._cond.notify_all()
             delays = self._slow.get(key)
             delay = delays.pop(0) if delays else 0.0
+            holds = self._holds.get(key)
+            gate = holds.pop(0) if holds else None
         if delay:
             await asyncio.sleep(delay)
+        if gate is not None:
+            deadline = time.monotonic() + HOLD_LIMIT
+            while not gate.is_set() and time.monotonic() < deadline:
+                await asyncio.sleep(0.005)
+
+    def hold_next(self, key: str) -> threading.Event:
+        """Hold the next request for `key` (a path, a method) unanswered until the returned event is set (a post
+        in flight for exactly as long as the test needs it to be; at most HOLD_LIMIT, and stopping the fake lets it
+        go)."""
+        gate = threading.Event()
+        with self._cond:
+            self._holds.setdefault(key, []).append(gate)
+            self._gates.append(gate)
+        return gate
 
     async def _serve(self, sock: socket.socket) -> None:
         """Start serving on the bound socket (in the fake's loop)."""
@@ -87,6 +107,9 @@ class LocalServer:
             running = self._registry.get(type(self), [])
             if self in running:
                 running.remove(self)
+        with self._cond:
+            for gate in self._gates:
+                gate.set()
         loop, thread = self._loop, self._thread
         if loop is None or thread is None:
             return

@@ -259,7 +259,7 @@ def test_slack_http_mode_answers_on_its_own_port_and_drains(sqlite_file_url: str
         try:
             wait_until(lambda: listening(port))
             assert health(base)[1]["platform_connected"] is True
-            fake.slow_next("chat.postEphemeral", 2.0)
+            in_flight = fake.hold_next("chat.postEphemeral")
             body = fs.form_body(fs.slash_command("help", "U1", "C1"))
             request = urllib.request.Request(base + EVENTS_PATH, data=body.encode(), method="POST", headers={
                 "Content-Type": "application/x-www-form-urlencoded", **fs.sign(body, SECRET)})
@@ -267,9 +267,16 @@ def test_slack_http_mode_answers_on_its_own_port_and_drains(sqlite_file_url: str
                 assert response.status == 200
             fake.wait_started("chat.postEphemeral")
             assert sample(metrics(base), "quorum_ack_seconds_count", platform="slack") == 1
+
+            def answer_once_stopping() -> None:  # Slack answers the reply only once stopping has closed the port
+                wait_until(lambda: not listening(port))
+                in_flight.set()
+
+            threading.Thread(target=answer_once_stopping, daemon=True).start()
         finally:
             drained = runner.stop()
     assert drained
+    assert in_flight.is_set()  # the reply was still in flight when the server stopped listening
     (reply,) = fake.calls("chat.postEphemeral")
     assert reply.status == 200
     assert unsent(sqlite_file_url) == []
@@ -384,7 +391,7 @@ def test_sigterm_drains_quorum_slack(tmp_path: Path, mode: str) -> None:
         try:
             wait_until(lambda: listening(ops_port) and health(f"http://127.0.0.1:{ops_port}")[0] == 200,
                        timeout=PROCESS_TIMEOUT)
-            fake.slow_next("chat.postEphemeral", 3.0)
+            in_flight = fake.hold_next("chat.postEphemeral")  # Slack answers when the test lets it
             command = fs.slash_command("help", "U1", "C1")
             if mode == "socket":
                 fake.wait_for_ack(fake.push("slash_commands", command))
@@ -404,6 +411,7 @@ def test_sigterm_drains_quorum_slack(tmp_path: Path, mode: str) -> None:
             else:
                 wait_until(lambda: not listening(app_port))
             assert fake.calls("chat.postEphemeral") == []  # … while the reply is still on its way
+            in_flight.set()
             code = stopped(process, log)
         finally:
             kill_if_running(process)
@@ -428,11 +436,12 @@ def test_a_reply_committed_by_a_killed_process_is_posted_by_the_next_one(tmp_pat
         first = start_process("slack", env, log)
         try:
             fake.wait_connected(timeout=PROCESS_TIMEOUT)
-            fake.slow_next("chat.postEphemeral", 5.0)
+            in_flight = fake.hold_next("chat.postEphemeral")
             fake.wait_for_ack(fake.push("slash_commands", fs.slash_command("help", "U1", "C1")))
             fake.wait_started("chat.postEphemeral")
             first.kill()
             first.wait(10)
+            in_flight.set()  # Slack answers a process that is gone
             (row,) = unsent(database_url)
             assert row.status == "sending" and row.kind == NotificationKind.OUTBOX
             second = start_process("slack", env, log, now=MONDAY_9AM + timedelta(seconds=lease + 30))
@@ -465,7 +474,7 @@ def test_sigterm_drains_quorum_dingtalk(tmp_path: Path) -> None:
             "QUORUM_TICK_SECONDS": "3600"}, log)
         try:
             fake.wait_connected(timeout=PROCESS_TIMEOUT)
-            fake.slow_next(fd.SESSION_WEBHOOK, 3.0)
+            in_flight = fake.hold_next(fd.SESSION_WEBHOOK)  # DingTalk answers when the test lets it
             message = fd.chatbot_message("帮助", "zhang", "张三", now_ms=NOW_MS, group=fd.conversation_id("g"))
             fake.wait_for_ack(fake.push(fd.TOPIC_CHATBOT, message))
             fake.wait_started(fd.SESSION_WEBHOOK)
@@ -473,6 +482,7 @@ def test_sigterm_drains_quorum_dingtalk(tmp_path: Path) -> None:
             process.send_signal(signal.SIGTERM)
             wait_until(lambda: not fake.open_connections())
             assert fake.replies() == []
+            in_flight.set()
             code = stopped(process, log)
         finally:
             kill_if_running(process)
