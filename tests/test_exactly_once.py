@@ -8,8 +8,9 @@ with its own connections, racing for the same rows, and a process that dies with
 
 1. Two tickers, 1,000 reminders due now: every reminder is printed exactly once, to its owner, and each
    process printed a real share (otherwise the run proved nothing about contention, and says so).
-2. SIGKILL in the middle of a burst: a second ticker, started after the kill, sends everything the dead one
-   had not; nothing is lost, and the duplicates (the message in flight at the kill, at most) are reported.
+2. SIGKILL in the middle of a burst (420 reminders, the kill after some 210): a second ticker, started after the
+   kill, sends everything the dead one had not; nothing is lost, and the duplicates (the message in flight at the
+   kill, at most) are reported.
 3. A failed send (in process): the other recipients still get theirs; the failing row waits out its backoff
    and then goes out once.
 4. The lease is for dead claimers only (in process, deterministic): a batch claimed late in a long tick is
@@ -17,15 +18,16 @@ with its own connections, racing for the same rows, and a process that dies with
 
 A ticker process is `tests/ticker_process.py`: the console platform's tick alone (the tick `quorum slack` / `quorum
 dingtalk` run beside their adapters). The tickers of a test share one short lease, as one deployment would. The kill
-test's (LEASE_SECONDS) is 3 s, so that it finishes quickly. The two racing tickers' (RACE_LEASE) is 15 s: a lease
-shorter than the posting of one claimed batch lets the other instance take rows from a live claimer, which is what a
-too-short lease does, not a failure of the claim, and on a loaded machine (the suite on two workers beside other
-work) a batch of 50 took up to 5 s. (That a tick outlasting the lease does not lose its later batches to a live
-rival is test 4's, in process and deterministic.) A ticker's stdout is the platform: `[<pid>-m<N>] @<user> quorum:
-…`, flushed per message, so a line in the file is a message delivered even if the process is killed right after
-writing it. Time starts at a fixed Monday and runs at real speed (`running_from`, passed to the children as
-`--now`/`--now-at`), because leases and backoff are about elapsed seconds, while the day itself must not depend on
-when CI runs.
+test's (LEASE_SECONDS) is 1 s, so that it finishes quickly: only one ticker is alive at a time there, and a ticker
+posts every batch it claims before it claims again, so no live claim can run out from under it. The two racing
+tickers' (RACE_LEASE) is 15 s: a lease shorter than the posting of one claimed batch lets the other instance take
+rows from a live claimer, which is what a too-short lease does, not a failure of the claim, and on a loaded machine
+(the suite on two workers beside other work) a batch of 50 took up to 5 s. (That a tick outlasting the lease does
+not lose its later batches to a live rival is test 4's, in process and deterministic.) A ticker's stdout is the
+platform: `[<pid>-m<N>] @<user> quorum: …`, flushed per message, so a line in the file is a message delivered even
+if the process is killed right after writing it. Time starts at a fixed Monday and runs at real speed
+(`running_from`, passed to the children as `--now`/`--now-at`), because leases and backoff are about elapsed
+seconds, while the day itself must not depend on when CI runs.
 """
 
 from __future__ import annotations
@@ -42,6 +44,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from types import SimpleNamespace
 
 import psycopg
 import pytest
@@ -59,13 +62,14 @@ from store.database import make_engine, session_scope
 from store.models import ActionItem, Notification, NotificationKind, User
 from tests.conftest import MONDAY_9AM, make_settings, own_schema_url, python_env
 
-# On one pytest-xdist worker, one test after another: each races real processes under leases of 1-3 s, and two
+# On one pytest-xdist worker, one test after another: each races real processes under leases of 1-15 s, and two
 # such tests side by side would each be the other's load (the rest of the suite runs on the other worker).
 pytestmark = [pytest.mark.postgres, pytest.mark.xdist_group("processes")]
 
 ROWS = 1_000
+KILL_ROWS = 420  # the kill test's burst: the kill lands in its middle (what is proven is nothing lost, not volume)
 OWNERS = 20
-LEASE_SECONDS = 3  # a dead ticker's rows are claimed again after this long
+LEASE_SECONDS = 1  # a dead ticker's rows are claimed again after this long
 RACE_LEASE = 15  # the two racing tickers' lease: several times one batch's posting, even on a loaded machine
 KILL_AFTER = 210  # deliveries; not a multiple of jobs.CLAIM_BATCH, so the kill lands inside a batch
 # Bounds for a failing run only (a healthy one returns as soon as it is done), generous for a loaded machine.
@@ -338,7 +342,7 @@ def test_a_ticker_killed_mid_burst_loses_nothing(
     db_url: str, engine: Engine, tmp_path: Path, report: Callable[[str, object], None]
 ) -> None:
     Core(make_settings(db_url, QUORUM_CLAIM_LEASE_SECONDS=str(LEASE_SECONDS)), engine)
-    expected = seed(engine, "kill", ROWS, CLOCK())
+    expected = seed(engine, "kill", KILL_ROWS, CLOCK())
     tickers: list[Ticker] = []
     try:
         a = start_ticker("a", db_url, tmp_path)
@@ -367,11 +371,11 @@ def test_a_ticker_killed_mid_burst_loses_nothing(
     by_a = a.delivered()
     report("delivered_before_kill", by_a)
     report("rows_stranded_sending_at_kill", at_kill.get("sending", 0))
-    assert KILL_AFTER <= by_a < ROWS, f"the kill did not land mid-burst ({by_a} of {ROWS} delivered)"
+    assert KILL_AFTER <= by_a < KILL_ROWS, f"the kill did not land mid-burst ({by_a} of {KILL_ROWS} delivered)"
     assert at_kill.get("sending", 0) > 0, (
         f"no row was left `sending` by the kill ({at_kill}), so the lease path went untested"
     )
-    assert counts == {"sent": ROWS}, counts
+    assert counts == {"sent": KILL_ROWS}, counts
     found = deliveries(tickers, "kill")
     lost, twice = tally(found, expected)
     report("duplicates", sum(n - 1 for n in twice.values()))
@@ -447,12 +451,17 @@ def test_a_failed_send_backs_off_and_does_not_block_the_others(db_url: str, engi
 
 # ---- 4. the lease against a live claimer -----------------------------------------------------------------
 def test_a_batch_claimed_late_in_a_long_tick_is_not_reclaimed_from_its_live_claimer(
-    db_url: str, engine: Engine
+    db_url: str, engine: Engine, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A tick that outlasts the lease (a slow platform, a big backlog) must not let another instance take
     the batch it has just claimed: the lease is for dead claimers. Instance A's platform stalls for longer
     than the lease at the end of its first batch; when A posts the first row of its second batch, instance
-    B ticks on a clock that has run on meanwhile. B must find nothing to take, and every row goes out once."""
+    B ticks on a clock that has run on meanwhile. B must find nothing to take, and every row goes out once.
+
+    The stall is on the clock the tick measures its own duration with (`time.monotonic` as `bot.core` reads
+    it), moved on by the stall's length rather than slept through: what the tick sees is the same."""
+    stalled = [0.0]  # seconds A's platform has stalled so far, on the tick's clock
+    monkeypatch.setattr("bot.core.time", SimpleNamespace(monotonic=lambda: time.monotonic() + stalled[0]))
     # Longer than claiming a batch (rendering its 50 rows) and reaching its first post takes on a loaded
     # machine, which at 1 s it did not always: B's clock then runs past a correctly stamped claim as well.
     lease = 5
@@ -465,7 +474,7 @@ def test_a_batch_claimed_late_in_a_long_tick_is_not_reclaimed_from_its_live_clai
 
     def send_a(message: OutMessage) -> str:
         if len(platform_a.attempts) == jobs.CLAIM_BATCH - 1:  # the last post of the first batch is slow
-            time.sleep(lease + 0.3)
+            stalled[0] += lease + 0.3
         if len(platform_a.attempts) == jobs.CLAIM_BATCH:  # the second batch is claimed and being posted
             # B's clock: past the tick's start + lease (where a claim stamped with the tick's start would have
             # expired), within the claim's own lease however long rendering the batch took on a loaded machine.
