@@ -24,7 +24,7 @@ from sqlmodel import Session, col, create_engine, select
 
 from adapters.cli import main
 from store.models import ActionItem, AgendaItem, Decision, Meeting, Participant, SurveyAnswer, User
-from tests.conftest import MONDAY_9AM, python_env
+from tests.conftest import MONDAY_9AM, migrated_engine, python_env
 from tests.harness import ManualClock
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -40,7 +40,14 @@ def console_arguments(tmp_path: Path, *args: str) -> list[str]:
 def run_console(script: str, tmp_path: Path, *args: str) -> str:
     """`quorum console ARGS < script` in this process: its stdout. Like the process it stands for, it runs in
     `tmp_path` (no stray .env is read) and must exit 0 with no traceback on stderr or in the log; "now" starts
-    at Monday 09:00 in Shanghai unless `--now` or the script says otherwise, never at the wall clock."""
+    at Monday 09:00 in Shanghai unless `--now` or the script says otherwise, never at the wall clock.
+
+    A first run finds its database already migrated (a copy of the session's template, as every core of the
+    suite starts from), so it does not run Alembic again; the entry-point test's process migrates its own from
+    nothing, and its output must equal this one's."""
+    database = tmp_path / "q.db"
+    if not database.exists():
+        migrated_engine(f"sqlite:///{database}").dispose()
     out, err = io.StringIO(), io.StringIO()
     log = logging.StreamHandler(err)
     log.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"))
