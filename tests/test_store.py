@@ -16,7 +16,7 @@ from bot import followup
 from store import repo
 from store.database import make_engine, migrate, session_scope
 from store.models import Meeting, Notification, User
-from tests.conftest import make_settings
+from tests.conftest import make_settings, migrated_engine
 
 NOW = datetime(2026, 11, 23, 1, 0, tzinfo=UTC)
 WRITERS = 8
@@ -51,13 +51,21 @@ def hammer_counter(engine: Engine) -> list[int]:
     return numbers
 
 
+def migrated(backend: str, request: pytest.FixtureRequest) -> Engine:
+    """A migrated database with no rows: a SQLite file copied from the session's template, or the run's migrated
+    PostgreSQL schema (emptied after the test). `migrate` still runs on it and finds it at the newest revision,
+    as `Core` does; migrating from nothing is `test_migrations_match_the_models`'."""
+    if backend == "sqlite":
+        engine = migrated_engine(request.getfixturevalue("sqlite_file_url"))
+    else:
+        engine = request.getfixturevalue("pg_migrated_engine")
+    migrate(engine)
+    return engine
+
+
 @pytest.mark.parametrize("backend", ["sqlite", "postgres"])
 def test_concurrent_writers_lose_no_update(backend: str, request: pytest.FixtureRequest) -> None:
-    if backend == "sqlite":
-        engine = make_engine(request.getfixturevalue("sqlite_file_url"))
-    else:
-        engine = request.getfixturevalue("pg_engine")
-    migrate(engine)
+    engine = migrated(backend, request)
     numbers = hammer_counter(engine)
     total = WRITERS * INCREMENTS_EACH
     assert sorted(numbers) == list(range(1, total + 1)), "a number was handed out twice or skipped"
@@ -73,8 +81,7 @@ def test_sqlite_runs_in_wal_mode_with_busy_timeout(sqlite_file_url: str) -> None
 
 
 def test_sqlite_transactions_take_the_write_lock_up_front(sqlite_file_url: str) -> None:
-    engine = make_engine(sqlite_file_url)
-    migrate(engine)
+    engine = migrated_engine(sqlite_file_url)
     path = sqlite_file_url.removeprefix("sqlite:///")
     with session_scope(engine) as session:
         repo.workspace(session, "console", "local", NOW)  # a read first: BEGIN IMMEDIATE locks already
@@ -105,8 +112,7 @@ def _is_datetime_type_noise(diff: object) -> bool:
 
 
 def test_rows_are_scoped_by_workspace() -> None:
-    engine = make_engine("sqlite://")
-    migrate(engine)
+    engine = migrated_engine()
     with session_scope(engine) as session:
         slack = repo.workspace(session, "slack", "T1", NOW)
         other = repo.workspace(session, "slack", "T2", NOW)
@@ -127,8 +133,7 @@ def test_rows_are_scoped_by_workspace() -> None:
 
 
 def test_naive_datetimes_are_refused() -> None:
-    engine = make_engine("sqlite://")
-    migrate(engine)
+    engine = migrated_engine()
     with pytest.raises(Exception, match="naive datetime"), session_scope(engine) as session:
         repo.workspace(session, "console", "x", datetime(2026, 1, 1))
 
@@ -139,11 +144,7 @@ def test_a_weekly_digest_scheduled_by_many_writers_at_once_exists_once(
 ) -> None:
     """Every new action item schedules its channel's next digest, on every instance; `ON CONFLICT DO NOTHING`
     on the dedupe key must leave exactly one row, with no writer failing."""
-    if backend == "sqlite":
-        engine = make_engine(request.getfixturevalue("sqlite_file_url"))
-    else:
-        engine = request.getfixturevalue("pg_engine")
-    migrate(engine)
+    engine = migrated(backend, request)
     settings = make_settings()
     with session_scope(engine) as session:
         ws_id = repo.workspace(session, "console", "local", NOW).id
@@ -177,11 +178,7 @@ def test_a_weekly_digest_scheduled_by_many_writers_at_once_exists_once(
 @pytest.mark.parametrize("backend", ["sqlite", "postgres"])
 def test_an_event_id_is_a_first_delivery_once(backend: str, request: pytest.FixtureRequest) -> None:
     """The redelivery guard must say "seen" on every database (PostgreSQL reports rowcount -1 here)."""
-    if backend == "sqlite":
-        engine = make_engine(request.getfixturevalue("sqlite_file_url"))
-    else:
-        engine = request.getfixturevalue("pg_engine")
-    migrate(engine)
+    engine = migrated(backend, request)
     with session_scope(engine) as session:
         ws_id = repo.workspace(session, "slack", "T1", NOW).id
     assert ws_id is not None
