@@ -174,7 +174,7 @@ class Ticker:
 
 def application_name(db_url: str, ticker: str) -> str:
     """`quorum-eo-<schema>-<ticker>`: unique on the server, so only this test's tickers are counted."""
-    schema = str(make_url(db_url).query["options"]).removeprefix("-csearch_path=")
+    schema = str(make_url(db_url).query["options"]).split()[0].removeprefix("-csearch_path=")
     return f"quorum-eo-{schema.removeprefix('quorum_eo_')}-{ticker}"
 
 
