@@ -20,8 +20,8 @@ from sqlmodel import Session, col, select
 
 from adapters.clock import running_from
 from adapters.slack.app import SlackAdapter
+from adapters.workers import RESTART_DELAY_SECONDS, WorkerDied, WorkerPool
 from adapters.workers import Note as WorkerNote
-from adapters.workers import WorkerDied, WorkerPool
 from bot.core import SendResult
 from bot.events import Inbound
 from store.models import Note
@@ -74,7 +74,11 @@ def test_an_error_and_a_note_reach_the_caller(pool: WorkerPool, notes: list[Work
     assert notes == [("told", 7)]
 
 
-def test_a_worker_that_dies_fails_its_job_and_is_started_again(pool: WorkerPool) -> None:
+def test_a_worker_that_dies_fails_its_job_and_is_started_again(pool: WorkerPool,
+                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    # The pause before a restart (so that a worker that cannot start is not respawned in a tight loop) is not
+    # what this test is about: a tenth of it.
+    monkeypatch.setattr("adapters.workers.RESTART_DELAY_SECONDS", RESTART_DELAY_SECONDS / 10)
     before = pool.submit("C1", "pid").result(30)
     with pytest.raises(WorkerDied):
         pool.submit("C1", "die").result(30)
