@@ -327,8 +327,10 @@ def test_which_reply_urls_are_trusted(url: str, trusted: bool) -> None:
     assert api.trusted_webhook(url) is trusted
 
 
-def test_a_dropped_connection_and_a_silent_one_reconnect(fake: fd.FakeDingTalk,
-                                                         stream: QuorumStreamClient) -> None:
+def test_a_dropped_connection_and_a_silent_one_reconnect(fake: fd.FakeDingTalk, stream: QuorumStreamClient,
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    # How long the client waits before reconnecting (1 s first, then longer) is not what this test is about.
+    monkeypatch.setattr("adapters.dingtalk.app.RECONNECT_DELAYS", (0.1,))
     time.sleep(1.5)  # longer than idle_seconds: DingTalk's pings keep a live connection open
     assert stream.connects == 1
     fake.drop_connections()
