@@ -20,6 +20,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
+import uvicorn
 from slack_bolt.adapter.socket_mode.aiohttp import AsyncSocketModeHandler
 from sqlmodel import Session, col, select
 
@@ -92,11 +93,24 @@ class SocketModeDriver:
         return dict(ack.get("payload") or {})
 
 
+class PromptServer(uvicorn.Server):
+    """The server `http_server` makes, stopped by an event rather than noticed at its next look at `should_exit`
+    (uvicorn looks every 0.1 s; a test stops one server per HTTP test). Serving and shutting down are uvicorn's."""
+
+    def __init__(self, config: uvicorn.Config) -> None:
+        super().__init__(config)
+        self.stopping = asyncio.Event()
+
+    async def main_loop(self) -> None:
+        await self.on_tick(0)  # what uvicorn's loop does first (the Date header)
+        await self.stopping.wait()
+
+
 class HttpDriver:
     """Signed requests into the app served by uvicorn, as Slack sends them."""
 
     def __init__(self, adapter: SlackAdapter) -> None:
-        self.server = http_server(adapter, "127.0.0.1", 0)
+        self.server = PromptServer(http_server(adapter, "127.0.0.1", 0).config)
         self.loop = asyncio.new_event_loop()
         self.thread = threading.Thread(target=self._serve, daemon=True)
         self.thread.start()
@@ -110,6 +124,7 @@ class HttpDriver:
 
     def close(self) -> None:
         self.server.should_exit = True
+        self.loop.call_soon_threadsafe(self.server.stopping.set)
         self.thread.join(10)
 
     def post(self, body: str, content_type: str, headers: dict[str, str] | None = None,
