@@ -64,6 +64,7 @@ def stream(fake: fd.FakeDingTalk, adapter: DingTalkAdapter) -> Iterator[QuorumSt
     runner = fd.ClientThread(client.start).start()
     fake.wait_connected()
     yield client
+    wait_until(lambda: len(adapter.order) == 0)  # no work of this test still posting into the next one's
     runner.stop()
 
 

@@ -174,6 +174,7 @@ def driver(request: pytest.FixtureRequest, fake: fs.FakeSlack, adapter: SlackAda
         SocketModeDriver(fake, adapter) if request.param == "socket" else HttpDriver(adapter)
     )
     yield started
+    wait_until(lambda: len(adapter.order) == 0)  # no work of this test still posting into the next one's
     started.close()
 
 
