@@ -158,7 +158,9 @@ def test_the_loop_in_english(fake: fd.FakeDingTalk, adapter: DingTalkAdapter, st
     assert "Click a button" in prompt.params["markdown"]
     fake.click(prompt.out_track_id, "li", button_id(prompt, "rsvp 1 no"))
     wait_until(lambda: (card := fake.card(prompt.out_track_id)) is not None and card.updates >= 1)
-    wait_until(lambda: any("not coming" in r.text for r in fake.replies()))  # the click's answer, after the card
+    # the click's answer is for the one who clicked: in li's 1:1 chat with the robot, not in the group
+    wait_until(lambda: any("not coming" in str(m.param) for m in fake.messages("oto", "li")))
+    assert not any("not coming" in r.text for r in fake.replies())
     say(fake, " start 1", "anna", "Anna")
     say(fake, " confirm", "anna", "Anna")  # a day before its time: start asks first
     say(fake, " action @Li send the slides by friday", "anna", "Anna", at=("li",))
@@ -224,7 +226,7 @@ def test_a_redelivered_frame_has_one_effect(fake: fd.FakeDingTalk, adapter: Ding
     click = fake.click(prompt.out_track_id, "li", button_id(prompt, "rsvp 1 yes"))
     answered = wait_until(lambda: (card := fake.card(prompt.out_track_id)) is not None
                           and "李四" in card.params["markdown"] and card)
-    wait_until(lambda: any("你将参加" in r.text for r in fake.replies()))  # the click's last post
+    wait_until(lambda: any("你将参加" in str(m.param) for m in fake.messages("oto", "li")))  # the click's last post
     posts = len(fake.calls())
     for again in (frame, frame, click):
         fake.redeliver(again)
@@ -291,7 +293,9 @@ def test_the_access_token_is_fetched_once_and_reused(fake: fd.FakeDingTalk, adap
 def test_replies_use_the_session_webhook_only_while_it_lives(fake: fd.FakeDingTalk, adapter: DingTalkAdapter,
                                                               clock: Clock, stream: QuorumStreamClient) -> None:
     say(fake, " 帮助", "zhang", "张三")
-    wait_until(lambda: fake.replies())
+    wait_until(lambda: fake.messages("oto", "zhang"))  # help is for the one who asked: in his 1:1 chat
+    adapter.send(OutMessage(lang="zh", target=Target(kind="channel", channel=GROUP), text="周报"))
+    assert len(fake.replies()) == 1 and fake.messages("group", GROUP) == []  # a public post: by the webhook
     clock.now = MONDAY_9AM + timedelta(minutes=89, seconds=30)  # inside its last minute: not used any more
     adapter.send(OutMessage(lang="zh", target=Target(kind="channel", channel=GROUP), text="周报"))
     assert len(fake.replies()) == 1 and len(fake.messages("group", GROUP)) == 1
