@@ -35,7 +35,7 @@ from typing import Literal, Protocol
 from sqlalchemy import Engine
 from sqlmodel import Session
 
-from bot import jobs, service
+from bot import jobs, pointer, service
 from bot.access import Directory, OpenDirectory
 from bot.config import Settings
 from bot.errors import Undeliverable
@@ -80,6 +80,9 @@ class Core:
     def __init__(self, settings: Settings, engine: Engine | None = None, directory: Directory | None = None) -> None:
         self.settings = settings
         self.directory: Directory = directory or OpenDirectory()  # the platform's answer to "who is in here"
+        # the platform delivers a private note in the person's private chat, not where it was asked (DingTalk):
+        # the group is told where the answer went (`bot.pointer`); its adapter sets this
+        self.notes_in_private_chat = False
         self.observer: Observer = Unobserved()  # an adapter that counts sets its own
         self.engine = engine or make_engine(settings.database_url)
         # per process: see bot.limits for why not in the database
@@ -144,7 +147,8 @@ class Core:
                     repo.lock_conversation(session, inbound.platform, inbound.workspace, inbound.channel)
                     outcome = service.handle(session, self.settings, inbound, now, self.directory,
                                              limiter=self.limiter)
-                    return outcome, self.enqueue(session, inbound, outcome.messages, now)
+                    return outcome, self.enqueue(session, inbound, outcome.messages, now,
+                                                 point=self.notes_in_private_chat)
             except Exception as error:
                 if attempt == TRANSACTION_ATTEMPTS or not is_retryable(error):
                     raise
@@ -187,12 +191,19 @@ class Core:
             return repo.next_due_at(session, platform)
 
     @staticmethod
-    def enqueue(session: Session, inbound: Inbound, messages: list[OutMessage], now: datetime) -> list[Claim]:
+    def enqueue(session: Session, inbound: Inbound, messages: list[OutMessage], now: datetime,
+                point: bool = False) -> list[Claim]:
+        """`messages` as outbox rows; with `point`, and a private note among them said in a group, the group's
+        pointer to it after them (appended to `messages`, see `bot.pointer`)."""
         if not messages:
             return []
         workspace = repo.workspace(session, inbound.platform, inbound.workspace, now)
         assert workspace.id is not None
-        return jobs.enqueue(session, workspace.id, inbound.platform, messages, now)
+        found = pointer.pointer(session, workspace.id, inbound, messages, now) if point else None
+        if found is None:
+            return jobs.enqueue(session, workspace.id, inbound.platform, messages, now)
+        messages.append(found.message)
+        return jobs.enqueue(session, workspace.id, inbound.platform, messages, now, {len(messages) - 1: found.key})
 
     def enqueue_apart(self, inbound: Inbound, messages: list[OutMessage], now: datetime) -> list[Claim] | None:
         """Outbox rows in a transaction of their own (the event's was rolled back); None if that fails too."""

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import logging
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
@@ -144,12 +144,14 @@ def outbox_conversation(workspace_id: int, channel_id: str | None) -> str:
 
 
 def enqueue(
-    session: Session, workspace_id: int, platform: str, messages: list[OutMessage], now: datetime
+    session: Session, workspace_id: int, platform: str, messages: list[OutMessage], now: datetime,
+    keys: Mapping[int, str] | None = None,
 ) -> list[Claim]:
-    """Write `messages` as outbox rows, claimed by the caller, who posts them (in order) after the commit."""
+    """Write `messages` as outbox rows, claimed by the caller, who posts them (in order) after the commit;
+    `keys` gives some of them (by position) a `dedupe_key` to be found by later."""
     claims = []
-    for message in messages:  # one by one: the ids keep the order
-        row = outbox.row(workspace_id, platform, message, now)
+    for n, message in enumerate(messages):  # one by one: the ids keep the order
+        row = outbox.row(workspace_id, platform, message, now) | ({"dedupe_key": keys[n]} if keys and n in keys else {})
         row_id = repo.add_notification(session, row)
         claims.append(Claim(row_id, addressed(session, workspace_id, message),
                             outbox_conversation(workspace_id, row["channel_id"])))
@@ -243,7 +245,7 @@ def undeliverable_notice(session: Session, settings: Settings, row: Notification
     """Tell the host (else the item's creator) privately that someone never got a message, and what it was."""
     message = outbox.decode(row.payload) if row.kind == Kind.OUTBOX and row.payload else None
     recipient = session.get(User, row.recipient_id) if row.recipient_id else None
-    if recipient is None and message is not None and message.target.kind == "direct" and message.target.user:
+    if recipient is None and message is not None and message.target.kind != "channel" and message.target.user:
         recipient = repo.user_by_platform_id(session, row.workspace_id, message.target.user)
     item = session.get(ActionItem, row.action_item_id) if row.action_item_id else None
     meeting = session.get(Meeting, row.meeting_id) if row.meeting_id else None

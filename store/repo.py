@@ -799,6 +799,11 @@ def notification(session: Session, notification_id: int) -> Notification | None:
     return session.get(Notification, notification_id)
 
 
+def outbox_keyed(session: Session, key: str) -> Notification | None:
+    """The row written under `dedupe_key` `key` (its unique index), whatever became of it."""
+    return session.exec(select(Notification).where(Notification.dedupe_key == key)).first()
+
+
 def next_due_at(session: Session, platform: str) -> datetime | None:
     return session.exec(
         select(func.min(Notification.due_at)).where(Notification.platform == platform,

@@ -82,6 +82,7 @@ class DingTalkAdapter:
         self._webhooks: dict[str, tuple[str, int]] = {}  # conversation → (session webhook, expiry in ms)
         self.directory = DingTalkDirectory(api)  # admins and 1:1 chats as the messages say; managers as the org chart
         core.directory = self.directory
+        core.notes_in_private_chat = True  # `send`: a private note goes to the 1:1 chat; the group is pointed to it
 
     # ---- inbound ------------------------------------------------------------------------------------
     def receive(self, topic: str, frame_id: str, data: Mapping[str, Any]) -> None:

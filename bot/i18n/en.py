@@ -488,6 +488,7 @@ MESSAGES: dict[str, str] = {
     "error.delay_without_due": "#{number} has no due date to move. Give it one: `/meeting status {number} delay friday`.",
     "note.assumed": "Note: {what}. If that is not what you meant, reschedule or change it.",
     "note.assumed_separator": "; ",
+    "note.answered_privately": "@{who}: my answer is in your private chat with me.",
     "assumed.morning": "“morning” taken as 09:00",
     "assumed.afternoon": "“afternoon” taken as 14:00",
     "assumed.dusk": "“dusk” taken as 18:00",

@@ -488,6 +488,7 @@ MESSAGES: dict[str, str] = {
     "error.delay_without_due": "#{number} 还没有截止日期可以顺延。请先设一个：`/meeting 状态 {number} 延期 周五`。",
     "note.assumed": "说明：{what}。如果不是这个意思，请改期或修改。",
     "note.assumed_separator": "；",
+    "note.answered_privately": "@{who}：回复已发到你和我的单聊中。",
     "assumed.morning": "“上午”按 09:00 计",
     "assumed.afternoon": "“下午”按 14:00 计",
     "assumed.dusk": "“傍晚”按 18:00 计",
