@@ -219,7 +219,12 @@ class Core:
         flight); returns how many went out. A failure holds back the later rows of its conversation."""
         delivered = 0
         waiting: dict[str, datetime] = {}  # conversation → when its failed message is retried
+        unreachable: set[str | None] = set()  # conversations where a private note could never be delivered
         for claim in claims:
+            if claim.pointer and claim.conversation in unreachable:  # it would point to a note nobody got
+                with session_scope(self.engine) as session:
+                    jobs.drop(session, claim.notification_id)
+                continue
             if claim.conversation is not None and claim.conversation in waiting:
                 with session_scope(self.engine) as session:
                     jobs.hold(session, claim.notification_id, waiting[claim.conversation])
@@ -239,6 +244,8 @@ class Core:
                                     "retry" if finished.retry_at is not None else "failed")
             if finished.retry_at is not None and claim.conversation is not None:
                 waiting[claim.conversation] = finished.retry_at
+            if error is not None and error.startswith(UNDELIVERABLE):
+                unreachable.add(claim.conversation)
             delivered += error is None
             self.deliver(notices, now, send)  # a notice has no host of its own: this never goes deeper
         return delivered

@@ -87,6 +87,7 @@ class Claim:
     message: OutMessage
     conversation: str | None = None
     kind: str = Kind.OUTBOX  # the row's NotificationKind, for whoever counts what was sent
+    pointer: bool = False  # a group's pointer to the private note before it: dropped if that note is undeliverable
 
 
 @dataclass(frozen=True)
@@ -123,7 +124,7 @@ def claim(session: Session, settings: Settings, platform: str, now: datetime,
         row.claimed_at = now
         row.attempts += 1
         message = addressed(session, row.workspace_id, message)
-        claims.append(Claim(row.id, message, conversation_of(row), row.kind))
+        claims.append(Claim(row.id, message, conversation_of(row), row.kind, is_pointer(row.dedupe_key)))
     return Batch(claims, after)
 
 
@@ -151,10 +152,11 @@ def enqueue(
     `keys` gives some of them (by position) a `dedupe_key` to be found by later."""
     claims = []
     for n, message in enumerate(messages):  # one by one: the ids keep the order
-        row = outbox.row(workspace_id, platform, message, now) | ({"dedupe_key": keys[n]} if keys and n in keys else {})
+        key = keys.get(n) if keys else None
+        row = outbox.row(workspace_id, platform, message, now) | ({"dedupe_key": key} if key else {})
         row_id = repo.add_notification(session, row)
         claims.append(Claim(row_id, addressed(session, workspace_id, message),
-                            outbox_conversation(workspace_id, row["channel_id"])))
+                            outbox_conversation(workspace_id, row["channel_id"]), pointer=is_pointer(key)))
     return claims
 
 
@@ -228,6 +230,17 @@ def finish(
         if item is not None and meeting is not None and meeting.important:
             followup.next_daily_overdue(session, settings, item, now)
     return Finished()
+
+
+def is_pointer(dedupe_key: str | None) -> bool:
+    return dedupe_key is not None and dedupe_key.startswith(outbox.POINTER_KEY)
+
+
+def drop(session: Session, notification_id: int) -> None:
+    """Give up a claimed row unposted: what it says is no longer true (a pointer to a note nobody got)."""
+    row = repo.notification(session, notification_id)
+    if row is not None and row.status == "sending":
+        row.status, row.payload = "dropped", None
 
 
 def hold(session: Session, notification_id: int, until: datetime) -> None:

@@ -10,7 +10,9 @@ language the answer is in, as an outbox row like every message (after the privat
 conversation, so it waits behind a throttled note and never overtakes it). And at most once per person per
 group in `WINDOW`, so a busy group is not filled with them: the row's `dedupe_key` names the person, the group
 and the window it was written in, and the event holds its conversation's lock (`repo.lock_conversation`), so
-two instances cannot both decide it is the first. An answer the tick posts later (a reminder, the busy notice,
+two instances cannot both decide it is the first. A note that turns out undeliverable (the person cannot be
+reached privately) takes its pointer with it (`Core.deliver`): the group is never told of an answer nobody got.
+An answer the tick posts later (a reminder, the busy notice,
 the apology for a failure) brings no pointer: the pointer is for the person who just typed.
 """
 
@@ -22,6 +24,7 @@ from datetime import datetime, timedelta
 
 from sqlmodel import Session
 
+from bot import outbox
 from bot.events import Inbound
 from bot.i18n import t
 from bot.messages import OutMessage, Target
@@ -39,7 +42,7 @@ class Pointer:
 def window_key(workspace_id: int, channel: str, user: str, window: int) -> str:
     """The dedupe_key of a pointer to `user` in `channel` written in window number `window` (of `WINDOW`)."""
     who = hashlib.sha256(f"{workspace_id}\n{channel}\n{user}".encode()).hexdigest()[:40]
-    return f"pointer:{who}:{window}"
+    return f"{outbox.POINTER_KEY}{who}:{window}"
 
 
 def pointer(session: Session, workspace_id: int, inbound: Inbound, messages: list[OutMessage],

@@ -521,3 +521,15 @@ def test_a_private_note_to_someone_unreachable_is_undeliverable_not_posted_to_th
                                 buttons=buttons))
     assert fake.replies() == [] and fake.messages("group") == []
     assert not any(c.space.endswith(GROUP) for c in fake.cards())
+
+
+def test_someone_the_robot_cannot_reach_privately_gets_nothing_in_the_group_not_even_the_pointer(
+        fake: fd.FakeDingTalk, adapter: DingTalkAdapter, stream: QuorumStreamClient) -> None:
+    fake.invalid_staff("li")  # DingTalk will not deliver to li's 1:1 chat (invalidStaffIdList)
+    say(fake, " 查看 99", "li", "李四")
+    settle(adapter)
+    with Session(adapter.core.engine) as session:
+        rows = session.exec(select(Notification).order_by(col(Notification.id))).all()
+    assert [row.status for row in rows] == ["failed", "dropped"]  # the note, and its pointer with it
+    assert rows[0].last_error is not None and rows[0].last_error.startswith("undeliverable")
+    assert in_group(fake) == [] and fake.calls(fd.OTO_BATCH_SEND)
