@@ -5,7 +5,8 @@ Why not the SDK's helpers: `ChatbotHandler.reply_*` only answer an incoming mess
 (they log and return ""), and its `requests` calls have no timeout. Proactive reminders need to send with
 no incoming message and to know exactly how a send failed: throttled (DingTalk's QPS limit, HTTP 429/5xx,
 `flowControlledStaffIdList`) is `Throttled` and stays pending for a later tick; a staff id DingTalk says
-does not exist (`invalidStaffIdList`) is `Undeliverable` and is not retried. Every URL starts at
+does not exist (`invalidStaffIdList`, or the whole call refused with `staffId.notExisted`) is `Undeliverable`
+and is not retried. Every URL starts at
 `DINGTALK_OPENAPI_ENDPOINT`, the SDK's own variable.
 
 Cards go through the card platform (`POST /v1.0/card/instances/createAndDeliver`, updated with
