@@ -78,6 +78,8 @@ Semantics (what the grammar and the tests rely on)
 * A range ("1pm-3", "3-4pm", "下午3点至5点") is not a start: None (`reading.read_span` reads it). A bare
   length ("2 days", "两天") is not a due date: None (`reading.parse_delay` reads it).
 * A month and day without a year ("dec 5", "12月5日") is the next such day on or after today.
+* A day of the month alone ("the 5th", "on the 22nd", 5号) is this month's, or the next month's that has one
+  when it has passed; "a week from today" / "a week today" is "in a week" (dateparser counted it backwards).
 * Numeric dates follow dateparser's English MDY order ("12/5" = 5 December); ISO dates are always safe.
 * Wall-clock times that do not exist (a DST gap) move forward by the gap; ambiguous ones take the first.
 * A date outside `bot.limits`' range (1970-2100) raises its `UserError` rather than returning None: the
@@ -423,11 +425,19 @@ _EN_MONTH_END = re.compile(r"\b(?:(?:the\s+)?end\s+of\s+(?:the\s+)?month|eom)\b"
 _EN_BARE_HOUR = re.compile(
     r"\bat\s+(?P<at>\d{1,2})(?:\s*o['’]?clock)?(?![\d:.])(?!\s*[ap]\.?m\b)|\b(?P<oclock>\d{1,2})\s*o['’]?clock\b"
 )
+# "a week from today", "2 days from today", "a week today": dateparser counted these backwards (a week ago),
+# so they become "in a week" first (`_FROM_TODAY`, which `reading` applies too, before its own readings).
+_FROM_TODAY = re.compile(r"\b(an?|one|\d{1,3})\s+(days?|weeks?|months?)\s+(?:from\s+)?today\b")
 _EN_SPELLING = (
     (re.compile(r"\b(?:tmrw|tmr)\b"), "tomorrow"),
     (re.compile(r"\bmidday\b"), "noon"),
     (re.compile(r"\b(\d{1,2})\.(\d{2})\s*([ap]m)\b"), r"\1:\2\3"),  # 3.30pm
+    (_FROM_TODAY, r"in \1 \2"),
 )
+# "the 5th", "on the 22nd": a day of the month with no month named, like 5号 (this month's, or the next
+# month's that has one if it has passed). dateparser took "5th" for May and "1st" for January.
+_EN_ORDINAL_DAY = re.compile(r"\b(?:on\s+)?(?:the\s+)?(\d{1,2})(?:st|nd|rd|th)\b")
+_EN_MONTH_NAME = re.compile(r"\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b")
 # "tonight at 8", "tomorrow morning at 10:30": an hour said with a part of the day is read in it (20:00,
 # 10:30), and one that cannot be in it ("tonight at 8am", "night at 2", "tonight at 12") is refused.
 _EN_PART = re.compile(r"\b(morning|afternoon|evening|tonight|night)\b")
@@ -500,12 +510,18 @@ def _rewrite_en(text: str, today: date) -> tuple[str, bool] | None:
         hour = _part_hour(part, int(match[1]))
         return match[0] if hour is None else f"{hour:02d}:{match[2]}"
 
+    def ordinal_day(match: re.Match[str]) -> str:  # "the 5th"; an impossible day stays as said, unread
+        found = _upcoming_day_of_month(int(match[1]), today) if int(match[1]) >= 1 else None
+        return match[0] if found is None else found.isoformat()
+
     for pattern, replacement in _EN_SPELLING:
         text = pattern.sub(replacement, text)
     if part is not None:
         text = _EN_PLAIN_CLOCK.sub(part_clock, text)
     text = _EN_WEEKDAY.sub(weekday, text)
     text = _EN_MONTH_END.sub(_month_end(today, 0).isoformat(), text)
+    if not _EN_MONTH_NAME.search(text):
+        text = _EN_ORDINAL_DAY.sub(ordinal_day, text)
     return _EN_BARE_HOUR.sub(bare_hour, text), bump
 
 

@@ -19,7 +19,8 @@ a bare hour, DST) and every check the public functions make is shared:
 * Ranges ("3pm-4pm", "3-4pm", "from 2 to 4pm", "8pm - 11", 明天下午3点到4点, 下午3点至5点, "Dec 5 2-4pm")
   are a `Span`: the start, read like any start, and a length up to the end, which takes the start's half
   of the day when it names none ("1pm-3" ends at 15:00) and the end's when the start names none
-  ("3-4pm" starts at 15:00; "11-1pm" at 11:00).
+  ("3-4pm" starts at 15:00; "11-1pm" at 11:00). An end whose half of the day is not said may make a meeting
+  up to a working day long ("9-5"); longer ("5pm to 3", 下午5点到3点) is a slip, and is asked.
 * A weekday said with an explicit date must name the same day, else the reading is ambiguous and carries
   the explicit date, so the reply can show both.
 * Due dates: "within a month" / 一个月内 (the same day next month, or its last day), "this weekend" / 周末
@@ -108,8 +109,10 @@ _OF_WEEK = re.compile(rf"\b(?:on\s+)?(?:the\s+)?({_WEEKDAY_NAMES})\s+of\s+(this|
 
 
 def _rewrite(text: str) -> str:
-    """Spelled-out counts as digits ("two weeks" → "2 weeks"), "friday of next week" → "friday next week"."""
+    """Spelled-out counts as digits ("two weeks" → "2 weeks"), "a week from today" → "in a week", "friday of
+    next week" → "friday next week"."""
     text = _EN_SPELLED.sub(lambda match: f"{_EN_COUNTS[match[1]]} ", text)
+    text = core._FROM_TODAY.sub(r"in \1 \2", text)
     return _OF_WEEK.sub(lambda match: match[1] if match[2] == "this" else f"{match[1]} {match[2]} week", text)
 
 
@@ -390,6 +393,9 @@ def _starts(start_text: str, end: _Clock) -> list[str] | None:
     return [f"{lead} {half:02d}:{minute}".strip() for half in halves]
 
 
+_WORKING_DAY_MINUTES = 8 * 60  # "9-5"
+
+
 def _length(start: datetime, end: _Clock, tz: ZoneInfo) -> int | None:
     """Minutes from `start` to the first `end` after it: the end's half of the day is the one that follows
     the start when it was not said ("1pm-3" → 15:00). None if that is a day or more, or not after start."""
@@ -404,7 +410,10 @@ def _length(start: datetime, end: _Clock, tz: ZoneInfo) -> int | None:
                 # In UTC: between two datetimes of one zone, Python subtracts wall clocks, blind to DST.
                 elapsed = core._attach(end_wall, tz).astimezone(UTC) - start.astimezone(UTC)
                 minutes = round(elapsed.total_seconds() / 60)
-                return minutes if 0 < minutes <= 12 * 60 else None  # longer: "8pm-10:30" is asked
+                # Longer than 12 hours ("8pm-10:30") is asked; so is an end whose half of the day was not said
+                # that makes a meeting longer than a working day: "5pm to 3", 下午5点到3点 are slips, not 10 hours.
+                longest = 12 * 60 if end.fixed else _WORKING_DAY_MINUTES
+                return minutes if 0 < minutes <= longest else None
     return None
 
 
