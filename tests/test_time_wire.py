@@ -66,6 +66,14 @@ READ = [
     pytest.param('new "评审" 明天下午3点到4点', meeting_at(at(11, 24, 15), minutes(60), "评审"), id="range-zh-dao"),
     pytest.param('new "评审" 明天下午3点至5点', meeting_at(at(11, 24, 15), minutes(120), "评审"), id="range-zh-zhi"),
     pytest.param("new 周会明天下午3点到4点", meeting_at(at(11, 24, 15), minutes(60), "周会"), id="range-zh-glued"),
+    # audit of issue 12: a range that opens with "from" / 从, and a week counted from today
+    pytest.param('new "Review" from 2 to 4pm', meeting_at(at(11, 23, 14), minutes(120)), id="range-opens-with-from"),
+    pytest.param('new "评审" 从下午2点到4点', meeting_at(at(11, 23, 14), minutes(120), "评审"), id="range-zh-cong"),
+    pytest.param("new 周会从明天下午2点到4点", meeting_at(at(11, 24, 14), minutes(120), "周会"), id="range-zh-cong-glued"),
+    pytest.param('new "Review" 2 weeks from today at 10am', meeting_at(at(12, 7, 10)), id="weeks-from-today"),
+    pytest.param('new "Review" on the 5th at 3pm', meeting_at(at(12, 5, 15)), id="day-of-month-alone"),
+    pytest.param("action @bob write the spec by a week from today", AddAction("write the spec", BOB, date(2026, 11, 30)),
+                 id="due-a-week-from-today"),
     # parts of the day: a default hour, said in the reply
     pytest.param('new "Review" tomorrow morning', meeting_at(at(11, 24, 9), assumed=("morning",)), id="morning"),
     pytest.param('new "评审" 明天上午', meeting_at(at(11, 24, 9), title="评审", assumed=("morning",)), id="zh-morning"),
@@ -135,6 +143,16 @@ ASKED = [
     pytest.param("reschedule 3 friday 3pm sharpish", "error.unread_time",
                  {"text": "friday 3pm sharpish", "unread": "sharpish"}, id="reschedule-words-not-understood"),
     pytest.param('new "Review" blah', "error.bad_time", {"text": "blah"}, id="nothing-understood"),
+    # audit of issue 12: the words quoted back are the ones typed; a due phrase or a weekday with its date
+    # names a day, and the question is the hour
+    pytest.param('new "Review" two weeks', "error.bad_time", {"text": "two weeks"}, id="a-length-quoted-as-typed"),
+    pytest.param('new "Review" Friday, December 4', "error.missing_hour", {"text": "Friday December 4"},
+                 id="weekday-and-date-without-time"),
+    pytest.param('new "Review" within a month', "error.missing_hour", {"text": "within a month"},
+                 id="within-a-month-day-only"),
+    pytest.param('new "评审" 下周前', "error.missing_hour", {"text": "下周前"}, id="zh-before-next-week-day-only"),
+    pytest.param('new "Review" 5pm to 3', "error.time_clash", {"text": "5pm to 3"}, id="range-slip-asked"),
+    pytest.param('new "评审" 下午5点到3点', "error.time_clash", {"text": "下午5点到3点"}, id="zh-range-slip-asked"),
     pytest.param("action @bob the spec by Friday, December 5", "error.due_ambiguous",
                  {"text": "Friday, December 5", "when": "2026-12-05"}, id="due-weekday-not-the-date"),
 ]  # fmt: skip

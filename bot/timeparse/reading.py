@@ -224,7 +224,8 @@ def read_when(text: str, *, now: datetime, tz: ZoneInfo, explain: bool = True) -
     `explain=False` skips telling why nothing was read (`unread` is then the whole text, even for a day
     without a time): a grammar trying many spans of a sentence only needs to know which ones read, and
     the telling costs up to a dozen readings."""
-    normalized = _rewrite(core._normalize(text))
+    said = core._normalize(text)
+    normalized = _rewrite(said)
     if not normalized:
         return Reading(None)
     span = _range(normalized)
@@ -234,8 +235,8 @@ def read_when(text: str, *, now: datetime, tz: ZoneInfo, explain: bool = True) -
     if checked is not None:
         weekday, rest = checked
         value = _when(rest, now, tz)
-        if value is None:
-            return _refused(normalized, now, tz, explain)
+        if value is None:  # "Friday, December 4": a day without a time when the date reads
+            return Reading(None) if explain and parse_due(rest, now=now, tz=tz) else _refused(said, now, tz, explain)
         return Reading(value[0], assumed=value[1], ambiguous=value[0].weekday() != weekday)
     weekend = _WEEKEND.search(normalized)
     if weekend is not None:
@@ -246,13 +247,13 @@ def read_when(text: str, *, now: datetime, tz: ZoneInfo, explain: bool = True) -
         found = _when(replaced, now, tz)
         if found is not None:
             return Reading(found[0], (WEEKEND_DAY, *found[1]))
-        return Reading(None) if parse_due(replaced, now=now, tz=tz) else _refused(normalized, now, tz, explain)
+        return Reading(None) if parse_due(replaced, now=now, tz=tz) else _refused(said, now, tz, explain)
     found = _when(normalized, now, tz)
     if found is not None:
         return Reading(found[0], assumed=found[1])
     if core._part_of_day_clash(normalized):
         return Reading(None, ambiguous=True)  # "tonight at 8am": which of the two?
-    return _refused(normalized, now, tz, explain)
+    return _refused(said, now, tz, explain)
 
 
 def _when(text: str, now: datetime, tz: ZoneInfo) -> tuple[datetime, tuple[str, ...]] | None:
@@ -266,13 +267,15 @@ def _when(text: str, now: datetime, tz: ZoneInfo) -> tuple[datetime, tuple[str, 
     return None if value is None else (value, (defaulted[1],))
 
 
-def _refused(text: str, now: datetime, tz: ZoneInfo, explain: bool) -> Reading[datetime]:
-    """Nothing to act on: a day without a time of day (no `unread`: ask for the time), or words to quote."""
+def _refused(said: str, now: datetime, tz: ZoneInfo, explain: bool) -> Reading[datetime]:
+    """Nothing to act on: a day without a time of day (no `unread`: ask for the time; any due date names a
+    day, "within a month" and 下周前 too), or words to quote as they were typed (`said`, normalised but not
+    rewritten: "two weeks", not "2 weeks")."""
     if not explain:
-        return Reading(None, unread=text)
-    if parse_due(text, now=now, tz=tz) is not None:
+        return Reading(None, unread=_rewrite(said))
+    if read_due(said, now=now, tz=tz, explain=False).value is not None:
         return Reading(None)
-    return Reading(None, unread=_unread(text, lambda rest: rest != "" and _when(rest, now, tz) is not None))
+    return Reading(None, unread=_unread(said, lambda rest: rest != "" and _when(_rewrite(rest), now, tz) is not None))
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -286,7 +289,8 @@ _ZH_CLOCK = (
     rf"(?:\s*(?P<half>半)|\s*(?P<quarters>[一三])刻|\s*(?P<zh_minute>{core._ZH_N})\s*分?|[整正])?"
 )
 _END = rf"(?:{_EN_CLOCK}|{_ZH_CLOCK}|(?P<noon>noon|中午))"
-_RANGE = re.compile(rf"(?:from\s+)?(?P<start>.+?){_SEPARATOR}(?P<end>{_END})")
+_RANGE = re.compile(rf"(?:from\s+|从\s*)?(?P<start>.+?){_SEPARATOR}(?P<end>{_END})")
+_ZH_FROM = re.compile(r"从\s*")  # 明天从下午2点到4点
 _BARE_START = re.compile(r"(?:^|(?<=\s))(?:at\s+)?(?P<hour>\d{1,2})(?::(?P<minute>\d{2}))?$")
 _FROM = re.compile(r"\bfrom\s*$")
 # 下午3-4点: the start's 点 is left out.
@@ -371,6 +375,7 @@ def _starts(start_text: str, end: _Clock) -> list[str] | None:
     """The start phrases to try, in order, for a range's start; None if it is not a time ("dec 4-5")."""
     bare = _BARE_START.search(start_text)
     if core._CJK.search(start_text):
+        start_text = _ZH_FROM.sub("", start_text).strip()
         return [start_text + "点" if _ZH_HOURLESS.search(start_text) else start_text]  # 下午3-4点
     if bare is None:
         return [start_text] if _START_MERIDIEM.search(start_text) or ":" in start_text else None
@@ -438,7 +443,8 @@ def read_due(text: str, *, now: datetime, tz: ZoneInfo, explain: bool = True) ->
     "this weekend" / 周末 (its Sunday), "by next week" / 下周前 (this week's Friday, assumed), a weekday
     check beside an explicit date, spelled-out counts and "X of next week". `explain=False` as in
     `read_when`: `unread` is then the whole text."""
-    normalized = _rewrite(core._normalize(text))
+    said = core._normalize(text)
+    normalized = _rewrite(said)
     today = _local_today(now, tz)
     if not normalized:
         return Reading(None)
@@ -457,16 +463,18 @@ def read_due(text: str, *, now: datetime, tz: ZoneInfo, explain: bool = True) ->
         weekday, rest = checked
         value = parse_due(rest, now=now, tz=tz)
         if value is None:
-            return _due_refused(normalized, now, tz, explain)
+            return _due_refused(said, now, tz, explain)
         return Reading(value, ambiguous=value.weekday() != weekday)
     value = parse_due(normalized, now=now, tz=tz)
-    return _due_refused(normalized, now, tz, explain) if value is None else Reading(value)
+    return _due_refused(said, now, tz, explain) if value is None else Reading(value)
 
 
-def _due_refused(text: str, now: datetime, tz: ZoneInfo, explain: bool) -> Reading[date]:
+def _due_refused(said: str, now: datetime, tz: ZoneInfo, explain: bool) -> Reading[date]:
+    """Words to quote as typed (see `_refused`)."""
     if not explain:
-        return Reading(None, unread=text)
-    return Reading(None, unread=_unread(text, lambda rest: rest != "" and parse_due(rest, now=now, tz=tz) is not None))
+        return Reading(None, unread=_rewrite(said))
+    return Reading(None, unread=_unread(
+        said, lambda rest: rest != "" and parse_due(_rewrite(rest), now=now, tz=tz) is not None))
 
 
 _DELAY = re.compile(
