@@ -194,6 +194,24 @@ def test_a_request_expires(chat: Chat) -> None:
     assert chat.say("alice", "yes") == []
 
 
+def test_a_typed_yes_after_the_request_expired_is_told_so_once(chat: Chat) -> None:
+    """A yes typed a day late used to fall silent: nothing created, and no word why."""
+    chat.command("alice", 'new "Offsite" saturday 10am with @bob')
+    chat.advance(timedelta(hours=25))
+    late = only(chat.say("alice", "yes"))
+    assert late.message.text.startswith("⚠️ Request #1 expired at 2026-11-24 09:00 (Tue) Asia/Shanghai")
+    assert meetings(chat) == {} and requests(chat) == [("new", "expired")]
+    assert chat.say("alice", "yes") == []  # told once; then a yes is chat again
+    assert chat.say("bob", "yes") == []  # not his request
+
+
+def test_a_yes_long_after_an_expired_request_is_just_chat(chat: Chat) -> None:
+    chat.command("alice", 'new "Offsite" saturday 10am with @bob')
+    chat.advance(timedelta(days=3))
+    assert chat.say("alice", "是") == []
+    assert requests(chat) == [("new", "pending")]
+
+
 def test_a_confirmation_after_a_restart_still_works(tmp_path: Path) -> None:
     settings = make_settings(f"sqlite:///{tmp_path / 'q.db'}")
     chat = Chat(Core(settings), MONDAY_9AM)

@@ -161,8 +161,9 @@ def _hold(ctx: Ctx, kind: str, cmd: c.Command, found: list[str], heading: str, u
 
 def typed_answer(ctx: Ctx) -> c.ConfirmRequest | None:
     """A bare yes / 是 / 确认 or no / 取消 from someone whose request waits in this conversation (or anywhere,
-    said in their private chat with the bot, where DingTalk shows them the warning's card) answers it; from
-    anyone else, or with nothing waiting, it is whatever it was before."""
+    said in their private chat with the bot, where DingTalk shows them the warning's card) answers it; one
+    typed in a group within a day after their request there expired unanswered is told so; from anyone else, or with nothing
+    waiting, it is whatever it was before."""
     word = fold(ctx.inbound.text.strip()).rstrip(TRAILING)
     if word not in CONFIRM_YES and word not in CONFIRM_NO:
         return None
@@ -171,6 +172,11 @@ def typed_answer(ctx: Ctx) -> c.ConfirmRequest | None:
         return None  # a yes to an invitation (or any other message of ours) answers that message
     where = None if ctx.inbound.is_direct else ctx.inbound.channel
     waiting = scheduling.waiting_request(ctx.session, ctx.workspace_id, ctx.user_id, where, ctx.now)
+    if waiting is None and where is not None:
+        # a yes typed too late in the conversation it was asked in: `confirm` says the request expired (once:
+        # it is then marked so). Not in a private chat, where a bare yes may answer an invitation.
+        waiting = scheduling.lapsed_request(ctx.session, ctx.workspace_id, ctx.user_id, where, ctx.now,
+                                            since=ctx.now - EXPIRY)
     return None if waiting is None else c.ConfirmRequest(waiting.id, go=word in CONFIRM_YES)
 
 
