@@ -289,6 +289,24 @@ def test_materials_remind_the_presenter_then_reach_everyone(chat: Chat) -> None:
     assert materials_row(chat).posted_at == chat.now
 
 
+def test_materials_due_after_the_meeting_are_refused_not_kept_silently(chat: Chat) -> None:
+    """`materials: … by next friday` on a Thursday meeting was stored, and no one was ever reminded."""
+    refused = only(chat.command("alice", 'new "Late" thursday 10am with @bob materials: https://ex.com/d by next friday'))
+    assert refused.message.text == ("⚠️ The materials would be due 2026-12-04 (Fri), after the meeting "
+                                     "(2026-11-26 (Thu)): give a date on or before the meeting's day.\n"
+                                     'For example: /meeting new "Q3 roadmap" tomorrow 3pm for 1h with @alice @bob')
+    assert meetings(chat) == {}
+    chat.command("alice", 'new "Review" thursday 10am with @bob materials: https://ex.com/d')
+    later = only(chat.command("alice", "materials 1 by next friday @bob"))
+    assert later.message.text.startswith("⚠️ The materials would be due 2026-12-04 (Fri), after the meeting")
+    assert materials_row(chat).due_on.isoformat() == "2026-11-25"
+
+
+def test_materials_due_after_the_meeting_in_chinese(chat: Chat) -> None:
+    refused = only(chat.command("张三", '新建 "评审" 周四上午10点 参会 @李四 材料：https://ex.com/d 截止 下周五'))
+    assert refused.message.text.startswith("⚠️ 材料截止日期 2026-12-04（周五）晚于会议日期 2026-11-26（周四）：")
+
+
 def test_materials_default_to_a_working_day_before_and_the_host_can_ask_someone_else(chat: Chat) -> None:
     chat.command("alice", 'new "Review" next monday 10am with @bob materials:')  # 2026-11-30: due Friday the 27th
     assert materials_row(chat).due_on.isoformat() == "2026-11-27"

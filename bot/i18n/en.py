@@ -866,6 +866,7 @@ MESSAGES: dict[str, str] = {
     # materials and the sum-up notice
     "help.materials": "materials 3 <link> — post the materials (everyone gets the link); materials 3 by friday @bob — who owes them by when (default: a working day before); on new: materials: <link> by <date>",
     "example.materials": "/meeting materials 3 https://example.com/deck · /meeting materials 3 by friday @bob",
+    "error.materials_after_meeting": "The materials would be due {date}, after the meeting ({day}): give a date on or before the meeting's day.",
     "error.materials_empty": "Say what to do with the materials: a link to post, or a date and a presenter to ask.",
     "error.materials_not_presenter": "Only {who} can post the materials of meeting #{number}.",
     "materials.posted": "Sent the materials of #{number} to {n} participant(s).",

@@ -860,6 +860,7 @@ MESSAGES: dict[str, str] = {
     # materials and the sum-up notice
     "help.materials": "材料 3 <链接> —— 发布会议材料（所有参会人都会收到链接）；材料 3 截止 周五 @李四 —— 谁在何时之前提交（默认会前一个工作日）；新建时：材料：<链接> 截止 <日期>",
     "example.materials": "/meeting 材料 3 https://example.com/deck · /meeting 材料 3 截止 周五 @李四",
+    "error.materials_after_meeting": "材料截止日期 {date}晚于会议日期 {day}：请给出会议当天或更早的日期。",
     "error.materials_empty": "请说明材料要做什么：发布一个链接，或者指定截止日期和主讲人。",
     "error.materials_not_presenter": "只有 {who} 可以发布 #{number} 号会议的材料。",
     "materials.posted": "已把 #{number} 的材料发给 {n} 位参会人。",
