@@ -8,7 +8,7 @@ zone. Three kinds: a meeting start, a range (start and length) and an action ite
 An expression whose `expected` is None must not be answered: the reader refuses it or asks. One marked
 `ask` must be answered with its `expected` value shown and a question (a weekday that contradicts the
 date). One with `assumed` must be answered with those defaults named, so the reply can say them. One
-marked `gap` has a right reading Quorum does not give yet ("within a fortnight"): it must be refused or
+marked `gap` has a right reading Quorum does not give yet ("this friday, dec 4 10am"): it must be refused or
 asked, never misread, and counts as refused in the benchmark.
 
 The moments they are said at, with the calendar each needs:
@@ -171,8 +171,8 @@ STARTS_EN: tuple[Phrase, ...] = (
     start("en-tomorrow-morning-at-3", "tomorrow morning at 3", _nov(24, 3)),
     start("en-this-afternoon-at-130", "this afternoon at 1:30", _nov(23, 13, 30)),
     start("en-tonight-at-11", "tonight at 11", _nov(23, 23)),
-    gap("start", "en-tonight-8", "tonight 8", _nov(23, 20)),
-    gap("start", "en-8-tonight", "8 tonight", _nov(23, 20)),
+    start("en-tonight-8", "tonight 8", _nov(23, 20)),
+    start("en-8-tonight", "8 tonight", _nov(23, 20)),
     gap("start", "en-this-friday-dec-4", "this friday, dec 4 10am", _dec(4, 10)),
     start("en-tomorrow-2pm", "tomorrow 2pm", _nov(24, 14)),
     start("en-next-monday-9am", "next monday 9am", _nov(30, 9)),
@@ -481,7 +481,8 @@ DUES_EN: tuple[Phrase, ...] = (
     due("en-a-few-days", "in a few days", None),
     due("en-couple-of-days", "within a couple of days", date(2026, 11, 25)),
     due("en-within-3-weeks", "within 3 weeks", date(2026, 12, 14)),
-    gap("due", "en-fortnight", "within a fortnight", date(2026, 12, 7)),
+    due("en-fortnight", "within a fortnight", date(2026, 12, 7)),
+    due("en-in-a-fortnight-nye", "in a fortnight", date(2027, 1, 14), NYE),
     due("en-sun-in-3-days", "in 3 days", date(2026, 12, 2), SUN_NIGHT),
     due("en-sun-by-friday", "by friday", date(2026, 12, 4), SUN_NIGHT),
     due("en-sun-this-weekend", "this weekend", date(2026, 11, 29), SUN_NIGHT),
@@ -541,8 +542,11 @@ DUES_ZH: tuple[Phrase, ...] = (
     due("zh-one-month-zhinei", "一个月之内", date(2026, 12, 23)),
     due("zh-two-months-nei", "两个月内", date(2027, 1, 23)),
     due("zh-three-months-nei", "3个月内", date(2027, 2, 23)),
-    gap("due", "zh-half-month", "半个月内", date(2026, 12, 8)),
-    gap("due", "zh-next-weekend", "下周末前", date(2026, 12, 6)),
+    due("zh-half-month", "半个月内", date(2026, 12, 8)),
+    due("zh-half-month-leap", "半个月之内", date(2028, 3, 15), LEAP),
+    due("zh-next-weekend", "下周末前", date(2026, 12, 6)),
+    due("zh-sun-next-weekend", "下周末之前", date(2026, 12, 6), SUN_NIGHT),
+    due("zh-this-weekend-qian", "本周末前", date(2026, 11, 29)),
     due("zh-one-month-after", "一个月后", date(2026, 12, 23)),
     due("zh-before-weekend", "周末前", date(2026, 11, 29)),
     due("zh-this-weekend", "这周末", date(2026, 11, 29)),

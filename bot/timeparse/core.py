@@ -445,6 +445,12 @@ _EN_PART_HOURS = {
     "morning": range(1, 12), "afternoon": range(12, 19), "evening": range(17, 24), "tonight": range(17, 24),
     "night": range(18, 24),
 }  # fmt: skip
+# "tonight 8", "8 tonight": a lone hour beside a part of the day is its hour ("tonight at 8"); not a range
+# ("tonight 8-10"), a clock ("8:30"), a meridiem or a length ("tonight 2 hours").
+_PART_LONE_HOUR = re.compile(
+    r"\b(tonight|evening|night|morning|afternoon)\s+(\d{1,2})\b(?![:.\d]|\s*(?:[ap]\.?m\b|o['’]?clock|-|–|~|to\b|h\b|hours?\b|hrs?\b|m\b|min))"
+)
+_LONE_HOUR_PART = re.compile(r"(?<![\d:.@-])(?<!\bat\s)\b(\d{1,2})\s+(tonight)\b")
 _EN_MERIDIEM_CLOCK = re.compile(r"\b(\d{1,2})(?::\d{2})?\s*([ap])\.?m\b")
 # "1pm-3", "8pm - 11", "3-4pm", "2 to 4pm": a range, which is a start plus a length (`read_span`), never
 # a start. The lookarounds keep ISO dates ("2026-12-05") and slashes ("12/5") out.
@@ -490,6 +496,7 @@ def _rewrite_en(text: str, today: date) -> tuple[str, bool] | None:
     """`text` with weekday phrases and "end of month" as ISO dates and bare hours as HH:00, and whether it
     named a coming weekday; None if a part of the day and an hour clash."""
     bump = False
+    text = _PART_LONE_HOUR.sub(r"\1 at \2", _LONE_HOUR_PART.sub(r"at \1 \2", text))  # "tonight 8" = "tonight at 8"
     if _part_of_day_clash(text):
         return None
     part_match = _EN_PART.search(text)

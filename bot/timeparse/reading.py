@@ -23,8 +23,9 @@ a bare hour, DST) and every check the public functions make is shared:
   up to a working day long ("9-5"); longer ("5pm to 3", 下午5点到3点) is a slip, and is asked.
 * A weekday said with an explicit date must name the same day, else the reading is ambiguous and carries
   the explicit date, so the reply can show both.
-* Due dates: "within a month" / 一个月内 (the same day next month, or its last day), "this weekend" / 周末
-  (its Sunday), "by next week" / 下周前 (this week's Friday, or its Sunday when said at the weekend: an
+* Due dates: "within a month" / 一个月内 (the same day next month, or its last day), "within a fortnight"
+  (two weeks), 半个月内 / 半个月后 (fifteen days), "this weekend" / 周末 (its Sunday), 下周末前 (next week's
+  Sunday), "by next week" / 下周前 (this week's Friday, or its Sunday when said at the weekend: an
   assumption said aloud), spelled-out counts ("within two weeks"), "X of next week".
 * "this weekend" / 周末 as a start is its first day not yet past, with the hour said ("this weekend 10am"),
   an assumption said aloud.
@@ -105,6 +106,8 @@ _EN_SPELLED = re.compile(
 _WEEKDAY_NAMES = (
     r"monday|mon|tuesday|tues|tue|wednesday|weds|wed|thursday|thurs|thur|thu|friday|fri|saturday|sat|sunday|sun"
 )
+_FORTNIGHT = re.compile(r"\b(?:a|one)\s+fortnight\b")
+_ZH_HALF_MONTH = re.compile(r"半个?月(?=以内|之内|内|以后|之后|过后|后)")  # 半个月内: fifteen days
 _OF_WEEK = re.compile(rf"\b(?:on\s+)?(?:the\s+)?({_WEEKDAY_NAMES})\s+of\s+(this|next|last)\s+week\b")
 
 
@@ -113,6 +116,8 @@ def _rewrite(text: str) -> str:
     next week" → "friday next week"."""
     text = _EN_SPELLED.sub(lambda match: f"{_EN_COUNTS[match[1]]} ", text)
     text = core._FROM_TODAY.sub(r"in \1 \2", text)
+    text = _FORTNIGHT.sub("2 weeks", text)
+    text = _ZH_HALF_MONTH.sub("15天", text)
     return _OF_WEEK.sub(lambda match: match[1] if match[2] == "this" else f"{match[1]} {match[2]} week", text)
 
 
@@ -297,6 +302,7 @@ _FROM = re.compile(r"\bfrom\s*$")
 _ZH_HOURLESS = re.compile(rf"(?<![\d:零〇一二两三四五六七八九十])(?:{core._ZH_N})$")
 _MONTH_TAIL = re.compile(r"\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?$")
 _START_MERIDIEM = re.compile(r"(?P<meridiem>[ap])\.?m\.?$")
+_ZH_NEXT_WEEKEND = re.compile(r"下个?(?:周末|礼拜末)")
 _WEEKEND = re.compile(r"\b(?:this\s+|the\s+)?weekend\b|(?:这个?|本)?周末")
 
 
@@ -458,6 +464,8 @@ def read_due(text: str, *, now: datetime, tz: ZoneInfo, explain: bool = True) ->
     bare = _DUE_TRAIL.sub("", _DUE_LEAD.sub("", normalized))
     if _WEEKEND.fullmatch(bare):
         return Reading(core._weekday_date(today, 6, None))
+    if _ZH_NEXT_WEEKEND.fullmatch(bare):  # 下周末前: the Sunday of next week
+        return Reading(core._weekday_date(today, 6, 1))
     checked = _said_weekday(normalized)
     if checked is not None:
         weekday, rest = checked
