@@ -291,7 +291,8 @@ def test_materials_remind_the_presenter_then_reach_everyone(chat: Chat) -> None:
 
 def test_materials_due_after_the_meeting_are_refused_not_kept_silently(chat: Chat) -> None:
     """`materials: … by next friday` on a Thursday meeting was stored, and no one was ever reminded."""
-    refused = only(chat.command("alice", 'new "Late" thursday 10am with @bob materials: https://ex.com/d by next friday'))
+    refused = only(chat.command("alice", 'new "Late" thursday 10am with @bob '
+                                         "materials: https://ex.com/d by next friday"))
     assert refused.message.text == ("⚠️ The materials would be due 2026-12-04 (Fri), after the meeting "
                                      "(2026-11-26 (Thu)): give a date on or before the meeting's day.\n"
                                      'For example: /meeting new "Q3 roadmap" tomorrow 3pm for 1h with @alice @bob')

@@ -69,10 +69,12 @@ READ = [
     # audit of issue 12: a range that opens with "from" / 从, and a week counted from today
     pytest.param('new "Review" from 2 to 4pm', meeting_at(at(11, 23, 14), minutes(120)), id="range-opens-with-from"),
     pytest.param('new "评审" 从下午2点到4点', meeting_at(at(11, 23, 14), minutes(120), "评审"), id="range-zh-cong"),
-    pytest.param("new 周会从明天下午2点到4点", meeting_at(at(11, 24, 14), minutes(120), "周会"), id="range-zh-cong-glued"),
+    pytest.param("new 周会从明天下午2点到4点", meeting_at(at(11, 24, 14), minutes(120), "周会"),
+                 id="range-zh-cong-glued"),
     pytest.param('new "Review" 2 weeks from today at 10am', meeting_at(at(12, 7, 10)), id="weeks-from-today"),
     pytest.param('new "Review" on the 5th at 3pm', meeting_at(at(12, 5, 15)), id="day-of-month-alone"),
-    pytest.param("action @bob write the spec by a week from today", AddAction("write the spec", BOB, date(2026, 11, 30)),
+    pytest.param("action @bob write the spec by a week from today",
+                 AddAction("write the spec", BOB, date(2026, 11, 30)),
                  id="due-a-week-from-today"),
     # parts of the day: a default hour, said in the reply
     pytest.param('new "Review" tomorrow morning', meeting_at(at(11, 24, 9), assumed=("morning",)), id="morning"),

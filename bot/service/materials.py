@@ -15,11 +15,11 @@ from datetime import date, datetime
 
 from bot import command_types as c
 from bot import followup, views
+from bot.errors import UserError
 from bot.i18n import t
 from bot.locale import language_of, zone_of
 from bot.messages import Outcome, OutMessage, Target
 from bot.service import guard
-from bot.errors import UserError
 from bot.service.context import Ctx
 from bot.timeparse import format_date
 from bot.workdays import WorkCalendar, calendar_for

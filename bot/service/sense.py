@@ -162,8 +162,8 @@ def _hold(ctx: Ctx, kind: str, cmd: c.Command, found: list[str], heading: str, u
 def typed_answer(ctx: Ctx) -> c.ConfirmRequest | None:
     """A bare yes / 是 / 确认 or no / 取消 from someone whose request waits in this conversation (or anywhere,
     said in their private chat with the bot, where DingTalk shows them the warning's card) answers it; one
-    typed in a group within a day after their request there expired unanswered is told so; from anyone else, or with nothing
-    waiting, it is whatever it was before."""
+    typed in a group within a day after their request there expired unanswered is told so; from anyone
+    else, or with nothing waiting, it is whatever it was before."""
     word = fold(ctx.inbound.text.strip()).rstrip(TRAILING)
     if word not in CONFIRM_YES and word not in CONFIRM_NO:
         return None
