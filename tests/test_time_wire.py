@@ -313,6 +313,9 @@ def test_time_phrases_in_the_console_in_english(tmp_path: Path) -> None:
     assert "When: 2026-11-24 14:00 (Tue) Asia/Shanghai · 2 h" in out  # rescheduled to "from 2 to 4pm"
     assert "this became 2 items, one per owner: #1, #2." in out
     assert "#3 is now due 2026-11-29 (Sun)." in out  # Friday + 2 days
+    assert "When: 2026-11-23 14:00 (Mon) Asia/Shanghai · 2 h" in out  # "from 2 to 4pm", opening the phrase
+    assert "“5pm to 3” names a part of the day and an hour that do not go together" in out
+    assert "#4 send the deck · @carol · due 2026-11-30 (Mon)" in out  # a week from today, not a week ago
 
 
 def test_time_phrases_in_the_console_in_chinese(tmp_path: Path) -> None:
@@ -324,3 +327,6 @@ def test_time_phrases_in_the_console_in_chinese(tmp_path: Path) -> None:
     assert "时间：2026-11-24 14:00（周二）Asia/Shanghai · 2 小时" in out  # 改期 下午2点至4点
     assert "拆成了 2 项，每人一项：#1, #2。" in out
     assert "#3 截止日期改为 2026-11-29（周日）。" in out
+    assert "时间：2026-11-23 14:00（周一）Asia/Shanghai · 2 小时" in out  # 从下午2点到4点
+    assert "“下午5点到3点”里的时段和钟点对不上" in out
+    assert "#4 交材料 · @李四 · 截止 2026-12-08（周二）" in out  # 半个月内
