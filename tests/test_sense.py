@@ -410,6 +410,30 @@ def test_a_warned_about_series_is_created_as_a_series(chat: Chat) -> None:
     assert len(made) > 1 and {m.title for m in made} == {"Evening sync"}
 
 
+def test_a_series_is_checked_for_clashes_on_the_occurrences_it_makes_now(chat: Chat) -> None:
+    """Its second occurrence fell on another meeting of both people and was made without a word."""
+    chat.command("alice", 'new "Board" 2026-12-03 2pm with @carol')
+    warning = only(chat.command("alice", 'new "Weekly" every thursday 2pm with @carol'))
+    assert lines(warning) == [
+        "2026-12-03 (Thu): @alice already has #1 Board then (14:00–15:00).",
+        "2026-12-03 (Thu): @carol already has #1 Board then (14:00–15:00).",
+    ]
+    chat.click("alice", warning.id, "Create anyway")
+    with Session(chat.core.engine) as session:
+        made = session.exec(select(Meeting).where(col(Meeting.series_id).is_not(None))).all()
+    assert [m.start_at.astimezone(SHANGHAI).day for m in made] == [26, 3, 10]
+
+
+def test_a_series_clash_in_chinese_and_one_beyond_what_is_made_now_is_not_named(chat: Chat) -> None:
+    chat.command("张三", '新建 "董事会" 2026-12-03 下午2点 参会 @李四')
+    chat.command("张三", '新建 "远期" 2026-12-17 下午2点 参会 @李四')  # the fourth Thursday: not made yet
+    warning = only(chat.command("张三", '新建 "周会" 每周四下午2点 参会 @李四'))
+    assert lines(warning) == [
+        "2026-12-03（周四）：@张三 那时已有 #1 董事会（14:00–15:00）。",
+        "2026-12-03（周四）：@李四 那时已有 #1 董事会（14:00–15:00）。",
+    ]
+
+
 # ---- starting long before the meeting's time -------------------------------------------------------------
 
 
