@@ -172,6 +172,21 @@ def test_typing_yes_goes_ahead_and_no_drops_it(chat: Chat) -> None:
     assert chat.say("alice", "yes") == []  # nothing waits any more: just chat
 
 
+@pytest.mark.parametrize(("answer", "created"), [
+    pytest.param("Sure!", True, id="sure"), pytest.param("go ahead", True, id="go-ahead"),
+    pytest.param("yes please", True, id="yes-please"), pytest.param("确定。", True, id="zh-queding"),
+    pytest.param("可以", True, id="zh-keyi"), pytest.param("行", True, id="zh-xing"),
+    pytest.param("没问题", True, id="zh-no-problem"), pytest.param("不行", False, id="zh-buxing"),
+    pytest.param("不要", False, id="zh-buyao"), pytest.param("no thanks", False, id="no-thanks"),
+])  # fmt: skip
+def test_the_ways_people_say_yes_and_no_answer_the_warning(chat: Chat, answer: str, created: bool) -> None:
+    """“确定” is the commonest Chinese confirmation there is, and “sure” an English one: both were ignored as
+    chat, leaving the request waiting and the asker waiting for a meeting that never came."""
+    chat.command("alice", 'new "Offsite" saturday 10am with @bob')
+    assert chat.say("alice", answer) != []
+    assert requests(chat) == [("new", "confirmed" if created else "declined")]
+
+
 def test_only_the_host_may_answer(chat: Chat) -> None:
     warning = only(chat.command("alice", 'new "Offsite" saturday 10am with @bob'))
     refused = only(chat.click("bob", warning.id, "Create anyway"))
