@@ -245,6 +245,9 @@ STARTS_EN: tuple[Phrase, ...] = (
     start("en-nye-in-2-minutes", "in 2 minutes", _at(2027, 1, 1, 0, 1), NYE),
     start("en-nye-friday-2pm", "friday 2pm", _at(2027, 1, 1, 14), NYE),
     start("en-nye-jan-2-3pm", "jan 2 3pm", _at(2027, 1, 2, 15), NYE),
+    # "tonight at midnight" was the midnight that began today.
+    start("en-nye-tonight-at-midnight", "tonight at midnight", _at(2027, 1, 1, 0), NYE),
+    start("en-midnight-tonight", "midnight tonight", _nov(24, 0)),
 )
 
 STARTS_ZH: tuple[Phrase, ...] = (
@@ -338,6 +341,18 @@ STARTS_ZH: tuple[Phrase, ...] = (
     start("zh-3-days-on-3pm", "3天后下午3点", _nov(26, 15)),
     start("zh-nye-day-after-tomorrow", "后天上午10点", _at(2027, 1, 2, 10), NYE),
     start("zh-sun-night-11", "夜里11点", _nov(30, 23), SUN_NIGHT),
+    # 夜里1点 / 晚上1点 were 13:00: an hour after midnight said with the night is the small hours that follow.
+    start("zh-night-1am", "夜里1点", _nov(24, 1)),
+    start("zh-evening-1am", "晚上1点", _nov(24, 1)),
+    start("zh-tonight-2am", "今晚2点", _nov(24, 2)),
+    start("zh-tomorrow-night-1am", "明天夜里1点", _nov(25, 1)),
+    start("zh-nye-tonight-1am", "今晚1点", _at(2027, 1, 1, 1), NYE),
+    # 3点钟 was refused ("钟").
+    start("zh-3-oclock-zhong", "3点钟", _nov(23, 15)),
+    start("zh-pm-3-oclock-zhong", "下午3点钟", _nov(23, 15)),
+    # 明年 was refused.
+    start("zh-next-year", "明年3月1日下午3点", _at(2027, 3, 1, 15)),
+    start("zh-nye-next-year", "明年1月5日上午10点", _at(2027, 1, 5, 10), NYE),
 )
 
 SPANS_EN: tuple[Phrase, ...] = (
@@ -441,6 +456,7 @@ SPANS_ZH: tuple[Phrase, ...] = (
     span("zh-tomorrow-24h-clock", "明天14:00-15:30", _nov(24, 14), 90),
     span("zh-11am-to-1pm", "上午11点到下午1点", _nov(23, 11), 120),
     span("zh-tomorrow-evening-8-10", "明天晚上8-10点", _nov(24, 20), 120),
+    span("zh-zhong-range", "下午2点钟到4点钟", _nov(23, 14), 120),
 )
 
 DUES_EN: tuple[Phrase, ...] = (

@@ -72,12 +72,14 @@ Semantics (what the grammar and the tests rely on)
   always a 24-hour clock.
 * A part of day without an hour ("tomorrow afternoon", "明天下午", "tonight") is no time: `parse_when`
   returns None so the bot asks (`reading.read_when` gives a default hour and says so). 中午 / "noon" is
-  12:00; 晚上12点 / 午夜 and a bare "midnight" are the 00:00 that ends the day, but "tomorrow at midnight"
-  is dateparser's: the 00:00 that starts tomorrow. A bare hour after "tonight" / "evening" / "afternoon" /
+  12:00; 晚上12点 / 午夜, a bare "midnight" and "tonight at midnight" are the 00:00 that ends the day, but
+  "tomorrow at midnight" is dateparser's: the 00:00 that starts tomorrow. 1-4 o'clock said with the night
+  (夜里1点, 今晚2点, 晚上1点) are the small hours after that night, never 13:00-16:00. A bare hour after "tonight" / "evening" / "afternoon" /
   "night" is after noon: "tonight at 8" is 20:00.
 * A range ("1pm-3", "3-4pm", "下午3点至5点") is not a start: None (`reading.read_span` reads it). A bare
   length ("2 days", "两天") is not a due date: None (`reading.parse_delay` reads it).
-* A month and day without a year ("dec 5", "12月5日") is the next such day on or after today.
+* A month and day without a year ("dec 5", "12月5日") is the next such day on or after today; 今年 / 明年
+  name the year (明年3月1日).
 * A day of the month alone ("the 5th", "on the 22nd", 5号) is this month's, or the next month's that has one
   when it has passed; "a week from today" / "a week today" is "in a week" (dateparser counted it backwards).
 * Numeric dates follow dateparser's English MDY order ("12/5" = 5 December); ISO dates are always safe.
@@ -259,7 +261,8 @@ _ZH_DATE = re.compile(
     r"(?P<day>大前天|大后天|前天|昨天|昨日|今天|今日|明天|明日|后天)"
     r"|(?P<short_day>[昨今明])(?P<part>[晚早夜])"  # 今晚, 明早
     r"|(?P<week>上上|下下|上|下|这|本)?个?(?:周|星期|礼拜)(?P<weekday>[一二三四五六日天1-7])"
-    rf"|(?:(?P<year>\d{{4}}|[零〇一二三四五六七八九]{{4}})年)?(?P<month>{_ZH_N})月(?P<mday>{_ZH_N})[日号]"
+    rf"|(?:(?P<year>\d{{4}}|[零〇一二三四五六七八九]{{4}})年|(?P<rel_year>今年|明年))?"
+    rf"(?P<month>{_ZH_N})月(?P<mday>{_ZH_N})[日号]"
     rf"|(?P<count>{_ZH_N})个?(?P<unit>天|日|周|星期|礼拜)(?:以后|之后|过后|后)"
     rf"|(?P<dom>{_ZH_N})[日号]"
     r"|(?P<month_end>(?:本|这个?|下个?)?月底)"
@@ -272,7 +275,7 @@ _ZH_PARTS = {
 }  # fmt: skip
 _ZH_PART = "|".join(sorted(_ZH_PARTS, key=len, reverse=True))
 _ZH_CLOCK = re.compile(
-    rf"(?P<part>{_ZH_PART})?\s*(?P<hour>{_ZH_N})\s*[点點时]"
+    rf"(?P<part>{_ZH_PART})?\s*(?P<hour>{_ZH_N})\s*[点點时]钟?"  # 3点钟
     rf"(?:\s*(?P<half>半)|\s*(?P<quarters>[一三])刻|\s*(?P<minute>{_ZH_N})\s*分?|[整正])?"  # 8点正 = 8点整
 )
 _ZH_COLON_CLOCK = re.compile(rf"(?P<part>{_ZH_PART})?\s*(?P<hour>\d{{1,2}}):(?P<minute>\d{{2}})")
@@ -295,6 +298,8 @@ def _zh_hour(hour: int, part: str | None) -> tuple[int, bool] | None:
     if kind in ("pm", "night") and 1 <= hour <= 23:
         if kind == "night" and hour == 12:
             return 0, True  # 晚上12点: midnight, which starts the next day
+        if kind == "night" and hour <= 4:
+            return hour, True  # 夜里1点 / 今晚2点: the small hours after that night, never 13:00
         return hour + 12 if hour < 12 else hour, False
     return None
 
@@ -328,6 +333,8 @@ class _ZhReading:
             weeks = _ZH_WEEK_OFFSETS.get(match["week"] or "")
             self.bump = weeks is None
             found = _weekday_date(today, index, weeks)
+        elif match["mday"] and match["rel_year"]:  # 明年3月1日
+            found = self._month_day(str(today.year + (match["rel_year"] == "明年")), match["month"], match["mday"])
         elif match["mday"]:
             found = self._month_day(match["year"], match["month"], match["mday"])
         elif match["count"]:
@@ -433,6 +440,8 @@ _EN_SPELLING = (
     (re.compile(r"\bmidday\b"), "noon"),
     (re.compile(r"\b(\d{1,2})\.(\d{2})\s*([ap]m)\b"), r"\1:\2\3"),  # 3.30pm
     (_FROM_TODAY, r"in \1 \2"),
+    # "tonight at midnight": the midnight that ends tonight (a bare "midnight"), not the one that began today
+    (re.compile(r"\b(?:(?:at\s+)?midnight\s+tonight|tonight\s+at\s+midnight)\b"), "midnight"),
 )
 # "the 5th", "on the 22nd": a day of the month with no month named, like 5号 (this month's, or the next
 # month's that has one if it has passed). dateparser took "5th" for May and "1st" for January.

@@ -290,7 +290,7 @@ _SEPARATOR = r"\s*(?:-|–|—|~|～|\bto\b|\buntil\b|\btill\b|到|至)\s*"
 _ZH_PARTS = "|".join(sorted(core._ZH_PARTS, key=len, reverse=True))
 _EN_CLOCK = r"(?P<hour>\d{1,2})(?:[:.](?P<minute>\d{2}))?\s*(?:(?P<meridiem>[ap])\.?m\.?)?"
 _ZH_CLOCK = (
-    rf"(?P<part>{_ZH_PARTS})?\s*(?P<zh_hour>{core._ZH_N})\s*[点點时]"
+    rf"(?P<part>{_ZH_PARTS})?\s*(?P<zh_hour>{core._ZH_N})\s*[点點时]钟?"
     rf"(?:\s*(?P<half>半)|\s*(?P<quarters>[一三])刻|\s*(?P<zh_minute>{core._ZH_N})\s*分?|[整正])?"
 )
 _END = rf"(?:{_EN_CLOCK}|{_ZH_CLOCK}|(?P<noon>noon|中午))"
