@@ -74,8 +74,8 @@ Semantics (what the grammar and the tests rely on)
   returns None so the bot asks (`reading.read_when` gives a default hour and says so). 中午 / "noon" is
   12:00; 晚上12点 / 午夜, a bare "midnight" and "tonight at midnight" are the 00:00 that ends the day, but
   "tomorrow at midnight" is dateparser's: the 00:00 that starts tomorrow. 1-4 o'clock said with the night
-  (夜里1点, 今晚2点, 晚上1点) are the small hours after that night, never 13:00-16:00. A bare hour after "tonight" / "evening" / "afternoon" /
-  "night" is after noon: "tonight at 8" is 20:00.
+  (夜里1点, 今晚2点, 晚上1点) are the small hours after that night, never 13:00-16:00. A bare hour after
+  "tonight" / "evening" / "afternoon" / "night" is after noon: "tonight at 8" is 20:00.
 * A range ("1pm-3", "3-4pm", "下午3点至5点") is not a start: None (`reading.read_span` reads it). A bare
   length ("2 days", "两天") is not a due date: None (`reading.parse_delay` reads it).
 * A month and day without a year ("dec 5", "12月5日") is the next such day on or after today; 今年 / 明年
