@@ -153,8 +153,10 @@ ASKED = [
     pytest.param('new "Review" within a month', "error.missing_hour", {"text": "within a month"},
                  id="within-a-month-day-only"),
     pytest.param('new "评审" 下周前', "error.missing_hour", {"text": "下周前"}, id="zh-before-next-week-day-only"),
-    pytest.param('new "Review" 5pm to 3', "error.time_clash", {"text": "5pm to 3"}, id="range-slip-asked"),
-    pytest.param('new "评审" 下午5点到3点', "error.time_clash", {"text": "下午5点到3点"}, id="zh-range-slip-asked"),
+    pytest.param('new "Review" 5pm to 3', "error.range_end", {"text": "5pm to 3", "end": "3"}, id="range-slip-asked"),
+    pytest.param('new "评审" 下午5点到3点', "error.range_end", {"text": "下午5点到3点", "end": "3点"},
+                 id="zh-range-slip-asked"),
+    pytest.param("reschedule 3 4pm-3pm", "error.range_end", {"text": "4pm-3pm", "end": "3pm"}, id="range-ends-first"),
     pytest.param("action @bob the spec by Friday, December 5", "error.due_ambiguous",
                  {"text": "Friday, December 5", "when": "2026-12-05"}, id="due-weekday-not-the-date"),
 ]  # fmt: skip
@@ -314,7 +316,7 @@ def test_time_phrases_in_the_console_in_english(tmp_path: Path) -> None:
     assert "this became 2 items, one per owner: #1, #2." in out
     assert "#3 is now due 2026-11-29 (Sun)." in out  # Friday + 2 days
     assert "When: 2026-11-23 14:00 (Mon) Asia/Shanghai · 2 h" in out  # "from 2 to 4pm", opening the phrase
-    assert "“5pm to 3” names a part of the day and an hour that do not go together" in out
+    assert "“5pm to 3”: I can't tell when it ends: “3” would be before the start or more than a working day" in out
     assert "#4 send the deck · @carol · due 2026-11-30 (Mon)" in out  # a week from today, not a week ago
 
 
@@ -328,5 +330,5 @@ def test_time_phrases_in_the_console_in_chinese(tmp_path: Path) -> None:
     assert "拆成了 2 项，每人一项：#1, #2。" in out
     assert "#3 截止日期改为 2026-11-29（周日）。" in out
     assert "时间：2026-11-23 14:00（周一）Asia/Shanghai · 2 小时" in out  # 从下午2点到4点
-    assert "“下午5点到3点”里的时段和钟点对不上" in out
+    assert "“下午5点到3点”：看不出什么时候结束：“3点”要么早于开始时间，要么比开始晚了一个工作日以上。" in out
     assert "#4 交材料 · @李四 · 截止 2026-12-08（周二）" in out  # 半个月内

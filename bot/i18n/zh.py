@@ -481,6 +481,7 @@ MESSAGES: dict[str, str] = {
     "example.verify": "/meeting 验收 12",
     # -- times read without guessing: what was assumed, and what to ask
     "error.time_ambiguous": "“{text}”说的是两个不同的日子（星期几与日期对不上）。我读作 {when}：请只写日期或只写星期几再说一次。",
+    "error.range_end": "“{text}”：看不出什么时候结束：“{end}”要么早于开始时间，要么比开始晚了一个工作日以上。请写明上午/下午或用24小时制，或者直接说时长（如 2小时）。",
     "error.time_clash": "“{text}”里的时段和钟点对不上。您指的是哪个？请写明上午/下午或用24小时制。",
     "error.missing_hour": "“{text}”只有日期，没有时间。几点？请加上，例如“{text} 下午3点”。",
     "error.unread_time": "“{text}”中的“{unread}”我没看懂，其余可以读懂。请换个说法写时间。",
