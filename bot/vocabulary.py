@@ -158,9 +158,20 @@ HOLIDAY_RULES: dict[HolidayRule, Words] = {
 }
 SERIES_SCOPE: dict[str, Words] = {  # `cancel 3 series`, `cancel 3 from here` / `取消 3 系列`, `取消 3 从此次起`
     "series": Words(("series",), ("系列", "整个系列")),
-    "from_here": Words(("from-here", "onwards", "onward"), ("从此次起", "从本次起", "从这次起")),
+    "from_here": Words(("from-here", "onwards", "onward"),
+                       ("从此次起", "从本次起", "从这次起", "从现在起", "从此次开始", "从本次开始", "从这次开始",
+                        "从现在开始", "及以后", "及之后", "此次及以后", "本次及以后", "这次及以后")),
 }
-FROM_HERE_PAIR = ("from", "here")  # "from here": two words
+# the same scopes said in several English words (longest first): never read as a cancel's reason
+SERIES_SCOPE_PHRASES: tuple[tuple[tuple[str, ...], str], ...] = (
+    (("from", "this", "occurrence", "on"), "from_here"), (("from", "this", "meeting", "on"), "from_here"),
+    (("from", "this", "one", "on"), "from_here"), (("from", "here", "on"), "from_here"),
+    (("from", "now", "on"), "from_here"), (("and", "the", "rest"), "from_here"), (("and", "after"), "from_here"),
+    (("and", "later"), "from_here"), (("from", "here"), "from_here"),
+    (("the", "whole", "series"), "series"), (("the", "entire", "series"), "series"),
+    (("whole", "series"), "series"), (("entire", "series"), "series"), (("the", "series"), "series"),
+    (("all", "of", "it"), "series"),
+)
 SERIES_EDIT = Words(("edit", "change"), ("修改", "更改"))
 SERIES_FIELDS: dict[str, Words] = {"title": Words(("title",), ("标题",)), "time": Words(("time",), ("时间",))}
 

@@ -126,6 +126,13 @@ def test_doubtful_repetitions_are_asked_not_guessed(text: str, key: str) -> None
         pytest.param("取消 3 从此次起", CancelMeeting(3, None, "from_here"), id="zh-from-here"),
         pytest.param("取消 3 系列", CancelMeeting(3, None, "series"), id="zh-series"),
         pytest.param("cancel 3 team offsite", CancelMeeting(3, "team offsite"), id="cancel-one"),
+        # the other ways people say "from here" or "all of it" are a scope, never the reason of a single cancel
+        pytest.param("cancel 3 from now on budget cut", CancelMeeting(3, "budget cut", "from_here"), id="from-now-on"),
+        pytest.param("cancel 3 from this one on", CancelMeeting(3, None, "from_here"), id="from-this-one-on"),
+        pytest.param("cancel 3 and the rest", CancelMeeting(3, None, "from_here"), id="and-the-rest"),
+        pytest.param("cancel 3 the whole series", CancelMeeting(3, None, "series"), id="the-whole-series"),
+        pytest.param("取消 3 从现在起 预算砍了", CancelMeeting(3, "预算砍了", "from_here"), id="zh-from-now-on"),
+        pytest.param("取消 3 及以后", CancelMeeting(3, None, "from_here"), id="zh-and-after"),
     ],
 )
 def test_series_commands_are_read(text: str, command: object) -> None:

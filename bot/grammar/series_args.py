@@ -12,7 +12,7 @@ from bot.errors import ParseError
 from bot.grammar import meeting_args
 from bot.grammar.registry import Call
 from bot.grammar.tokens import Token, text_of, word_at
-from bot.vocabulary import FROM_HERE_PAIR, SERIES_EDIT, SERIES_FIELDS, SERIES_SCOPE, lookup
+from bot.vocabulary import SERIES_EDIT, SERIES_FIELDS, SERIES_SCOPE, SERIES_SCOPE_PHRASES, lookup
 
 _SCOPE = lookup(SERIES_SCOPE)
 _FIELD = lookup(SERIES_FIELDS)
@@ -57,8 +57,10 @@ def cancel(call: Call) -> CancelMeeting:
     rest = call.args[1:]
     if not rest:
         return command
-    if tuple(word_at(rest, i) for i in range(2)) == FROM_HERE_PAIR:
-        return replace(command, scope="from_here", reason=text_of(rest[2:]))
+    for phrase, said in SERIES_SCOPE_PHRASES:  # "from now on", "the whole series": a scope, not a reason
+        if tuple(word_at(rest, i) for i in range(len(phrase))) == phrase:
+            return replace(command, scope="series" if said == "series" else "from_here",
+                           reason=text_of(rest[len(phrase):]))
     scope = _SCOPE.get(rest[0].word)
     if scope is None:
         return command
