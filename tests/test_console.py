@@ -314,7 +314,7 @@ def test_correcting_the_record_in_chinese(tmp_path: Path) -> None:
     run_against_expected("records_zh", tmp_path, (
         "[m7] #产品组 quorum: 📌 行动项 #1 写方案 · @李四 · 截止 2026-11-27（周五）",
         "[m9] #产品组 quorum: 📌 行动项 #2 写方案 · @王五 · 截止 2026-11-27（周五）",
-        "[m11] #产品组 (only 张三) quorum: 一个行动项只能有一位负责人，因此拆成了 2 项，每人一项：#1, #2。",
+        "[m11] #产品组 (only 张三) quorum: 一个行动项只能有一位负责人，因此拆成了 2 项，每人一项：#1、#2。",
         "[m14] #产品组 quorum: ✅ 决议：第三季度预算 — 结论：暂缓",
         "[m17] #产品组 quorum: ⚖️ 决议 1.2「增加两名外包」：同意。",
         "[m18] #产品组 (only 李四) quorum: ⚠️ 只有 @张三 可以给这条决议下结论。",

@@ -108,7 +108,7 @@ def ends(series: MeetingSeries, lang: Lang) -> str:
         parts.append(t(lang, "series.ends.until", date=format_date(series.until, lang)))
     if series.stop_after is not None:
         parts.append(t(lang, "series.ends.stopped", n=series.stop_after))
-    return ", ".join(parts) if parts else t(lang, "series.ends.never")
+    return t(lang, "agenda.separator").join(parts) if parts else t(lang, "series.ends.never")
 
 
 def occurrence_lines(ctx: Ctx, series: MeetingSeries, made: list[Meeting], planned: list[Occurrence]) -> list[str]:
@@ -204,10 +204,10 @@ def notices(ctx: Ctx, changed: list[Meeting], key: str, **params: object) -> lis
     for m in changed:
         assert m.id is not None
         people.update({u.id: u for _p, u in repo.participants(ctx.session, m.id) if u.id and u.id != ctx.user_id})
-    numbers = ", ".join(f"#{m.number}" for m in changed)
     out = []
     for user in people.values():
         lang = language_of(user, ctx.settings, changed[0].language)
+        numbers = t(lang, "punct.list").join(f"#{m.number}" for m in changed)
         out.append(OutMessage(lang=lang, target=Target(kind="direct", user=user.platform_user_id),
                               text=t(lang, key, who=ctx.user.display_name, numbers=numbers,
                                      title=changed[0].title, **params)))
@@ -256,7 +256,7 @@ def cancel(ctx: Ctx, cmd: c.CancelMeeting) -> Outcome:
         ctx.session.flush()
         outcome.messages += meetings.refreshed_prompt(ctx, m)
     reason = aside_for_each_reader(cmd.reason) if cmd.reason else ""
-    numbers = ", ".join(f"#{m.number}" for m in targets) or "—"
+    numbers = ctx.t("punct.list").join(f"#{m.number}" for m in targets) or "—"
     key = "series.cancelled" if series.status == "cancelled" else "series.cancelled_from"
     title = views.shared_title(meeting, ctx.lang)
     outcome.messages.append(ctx.post(ctx.t(key, title=title, number=meeting.number, numbers=numbers, reason=reason)))
@@ -298,7 +298,7 @@ def edit(ctx: Ctx, cmd: c.Series) -> Outcome:
     ctx.session.flush()
     for m in targets:
         outcome.messages += meetings.refreshed_prompt(ctx, m)
-    numbers = ", ".join(f"#{m.number}" for m in targets) or "—"
+    numbers = ctx.t("punct.list").join(f"#{m.number}" for m in targets) or "—"
     outcome.messages.append(ctx.post(ctx.t("series.edited", title=series.title, number=meeting.number, what=what,
                                            numbers=numbers)))
     if targets:
