@@ -304,6 +304,23 @@ def test_cancel_the_series(chat: Chat) -> None:
     with Session(chat.core.engine) as session:
         assert session.exec(select(MeetingSeries)).one().status == "cancelled"
     assert "alice cancelled #1, #2, #3 of “Weekly sync”." in body(chat.to("bob"))
+    shown = body(chat.command("alice", "series 2"))  # a cancelled series promises no dates after its last
+    assert "#3 2026-10-08 10:00 (Thu) Asia/Shanghai (cancelled)" in shown and "2026-10-12" not in shown
+
+
+def test_skipping_one_says_the_next_occurrence_without_its_place_in_the_list(chat: Chat) -> None:
+    chat.command("alice", NEW)
+    out = body(chat.command("alice", "skip 1 team offsite"))
+    assert "is skipped (team offsite). Next: #2 2026-09-28 10:00 (Mon) Asia/Shanghai (scheduled)" in out
+    assert "下一次：#3 2026-10-08" in body(chat.command("alice", "跳过 2"))
+
+
+def test_an_end_already_past_is_called_the_end(chat: Chat) -> None:
+    with pytest.raises(ParseError) as error:
+        parsed('new "S" every monday 10am until 2020-01-01')
+    assert error.value.key == "error.repeat_until_past"
+    assert "The series' end date (2020-01-01) is already past" in body(
+        chat.command("alice", 'new "S" every monday 10am until 2020-01-01'))
 
 
 def test_edit_time_and_title_from_one_occurrence_on(chat: Chat) -> None:

@@ -296,7 +296,7 @@ class _RepeatReader:
         if key == "count" and not (isinstance(value, int) and 1 <= value <= MAX_COUNT):
             raise ParseError("error.repeat_count", EXAMPLE, text=text_of(self.tokens[i:end]) or "", max=MAX_COUNT)
         if key == "until" and isinstance(value, date) and value < self.call.now.astimezone(self.call.tz).date():
-            raise ParseError("error.past_time", EXAMPLE, when=f"{value:%Y-%m-%d}")
+            raise ParseError("error.repeat_until_past", EXAMPLE, when=f"{value:%Y-%m-%d}")
         self.ends[key] = value
         return end - i
 

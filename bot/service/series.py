@@ -137,10 +137,11 @@ def moved_note(ctx: Ctx, occurrence: Occurrence) -> str:
     return ctx.t("series.moved_note", date=format_date(occurrence.planned, ctx.lang)) if occurrence.moved else ""
 
 
-def meeting_line(ctx: Ctx, meeting: Meeting) -> str:
+def meeting_line(ctx: Ctx, meeting: Meeting, *, numbered: bool = True) -> str:
+    """An occurrence as a line of the series' list ("3. #3 …"), or on its own (`numbered=False`: "#3 …")."""
     when = format_when(meeting.start_at.astimezone(ctx.tz), ctx.tz, ctx.lang)
-    line = ctx.t("series.line", index=meeting.series_index, number=meeting.number, when=when,
-                 status=ctx.t("status." + meeting.status))
+    line = ctx.t("series.line" if numbered else "series.line_alone", index=meeting.series_index,
+                 number=meeting.number, when=when, status=ctx.t("status." + meeting.status))
     if meeting.planned_on is not None:
         line += ctx.t("series.moved_note", date=format_date(meeting.planned_on, ctx.lang))
     return line
@@ -166,8 +167,10 @@ def show(ctx: Ctx, number: int) -> Outcome:
     made = repo.series_occurrences(ctx.session, series.id)
     upcoming = [m for m in made if m.end_at > ctx.now or m.status == "in_progress"]
     first_index = min((m.series_index or 0 for m in upcoming), default=(made[-1].series_index or 0) + 1)
+    last_made = max((m.series_index or 0 for m in made), default=0)
     planned = [o for o in series_plan.occurrences(ctx.session, ctx.settings, series,
-                                                  limit=first_index + SHOWN) if o.index >= first_index]
+                                                  limit=first_index + SHOWN) if o.index >= first_index
+               and (series.status == "active" or o.index <= last_made)]  # a cancelled series makes no more
     lines = occurrence_lines(ctx, series, upcoming, planned) or [ctx.t("series.none_ahead")]
     creator = repo.users_by_id(ctx.session, [series.created_by_id])[series.created_by_id]
     status = ctx.t("series.status." + series.status)
@@ -225,7 +228,7 @@ def skip(ctx: Ctx, cmd: c.SkipOccurrence) -> Outcome:
     ctx.session.flush()
     series_plan.extend(ctx.session, ctx.settings, series, ctx.now)
     following = next((m for m in ahead_from(ctx, series, meeting)), None)
-    nxt = meeting_line(ctx, following) if following is not None else ctx.t("series.none_ahead")
+    nxt = meeting_line(ctx, following, numbered=False) if following is not None else ctx.t("series.none_ahead")
     reason = aside_for_each_reader(cmd.reason) if cmd.reason else ""
     when = format_when(meeting.start_at.astimezone(ctx.tz), ctx.tz, ctx.lang)
     outcome = Outcome(meetings.refreshed_prompt(ctx, meeting))
