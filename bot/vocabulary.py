@@ -100,7 +100,7 @@ ROLES: dict[Role, Words] = {
     "required": Words(("required",), ("必须", "必选")),
 }
 AGENDA = Words(("agenda",), ("议程",))
-PRESENTER = Words(("by",), ("主讲", "主讲人"))
+PRESENTER = Words(("by",), ("主讲", "主讲人", "由", "汇报人"))  # "由 @李四 (主讲)": a trailing 主讲 is the same word
 # an agenda item's expected output, with a colon: "output: signed scope" / "输出物：签字的范围"
 OUTPUT = Words(("output",), ("输出物", "输出"))
 GOAL = Words(("goal",), ("目标",))

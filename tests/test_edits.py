@@ -187,6 +187,36 @@ def test_agenda_add_move_remove(planned: Chat) -> None:
     assert "2. Risks (10 min) · by @carol · output: a risk list" in card_of(planned).body
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        pytest.param('agenda 1 add "Risks" 10m by@carol output: a risk list', id="glued-by"),
+        pytest.param("议程 1 添加 「Risks」 10分钟 主讲@carol 输出物：a risk list", id="zh-glued-主讲"),
+        pytest.param("议程 1 添加 「Risks」 10分钟 由 @carol 主讲 输出物：a risk list", id="zh-由-主讲"),
+        pytest.param("议程 1 添加 「Risks」 10分钟 由@carol 输出物：a risk list", id="zh-glued-由"),
+    ],
+)
+def test_a_presenter_is_read_however_it_is_written(planned: Chat, text: str) -> None:
+    """Chinese is often typed without spaces ("主讲@李四"), and "由 @李四 (主讲)" is how it is said: the presenter
+    is read, never lost inside an agenda item's title (or a new item made of the words)."""
+    planned.command("alice", text)
+    with Session(planned.core.engine) as session:
+        item = session.exec(select(AgendaItem).where(AgendaItem.position == 3)).one()
+        carol = session.exec(select(User).where(User.display_name == "carol")).one()
+    assert (item.title, item.presenter_id, item.expected_output) == ("Risks", carol.id, "a risk list")
+    assert len(agenda(planned)) == 3
+
+
+def test_a_glued_presenter_on_a_new_meeting_is_read(chat: Chat) -> None:
+    chat.command("张三", '新建 "A" 明天下午3点 1小时 参会@李四 议程 "范围" 20分钟 主讲@李四 输出物：签字的范围 "预算" 25分钟')
+    with Session(chat.core.engine) as session:
+        items = session.exec(select(AgendaItem).order_by(col(AgendaItem.position))).all()
+        people = session.exec(select(Participant)).all()
+    assert [(i.title, i.expected_output, i.presenter_id is not None) for i in items] == [
+        ("范围", "签字的范围", True), ("预算", None, False)]
+    assert len(people) == 2  # 张三 and 李四
+
+
 def test_an_unquoted_agenda_title_runs_to_its_details_and_an_overrun_is_said(planned: Chat) -> None:
     posted = planned.command("alice", "agenda 1 add Hiring plan review 30m")
     assert agenda(planned)[-1] == (3, "Hiring plan review")
@@ -297,6 +327,11 @@ def test_the_recorder_may_change_it_too(planned: Chat) -> None:
         pytest.param("议程 1 打乱", "“打乱”不是议程操作", "/meeting 议程 3 添加", id="zh-agenda"),
         pytest.param("延长 1 一会儿", "“一会儿”", "/meeting 延长 3 30分钟", id="zh-extend"),
         pytest.param("邀请 1", "需要会议编号和相关的人", "/meeting 邀请 3 @钱七 列席", id="zh-invite"),
+        # nothing after the number: the reply asks what to change, never about an empty “”
+        pytest.param("edit 1", "What should change in #1? Say title, time", "/meeting edit 3 place", id="no-field"),
+        pytest.param("agenda 1", "What should happen to the agenda of #1?", "agenda 3 add", id="agenda-nothing"),
+        pytest.param("修改 1", "要修改 #1 的什么？", "/meeting 修改 3 地点", id="zh-no-field"),
+        pytest.param("议程 1", "要对 #1 的议程做什么？", "/meeting 议程 3 添加", id="zh-agenda-nothing"),
     ],
 )
 def test_bad_input_says_what_was_wrong_with_an_example(planned: Chat, text: str, said: str, example: str) -> None:

@@ -289,7 +289,7 @@ def test_a_meetbot_action_naming_two_owners_in_chinese(chat: Chat) -> None:
     chat.say("张三", "确认")  # 比原定时间早一天：先确认
     said = chat.say("张三", "#action @李四、@王五 写方案 周五前")
     assert [(item(chat, n).text, owner_name(chat, n)) for n in (1, 2)] == [("写方案", "李四"), ("写方案", "王五")]
-    assert "#1, #2" in bodies(said)
+    assert "每人一项：#1、#2。" in bodies(said)  # numbers listed as Chinese lists them
 
 
 # -- verdicts
