@@ -141,12 +141,14 @@ class _RepeatReader:
         j, interval = i + 1, 1
         if word_at(tokens, j) in OTHER:
             j, interval = j + 1, 2
+        elif word_at(tokens, j) in ("2", "two") and word_at(tokens, j + 1) == "weeks":  # "every 2 weeks on friday"
+            j, interval = j + 1, 2
         nxt = word_at(tokens, j)
         if nxt in WORKDAY and interval == 1:
             return self._set(RepeatWords("workdays"), i, j + 1)
         if nxt in DAILY:
             raise _ask("daily", text_of(tokens[i : j + 1]) or nxt)
-        if nxt in WEEKLY:
+        if nxt in WEEKLY or (interval == 2 and nxt == "weeks"):
             day = _WEEKDAY.get(word_at(tokens, j + 1 + (word_at(tokens, j + 1) == "on")))
             if day is None:
                 raise _ask("weekday", text_of(tokens[i : j + 1]) or nxt)
