@@ -27,6 +27,7 @@ from bot.vocabulary import (
     EVERY,
     HOLIDAY_RULES,
     HOLIDAYS_WORD,
+    MONTH_NAMES,
     MONTHLY,
     ORDINALS,
     OTHER,
@@ -45,6 +46,7 @@ MAX_COUNT = 500
 MIN_YEAR, MAX_YEAR = 1970, 2100  # the dates Quorum takes anywhere (bot.limits)
 
 _WEEKDAY = lookup(WEEKDAY_NAMES)
+_MONTH = lookup(MONTH_NAMES)
 _ORDINAL = lookup(ORDINALS)
 _HOLIDAY_RULE: dict[str, HolidayRule] = lookup(HOLIDAY_RULES)
 _ZH_DAY = "[一二三四五六日天1-7]"
@@ -178,6 +180,8 @@ class _RepeatReader:
     def _english_end(self, i: int) -> int:
         tokens, word = self.tokens, self.tokens[i].word
         if word in UNTIL and word not in ("到", "至"):
+            if (month_end := self._en_month_end(i + 1)) is not None:  # "until (the) end of march (2027)"
+                return month_end
             for n in range(MAX_UNTIL_WORDS, 0, -1):
                 if i + 1 + n > len(tokens):
                     continue
@@ -193,6 +197,17 @@ class _RepeatReader:
         if word in HOLIDAYS_WORD and word_at(tokens, i + 1) in _HOLIDAY_RULE:
             return self._end(i, i + 2, on_holiday=_HOLIDAY_RULE[word_at(tokens, i + 1)])
         return 0
+
+    def _en_month_end(self, j: int) -> int | None:
+        """`until the end of march [2027]`: as `到3月底` — the last day of the next March, or of the year said."""
+        tokens, start = self.tokens, j - 1
+        j += word_at(tokens, j) == "the"
+        if word_at(tokens, j) != "end" or word_at(tokens, j + 1) != "of" or word_at(tokens, j + 2) not in _MONTH:
+            return None
+        month, end = _MONTH[word_at(tokens, j + 2)], j + 3
+        year = int(word_at(tokens, end)) if re.fullmatch(r"[0-9]{4}", word_at(tokens, end)) else None
+        end += year is not None
+        return self._end(start, end, until=self._last_day(year, month, text_of(tokens[start:end]) or ""))
 
     # -- Chinese: a pattern at the start of a word; what follows in the word (the time) stays
 
@@ -272,16 +287,17 @@ class _RepeatReader:
 
     def _month_end(self, match: re.Match[str]) -> date:
         """`3月底`: the last day of the next March (this year's if it is still ahead); `2027年3月底` exactly."""
-        month = int(match[2])
+        return self._last_day(int(match[1]) if match[1] else None, int(match[2]), match[0])
+
+    def _last_day(self, year: int | None, month: int, said: str) -> date:
         if not 1 <= month <= 12:
-            raise ParseError("error.repeat_until", EXAMPLE, text=match[0])
+            raise ParseError("error.repeat_until", EXAMPLE, text=said)
         today = self.call.now.astimezone(self.call.tz).date()
-        year = int(match[1]) if match[1] else today.year
-        if not MIN_YEAR <= year <= MAX_YEAR:
-            raise ParseError("error.repeat_until", EXAMPLE, text=match[0])
-        last = date(year, month, calendar.monthrange(year, month)[1])
-        if not match[1] and last < today:
-            last = date(year + 1, month, calendar.monthrange(year + 1, month)[1])
+        if year is not None and not MIN_YEAR <= year <= MAX_YEAR:
+            raise ParseError("error.repeat_until", EXAMPLE, text=said)
+        last = date(year or today.year, month, calendar.monthrange(year or today.year, month)[1])
+        if year is None and last < today:
+            last = date(today.year + 1, month, calendar.monthrange(today.year + 1, month)[1])
         return last
 
     # -- bookkeeping
