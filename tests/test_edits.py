@@ -208,7 +208,8 @@ def test_a_presenter_is_read_however_it_is_written(planned: Chat, text: str) -> 
 
 
 def test_a_glued_presenter_on_a_new_meeting_is_read(chat: Chat) -> None:
-    chat.command("张三", '新建 "A" 明天下午3点 1小时 参会@李四 议程 "范围" 20分钟 主讲@李四 输出物：签字的范围 "预算" 25分钟')
+    chat.command("张三", '新建 "A" 明天下午3点 1小时 参会@李四 议程 "范围" 20分钟 主讲@李四 输出物：签字的范围 '
+                         '"预算" 25分钟')
     with Session(chat.core.engine) as session:
         items = session.exec(select(AgendaItem).order_by(col(AgendaItem.position))).all()
         people = session.exec(select(Participant)).all()

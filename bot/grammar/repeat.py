@@ -141,9 +141,8 @@ class _RepeatReader:
     def _every(self, i: int) -> int:
         tokens = self.tokens
         j, interval = i + 1, 1
-        if word_at(tokens, j) in OTHER:
-            j, interval = j + 1, 2
-        elif word_at(tokens, j) in ("2", "two") and word_at(tokens, j + 1) == "weeks":  # "every 2 weeks on friday"
+        # "every other friday", "every 2 weeks on friday"
+        if word_at(tokens, j) in OTHER or (word_at(tokens, j) in ("2", "two") and word_at(tokens, j + 1) == "weeks"):
             j, interval = j + 1, 2
         nxt = word_at(tokens, j)
         if nxt in WORKDAY and interval == 1:
