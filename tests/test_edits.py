@@ -300,6 +300,11 @@ def test_only_the_editors_change_a_meeting(planned: Chat, text: str) -> None:
     assert meeting(planned).revision == 0 and len(agenda(planned)) == 2
 
 
+def test_inviting_someone_already_there_changes_nothing_and_says_so(planned: Chat) -> None:
+    assert planned.command("alice", "invite 1 @bob")[0].body == "Already taking part in #1: @bob. Nothing changed."
+    assert meeting(planned).revision == 0
+
+
 def test_the_recorder_may_change_it_too(planned: Chat) -> None:
     planned.command("dave", "edit 1 place Room 7")
     assert meeting(planned).location == "Room 7"

@@ -669,7 +669,7 @@ MESSAGES: dict[str, str] = {
     "change.uninvited": "{names} no longer invited.",
     "change.extended": "extended by {length}: it now ends {end}.",
     "change.because": " Reason: {reason}",
-    "invite.already": "{names} already take part in #{number}: nothing changed.",
+    "invite.already": "Already taking part in #{number}: {names}. Nothing changed.",
     "uninvite.notice": "{who} took you off the participants of #{number} “{title}”: you are no longer expected. The reminders for it stop.",
     "error.bad_edit_field": "I can't change “{text}”: say title, time, place, link, goal or outcome.",
     "error.missing_edit_field": "What should change in #{number}? Say title, time, place, link, goal or outcome, then the new value.",
