@@ -301,7 +301,8 @@ def test_only_the_editors_change_a_meeting(planned: Chat, text: str) -> None:
 
 
 def test_inviting_someone_already_there_changes_nothing_and_says_so(planned: Chat) -> None:
-    assert planned.command("alice", "invite 1 @bob")[0].body.strip() == "Already taking part in #1: @bob. Nothing changed."
+    reply = planned.command("alice", "invite 1 @bob")[0].body.strip()
+    assert reply == "Already taking part in #1: @bob. Nothing changed."
     assert meeting(planned).revision == 0
 
 
