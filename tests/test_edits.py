@@ -156,6 +156,20 @@ def test_edit_time_is_a_reschedule_that_clears_answers_and_asks_again(planned: C
     assert all(due > START for _kind, due, _who in pending(planned))
 
 
+def test_an_answer_on_the_invitation_from_before_a_reschedule_says_the_time_it_is_for(planned: Chat) -> None:
+    """bob still has the first invitation, with the old time and its buttons: a click there counts (he
+    answered), but the reply says the meeting changed and which time the answer is for — never silently."""
+    invitation = next(s for s in planned.to("carol") if s.message.ref and s.message.ref.kind == "invitation")
+    planned.command("alice", "reschedule 1 friday 10am")
+    reply = planned.click("carol", invitation.id, "Accept")
+    assert "Noted: you're coming to #1 Q3 roadmap." in reply[-1].body
+    assert "That invitation is out of date: #1 has changed since. Your answer is for the time it has now, " \
+           "2026-11-27 10:00 (Fri) Asia/Shanghai." in reply[-1].body
+    assert answers(planned)["carol"] == "yes"
+    notice = next(s for s in planned.to("carol") if "Supplementary notice" in (s.message.title or ""))
+    assert "out of date" not in planned.click("carol", notice.id, "Decline")[-1].body  # the new one is current
+
+
 def test_reschedule_itself_asks_again_and_the_chase_reaches_who_answered_before(planned: Chat) -> None:
     planned.command("alice", "reschedule 1 friday 10am")
     chased = planned.advance(timedelta(days=3))

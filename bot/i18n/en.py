@@ -72,6 +72,7 @@ MESSAGES: dict[str, str] = {
     "rsvp.recorded.yes": "Noted: you're coming to #{number} {title}.",
     "rsvp.recorded.no": "Noted: you're not coming to #{number} {title}.",
     "rsvp.recorded.maybe": "Noted: maybe for #{number} {title}.",
+    "rsvp.superseded": "That invitation is out of date: #{number} has changed since. Your answer is for the time it has now, {when}.",
     "rsvp.recorded.withdraw": "Your answer for #{number} {title} is withdrawn.",
     "invite.text": "{who} invited you to “{title}” as {role}.",
     # meeting life

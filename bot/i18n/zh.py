@@ -72,6 +72,7 @@ MESSAGES: dict[str, str] = {
     "rsvp.recorded.yes": "已记录：你将参加 #{number} {title}。",
     "rsvp.recorded.no": "已记录：你不参加 #{number} {title}。",
     "rsvp.recorded.maybe": "已记录：#{number}“{title}”待定。",
+    "rsvp.superseded": "那份邀请已过时：#{number} 之后有过变更。你的回复针对它现在的时间：{when}。",
     "rsvp.recorded.withdraw": "已撤回你对 #{number}“{title}”的回复。",
     "invite.text": "{who} 邀请你以{role}身份参加「{title}」。",
     # meeting life
