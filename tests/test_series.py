@@ -342,9 +342,52 @@ def test_edit_time_and_title_from_one_occurrence_on(chat: Chat) -> None:
     assert [m.revision for m in occurrences(chat)] == [0, 1, 1]
     chat.command("alice", 'series 3 edit title "Sync"')
     assert [m.title for m in occurrences(chat)] == ["Weekly sync", "Weekly sync", "Sync"]
+    assert [m.revision for m in occurrences(chat)] == [0, 1, 2]  # a new title is a change calendars see too
     chat.advance(timedelta(weeks=2))
     later = occurrences(chat)[-1]
     assert later.title == "Sync" and later.start_at.astimezone(SHANGHAI).time() == time(10, 30)
+
+
+def test_place_link_goal_and_outcome_change_from_one_occurrence_on(chat: Chat) -> None:
+    """"Our sync moves to Room 5 from now on": the occurrences made change (and are announced), a skipped one
+    too (the next is copied from it), and the ones made later carry it."""
+    chat.command("alice", NEW)
+    chat.command("alice", "skip 3")
+    out = body(chat.command("alice", "series 2 edit place Room 5"))
+    assert "“Weekly sync” from #2 on: place “Room 5” (#2, #4)." in out  # #3 is skipped
+    assert "✏️ alice changed #2, #4 of “Weekly sync”: place “Room 5”." in body(chat.to("bob"))
+    chat.command("alice", "series 2 edit link https://meet.example.com/sync")
+    chat.command("alice", "系列 2 修改 目标：对齐进度")
+    assert [(m.location, m.revision) for m in occurrences(chat)] == [
+        (None, 0), ("Room 5", 3), ("Room 5", 1), ("Room 5", 3)]  # the skipped #3 changes, unannounced
+    chat.advance(timedelta(weeks=3))
+    later = occurrences(chat)[-1]
+    assert (later.series_index or 0) > 4
+    assert (later.location, later.link, later.goal) == ("Room 5", "https://meet.example.com/sync", "对齐进度")
+
+
+@pytest.mark.parametrize(
+    ("text", "said"),
+    [
+        pytest.param("series 2 edit place", "“edit place”: what should change?", id="no-value"),
+        pytest.param("series 2 edit colour red", "or place, link, goal or outcome and the new value", id="field"),
+        pytest.param("series 2 edit link not a link", "“not a link” is not a link", id="bad-link"),
+        pytest.param("系列 2 修改 颜色 红", "或“地点”“链接”“目标”“预期成果”加新内容", id="zh-field"),
+    ],
+)
+def test_a_series_edit_that_cannot_be_read_says_what_may_change(chat: Chat, text: str, said: str) -> None:
+    chat.command("alice", NEW)
+    assert said in body(chat.command("alice", text))
+    assert [m.revision for m in occurrences(chat)] == [0, 0, 0]
+
+
+def test_a_series_notice_is_in_each_readers_language(chat: Chat) -> None:
+    chat.command("alice", NEW.replace("@carol", "@张三"))
+    chat.command("张三", "/meeting me language zh")
+    chat.command("alice", "series 1 edit place Room 5")
+    assert "✏️ alice 修改了「Weekly sync」的 #1、#2、#3：地点改为「Room 5」。" in body(chat.to("张三"))
+    chat.command("alice", "series 1 edit time 10:30")
+    assert "时间改为 10:30" in body(chat.to("张三"))
 
 
 def test_moving_one_occurrence_is_reschedule(chat: Chat) -> None:

@@ -564,7 +564,7 @@ MESSAGES: dict[str, str] = {
     "error.no_decision": "Meeting #{number} has {count} decision(s): there is no decision {number}.{position}.",
     "error.verdict_unchanged": "That decision is already {verdict}.",
     # repeating meetings (bot/service/series.py)
-    "help.series": "series 3 — the series #3 belongs to and its next occurrences · series 3 edit time 10:30 | edit title \"Sync\" — from #3 on",
+    "help.series": "series 3 — the series #3 belongs to and its next occurrences · series 3 edit time 10:30 | edit title \"Sync\" | edit place Room 5 (link, goal, outcome) — from #3 on",
     "example.series": "/meeting series 3 · /meeting series 3 edit time 10:30 · /meeting series 3 edit title \"Weekly sync\"",
     "help.skip": "skip 3 [reason] — occurrence #3 of a series does not take place; the series goes on",
     "example.skip": "/meeting skip 3 team offsite",
@@ -608,6 +608,7 @@ MESSAGES: dict[str, str] = {
     "series.cancel_notice": "🛑 {who} cancelled {numbers} of “{title}”{reason}.",
     "series.edit.title": "title “{value}”",
     "series.edit.time": "time {value}",
+    "series.edit.detail": "{field} “{value}”",
     "series.edited": "✏️ “{title}” from #{number} on: {what} ({numbers}).",
     "series.edit_notice": "✏️ {who} changed {numbers} of “{title}”: {what}.",
     "weekday.0": "Monday",
@@ -633,7 +634,7 @@ MESSAGES: dict[str, str] = {
     "error.repeat_count": "“{text}”: a series has 1 to {max} occurrences.",
     "error.repeat_with_date": "“{text}” names a day; a series takes its days from the repetition and only a time of day here.",
     "error.series_empty": "That repetition has no occurrence ahead (its end comes first, or every date is a holiday skipped).",
-    "error.series_edit": "“{text}”: what should change? `edit time 10:30` or `edit title \"New title\"`.",
+    "error.series_edit": "“{text}”: what should change? `edit time 10:30`, `edit title \"New title\"`, or place, link, goal or outcome and the new value.",
     "error.not_series": "Meeting #{number} is not part of a series.",
     "error.not_series_editor": "Only {who} can change the series of meeting #{number}.",
     # changing a meeting: edit, agenda, invite, uninvite, extend (each change ends in a supplementary notice)

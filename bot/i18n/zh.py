@@ -558,7 +558,7 @@ MESSAGES: dict[str, str] = {
     "error.no_decision": "第 {number} 号会议有 {count} 条决议：没有第 {number}.{position} 条。",
     "error.verdict_unchanged": "这条决议的结论已经是“{verdict}”。",
     # repeating meetings (bot/service/series.py)
-    "help.series": "系列 3 — #3 所属的系列及接下来的场次 · 系列 3 修改 时间 上午10点半 | 修改 标题 \"周会\" — 从 #3 起",
+    "help.series": "系列 3 — #3 所属的系列及接下来的场次 · 系列 3 修改 时间 上午10点半 | 修改 标题 \"周会\" | 修改 地点 5号会议室（链接、目标、预期成果） — 从 #3 起",
     "example.series": "/meeting 系列 3 · /meeting 系列 3 修改 时间 上午10点半 · /meeting 系列 3 修改 标题 \"周例会\"",
     "help.skip": "跳过 3 [原因] — 系列中的 #3 这一次不开，系列照常",
     "example.skip": "/meeting 跳过 3 团建冲突",
@@ -602,6 +602,7 @@ MESSAGES: dict[str, str] = {
     "series.cancel_notice": "🛑 {who} 取消了「{title}」的 {numbers}{reason}。",
     "series.edit.title": "标题改为「{value}」",
     "series.edit.time": "时间改为 {value}",
+    "series.edit.detail": "{field}改为「{value}」",
     "series.edited": "✏️「{title}」从 #{number} 起：{what}（{numbers}）。",
     "series.edit_notice": "✏️ {who} 修改了「{title}」的 {numbers}：{what}。",
     "weekday.0": "周一",
@@ -627,7 +628,7 @@ MESSAGES: dict[str, str] = {
     "error.repeat_count": "“{text}”：一个系列可有 1 到 {max} 次。",
     "error.repeat_with_date": "“{text}”写了日期；系列的日期由重复规则决定，这里只写几点。",
     "error.series_empty": "按这个重复规则，之后没有任何场次（结束日期在前，或每一次都因节假日跳过）。",
-    "error.series_edit": "“{text}”：要修改什么？`修改 时间 上午10点半` 或 `修改 标题 \"新标题\"`。",
+    "error.series_edit": "“{text}”：要修改什么？`修改 时间 上午10点半`、`修改 标题 \"新标题\"`，或“地点”“链接”“目标”“预期成果”加新内容。",
     "error.not_series": "#{number} 号会议不属于任何系列。",
     "error.not_series_editor": "只有 {who} 可以修改 #{number} 号会议所属的系列。",
     # 会议变更：修改、议程、邀请、移除、延长（每次变更都发补充通知）

@@ -9,12 +9,13 @@ change a series is `bot.access.can_edit_series`, asked through `guard`.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from bot import command_types as c
-from bot import views
+from bot import limits, views
 from bot.errors import Conflict, UserError
 from bot.i18n import Lang, aside_for_each_reader, t
 from bot.locale import language_of
@@ -155,7 +156,7 @@ def series_of(ctx: Ctx, meeting: Meeting) -> MeetingSeries:
 
 
 def show_or_edit(ctx: Ctx, cmd: c.Series) -> Outcome:
-    if cmd.title is None and cmd.at is None:
+    if cmd.title is None and cmd.at is None and cmd.detail is None:
         return show(ctx, cmd.number)
     return edit(ctx, cmd)
 
@@ -201,8 +202,10 @@ def ahead_from(ctx: Ctx, series: MeetingSeries, meeting: Meeting) -> list[Meetin
             and m.start_at > ctx.now]
 
 
-def notices(ctx: Ctx, changed: list[Meeting], key: str, **params: object) -> list[OutMessage]:
-    """One private note per person taking part in any of `changed` (not the speaker), in their language."""
+def notices(ctx: Ctx, changed: list[Meeting], key: str,
+            in_lang: Callable[[Lang], dict[str, object]] | None = None, **params: object) -> list[OutMessage]:
+    """One private note per person taking part in any of `changed` (not the speaker), in their language
+    (`in_lang` gives the parameters that are words of that language)."""
     people: dict[int, User] = {}
     for m in changed:
         assert m.id is not None
@@ -213,7 +216,7 @@ def notices(ctx: Ctx, changed: list[Meeting], key: str, **params: object) -> lis
         numbers = t(lang, "punct.list").join(f"#{m.number}" for m in changed)
         out.append(OutMessage(lang=lang, target=Target(kind="direct", user=user.platform_user_id),
                               text=t(lang, key, who=ctx.user.display_name, numbers=numbers,
-                                     title=changed[0].title, **params)))
+                                     title=changed[0].title, **params, **(in_lang(lang) if in_lang else {}))))
     return out
 
 
@@ -269,8 +272,9 @@ def cancel(ctx: Ctx, cmd: c.CancelMeeting) -> Outcome:
 
 
 def edit(ctx: Ctx, cmd: c.Series) -> Outcome:
-    """The series' title or time of day, from occurrence #N on: the occurrences already made change (each
-    one's reminders follow, calendars see a new revision), and so do the ones made later."""
+    """The series' title, time of day, place, link, goal or expected outcome, from occurrence #N on: the
+    occurrences already made change (each one's reminders follow, calendars see a new revision), and so do the
+    ones made later (a title and time live on the series; the rest is copied from the occurrence before)."""
     meeting, series, _view = editable(ctx, cmd.number)
     targets = ahead_from(ctx, series, meeting)
     if not targets:
@@ -278,10 +282,24 @@ def edit(ctx: Ctx, cmd: c.Series) -> Outcome:
     zone = ZoneInfo(series.timezone)
     outcome = Outcome()
     if cmd.title is not None:
+        limits.check_length(cmd.title, limits.TITLE_MAX)
         series.title = cmd.title
         for m in targets:
             m.title = cmd.title
+            m.revision += 1  # calendars that imported its .ics update the event they have
         what = ctx.t("series.edit.title", value=cmd.title)
+    elif cmd.detail is not None:
+        value = cmd.value or ""
+        if cmd.detail in ("place", "link"):
+            limits.check_length(value, limits.LOCATION_MAX)
+        column = {"place": "location", "outcome": "expected_outcome"}.get(cmd.detail, cmd.detail)
+        later = [m for m in repo.series_occurrences(ctx.session, series.id or 0)  # skipped ones too: the next
+                 if (m.series_index or 0) >= (meeting.series_index or 0) and m.start_at > ctx.now]  # copies
+        for m in later:
+            setattr(m, column, value)
+        for m in targets:
+            m.revision += 1
+        what = ctx.t("series.edit.detail", field=ctx.t("edit_field." + cmd.detail), value=value)
     else:
         assert cmd.at is not None
         series.at_minute = cmd.at.hour * 60 + cmd.at.minute
@@ -305,8 +323,19 @@ def edit(ctx: Ctx, cmd: c.Series) -> Outcome:
     outcome.messages.append(ctx.post(ctx.t("series.edited", title=series.title, number=meeting.number, what=what,
                                            numbers=numbers)))
     if targets:
-        outcome.messages += notices(ctx, targets, "series.edit_notice", what=what)
+        outcome.messages += notices(ctx, targets, "series.edit_notice",
+                                    in_lang=lambda lang: {"what": series_change(cmd, lang)})
     return outcome
+
+
+def series_change(cmd: c.Series, lang: Lang) -> str:
+    """What a series' edit changed, in a reader's language."""
+    if cmd.title is not None:
+        return t(lang, "series.edit.title", value=cmd.title)
+    if cmd.detail is not None:
+        return t(lang, "series.edit.detail", field=t(lang, "edit_field." + cmd.detail), value=cmd.value or "")
+    assert cmd.at is not None
+    return t(lang, "series.edit.time", value=f"{cmd.at:%H:%M}")
 
 
 def reschedule(ctx: Ctx, cmd: c.RescheduleMeeting) -> Outcome:

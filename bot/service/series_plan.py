@@ -95,7 +95,8 @@ def extend(session: Session, settings: Settings, series: MeetingSeries, now: dat
 
 def clone(session: Session, settings: Settings, series: MeetingSeries, before: Meeting, occurrence: Occurrence,
           now: datetime) -> Meeting:
-    """The next occurrence, copied from the one before it: its people (answers cleared), agenda and place."""
+    """The next occurrence, copied from the one before it: its people (answers cleared), agenda, place and
+    call link."""
     assert before.id is not None and series.id is not None
     start = start_of(series, occurrence)
     meeting = Meeting(
@@ -103,7 +104,7 @@ def clone(session: Session, settings: Settings, series: MeetingSeries, before: M
         channel_id=series.channel_id, title=series.title, goal=before.goal, expected_outcome=before.expected_outcome,
         meeting_type=before.meeting_type, start_at=start,
         end_at=start + timedelta(minutes=series.duration_minutes), timezone=series.timezone,
-        language=before.language, location=before.location, confidential=before.confidential,
+        language=before.language, location=before.location, link=before.link, confidential=before.confidential,
         important=before.important,
         created_by_id=series.created_by_id, created_at=now, series_id=series.id, series_index=occurrence.index,
         planned_on=occurrence.planned if occurrence.moved else None,
