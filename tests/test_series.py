@@ -264,6 +264,21 @@ def test_a_weekly_series_across_national_day_with_carry_over(series_chat: Chat) 
     assert len([m for m in occurrences(chat) if m.status == "scheduled" and m.start_at > chat.now]) <= AHEAD
 
 
+def test_carry_over_names_whose_question_it_is_and_brings_unowned_work_too(chat: Chat) -> None:
+    chat.command("张三", '新建 "周会" 每周一上午10点 30分钟 参会 @李四')
+    chat.advance(timedelta(days=3, hours=1))  # Monday 09-21 10:00
+    chat.command("张三", "开始 1")
+    chat.say("张三", "#action 订会议室")  # nobody's, no date
+    chat.command("张三", "问题 预算谁批？ @李四 2026-09-25前")
+    chat.command("张三", "问题 要不要外包？")  # nobody's, no date
+    chat.command("张三", "结束")
+    sent = chat.advance(timedelta(days=6))  # #2's invitation
+    invitation = next(s for s in sent if s.message.target.user == "李四" and "#2" in (s.message.title or ""))
+    assert "#1 订会议室 · 未指定负责人 · 无截止日期" in invitation.body
+    assert "❓ 要不要外包？" in invitation.body
+    assert "❓ 预算谁批？ · @李四 · 截止 2026-09-25（周五）" in invitation.body
+
+
 def test_an_endless_series_is_made_a_bounded_way_ahead_by_the_ticks(chat: Chat) -> None:
     chat.command("alice", 'new "Standup" every weekday 9:30 for 15m with @bob')
     assert len(occurrences(chat)) == AHEAD
