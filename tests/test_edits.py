@@ -293,10 +293,14 @@ def test_extend_before_and_during_the_meeting(planned: Chat) -> None:
     assert reminders() == before  # the start did not move, so neither did its reminders
     planned.now = datetime(2026, 11, 24, 15, 0, tzinfo=SHANGHAI)
     planned.command("alice", "start 1")
-    timers = pending(planned)
+    timers = [row for row in pending(planned) if row[0] != "sum_up"]
+    sum_up = START + timedelta(minutes=90) - timedelta(minutes=10)
+    assert [row[:2] for row in pending(planned) if row[0] == "sum_up"] == [("sum_up", sum_up)]
     planned.command("alice", "延长 1 半小时 讨论没结束")
     assert meeting(planned).end_at == START + timedelta(hours=2)
-    assert pending(planned) == timers  # the agenda's timers keep running
+    assert [row for row in pending(planned) if row[0] != "sum_up"] == timers  # the agenda's timers keep running
+    # the host's "time to sum up" follows the new end: ten minutes before it, not before the old one
+    assert [row[:2] for row in pending(planned) if row[0] == "sum_up"] == [("sum_up", sum_up + timedelta(minutes=30))]
 
 
 # ---- who may, and bad input --------------------------------------------------------------------------
