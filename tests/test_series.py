@@ -20,7 +20,7 @@ from bot.errors import ParseError
 from bot.recurrence import Occurrence, plan
 from bot.service.series_plan import AHEAD
 from bot.workdays import calendar_for
-from store.models import Meeting, MeetingSeries
+from store.models import Meeting, MeetingSeries, Participant, User
 from tests.conftest import SHANGHAI, make_settings, migrated_engine
 from tests.harness import Chat, Sent
 
@@ -361,6 +361,25 @@ def test_edit_time_and_title_from_one_occurrence_on(chat: Chat) -> None:
     chat.advance(timedelta(weeks=2))
     later = occurrences(chat)[-1]
     assert later.title == "Sync" and later.start_at.astimezone(SHANGHAI).time() == time(10, 30)
+
+
+def test_a_new_time_for_the_series_asks_again_whoever_had_answered(chat: Chat) -> None:
+    chat.command("alice", NEW)
+    invitation = next(s for s in chat.to("bob") if "Weekly sync  #1" in (s.message.title or ""))
+    chat.click("bob", invitation.id, "Accept")
+    chat.command("alice", "rsvp 2 yes")  # the host's own answer stays
+    chat.command("bob", "rsvp 2 maybe")
+    posted = chat.command("alice", "series 1 edit time 10:30")
+    with Session(chat.core.engine) as session:
+        answers = {(m.number, user.display_name): p.rsvp for m in occurrences(chat)
+                   for p, user in session.exec(select(Participant, User).where(
+                       Participant.meeting_id == m.id, Participant.user_id == User.id))}
+    assert {key: value for key, value in answers.items() if value} == {  # only alice's answers are left
+        (1, "alice"): "yes", (2, "alice"): "yes", (3, "alice"): "yes"}
+    told = {s.message.target.user: s for s in posted if s.message.target.kind == "direct"}
+    assert "Your answers for #1, #2 were for the old time, so they were cleared: please answer again." in \
+        told["bob"].body and not told["bob"].message.buttons
+    assert "cleared" not in told["carol"].body  # carol had not answered
 
 
 def test_place_link_goal_and_outcome_change_from_one_occurrence_on(chat: Chat) -> None:

@@ -609,6 +609,8 @@ MESSAGES: dict[str, str] = {
     "series.edit.title": "title “{value}”",
     "series.edit.time": "time {value}",
     "series.edit.detail": "{field} “{value}”",
+    "series.answer_cleared": "Your answer for {numbers} was for the old time, so it was cleared: please answer again.",
+    "series.answers_cleared": "Your answers for {numbers} were for the old time, so they were cleared: please answer again.",
     "series.edited": "✏️ “{title}” from #{number} on: {what} ({numbers}).",
     "series.edit_notice": "✏️ {who} changed {numbers} of “{title}”: {what}.",
     "weekday.0": "Monday",

@@ -603,6 +603,8 @@ MESSAGES: dict[str, str] = {
     "series.edit.title": "标题改为「{value}」",
     "series.edit.time": "时间改为 {value}",
     "series.edit.detail": "{field}改为「{value}」",
+    "series.answer_cleared": "你对 {numbers} 的回复针对的是原来的时间，已清除：请重新回复。",
+    "series.answers_cleared": "你对 {numbers} 的回复针对的是原来的时间，已清除：请重新回复。",
     "series.edited": "✏️「{title}」从 #{number} 起：{what}（{numbers}）。",
     "series.edit_notice": "✏️ {who} 修改了「{title}」的 {numbers}：{what}。",
     "weekday.0": "周一",

@@ -203,9 +203,11 @@ def ahead_from(ctx: Ctx, series: MeetingSeries, meeting: Meeting) -> list[Meetin
 
 
 def notices(ctx: Ctx, changed: list[Meeting], key: str,
-            in_lang: Callable[[Lang], dict[str, object]] | None = None, **params: object) -> list[OutMessage]:
+            in_lang: Callable[[Lang], dict[str, object]] | None = None,
+            asked_again: dict[int, list[Meeting]] | None = None, **params: object) -> list[OutMessage]:
     """One private note per person taking part in any of `changed` (not the speaker), in their language
-    (`in_lang` gives the parameters that are words of that language)."""
+    (`in_lang` gives the parameters that are words of that language); `asked_again`: whose answers a new time
+    cleared, for which occurrences — they are asked again (with the buttons when it is one occurrence)."""
     people: dict[int, User] = {}
     for m in changed:
         assert m.id is not None
@@ -214,9 +216,14 @@ def notices(ctx: Ctx, changed: list[Meeting], key: str,
     for user in people.values():
         lang = language_of(user, ctx.settings, changed[0].language)
         numbers = t(lang, "punct.list").join(f"#{m.number}" for m in changed)
-        out.append(OutMessage(lang=lang, target=Target(kind="direct", user=user.platform_user_id),
-                              text=t(lang, key, who=ctx.user.display_name, numbers=numbers,
-                                     title=changed[0].title, **params, **(in_lang(lang) if in_lang else {}))))
+        text = t(lang, key, who=ctx.user.display_name, numbers=numbers, title=changed[0].title, **params,
+                 **(in_lang(lang) if in_lang else {}))
+        cleared = (asked_again or {}).get(user.id or 0, [])
+        if cleared:
+            text += "\n" + t(lang, "series.answer_cleared" if len(cleared) == 1 else "series.answers_cleared",
+                             numbers=t(lang, "punct.list").join(f"#{m.number}" for m in cleared))
+        out.append(OutMessage(lang=lang, target=Target(kind="direct", user=user.platform_user_id), text=text,
+                              buttons=views.rsvp_buttons(cleared[0], lang) if len(cleared) == 1 else ()))
     return out
 
 
@@ -281,6 +288,7 @@ def edit(ctx: Ctx, cmd: c.Series) -> Outcome:
         raise Conflict("error.meeting_state", number=meeting.number, status=ctx.t("status." + meeting.status))
     zone = ZoneInfo(series.timezone)
     outcome = Outcome()
+    asked_again: dict[int, list[Meeting]] = {}
     if cmd.title is not None:
         limits.check_length(cmd.title, limits.TITLE_MAX)
         series.title = cmd.title
@@ -305,6 +313,8 @@ def edit(ctx: Ctx, cmd: c.Series) -> Outcome:
         series.at_minute = cmd.at.hour * 60 + cmd.at.minute
         targets = [m for m in targets if moved_start(m, cmd.at, zone) > ctx.now]
         for m in targets:
+            for user_id in meetings.clear_answers(ctx, views.load(ctx.session, m)):  # a yes to 10:00 is no
+                asked_again.setdefault(user_id, []).append(m)  # yes to 10:30: asked again
             length = m.end_at - m.start_at
             m.start_at = moved_start(m, cmd.at, zone)
             m.end_at = m.start_at + length
@@ -324,7 +334,7 @@ def edit(ctx: Ctx, cmd: c.Series) -> Outcome:
                                            numbers=numbers)))
     if targets:
         outcome.messages += notices(ctx, targets, "series.edit_notice",
-                                    in_lang=lambda lang: {"what": series_change(cmd, lang)})
+                                    in_lang=lambda lang: {"what": series_change(cmd, lang)}, asked_again=asked_again)
     return outcome
 
 
