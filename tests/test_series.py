@@ -20,7 +20,7 @@ from bot.errors import ParseError
 from bot.recurrence import Occurrence, plan
 from bot.service.series_plan import AHEAD
 from bot.workdays import calendar_for
-from store.models import Meeting, MeetingSeries, Participant, User
+from store.models import AgendaItem, Meeting, MeetingSeries, Participant, User
 from tests.conftest import SHANGHAI, make_settings, migrated_engine
 from tests.harness import Chat, Sent
 
@@ -422,6 +422,25 @@ def test_a_series_notice_is_in_each_readers_language(chat: Chat) -> None:
     assert "✏️ alice 修改了「Weekly sync」的 #1、#2、#3：地点改为「Room 5」。" in body(chat.to("张三"))
     chat.command("alice", "series 1 edit time 10:30")
     assert "时间改为 10:30" in body(chat.to("张三"))
+
+
+def test_changing_the_last_occurrence_made_does_not_repeat_the_change(chat: Chat) -> None:
+    """The next occurrence is copied from the last one made: a one-off change to that one (an offsite's hall,
+    its extra agenda item, a guest) must stay its own, not become the series' from then on."""
+    chat.command("alice", NEW)
+    chat.command("alice", "edit 3 place Offsite hall")
+    chat.command("alice", 'agenda 3 add "Offsite logistics" 10m')
+    chat.command("alice", "invite 3 @erin")
+    chat.advance(timedelta(weeks=3))
+    made = occurrences(chat)
+    assert made[2].location == "Offsite hall" and len(made) > 3
+    with Session(chat.core.engine) as session:
+        for later in made[3:]:
+            assert later.location is None
+            assert session.exec(select(AgendaItem).where(AgendaItem.meeting_id == later.id)).all() == []
+            people = session.exec(select(User.display_name).join(Participant, col(Participant.user_id) == User.id)
+                                  .where(Participant.meeting_id == later.id)).all()
+            assert sorted(people) == ["alice", "bob", "carol"]
 
 
 def test_moving_one_occurrence_is_reschedule(chat: Chat) -> None:

@@ -21,7 +21,7 @@ from bot.errors import Conflict
 from bot.i18n import Lang, t
 from bot.locale import as_lang, language_of, zone_of
 from bot.messages import Outcome, OutMessage, Target
-from bot.service import guard, meeting_day, meetings
+from bot.service import guard, meeting_day, meetings, series_plan
 from bot.service.context import Ctx
 from bot.timeparse import format_when
 from store import repo, scheduling
@@ -40,6 +40,7 @@ def editable(ctx: Ctx, number: int, *states: str, locked: str = "error.plan_lock
     guard.ensure_can_edit(ctx, view)
     guard.ensure_live(ctx, meeting, *(states or LIVE))
     guard.ensure_not_locked(ctx, meeting, locked)
+    series_plan.keep_to_itself(ctx.session, ctx.settings, meeting, ctx.now)  # a change to one occurrence alone
     return view
 
 

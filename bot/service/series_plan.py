@@ -93,6 +93,25 @@ def extend(session: Session, settings: Settings, series: MeetingSeries, now: dat
     return new
 
 
+def keep_to_itself(session: Session, settings: Settings, meeting: Meeting, now: datetime) -> Meeting | None:
+    """Before one occurrence alone is changed (its place, agenda, people): the next occurrence is copied from
+    the last one made, so when that is this one, the next is made first, from it as it is now — the change
+    stays this occurrence's own instead of repeating from then on (`series N edit …` is for that). The new one."""
+    if meeting.series_id is None or meeting.id is None:
+        return None
+    series = repo.lock_series(session, meeting.series_id)
+    if series is None or series.status != "active":
+        return None
+    made = repo.series_occurrences(session, series.id or 0)
+    if not made or made[-1].id != meeting.id:
+        return None
+    index = meeting.series_index or 0
+    for occurrence in occurrences(session, settings, series, limit=index + 2 * AHEAD + 1):
+        if occurrence.index > index and occurrence.day is not None and start_of(series, occurrence) > now:
+            return clone(session, settings, series, meeting, occurrence, now)
+    return None
+
+
 def clone(session: Session, settings: Settings, series: MeetingSeries, before: Meeting, occurrence: Occurrence,
           now: datetime) -> Meeting:
     """The next occurrence, copied from the one before it: its people (answers cleared), agenda, place and
