@@ -64,7 +64,7 @@ _ZH_RULES: tuple[tuple[re.Pattern[str], str], ...] = (
 )
 _ZH_COUNT = re.compile(r"共?([0-9]{1,4})次")
 _ZH_MONTH_END = re.compile(r"(?:([0-9]{4})年)?([0-9]{1,2})月底")
-_ZH_HOLIDAY = re.compile(r"节假日(?:时)?(顺延|跳过)")
+_ZH_HOLIDAY = re.compile(r"(?:遇到?|逢)?节假日(?:时)?(顺延|跳过)")
 _ZH_UNTIL_GLUED = re.compile(r"(?:到|至|直到|截至)((?:[0-9]{4}年)?[0-9]{1,2}月底|[0-9]{4}[-年/.].+)")
 
 
@@ -126,6 +126,8 @@ class _RepeatReader:
             raise _ask("biweekly", self.tokens[i].raw)
         if word in EVERY and self.found is None:
             return self._every(i)
+        if word == "daily" and self.found is None:  # weekends too? asked, as `every day` is
+            raise _ask("daily", self.tokens[i].raw)
         if word in MONTHLY and self.found is None and word != "month":
             return self._monthly(i, i + 1)
         if word == "weekly" and self.found is None:
