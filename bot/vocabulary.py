@@ -236,7 +236,7 @@ ITEM_FIELDS: dict[ItemField, Words] = {
 }
 VERDICT = Words(("verdict",), ("结论",))
 VERDICTS: dict[Verdict, Words] = {  # multi-word English verdicts are matched as phrases
-    "approved": Words(("approved", "approve"), ("同意", "批准")),
+    "approved": Words(("approved", "approve"), ("同意", "批准", "通过", "审议通过")),
     "deferred": Words(("deferred", "defer", "postponed"), ("暂缓",)),
     "more_material": Words(("needs more material", "more material", "needs material"),
                            ("需补充材料", "需要补充材料", "补充材料")),

@@ -355,6 +355,9 @@ def test_verdicts_in_chinese(chat: Chat) -> None:
     said = chat.command("张三", "结论 1.2 同意")
     assert "⚖️ 决议 1.2「新办公室」：同意。" in said[0].body
     assert verdicts(chat) == [("第三季度预算", "deferred"), ("新办公室", "approved")]
+    chat.command("张三", "决议 通过：招聘方案")  # 通过 is how a meeting says "approved" too
+    chat.command("张三", "决议 暂缓 招聘")  # no colon: the decision's own words, not a verdict
+    assert verdicts(chat)[2:] == [("招聘方案", "approved"), ("暂缓 招聘", None)]
 
 
 @pytest.mark.parametrize(
