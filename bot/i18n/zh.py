@@ -358,7 +358,7 @@ MESSAGES: dict[str, str] = {
     "exports.absent": "缺席",
     "exports.rsvp_note": "{answer}（{note}）",
     "exports.presenter": "主讲：{name}",
-    "exports.expected_output": "产出：{text}",
+    "exports.expected_output": "输出物：{text}",  # the word the invitation and the minutes use
     "exports.answer": "答复：{text}",
     "exports.resolved": "已解决",
     "exports.heading.notes": "记录与链接",
