@@ -206,12 +206,13 @@ def alternation(words: Words) -> str:
 
 # -- time: words that may open a time span ("next friday", "in 2 hours") and CJK characters a time may
 # start with inside a word written without spaces ("周会明天下午3点")
-TIME_LEADS = Words(("next", "this", "coming", "on", "at", "in", "the"))
-CJK_TIME_START = frozenset("今明后大下这本上周星礼中晚早凌傍午夜正一二三四五六七八九十两")
+TIME_LEADS = Words(("next", "this", "coming", "on", "at", "in", "the", "from"))  # "from 2 to 4pm"
+CJK_TIME_START = frozenset("今明后大下这本上周星礼中晚早凌傍午夜正一二三四五六七八九十两从")  # 从: 从下午2点到4点
 
 # -- answering the bot's warning before it creates or moves a meeting: a bare "yes" / "确认" or "no" / "取消"
-CONFIRM_YES = Words(("yes", "y", "ok", "okay", "confirm"), ("是", "是的", "确认", "好", "好的", "继续"))
-CONFIRM_NO = Words(("no", "n", "cancel", "nope"), ("否", "不", "不用", "取消", "算了"))
+CONFIRM_YES = Words(("yes", "y", "ok", "okay", "confirm", "sure", "go ahead", "yes please"),
+                    ("是", "是的", "确认", "确定", "好", "好的", "可以", "行", "没问题", "继续"))
+CONFIRM_NO = Words(("no", "n", "cancel", "nope", "no thanks"), ("否", "不", "不用", "不要", "不行", "取消", "算了"))
 
 # -- action items and questions: `action @bob the spec by friday deliverable: spec doc`
 DUE = Words(("by", "due"), ("截止",))  # "by"/"due" are ordinary words too: only before a date

@@ -53,7 +53,8 @@ from bot.grammar.tokens import (
     url_in,
     word_at,
 )
-from bot.timeparse import Reading, looks_like_time, parse_delay
+from bot.i18n import PerLanguage
+from bot.timeparse import Reading, format_date, looks_like_time, parse_delay
 from bot.vocabulary import (
     ACCEPT,
     ACCEPT_REPLY_ONLY,
@@ -227,6 +228,18 @@ def materials_terms(call: Call, tokens: list[Token]) -> tuple[str | None, date |
     if rest:
         raise ParseError("error.unexpected_text", call.example, text=text_of(rest) or "")
     return link, due.value if due is not None else None
+
+
+def materials_by(call: Call, due: date, meeting_day: date) -> None:
+    """Materials are due on or before the meeting's day: a later date would never be asked for (its reminder
+    falls after the meeting), so it is refused with both dates."""
+    if due > meeting_day:
+        raise ParseError("error.materials_after_meeting", call.example, **materials_dates(due, meeting_day))
+
+
+def materials_dates(due: date, meeting_day: date) -> dict[str, PerLanguage]:
+    return {"date": PerLanguage(format_date(due, "en"), format_date(due, "zh")),
+            "day": PerLanguage(format_date(meeting_day, "en"), format_date(meeting_day, "zh"))}
 
 
 def materials(call: Call) -> ShareMaterials:

@@ -483,6 +483,7 @@ MESSAGES: dict[str, str] = {
     "example.verify": "/meeting verify 12",
     # -- times read without guessing: what was assumed, and what to ask
     "error.time_ambiguous": "“{text}” names two different days (the weekday is not that of the date). I read it as {when}: say it again with just the date or just the weekday.",
+    "error.range_end": "“{text}”: I can't tell when it ends: “{end}” would be before the start or more than a working day after it. Say the end with am/pm or as 24-hour time, or give a length (for 2h).",
     "error.time_clash": "“{text}” names a part of the day and an hour that do not go together. Which did you mean? Say the hour with am/pm or as 24-hour time.",
     "error.missing_hour": "“{text}” names a day but no time. At what time? Add it, e.g. “{text} 3pm”.",
     "error.unread_time": "I couldn't understand “{unread}” in “{text}”; the rest I can read. Please say the time another way.",
@@ -877,6 +878,7 @@ MESSAGES: dict[str, str] = {
     # materials and the sum-up notice
     "help.materials": "materials 3 <link> — post the materials (everyone gets the link); materials 3 by friday @bob — who owes them by when (default: a working day before); on new: materials: <link> by <date>",
     "example.materials": "/meeting materials 3 https://example.com/deck · /meeting materials 3 by friday @bob",
+    "error.materials_after_meeting": "The materials would be due {date}, after the meeting ({day}): give a date on or before the meeting's day.",
     "error.materials_empty": "Say what to do with the materials: a link to post, or a date and a presenter to ask.",
     "error.materials_not_presenter": "Only {who} can post the materials of meeting #{number}.",
     "materials.posted": "Sent the materials of #{number} to {n} participant(s).",

@@ -483,6 +483,7 @@ MESSAGES: dict[str, str] = {
     "example.verify": "/meeting 验收 12",
     # -- times read without guessing: what was assumed, and what to ask
     "error.time_ambiguous": "“{text}”说的是两个不同的日子（星期几与日期对不上）。我读作 {when}：请只写日期或只写星期几再说一次。",
+    "error.range_end": "“{text}”：看不出什么时候结束：“{end}”要么早于开始时间，要么比开始晚了一个工作日以上。请写明上午/下午或用24小时制，或者直接说时长（如 2小时）。",
     "error.time_clash": "“{text}”里的时段和钟点对不上。您指的是哪个？请写明上午/下午或用24小时制。",
     "error.missing_hour": "“{text}”只有日期，没有时间。几点？请加上，例如“{text} 下午3点”。",
     "error.unread_time": "“{text}”中的“{unread}”我没看懂，其余可以读懂。请换个说法写时间。",
@@ -871,6 +872,7 @@ MESSAGES: dict[str, str] = {
     # materials and the sum-up notice
     "help.materials": "材料 3 <链接> —— 发布会议材料（所有参会人都会收到链接）；材料 3 截止 周五 @李四 —— 谁在何时之前提交（默认会前一个工作日）；新建时：材料：<链接> 截止 <日期>",
     "example.materials": "/meeting 材料 3 https://example.com/deck · /meeting 材料 3 截止 周五 @李四",
+    "error.materials_after_meeting": "材料截止日期 {date}晚于会议日期 {day}：请给出会议当天或更早的日期。",
     "error.materials_empty": "请说明材料要做什么：发布一个链接，或者指定截止日期和主讲人。",
     "error.materials_not_presenter": "只有 {who} 可以发布 #{number} 号会议的材料。",
     "materials.posted": "已把 #{number} 的材料发给 {n} 位参会人。",
