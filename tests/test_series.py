@@ -478,7 +478,7 @@ def test_chinese_replies(chat: Chat) -> None:
     edited = chat.command("张三", "系列 1 修改 时间 上午10点半")  # numbers in a row as Chinese lists them
     assert "从 #1 起：时间改为 10:30（#1、#2、#3）。" in body(edited)
     assert "✏️ 张三 修改了「周会」的 #1、#2、#3：时间改为 10:30。" in body(chat.to("李四"))
-    created = chat.command("张三", '新建 "月会" 每周二上午10点 参会 @李四 共10次 到2027-03-31')
+    created = chat.command("张三", '新建 "月会" 每周二下午4点 参会 @李四 共10次 到2027-03-31')
     assert "结束：共10次，到2027-03-31" in body(created)
 
 
