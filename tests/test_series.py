@@ -336,6 +336,14 @@ def test_cancel_the_series(chat: Chat) -> None:
     assert "#3 2026-10-08 10:00 (Thu) Asia/Shanghai (cancelled)" in shown and "2026-10-12" not in shown
 
 
+def test_cancelling_the_series_leaves_an_occurrence_whose_time_passed_unheld(chat: Chat) -> None:
+    chat.command("alice", NEW)
+    chat.advance(timedelta(days=4))  # past #1 (09-21 10:00), never started
+    out = body(chat.command("alice", "cancel 2 series"))
+    assert "is cancelled: #2, #3" in out and "#1" not in out
+    assert [m.status for m in occurrences(chat)][:3] == ["scheduled", "cancelled", "cancelled"]
+
+
 def test_skipping_one_says_the_next_occurrence_without_its_place_in_the_list(chat: Chat) -> None:
     chat.command("alice", NEW)
     out = body(chat.command("alice", "skip 1 team offsite"))

@@ -253,8 +253,9 @@ def cancel(ctx: Ctx, cmd: c.CancelMeeting) -> Outcome:
     if cmd.scope == "one":
         return meetings.cancel(ctx, cmd)
     meeting, series, _view = editable(ctx, cmd.number)
-    targets = ahead_from(ctx, series, meeting) if cmd.scope == "from_here" else [
-        m for m in repo.series_occurrences(ctx.session, series.id or 0) if m.status == "scheduled"]
+    targets = ahead_from(ctx, series, meeting) if cmd.scope == "from_here" else [  # one whose time passed unheld
+        m for m in repo.series_occurrences(ctx.session, series.id or 0)  # is left as it is, as from here leaves it
+        if m.status == "scheduled" and m.start_at > ctx.now]
     if cmd.scope == "series" or (meeting.series_index or 0) <= 1:
         series.status = "cancelled"
     else:
