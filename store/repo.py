@@ -385,6 +385,18 @@ def latest_ref(session: Session, workspace_id: int, kind: str, meeting_id: int) 
     ).first()
 
 
+def superseded(session: Session, ref: MessageRef) -> bool:
+    """A private invitation that a newer one to the same person about the same meeting replaced (a reschedule
+    sends one with the new time): answering the old one answers a meeting that is no longer as it says."""
+    if ref.kind != "invitation" or ref.meeting_id is None or ref.recipient_id is None or ref.id is None:
+        return False
+    return session.exec(
+        select(MessageRef.id).where(MessageRef.workspace_id == ref.workspace_id, MessageRef.kind == "invitation",
+                                    MessageRef.meeting_id == ref.meeting_id,
+                                    MessageRef.recipient_id == ref.recipient_id, col(MessageRef.id) > ref.id)
+    ).first() is not None
+
+
 def newest_assigned_to(session: Session, workspace_id: int, recipient_id: int) -> ActionItem | None:
     """The newest still-open action item the bot wrote to this person about privately."""
     return session.exec(

@@ -150,4 +150,6 @@ def test_chinese_console_output_uses_full_width_colons_and_parentheses(script: s
                    if "colon" in fault or "parentheses" in fault]
         if re.search(CJK, body) and re.search(r"@[^\s,]+, @", body):
             faults.append(f"{script}:{number}: people listed with an ASCII comma, not 、, in {body!r}")
+        if re.search(CJK, body) and re.search(r"#\d+, #", body):
+            faults.append(f"{script}:{number}: numbers listed with an ASCII comma, not 、, in {body!r}")
     assert faults == []

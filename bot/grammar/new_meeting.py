@@ -311,6 +311,8 @@ class _NewMeetingParser:
                 found = mentions_in(tokens[i + 1])
                 if found:
                     presenter, i = found[0], i + 2
+                    if word_at(tokens, i) in PRESENTER and not (i + 1 < len(tokens) and mentions_in(tokens[i + 1])):
+                        i += 1  # "由 @李四 主讲": the closing word of the same phrase
             elif output is None and word_at(tokens, i) in OUTPUT and tokens[i].colon:
                 end = self._output_end(i + 1)
                 output, i = text_of(tokens[i + 1 : end]), end

@@ -287,6 +287,8 @@ def verdict(call: Call) -> SetVerdict:
         position, rest = call.number(rest)
     said = " ".join(tok.word.rstrip(COLONS) for tok in rest)
     found = _VERDICT_WORDS.get(said)
+    if not rest:
+        raise ParseError("error.missing_verdict", call.example, ref=f"{meeting}.{position}")
     if found is None:
         raise ParseError("error.bad_verdict", call.example, text=text_of(rest) or "")
     return SetVerdict(meeting, position, found)
@@ -337,14 +339,20 @@ def edit_item(call: Call) -> EditItem:
     """What follows `edit item` / `修改 事项` (the `edit` subcommand hands it over): `3 text|due|deliverable
     <value>` / `3 内容|截止|交付物 …`."""
     number, rest = call.number(call.args)
+    if not rest:
+        raise ParseError("error.missing_item_field", call.example, number=number)
     found = _item_field(rest)
     if found is None:
         raise ParseError("error.edit_field", call.example, text=text_of(rest) or "")
     field_name, value = found
+    said = rest[0].raw.rstrip(COLONS)
+    said = "due date" if said.casefold() == "due" else said
+    if not value or (field_name == "due" and len(value) == 1 and value[0].word in DUE):  # "due", "due by"
+        raise ParseError("error.missing_value", call.example, field=said)
     if field_name != "due":
         text = text_of(value)
         if text is None:
-            raise ParseError("error.missing_text", call.example, command=call.word)
+            raise ParseError("error.missing_value", call.example, field=said)
         return EditItem(number, field_name, text=text)
     reading = call.due(value) if value else None
     if (reading is None or reading.value is None) and value and value[0].word in DUE:

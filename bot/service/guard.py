@@ -217,7 +217,9 @@ def ensure_can_close_item(ctx: Ctx, item: ActionItem) -> None:
 def ensure_item_owner(ctx: Ctx, item: ActionItem) -> None:
     """Accepting or declining an item: its owner."""
     if not access.can_answer_item(viewer(ctx), item.owner_id):
-        owner = ctx.session.get(User, item.owner_id) if item.owner_id else None
+        if item.owner_id is None:  # nobody's yet: say who gives it an owner, not "only — may"
+            raise Conflict("error.item_unowned", "example.assign", number=item.number)
+        owner = ctx.session.get(User, item.owner_id)
         raise NotAllowed("error.not_owner", number=item.number, who=views.names([owner] if owner else [], ctx.lang))
 
 

@@ -252,9 +252,24 @@ def rsvp(ctx: Ctx, meeting: Meeting, answer: c.RsvpAnswer, note: str | None) -> 
     p.rsvp_note = note if answer != "withdraw" else None
     ctx.session.flush()
     outcome = Outcome(refreshed_prompt(ctx, meeting))
-    if ctx.inbound.kind != "reaction":
-        outcome.messages.append(ctx.reply(ctx.t("rsvp.recorded." + answer, number=meeting.number, title=meeting.title)))
+    stale = answered_an_old_invitation(ctx, meeting)
+    if ctx.inbound.kind != "reaction" or stale:
+        text = ctx.t("rsvp.recorded." + answer, number=meeting.number, title=meeting.title)
+        if stale:  # the time it showed may not be the time now: say the time the answer is for
+            text += "\n" + ctx.t("rsvp.superseded", number=meeting.number,
+                                 when=format_when(meeting.start_at.astimezone(ctx.tz), ctx.tz, ctx.lang))
+        outcome.messages.append(ctx.reply(text))
     return outcome
+
+
+def answered_an_old_invitation(ctx: Ctx, meeting: Meeting) -> bool:
+    """A click (or reaction) on a private invitation that a later one replaced, e.g. after a reschedule."""
+    clicked = ctx.inbound.reply_to if ctx.inbound.kind == "button" else (
+        ctx.inbound.message_id if ctx.inbound.kind == "reaction" else None)
+    if clicked is None:
+        return False
+    ref = repo.message_ref(ctx.session, ctx.workspace_id, clicked)
+    return ref is not None and ref.meeting_id == meeting.id and repo.superseded(ctx.session, ref)
 
 
 def reschedule(ctx: Ctx, cmd: c.RescheduleMeeting) -> Outcome:
