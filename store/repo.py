@@ -385,6 +385,17 @@ def latest_ref(session: Session, workspace_id: int, kind: str, meeting_id: int) 
     ).first()
 
 
+def invitation_refs(session: Session, workspace_id: int, meeting_id: int) -> list[MessageRef]:
+    """Every private invitation to a meeting that was posted (the first one, a reschedule's notice, an answer
+    chase), oldest first: what to update in place when the meeting is cancelled or moved."""
+    return list(session.exec(
+        select(MessageRef)
+        .where(MessageRef.workspace_id == workspace_id, MessageRef.kind == "invitation",
+               MessageRef.meeting_id == meeting_id, col(MessageRef.recipient_id).is_not(None))
+        .order_by(col(MessageRef.id))
+    ))
+
+
 def superseded(session: Session, ref: MessageRef) -> bool:
     """A private invitation that a newer one to the same person about the same meeting replaced (a reschedule
     sends one with the new time): answering the old one answers a meeting that is no longer as it says."""

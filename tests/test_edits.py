@@ -157,11 +157,13 @@ def test_edit_time_is_a_reschedule_that_clears_answers_and_asks_again(planned: C
 
 
 def test_an_answer_on_the_invitation_from_before_a_reschedule_says_the_time_it_is_for(planned: Chat) -> None:
-    """bob still has the first invitation, with the old time and its buttons: a click there counts (he
-    answered), but the reply says the meeting changed and which time the answer is for — never silently."""
+    """carol's first invitation is updated in place (the new time, no buttons, pointing to the notice), but a
+    click that still comes from it as first shown counts (she answered), and the reply says the meeting changed
+    and which time the answer is for — never silently."""
     invitation = next(s for s in planned.to("carol") if s.message.ref and s.message.ref.kind == "invitation")
     planned.command("alice", "reschedule 1 friday 10am")
-    reply = planned.click("carol", invitation.id, "Accept")
+    assert invitation.current.buttons == ()
+    reply = planned.click("carol", invitation.id, "Accept", as_first_posted=True)
     assert "Noted: you're coming to #1 Q3 roadmap." in reply[-1].body
     assert "That invitation is out of date: #1 has changed since. Your answer is for the time it has now, " \
            "2026-11-27 10:00 (Fri) Asia/Shanghai." in reply[-1].body

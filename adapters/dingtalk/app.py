@@ -147,6 +147,8 @@ class DingTalkAdapter:
         other (throttled: retried by the tick; no such person: undeliverable, the host told); it never falls
         back to the group. The core says in the group where the answer went (`bot.pointer`)."""
         lang = message.lang
+        if message.replaces is not None:
+            return self.update(message, lang)
         target = message.target
         private = target.kind != "channel"
         where = (target.user if private else target.channel) or ""
@@ -192,9 +194,6 @@ class DingTalkAdapter:
         chat, but its id names the group it answers, so its clicks are said there, as a click on Slack's
         ephemeral message is said in its channel."""
         card = render.card(message, lang)
-        if message.replaces is not None:
-            self.api.update_card(message.replaces, card)
-            return message.replaces
         target = message.target
         if target.kind == "ephemeral" and target.channel:
             card_id = card_id_for(target.channel, direct=False)
@@ -205,6 +204,20 @@ class DingTalkAdapter:
         else:
             self.api.send_card(card_id, card, conversation_id=where, mention_ids=mentions)
         return card_id
+
+    def update(self, message: OutMessage, lang: Lang) -> str:
+        """A message drawn again in place (`replaces`: a meeting's card, a private invitation the meeting's
+        cancellation or move made out of date), with or without buttons: a card is updated through the card
+        platform (`PUT /v1.0/card/instances`), in a group or a 1:1 chat alike. A markdown message (what went where
+        cards were refused, or through a session webhook) cannot be edited on DingTalk: then nothing is sent (no
+        second message in its place) and the id comes back as it was, so the update counts as done; the core's
+        other messages (the change's notice) say what changed."""
+        assert message.replaces is not None
+        if card_place(message.replaces) is None:
+            log.info("DingTalk message %s is not a card and cannot be edited; left as it is", message.replaces)
+            return message.replaces
+        self.api.update_card(message.replaces, render.card(message, lang))
+        return message.replaces
 
     def _webhook(self, conversation: str) -> str | None:
         found = self._webhooks.get(conversation)

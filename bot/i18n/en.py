@@ -75,6 +75,9 @@ MESSAGES: dict[str, str] = {
     "rsvp.superseded": "That invitation is out of date: #{number} has changed since. Your answer is for the time it has now, {when}.",
     "rsvp.recorded.withdraw": "Your answer for #{number} {title} is withdrawn.",
     "invite.text": "{who} invited you to “{title}” as {role}.",
+    "invite.moved": "🕒 #{number} “{title}” was moved to {when}: the time this invitation first gave no longer holds.",
+    "invite.answer_on_notice": "Please answer on the newer message about the change.",
+    "invite.answer_here": "Please answer for the new time below.",
     # meeting life
     "warn.agenda_overrun": "Heads-up: the agenda adds up to {planned} min but the meeting is {minutes} min.",
     "list.heading": "Upcoming meetings in this channel",

@@ -75,6 +75,9 @@ MESSAGES: dict[str, str] = {
     "rsvp.superseded": "那份邀请已过时：#{number} 之后有过变更。你的回复针对它现在的时间：{when}。",
     "rsvp.recorded.withdraw": "已撤回你对 #{number}“{title}”的回复。",
     "invite.text": "{who} 邀请你以{role}身份参加「{title}」。",
+    "invite.moved": "🕒 #{number}「{title}」已改到 {when}：本邀请原先的时间不再有效。",
+    "invite.answer_on_notice": "请在关于此变更的新消息中回复。",
+    "invite.answer_here": "请按新时间在下方回复。",
     # meeting life
     "warn.agenda_overrun": "提醒：议程合计 {planned} 分钟，会议只有 {minutes} 分钟。",
     "list.heading": "本群即将召开的会议",

@@ -19,7 +19,7 @@ from bot import limits, views
 from bot.errors import Conflict, UserError
 from bot.i18n import Lang, aside_for_each_reader, t
 from bot.locale import language_of
-from bot.messages import Outcome, OutMessage, Section, Target
+from bot.messages import Outcome, OutMessage, RefSpec, Section, Target
 from bot.recurrence import Occurrence
 from bot.service import guard, meetings, series_plan
 from bot.service.context import Ctx
@@ -207,7 +207,8 @@ def notices(ctx: Ctx, changed: list[Meeting], key: str,
             asked_again: dict[int, list[Meeting]] | None = None, **params: object) -> list[OutMessage]:
     """One private note per person taking part in any of `changed` (not the speaker), in their language
     (`in_lang` gives the parameters that are words of that language); `asked_again`: whose answers a new time
-    cleared, for which occurrences — they are asked again (with the buttons when it is one occurrence)."""
+    cleared, for which occurrences — they are asked again (with the buttons when it is one occurrence: the note is
+    then that occurrence's invitation, so an answer on an older one is known to be out of date)."""
     people: dict[int, User] = {}
     for m in changed:
         assert m.id is not None
@@ -222,8 +223,11 @@ def notices(ctx: Ctx, changed: list[Meeting], key: str,
         if cleared:
             text += "\n" + t(lang, "series.answer_cleared" if len(cleared) == 1 else "series.answers_cleared",
                              numbers=t(lang, "punct.list").join(f"#{m.number}" for m in cleared))
+        asks = cleared[0] if len(cleared) == 1 else None  # with the buttons, it is that occurrence's invitation
         out.append(OutMessage(lang=lang, target=Target(kind="direct", user=user.platform_user_id), text=text,
-                              buttons=views.rsvp_buttons(cleared[0], lang) if len(cleared) == 1 else ()))
+                              buttons=views.rsvp_buttons(asks, lang) if asks else (),
+                              ref=RefSpec("invitation", ctx.workspace_id, meeting_id=asks.id, recipient_id=user.id)
+                              if asks else None))
     return out
 
 
@@ -241,7 +245,7 @@ def skip(ctx: Ctx, cmd: c.SkipOccurrence) -> Outcome:
     nxt = meeting_line(ctx, following, numbered=False) if following is not None else ctx.t("series.none_ahead")
     reason = aside_for_each_reader(cmd.reason) if cmd.reason else ""
     when = format_when(meeting.start_at.astimezone(ctx.tz), ctx.tz, ctx.lang)
-    outcome = Outcome(meetings.refreshed_prompt(ctx, meeting))
+    outcome = Outcome(meetings.refreshed_prompt(ctx, meeting) + meetings.outdated_invitations(ctx, meeting))
     outcome.messages.append(ctx.post(ctx.t("skip.done", number=meeting.number, title=views.shared_title(
         meeting, ctx.lang), when=when, reason=reason, next=nxt)))
     outcome.messages += notices(ctx, [meeting], "skip.notice", reason=reason)
@@ -268,7 +272,7 @@ def cancel(ctx: Ctx, cmd: c.CancelMeeting) -> Outcome:
         assert m.id is not None
         repo.drop_pending(ctx.session, m.id)
         ctx.session.flush()
-        outcome.messages += meetings.refreshed_prompt(ctx, m)
+        outcome.messages += meetings.refreshed_prompt(ctx, m) + meetings.outdated_invitations(ctx, m)
     reason = aside_for_each_reader(cmd.reason) if cmd.reason else ""
     numbers = ctx.t("punct.list").join(f"#{m.number}" for m in targets) or "—"
     key = "series.cancelled" if series.status == "cancelled" else "series.cancelled_from"
@@ -330,6 +334,9 @@ def edit(ctx: Ctx, cmd: c.Series) -> Outcome:
     ctx.session.flush()
     for m in targets:
         outcome.messages += meetings.refreshed_prompt(ctx, m)
+        if cmd.at is not None:  # who is asked again about `m` on the notice below: the rest on the invitation
+            asked = {user_id for user_id, cleared in asked_again.items() if [o.id for o in cleared] == [m.id]}
+            outcome.messages += meetings.outdated_invitations(ctx, m, asked)
     numbers = ctx.t("punct.list").join(f"#{m.number}" for m in targets) or "—"
     outcome.messages.append(ctx.post(ctx.t("series.edited", title=series.title, number=meeting.number, what=what,
                                            numbers=numbers)))
