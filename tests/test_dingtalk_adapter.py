@@ -202,6 +202,35 @@ def test_cards_are_created_on_the_card_platform_with_stream_callbacks(fake: fd.F
     assert card is not None and card.updates == 1 and "李四 参加" in card.params["markdown"]
 
 
+@pytest.mark.parametrize("cards", [pytest.param(True, id="as-a-card"), pytest.param(False, id="cards-refused")])
+def test_a_cancelled_meetings_private_invitation_is_updated_in_place(
+        fake: fd.FakeDingTalk, adapter: DingTalkAdapter, stream: QuorumStreamClient, cards: bool) -> None:
+    """李四's invitation card in his 1:1 chat is updated through the card platform (no buttons, the reason); a
+    markdown invitation (cards refused) cannot be edited: nothing is sent for it, not even a second copy."""
+    if not cards:  # the group's card and 李四's invitation both go as markdown
+        fake.fail_next(fd.CARD_CREATE_AND_DELIVER, times=2, body={
+            "code": "Forbidden.AccessDenied.AccessTokenPermissionDenied", "message": "没有调用该接口的权限"})
+    say(fake, ' 新建 "周会" 明天下午3点 参会 @李四', "zhang", "张三", at=("li",))
+    wait_until(lambda: any("周会" in text for text in in_private(fake, "li")))
+    settle(adapter)
+    before, private_before = len(fake.calls()), len(in_private(fake, "li"))
+    say(fake, " 取消 1 预算未就绪", "zhang", "张三")
+    wait_until(lambda: any("取消了 #1" in text for text in in_private(fake, "li")))  # the notice, after the update
+    settle(adapter)
+    updates = [c for c in fake.calls()[before:] if c.path == fd.CARD_INSTANCES]
+    if cards:
+        (invitation,) = [c for c in fake.cards() if c.space == "dtv1.card//IM_ROBOT.li"]
+        (prompt,) = [c for c in fake.cards() if c.space == f"dtv1.card//IM_GROUP.{GROUP}"]
+        assert invitation.updates == 1 and not invitation.buttons()
+        assert "已取消（预算未就绪）：无需再回复。" in invitation.params["markdown"]
+        assert sorted(c.body["outTrackId"] for c in updates) == sorted((invitation.out_track_id, prompt.out_track_id))
+        assert prompt.updates == 1 and not prompt.buttons()  # the group's card too: updated, not posted again
+    else:
+        assert updates == [] and not fake.cards()
+        assert len(in_private(fake, "li")) == private_before + 1  # only the notice: no new copy of the invitation
+        assert sum("请回复是否参加" in text for text in in_group(fake)) == 1  # nor of the group's prompt
+
+
 def test_a_card_sent_without_stream_callbacks_is_never_clicked(fake: fd.FakeDingTalk,
                                                                adapter: DingTalkAdapter) -> None:
     """What makes a regression fail: the fake, like DingTalk, tells no Stream client of such a card's clicks."""

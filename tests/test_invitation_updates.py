@@ -6,7 +6,7 @@ both. A click that still comes from an invitation as first shown gets the refusa
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
 
 import pytest
 from sqlmodel import Session, select
