@@ -259,6 +259,7 @@ def test_a_redelivered_frame_has_one_effect(fake: fd.FakeDingTalk, adapter: Ding
     wait_until(lambda: len(items(adapter)) == 1)
     started = wait_until(lambda: (card := fake.card(prompt.out_track_id)) is not None and not card.buttons()
                          and card)  # the card was updated in place for the start: nothing to answer there now
+    settle(adapter)  # every frame's work (and its posts) done before counting
     updates, posts = started.updates, len(fake.calls())
     for again in (frame, frame, click):
         fake.redeliver(again)
