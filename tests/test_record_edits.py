@@ -242,6 +242,18 @@ def test_edit_due_says_what_it_assumed_and_refuses_what_it_cannot_read(chat: Cha
     assert "#1 already says that" in chat.command("alice", "edit item 1 due friday")[0].body
 
 
+@pytest.mark.parametrize(("text", "note"), [
+    ("action @bob send the deck by monday", "a weekday that is today taken as next week's"),
+    ("行动 @bob 发材料 周一前", "所说的星期几就是今天，按下周的这一天计"),
+])
+def test_a_deadline_naming_todays_weekday_is_next_weeks_and_says_so(chat: Chat, text: str, note: str) -> None:
+    assert chat.now.weekday() == 0  # the chat's Monday
+    said = chat.command("alice", text)
+    assert item(chat).due_on == date(2026, 11, 30) and note in bodies(said)
+    chat.command("alice", "edit item 1 due this monday")
+    assert item(chat).due_on == date(2026, 11, 23)
+
+
 def test_edit_text_and_deliverable(chat: Chat) -> None:
     assign_bob(chat)
     chat.command("alice", "edit item 1 text write the API part of the spec")

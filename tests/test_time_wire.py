@@ -327,7 +327,7 @@ def test_time_phrases_in_the_console_in_chinese(tmp_path: Path) -> None:
     assert "我读作 2026-12-05 15:00" in out and "“明天”只有日期，没有时间。几点？" in out
     assert "中的“左右”我没看懂" in out
     assert "时间：2026-11-24 14:00（周二）Asia/Shanghai · 2 小时" in out  # 改期 下午2点至4点
-    assert "拆成了 2 项，每人一项：#1, #2。" in out
+    assert "拆成了 2 项，每人一项：#1、#2。" in out
     assert "#3 截止日期改为 2026-11-29（周日）。" in out
     assert "时间：2026-11-23 14:00（周一）Asia/Shanghai · 2 小时" in out  # 从下午2点到4点
     assert "“下午5点到3点”：看不出什么时候结束：“3点”要么早于开始时间，要么比开始晚了一个工作日以上。" in out

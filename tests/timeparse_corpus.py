@@ -100,6 +100,7 @@ def gap(kind: Kind, id: str, text: str, expected: Expected, said_at: datetime = 
 MORNING, AFTERNOON, DUSK, EVENING, NIGHT = ("morning",), ("afternoon",), ("dusk",), ("evening",), ("night",)
 WEEKEND = ("weekend_day",)
 END_OF_WEEK = ("end_of_week",)
+SAME_WEEKDAY = ("same_weekday",)
 
 STARTS_EN: tuple[Phrase, ...] = (
     # "tonight at 8" was read as 08:00.
@@ -493,6 +494,10 @@ DUES_EN: tuple[Phrase, ...] = (
     due("en-by-12-4", "by 12/4", date(2026, 12, 4)),
     due("en-by-december-4th", "by december 4th", date(2026, 12, 4)),
     due("en-due-friday", "due friday", date(2026, 11, 27)),
+    due("en-mon-by-monday", "by monday", date(2026, 11, 30), assumed=SAME_WEEKDAY),
+    due("en-mon-monday", "monday", date(2026, 11, 30), assumed=SAME_WEEKDAY),
+    due("en-mon-this-monday", "this monday", date(2026, 11, 23)),
+    due("en-mon-today", "by today", date(2026, 11, 23)),
     due("en-next-friday", "next friday", date(2026, 12, 4)),
     due("en-a-few-days", "in a few days", None),
     due("en-couple-of-days", "within a couple of days", date(2026, 11, 25)),
@@ -579,6 +584,9 @@ DUES_ZH: tuple[Phrase, ...] = (
     due("zh-as-soon-as-possible", "尽快", None),
     due("zh-tomorrow-afternoon", "明天下午", date(2026, 11, 24)),
     due("zh-friday-before", "周五之前", date(2026, 11, 27)),
+    due("zh-mon-monday-before", "周一前", date(2026, 11, 30), assumed=SAME_WEEKDAY),
+    due("zh-mon-xingqiyi", "星期一之前", date(2026, 11, 30), assumed=SAME_WEEKDAY),
+    due("zh-mon-this-monday", "本周一", date(2026, 11, 23)),
     due("zh-5-hao", "5号前", date(2026, 12, 5)),
     due("zh-jiezhi", "截止到12月4日", date(2026, 12, 4)),
     due("zh-sun-3-days", "3天内", date(2026, 12, 2), SUN_NIGHT),

@@ -502,6 +502,7 @@ MESSAGES: dict[str, str] = {
     "assumed.night": "“night” taken as 21:00",
     "assumed.weekend_day": "“weekend” taken as its first day still ahead",
     "assumed.end_of_week": "“by next week” taken as this week's Friday",
+    "assumed.same_weekday": "a weekday that is today taken as next week's (say “today” for today)",
     "action.split": "An action item has a single owner, so this became {count} items, one per owner: {numbers}.",
     "card.confidential": "🔒 Confidential meeting #{number}: what it is about goes to its participants only.",
     "viewers.added": "Named as viewers of meeting #{number}: {names}. They may read it and get its minutes.",

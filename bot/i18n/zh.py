@@ -502,6 +502,7 @@ MESSAGES: dict[str, str] = {
     "assumed.night": "“夜里”按 21:00 计",
     "assumed.weekend_day": "“周末”按其尚未过去的第一天计",
     "assumed.end_of_week": "“下周前”按本周五计",
+    "assumed.same_weekday": "所说的星期几就是今天，按下周的这一天计（今天到期请说“今天”）",
     "action.split": "一个行动项只能有一位负责人，因此拆成了 {count} 项，每人一项：{numbers}。",
     "card.confidential": "🔒 保密会议 #{number}：会议内容只发给参会人。",
     "viewers.added": "已将 {names} 设为 #{number} 号会议的查阅人：可查看会议并收到纪要。",

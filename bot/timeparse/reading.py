@@ -54,6 +54,7 @@ DEFAULT_HOURS = {"morning": 9, "afternoon": 14, "dusk": 18, "evening": 19, "nigh
 # What `Reading.assumed` names for the other defaults.
 WEEKEND_DAY = "weekend_day"  # "this weekend" as a start: its first day not past (Saturday, or today on Sunday)
 END_OF_WEEK = "end_of_week"  # "by next week" / 下周前: the Friday of this week
+SAME_WEEKDAY_NEXT_WEEK = "same_weekday"  # a due "by monday" said on a Monday: next week's Monday
 
 
 @dataclass(frozen=True)
@@ -136,6 +137,7 @@ _EN_EXPLICIT_DATE = re.compile(
 )
 _ZH_WEEKDAY = re.compile(r"[(（]?(?:周|星期|礼拜)([一二三四五六日天1-7])[)）]?")
 _ZH_EXPLICIT_DATE = re.compile(r"月\s*(?:\d{1,2}|[一二三四五六七八九十]{1,3})\s*[日号]|\d{4}-\d{1,2}-\d{1,2}")
+_BARE_DUE_WEEKDAY = re.compile(rf"(?:on\s+)?(?:{_WEEKDAY_NAMES})|(?:周|星期|礼拜)[一二三四五六日天1-7]")
 _ZH_WEEKDAY_INDEX = {"一": 0, "二": 1, "三": 2, "四": 3, "五": 4, "六": 5, "日": 6, "天": 6}
 
 
@@ -446,9 +448,10 @@ def _months_ahead(today: date, months: int) -> date:
 
 def read_due(text: str, *, now: datetime, tz: ZoneInfo, explain: bool = True) -> Reading[date]:
     """An action item's due date, as `core.parse_due` reads it, plus months ("within a month", 一个月内),
-    "this weekend" / 周末 (its Sunday), "by next week" / 下周前 (this week's Friday, assumed), a weekday
-    check beside an explicit date, spelled-out counts and "X of next week". `explain=False` as in
-    `read_when`: `unread` is then the whole text."""
+    "this weekend" / 周末 (its Sunday), "by next week" / 下周前 (this week's Friday, assumed), today's own
+    weekday ("by monday" on a Monday: next week's, assumed), a weekday check beside an explicit date,
+    spelled-out counts and "X of next week". `explain=False` as in `read_when`: `unread` is then the whole
+    text."""
     said = core._normalize(text)
     normalized = _rewrite(said)
     today = _local_today(now, tz)
@@ -474,6 +477,9 @@ def read_due(text: str, *, now: datetime, tz: ZoneInfo, explain: bool = True) ->
             return _due_refused(said, now, tz, explain)
         return Reading(value, ambiguous=value.weekday() != weekday)
     value = parse_due(normalized, now=now, tz=tz)
+    if value == today and _BARE_DUE_WEEKDAY.fullmatch(bare):
+        # Nobody sets a deadline of today by naming today's weekday ("by today" says that): next week's.
+        return Reading(value + timedelta(days=7), assumed=(SAME_WEEKDAY_NEXT_WEEK,))
     return _due_refused(said, now, tz, explain) if value is None else Reading(value)
 
 
