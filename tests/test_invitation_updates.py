@@ -202,3 +202,15 @@ def test_cancelling_the_rest_of_a_series_updates_each_occurrences_invitations() 
     chat.command("alice", "cancel 1 series no longer needed")
     (now,) = bob_invitation.versions
     assert now.buttons == () and "❌ Cancelled (no longer needed)" in now.text
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_an_uninvited_persons_invitation_says_they_are_no_longer_expected(lang: str) -> None:
+    chat = planned(lang)
+    (carol_invitation,) = invitations(chat, "carol")
+    (bob_invitation,) = invitations(chat, "bob")
+    chat.command("alice", {"en": "uninvite 1 @carol", "zh": "移除 1 @carol"}[lang])
+    assert len(carol_invitation.versions) == 1 and len(bob_invitation.versions) == 0  # only hers, once
+    now = carol_invitation.current
+    assert now.replaces == carol_invitation.id and now.buttons == () and now.lang == lang
+    assert {"en": "You are no longer expected at this meeting", "zh": "你已不在本次会议的参会人之列"}[lang] in now.text

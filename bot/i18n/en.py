@@ -77,6 +77,7 @@ MESSAGES: dict[str, str] = {
     "invite.text": "{who} invited you to “{title}” as {role}.",
     "invite.moved": "🕒 #{number} “{title}” was moved to {when}: the time this invitation first gave no longer holds.",
     "invite.answer_on_notice": "Please answer on the newer message about the change.",
+    "invite.withdrawn": "❌ You are no longer expected at this meeting: nothing to answer any more.",
     "invite.answer_here": "Please answer for the new time below.",
     # meeting life
     "warn.agenda_overrun": "Heads-up: the agenda adds up to {planned} min but the meeting is {minutes} min.",

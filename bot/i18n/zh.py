@@ -77,6 +77,7 @@ MESSAGES: dict[str, str] = {
     "invite.text": "{who} 邀请你以{role}身份参加「{title}」。",
     "invite.moved": "🕒 #{number}「{title}」已改到 {when}：本邀请原先的时间不再有效。",
     "invite.answer_on_notice": "请在关于此变更的新消息中回复。",
+    "invite.withdrawn": "❌ 你已不在本次会议的参会人之列：无需再回复。",
     "invite.answer_here": "请按新时间在下方回复。",
     # meeting life
     "warn.agenda_overrun": "提醒：议程合计 {planned} 分钟，会议只有 {minutes} 分钟。",

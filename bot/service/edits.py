@@ -241,7 +241,7 @@ def uninvite(ctx: Ctx, cmd: c.UninvitePeople) -> Outcome:
     def change(lang: Lang, _zone: ZoneInfo) -> str:
         return t(lang, "change.uninvited", names=views.names(removed, lang))
 
-    messages = announce(ctx, meeting, change)
+    messages = announce(ctx, meeting, change) + meetings.withdrawn_invitations(ctx, meeting, removed)
     for user in removed:
         if user.id == ctx.user_id:
             continue

@@ -209,6 +209,25 @@ def outdated_invitations(ctx: Ctx, meeting: Meeting, asked_elsewhere: Collection
             for ref in refs if (user := users.get(ref.recipient_id or 0)) is not None]
 
 
+def withdrawn_invitations(ctx: Ctx, meeting: Meeting, removed: Collection[User]) -> list[OutMessage]:
+    """The private invitations of people taken off `meeting` (`uninvite`), updated in place to say they are no
+    longer expected and to ask nothing, as `outdated_invitations` does for a cancelled meeting."""
+    assert meeting.id is not None
+    by_id = {user.id: user for user in removed}
+    refs = [ref for ref in repo.invitation_refs(ctx.session, ctx.workspace_id, meeting.id) if ref.recipient_id in by_id]
+    if not refs:
+        return []
+    view = views.load(ctx.session, meeting)
+    messages = []
+    for ref in refs:
+        user = by_id[ref.recipient_id]
+        lang, zone = language_of(user, ctx.settings, meeting.language), zone_of(user, ctx.settings)
+        messages.append(OutMessage(lang=lang, target=Target(kind="direct", user=user.platform_user_id),
+                                   title=views.heading(meeting, lang), text=t(lang, "invite.withdrawn"),
+                                   fields=views.detail_fields(view, lang, zone), replaces=ref.platform_message_id))
+    return messages
+
+
 def outdated_invitation(ctx: Ctx, view: views.MeetingView, user: User, replaces: str, *, asks: bool) -> OutMessage:
     """One posted invitation drawn again for what became of the meeting (see `outdated_invitations`)."""
     m = view.meeting
