@@ -114,11 +114,14 @@ class CancelMeeting:
 @dataclass(frozen=True)
 class Series:
     """`series 3` / `系列 3` shows the series meeting #3 belongs to; `series 3 edit time 10:30` / `series 3 edit
-    title "Sync"` (`系列 3 修改 时间 上午10点半`) changes it from occurrence #3 on."""
+    title "Sync"` / `series 3 edit place Room 5` (`系列 3 修改 时间 上午10点半`, `系列 3 修改 地点 5号室`) changes it
+    from occurrence #3 on; `detail` is a place, link, goal or expected outcome and `value` its new text."""
 
     number: int
     title: str | None = None
     at: time | None = None
+    detail: SeriesDetail | None = None
+    value: str | None = None
 
 
 @dataclass(frozen=True)
@@ -138,6 +141,7 @@ class RescheduleMeeting:
 
 
 MeetingField = Literal["title", "time", "place", "link", "goal", "outcome"]
+SeriesDetail = Literal["place", "link", "goal", "outcome"]  # what a series' edit changes beside title and time
 AgendaAction = Literal["add", "remove", "move", "change"]
 
 

@@ -35,7 +35,7 @@ from typing import Literal, Protocol
 from sqlalchemy import Engine
 from sqlmodel import Session
 
-from bot import jobs, service
+from bot import jobs, pointer, service
 from bot.access import Directory, OpenDirectory
 from bot.config import Settings
 from bot.errors import Undeliverable
@@ -80,6 +80,9 @@ class Core:
     def __init__(self, settings: Settings, engine: Engine | None = None, directory: Directory | None = None) -> None:
         self.settings = settings
         self.directory: Directory = directory or OpenDirectory()  # the platform's answer to "who is in here"
+        # the platform delivers a private note in the person's private chat, not where it was asked (DingTalk):
+        # the group is told where the answer went (`bot.pointer`); its adapter sets this
+        self.notes_in_private_chat = False
         self.observer: Observer = Unobserved()  # an adapter that counts sets its own
         self.engine = engine or make_engine(settings.database_url)
         # per process: see bot.limits for why not in the database
@@ -144,7 +147,8 @@ class Core:
                     repo.lock_conversation(session, inbound.platform, inbound.workspace, inbound.channel)
                     outcome = service.handle(session, self.settings, inbound, now, self.directory,
                                              limiter=self.limiter)
-                    return outcome, self.enqueue(session, inbound, outcome.messages, now)
+                    return outcome, self.enqueue(session, inbound, outcome.messages, now,
+                                                 point=self.notes_in_private_chat)
             except Exception as error:
                 if attempt == TRANSACTION_ATTEMPTS or not is_retryable(error):
                     raise
@@ -187,12 +191,19 @@ class Core:
             return repo.next_due_at(session, platform)
 
     @staticmethod
-    def enqueue(session: Session, inbound: Inbound, messages: list[OutMessage], now: datetime) -> list[Claim]:
+    def enqueue(session: Session, inbound: Inbound, messages: list[OutMessage], now: datetime,
+                point: bool = False) -> list[Claim]:
+        """`messages` as outbox rows; with `point`, and a private note among them said in a group, the group's
+        pointer to it after them (appended to `messages`, see `bot.pointer`)."""
         if not messages:
             return []
         workspace = repo.workspace(session, inbound.platform, inbound.workspace, now)
         assert workspace.id is not None
-        return jobs.enqueue(session, workspace.id, inbound.platform, messages, now)
+        found = pointer.pointer(session, workspace.id, inbound, messages, now) if point else None
+        if found is None:
+            return jobs.enqueue(session, workspace.id, inbound.platform, messages, now)
+        messages.append(found.message)
+        return jobs.enqueue(session, workspace.id, inbound.platform, messages, now, {len(messages) - 1: found.key})
 
     def enqueue_apart(self, inbound: Inbound, messages: list[OutMessage], now: datetime) -> list[Claim] | None:
         """Outbox rows in a transaction of their own (the event's was rolled back); None if that fails too."""
@@ -208,7 +219,12 @@ class Core:
         flight); returns how many went out. A failure holds back the later rows of its conversation."""
         delivered = 0
         waiting: dict[str, datetime] = {}  # conversation → when its failed message is retried
+        unreachable: set[str | None] = set()  # conversations where a private note could never be delivered
         for claim in claims:
+            if claim.pointer and claim.conversation in unreachable:  # it would point to a note nobody got
+                with session_scope(self.engine) as session:
+                    jobs.drop(session, claim.notification_id)
+                continue
             if claim.conversation is not None and claim.conversation in waiting:
                 with session_scope(self.engine) as session:
                     jobs.hold(session, claim.notification_id, waiting[claim.conversation])
@@ -228,6 +244,8 @@ class Core:
                                     "retry" if finished.retry_at is not None else "failed")
             if finished.retry_at is not None and claim.conversation is not None:
                 waiting[claim.conversation] = finished.retry_at
+            if error is not None and error.startswith(UNDELIVERABLE):
+                unreachable.add(claim.conversation)
             delivered += error is None
             self.deliver(notices, now, send)  # a notice has no host of its own: this never goes deeper
         return delivered

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import logging
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
@@ -87,6 +87,7 @@ class Claim:
     message: OutMessage
     conversation: str | None = None
     kind: str = Kind.OUTBOX  # the row's NotificationKind, for whoever counts what was sent
+    pointer: bool = False  # a group's pointer to the private note before it: dropped if that note is undeliverable
 
 
 @dataclass(frozen=True)
@@ -123,7 +124,7 @@ def claim(session: Session, settings: Settings, platform: str, now: datetime,
         row.claimed_at = now
         row.attempts += 1
         message = addressed(session, row.workspace_id, message)
-        claims.append(Claim(row.id, message, conversation_of(row), row.kind))
+        claims.append(Claim(row.id, message, conversation_of(row), row.kind, is_pointer(row.dedupe_key)))
     return Batch(claims, after)
 
 
@@ -144,15 +145,18 @@ def outbox_conversation(workspace_id: int, channel_id: str | None) -> str:
 
 
 def enqueue(
-    session: Session, workspace_id: int, platform: str, messages: list[OutMessage], now: datetime
+    session: Session, workspace_id: int, platform: str, messages: list[OutMessage], now: datetime,
+    keys: Mapping[int, str] | None = None,
 ) -> list[Claim]:
-    """Write `messages` as outbox rows, claimed by the caller, who posts them (in order) after the commit."""
+    """Write `messages` as outbox rows, claimed by the caller, who posts them (in order) after the commit;
+    `keys` gives some of them (by position) a `dedupe_key` to be found by later."""
     claims = []
-    for message in messages:  # one by one: the ids keep the order
-        row = outbox.row(workspace_id, platform, message, now)
+    for n, message in enumerate(messages):  # one by one: the ids keep the order
+        key = keys.get(n) if keys else None
+        row = outbox.row(workspace_id, platform, message, now) | ({"dedupe_key": key} if key else {})
         row_id = repo.add_notification(session, row)
         claims.append(Claim(row_id, addressed(session, workspace_id, message),
-                            outbox_conversation(workspace_id, row["channel_id"])))
+                            outbox_conversation(workspace_id, row["channel_id"]), pointer=is_pointer(key)))
     return claims
 
 
@@ -228,6 +232,17 @@ def finish(
     return Finished()
 
 
+def is_pointer(dedupe_key: str | None) -> bool:
+    return dedupe_key is not None and dedupe_key.startswith(outbox.POINTER_KEY)
+
+
+def drop(session: Session, notification_id: int) -> None:
+    """Give up a claimed row unposted: what it says is no longer true (a pointer to a note nobody got)."""
+    row = repo.notification(session, notification_id)
+    if row is not None and row.status == "sending":
+        row.status, row.payload = "dropped", None
+
+
 def hold(session: Session, notification_id: int, until: datetime) -> None:
     """Give back a claimed row, unposted, until `until`: an earlier message to its conversation failed and
     must go first. Its claim was not an attempt."""
@@ -243,7 +258,7 @@ def undeliverable_notice(session: Session, settings: Settings, row: Notification
     """Tell the host (else the item's creator) privately that someone never got a message, and what it was."""
     message = outbox.decode(row.payload) if row.kind == Kind.OUTBOX and row.payload else None
     recipient = session.get(User, row.recipient_id) if row.recipient_id else None
-    if recipient is None and message is not None and message.target.kind == "direct" and message.target.user:
+    if recipient is None and message is not None and message.target.kind != "channel" and message.target.user:
         recipient = repo.user_by_platform_id(session, row.workspace_id, message.target.user)
     item = session.get(ActionItem, row.action_item_id) if row.action_item_id else None
     meeting = session.get(Meeting, row.meeting_id) if row.meeting_id else None

@@ -32,6 +32,9 @@ class _Envelope(BaseModel):
     message: OutMessage
 
 
+POINTER_KEY = "pointer:"  # dedupe_key prefix of a group's pointer to a private note (`bot.pointer`)
+
+
 def encode(message: OutMessage) -> str:
     return _Envelope(message=message).model_dump_json()
 

@@ -190,11 +190,13 @@ def carry_over_section(session: Session, meeting: Meeting, lang: Lang) -> tuple[
             dated = {q.id for q in questions}
             undated = [q for q in repo.open_questions_of_meeting(session, previous.id) if q.id not in dated]
             questions = undated + questions
+    askers = repo.users_by_id(session, sorted({q.owner_id for q in questions if q.owner_id}))
     for question in questions:
+        who = f" · @{askers[question.owner_id].display_name}" if question.owner_id in askers else ""
         due = ""
         if question.follow_up_on is not None:
             due = f" · {t(lang, 'action.due', date=format_date(question.follow_up_on, lang))}"
-        lines.append(f"❓ {question.text}{due}")
+        lines.append(f"❓ {question.text}{who}{due}")  # whose it is, as an action item's line says
     return (Section(t(lang, "heading.carry_over"), tuple(lines)),) if lines else ()
 
 

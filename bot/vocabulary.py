@@ -100,7 +100,7 @@ ROLES: dict[Role, Words] = {
     "required": Words(("required",), ("必须", "必选")),
 }
 AGENDA = Words(("agenda",), ("议程",))
-PRESENTER = Words(("by",), ("主讲", "主讲人"))
+PRESENTER = Words(("by",), ("主讲", "主讲人", "由", "汇报人"))  # "由 @李四 (主讲)": a trailing 主讲 is the same word
 # an agenda item's expected output, with a colon: "output: signed scope" / "输出物：签字的范围"
 OUTPUT = Words(("output",), ("输出物", "输出"))
 GOAL = Words(("goal",), ("目标",))
@@ -158,9 +158,20 @@ HOLIDAY_RULES: dict[HolidayRule, Words] = {
 }
 SERIES_SCOPE: dict[str, Words] = {  # `cancel 3 series`, `cancel 3 from here` / `取消 3 系列`, `取消 3 从此次起`
     "series": Words(("series",), ("系列", "整个系列")),
-    "from_here": Words(("from-here", "onwards", "onward"), ("从此次起", "从本次起", "从这次起")),
+    "from_here": Words(("from-here", "onwards", "onward"),
+                       ("从此次起", "从本次起", "从这次起", "从现在起", "从此次开始", "从本次开始", "从这次开始",
+                        "从现在开始", "及以后", "及之后", "此次及以后", "本次及以后", "这次及以后")),
 }
-FROM_HERE_PAIR = ("from", "here")  # "from here": two words
+# the same scopes said in several English words (longest first): never read as a cancel's reason
+SERIES_SCOPE_PHRASES: tuple[tuple[tuple[str, ...], str], ...] = (
+    (("from", "this", "occurrence", "on"), "from_here"), (("from", "this", "meeting", "on"), "from_here"),
+    (("from", "this", "one", "on"), "from_here"), (("from", "here", "on"), "from_here"),
+    (("from", "now", "on"), "from_here"), (("and", "the", "rest"), "from_here"), (("and", "after"), "from_here"),
+    (("and", "later"), "from_here"), (("from", "here"), "from_here"),
+    (("the", "whole", "series"), "series"), (("the", "entire", "series"), "series"),
+    (("whole", "series"), "series"), (("entire", "series"), "series"), (("the", "series"), "series"),
+    (("all", "of", "it"), "series"),
+)
 SERIES_EDIT = Words(("edit", "change"), ("修改", "更改"))
 SERIES_FIELDS: dict[str, Words] = {"title": Words(("title",), ("标题",)), "time": Words(("time",), ("时间",))}
 
@@ -195,12 +206,13 @@ def alternation(words: Words) -> str:
 
 # -- time: words that may open a time span ("next friday", "in 2 hours") and CJK characters a time may
 # start with inside a word written without spaces ("周会明天下午3点")
-TIME_LEADS = Words(("next", "this", "coming", "on", "at", "in", "the"))
-CJK_TIME_START = frozenset("今明后大下这本上周星礼中晚早凌傍午夜正一二三四五六七八九十两")
+TIME_LEADS = Words(("next", "this", "coming", "on", "at", "in", "the", "from"))  # "from 2 to 4pm"
+CJK_TIME_START = frozenset("今明后大下这本上周星礼中晚早凌傍午夜正一二三四五六七八九十两从")  # 从: 从下午2点到4点
 
 # -- answering the bot's warning before it creates or moves a meeting: a bare "yes" / "确认" or "no" / "取消"
-CONFIRM_YES = Words(("yes", "y", "ok", "okay", "confirm"), ("是", "是的", "确认", "好", "好的", "继续"))
-CONFIRM_NO = Words(("no", "n", "cancel", "nope"), ("否", "不", "不用", "取消", "算了"))
+CONFIRM_YES = Words(("yes", "y", "ok", "okay", "confirm", "sure", "go ahead", "yes please"),
+                    ("是", "是的", "确认", "确定", "好", "好的", "可以", "行", "没问题", "继续"))
+CONFIRM_NO = Words(("no", "n", "cancel", "nope", "no thanks"), ("否", "不", "不用", "不要", "不行", "取消", "算了"))
 
 # -- action items and questions: `action @bob the spec by friday deliverable: spec doc`
 DUE = Words(("by", "due"), ("截止",))  # "by"/"due" are ordinary words too: only before a date
@@ -225,7 +237,7 @@ ITEM_FIELDS: dict[ItemField, Words] = {
 }
 VERDICT = Words(("verdict",), ("结论",))
 VERDICTS: dict[Verdict, Words] = {  # multi-word English verdicts are matched as phrases
-    "approved": Words(("approved", "approve"), ("同意", "批准")),
+    "approved": Words(("approved", "approve"), ("同意", "批准", "通过", "审议通过")),
     "deferred": Words(("deferred", "defer", "postponed"), ("暂缓",)),
     "more_material": Words(("needs more material", "more material", "needs material"),
                            ("需补充材料", "需要补充材料", "补充材料")),

@@ -385,6 +385,29 @@ def latest_ref(session: Session, workspace_id: int, kind: str, meeting_id: int) 
     ).first()
 
 
+def invitation_refs(session: Session, workspace_id: int, meeting_id: int) -> list[MessageRef]:
+    """Every private invitation to a meeting that was posted (the first one, a reschedule's notice, an answer
+    chase), oldest first: what to update in place when the meeting is cancelled or moved."""
+    return list(session.exec(
+        select(MessageRef)
+        .where(MessageRef.workspace_id == workspace_id, MessageRef.kind == "invitation",
+               MessageRef.meeting_id == meeting_id, col(MessageRef.recipient_id).is_not(None))
+        .order_by(col(MessageRef.id))
+    ))
+
+
+def superseded(session: Session, ref: MessageRef) -> bool:
+    """A private invitation that a newer one to the same person about the same meeting replaced (a reschedule
+    sends one with the new time): answering the old one answers a meeting that is no longer as it says."""
+    if ref.kind != "invitation" or ref.meeting_id is None or ref.recipient_id is None or ref.id is None:
+        return False
+    return session.exec(
+        select(MessageRef.id).where(MessageRef.workspace_id == ref.workspace_id, MessageRef.kind == "invitation",
+                                    MessageRef.meeting_id == ref.meeting_id,
+                                    MessageRef.recipient_id == ref.recipient_id, col(MessageRef.id) > ref.id)
+    ).first() is not None
+
+
 def newest_assigned_to(session: Session, workspace_id: int, recipient_id: int) -> ActionItem | None:
     """The newest still-open action item the bot wrote to this person about privately."""
     return session.exec(
@@ -797,6 +820,11 @@ def platform_of(session: Session, workspace_id: int) -> str:
 
 def notification(session: Session, notification_id: int) -> Notification | None:
     return session.get(Notification, notification_id)
+
+
+def outbox_keyed(session: Session, key: str) -> Notification | None:
+    """The row written under `dedupe_key` `key` (its unique index), whatever became of it."""
+    return session.exec(select(Notification).where(Notification.dedupe_key == key)).first()
 
 
 def next_due_at(session: Session, platform: str) -> datetime | None:

@@ -75,6 +75,23 @@ def waiting_request(
     return session.exec(query.order_by(col(SchedulingRequest.id).desc())).first()
 
 
+def lapsed_request(
+    session: Session, workspace_id: int, requester_id: int, channel_id: str | None, now: datetime, since: datetime
+) -> SchedulingRequest | None:
+    """The newest request this person left unanswered in this conversation (None: in any) that expired after
+    `since` and by `now`: what a yes typed too late was meant for."""
+    query = select(SchedulingRequest).where(
+        SchedulingRequest.workspace_id == workspace_id,
+        SchedulingRequest.requester_id == requester_id,
+        SchedulingRequest.status == "pending",
+        col(SchedulingRequest.expires_at) <= now,
+        col(SchedulingRequest.expires_at) > since,
+    )
+    if channel_id is not None:
+        query = query.where(SchedulingRequest.channel_id == channel_id)
+    return session.exec(query.order_by(col(SchedulingRequest.id).desc())).first()
+
+
 def materials(session: Session, meeting_id: int) -> MeetingMaterials | None:
     return session.exec(select(MeetingMaterials).where(MeetingMaterials.meeting_id == meeting_id)).first()
 

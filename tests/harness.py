@@ -122,8 +122,11 @@ class Chat:
         self.inbound("reaction", who, reaction=meaning_of(emoji), message_id=message_id, removed=removed)
         return self.sent[before:]
 
-    def click(self, who: str, message_id: str, label: str) -> list[Sent]:
-        target = self.by_id[message_id].current
+    def click(self, who: str, message_id: str, label: str, *, as_first_posted: bool = False) -> list[Sent]:
+        """A click on a button of the message as it now is, or (`as_first_posted`) as it was first posted: a
+        client that has not redrawn it yet, after the bot updated it in place."""
+        sent = self.by_id[message_id]
+        target = sent.message if as_first_posted else sent.current
         value = next(b.value for b in target.buttons if b.label == label)
         before = len(self.sent)
         direct = target.target.kind == "direct"

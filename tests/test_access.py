@@ -327,13 +327,36 @@ def test_its_reminders_and_agenda_timers_keep_its_subject_out_of_the_channel(cha
 def test_channel_settings_are_for_admins_and_the_refusal_says_who_can(directory: ConsoleDirectory) -> None:
     chat = make_chat(directory, QUORUM_ADMINS="olga")
     refused = last(chat.command("erin", 'config digest "* * * * *"'))
-    assert "Only workspace admins and @olga can change this channel's settings." in refused
+    assert "Only @olga and workspace admins can change this channel's settings." in refused
     assert "timezone: Asia/Shanghai" in last(chat.command("erin", "config"))  # reading them is for anyone
     assert "digest: 0 17 * * fri" in last(chat.command("olga", 'config digest "0 17 * * fri"'))
     directory.admins.add("pat")  # what the platform says of pat
     assert "holidays: US" in last(chat.command("pat", "config holidays US"))
     zh = last(chat.command("erin", "设置 时区 Europe/Berlin"))
-    assert "只有工作区管理员和 @olga 可以修改本频道的设置。" in zh
+    assert "只有 @olga 和工作区管理员可以修改本频道的设置。" in zh
+
+
+@pytest.mark.parametrize(
+    ("admins", "en", "zh"),
+    [
+        pytest.param("", "Only @bob and workspace admins can see @bob's report.",
+                     "只有 @bob 本人和工作区管理员可以查看 @bob 的报告。", id="platform-admins"),
+        pytest.param("boss", "Only @bob, @boss and workspace admins can see @bob's report.",
+                     "只有 @bob、@boss 和工作区管理员可以查看 @bob 的报告。", id="one-named"),
+        pytest.param("olga,boss", "Only @bob, @boss, @olga and workspace admins can see @bob's report.",
+                     "只有 @bob、@boss、@olga 和工作区管理员可以查看 @bob 的报告。", id="two-named"),
+    ],
+)
+def test_a_refusal_lists_who_can_see_a_report_as_each_language_lists_people(
+        directory: ConsoleDirectory, admins: str, en: str, zh: str) -> None:
+    """The person first, then the admins `QUORUM_ADMINS` names, then the platform's admins: one list, with one
+    "and" (和) before its last entry, and no stray space in Chinese."""
+    chat = make_chat(directory, QUORUM_ADMINS=admins)
+    assert last(chat.command("erin", "report @bob")).strip() == f"⚠️ {en}"
+    assert last(chat.command("erin", "报告 @bob")).strip() == f"⚠️ {zh}"
+    names = "、".join(f"@{a}" for a in sorted(admins.split(","))) if admins else ""
+    assert last(chat.command("erin", "设置 时区 Europe/Berlin")).strip() == (
+        f"⚠️ 只有 {names} 和工作区管理员可以修改本频道的设置。" if names else "⚠️ 只有工作区管理员可以修改本频道的设置。")
 
 
 def test_a_persons_report_is_for_that_person_and_admins(directory: ConsoleDirectory) -> None:

@@ -145,8 +145,8 @@ ALICE_ONLY = "Only @alice can change meeting #{n} or its record."
 ALICE_ONLY_ZH = "只有 @alice 可以修改 #{n} 号会议及其记录。"
 NOT_RUNNER = "Only the people who run #1 can do that: @alice, its plan's approvers, or an admin."
 NOT_RUNNER_ZH = "只有 #1 的组织者可以这样做：@alice、申报的审批人或管理员。"
-NOT_ADMIN = "Only workspace admins and @boss can change this channel's settings."
-NOT_ADMIN_ZH = "只有工作区管理员和 @boss 可以修改本频道的设置。"
+NOT_ADMIN = "Only @boss and workspace admins can change this channel's settings."
+NOT_ADMIN_ZH = "只有 @boss 和工作区管理员可以修改本频道的设置。"
 NOT_INVITED = "Meeting #{n} is confidential: only the people invited to it take part. Ask @alice to invite you."
 NOT_INVITED_ZH = "#{n} 号会议是保密会议，只有受邀的人可以参加。请联系 @alice 邀请你。"
 NONE_RUNNING = "No meeting is running in this channel."
@@ -424,8 +424,8 @@ TABLE: dict[str, Entry] = {
                 open_to_all="each person changes only their own language and timezone"),
     # -- looking back
     "report": Entry((Refusal(Step("erin", "report @bob"),
-                             "Only @bob and workspace admins and @boss can see @bob's report.",
-                             "只有 @bob 本人和工作区管理员和 @boss 可以查看 @bob 的报告。"),
+                             "Only @bob, @boss and workspace admins can see @bob's report.",
+                             "只有 @bob、@boss 和工作区管理员可以查看 @bob 的报告。"),
                      hidden("erin", "report 3", 3)),
                     ok("bob", "report @bob", "@bob"),
                     bad("bob", "report @bob someday", "I couldn't read “someday” as a month", "无法识别月份“someday”")),

@@ -189,8 +189,8 @@ def test_who_may_ask_and_what_an_approved_event_refuses(chat: Chat) -> None:
     locked = chat.command("bob", 'agenda 1 add "Lunch" 30m')[0]
     assert locked.message.text == (
         "⚠️ #1 is an approved plan: its agenda changes only with its requester's approval. Ask for the whole new "
-        "agenda with agenda 1 change <items>.\nFor example: /meeting agenda 3 change \"Scope\" 20m by @bob output: "
-        "signed scope; \"Budget\" 15m")
+        "agenda with /meeting agenda 1 change <items>.\nFor example: /meeting agenda 3 change \"Scope\" 20m by @bob "
+        "output: signed scope; \"Budget\" 15m")
     missing = chat.command("alice", "approve change 7")[0]
     assert missing.message.text.startswith("⚠️ There is no agenda change #7 that you can see.")
     chat.command("alice", "end")

@@ -321,7 +321,7 @@ def test_correcting_the_record_in_chinese(tmp_path: Path) -> None:
     run_against_expected("records_zh", tmp_path, (
         "[m7] #产品组 quorum: 📌 行动项 #1 写方案 · @李四 · 截止 2026-11-27（周五）",
         "[m9] #产品组 quorum: 📌 行动项 #2 写方案 · @王五 · 截止 2026-11-27（周五）",
-        "[m11] #产品组 (only 张三) quorum: 一个行动项只能有一位负责人，因此拆成了 2 项，每人一项：#1, #2。",
+        "[m11] #产品组 (only 张三) quorum: 一个行动项只能有一位负责人，因此拆成了 2 项，每人一项：#1、#2。",
         "[m14] #产品组 quorum: ✅ 决议：第三季度预算 — 结论：暂缓",
         "[m17] #产品组 quorum: ⚖️ 决议 1.2「增加两名外包」：同意。",
         "[m18] #产品组 (only 李四) quorum: ⚠️ 只有 @张三 可以给这条决议下结论。",
@@ -371,14 +371,14 @@ def test_a_weekly_series_across_national_day_in_english(tmp_path: Path) -> None:
 def test_a_weekly_series_across_national_day_in_chinese(tmp_path: Path) -> None:
     out = run_script("series_zh", tmp_path, "--lang", "zh", lines=(
         "“每周上午10点”：星期几？",
-        "#3 2026-10-08 10:00（周四）Asia/Shanghai（待召开） — 由 2026-10-05（周一）（非工作日）顺延",
+        "#3 2026-10-08 10:00（周四）Asia/Shanghai（待召开），原定 2026-10-05（周一）为非工作日，已顺延",
         "系列：周会 · 第1次（`系列 1`）",
         "只有 @张三 可以修改 #2 号会议所属的系列。",
-        "✏️「周会」从 #3 起：时间改为 10:30（#3, #4, #5）。",
+        "✏️「周会」从 #3 起：时间改为 10:30（#3、#4、#5）。",
         "🛑「周会」从 #5 起取消：#5 不再举行。",
     ))
     lisi, carried = moved_invitation(out, "@李四 quorum: *周会  #3", "遗留事项")
-    assert "🏖 由 2026-10-05（周一）（非工作日）顺延至 2026-10-08 10:00（周四）" in lisi
+    assert "🏖 原定 2026-10-05（周一）为非工作日，顺延至 2026-10-08 10:00（周四）" in lisi  # no （周一）（…） pair
     assert "#1 写上线计划 · @李四" in carried and "❓ 预算由谁签字？" in carried
 
 

@@ -10,6 +10,7 @@ nothing here depends on the day the suite runs.
 from __future__ import annotations
 
 import time
+from collections import Counter
 from collections.abc import Callable, Iterator
 from datetime import datetime, timedelta
 
@@ -159,7 +160,9 @@ def test_the_loop_in_english(fake: fd.FakeDingTalk, adapter: DingTalkAdapter, st
     assert "Click a button" in prompt.params["markdown"]
     fake.click(prompt.out_track_id, "li", button_id(prompt, "rsvp 1 no"))
     wait_until(lambda: (card := fake.card(prompt.out_track_id)) is not None and card.updates >= 1)
-    wait_until(lambda: any("not coming" in r.text for r in fake.replies()))  # the click's answer, after the card
+    # the click's answer is for the one who clicked: in li's 1:1 chat with the robot, not in the group
+    wait_until(lambda: any("not coming" in str(m.param) for m in fake.messages("oto", "li")))
+    assert not any("not coming" in r.text for r in fake.replies())
     say(fake, " start 1", "anna", "Anna")
     say(fake, " confirm", "anna", "Anna")  # a day before its time: start asks first
     say(fake, " action @Li send the slides by friday", "anna", "Anna", at=("li",))
@@ -200,6 +203,35 @@ def test_cards_are_created_on_the_card_platform_with_stream_callbacks(fake: fd.F
     assert card is not None and card.updates == 1 and "李四 参加" in card.params["markdown"]
 
 
+@pytest.mark.parametrize("cards", [pytest.param(True, id="as-a-card"), pytest.param(False, id="cards-refused")])
+def test_a_cancelled_meetings_private_invitation_is_updated_in_place(
+        fake: fd.FakeDingTalk, adapter: DingTalkAdapter, stream: QuorumStreamClient, cards: bool) -> None:
+    """李四's invitation card in his 1:1 chat is updated through the card platform (no buttons, the reason); a
+    markdown invitation (cards refused) cannot be edited: nothing is sent for it, not even a second copy."""
+    if not cards:  # the group's card and 李四's invitation both go as markdown
+        fake.fail_next(fd.CARD_CREATE_AND_DELIVER, times=2, body={
+            "code": "Forbidden.AccessDenied.AccessTokenPermissionDenied", "message": "没有调用该接口的权限"})
+    say(fake, ' 新建 "周会" 明天下午3点 参会 @李四', "zhang", "张三", at=("li",))
+    wait_until(lambda: any("周会" in text for text in in_private(fake, "li")))
+    settle(adapter)
+    before, private_before = len(fake.calls()), len(in_private(fake, "li"))
+    say(fake, " 取消 1 预算未就绪", "zhang", "张三")
+    wait_until(lambda: any("取消了 #1" in text for text in in_private(fake, "li")))  # the notice, after the update
+    settle(adapter)
+    updates = [c for c in fake.calls()[before:] if c.path == fd.CARD_INSTANCES]
+    if cards:
+        (invitation,) = [c for c in fake.cards() if c.space == "dtv1.card//IM_ROBOT.li"]
+        (prompt,) = [c for c in fake.cards() if c.space == f"dtv1.card//IM_GROUP.{GROUP}"]
+        assert invitation.updates == 1 and not invitation.buttons()
+        assert "已取消（预算未就绪）：无需再回复。" in invitation.params["markdown"]
+        assert sorted(c.body["outTrackId"] for c in updates) == sorted((invitation.out_track_id, prompt.out_track_id))
+        assert prompt.updates == 1 and not prompt.buttons()  # the group's card too: updated, not posted again
+    else:
+        assert updates == [] and not fake.cards()
+        assert len(in_private(fake, "li")) == private_before + 1  # only the notice: no new copy of the invitation
+        assert sum("请回复是否参加" in text for text in in_group(fake)) == 1  # nor of the group's prompt
+
+
 def test_a_card_sent_without_stream_callbacks_is_never_clicked(fake: fd.FakeDingTalk,
                                                                adapter: DingTalkAdapter) -> None:
     """What makes a regression fail: the fake, like DingTalk, tells no Stream client of such a card's clicks."""
@@ -218,21 +250,24 @@ def test_a_redelivered_frame_has_one_effect(fake: fd.FakeDingTalk, adapter: Ding
                                             stream: QuorumStreamClient) -> None:
     say(fake, ' 新建 "周会" 明天下午3点 参会 @李四', "zhang", "张三", at=("li",))
     prompt = card_with(fake, "周会")
+    click = fake.click(prompt.out_track_id, "li", button_id(prompt, "rsvp 1 yes"))  # the buttons go once it starts
+    wait_until(lambda: (card := fake.card(prompt.out_track_id)) is not None and "李四" in card.params["markdown"])
+    wait_until(lambda: any("你将参加" in str(m.param) for m in fake.messages("oto", "li")))  # the click's answer
+    wait_until(lambda: any("@李四" in text for text in pointers(fake)))  # and last, the group's pointer to it
     say(fake, " 开始 1", "zhang", "张三")
     say(fake, " 确认", "zhang", "张三")  # a day before its time: start asks first
     frame = say(fake, " 行动 @李四 写纪要", "zhang", "张三", at=("li",))
     wait_until(lambda: len(items(adapter)) == 1)
-    click = fake.click(prompt.out_track_id, "li", button_id(prompt, "rsvp 1 yes"))
-    answered = wait_until(lambda: (card := fake.card(prompt.out_track_id)) is not None
-                          and "李四" in card.params["markdown"] and card)
-    wait_until(lambda: any("你将参加" in r.text for r in fake.replies()))  # the click's last post
-    posts = len(fake.calls())
+    started = wait_until(lambda: (card := fake.card(prompt.out_track_id)) is not None and not card.buttons()
+                         and card)  # the card was updated in place for the start: nothing to answer there now
+    settle(adapter)  # every frame's work (and its posts) done before counting
+    updates, posts = started.updates, len(fake.calls())
     for again in (frame, frame, click):
         fake.redeliver(again)
     time.sleep(0.5)  # the redelivered frames' work, if any were done, is done by now
     assert len(items(adapter)) == 1 and len(fake.calls()) == posts
     card = fake.card(prompt.out_track_id)
-    assert card is not None and card.updates == answered.updates
+    assert card is not None and card.updates == updates
     with Session(adapter.core.engine) as session:
         assert len(session.exec(select(InboundEvent)).all()) == 5
 
@@ -292,10 +327,12 @@ def test_the_access_token_is_fetched_once_and_reused(fake: fd.FakeDingTalk, adap
 def test_replies_use_the_session_webhook_only_while_it_lives(fake: fd.FakeDingTalk, adapter: DingTalkAdapter,
                                                               clock: Clock, stream: QuorumStreamClient) -> None:
     say(fake, " 帮助", "zhang", "张三")
-    wait_until(lambda: fake.replies())
+    wait_until(lambda: fake.replies())  # help went to his 1:1 chat; the group's pointer, by the webhook
+    adapter.send(OutMessage(lang="zh", target=Target(kind="channel", channel=GROUP), text="周报"))
+    assert len(fake.replies()) == 2 and fake.messages("group", GROUP) == []
     clock.now = MONDAY_9AM + timedelta(minutes=89, seconds=30)  # inside its last minute: not used any more
     adapter.send(OutMessage(lang="zh", target=Target(kind="channel", channel=GROUP), text="周报"))
-    assert len(fake.replies()) == 1 and len(fake.messages("group", GROUP)) == 1
+    assert len(fake.replies()) == 2 and len(fake.messages("group", GROUP)) == 1
 
 
 def test_a_reply_url_off_dingtalk_is_never_used(fake: fd.FakeDingTalk, adapter: DingTalkAdapter,
@@ -388,3 +425,145 @@ def test_a_plan_filed_in_a_group_as_key_value_lines_reaches_its_approver_as_a_ca
         wait_until(lambda: meeting_status(adapter) == "scheduled")
     finally:
         runner.stop()
+
+
+# ---- what the core says to one person only: in their 1:1 chat with the robot, never in the group ---------------
+
+
+def in_group(fake: fd.FakeDingTalk) -> list[str]:
+    """Everything the group can read: session webhook replies, robot messages and cards sent to it."""
+    return ([r.text for r in fake.replies()] + [json_text(m.param) for m in fake.messages("group", GROUP)]
+            + [c.params["title"] + c.params["markdown"] for c in fake.cards() if c.space.endswith(GROUP)])
+
+
+def in_private(fake: fd.FakeDingTalk, staff: str) -> list[str]:
+    """Everything `staff`'s 1:1 chat with the robot shows: robot messages and cards."""
+    space = f"dtv1.card//IM_ROBOT.{staff}"
+    return ([json_text(m.param) for m in fake.messages("oto", staff)]
+            + [c.params["title"] + c.params["markdown"] for c in fake.cards() if c.space == space])
+
+
+def json_text(param: dict[str, object]) -> str:
+    return " ".join(str(value) for value in param.values())
+
+
+def settle(adapter: DingTalkAdapter) -> None:
+    wait_until(lambda: len(adapter.order) == 0)
+
+
+def pending(adapter: DingTalkAdapter) -> list[Notification]:
+    with Session(adapter.core.engine) as session:
+        return list(session.exec(select(Notification).where(Notification.status == "pending")
+                                 .order_by(col(Notification.id))))
+
+
+def pointers(fake: fd.FakeDingTalk) -> list[str]:
+    return [text for text in in_group(fake) if "📩" in text]
+
+
+@pytest.mark.parametrize("cards", [pytest.param(True, id="as-a-card"), pytest.param(False, id="cards-refused")])
+def test_a_confidential_meeting_shown_in_a_group_is_read_only_in_the_askers_private_chat(
+        fake: fd.FakeDingTalk, adapter: DingTalkAdapter, stream: QuorumStreamClient, cards: bool) -> None:
+    say(fake, ' 新建 "薪酬评审" 明天下午3点 参会 @李四 目标：确定调薪方案 保密', "zhang", "张三", at=("li",))
+    wait_until(lambda: any("薪酬评审" in text for text in in_private(fake, "zhang") + in_private(fake, "li")))
+    settle(adapter)
+    before, seen = len(fake.calls()), Counter(in_private(fake, "li"))
+    if not cards:  # the app lacks the card permission: the answer goes as markdown with the words to type
+        fake.fail_next(fd.CARD_CREATE_AND_DELIVER, body={"code": "Forbidden.AccessDenied.AccessTokenPermissionDenied",
+                                                         "message": "没有调用该接口的权限 Card.Instance.Write"})
+    say(fake, " 查看 1", "li", "李四")
+    (pointer,) = wait_until(lambda: pointers(fake))  # told last, once, in the asker's language: nothing of it
+    assert any("确定调薪方案" in text for text in Counter(in_private(fake, "li")) - seen)
+    assert not any("薪酬评审" in text or "确定调薪方案" in text for text in in_group(fake))
+    answered = {c.path for c in fake.calls()[before:] if c.status == 200}
+    assert answered == {fd.CARD_CREATE_AND_DELIVER if cards else fd.OTO_BATCH_SEND, fd.SESSION_WEBHOOK}
+    assert pointer.startswith("📩 @李四：回复已发到你和我的单聊中。")
+
+
+def test_an_error_reply_goes_privately_and_the_group_is_pointed_to_it_once(
+        fake: fd.FakeDingTalk, adapter: DingTalkAdapter, clock: Clock, stream: QuorumStreamClient) -> None:
+    say(fake, " 查看 99", "li", "李四")
+    wait_until(lambda: pointers(fake))
+    assert any("99" in text for text in in_private(fake, "li"))
+    assert not any("99" in text for text in in_group(fake))
+    say(fake, " 查看 98", "li", "李四")  # the same person in the same group: no second pointer
+    say(fake, " show 97", "anna", "Anna")  # someone else: a pointer of their own, in their language
+    wait_until(lambda: len(pointers(fake)) == 2 and any("97" in text for text in in_private(fake, "anna")))
+    assert any("98" in text for text in in_private(fake, "li"))
+    assert pointers(fake)[1].startswith("📩 @Anna: my answer is in your private chat with me.")
+    clock.now = MONDAY_9AM + timedelta(hours=6, minutes=1)  # the pointer's window has passed: one more
+    say(fake, " 查看 96", "li", "李四")
+    wait_until(lambda: len(pointers(fake)) == 3)
+    assert [text for text in pointers(fake) if "李四" in text] == [pointers(fake)[0], pointers(fake)[2]]
+
+
+def test_a_throttled_private_reply_is_retried_by_the_outbox_never_sent_to_the_group(
+        fake: fd.FakeDingTalk, adapter: DingTalkAdapter, clock: Clock, stream: QuorumStreamClient) -> None:
+    fake.fail_next(fd.OTO_BATCH_SEND)  # 403 Forbidden.AccessDenied.QpsLimitForApi
+    say(fake, " 查看 99", "li", "李四")
+    fake.wait_started(fd.OTO_BATCH_SEND)
+    waiting = wait_until(lambda: pending(adapter) if len(pending(adapter)) == 2 else None)
+    assert "Throttled" in str(waiting[0].last_error)  # the reply waits for the tick; its pointer waits behind it
+    assert waiting[1].due_at == waiting[0].due_at
+    assert in_group(fake) == [] and in_private(fake, "li") == []
+    clock.now = waiting[0].due_at
+    adapter.tick()
+    assert any("99" in text for text in in_private(fake, "li"))
+    assert not any("99" in text for text in in_group(fake)) and len(pointers(fake)) == 1
+
+
+def test_a_confirmation_card_only_its_asker_sees_is_in_their_private_chat_and_its_click_counts_in_the_group(
+        fake: fd.FakeDingTalk, adapter: DingTalkAdapter, stream: QuorumStreamClient) -> None:
+    say(fake, ' 新建 "周会" 明天下午3点 参会 @李四', "zhang", "张三", at=("li",))
+    card_with(fake, "周会")
+    say(fake, " 开始 1", "zhang", "张三")  # a day early: yes or no, asked of zhang alone
+    question = wait_until(lambda: next((c for c in fake.cards() if c.space == "dtv1.card//IM_ROBOT.zhang"
+                                        and c.buttons()), None))
+    assert not any(c.out_track_id == question.out_track_id for c in fake.cards() if c.space.endswith(GROUP))
+    assert card_place(question.out_track_id) == (GROUP, False)  # its click is said in the group it answers
+    fake.wait_for_ack(fake.click(question.out_track_id, "zhang", button_id(question, "confirm")))
+    wait_until(lambda: meeting_status(adapter) == "in_progress")
+
+
+def test_files_for_one_person_go_to_their_private_chat(fake: fd.FakeDingTalk, adapter: DingTalkAdapter) -> None:
+    pdf = b"%PDF-1.4 report"
+    adapter.send(OutMessage(lang="zh", target=Target(kind="ephemeral", channel=GROUP, user="li"), text="报告",
+                            attachments=(Attachment("report.pdf", "", data=pdf),
+                                         Attachment("minutes.txt", "纪要正文"))))
+    assert fake.messages("group") == [] and fake.replies() == []
+    sent = fake.messages("oto", "li")
+    assert [m.msg_key for m in sent] == ["sampleMarkdown", "sampleMarkdown", "sampleFile"]
+    assert "纪要正文" in str(sent[1].param) and sent[2].param["fileName"] == "report.pdf"
+
+
+@pytest.mark.parametrize(
+    ("setup", "buttons"),
+    [
+        pytest.param(lambda fake: fake.invalid_staff("li"), (), id="invalid-staff"),
+        pytest.param(lambda fake: fake.invalid_staff("li"), (Button("是", "confirm 1"),), id="invalid-staff-card"),
+        pytest.param(lambda fake: fake.fail_next(fd.OTO_BATCH_SEND, status=400, body={
+            "requestid": "x", "code": "staffId.notExisted", "message": "员工不存在"}), (), id="no-such-staff"),
+    ],
+)
+def test_a_private_note_to_someone_unreachable_is_undeliverable_not_posted_to_the_group(
+        fake: fd.FakeDingTalk, adapter: DingTalkAdapter, clock: Clock,
+        setup: Callable[[fd.FakeDingTalk], None], buttons: tuple[Button, ...]) -> None:
+    adapter._webhooks[GROUP] = (fake.session_webhook(), NOW_MS + fd.SESSION_TTL_MS)  # the group's webhook is alive
+    setup(fake)
+    with pytest.raises(Undeliverable):
+        adapter.send(OutMessage(lang="zh", target=Target(kind="ephemeral", channel=GROUP, user="li"), text="机密详情",
+                                buttons=buttons))
+    assert fake.replies() == [] and fake.messages("group") == []
+    assert not any(c.space.endswith(GROUP) for c in fake.cards())
+
+
+def test_someone_the_robot_cannot_reach_privately_gets_nothing_in_the_group_not_even_the_pointer(
+        fake: fd.FakeDingTalk, adapter: DingTalkAdapter, stream: QuorumStreamClient) -> None:
+    fake.invalid_staff("li")  # DingTalk will not deliver to li's 1:1 chat (invalidStaffIdList)
+    say(fake, " 查看 99", "li", "李四")
+    settle(adapter)
+    with Session(adapter.core.engine) as session:
+        rows = session.exec(select(Notification).order_by(col(Notification.id))).all()
+    assert [row.status for row in rows] == ["failed", "dropped"]  # the note, and its pointer with it
+    assert rows[0].last_error is not None and rows[0].last_error.startswith("undeliverable")
+    assert in_group(fake) == [] and fake.calls(fd.OTO_BATCH_SEND)

@@ -60,10 +60,13 @@ def adapter(fake: fd.FakeDingTalk, sqlite_file_url: str) -> DingTalkAdapter:
 
 def said(fake: fd.FakeDingTalk, adapter: DingTalkAdapter, text: str, staff: str, group: str = GROUP,
          is_admin: bool = False) -> str:
-    """`staff` @robot `text` in `group`; returns what the robot answered (a reply or a card)."""
+    """`staff` @robot `text` in `group`; returns what the robot answered (a reply or a card in the group, or a
+    message or card in `staff`'s 1:1 chat with the robot, where an answer for them alone goes)."""
     replies, cards = len(fake.replies()), {card.out_track_id for card in fake.cards()}
+    private = len(fake.messages("oto", staff))
     adapter.handle(TOPIC_CHATBOT, f"frame-{staff}-{text}", message(text, staff, group, is_admin))
     answers = [str(reply.body) for reply in fake.replies()[replies:]]
+    answers += [str(sent.param) for sent in fake.messages("oto", staff)[private:]]
     return "\n".join(answers + [str(card.params) for card in fake.cards() if card.out_track_id not in cards])
 
 

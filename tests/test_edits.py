@@ -156,6 +156,22 @@ def test_edit_time_is_a_reschedule_that_clears_answers_and_asks_again(planned: C
     assert all(due > START for _kind, due, _who in pending(planned))
 
 
+def test_an_answer_on_the_invitation_from_before_a_reschedule_says_the_time_it_is_for(planned: Chat) -> None:
+    """carol's first invitation is updated in place (the new time, no buttons, pointing to the notice), but a
+    click that still comes from it as first shown counts (she answered), and the reply says the meeting changed
+    and which time the answer is for — never silently."""
+    invitation = next(s for s in planned.to("carol") if s.message.ref and s.message.ref.kind == "invitation")
+    planned.command("alice", "reschedule 1 friday 10am")
+    assert invitation.current.buttons == ()
+    reply = planned.click("carol", invitation.id, "Accept", as_first_posted=True)
+    assert "Noted: you're coming to #1 Q3 roadmap." in reply[-1].body
+    assert "That invitation is out of date: #1 has changed since. Your answer is for the time it has now, " \
+           "2026-11-27 10:00 (Fri) Asia/Shanghai." in reply[-1].body
+    assert answers(planned)["carol"] == "yes"
+    notice = next(s for s in planned.to("carol") if "Supplementary notice" in (s.message.title or ""))
+    assert "out of date" not in planned.click("carol", notice.id, "Decline")[-1].body  # the new one is current
+
+
 def test_reschedule_itself_asks_again_and_the_chase_reaches_who_answered_before(planned: Chat) -> None:
     planned.command("alice", "reschedule 1 friday 10am")
     chased = planned.advance(timedelta(days=3))
@@ -185,6 +201,37 @@ def test_agenda_add_move_remove(planned: Chat) -> None:
     assert agenda(planned) == [(1, "Budget"), (2, "Risks")]
     assert meeting(planned).revision == 4
     assert "2. Risks (10 min) · by @carol · output: a risk list" in card_of(planned).body
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        pytest.param('agenda 1 add "Risks" 10m by@carol output: a risk list', id="glued-by"),
+        pytest.param("议程 1 添加 「Risks」 10分钟 主讲@carol 输出物：a risk list", id="zh-glued-主讲"),
+        pytest.param("议程 1 添加 「Risks」 10分钟 由 @carol 主讲 输出物：a risk list", id="zh-由-主讲"),
+        pytest.param("议程 1 添加 「Risks」 10分钟 由@carol 输出物：a risk list", id="zh-glued-由"),
+    ],
+)
+def test_a_presenter_is_read_however_it_is_written(planned: Chat, text: str) -> None:
+    """Chinese is often typed without spaces ("主讲@李四"), and "由 @李四 (主讲)" is how it is said: the presenter
+    is read, never lost inside an agenda item's title (or a new item made of the words)."""
+    planned.command("alice", text)
+    with Session(planned.core.engine) as session:
+        item = session.exec(select(AgendaItem).where(AgendaItem.position == 3)).one()
+        carol = session.exec(select(User).where(User.display_name == "carol")).one()
+    assert (item.title, item.presenter_id, item.expected_output) == ("Risks", carol.id, "a risk list")
+    assert len(agenda(planned)) == 3
+
+
+def test_a_glued_presenter_on_a_new_meeting_is_read(chat: Chat) -> None:
+    chat.command("张三", '新建 "A" 明天下午3点 1小时 参会@李四 议程 "范围" 20分钟 主讲@李四 输出物：签字的范围 '
+                         '"预算" 25分钟')
+    with Session(chat.core.engine) as session:
+        items = session.exec(select(AgendaItem).order_by(col(AgendaItem.position))).all()
+        people = session.exec(select(Participant)).all()
+    assert [(i.title, i.expected_output, i.presenter_id is not None) for i in items] == [
+        ("范围", "签字的范围", True), ("预算", None, False)]
+    assert len(people) == 2  # 张三 and 李四
 
 
 def test_an_unquoted_agenda_title_runs_to_its_details_and_an_overrun_is_said(planned: Chat) -> None:
@@ -248,10 +295,14 @@ def test_extend_before_and_during_the_meeting(planned: Chat) -> None:
     assert reminders() == before  # the start did not move, so neither did its reminders
     planned.now = datetime(2026, 11, 24, 15, 0, tzinfo=SHANGHAI)
     planned.command("alice", "start 1")
-    timers = pending(planned)
+    timers = [row for row in pending(planned) if row[0] != "sum_up"]
+    sum_up = START + timedelta(minutes=90) - timedelta(minutes=10)
+    assert [row[:2] for row in pending(planned) if row[0] == "sum_up"] == [("sum_up", sum_up)]
     planned.command("alice", "延长 1 半小时 讨论没结束")
     assert meeting(planned).end_at == START + timedelta(hours=2)
-    assert pending(planned) == timers  # the agenda's timers keep running
+    assert [row for row in pending(planned) if row[0] != "sum_up"] == timers  # the agenda's timers keep running
+    # the host's "time to sum up" follows the new end: ten minutes before it, not before the old one
+    assert [row[:2] for row in pending(planned) if row[0] == "sum_up"] == [("sum_up", sum_up + timedelta(minutes=30))]
 
 
 # ---- who may, and bad input --------------------------------------------------------------------------
@@ -267,6 +318,12 @@ def test_only_the_editors_change_a_meeting(planned: Chat, text: str) -> None:
     assert len(refusal) == 1 and refusal[0].message.target.kind == "ephemeral"
     assert "Only @alice, @dave can change meeting #1" in refusal[0].body
     assert meeting(planned).revision == 0 and len(agenda(planned)) == 2
+
+
+def test_inviting_someone_already_there_changes_nothing_and_says_so(planned: Chat) -> None:
+    reply = planned.command("alice", "invite 1 @bob")[0].body.strip()
+    assert reply == "Already taking part in #1: @bob. Nothing changed."
+    assert meeting(planned).revision == 0
 
 
 def test_the_recorder_may_change_it_too(planned: Chat) -> None:
@@ -297,6 +354,11 @@ def test_the_recorder_may_change_it_too(planned: Chat) -> None:
         pytest.param("议程 1 打乱", "“打乱”不是议程操作", "/meeting 议程 3 添加", id="zh-agenda"),
         pytest.param("延长 1 一会儿", "“一会儿”", "/meeting 延长 3 30分钟", id="zh-extend"),
         pytest.param("邀请 1", "需要会议编号和相关的人", "/meeting 邀请 3 @钱七 列席", id="zh-invite"),
+        # nothing after the number: the reply asks what to change, never about an empty “”
+        pytest.param("edit 1", "What should change in #1? Say title, time", "/meeting edit 3 place", id="no-field"),
+        pytest.param("agenda 1", "What should happen to the agenda of #1?", "agenda 3 add", id="agenda-nothing"),
+        pytest.param("修改 1", "要修改 #1 的什么？", "/meeting 修改 3 地点", id="zh-no-field"),
+        pytest.param("议程 1", "要对 #1 的议程做什么？", "/meeting 议程 3 添加", id="zh-agenda-nothing"),
     ],
 )
 def test_bad_input_says_what_was_wrong_with_an_example(planned: Chat, text: str, said: str, example: str) -> None:

@@ -411,14 +411,15 @@ def test_one_event_through_all_five_stages_on_dingtalk(dingtalk: DingTalkLoop) -
     talk.advance(timedelta(days=2, hours=16))
     assert "已逾期超过 24 小时" in talk.last_to("王五", "任务 #2")
     assert "⚠️ 预警：@王五 在活动 #1 的任务 #2（印制胸牌）已逾期超过 24 小时" in talk.last_to("张三", "预警")
-    talk.say("张三", "看板 1")
-    assert "已逾期 25 小时" in talk.in_group()[-1]
+    talk.say("张三", "看板 1")  # a reply to the one who asked: in his 1:1 chat with the robot, not the group
+    assert "已逾期 25 小时" in talk.to("张三")[-1] and not any("已逾期 25 小时" in text for text in talk.in_group())
     talk.say("王五", "任务 完成 2")
 
     # stage 3: the event day
     talk.advance(timedelta(days=2, minutes=40))
     talk.say("李四", "签到登记 1 部门 销售部 联系方式 138-0000-0000")
-    assert "已在 13:40 签到 #1（销售部，138-0000-0000）。" in talk.in_group()
+    assert "已在 13:40 签到 #1（销售部，138-0000-0000）。" in talk.to("李四")  # his phone number: only to him
+    assert not any("138-0000-0000" in text for text in talk.in_group())
     talk.say("张三", "催签到 1")
     assert "请你签到 #1“经销商大会”" in talk.last_to("王五", "签到")
     talk.advance(timedelta(minutes=20))
@@ -436,7 +437,7 @@ def test_one_event_through_all_five_stages_on_dingtalk(dingtalk: DingTalkLoop) -
     assert "还剩 5 分钟" in talk.last_to("张三", "异常 #2")
     assert "@张三 未在 15 分钟内确认，现转给你" in talk.last_to("王总", "异常 #2")
     talk.say("张三", "异常上报 确认 2")
-    assert "你在 20 分钟后确认了异常 #2：超过标准要求的 15 分钟。" in talk.in_group()
+    assert "你在 20 分钟后确认了异常 #2：超过标准要求的 15 分钟。" in talk.to("张三")
     talk.say("张三", "异常上报 状态 2 已处理")
     talk.say("张三", "结束")
     assert any("出席（3/3）：@张三、@李四、@王五" in text for text in talk.in_group())
@@ -446,11 +447,12 @@ def test_one_event_through_all_five_stages_on_dingtalk(dingtalk: DingTalkLoop) -
     assert talk.to("李四")[-1] == "谢谢！你给 #1 打了 5/5 分。"
     talk.say("王五", "评分 1 4 提问时间太短")
     talk.say("张三", "成果 1 签约48家新经销商 目标 50")
-    assert "已记录 #1 的成果：签约48家新经销商，目标 50，达成 96%。" in talk.in_group()
+    assert "已记录 #1 的成果：签约48家新经销商，目标 50，达成 96%。" in talk.to("张三")
 
     # stage 5: the monitoring report with its targets, and its files uploaded to 张三
-    talk.say("张三", "监控报告 1")
-    report = talk.in_group()[-1]
+    talk.say("张三", "监控报告 1")  # the report, with its files, to the one who asked for it
+    report = talk.last_to("张三", "15 分钟内响应")
+    assert not any("15 分钟内响应" in text for text in talk.in_group())
     assert "15 分钟内响应：2 起中 1 起（50%）—— 目标 ≥ 90%：❌ 未达标" in report
     assert "满意度：4.5 / 5（2 份）—— 目标 ≥ 4.5：✅ 达标" in report
     stem = "会议1-经销商大会-监控报告-2026-11-30"

@@ -151,6 +151,12 @@ def test_markdown_minutes_in_chinese(chat: Chat) -> None:
         assert line in lines, line
 
 
+def test_an_agenda_items_presenter_and_output_use_the_invitations_words(chat: Chat) -> None:
+    chat.command("张三", '新建 "评审" 明天下午3点 参会 @李四 议程 "范围" 20分钟 主讲 @李四 输出物：签字的范围')
+    text = exports.minutes_markdown(record(chat), "zh", SHANGHAI)
+    assert "1. 范围 · 20 分钟 · 主讲：李四 · 输出物：签字的范围" in text
+
+
 def test_a_meeting_not_yet_held_shows_every_section_and_escapes_table_cells(chat: Chat) -> None:
     chat.command("alice", 'new "Planning" tomorrow 3pm with @bob')
     text = exports.minutes_markdown(record(chat), "en", SHANGHAI)

@@ -63,6 +63,19 @@ def test_keys_built_at_run_time_exist(prefix: str, values: tuple[str, ...]) -> N
     assert [prefix + v for v in values if prefix + v not in CATALOGS["en"]] == []
 
 
+def test_a_command_to_type_is_written_the_same_way_in_both_languages() -> None:
+    """A line that shows a command to type shows it as typed, `/meeting …`, in both catalogs: one that drops the
+    prefix in one language only ("…: reject change 3 <reason>") is a slip."""
+    slips = [key for key, template in sorted(CATALOGS["en"].items())
+             if template.count("/meeting") != CATALOGS["zh"][key].count("/meeting")]
+    assert slips == []
+
+
+def test_no_chinese_line_ends_in_a_space() -> None:
+    """A trailing space shows where the line meets the next words ("工作区管理员和 @boss 可以"): a slip."""
+    assert [key for key, template in sorted(CATALOGS["zh"].items()) if template != template.rstrip()] == []
+
+
 def test_chinese_text_is_chinese() -> None:
     assert t("zh", "error.no_meeting", number=3) == "没有你可以查看的 #3 号会议。"
     assert t("en", "error.no_meeting", number=3) == "There is no meeting #3 that you can see."
@@ -137,4 +150,6 @@ def test_chinese_console_output_uses_full_width_colons_and_parentheses(script: s
                    if "colon" in fault or "parentheses" in fault]
         if re.search(CJK, body) and re.search(r"@[^\s,]+, @", body):
             faults.append(f"{script}:{number}: people listed with an ASCII comma, not 、, in {body!r}")
+        if re.search(CJK, body) and re.search(r"#\d+, #", body):
+            faults.append(f"{script}:{number}: numbers listed with an ASCII comma, not 、, in {body!r}")
     assert faults == []

@@ -318,7 +318,7 @@ def test_an_approved_plan_is_not_changed_around_its_lock(chat: Chat) -> None:
         assert "is an approved plan and is locked" in text(chat.command("alice", change)), change
     # its agenda changes as a whole, by `agenda 1 change` (which its requester approves)
     refused = text(chat.command("alice", 'agenda 1 add "Risks" 10m'))
-    assert "Ask for the whole new agenda with agenda 1 change" in refused
+    assert "Ask for the whole new agenda with /meeting agenda 1 change" in refused
     assert "已锁定" in text(chat.command("alice", "改期 1 12月11日下午3点"))
     assert plan_row(chat) == ("approved", "scheduled", True)
 

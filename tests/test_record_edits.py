@@ -178,6 +178,18 @@ def test_assign_gives_an_unowned_meetbot_action_an_owner(chat: Chat) -> None:
     assert "already belongs to @bob: use reassign" in chat.command("alice", "assign 1 @carol")[0].body
 
 
+def test_an_unowned_item_cannot_be_declined_or_accepted_and_the_reply_says_who_assigns_it(chat: Chat) -> None:
+    chat.command("alice", 'new "Sync" tomorrow 3pm with @bob')
+    chat.command("alice", "start 1")
+    chat.say("alice", "yes")  # a day before its time: start asks first
+    chat.say("alice", "#action book the room")
+    refused = chat.command("bob", "decline 1 on leave")[0].body
+    assert "Action item #1 has no owner yet: the meeting's host, recorder or chairs give it one" in refused
+    assert "/meeting assign 12 @bob" in refused and "Only —" not in refused
+    assert "#1 号行动项还没有负责人" in chat.command("bob", "接受 1")[0].body
+    assert item(chat).declined_reason is None
+
+
 def test_assign_is_for_the_creator_and_the_meetings_editors(chat: Chat) -> None:
     chat.command("alice", 'new "Sync" tomorrow 3pm with @bob @carol')
     chat.command("alice", "start 1")
@@ -230,6 +242,18 @@ def test_edit_due_says_what_it_assumed_and_refuses_what_it_cannot_read(chat: Cha
     assert "#1 already says that" in chat.command("alice", "edit item 1 due friday")[0].body
 
 
+@pytest.mark.parametrize(("text", "note"), [
+    ("action @bob send the deck by monday", "a weekday that is today taken as next week's"),
+    ("行动 @bob 发材料 周一前", "所说的星期几就是今天，按下周的这一天计"),
+])
+def test_a_deadline_naming_todays_weekday_is_next_weeks_and_says_so(chat: Chat, text: str, note: str) -> None:
+    assert chat.now.weekday() == 0  # the chat's Monday
+    said = chat.command("alice", text)
+    assert item(chat).due_on == date(2026, 11, 30) and note in bodies(said)
+    chat.command("alice", "edit item 1 due this monday")
+    assert item(chat).due_on == date(2026, 11, 23)
+
+
 def test_edit_text_and_deliverable(chat: Chat) -> None:
     assign_bob(chat)
     chat.command("alice", "edit item 1 text write the API part of the spec")
@@ -257,7 +281,12 @@ def test_edit_item_in_chinese(chat: Chat) -> None:
     [
         pytest.param("alice", "edit item one due friday", "“one” is not a number", id="bad-number"),
         pytest.param("alice", "edit item 1 colour red", "say what to change — text, due or deliverable", id="field"),
-        pytest.param("alice", "edit item 1 text", "needs", id="no-text"),
+        pytest.param("alice", "edit item 1 text", "What should the text be? Give the new value", id="no-text"),
+        # nothing to read: the reply names what is missing, never an empty “”
+        pytest.param("alice", "edit item 1", "What should change in action item #1? Say text, due", id="no-field"),
+        pytest.param("alice", "edit item 1 due", "What should the due date be? Give the new value", id="no-due"),
+        pytest.param("alice", "修改 事项 1", "要修改 #1 号行动项的什么？", id="zh-no-field"),
+        pytest.param("alice", "修改 事项 1 截止", "截止要改成什么？", id="zh-no-due"),
         pytest.param("carol", "edit item 1 text mine now", "Only @bob, @alice can reassign or edit", id="refused"),
         pytest.param("alice", "修改 事项 1 颜色 红", "请说明要改什么", id="zh-field"),
     ],
@@ -289,7 +318,7 @@ def test_a_meetbot_action_naming_two_owners_in_chinese(chat: Chat) -> None:
     chat.say("张三", "确认")  # 比原定时间早一天：先确认
     said = chat.say("张三", "#action @李四、@王五 写方案 周五前")
     assert [(item(chat, n).text, owner_name(chat, n)) for n in (1, 2)] == [("写方案", "李四"), ("写方案", "王五")]
-    assert "#1, #2" in bodies(said)
+    assert "每人一项：#1、#2。" in bodies(said)  # numbers listed as Chinese lists them
 
 
 # -- verdicts
@@ -338,6 +367,9 @@ def test_verdicts_in_chinese(chat: Chat) -> None:
     said = chat.command("张三", "结论 1.2 同意")
     assert "⚖️ 决议 1.2「新办公室」：同意。" in said[0].body
     assert verdicts(chat) == [("第三季度预算", "deferred"), ("新办公室", "approved")]
+    chat.command("张三", "决议 通过：招聘方案")  # 通过 is how a meeting says "approved" too
+    chat.command("张三", "决议 暂缓 招聘")  # no colon: the decision's own words, not a verdict
+    assert verdicts(chat)[2:] == [("招聘方案", "approved"), ("暂缓 招聘", None)]
 
 
 @pytest.mark.parametrize(
@@ -351,6 +383,8 @@ def test_verdicts_in_chinese(chat: Chat) -> None:
         pytest.param("alice", "verdict 1.1 deferred", "That decision is already deferred.", id="unchanged"),
         pytest.param("alice", "verdict 7.1 approved", "no meeting #7", id="no-meeting"),
         pytest.param("alice", "结论 1.1 也许", "“也许”不是结论：请写“同意”“暂缓”或“需补充材料”。", id="zh-bad-verdict"),
+        pytest.param("alice", "verdict 1.1", "Which verdict for decision 1.1? Say approved", id="no-verdict"),
+        pytest.param("alice", "结论 1.1", "决议 1.1 的结论是什么？", id="zh-no-verdict"),
     ],
 )
 def test_verdict_refusals_and_bad_input(chat: Chat, who: str, text: str, expected: str) -> None:

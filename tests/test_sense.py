@@ -172,6 +172,21 @@ def test_typing_yes_goes_ahead_and_no_drops_it(chat: Chat) -> None:
     assert chat.say("alice", "yes") == []  # nothing waits any more: just chat
 
 
+@pytest.mark.parametrize(("answer", "created"), [
+    pytest.param("Sure!", True, id="sure"), pytest.param("go ahead", True, id="go-ahead"),
+    pytest.param("yes please", True, id="yes-please"), pytest.param("确定。", True, id="zh-queding"),
+    pytest.param("可以", True, id="zh-keyi"), pytest.param("行", True, id="zh-xing"),
+    pytest.param("没问题", True, id="zh-no-problem"), pytest.param("不行", False, id="zh-buxing"),
+    pytest.param("不要", False, id="zh-buyao"), pytest.param("no thanks", False, id="no-thanks"),
+])  # fmt: skip
+def test_the_ways_people_say_yes_and_no_answer_the_warning(chat: Chat, answer: str, created: bool) -> None:
+    """“确定” is the commonest Chinese confirmation there is, and “sure” an English one: both were ignored as
+    chat, leaving the request waiting and the asker waiting for a meeting that never came."""
+    chat.command("alice", 'new "Offsite" saturday 10am with @bob')
+    assert chat.say("alice", answer) != []
+    assert requests(chat) == [("new", "confirmed" if created else "declined")]
+
+
 def test_only_the_host_may_answer(chat: Chat) -> None:
     warning = only(chat.command("alice", 'new "Offsite" saturday 10am with @bob'))
     refused = only(chat.click("bob", warning.id, "Create anyway"))
@@ -192,6 +207,24 @@ def test_a_request_expires(chat: Chat) -> None:
     assert late.message.text.startswith("⚠️ Request #1 expired at 2026-11-24 09:00 (Tue) Asia/Shanghai")
     assert meetings(chat) == {} and requests(chat) == [("new", "expired")]
     assert chat.say("alice", "yes") == []
+
+
+def test_a_typed_yes_after_the_request_expired_is_told_so_once(chat: Chat) -> None:
+    """A yes typed a day late used to fall silent: nothing created, and no word why."""
+    chat.command("alice", 'new "Offsite" saturday 10am with @bob')
+    chat.advance(timedelta(hours=25))
+    late = only(chat.say("alice", "yes"))
+    assert late.message.text.startswith("⚠️ Request #1 expired at 2026-11-24 09:00 (Tue) Asia/Shanghai")
+    assert meetings(chat) == {} and requests(chat) == [("new", "expired")]
+    assert chat.say("alice", "yes") == []  # told once; then a yes is chat again
+    assert chat.say("bob", "yes") == []  # not his request
+
+
+def test_a_yes_long_after_an_expired_request_is_just_chat(chat: Chat) -> None:
+    chat.command("alice", 'new "Offsite" saturday 10am with @bob')
+    chat.advance(timedelta(days=3))
+    assert chat.say("alice", "是") == []
+    assert requests(chat) == [("new", "pending")]
 
 
 def test_a_confirmation_after_a_restart_still_works(tmp_path: Path) -> None:
@@ -269,6 +302,25 @@ def test_materials_remind_the_presenter_then_reach_everyone(chat: Chat) -> None:
         "carol": "📎 Materials for #1 Q3 roadmap from @bob: https://example.com/deck",
     }
     assert materials_row(chat).posted_at == chat.now
+
+
+def test_materials_due_after_the_meeting_are_refused_not_kept_silently(chat: Chat) -> None:
+    """`materials: … by next friday` on a Thursday meeting was stored, and no one was ever reminded."""
+    refused = only(chat.command("alice", 'new "Late" thursday 10am with @bob '
+                                         "materials: https://ex.com/d by next friday"))
+    assert refused.message.text == ("⚠️ The materials would be due 2026-12-04 (Fri), after the meeting "
+                                     "(2026-11-26 (Thu)): give a date on or before the meeting's day.\n"
+                                     'For example: /meeting new "Q3 roadmap" tomorrow 3pm for 1h with @alice @bob')
+    assert meetings(chat) == {}
+    chat.command("alice", 'new "Review" thursday 10am with @bob materials: https://ex.com/d')
+    later = only(chat.command("alice", "materials 1 by next friday @bob"))
+    assert later.message.text.startswith("⚠️ The materials would be due 2026-12-04 (Fri), after the meeting")
+    assert materials_row(chat).due_on.isoformat() == "2026-11-25"
+
+
+def test_materials_due_after_the_meeting_in_chinese(chat: Chat) -> None:
+    refused = only(chat.command("张三", '新建 "评审" 周四上午10点 参会 @李四 材料：https://ex.com/d 截止 下周五'))
+    assert refused.message.text.startswith("⚠️ 材料截止日期 2026-12-04（周五）晚于会议日期 2026-11-26（周四）：")
 
 
 def test_materials_default_to_a_working_day_before_and_the_host_can_ask_someone_else(chat: Chat) -> None:
@@ -371,6 +423,30 @@ def test_a_warned_about_series_is_created_as_a_series(chat: Chat) -> None:
     with Session(chat.core.engine) as session:
         made = session.exec(select(Meeting).where(col(Meeting.series_id).is_not(None))).all()
     assert len(made) > 1 and {m.title for m in made} == {"Evening sync"}
+
+
+def test_a_series_is_checked_for_clashes_on_the_occurrences_it_makes_now(chat: Chat) -> None:
+    """Its second occurrence fell on another meeting of both people and was made without a word."""
+    chat.command("alice", 'new "Board" 2026-12-03 2pm with @carol')
+    warning = only(chat.command("alice", 'new "Weekly" every thursday 2pm with @carol'))
+    assert lines(warning) == [
+        "2026-12-03 (Thu): @alice already has #1 Board then (14:00–15:00).",
+        "2026-12-03 (Thu): @carol already has #1 Board then (14:00–15:00).",
+    ]
+    chat.click("alice", warning.id, "Create anyway")
+    with Session(chat.core.engine) as session:
+        made = session.exec(select(Meeting).where(col(Meeting.series_id).is_not(None))).all()
+    assert [m.start_at.astimezone(SHANGHAI).day for m in made] == [26, 3, 10]
+
+
+def test_a_series_clash_in_chinese_and_one_beyond_what_is_made_now_is_not_named(chat: Chat) -> None:
+    chat.command("张三", '新建 "董事会" 2026-12-03 下午2点 参会 @李四')
+    chat.command("张三", '新建 "远期" 2026-12-17 下午2点 参会 @李四')  # the fourth Thursday: not made yet
+    warning = only(chat.command("张三", '新建 "周会" 每周四下午2点 参会 @李四'))
+    assert lines(warning) == [
+        "2026-12-03（周四）：@张三 那时已有 #1 董事会（14:00–15:00）。",
+        "2026-12-03（周四）：@李四 那时已有 #1 董事会（14:00–15:00）。",
+    ]
 
 
 # ---- starting long before the meeting's time -------------------------------------------------------------

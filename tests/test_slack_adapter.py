@@ -337,6 +337,22 @@ def test_a_retried_event_has_one_effect(fake: fs.FakeSlack, adapter: SlackAdapte
         assert len(session.exec(select(InboundEvent).where(InboundEvent.event_id == line["event_id"])).all()) == 1
 
 
+@pytest.mark.parametrize("driver", ["http"], indirect=True)
+def test_a_cancelled_meetings_invitation_is_updated_in_its_dm(fake: fs.FakeSlack, adapter: SlackAdapter,
+                                                              driver: Driver) -> None:
+    """The bot's own DM to bob is edited with chat.update (its DM channel and ts): no buttons, the reason."""
+    driver.command("U1", "C1", 'new "Sync" tomorrow 3pm with <@U2|bob>')
+    invitation = wait_until(lambda: next((m for m in fake.messages("DU2") if "Sync" in m["text"]), None))
+    assert button(invitation, "rsvp 1 yes")
+    driver.command("U1", "C1", "cancel 1 budget not ready")
+    wait_until(lambda: any(c.args.get("channel") == "DU2" for c in fake.calls("chat.update")))
+    now = fake.message("DU2", invitation["ts"])
+    assert now is not None and "Cancelled (budget not ready)" in now["text"]
+    assert not any(b["type"] == "actions" for b in now["blocks"])
+    updates = [c for c in fake.calls("chat.update") if c.args.get("channel") == "DU2"]
+    assert [c.args.get("ts") for c in updates] == [invitation["ts"]]
+
+
 def test_rate_limited_posts_wait_and_go_out(fake: fs.FakeSlack, adapter: SlackAdapter, driver: Driver) -> None:
     fake.fail_next("chat.postMessage", status=429, retry_after=1)
     driver.command("U1", "C1", 'new "Sync" tomorrow 3pm with <@U2|bob>')

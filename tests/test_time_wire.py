@@ -66,6 +66,16 @@ READ = [
     pytest.param('new "评审" 明天下午3点到4点', meeting_at(at(11, 24, 15), minutes(60), "评审"), id="range-zh-dao"),
     pytest.param('new "评审" 明天下午3点至5点', meeting_at(at(11, 24, 15), minutes(120), "评审"), id="range-zh-zhi"),
     pytest.param("new 周会明天下午3点到4点", meeting_at(at(11, 24, 15), minutes(60), "周会"), id="range-zh-glued"),
+    # audit of issue 12: a range that opens with "from" / 从, and a week counted from today
+    pytest.param('new "Review" from 2 to 4pm', meeting_at(at(11, 23, 14), minutes(120)), id="range-opens-with-from"),
+    pytest.param('new "评审" 从下午2点到4点', meeting_at(at(11, 23, 14), minutes(120), "评审"), id="range-zh-cong"),
+    pytest.param("new 周会从明天下午2点到4点", meeting_at(at(11, 24, 14), minutes(120), "周会"),
+                 id="range-zh-cong-glued"),
+    pytest.param('new "Review" 2 weeks from today at 10am', meeting_at(at(12, 7, 10)), id="weeks-from-today"),
+    pytest.param('new "Review" on the 5th at 3pm', meeting_at(at(12, 5, 15)), id="day-of-month-alone"),
+    pytest.param("action @bob write the spec by a week from today",
+                 AddAction("write the spec", BOB, date(2026, 11, 30)),
+                 id="due-a-week-from-today"),
     # parts of the day: a default hour, said in the reply
     pytest.param('new "Review" tomorrow morning', meeting_at(at(11, 24, 9), assumed=("morning",)), id="morning"),
     pytest.param('new "评审" 明天上午', meeting_at(at(11, 24, 9), title="评审", assumed=("morning",)), id="zh-morning"),
@@ -135,6 +145,18 @@ ASKED = [
     pytest.param("reschedule 3 friday 3pm sharpish", "error.unread_time",
                  {"text": "friday 3pm sharpish", "unread": "sharpish"}, id="reschedule-words-not-understood"),
     pytest.param('new "Review" blah', "error.bad_time", {"text": "blah"}, id="nothing-understood"),
+    # audit of issue 12: the words quoted back are the ones typed; a due phrase or a weekday with its date
+    # names a day, and the question is the hour
+    pytest.param('new "Review" two weeks', "error.bad_time", {"text": "two weeks"}, id="a-length-quoted-as-typed"),
+    pytest.param('new "Review" Friday, December 4', "error.missing_hour", {"text": "Friday December 4"},
+                 id="weekday-and-date-without-time"),
+    pytest.param('new "Review" within a month', "error.missing_hour", {"text": "within a month"},
+                 id="within-a-month-day-only"),
+    pytest.param('new "评审" 下周前', "error.missing_hour", {"text": "下周前"}, id="zh-before-next-week-day-only"),
+    pytest.param('new "Review" 5pm to 3', "error.range_end", {"text": "5pm to 3", "end": "3"}, id="range-slip-asked"),
+    pytest.param('new "评审" 下午5点到3点', "error.range_end", {"text": "下午5点到3点", "end": "3点"},
+                 id="zh-range-slip-asked"),
+    pytest.param("reschedule 3 4pm-3pm", "error.range_end", {"text": "4pm-3pm", "end": "3pm"}, id="range-ends-first"),
     pytest.param("action @bob the spec by Friday, December 5", "error.due_ambiguous",
                  {"text": "Friday, December 5", "when": "2026-12-05"}, id="due-weekday-not-the-date"),
 ]  # fmt: skip
@@ -293,6 +315,9 @@ def test_time_phrases_in_the_console_in_english(tmp_path: Path) -> None:
     assert "When: 2026-11-24 14:00 (Tue) Asia/Shanghai · 2 h" in out  # rescheduled to "from 2 to 4pm"
     assert "this became 2 items, one per owner: #1, #2." in out
     assert "#3 is now due 2026-11-29 (Sun)." in out  # Friday + 2 days
+    assert "When: 2026-11-23 14:00 (Mon) Asia/Shanghai · 2 h" in out  # "from 2 to 4pm", opening the phrase
+    assert "“5pm to 3”: I can't tell when it ends: “3” would be before the start or more than a working day" in out
+    assert "#4 send the deck · @carol · due 2026-11-30 (Mon)" in out  # a week from today, not a week ago
 
 
 def test_time_phrases_in_the_console_in_chinese(tmp_path: Path) -> None:
@@ -302,5 +327,8 @@ def test_time_phrases_in_the_console_in_chinese(tmp_path: Path) -> None:
     assert "我读作 2026-12-05 15:00" in out and "“明天”只有日期，没有时间。几点？" in out
     assert "中的“左右”我没看懂" in out
     assert "时间：2026-11-24 14:00（周二）Asia/Shanghai · 2 小时" in out  # 改期 下午2点至4点
-    assert "拆成了 2 项，每人一项：#1, #2。" in out
+    assert "拆成了 2 项，每人一项：#1、#2。" in out
     assert "#3 截止日期改为 2026-11-29（周日）。" in out
+    assert "时间：2026-11-23 14:00（周一）Asia/Shanghai · 2 小时" in out  # 从下午2点到4点
+    assert "“下午5点到3点”：看不出什么时候结束：“3点”要么早于开始时间，要么比开始晚了一个工作日以上。" in out
+    assert "#4 交材料 · @李四 · 截止 2026-12-08（周二）" in out  # 半个月内

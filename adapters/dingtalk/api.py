@@ -5,7 +5,8 @@ Why not the SDK's helpers: `ChatbotHandler.reply_*` only answer an incoming mess
 (they log and return ""), and its `requests` calls have no timeout. Proactive reminders need to send with
 no incoming message and to know exactly how a send failed: throttled (DingTalk's QPS limit, HTTP 429/5xx,
 `flowControlledStaffIdList`) is `Throttled` and stays pending for a later tick; a staff id DingTalk says
-does not exist (`invalidStaffIdList`) is `Undeliverable` and is not retried. Every URL starts at
+does not exist (`invalidStaffIdList`, or the whole call refused with `staffId.notExisted`) is `Undeliverable`
+and is not retried. Every URL starts at
 `DINGTALK_OPENAPI_ENDPOINT`, the SDK's own variable.
 
 Cards go through the card platform (`POST /v1.0/card/instances/createAndDeliver`, updated with
@@ -43,6 +44,7 @@ DINGTALK_WEBHOOK_ORIGINS = ("https://oapi.dingtalk.com", "https://api.dingtalk.c
 CREATE_AND_DELIVER = "/v1.0/card/instances/createAndDeliver"
 CARD_INSTANCES = "/v1.0/card/instances"
 USER_GET = "/topapi/v2/user/get"
+UNREACHABLE_CODES = frozenset({"staffId.notExisted"})  # oToMessages/batchSend: no such person in the organization
 USER_ID_TYPE_STAFF = 1  # ids in a card request are staff ids (userid), not union ids
 
 
@@ -59,7 +61,12 @@ def _origin(url: str) -> tuple[str, str, int | None] | None:
 
 
 class DingTalkError(RuntimeError):
-    """DingTalk refused a call; the send stays pending and is retried with backoff."""
+    """DingTalk refused a call; the send stays pending and is retried with backoff. `code`: DingTalk's error code
+    when it gave one."""
+
+    def __init__(self, message: str, code: str = "") -> None:
+        super().__init__(message)
+        self.code = code
 
 
 class Throttled(DingTalkError):
@@ -70,8 +77,7 @@ class OrgRefused(DingTalkError):
     """DingTalk would not show a person's directory entry (`code`: its errcode, or sub_code when it gives one)."""
 
     def __init__(self, code: str, message: str) -> None:
-        super().__init__(f"{USER_GET}: {code} {message}")
-        self.code = code
+        super().__init__(f"{USER_GET}: {code} {message}", code)
 
 
 class DingTalkApi:
@@ -121,9 +127,16 @@ class DingTalkApi:
         return str(body.get("processQueryKey") or "")
 
     def send_direct(self, staff_id: str, msg_key: str, msg_param: dict[str, Any]) -> str:
-        body = self.call("POST", "/v1.0/robot/oToMessages/batchSend", {
-            "robotCode": self.robot_code, "userIds": [staff_id], "msgKey": msg_key,
-            "msgParam": json.dumps(msg_param, ensure_ascii=False)})
+        """A message in `staff_id`'s 1:1 chat with the robot. A person DingTalk cannot reach there (listed in
+        `invalidStaffIdList`, or the call refused with `staffId.notExisted`) is `Undeliverable`."""
+        try:
+            body = self.call("POST", "/v1.0/robot/oToMessages/batchSend", {
+                "robotCode": self.robot_code, "userIds": [staff_id], "msgKey": msg_key,
+                "msgParam": json.dumps(msg_param, ensure_ascii=False)})
+        except DingTalkError as error:
+            if error.code in UNREACHABLE_CODES:
+                raise Undeliverable(f"DingTalk cannot reach staff id {staff_id!r} ({error.code})") from error
+            raise
         if staff_id in (body.get("invalidStaffIdList") or []):
             raise Undeliverable(f"DingTalk knows no staff id {staff_id!r}")
         if staff_id in (body.get("flowControlledStaffIdList") or []):
@@ -210,5 +223,5 @@ class DingTalkApi:
             raise Throttled(f"{response.request.path_url}: HTTP {response.status_code} {body.get('code', '')}")
         if response.status_code >= 400:
             raise DingTalkError(f"{response.request.path_url}: HTTP {response.status_code} "
-                                f"{body.get('code', '')} {body.get('message', '')}")
+                                f"{body.get('code', '')} {body.get('message', '')}", str(body.get("code") or ""))
         return body

@@ -11,9 +11,11 @@ Why this shape:
 - DingTalk has no reactions for robots, so every message with buttons is a card-platform card created with
   Stream callbacks, whose clicks come back on the card-callback topic; where cards are refused (the app
   lacks the card permission) the same message goes as markdown with the words to type. Everything else is
-  markdown, split where DingTalk limits message size. Replies to a conversation go through its session
+  markdown, split where DingTalk limits message size. Public replies to a group go through its session
   webhook while it lives (so @mentions notify) and only when the webhook is on DingTalk's own hosts;
-  proactive messages through the robot OpenAPI (`adapters.dingtalk.api`).
+  proactive messages through the robot OpenAPI (`adapters.dingtalk.api`). What the core says to one person
+  only (a private note, Slack's ephemeral message) goes to their 1:1 chat with the robot, never to the group
+  (`send`).
 - The clock is injected (`clock`), so tests run the whole loop at a chosen moment and never read the wall
   clock; production passes nothing and gets UTC now.
 """
@@ -41,6 +43,7 @@ from adapters.dingtalk.directory import DingTalkDirectory
 from adapters.dingtalk.translate import PLATFORM, chatbot_message, person
 from adapters.ordering import InOrder
 from bot.core import Core
+from bot.errors import Undeliverable
 from bot.events import Inbound
 from bot.i18n import Lang
 from bot.messages import OutMessage
@@ -55,7 +58,8 @@ WEBHOOK_MARGIN_MS = 60_000  # don't use a session webhook in its last minute
 
 
 def card_id_for(where: str, direct: bool) -> str:
-    """A card's `outTrackId`: unique, and naming the conversation it was posted to (a click says only this)."""
+    """A card's `outTrackId`: unique, and naming the conversation its clicks are said in (a click says only
+    this): where it was posted, or, for a private note's card in a 1:1 chat, the group it answers."""
     return f"{secrets.token_hex(6)}|{where}|{'d' if direct else 'g'}"
 
 
@@ -78,6 +82,7 @@ class DingTalkAdapter:
         self._webhooks: dict[str, tuple[str, int]] = {}  # conversation → (session webhook, expiry in ms)
         self.directory = DingTalkDirectory(api)  # admins and 1:1 chats as the messages say; managers as the org chart
         core.directory = self.directory
+        core.notes_in_private_chat = True  # `send`: a private note goes to the 1:1 chat; the group is pointed to it
 
     # ---- inbound ------------------------------------------------------------------------------------
     def receive(self, topic: str, frame_id: str, data: Mapping[str, Any]) -> None:
@@ -133,15 +138,26 @@ class DingTalkAdapter:
     # ---- outbound -----------------------------------------------------------------------------------
     def send(self, message: OutMessage) -> str | None:
         """Post one message (or update a card in place); returns its id. Raises when DingTalk refuses, so a
-        scheduled message stays pending (`Throttled`) or is given up (`Undeliverable`)."""
+        scheduled message stays pending (`Throttled`) or is given up (`Undeliverable`).
+
+        A message for one person (`direct`, and `ephemeral`: a note Slack shows "only visible to you" in the
+        channel) goes to that person's 1:1 chat with the robot (`send_direct`, a card by staff id), never through
+        a group's session webhook or to the group: DingTalk has no "visible only to one member" message for a
+        robot, and everyone in the group would read it. A private send that DingTalk refuses raises like any
+        other (throttled: retried by the tick; no such person: undeliverable, the host told); it never falls
+        back to the group. The core says in the group where the answer went (`bot.pointer`)."""
         lang = message.lang
+        if message.replaces is not None:
+            return self.update(message, lang)
         target = message.target
-        direct = target.kind != "channel"
-        where = (target.user if direct else target.channel) or ""
+        private = target.kind != "channel"
+        where = (target.user if private else target.channel) or ""
+        if not where:
+            raise Undeliverable(f"no {'person' if private else 'conversation'} to send to: {target}")
         mentions = tuple(message.mentions)
         if message.buttons:
             try:
-                return self.send_card(message, lang, direct, where, mentions)
+                return self.send_card(message, lang, private, where, mentions)
             except Throttled:
                 raise
             except DingTalkError as error:  # no cards here (permissions, edition): the words to type instead
@@ -154,11 +170,11 @@ class DingTalkAdapter:
                                                     text=attachment.content), lang)
         sent_id = ""
         for title, text in parts:
-            webhook = self._webhook(target.channel) if target.channel else None
-            if target.kind != "direct" and webhook is not None:
-                self.api.reply_by_session(webhook, title, text, mentions or ((target.user,) if target.user else ()))
+            webhook = None if private else self._webhook(where)  # a session webhook posts to the whole group
+            if webhook is not None:
+                self.api.reply_by_session(webhook, title, text, mentions)
                 sent_id = f"reply:{secrets.token_hex(6)}"
-            elif direct:
+            elif private:
                 sent_id = self.api.send_direct(where, "sampleMarkdown", {"title": title, "text": text})
             else:
                 sent_id = self.api.send_group(where, "sampleMarkdown", {"title": title, "text": text})
@@ -166,23 +182,42 @@ class DingTalkAdapter:
             assert attachment.data is not None
             param = {"mediaId": self.api.upload_file(attachment.filename, attachment.data),
                      "fileName": attachment.filename, "fileType": attachment.filename.rpartition(".")[2] or "file"}
-            if direct:
+            if private:
                 self.api.send_direct(where, "sampleFile", param)
             else:
                 self.api.send_group(where, "sampleFile", param)
         return sent_id or None
 
-    def send_card(self, message: OutMessage, lang: Lang, direct: bool, where: str, mentions: tuple[str, ...]) -> str:
+    def send_card(self, message: OutMessage, lang: Lang, private: bool, where: str, mentions: tuple[str, ...]) -> str:
+        """A card in the group, or in one person's 1:1 chat with the robot. A private note's card (`ephemeral`:
+        a warning asking its asker yes or no, `mine` with its Done buttons) is delivered to the person's 1:1
+        chat, but its id names the group it answers, so its clicks are said there, as a click on Slack's
+        ephemeral message is said in its channel."""
         card = render.card(message, lang)
-        if message.replaces is not None:
-            self.api.update_card(message.replaces, card)
-            return message.replaces
-        card_id = card_id_for(where, direct)
-        if direct:
+        target = message.target
+        if target.kind == "ephemeral" and target.channel:
+            card_id = card_id_for(target.channel, direct=False)
+        else:
+            card_id = card_id_for(where, private)
+        if private:
             self.api.send_card(card_id, card, staff_id=where)
         else:
             self.api.send_card(card_id, card, conversation_id=where, mention_ids=mentions)
         return card_id
+
+    def update(self, message: OutMessage, lang: Lang) -> str:
+        """A message drawn again in place (`replaces`: a meeting's card, a private invitation the meeting's
+        cancellation or move made out of date), with or without buttons: a card is updated through the card
+        platform (`PUT /v1.0/card/instances`), in a group or a 1:1 chat alike. A markdown message (what went where
+        cards were refused, or through a session webhook) cannot be edited on DingTalk: then nothing is sent (no
+        second message in its place) and the id comes back as it was, so the update counts as done; the core's
+        other messages (the change's notice) say what changed."""
+        assert message.replaces is not None
+        if card_place(message.replaces) is None:
+            log.info("DingTalk message %s is not a card and cannot be edited; left as it is", message.replaces)
+            return message.replaces
+        self.api.update_card(message.replaces, render.card(message, lang))
+        return message.replaces
 
     def _webhook(self, conversation: str) -> str | None:
         found = self._webhooks.get(conversation)

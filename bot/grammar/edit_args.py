@@ -54,6 +54,8 @@ def edit(call: Call) -> EditMeeting:
     """`edit 3 title|time|place|link|goal|outcome <value>`."""
     number, rest = call.number(call.args)
     field = FIELD_WORDS.get(word_at(rest, 0).rstrip(":："))
+    if not rest:
+        raise ParseError("error.missing_edit_field", call.example, number=number)
     if field is None:
         raise ParseError("error.bad_edit_field", call.example, text=text_of(rest[:1]) or "")
     value = rest[1:]
@@ -75,6 +77,8 @@ def agenda(call: Call) -> EditAgenda:
     `agenda 3 change "Scope" 20m by @bob; "Budget" 15m`."""
     number, rest = call.number(call.args)
     action = ACTION_WORDS.get(word_at(rest, 0))
+    if not rest:
+        raise ParseError("error.missing_agenda_action", call.example, number=number)
     if action is None:
         raise ParseError("error.bad_agenda_action", call.example, text=text_of(rest[:1]) or "")
     args = rest[1:]
@@ -145,6 +149,8 @@ def agenda_item(call: Call, tokens: Sequence[Token]) -> AgendaSpec:
             minutes, i = int(match[1]), i + 1
         elif presenter is None and word in PRESENTER and i + 1 < len(tokens) and mentions_in(tokens[i + 1]):
             presenter, i = mentions_in(tokens[i + 1])[0], i + 2
+            if word_at(tokens, i) in PRESENTER and not (i + 1 < len(tokens) and mentions_in(tokens[i + 1])):
+                i += 1  # "由 @李四 主讲": the closing word of the same phrase
         elif output is None and word in OUTPUT and tokens[i].colon:
             end = next((k for k in range(i + 1, len(tokens)) if _detail_at(tokens, k)), len(tokens))
             output, i = text_of(tokens[i + 1 : end]), end

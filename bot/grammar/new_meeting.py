@@ -13,7 +13,7 @@ from typing import Literal
 
 from bot.command_types import AgendaSpec, Mention, NewMeeting, ParticipantSpec, Repeat, Role
 from bot.errors import ParseError
-from bot.grammar.record_args import materials_terms
+from bot.grammar.record_args import materials_by, materials_terms
 from bot.grammar.registry import Call, same_words
 from bot.grammar.repeat import RepeatWords, take_repeat
 from bot.grammar.tokens import (
@@ -122,9 +122,12 @@ class _NewMeetingParser:
             raise ParseError("error.unexpected_text", self.call.example, text=self.durations[1][1])
         duration = self.durations[0][0] if self.durations else None
         rule = self._rule(repeat, span.start, said) if repeat is not None else None
+        start = self._first(rule) if rule is not None else self.call.future(span.start)
+        if self.materials is not None and self.materials[1] is not None:
+            materials_by(self.call, self.materials[1], start.astimezone(self.call.tz).date())
         return NewMeeting(
             title=title,
-            start=self._first(rule) if rule is not None else self.call.future(span.start),
+            start=start,
             duration=duration or (timedelta(minutes=span.minutes) if span.minutes else None),
             participants=tuple(ParticipantSpec(who, role) for who, role in self.participants.items()),
             agenda=tuple(self.agenda),
@@ -308,6 +311,8 @@ class _NewMeetingParser:
                 found = mentions_in(tokens[i + 1])
                 if found:
                     presenter, i = found[0], i + 2
+                    if word_at(tokens, i) in PRESENTER and not (i + 1 < len(tokens) and mentions_in(tokens[i + 1])):
+                        i += 1  # "由 @李四 主讲": the closing word of the same phrase
             elif output is None and word_at(tokens, i) in OUTPUT and tokens[i].colon:
                 end = self._output_end(i + 1)
                 output, i = text_of(tokens[i + 1 : end]), end

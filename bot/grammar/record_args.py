@@ -53,7 +53,8 @@ from bot.grammar.tokens import (
     url_in,
     word_at,
 )
-from bot.timeparse import Reading, looks_like_time, parse_delay
+from bot.i18n import PerLanguage
+from bot.timeparse import Reading, format_date, looks_like_time, parse_delay
 from bot.vocabulary import (
     ACCEPT,
     ACCEPT_REPLY_ONLY,
@@ -229,6 +230,18 @@ def materials_terms(call: Call, tokens: list[Token]) -> tuple[str | None, date |
     return link, due.value if due is not None else None
 
 
+def materials_by(call: Call, due: date, meeting_day: date) -> None:
+    """Materials are due on or before the meeting's day: a later date would never be asked for (its reminder
+    falls after the meeting), so it is refused with both dates."""
+    if due > meeting_day:
+        raise ParseError("error.materials_after_meeting", call.example, **materials_dates(due, meeting_day))
+
+
+def materials_dates(due: date, meeting_day: date) -> dict[str, PerLanguage]:
+    return {"date": PerLanguage(format_date(due, "en"), format_date(due, "zh")),
+            "day": PerLanguage(format_date(meeting_day, "en"), format_date(meeting_day, "zh"))}
+
+
 def materials(call: Call) -> ShareMaterials:
     """`materials 3 <link> [by <date>] [@presenter]`: a link, a date or a presenter, at least one."""
     number, rest = call.number(call.args)
@@ -274,6 +287,8 @@ def verdict(call: Call) -> SetVerdict:
         position, rest = call.number(rest)
     said = " ".join(tok.word.rstrip(COLONS) for tok in rest)
     found = _VERDICT_WORDS.get(said)
+    if not rest:
+        raise ParseError("error.missing_verdict", call.example, ref=f"{meeting}.{position}")
     if found is None:
         raise ParseError("error.bad_verdict", call.example, text=text_of(rest) or "")
     return SetVerdict(meeting, position, found)
@@ -324,14 +339,20 @@ def edit_item(call: Call) -> EditItem:
     """What follows `edit item` / `修改 事项` (the `edit` subcommand hands it over): `3 text|due|deliverable
     <value>` / `3 内容|截止|交付物 …`."""
     number, rest = call.number(call.args)
+    if not rest:
+        raise ParseError("error.missing_item_field", call.example, number=number)
     found = _item_field(rest)
     if found is None:
         raise ParseError("error.edit_field", call.example, text=text_of(rest) or "")
     field_name, value = found
+    said = rest[0].raw.rstrip(COLONS)
+    said = "due date" if said.casefold() == "due" else said
+    if not value or (field_name == "due" and len(value) == 1 and value[0].word in DUE):  # "due", "due by"
+        raise ParseError("error.missing_value", call.example, field=said)
     if field_name != "due":
         text = text_of(value)
         if text is None:
-            raise ParseError("error.missing_text", call.example, command=call.word)
+            raise ParseError("error.missing_value", call.example, field=said)
         return EditItem(number, field_name, text=text)
     reading = call.due(value) if value else None
     if (reading is None or reading.value is None) and value and value[0].word in DUE:

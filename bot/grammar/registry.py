@@ -100,6 +100,8 @@ class Call:
         if reading.ambiguous and reading.value is not None:
             when = f"{reading.value.start.astimezone(self.tz):%Y-%m-%d %H:%M}"
             raise ParseError("error.time_ambiguous", self.example, text=said, when=when)
+        if reading.ambiguous and reading.unread is not None:  # a range whose end cannot be placed: "5pm to 3"
+            raise ParseError("error.range_end", self.example, text=said, end=reading.unread)
         if reading.ambiguous:
             raise ParseError("error.time_clash", self.example, text=said)
         if reading.value is None and reading.unread is None:

@@ -27,6 +27,7 @@ from bot.vocabulary import (
     EVERY,
     HOLIDAY_RULES,
     HOLIDAYS_WORD,
+    MONTH_NAMES,
     MONTHLY,
     ORDINALS,
     OTHER,
@@ -45,6 +46,7 @@ MAX_COUNT = 500
 MIN_YEAR, MAX_YEAR = 1970, 2100  # the dates Quorum takes anywhere (bot.limits)
 
 _WEEKDAY = lookup(WEEKDAY_NAMES)
+_MONTH = lookup(MONTH_NAMES)
 _ORDINAL = lookup(ORDINALS)
 _HOLIDAY_RULE: dict[str, HolidayRule] = lookup(HOLIDAY_RULES)
 _ZH_DAY = "[一二三四五六日天1-7]"
@@ -62,7 +64,7 @@ _ZH_RULES: tuple[tuple[re.Pattern[str], str], ...] = (
 )
 _ZH_COUNT = re.compile(r"共?([0-9]{1,4})次")
 _ZH_MONTH_END = re.compile(r"(?:([0-9]{4})年)?([0-9]{1,2})月底")
-_ZH_HOLIDAY = re.compile(r"节假日(?:时)?(顺延|跳过)")
+_ZH_HOLIDAY = re.compile(r"(?:遇到?|逢)?节假日(?:时)?(顺延|跳过)")
 _ZH_UNTIL_GLUED = re.compile(r"(?:到|至|直到|截至)((?:[0-9]{4}年)?[0-9]{1,2}月底|[0-9]{4}[-年/.].+)")
 
 
@@ -124,6 +126,8 @@ class _RepeatReader:
             raise _ask("biweekly", self.tokens[i].raw)
         if word in EVERY and self.found is None:
             return self._every(i)
+        if word == "daily" and self.found is None:  # weekends too? asked, as `every day` is
+            raise _ask("daily", self.tokens[i].raw)
         if word in MONTHLY and self.found is None and word != "month":
             return self._monthly(i, i + 1)
         if word == "weekly" and self.found is None:
@@ -139,14 +143,15 @@ class _RepeatReader:
     def _every(self, i: int) -> int:
         tokens = self.tokens
         j, interval = i + 1, 1
-        if word_at(tokens, j) in OTHER:
+        # "every other friday", "every 2 weeks on friday"
+        if word_at(tokens, j) in OTHER or (word_at(tokens, j) in ("2", "two") and word_at(tokens, j + 1) == "weeks"):
             j, interval = j + 1, 2
         nxt = word_at(tokens, j)
         if nxt in WORKDAY and interval == 1:
             return self._set(RepeatWords("workdays"), i, j + 1)
         if nxt in DAILY:
             raise _ask("daily", text_of(tokens[i : j + 1]) or nxt)
-        if nxt in WEEKLY:
+        if nxt in WEEKLY or (interval == 2 and nxt == "weeks"):
             day = _WEEKDAY.get(word_at(tokens, j + 1 + (word_at(tokens, j + 1) == "on")))
             if day is None:
                 raise _ask("weekday", text_of(tokens[i : j + 1]) or nxt)
@@ -176,6 +181,8 @@ class _RepeatReader:
     def _english_end(self, i: int) -> int:
         tokens, word = self.tokens, self.tokens[i].word
         if word in UNTIL and word not in ("到", "至"):
+            if (month_end := self._en_month_end(i + 1)) is not None:  # "until (the) end of march (2027)"
+                return month_end
             for n in range(MAX_UNTIL_WORDS, 0, -1):
                 if i + 1 + n > len(tokens):
                     continue
@@ -191,6 +198,17 @@ class _RepeatReader:
         if word in HOLIDAYS_WORD and word_at(tokens, i + 1) in _HOLIDAY_RULE:
             return self._end(i, i + 2, on_holiday=_HOLIDAY_RULE[word_at(tokens, i + 1)])
         return 0
+
+    def _en_month_end(self, j: int) -> int | None:
+        """`until the end of march [2027]`: as `到3月底` — the last day of the next March, or of the year said."""
+        tokens, start = self.tokens, j - 1
+        j += word_at(tokens, j) == "the"
+        if word_at(tokens, j) != "end" or word_at(tokens, j + 1) != "of" or word_at(tokens, j + 2) not in _MONTH:
+            return None
+        month, end = _MONTH[word_at(tokens, j + 2)], j + 3
+        year = int(word_at(tokens, end)) if re.fullmatch(r"[0-9]{4}", word_at(tokens, end)) else None
+        end += year is not None
+        return self._end(start, end, until=self._last_day(year, month, text_of(tokens[start:end]) or ""))
 
     # -- Chinese: a pattern at the start of a word; what follows in the word (the time) stays
 
@@ -270,16 +288,17 @@ class _RepeatReader:
 
     def _month_end(self, match: re.Match[str]) -> date:
         """`3月底`: the last day of the next March (this year's if it is still ahead); `2027年3月底` exactly."""
-        month = int(match[2])
+        return self._last_day(int(match[1]) if match[1] else None, int(match[2]), match[0])
+
+    def _last_day(self, year: int | None, month: int, said: str) -> date:
         if not 1 <= month <= 12:
-            raise ParseError("error.repeat_until", EXAMPLE, text=match[0])
+            raise ParseError("error.repeat_until", EXAMPLE, text=said)
         today = self.call.now.astimezone(self.call.tz).date()
-        year = int(match[1]) if match[1] else today.year
-        if not MIN_YEAR <= year <= MAX_YEAR:
-            raise ParseError("error.repeat_until", EXAMPLE, text=match[0])
-        last = date(year, month, calendar.monthrange(year, month)[1])
-        if not match[1] and last < today:
-            last = date(year + 1, month, calendar.monthrange(year + 1, month)[1])
+        if year is not None and not MIN_YEAR <= year <= MAX_YEAR:
+            raise ParseError("error.repeat_until", EXAMPLE, text=said)
+        last = date(year or today.year, month, calendar.monthrange(year or today.year, month)[1])
+        if year is None and last < today:
+            last = date(today.year + 1, month, calendar.monthrange(today.year + 1, month)[1])
         return last
 
     # -- bookkeeping
@@ -296,7 +315,7 @@ class _RepeatReader:
         if key == "count" and not (isinstance(value, int) and 1 <= value <= MAX_COUNT):
             raise ParseError("error.repeat_count", EXAMPLE, text=text_of(self.tokens[i:end]) or "", max=MAX_COUNT)
         if key == "until" and isinstance(value, date) and value < self.call.now.astimezone(self.call.tz).date():
-            raise ParseError("error.past_time", EXAMPLE, when=f"{value:%Y-%m-%d}")
+            raise ParseError("error.repeat_until_past", EXAMPLE, when=f"{value:%Y-%m-%d}")
         self.ends[key] = value
         return end - i
 

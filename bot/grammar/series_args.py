@@ -7,12 +7,13 @@ from collections.abc import Sequence
 from dataclasses import replace
 from datetime import time, timedelta
 
-from bot.command_types import CancelMeeting, Series, SkipOccurrence
+from bot.command_types import CancelMeeting, Series, SeriesDetail, SkipOccurrence
 from bot.errors import ParseError
 from bot.grammar import meeting_args
+from bot.grammar.edit_args import FIELD_WORDS
 from bot.grammar.registry import Call
-from bot.grammar.tokens import Token, text_of, word_at
-from bot.vocabulary import FROM_HERE_PAIR, SERIES_EDIT, SERIES_FIELDS, SERIES_SCOPE, lookup
+from bot.grammar.tokens import Token, text_of, url_in, word_at
+from bot.vocabulary import SERIES_EDIT, SERIES_FIELDS, SERIES_SCOPE, SERIES_SCOPE_PHRASES, lookup
 
 _SCOPE = lookup(SERIES_SCOPE)
 _FIELD = lookup(SERIES_FIELDS)
@@ -24,13 +25,26 @@ def series(call: Call) -> Series:
         return Series(number)
     if rest[0].word not in SERIES_EDIT:
         raise ParseError("error.unexpected_text", call.example, text=text_of(rest) or "")
-    field = _FIELD.get(word_at(rest, 1))
+    word = word_at(rest, 1).rstrip(":：")
+    field = _FIELD.get(word)
+    detail = _DETAILS.get(FIELD_WORDS.get(word, "title"))
     value = rest[2:]
-    if field is None or not value:
+    if (field is None and detail is None) or not value:
         raise ParseError("error.series_edit", call.example, text=text_of(rest) or "")
     if field == "title":
         return Series(number, title=text_of(value))
-    return Series(number, at=time_of_day(call, value))
+    if field == "time":
+        return Series(number, at=time_of_day(call, value))
+    text = text_of(value) or ""
+    if detail == "link":
+        url = url_in(value[0])
+        if url is None or len(value) > 1:
+            raise ParseError("error.bad_link", call.example, text=text)
+        text = url
+    return Series(number, detail=detail, value=text)
+
+
+_DETAILS: dict[str, SeriesDetail] = {"place": "place", "link": "link", "goal": "goal", "outcome": "outcome"}
 
 
 def time_of_day(call: Call, tokens: Sequence[Token]) -> time:
@@ -57,8 +71,10 @@ def cancel(call: Call) -> CancelMeeting:
     rest = call.args[1:]
     if not rest:
         return command
-    if tuple(word_at(rest, i) for i in range(2)) == FROM_HERE_PAIR:
-        return replace(command, scope="from_here", reason=text_of(rest[2:]))
+    for phrase, said in SERIES_SCOPE_PHRASES:  # "from now on", "the whole series": a scope, not a reason
+        if tuple(word_at(rest, i) for i in range(len(phrase))) == phrase:
+            return replace(command, scope="series" if said == "series" else "from_here",
+                           reason=text_of(rest[len(phrase):]))
     scope = _SCOPE.get(rest[0].word)
     if scope is None:
         return command

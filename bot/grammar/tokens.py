@@ -96,9 +96,19 @@ def tokenize(src: str, labels: frozenset[str]) -> list[Token]:
             if tokens:
                 tokens[-1] = replace(tokens[-1], colon=True)
         else:
-            tokens.extend(split_label(tok, labels))
+            tokens.extend(part for label in split_label(tok, labels) for part in split_mention(label, labels))
         i = j
     return tokens
+
+
+def split_mention(tok: Token, labels: frozenset[str]) -> list[Token]:
+    """A keyword glued to the person it names ("主讲@李四", "参会@张三", "by@bob"), as Chinese is often written
+    without spaces: two words, so the keyword is read as one and the person is not lost in a title."""
+    raw = tok.raw
+    at = next((k for k, ch in enumerate(raw) if ch in AT), -1)
+    if tok.quoted or tok.colon or at <= 0 or at == len(raw) - 1 or fold(raw[:at]) not in labels:
+        return [tok]
+    return list(tok.split(at))
 
 
 def split_label(tok: Token, labels: frozenset[str]) -> list[Token]:

@@ -21,11 +21,11 @@ from bot.errors import Conflict
 from bot.i18n import Lang, t
 from bot.locale import as_lang, language_of, zone_of
 from bot.messages import Outcome, OutMessage, Target
-from bot.service import guard, meetings
+from bot.service import guard, meeting_day, meetings, series_plan
 from bot.service.context import Ctx
 from bot.timeparse import format_when
-from store import repo
-from store.models import AgendaItem, Meeting, Participant, User
+from store import repo, scheduling
+from store.models import AgendaItem, Meeting, NotificationKind, Participant, User
 
 Change = Callable[[Lang, ZoneInfo], str]  # what changed, said in a reader's language and timezone
 LIVE = ("scheduled", "in_progress")  # what can still change; a reschedule only before it starts
@@ -40,6 +40,7 @@ def editable(ctx: Ctx, number: int, *states: str, locked: str = "error.plan_lock
     guard.ensure_can_edit(ctx, view)
     guard.ensure_live(ctx, meeting, *(states or LIVE))
     guard.ensure_not_locked(ctx, meeting, locked)
+    series_plan.keep_to_itself(ctx.session, ctx.settings, meeting, ctx.now)  # a change to one occurrence alone
     return view
 
 
@@ -47,9 +48,12 @@ def touch(ctx: Ctx, meeting: Meeting) -> None:
     """A change people are told of: calendars update by the revision; reminders are planned again."""
     assert meeting.id is not None
     meeting.revision += 1
-    if meeting.status == "scheduled":  # a running meeting's only pending rows are its agenda timers: they stay
+    if meeting.status == "scheduled":  # a running meeting's only pending rows are its agenda timers: they stay…
         repo.drop_pending(ctx.session, meeting.id)
         meetings.schedule_reminders(ctx, meeting)
+    elif meeting.status == "in_progress":  # …and the hosts' "time to sum up", which follows a new end
+        scheduling.drop_pending_kind(ctx.session, meeting.id, NotificationKind.SUM_UP)
+        meeting_day.schedule_sum_up(ctx, meeting)
     ctx.session.flush()
 
 
@@ -237,7 +241,7 @@ def uninvite(ctx: Ctx, cmd: c.UninvitePeople) -> Outcome:
     def change(lang: Lang, _zone: ZoneInfo) -> str:
         return t(lang, "change.uninvited", names=views.names(removed, lang))
 
-    messages = announce(ctx, meeting, change)
+    messages = announce(ctx, meeting, change) + meetings.withdrawn_invitations(ctx, meeting, removed)
     for user in removed:
         if user.id == ctx.user_id:
             continue

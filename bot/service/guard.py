@@ -114,19 +114,25 @@ def ensure_channel_visible(ctx: Ctx, channel: str) -> None:
 def ensure_admin(ctx: Ctx, what: str) -> None:
     """Channel settings and deletion: the platform's admins and `QUORUM_ADMINS` only; the refusal says so."""
     if not admin_viewer(ctx).is_admin:
-        raise NotAllowed("error.admin_only", what=ctx.t("admin_action." + what), who=configured_admins(ctx))
+        action, named = ctx.t("admin_action." + what), configured_admins(ctx)
+        if named:
+            raise NotAllowed("error.admin_only_named", what=action, names=named)
+        raise NotAllowed("error.admin_only", what=action)
 
 
 def ensure_may_see_person(ctx: Ctx, person: User) -> None:
     assert person.id is not None
     if not access.can_see_person_report(admin_viewer(ctx), person.id):
-        raise NotAllowed("error.person_report", name=person.display_name, who=configured_admins(ctx))
+        named = configured_admins(ctx)
+        if named:
+            raise NotAllowed("error.person_report_named", name=person.display_name, names=named)
+        raise NotAllowed("error.person_report", name=person.display_name)
 
 
 def configured_admins(ctx: Ctx) -> str:
-    """Who can, in words: the platform's admins, and the people `QUORUM_ADMINS` names, if any."""
-    named = ctx.t("punct.list").join(f"@{admin}" for admin in sorted(ctx.settings.admin_ids))
-    return ctx.t("admins.platform_and", names=named) if named else ctx.t("admins.platform")
+    """The people `QUORUM_ADMINS` names, as `@name`s listed as the language lists them ("" for none): a refusal
+    names them before the platform's admins ("Only @bob, @boss and workspace admins can see …")."""
+    return ctx.t("punct.list").join(f"@{admin}" for admin in sorted(ctx.settings.admin_ids))
 
 
 def record_writer(ctx: Ctx) -> None:
@@ -211,7 +217,9 @@ def ensure_can_close_item(ctx: Ctx, item: ActionItem) -> None:
 def ensure_item_owner(ctx: Ctx, item: ActionItem) -> None:
     """Accepting or declining an item: its owner."""
     if not access.can_answer_item(viewer(ctx), item.owner_id):
-        owner = ctx.session.get(User, item.owner_id) if item.owner_id else None
+        if item.owner_id is None:  # nobody's yet: say who gives it an owner, not "only — may"
+            raise Conflict("error.item_unowned", "example.assign", number=item.number)
+        owner = ctx.session.get(User, item.owner_id)
         raise NotAllowed("error.not_owner", number=item.number, who=views.names([owner] if owner else [], ctx.lang))
 
 

@@ -15,6 +15,7 @@ from datetime import date, datetime
 
 from bot import command_types as c
 from bot import followup, views
+from bot.errors import UserError
 from bot.i18n import t
 from bot.locale import language_of, zone_of
 from bot.messages import Outcome, OutMessage, Target
@@ -72,6 +73,10 @@ def share(ctx: Ctx, cmd: c.ShareMaterials) -> Outcome:
     owed = scheduling.materials(ctx.session, meeting.id)
     if cmd.due is not None or cmd.presenter is not None:
         guard.ensure_can_edit(ctx, view)
+        day = meeting.start_at.astimezone(ctx.tz).date()
+        if cmd.due is not None and cmd.due > day:  # never asked for: the reminder would fall after the meeting
+            raise UserError("error.materials_after_meeting", "example.materials",
+                            date=format_date(cmd.due, ctx.lang), day=format_date(day, ctx.lang))
         return _ask_for(ctx, meeting, owed, cmd)
     presenter = ctx.session.get(User, owed.presenter_id) if owed is not None else None
     guard.ensure_may_share_materials(ctx, view, presenter)

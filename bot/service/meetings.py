@@ -7,7 +7,7 @@ here talks to a platform: the caller posts the messages after the transaction co
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from datetime import timedelta
 from zoneinfo import ZoneInfo
 
@@ -185,6 +185,73 @@ def refreshed_prompt(ctx: Ctx, meeting: Meeting) -> list[OutMessage]:
     return [rsvp_prompt(ctx, views.load(ctx.session, meeting), replaces=ref.platform_message_id)]
 
 
+def outdated_invitations(ctx: Ctx, meeting: Meeting, asked_elsewhere: Collection[int] = ()) -> list[OutMessage]:
+    """Each private invitation to `meeting` that was posted (`repo.invitation_refs`: the first one, a
+    reschedule's notice, an answer chase), updated in place now that the meeting was cancelled, skipped or
+    moved: through the outbox, as the channel's card is (`replaces`), in its reader's language and timezone.
+
+    A cancelled (skipped) meeting's says so, with the reason, and asks nothing. A moved one shows the new time
+    and asks nothing either when its reader gets a newer message that asks again (`asked_elsewhere`: a
+    reschedule's notice, with the buttons), or carries the buttons for the new time when they get none (so a
+    person is asked once). One update per invitation stored, none for a message never posted; what a platform
+    cannot edit (a DingTalk markdown message) its adapter leaves as it is. A click that still arrives on an old
+    invitation gets the refusal of a cancelled meeting, or the "out of date" note (`answered_an_old_invitation`).
+    """
+    assert meeting.id is not None
+    refs = repo.invitation_refs(ctx.session, ctx.workspace_id, meeting.id)
+    if not refs:
+        return []
+    view = views.load(ctx.session, meeting)
+    users = repo.users_by_id(ctx.session, sorted({ref.recipient_id for ref in refs if ref.recipient_id}))
+    taking_part = {u.id for _p, u in view.people}
+    return [outdated_invitation(ctx, view, user, ref.platform_message_id,
+                                asks=user.id in taking_part and user.id not in asked_elsewhere)
+            for ref in refs if (user := users.get(ref.recipient_id or 0)) is not None]
+
+
+def withdrawn_invitations(ctx: Ctx, meeting: Meeting, removed: Collection[User]) -> list[OutMessage]:
+    """The private invitations of people taken off `meeting` (`uninvite`), updated in place to say they are no
+    longer expected and to ask nothing, as `outdated_invitations` does for a cancelled meeting."""
+    assert meeting.id is not None
+    by_id = {user.id: user for user in removed}
+    refs = [ref for ref in repo.invitation_refs(ctx.session, ctx.workspace_id, meeting.id) if ref.recipient_id in by_id]
+    if not refs:
+        return []
+    view = views.load(ctx.session, meeting)
+    messages = []
+    for ref in refs:
+        user = by_id[ref.recipient_id]
+        lang, zone = language_of(user, ctx.settings, meeting.language), zone_of(user, ctx.settings)
+        messages.append(OutMessage(lang=lang, target=Target(kind="direct", user=user.platform_user_id),
+                                   title=views.heading(meeting, lang), text=t(lang, "invite.withdrawn"),
+                                   fields=views.detail_fields(view, lang, zone), replaces=ref.platform_message_id))
+    return messages
+
+
+def outdated_invitation(ctx: Ctx, view: views.MeetingView, user: User, replaces: str, *, asks: bool) -> OutMessage:
+    """One posted invitation drawn again for what became of the meeting (see `outdated_invitations`)."""
+    m = view.meeting
+    lang, zone = language_of(user, ctx.settings, m.language), zone_of(user, ctx.settings)
+    asks = asks and m.status == "scheduled"
+    if m.status == "scheduled":
+        when = format_when(m.start_at.astimezone(zone), zone, lang)
+        text = t(lang, "invite.moved", number=m.number, title=m.title, when=when)
+        if any(u.id == user.id for _p, u in view.people):
+            text += "\n" + t(lang, "invite.answer_here" if asks else "invite.answer_on_notice")
+    else:  # cancelled or skipped (with the reason): the fields below still say which meeting and when
+        text = card_banner(m, lang) or card_text(m, lang, zone)
+    return OutMessage(lang=lang,
+        target=Target(kind="direct", user=user.platform_user_id),
+        title=views.heading(m, lang),
+        text=text,
+        fields=views.detail_fields(view, lang, zone),
+        sections=views.agenda_section(view, lang) if asks else (),
+        buttons=views.rsvp_buttons(m, lang) if asks else (),
+        context=views.rsvp_context(view, lang, zone, ctx.inbound.platform) if asks else None,
+        replaces=replaces,
+    )
+
+
 def invitation(ctx: Ctx, view: views.MeetingView, p: Participant, user: User) -> OutMessage:
     m = view.meeting
     lang = language_of(user, ctx.settings, m.language)
@@ -252,9 +319,24 @@ def rsvp(ctx: Ctx, meeting: Meeting, answer: c.RsvpAnswer, note: str | None) -> 
     p.rsvp_note = note if answer != "withdraw" else None
     ctx.session.flush()
     outcome = Outcome(refreshed_prompt(ctx, meeting))
-    if ctx.inbound.kind != "reaction":
-        outcome.messages.append(ctx.reply(ctx.t("rsvp.recorded." + answer, number=meeting.number, title=meeting.title)))
+    stale = answered_an_old_invitation(ctx, meeting)
+    if ctx.inbound.kind != "reaction" or stale:
+        text = ctx.t("rsvp.recorded." + answer, number=meeting.number, title=meeting.title)
+        if stale:  # the time it showed may not be the time now: say the time the answer is for
+            text += "\n" + ctx.t("rsvp.superseded", number=meeting.number,
+                                 when=format_when(meeting.start_at.astimezone(ctx.tz), ctx.tz, ctx.lang))
+        outcome.messages.append(ctx.reply(text))
     return outcome
+
+
+def answered_an_old_invitation(ctx: Ctx, meeting: Meeting) -> bool:
+    """A click (or reaction) on a private invitation that a later one replaced, e.g. after a reschedule."""
+    clicked = ctx.inbound.reply_to if ctx.inbound.kind == "button" else (
+        ctx.inbound.message_id if ctx.inbound.kind == "reaction" else None)
+    if clicked is None:
+        return False
+    ref = repo.message_ref(ctx.session, ctx.workspace_id, clicked)
+    return ref is not None and ref.meeting_id == meeting.id and repo.superseded(ctx.session, ref)
 
 
 def reschedule(ctx: Ctx, cmd: c.RescheduleMeeting) -> Outcome:
@@ -278,6 +360,8 @@ def reschedule(ctx: Ctx, cmd: c.RescheduleMeeting) -> Outcome:
     schedule_reminders(ctx, meeting)
     ctx.session.flush()
     outcome = Outcome(refreshed_prompt(ctx, meeting))
+    noticed = {p.user_id for p, _u in view.people if p.user_id != ctx.user_id}  # the notice below asks them again
+    outcome.messages += outdated_invitations(ctx, meeting, noticed)
     outcome.messages.append(
         ctx.post(
             ctx.t(
@@ -334,7 +418,7 @@ def cancel(ctx: Ctx, cmd: c.CancelMeeting) -> Outcome:
     assert meeting.id is not None
     repo.drop_pending(ctx.session, meeting.id)
     ctx.session.flush()
-    outcome = Outcome(refreshed_prompt(ctx, meeting))
+    outcome = Outcome(refreshed_prompt(ctx, meeting) + outdated_invitations(ctx, meeting))
     reason = aside_for_each_reader(cmd.reason) if cmd.reason else ""
     shared = views.shared_title(meeting, ctx.lang)
     outcome.messages.append(ctx.post(ctx.t("cancel.done", number=meeting.number, title=shared, reason=reason)))

@@ -109,7 +109,7 @@ def add_action(ctx: Ctx, cmd: c.AddAction) -> Outcome:
         items.append(item)
         outcome.messages.extend(messages)
     if len(items) > 1:
-        numbers = ", ".join(f"#{item.number}" for item in items)
+        numbers = ctx.t("punct.list").join(f"#{item.number}" for item in items)
         outcome.messages.append(ctx.reply(ctx.t("action.split", count=len(items), numbers=numbers)))
     if cmd.due_assumed:
         outcome.messages.append(ctx.assumed_note(cmd.due_assumed))

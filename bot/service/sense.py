@@ -24,11 +24,12 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from bot import command_types as c
-from bot import followup, views
+from bot import followup, recurrence, views
 from bot.grammar.tokens import TRAILING, fold
+from bot.i18n import labelled
 from bot.locale import zone_of
 from bot.messages import Button, Outcome, RefSpec, Section
-from bot.service import guard
+from bot.service import guard, series_plan
 from bot.service.context import Ctx
 from bot.timeparse import format_date, format_when
 from bot.vocabulary import CONFIRM_NO, CONFIRM_YES
@@ -57,10 +58,33 @@ class Plan:
 
 
 def check_new(ctx: Ctx, cmd: c.NewMeeting, attendees: Sequence[User], duration: timedelta) -> Outcome | None:
-    """None when `new` may go ahead; else the warning, and the command kept for its asker's answer."""
+    """None when `new` may go ahead; else the warning, and the command kept for its asker's answer. For a
+    series (`ctx.said` repeats) the occurrences made with the first are checked for clashes too, each line
+    dated; its days and hours are the first's, and its holidays the series' own rule."""
     plan = Plan(cmd.start, cmd.start + duration, attendees, topics=len(cmd.agenda))
     heading = ctx.t("sense.ask_new", title=cmd.title, when=_when(ctx, cmd.start))
-    return _ask(ctx, "new", cmd, plan, heading)
+    found = warnings(ctx, plan)
+    for start in _made_with(ctx, cmd.start):
+        day = format_date(start.astimezone(ctx.tz).date(), ctx.lang)
+        found.extend(labelled(ctx.lang, day, line) for line in _clashes(ctx, Plan(start, start + duration, attendees)))
+    return _hold(ctx, "new", cmd, found, heading, plan.start) if found else None
+
+
+def _made_with(ctx: Ctx, first: datetime) -> list[datetime]:
+    """The starts of the occurrences a series said in `ctx.said` makes together with its first (`first`):
+    `series_plan.AHEAD` in all, within its horizon (`series_plan.extend`)."""
+    said = ctx.said
+    if not isinstance(said, c.NewMeeting) or said.repeat is None:
+        return []
+    rule = said.repeat
+    holidays = followup.channel_settings(ctx.session, ctx.settings, ctx.workspace_id, ctx.inbound.channel).holidays
+    first_day = first.astimezone(ctx.tz).date()
+    horizon = (ctx.now + series_plan.HORIZON).astimezone(ctx.tz).date()
+    later = [datetime.combine(o.day, rule.at, ctx.tz)
+             for o in recurrence.plan(rule, first_day, calendar_for(holidays), until=horizon,
+                                      limit=series_plan.AHEAD + 1)
+             if o.day is not None and o.day > first_day]
+    return later[: series_plan.AHEAD - 1]
 
 
 def check_move(ctx: Ctx, cmd: c.RescheduleMeeting, view: views.MeetingView, end: datetime) -> Outcome | None:
@@ -161,8 +185,9 @@ def _hold(ctx: Ctx, kind: str, cmd: c.Command, found: list[str], heading: str, u
 
 def typed_answer(ctx: Ctx) -> c.ConfirmRequest | None:
     """A bare yes / 是 / 确认 or no / 取消 from someone whose request waits in this conversation (or anywhere,
-    said in their private chat with the bot, where DingTalk shows them the warning's card) answers it; from
-    anyone else, or with nothing waiting, it is whatever it was before."""
+    said in their private chat with the bot, where DingTalk shows them the warning's card) answers it; one
+    typed in a group within a day after their request there expired unanswered is told so; from anyone
+    else, or with nothing waiting, it is whatever it was before."""
     word = fold(ctx.inbound.text.strip()).rstrip(TRAILING)
     if word not in CONFIRM_YES and word not in CONFIRM_NO:
         return None
@@ -171,6 +196,11 @@ def typed_answer(ctx: Ctx) -> c.ConfirmRequest | None:
         return None  # a yes to an invitation (or any other message of ours) answers that message
     where = None if ctx.inbound.is_direct else ctx.inbound.channel
     waiting = scheduling.waiting_request(ctx.session, ctx.workspace_id, ctx.user_id, where, ctx.now)
+    if waiting is None and where is not None:
+        # a yes typed too late in the conversation it was asked in: `confirm` says the request expired (once:
+        # it is then marked so). Not in a private chat, where a bare yes may answer an invitation.
+        waiting = scheduling.lapsed_request(ctx.session, ctx.workspace_id, ctx.user_id, where, ctx.now,
+                                            since=ctx.now - EXPIRY)
     return None if waiting is None else c.ConfirmRequest(waiting.id, go=word in CONFIRM_YES)
 
 

@@ -9,16 +9,17 @@ change a series is `bot.access.can_edit_series`, asked through `guard`.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from bot import command_types as c
-from bot import views
+from bot import limits, views
 from bot.errors import Conflict, UserError
 from bot.i18n import Lang, aside_for_each_reader, t
 from bot.locale import language_of
-from bot.messages import Outcome, OutMessage, Section, Target
+from bot.messages import Outcome, OutMessage, RefSpec, Section, Target
 from bot.recurrence import Occurrence
 from bot.service import guard, meetings, series_plan
 from bot.service.context import Ctx
@@ -108,7 +109,7 @@ def ends(series: MeetingSeries, lang: Lang) -> str:
         parts.append(t(lang, "series.ends.until", date=format_date(series.until, lang)))
     if series.stop_after is not None:
         parts.append(t(lang, "series.ends.stopped", n=series.stop_after))
-    return ", ".join(parts) if parts else t(lang, "series.ends.never")
+    return t(lang, "agenda.separator").join(parts) if parts else t(lang, "series.ends.never")
 
 
 def occurrence_lines(ctx: Ctx, series: MeetingSeries, made: list[Meeting], planned: list[Occurrence]) -> list[str]:
@@ -137,10 +138,11 @@ def moved_note(ctx: Ctx, occurrence: Occurrence) -> str:
     return ctx.t("series.moved_note", date=format_date(occurrence.planned, ctx.lang)) if occurrence.moved else ""
 
 
-def meeting_line(ctx: Ctx, meeting: Meeting) -> str:
+def meeting_line(ctx: Ctx, meeting: Meeting, *, numbered: bool = True) -> str:
+    """An occurrence as a line of the series' list ("3. #3 …"), or on its own (`numbered=False`: "#3 …")."""
     when = format_when(meeting.start_at.astimezone(ctx.tz), ctx.tz, ctx.lang)
-    line = ctx.t("series.line", index=meeting.series_index, number=meeting.number, when=when,
-                 status=ctx.t("status." + meeting.status))
+    line = ctx.t("series.line" if numbered else "series.line_alone", index=meeting.series_index,
+                 number=meeting.number, when=when, status=ctx.t("status." + meeting.status))
     if meeting.planned_on is not None:
         line += ctx.t("series.moved_note", date=format_date(meeting.planned_on, ctx.lang))
     return line
@@ -154,7 +156,7 @@ def series_of(ctx: Ctx, meeting: Meeting) -> MeetingSeries:
 
 
 def show_or_edit(ctx: Ctx, cmd: c.Series) -> Outcome:
-    if cmd.title is None and cmd.at is None:
+    if cmd.title is None and cmd.at is None and cmd.detail is None:
         return show(ctx, cmd.number)
     return edit(ctx, cmd)
 
@@ -166,8 +168,10 @@ def show(ctx: Ctx, number: int) -> Outcome:
     made = repo.series_occurrences(ctx.session, series.id)
     upcoming = [m for m in made if m.end_at > ctx.now or m.status == "in_progress"]
     first_index = min((m.series_index or 0 for m in upcoming), default=(made[-1].series_index or 0) + 1)
+    last_made = max((m.series_index or 0 for m in made), default=0)
     planned = [o for o in series_plan.occurrences(ctx.session, ctx.settings, series,
-                                                  limit=first_index + SHOWN) if o.index >= first_index]
+                                                  limit=first_index + SHOWN) if o.index >= first_index
+               and (series.status == "active" or o.index <= last_made)]  # a cancelled series makes no more
     lines = occurrence_lines(ctx, series, upcoming, planned) or [ctx.t("series.none_ahead")]
     creator = repo.users_by_id(ctx.session, [series.created_by_id])[series.created_by_id]
     status = ctx.t("series.status." + series.status)
@@ -198,19 +202,32 @@ def ahead_from(ctx: Ctx, series: MeetingSeries, meeting: Meeting) -> list[Meetin
             and m.start_at > ctx.now]
 
 
-def notices(ctx: Ctx, changed: list[Meeting], key: str, **params: object) -> list[OutMessage]:
-    """One private note per person taking part in any of `changed` (not the speaker), in their language."""
+def notices(ctx: Ctx, changed: list[Meeting], key: str,
+            in_lang: Callable[[Lang], dict[str, object]] | None = None,
+            asked_again: dict[int, list[Meeting]] | None = None, **params: object) -> list[OutMessage]:
+    """One private note per person taking part in any of `changed` (not the speaker), in their language
+    (`in_lang` gives the parameters that are words of that language); `asked_again`: whose answers a new time
+    cleared, for which occurrences — they are asked again (with the buttons when it is one occurrence: the note is
+    then that occurrence's invitation, so an answer on an older one is known to be out of date)."""
     people: dict[int, User] = {}
     for m in changed:
         assert m.id is not None
         people.update({u.id: u for _p, u in repo.participants(ctx.session, m.id) if u.id and u.id != ctx.user_id})
-    numbers = ", ".join(f"#{m.number}" for m in changed)
     out = []
     for user in people.values():
         lang = language_of(user, ctx.settings, changed[0].language)
-        out.append(OutMessage(lang=lang, target=Target(kind="direct", user=user.platform_user_id),
-                              text=t(lang, key, who=ctx.user.display_name, numbers=numbers,
-                                     title=changed[0].title, **params)))
+        numbers = t(lang, "punct.list").join(f"#{m.number}" for m in changed)
+        text = t(lang, key, who=ctx.user.display_name, numbers=numbers, title=changed[0].title, **params,
+                 **(in_lang(lang) if in_lang else {}))
+        cleared = (asked_again or {}).get(user.id or 0, [])
+        if cleared:
+            text += "\n" + t(lang, "series.answer_cleared" if len(cleared) == 1 else "series.answers_cleared",
+                             numbers=t(lang, "punct.list").join(f"#{m.number}" for m in cleared))
+        asks = cleared[0] if len(cleared) == 1 else None  # with the buttons, it is that occurrence's invitation
+        out.append(OutMessage(lang=lang, target=Target(kind="direct", user=user.platform_user_id), text=text,
+                              buttons=views.rsvp_buttons(asks, lang) if asks else (),
+                              ref=RefSpec("invitation", ctx.workspace_id, meeting_id=asks.id, recipient_id=user.id)
+                              if asks else None))
     return out
 
 
@@ -225,10 +242,10 @@ def skip(ctx: Ctx, cmd: c.SkipOccurrence) -> Outcome:
     ctx.session.flush()
     series_plan.extend(ctx.session, ctx.settings, series, ctx.now)
     following = next((m for m in ahead_from(ctx, series, meeting)), None)
-    nxt = meeting_line(ctx, following) if following is not None else ctx.t("series.none_ahead")
+    nxt = meeting_line(ctx, following, numbered=False) if following is not None else ctx.t("series.none_ahead")
     reason = aside_for_each_reader(cmd.reason) if cmd.reason else ""
     when = format_when(meeting.start_at.astimezone(ctx.tz), ctx.tz, ctx.lang)
-    outcome = Outcome(meetings.refreshed_prompt(ctx, meeting))
+    outcome = Outcome(meetings.refreshed_prompt(ctx, meeting) + meetings.outdated_invitations(ctx, meeting))
     outcome.messages.append(ctx.post(ctx.t("skip.done", number=meeting.number, title=views.shared_title(
         meeting, ctx.lang), when=when, reason=reason, next=nxt)))
     outcome.messages += notices(ctx, [meeting], "skip.notice", reason=reason)
@@ -240,8 +257,9 @@ def cancel(ctx: Ctx, cmd: c.CancelMeeting) -> Outcome:
     if cmd.scope == "one":
         return meetings.cancel(ctx, cmd)
     meeting, series, _view = editable(ctx, cmd.number)
-    targets = ahead_from(ctx, series, meeting) if cmd.scope == "from_here" else [
-        m for m in repo.series_occurrences(ctx.session, series.id or 0) if m.status == "scheduled"]
+    targets = ahead_from(ctx, series, meeting) if cmd.scope == "from_here" else [  # one whose time passed unheld
+        m for m in repo.series_occurrences(ctx.session, series.id or 0)  # is left as it is, as from here leaves it
+        if m.status == "scheduled" and m.start_at > ctx.now]
     if cmd.scope == "series" or (meeting.series_index or 0) <= 1:
         series.status = "cancelled"
     else:
@@ -254,9 +272,9 @@ def cancel(ctx: Ctx, cmd: c.CancelMeeting) -> Outcome:
         assert m.id is not None
         repo.drop_pending(ctx.session, m.id)
         ctx.session.flush()
-        outcome.messages += meetings.refreshed_prompt(ctx, m)
+        outcome.messages += meetings.refreshed_prompt(ctx, m) + meetings.outdated_invitations(ctx, m)
     reason = aside_for_each_reader(cmd.reason) if cmd.reason else ""
-    numbers = ", ".join(f"#{m.number}" for m in targets) or "—"
+    numbers = ctx.t("punct.list").join(f"#{m.number}" for m in targets) or "—"
     key = "series.cancelled" if series.status == "cancelled" else "series.cancelled_from"
     title = views.shared_title(meeting, ctx.lang)
     outcome.messages.append(ctx.post(ctx.t(key, title=title, number=meeting.number, numbers=numbers, reason=reason)))
@@ -266,24 +284,42 @@ def cancel(ctx: Ctx, cmd: c.CancelMeeting) -> Outcome:
 
 
 def edit(ctx: Ctx, cmd: c.Series) -> Outcome:
-    """The series' title or time of day, from occurrence #N on: the occurrences already made change (each
-    one's reminders follow, calendars see a new revision), and so do the ones made later."""
+    """The series' title, time of day, place, link, goal or expected outcome, from occurrence #N on: the
+    occurrences already made change (each one's reminders follow, calendars see a new revision), and so do the
+    ones made later (a title and time live on the series; the rest is copied from the occurrence before)."""
     meeting, series, _view = editable(ctx, cmd.number)
     targets = ahead_from(ctx, series, meeting)
     if not targets:
         raise Conflict("error.meeting_state", number=meeting.number, status=ctx.t("status." + meeting.status))
     zone = ZoneInfo(series.timezone)
     outcome = Outcome()
+    asked_again: dict[int, list[Meeting]] = {}
     if cmd.title is not None:
+        limits.check_length(cmd.title, limits.TITLE_MAX)
         series.title = cmd.title
         for m in targets:
             m.title = cmd.title
+            m.revision += 1  # calendars that imported its .ics update the event they have
         what = ctx.t("series.edit.title", value=cmd.title)
+    elif cmd.detail is not None:
+        value = cmd.value or ""
+        if cmd.detail in ("place", "link"):
+            limits.check_length(value, limits.LOCATION_MAX)
+        column = {"place": "location", "outcome": "expected_outcome"}.get(cmd.detail, cmd.detail)
+        later = [m for m in repo.series_occurrences(ctx.session, series.id or 0)  # skipped ones too: the next
+                 if (m.series_index or 0) >= (meeting.series_index or 0) and m.start_at > ctx.now]  # copies
+        for m in later:
+            setattr(m, column, value)
+        for m in targets:
+            m.revision += 1
+        what = ctx.t("series.edit.detail", field=ctx.t("edit_field." + cmd.detail), value=value)
     else:
         assert cmd.at is not None
         series.at_minute = cmd.at.hour * 60 + cmd.at.minute
         targets = [m for m in targets if moved_start(m, cmd.at, zone) > ctx.now]
         for m in targets:
+            for user_id in meetings.clear_answers(ctx, views.load(ctx.session, m)):  # a yes to 10:00 is no
+                asked_again.setdefault(user_id, []).append(m)  # yes to 10:30: asked again
             length = m.end_at - m.start_at
             m.start_at = moved_start(m, cmd.at, zone)
             m.end_at = m.start_at + length
@@ -298,12 +334,26 @@ def edit(ctx: Ctx, cmd: c.Series) -> Outcome:
     ctx.session.flush()
     for m in targets:
         outcome.messages += meetings.refreshed_prompt(ctx, m)
-    numbers = ", ".join(f"#{m.number}" for m in targets) or "—"
+        if cmd.at is not None:  # who is asked again about `m` on the notice below: the rest on the invitation
+            asked = {user_id for user_id, cleared in asked_again.items() if [o.id for o in cleared] == [m.id]}
+            outcome.messages += meetings.outdated_invitations(ctx, m, asked)
+    numbers = ctx.t("punct.list").join(f"#{m.number}" for m in targets) or "—"
     outcome.messages.append(ctx.post(ctx.t("series.edited", title=series.title, number=meeting.number, what=what,
                                            numbers=numbers)))
     if targets:
-        outcome.messages += notices(ctx, targets, "series.edit_notice", what=what)
+        outcome.messages += notices(ctx, targets, "series.edit_notice",
+                                    in_lang=lambda lang: {"what": series_change(cmd, lang)}, asked_again=asked_again)
     return outcome
+
+
+def series_change(cmd: c.Series, lang: Lang) -> str:
+    """What a series' edit changed, in a reader's language."""
+    if cmd.title is not None:
+        return t(lang, "series.edit.title", value=cmd.title)
+    if cmd.detail is not None:
+        return t(lang, "series.edit.detail", field=t(lang, "edit_field." + cmd.detail), value=cmd.value or "")
+    assert cmd.at is not None
+    return t(lang, "series.edit.time", value=f"{cmd.at:%H:%M}")
 
 
 def reschedule(ctx: Ctx, cmd: c.RescheduleMeeting) -> Outcome:

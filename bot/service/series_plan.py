@@ -93,9 +93,29 @@ def extend(session: Session, settings: Settings, series: MeetingSeries, now: dat
     return new
 
 
+def keep_to_itself(session: Session, settings: Settings, meeting: Meeting, now: datetime) -> Meeting | None:
+    """Before one occurrence alone is changed (its place, agenda, people): the next occurrence is copied from
+    the last one made, so when that is this one, the next is made first, from it as it is now — the change
+    stays this occurrence's own instead of repeating from then on (`series N edit …` is for that). The new one."""
+    if meeting.series_id is None or meeting.id is None:
+        return None
+    series = repo.lock_series(session, meeting.series_id)
+    if series is None or series.status != "active":
+        return None
+    made = repo.series_occurrences(session, series.id or 0)
+    if not made or made[-1].id != meeting.id:
+        return None
+    index = meeting.series_index or 0
+    for occurrence in occurrences(session, settings, series, limit=index + 2 * AHEAD + 1):
+        if occurrence.index > index and occurrence.day is not None and start_of(series, occurrence) > now:
+            return clone(session, settings, series, meeting, occurrence, now)
+    return None
+
+
 def clone(session: Session, settings: Settings, series: MeetingSeries, before: Meeting, occurrence: Occurrence,
           now: datetime) -> Meeting:
-    """The next occurrence, copied from the one before it: its people (answers cleared), agenda and place."""
+    """The next occurrence, copied from the one before it: its people (answers cleared), agenda, place and
+    call link."""
     assert before.id is not None and series.id is not None
     start = start_of(series, occurrence)
     meeting = Meeting(
@@ -103,7 +123,7 @@ def clone(session: Session, settings: Settings, series: MeetingSeries, before: M
         channel_id=series.channel_id, title=series.title, goal=before.goal, expected_outcome=before.expected_outcome,
         meeting_type=before.meeting_type, start_at=start,
         end_at=start + timedelta(minutes=series.duration_minutes), timezone=series.timezone,
-        language=before.language, location=before.location, confidential=before.confidential,
+        language=before.language, location=before.location, link=before.link, confidential=before.confidential,
         important=before.important,
         created_by_id=series.created_by_id, created_at=now, series_id=series.id, series_index=occurrence.index,
         planned_on=occurrence.planned if occurrence.moved else None,

@@ -72,12 +72,16 @@ Semantics (what the grammar and the tests rely on)
   always a 24-hour clock.
 * A part of day without an hour ("tomorrow afternoon", "明天下午", "tonight") is no time: `parse_when`
   returns None so the bot asks (`reading.read_when` gives a default hour and says so). 中午 / "noon" is
-  12:00; 晚上12点 / 午夜 and a bare "midnight" are the 00:00 that ends the day, but "tomorrow at midnight"
-  is dateparser's: the 00:00 that starts tomorrow. A bare hour after "tonight" / "evening" / "afternoon" /
-  "night" is after noon: "tonight at 8" is 20:00.
+  12:00; 晚上12点 / 午夜, a bare "midnight" and "tonight at midnight" are the 00:00 that ends the day, but
+  "tomorrow at midnight" is dateparser's: the 00:00 that starts tomorrow. 1-4 o'clock said with the night
+  (夜里1点, 今晚2点, 晚上1点) are the small hours after that night, never 13:00-16:00. A bare hour after
+  "tonight" / "evening" / "afternoon" / "night" is after noon: "tonight at 8" is 20:00.
 * A range ("1pm-3", "3-4pm", "下午3点至5点") is not a start: None (`reading.read_span` reads it). A bare
   length ("2 days", "两天") is not a due date: None (`reading.parse_delay` reads it).
-* A month and day without a year ("dec 5", "12月5日") is the next such day on or after today.
+* A month and day without a year ("dec 5", "12月5日") is the next such day on or after today; 今年 / 明年
+  name the year (明年3月1日).
+* A day of the month alone ("the 5th", "on the 22nd", 5号) is this month's, or the next month's that has one
+  when it has passed; "a week from today" / "a week today" is "in a week" (dateparser counted it backwards).
 * Numeric dates follow dateparser's English MDY order ("12/5" = 5 December); ISO dates are always safe.
 * Wall-clock times that do not exist (a DST gap) move forward by the gap; ambiguous ones take the first.
 * A date outside `bot.limits`' range (1970-2100) raises its `UserError` rather than returning None: the
@@ -257,7 +261,8 @@ _ZH_DATE = re.compile(
     r"(?P<day>大前天|大后天|前天|昨天|昨日|今天|今日|明天|明日|后天)"
     r"|(?P<short_day>[昨今明])(?P<part>[晚早夜])"  # 今晚, 明早
     r"|(?P<week>上上|下下|上|下|这|本)?个?(?:周|星期|礼拜)(?P<weekday>[一二三四五六日天1-7])"
-    rf"|(?:(?P<year>\d{{4}}|[零〇一二三四五六七八九]{{4}})年)?(?P<month>{_ZH_N})月(?P<mday>{_ZH_N})[日号]"
+    rf"|(?:(?P<year>\d{{4}}|[零〇一二三四五六七八九]{{4}})年|(?P<rel_year>今年|明年))?"
+    rf"(?P<month>{_ZH_N})月(?P<mday>{_ZH_N})[日号]"
     rf"|(?P<count>{_ZH_N})个?(?P<unit>天|日|周|星期|礼拜)(?:以后|之后|过后|后)"
     rf"|(?P<dom>{_ZH_N})[日号]"
     r"|(?P<month_end>(?:本|这个?|下个?)?月底)"
@@ -270,7 +275,7 @@ _ZH_PARTS = {
 }  # fmt: skip
 _ZH_PART = "|".join(sorted(_ZH_PARTS, key=len, reverse=True))
 _ZH_CLOCK = re.compile(
-    rf"(?P<part>{_ZH_PART})?\s*(?P<hour>{_ZH_N})\s*[点點时]"
+    rf"(?P<part>{_ZH_PART})?\s*(?P<hour>{_ZH_N})\s*[点點时]钟?"  # 3点钟
     rf"(?:\s*(?P<half>半)|\s*(?P<quarters>[一三])刻|\s*(?P<minute>{_ZH_N})\s*分?|[整正])?"  # 8点正 = 8点整
 )
 _ZH_COLON_CLOCK = re.compile(rf"(?P<part>{_ZH_PART})?\s*(?P<hour>\d{{1,2}}):(?P<minute>\d{{2}})")
@@ -293,6 +298,8 @@ def _zh_hour(hour: int, part: str | None) -> tuple[int, bool] | None:
     if kind in ("pm", "night") and 1 <= hour <= 23:
         if kind == "night" and hour == 12:
             return 0, True  # 晚上12点: midnight, which starts the next day
+        if kind == "night" and hour <= 4:
+            return hour, True  # 夜里1点 / 今晚2点: the small hours after that night, never 13:00
         return hour + 12 if hour < 12 else hour, False
     return None
 
@@ -326,6 +333,8 @@ class _ZhReading:
             weeks = _ZH_WEEK_OFFSETS.get(match["week"] or "")
             self.bump = weeks is None
             found = _weekday_date(today, index, weeks)
+        elif match["mday"] and match["rel_year"]:  # 明年3月1日
+            found = self._month_day(str(today.year + (match["rel_year"] == "明年")), match["month"], match["mday"])
         elif match["mday"]:
             found = self._month_day(match["year"], match["month"], match["mday"])
         elif match["count"]:
@@ -423,11 +432,21 @@ _EN_MONTH_END = re.compile(r"\b(?:(?:the\s+)?end\s+of\s+(?:the\s+)?month|eom)\b"
 _EN_BARE_HOUR = re.compile(
     r"\bat\s+(?P<at>\d{1,2})(?:\s*o['’]?clock)?(?![\d:.])(?!\s*[ap]\.?m\b)|\b(?P<oclock>\d{1,2})\s*o['’]?clock\b"
 )
+# "a week from today", "2 days from today", "a week today": dateparser counted these backwards (a week ago),
+# so they become "in a week" first (`_FROM_TODAY`, which `reading` applies too, before its own readings).
+_FROM_TODAY = re.compile(r"\b(an?|one|\d{1,3})\s+(days?|weeks?|months?)\s+(?:from\s+)?today\b")
 _EN_SPELLING = (
     (re.compile(r"\b(?:tmrw|tmr)\b"), "tomorrow"),
     (re.compile(r"\bmidday\b"), "noon"),
     (re.compile(r"\b(\d{1,2})\.(\d{2})\s*([ap]m)\b"), r"\1:\2\3"),  # 3.30pm
+    (_FROM_TODAY, r"in \1 \2"),
+    # "tonight at midnight": the midnight that ends tonight (a bare "midnight"), not the one that began today
+    (re.compile(r"\b(?:(?:at\s+)?midnight\s+tonight|tonight\s+at\s+midnight)\b"), "midnight"),
 )
+# "the 5th", "on the 22nd": a day of the month with no month named, like 5号 (this month's, or the next
+# month's that has one if it has passed). dateparser took "5th" for May and "1st" for January.
+_EN_ORDINAL_DAY = re.compile(r"\b(?:on\s+)?(?:the\s+)?(\d{1,2})(?:st|nd|rd|th)\b")
+_EN_MONTH_NAME = re.compile(r"\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b")
 # "tonight at 8", "tomorrow morning at 10:30": an hour said with a part of the day is read in it (20:00,
 # 10:30), and one that cannot be in it ("tonight at 8am", "night at 2", "tonight at 12") is refused.
 _EN_PART = re.compile(r"\b(morning|afternoon|evening|tonight|night)\b")
@@ -435,6 +454,12 @@ _EN_PART_HOURS = {
     "morning": range(1, 12), "afternoon": range(12, 19), "evening": range(17, 24), "tonight": range(17, 24),
     "night": range(18, 24),
 }  # fmt: skip
+# "tonight 8", "8 tonight": a lone hour beside a part of the day is its hour ("tonight at 8"); not a range
+# ("tonight 8-10"), a clock ("8:30"), a meridiem or a length ("tonight 2 hours").
+_PART_LONE_HOUR = re.compile(
+    r"\b(tonight|evening|night|morning|afternoon)\s+(\d{1,2})\b(?![:.\d]|\s*(?:[ap]\.?m\b|o['’]?clock|-|–|~|to\b|h\b|hours?\b|hrs?\b|m\b|min))"
+)
+_LONE_HOUR_PART = re.compile(r"(?<![\d:.@-])(?<!\bat\s)\b(\d{1,2})\s+(tonight)\b")
 _EN_MERIDIEM_CLOCK = re.compile(r"\b(\d{1,2})(?::\d{2})?\s*([ap])\.?m\b")
 # "1pm-3", "8pm - 11", "3-4pm", "2 to 4pm": a range, which is a start plus a length (`read_span`), never
 # a start. The lookarounds keep ISO dates ("2026-12-05") and slashes ("12/5") out.
@@ -480,6 +505,7 @@ def _rewrite_en(text: str, today: date) -> tuple[str, bool] | None:
     """`text` with weekday phrases and "end of month" as ISO dates and bare hours as HH:00, and whether it
     named a coming weekday; None if a part of the day and an hour clash."""
     bump = False
+    text = _PART_LONE_HOUR.sub(r"\1 at \2", _LONE_HOUR_PART.sub(r"at \1 \2", text))  # "tonight 8" = "tonight at 8"
     if _part_of_day_clash(text):
         return None
     part_match = _EN_PART.search(text)
@@ -500,12 +526,18 @@ def _rewrite_en(text: str, today: date) -> tuple[str, bool] | None:
         hour = _part_hour(part, int(match[1]))
         return match[0] if hour is None else f"{hour:02d}:{match[2]}"
 
+    def ordinal_day(match: re.Match[str]) -> str:  # "the 5th"; an impossible day stays as said, unread
+        found = _upcoming_day_of_month(int(match[1]), today) if int(match[1]) >= 1 else None
+        return match[0] if found is None else found.isoformat()
+
     for pattern, replacement in _EN_SPELLING:
         text = pattern.sub(replacement, text)
     if part is not None:
         text = _EN_PLAIN_CLOCK.sub(part_clock, text)
     text = _EN_WEEKDAY.sub(weekday, text)
     text = _EN_MONTH_END.sub(_month_end(today, 0).isoformat(), text)
+    if not _EN_MONTH_NAME.search(text):
+        text = _EN_ORDINAL_DAY.sub(ordinal_day, text)
     return _EN_BARE_HOUR.sub(bare_hour, text), bump
 
 

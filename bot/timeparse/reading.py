@@ -19,11 +19,13 @@ a bare hour, DST) and every check the public functions make is shared:
 * Ranges ("3pm-4pm", "3-4pm", "from 2 to 4pm", "8pm - 11", 明天下午3点到4点, 下午3点至5点, "Dec 5 2-4pm")
   are a `Span`: the start, read like any start, and a length up to the end, which takes the start's half
   of the day when it names none ("1pm-3" ends at 15:00) and the end's when the start names none
-  ("3-4pm" starts at 15:00; "11-1pm" at 11:00).
+  ("3-4pm" starts at 15:00; "11-1pm" at 11:00). An end whose half of the day is not said may make a meeting
+  up to a working day long ("9-5"); longer ("5pm to 3", 下午5点到3点) is a slip, and is asked.
 * A weekday said with an explicit date must name the same day, else the reading is ambiguous and carries
   the explicit date, so the reply can show both.
-* Due dates: "within a month" / 一个月内 (the same day next month, or its last day), "this weekend" / 周末
-  (its Sunday), "by next week" / 下周前 (this week's Friday, or its Sunday when said at the weekend: an
+* Due dates: "within a month" / 一个月内 (the same day next month, or its last day), "within a fortnight"
+  (two weeks), 半个月内 / 半个月后 (fifteen days), "this weekend" / 周末 (its Sunday), 下周末前 (next week's
+  Sunday), "by next week" / 下周前 (this week's Friday, or its Sunday when said at the weekend: an
   assumption said aloud), spelled-out counts ("within two weeks"), "X of next week".
 * "this weekend" / 周末 as a start is its first day not yet past, with the hour said ("this weekend 10am"),
   an assumption said aloud.
@@ -52,6 +54,7 @@ DEFAULT_HOURS = {"morning": 9, "afternoon": 14, "dusk": 18, "evening": 19, "nigh
 # What `Reading.assumed` names for the other defaults.
 WEEKEND_DAY = "weekend_day"  # "this weekend" as a start: its first day not past (Saturday, or today on Sunday)
 END_OF_WEEK = "end_of_week"  # "by next week" / 下周前: the Friday of this week
+SAME_WEEKDAY_NEXT_WEEK = "same_weekday"  # a due "by monday" said on a Monday: next week's Monday
 
 
 @dataclass(frozen=True)
@@ -104,12 +107,18 @@ _EN_SPELLED = re.compile(
 _WEEKDAY_NAMES = (
     r"monday|mon|tuesday|tues|tue|wednesday|weds|wed|thursday|thurs|thur|thu|friday|fri|saturday|sat|sunday|sun"
 )
+_FORTNIGHT = re.compile(r"\b(?:a|one)\s+fortnight\b")
+_ZH_HALF_MONTH = re.compile(r"半个?月(?=以内|之内|内|以后|之后|过后|后)")  # 半个月内: fifteen days
 _OF_WEEK = re.compile(rf"\b(?:on\s+)?(?:the\s+)?({_WEEKDAY_NAMES})\s+of\s+(this|next|last)\s+week\b")
 
 
 def _rewrite(text: str) -> str:
-    """Spelled-out counts as digits ("two weeks" → "2 weeks"), "friday of next week" → "friday next week"."""
+    """Spelled-out counts as digits ("two weeks" → "2 weeks"), "a week from today" → "in a week", "friday of
+    next week" → "friday next week"."""
     text = _EN_SPELLED.sub(lambda match: f"{_EN_COUNTS[match[1]]} ", text)
+    text = core._FROM_TODAY.sub(r"in \1 \2", text)
+    text = _FORTNIGHT.sub("2 weeks", text)
+    text = _ZH_HALF_MONTH.sub("15天", text)
     return _OF_WEEK.sub(lambda match: match[1] if match[2] == "this" else f"{match[1]} {match[2]} week", text)
 
 
@@ -128,6 +137,7 @@ _EN_EXPLICIT_DATE = re.compile(
 )
 _ZH_WEEKDAY = re.compile(r"[(（]?(?:周|星期|礼拜)([一二三四五六日天1-7])[)）]?")
 _ZH_EXPLICIT_DATE = re.compile(r"月\s*(?:\d{1,2}|[一二三四五六七八九十]{1,3})\s*[日号]|\d{4}-\d{1,2}-\d{1,2}")
+_BARE_DUE_WEEKDAY = re.compile(rf"(?:on\s+)?(?:{_WEEKDAY_NAMES})|(?:周|星期|礼拜)[一二三四五六日天1-7]")
 _ZH_WEEKDAY_INDEX = {"一": 0, "二": 1, "三": 2, "四": 3, "五": 4, "六": 5, "日": 6, "天": 6}
 
 
@@ -221,7 +231,8 @@ def read_when(text: str, *, now: datetime, tz: ZoneInfo, explain: bool = True) -
     `explain=False` skips telling why nothing was read (`unread` is then the whole text, even for a day
     without a time): a grammar trying many spans of a sentence only needs to know which ones read, and
     the telling costs up to a dozen readings."""
-    normalized = _rewrite(core._normalize(text))
+    said = core._normalize(text)
+    normalized = _rewrite(said)
     if not normalized:
         return Reading(None)
     span = _range(normalized)
@@ -231,8 +242,8 @@ def read_when(text: str, *, now: datetime, tz: ZoneInfo, explain: bool = True) -
     if checked is not None:
         weekday, rest = checked
         value = _when(rest, now, tz)
-        if value is None:
-            return _refused(normalized, now, tz, explain)
+        if value is None:  # "Friday, December 4": a day without a time when the date reads
+            return Reading(None) if explain and parse_due(rest, now=now, tz=tz) else _refused(said, now, tz, explain)
         return Reading(value[0], assumed=value[1], ambiguous=value[0].weekday() != weekday)
     weekend = _WEEKEND.search(normalized)
     if weekend is not None:
@@ -243,13 +254,13 @@ def read_when(text: str, *, now: datetime, tz: ZoneInfo, explain: bool = True) -
         found = _when(replaced, now, tz)
         if found is not None:
             return Reading(found[0], (WEEKEND_DAY, *found[1]))
-        return Reading(None) if parse_due(replaced, now=now, tz=tz) else _refused(normalized, now, tz, explain)
+        return Reading(None) if parse_due(replaced, now=now, tz=tz) else _refused(said, now, tz, explain)
     found = _when(normalized, now, tz)
     if found is not None:
         return Reading(found[0], assumed=found[1])
     if core._part_of_day_clash(normalized):
         return Reading(None, ambiguous=True)  # "tonight at 8am": which of the two?
-    return _refused(normalized, now, tz, explain)
+    return _refused(said, now, tz, explain)
 
 
 def _when(text: str, now: datetime, tz: ZoneInfo) -> tuple[datetime, tuple[str, ...]] | None:
@@ -263,13 +274,15 @@ def _when(text: str, now: datetime, tz: ZoneInfo) -> tuple[datetime, tuple[str, 
     return None if value is None else (value, (defaulted[1],))
 
 
-def _refused(text: str, now: datetime, tz: ZoneInfo, explain: bool) -> Reading[datetime]:
-    """Nothing to act on: a day without a time of day (no `unread`: ask for the time), or words to quote."""
+def _refused(said: str, now: datetime, tz: ZoneInfo, explain: bool) -> Reading[datetime]:
+    """Nothing to act on: a day without a time of day (no `unread`: ask for the time; any due date names a
+    day, "within a month" and 下周前 too), or words to quote as they were typed (`said`, normalised but not
+    rewritten: "two weeks", not "2 weeks")."""
     if not explain:
-        return Reading(None, unread=text)
-    if parse_due(text, now=now, tz=tz) is not None:
+        return Reading(None, unread=_rewrite(said))
+    if read_due(said, now=now, tz=tz, explain=False).value is not None:
         return Reading(None)
-    return Reading(None, unread=_unread(text, lambda rest: rest != "" and _when(rest, now, tz) is not None))
+    return Reading(None, unread=_unread(said, lambda rest: rest != "" and _when(_rewrite(rest), now, tz) is not None))
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -279,17 +292,19 @@ _SEPARATOR = r"\s*(?:-|–|—|~|～|\bto\b|\buntil\b|\btill\b|到|至)\s*"
 _ZH_PARTS = "|".join(sorted(core._ZH_PARTS, key=len, reverse=True))
 _EN_CLOCK = r"(?P<hour>\d{1,2})(?:[:.](?P<minute>\d{2}))?\s*(?:(?P<meridiem>[ap])\.?m\.?)?"
 _ZH_CLOCK = (
-    rf"(?P<part>{_ZH_PARTS})?\s*(?P<zh_hour>{core._ZH_N})\s*[点點时]"
+    rf"(?P<part>{_ZH_PARTS})?\s*(?P<zh_hour>{core._ZH_N})\s*[点點时]钟?"
     rf"(?:\s*(?P<half>半)|\s*(?P<quarters>[一三])刻|\s*(?P<zh_minute>{core._ZH_N})\s*分?|[整正])?"
 )
 _END = rf"(?:{_EN_CLOCK}|{_ZH_CLOCK}|(?P<noon>noon|中午))"
-_RANGE = re.compile(rf"(?:from\s+)?(?P<start>.+?){_SEPARATOR}(?P<end>{_END})")
+_RANGE = re.compile(rf"(?:from\s+|从\s*)?(?P<start>.+?){_SEPARATOR}(?P<end>{_END})")
+_ZH_FROM = re.compile(r"从\s*")  # 明天从下午2点到4点
 _BARE_START = re.compile(r"(?:^|(?<=\s))(?:at\s+)?(?P<hour>\d{1,2})(?::(?P<minute>\d{2}))?$")
 _FROM = re.compile(r"\bfrom\s*$")
 # 下午3-4点: the start's 点 is left out.
 _ZH_HOURLESS = re.compile(rf"(?<![\d:零〇一二两三四五六七八九十])(?:{core._ZH_N})$")
 _MONTH_TAIL = re.compile(r"\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?$")
 _START_MERIDIEM = re.compile(r"(?P<meridiem>[ap])\.?m\.?$")
+_ZH_NEXT_WEEKEND = re.compile(r"下个?(?:周末|礼拜末)")
 _WEEKEND = re.compile(r"\b(?:this\s+|the\s+)?weekend\b|(?:这个?|本)?周末")
 
 
@@ -368,6 +383,7 @@ def _starts(start_text: str, end: _Clock) -> list[str] | None:
     """The start phrases to try, in order, for a range's start; None if it is not a time ("dec 4-5")."""
     bare = _BARE_START.search(start_text)
     if core._CJK.search(start_text):
+        start_text = _ZH_FROM.sub("", start_text).strip()
         return [start_text + "点" if _ZH_HOURLESS.search(start_text) else start_text]  # 下午3-4点
     if bare is None:
         return [start_text] if _START_MERIDIEM.search(start_text) or ":" in start_text else None
@@ -390,6 +406,9 @@ def _starts(start_text: str, end: _Clock) -> list[str] | None:
     return [f"{lead} {half:02d}:{minute}".strip() for half in halves]
 
 
+_WORKING_DAY_MINUTES = 8 * 60  # "9-5"
+
+
 def _length(start: datetime, end: _Clock, tz: ZoneInfo) -> int | None:
     """Minutes from `start` to the first `end` after it: the end's half of the day is the one that follows
     the start when it was not said ("1pm-3" → 15:00). None if that is a day or more, or not after start."""
@@ -404,7 +423,10 @@ def _length(start: datetime, end: _Clock, tz: ZoneInfo) -> int | None:
                 # In UTC: between two datetimes of one zone, Python subtracts wall clocks, blind to DST.
                 elapsed = core._attach(end_wall, tz).astimezone(UTC) - start.astimezone(UTC)
                 minutes = round(elapsed.total_seconds() / 60)
-                return minutes if 0 < minutes <= 12 * 60 else None  # longer: "8pm-10:30" is asked
+                # Longer than 12 hours ("8pm-10:30") is asked; so is an end whose half of the day was not said
+                # that makes a meeting longer than a working day: "5pm to 3", 下午5点到3点 are slips, not 10 hours.
+                longest = 12 * 60 if end.fixed else _WORKING_DAY_MINUTES
+                return minutes if 0 < minutes <= longest else None
     return None
 
 
@@ -426,10 +448,12 @@ def _months_ahead(today: date, months: int) -> date:
 
 def read_due(text: str, *, now: datetime, tz: ZoneInfo, explain: bool = True) -> Reading[date]:
     """An action item's due date, as `core.parse_due` reads it, plus months ("within a month", 一个月内),
-    "this weekend" / 周末 (its Sunday), "by next week" / 下周前 (this week's Friday, assumed), a weekday
-    check beside an explicit date, spelled-out counts and "X of next week". `explain=False` as in
-    `read_when`: `unread` is then the whole text."""
-    normalized = _rewrite(core._normalize(text))
+    "this weekend" / 周末 (its Sunday), "by next week" / 下周前 (this week's Friday, assumed), today's own
+    weekday ("by monday" on a Monday: next week's, assumed), a weekday check beside an explicit date,
+    spelled-out counts and "X of next week". `explain=False` as in `read_when`: `unread` is then the whole
+    text."""
+    said = core._normalize(text)
+    normalized = _rewrite(said)
     today = _local_today(now, tz)
     if not normalized:
         return Reading(None)
@@ -443,21 +467,28 @@ def read_due(text: str, *, now: datetime, tz: ZoneInfo, explain: bool = True) ->
     bare = _DUE_TRAIL.sub("", _DUE_LEAD.sub("", normalized))
     if _WEEKEND.fullmatch(bare):
         return Reading(core._weekday_date(today, 6, None))
+    if _ZH_NEXT_WEEKEND.fullmatch(bare):  # 下周末前: the Sunday of next week
+        return Reading(core._weekday_date(today, 6, 1))
     checked = _said_weekday(normalized)
     if checked is not None:
         weekday, rest = checked
         value = parse_due(rest, now=now, tz=tz)
         if value is None:
-            return _due_refused(normalized, now, tz, explain)
+            return _due_refused(said, now, tz, explain)
         return Reading(value, ambiguous=value.weekday() != weekday)
     value = parse_due(normalized, now=now, tz=tz)
-    return _due_refused(normalized, now, tz, explain) if value is None else Reading(value)
+    if value == today and _BARE_DUE_WEEKDAY.fullmatch(bare):
+        # Nobody sets a deadline of today by naming today's weekday ("by today" says that): next week's.
+        return Reading(value + timedelta(days=7), assumed=(SAME_WEEKDAY_NEXT_WEEK,))
+    return _due_refused(said, now, tz, explain) if value is None else Reading(value)
 
 
-def _due_refused(text: str, now: datetime, tz: ZoneInfo, explain: bool) -> Reading[date]:
+def _due_refused(said: str, now: datetime, tz: ZoneInfo, explain: bool) -> Reading[date]:
+    """Words to quote as typed (see `_refused`)."""
     if not explain:
-        return Reading(None, unread=text)
-    return Reading(None, unread=_unread(text, lambda rest: rest != "" and parse_due(rest, now=now, tz=tz) is not None))
+        return Reading(None, unread=_rewrite(said))
+    return Reading(None, unread=_unread(
+        said, lambda rest: rest != "" and parse_due(_rewrite(rest), now=now, tz=tz) is not None))
 
 
 _DELAY = re.compile(
