@@ -212,7 +212,9 @@ def test_slack_metrics_move_after_a_command(slack: RunningSlack) -> None:
 
     slack.command("help")
     slack.fake.wait_for("chat.postEphemeral")
-    after = scrape_when(slack.base, lambda m: sample(m, "quorum_sends_total", platform="slack", result="sent") >= 1)
+    # handled is counted once the event's replies are posted (and counted as sends): both, or a scrape in between
+    after = scrape_when(slack.base, lambda m: sample(m, "quorum_sends_total", platform="slack", result="sent") >= 1
+                        and sample(m, "quorum_events_handled_total", platform="slack", kind="command") >= 1)
 
     assert sample(after, "quorum_events_handled_total", platform="slack", kind="command") == 1
     posted = len(slack.fake.calls("chat.postEphemeral")) + len(slack.fake.calls("chat.postMessage"))
@@ -330,7 +332,8 @@ def test_dingtalk_health_and_metrics(sqlite_file_url: str) -> None:
             fake.wait_for_ack(fake.push(fd.TOPIC_CHATBOT, message))
             wait_until(lambda: fake.replies() or fake.messages())
             scrape = scrape_when(base, lambda m: sample(m, "quorum_sends_total", platform="dingtalk",
-                                                        result="sent") >= 1)
+                                                        result="sent") >= 1  # and, once they are counted:
+                                 and sample(m, "quorum_events_handled_total", platform="dingtalk", kind="message") >= 1)
             assert sample(scrape, "quorum_events_handled_total", platform="dingtalk", kind="message") == 1
             assert sample(scrape, "quorum_ack_seconds_count", platform="dingtalk") == 1
 
