@@ -159,6 +159,13 @@ ASKED = [
     pytest.param("reschedule 3 4pm-3pm", "error.range_end", {"text": "4pm-3pm", "end": "3pm"}, id="range-ends-first"),
     pytest.param("action @bob the spec by Friday, December 5", "error.due_ambiguous",
                  {"text": "Friday, December 5", "when": "2026-12-05"}, id="due-weekday-not-the-date"),
+    # a numeric date that reads month first and day first: 12 May or 5 December, asked, never guessed
+    pytest.param('new "Review" 5/12 10am', "error.day_month", {"text": "5/12 10am", "when": "2027-05-12",
+                 "other": "2026-12-05"}, id="day-month-start"),
+    pytest.param("reschedule 3 12/4 2-4pm", "error.day_month", {"text": "12/4 2-4pm", "when": "2026-12-04",
+                 "other": "2027-04-12"}, id="day-month-range"),
+    pytest.param("action @bob the spec by 12/4", "error.day_month", {"text": "12/4", "when": "2026-12-04",
+                 "other": "2027-04-12"}, id="day-month-due"),
 ]  # fmt: skip
 
 
@@ -227,6 +234,19 @@ def test_a_weekday_that_is_not_the_dates_creates_nothing_and_asks(chat: Chat) ->
     assert chat.rows(Meeting) == 0
     assert "2026-12-05 15:00" in posted[0].body and "two different days" in posted[0].body
     assert "/meeting new" in posted[0].body  # an example to type
+
+
+def test_a_numeric_date_read_both_ways_creates_nothing_and_asks(chat: Chat) -> None:
+    posted = chat.command("alice", 'new "Review" 5/12 10am with @bob')
+    assert chat.rows(Meeting) == 0
+    assert "“5/12 10am” reads two ways: 2027-05-12 (month first) or 2026-12-05 (day first)" in posted[0].body
+    assert "/meeting new" in posted[0].body
+    series = chat.command("alice", 'new "Sync" every monday 10am until 5/12 with @bob')
+    assert chat.rows(Meeting) == 0 and "reads two ways" in series[0].body
+    zh = chat.command("alice", "行动 @bob 写文档 12/4前")
+    assert "有两种读法：2026-12-04（月在前）或 2027-04-12（日在前）" in zh[0].body and chat.rows(ActionItem) == 0
+    chat.command("alice", 'new "Review" 25/12 10am with @bob')  # only day first is a date: no question
+    assert f"{only_meeting(chat).start_at.astimezone(TZ):%m-%d %H:%M}" == "12-25 10:00"
 
 
 def test_a_day_without_a_time_is_asked_in_chinese(chat: Chat) -> None:

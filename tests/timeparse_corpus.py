@@ -147,6 +147,10 @@ STARTS_EN: tuple[Phrase, ...] = (
     start("en-monday-dec-7", "Monday Dec 7 10am", _dec(7, 10)),
     start("en-thursday-3rd-december", "Thursday 3rd December 4pm", _dec(3, 16)),
     ask("start", "en-friday-december-5", "Friday, December 5 3pm", _dec(5, 15)),
+    ask("start", "en-5-12-10am", "5/12 10am", datetime(2027, 5, 12, 10, 0)),  # or 5 December
+    start("en-12-4-2026-3pm", "12/4/2026 3pm", _dec(4, 15)),  # 12 April 2026 is past: no other reading
+    start("en-25-12-3pm", "25/12 3pm", _dec(25, 15)),
+    start("en-2026-12-4-3pm", "2026/12/4 3pm", _dec(4, 15)),
     ask("start", "en-tuesday-dec-7", "Tuesday, Dec 7 10am", _dec(7, 10)),
     ask("start", "en-monday-2026-12-01", "monday 2026-12-01 9am", _dec(1, 9)),
     # This weekend.
@@ -491,7 +495,10 @@ DUES_EN: tuple[Phrase, ...] = (
     due("en-end-of-month", "by end of month", date(2026, 11, 30)),
     due("en-tomorrow", "tomorrow", date(2026, 11, 24)),
     due("en-by-thursday", "by thursday", date(2026, 11, 26)),
-    due("en-by-12-4", "by 12/4", date(2026, 12, 4)),
+    ask("due", "en-by-12-4", "by 12/4", date(2026, 12, 4)),  # or 12 April: a Berlin reader means day first
+    due("en-by-25-12", "by 25/12", date(2026, 12, 25)),  # only day first is a date
+    due("en-by-12-12", "by 12/12", date(2026, 12, 12)),
+    due("en-by-2026-12-4", "by 2026/12/4", date(2026, 12, 4)),
     due("en-by-december-4th", "by december 4th", date(2026, 12, 4)),
     due("en-due-friday", "due friday", date(2026, 11, 27)),
     due("en-mon-by-monday", "by monday", date(2026, 11, 30), assumed=SAME_WEEKDAY),

@@ -153,6 +153,9 @@ def _due_suffix(call: Call, tokens: list[Token]) -> tuple[list[Token], Reading[d
 def _settled_due(call: Call, reading: Reading[date], expr: Sequence[Token]) -> Reading[date]:
     """A due date safe to act on; one that names two different days (a weekday that is not the date's)
     is asked about, showing the date read."""
+    if reading.other_day is not None and reading.value is not None:
+        raise ParseError("error.day_month", call.example, text=text_of(expr) or "", when=reading.value.isoformat(),
+                         other=reading.other_day.isoformat())
     if reading.ambiguous and reading.value is not None:
         raise ParseError("error.due_ambiguous", call.example, text=text_of(expr) or "", when=reading.value.isoformat())
     return reading

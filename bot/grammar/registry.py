@@ -87,7 +87,7 @@ class Call:
             return span
         when = read_when(text, now=self.now, tz=self.tz, explain=explain)
         value = None if when.value is None else Span(when.value, 0)
-        return Reading(value, when.assumed, when.ambiguous, when.unread)
+        return Reading(value, when.assumed, when.ambiguous, when.unread, when.other_day)
 
     def due(self, tokens: Sequence[Token]) -> Reading[date] | None:
         text = time_text(tokens)
@@ -97,6 +97,9 @@ class Call:
         """The span of a start that is safe to act on (defaults allowed: the reply says them), or the
         question to ask: the reading and an example when it names two things, the time when it names a
         day only, the words not understood otherwise."""
+        if reading.other_day is not None and reading.value is not None:
+            raise ParseError("error.day_month", self.example, text=said, when=reading.value.start.date().isoformat(),
+                             other=reading.other_day.isoformat())
         if reading.ambiguous and reading.value is not None:
             when = f"{reading.value.start.astimezone(self.tz):%Y-%m-%d %H:%M}"
             raise ParseError("error.time_ambiguous", self.example, text=said, when=when)

@@ -20,7 +20,7 @@ from bot.command_types import HolidayRule, RepeatFreq
 from bot.errors import ParseError
 from bot.grammar.registry import Call
 from bot.grammar.tokens import Token, fold, number_in, text_of, word_at
-from bot.timeparse import read_due
+from bot.timeparse import Reading, read_due
 from bot.vocabulary import (
     AMBIGUOUS_REPEAT,
     DAILY,
@@ -188,6 +188,7 @@ class _RepeatReader:
                     continue
                 reading = self.call.due(tokens[i + 1 : i + 1 + n])
                 if reading is not None and reading.value is not None:
+                    _no_day_month_doubt(reading, text_of(tokens[i + 1 : i + 1 + n]) or "")
                     return self._end(i, i + 1 + n, until=reading.value)
             raise ParseError("error.repeat_until", EXAMPLE, text=text_of(tokens[i : i + 2]) or word)
         count = number_in(tokens[i])
@@ -284,6 +285,7 @@ class _RepeatReader:
         reading = read_due(text, now=self.call.now, tz=self.call.tz, explain=False)
         if reading.value is None:
             raise ParseError("error.repeat_until", EXAMPLE, text=text)
+        _no_day_month_doubt(reading, text)
         return self._end(i, i + words, until=reading.value)
 
     def _month_end(self, match: re.Match[str]) -> date:
@@ -324,3 +326,9 @@ def take_repeat(call: Call, tokens: list[Token]) -> tuple[RepeatWords | None, li
     """The repetition said among `new`'s arguments, and the arguments without its words."""
     return _RepeatReader(call, list(tokens)).read()
 
+
+def _no_day_month_doubt(reading: Reading[date], said: str) -> None:
+    """A series' end said as a numeric date that reads both ways ("until 5/12") is asked about, not guessed."""
+    if reading.other_day is not None and reading.value is not None:
+        raise ParseError("error.day_month", EXAMPLE, text=said, when=reading.value.isoformat(),
+                         other=reading.other_day.isoformat())

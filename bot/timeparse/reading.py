@@ -37,7 +37,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
 from typing import Generic, TypeVar
 from zoneinfo import ZoneInfo
@@ -66,13 +66,15 @@ class Reading(Generic[Value]):
     the phrase names two different things: show `value` (the explicit date wins) and ask. `unread` holds
     the words not understood, to quote back. A start with neither value nor `unread` named a day but no
     time of day ("tomorrow", "this weekend"): ask for the time; one that is ambiguous without a value
-    names a part of the day and an hour that clash ("tonight at 8am"): ask which.
+    names a part of the day and an hour that clash ("tonight at 8am"): ask which. One with `other_day` is
+    ambiguous because a numeric date reads both month first and day first ("5/12"): ask which of the two.
     """
 
     value: Value | None
     assumed: tuple[str, ...] = ()
     ambiguous: bool = False
     unread: str | None = None
+    other_day: date | None = None  # a numeric date read the other way round ("5/12": 12 May, or 5 December)
 
     @property
     def certain(self) -> bool:
@@ -124,6 +126,60 @@ def _rewrite(text: str) -> str:
 
 def _local_today(now: datetime, tz: ZoneInfo) -> date:
     return now.astimezone(tz).date()
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Numeric dates that read both ways
+
+# "5/12", "12/4/2026": month first or day first (a year first, "2026/12/4", is never in doubt).
+_SLASH_DATE = re.compile(r"(?<![\d/])(?P<first>\d{1,2})/(?P<second>\d{1,2})(?:/(?P<year>\d{4}|\d{2}))?(?![\d/])")
+
+
+def _other_day(normalized: str, read: date, today: date) -> date | None:
+    """The day `read` would be if its numeric date were read the other way round ("5/12" read as 12 May:
+    5 December), when both are dates and differ; None when the words leave no doubt ("25/12", "12/12",
+    "2026-12-05", "Dec 5"). A Berlin reader means day first, a New York one month first, and nothing in a
+    chat says which: the reader is asked rather than given half a year's error."""
+    match = _SLASH_DATE.search(normalized)
+    if match is None:
+        return None
+    first, second = int(match["first"]), int(match["second"])
+    if first == second or not (1 <= first <= 12 and 1 <= second <= 12):
+        return None
+    month, day = (first, second) if (read.month, read.day) == (second, first) else (second, first)
+    if match["year"]:
+        try:
+            other: date | None = date(read.year, month, day)
+        except ValueError:
+            return None
+    else:
+        other = core._upcoming(month, day, today)
+    return other if other is not None and other >= today else None  # a day already past is no reading
+
+
+def _doubted(reading: Reading[Value], normalized: str, read: date | None, today: date) -> Reading[Value]:
+    other = None if read is None else _other_day(normalized, read, today)
+    return reading if other is None else replace(reading, ambiguous=True, other_day=other)
+
+
+def read_when(text: str, *, now: datetime, tz: ZoneInfo, explain: bool = True) -> Reading[datetime]:
+    """A meeting start (`_read_when`), asked about when a numeric date reads both ways (`_other_day`)."""
+    reading = _read_when(text, now=now, tz=tz, explain=explain)
+    read = None if reading.value is None else reading.value.date()
+    return _doubted(reading, _rewrite(core._normalize(text)), read, _local_today(now, tz))
+
+
+def read_span(text: str, *, now: datetime, tz: ZoneInfo) -> Reading[Span]:
+    """A range (`_read_span`), asked about when a numeric date reads both ways (`_other_day`)."""
+    reading = _read_span(text, now=now, tz=tz)
+    read = None if reading.value is None else reading.value.start.date()
+    return _doubted(reading, _rewrite(core._normalize(text)), read, _local_today(now, tz))
+
+
+def read_due(text: str, *, now: datetime, tz: ZoneInfo, explain: bool = True) -> Reading[date]:
+    """A due date (`_read_due`), asked about when a numeric date reads both ways (`_other_day`)."""
+    reading = _read_due(text, now=now, tz=tz, explain=explain)
+    return _doubted(reading, _rewrite(core._normalize(text)), reading.value, _local_today(now, tz))
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -224,7 +280,7 @@ def _unread(text: str, reads: Callable[[str], bool]) -> str:
 # Starts
 
 
-def read_when(text: str, *, now: datetime, tz: ZoneInfo, explain: bool = True) -> Reading[datetime]:
+def _read_when(text: str, *, now: datetime, tz: ZoneInfo, explain: bool = True) -> Reading[datetime]:
     """A meeting start, as `core.parse_when` reads it, plus defaults for parts of the day, weekday checks,
     "X of next week", spelled-out counts; a range is refused here (its end is `unread`): use `read_span`.
 
@@ -355,7 +411,7 @@ def _said_end_clock(match: re.Match[str]) -> _Clock | None:
     return _Clock(said, minute, fixed=said > 12 or said == 0)
 
 
-def read_span(text: str, *, now: datetime, tz: ZoneInfo) -> Reading[Span]:
+def _read_span(text: str, *, now: datetime, tz: ZoneInfo) -> Reading[Span]:
     """A range said as start and end ("3pm-4pm", "明天下午3点到4点"): a `Span`; value None when `text`
     is not a range or its start cannot be read (then `unread` says which words). Up to 12 hours."""
     normalized = _rewrite(core._normalize(text))
@@ -446,7 +502,7 @@ def _months_ahead(today: date, months: int) -> date:
     return last.replace(day=min(today.day, last.day))
 
 
-def read_due(text: str, *, now: datetime, tz: ZoneInfo, explain: bool = True) -> Reading[date]:
+def _read_due(text: str, *, now: datetime, tz: ZoneInfo, explain: bool = True) -> Reading[date]:
     """An action item's due date, as `core.parse_due` reads it, plus months ("within a month", 一个月内),
     "this weekend" / 周末 (its Sunday), "by next week" / 下周前 (this week's Friday, assumed), today's own
     weekday ("by monday" on a Monday: next week's, assumed), a weekday check beside an explicit date,
