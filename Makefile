@@ -21,8 +21,8 @@ WALL_CLOCK_TESTS := tests/test_workdays.py tests/test_followup.py tests/test_pur
 	tests/test_board.py tests/test_event_loop_platforms.py
 
 # The suite runs on pytest-xdist workers, one per core (at most 4: each worker pays the imports, the migrations
-# and PostgreSQL connections of its own); `--dist loadgroup` keeps the tests marked `xdist_group("processes")`
-# (real processes racing on leases) one after another on a single worker. `wall-clocks` needs no workers: its
+# and PostgreSQL connections of its own); the tests marked `xdist_group("processes")` (real processes racing on
+# leases) run one at a time: `--dist loadgroup` groups them where pytest lets it, a shared lock file always. `wall-clocks` needs no workers: its
 # three sessions already run side by side.
 PARALLEL := -n auto --maxprocesses=4 --dist loadgroup
 
