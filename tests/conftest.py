@@ -58,7 +58,7 @@ PG_ADMIN_URL = os.environ.get("QUORUM_TEST_PG_URL", "postgresql://postgres@127.0
 # Every connection of the tests' PostgreSQL URLs (and of the processes they start) commits without waiting for the
 # server's WAL flush: what another connection sees, locks and conflicts are unchanged; only surviving a crash of the
 # server itself is not promised, which no test is about. (A flushed commit costs ~1.5 ms here; the suite makes
-# thousands: 2,000 serialised increments in test_store, two commits per reminder in test_exactly_once.)
+# thousands: 400 serialised increments in test_store, two commits per reminder in test_exactly_once.)
 PG_SESSION_OPTIONS = "-csynchronous_commit=off"
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 MONDAY_9AM = datetime(2026, 11, 23, 9, 0, tzinfo=SHANGHAI)
