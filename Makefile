@@ -26,6 +26,13 @@ WALL_CLOCK_TESTS := tests/test_workdays.py tests/test_followup.py tests/test_pur
 # three sessions already run side by side.
 PARALLEL := -n auto --maxprocesses=4 --dist loadgroup
 
+# Compiled code is kept between runs, as Python does by default (an empty value unsets it for Python): where the
+# environment sets PYTHONDONTWRITEBYTECODE, every xdist worker rewrote the asserts of every test module again on
+# every run (about half of a worker's ~7 s of collecting), and the three wall-clock sessions after the suite did it
+# again. Bytecode goes into `__pycache__` beside the sources (git ignores them); Python and pytest compare each
+# source's size and mtime with the bytecode's, so what runs is the same code.
+export PYTHONDONTWRITEBYTECODE :=
+
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
