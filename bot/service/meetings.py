@@ -221,10 +221,8 @@ def withdrawn_invitations(ctx: Ctx, meeting: Meeting, removed: Collection[User])
     messages = []
     for ref in refs:
         user = by_id[ref.recipient_id]
-        lang, zone = language_of(user, ctx.settings, meeting.language), zone_of(user, ctx.settings)
-        messages.append(OutMessage(lang=lang, target=Target(kind="direct", user=user.platform_user_id),
-                                   title=views.heading(meeting, lang), text=t(lang, "invite.withdrawn"),
-                                   fields=views.detail_fields(view, lang, zone), replaces=ref.platform_message_id))
+        text = t(language_of(user, ctx.settings, meeting.language), "invite.withdrawn")
+        messages.append(redrawn_invitation(ctx, view, user, ref.platform_message_id, text, asks=False))
     return messages
 
 
@@ -240,6 +238,15 @@ def outdated_invitation(ctx: Ctx, view: views.MeetingView, user: User, replaces:
             text += "\n" + t(lang, "invite.answer_here" if asks else "invite.answer_on_notice")
     else:  # cancelled or skipped (with the reason): the fields below still say which meeting and when
         text = card_banner(m, lang) or card_text(m, lang, zone)
+    return redrawn_invitation(ctx, view, user, replaces, text, asks=asks)
+
+
+def redrawn_invitation(ctx: Ctx, view: views.MeetingView, user: User, replaces: str, text: str, *,
+                       asks: bool) -> OutMessage:
+    """A posted invitation drawn again with `text` on top of the meeting's details, in its reader's language and
+    zone; with `asks`, the agenda and the answer buttons for the meeting as it now is."""
+    m = view.meeting
+    lang, zone = language_of(user, ctx.settings, m.language), zone_of(user, ctx.settings)
     return OutMessage(lang=lang,
         target=Target(kind="direct", user=user.platform_user_id),
         title=views.heading(m, lang),

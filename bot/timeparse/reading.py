@@ -157,8 +157,10 @@ def _other_day(normalized: str, read: date, today: date) -> date | None:
     return other if other is not None and other >= today else None  # a day already past is no reading
 
 
-def _doubted(reading: Reading[Value], normalized: str, read: date | None, today: date) -> Reading[Value]:
-    other = None if read is None else _other_day(normalized, read, today)
+def _doubted(reading: Reading[Value], text: str, read: date | None, today: date) -> Reading[Value]:
+    if read is None or ("/" not in text and "／" not in text):  # the common case, at no cost: nothing to doubt
+        return reading
+    other = _other_day(_rewrite(core._normalize(text)), read, today)
     return reading if other is None else replace(reading, ambiguous=True, other_day=other)
 
 
@@ -166,20 +168,20 @@ def read_when(text: str, *, now: datetime, tz: ZoneInfo, explain: bool = True) -
     """A meeting start (`_read_when`), asked about when a numeric date reads both ways (`_other_day`)."""
     reading = _read_when(text, now=now, tz=tz, explain=explain)
     read = None if reading.value is None else reading.value.date()
-    return _doubted(reading, _rewrite(core._normalize(text)), read, _local_today(now, tz))
+    return _doubted(reading, text, read, _local_today(now, tz))
 
 
 def read_span(text: str, *, now: datetime, tz: ZoneInfo) -> Reading[Span]:
     """A range (`_read_span`), asked about when a numeric date reads both ways (`_other_day`)."""
     reading = _read_span(text, now=now, tz=tz)
     read = None if reading.value is None else reading.value.start.date()
-    return _doubted(reading, _rewrite(core._normalize(text)), read, _local_today(now, tz))
+    return _doubted(reading, text, read, _local_today(now, tz))
 
 
 def read_due(text: str, *, now: datetime, tz: ZoneInfo, explain: bool = True) -> Reading[date]:
     """A due date (`_read_due`), asked about when a numeric date reads both ways (`_other_day`)."""
     reading = _read_due(text, now=now, tz=tz, explain=explain)
-    return _doubted(reading, _rewrite(core._normalize(text)), reading.value, _local_today(now, tz))
+    return _doubted(reading, text, reading.value, _local_today(now, tz))
 
 
 # ---------------------------------------------------------------------------------------------------------
