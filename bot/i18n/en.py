@@ -492,7 +492,7 @@ MESSAGES: dict[str, str] = {
     "error.missing_hour": "“{text}” names a day but no time. At what time? Add it, e.g. “{text} 3pm”.",
     "error.unread_time": "I couldn't understand “{unread}” in “{text}”; the rest I can read. Please say the time another way.",
     "error.due_ambiguous": "“{text}” names two different days (the weekday is not that of the date). I read it as {when}: say it again with just the date or just the weekday.",
-    "error.day_month": "“{text}” reads two ways: {when} (month first) or {other} (day first). Say it again with the month as a word (Dec 5) or as 2026-12-05.",
+    "error.day_month": "“{text}” reads two ways: {when} (month first) or {other} (day first). Say it again as {when} or {other}, or with the month as a word (Dec 5).",
     "error.delay_without_due": "#{number} has no due date to move. Give it one: `/meeting status {number} delay friday`.",
     "note.assumed": "Note: {what}. If that is not what you meant, reschedule or change it.",
     "note.assumed_separator": "; ",

@@ -492,7 +492,7 @@ MESSAGES: dict[str, str] = {
     "error.missing_hour": "“{text}”只有日期，没有时间。几点？请加上，例如“{text} 下午3点”。",
     "error.unread_time": "“{text}”中的“{unread}”我没看懂，其余可以读懂。请换个说法写时间。",
     "error.due_ambiguous": "“{text}”说的是两个不同的日子（星期几与日期对不上）。我读作 {when}：请只写日期或只写星期几再说一次。",
-    "error.day_month": "“{text}”有两种读法：{when}（月在前）或 {other}（日在前）。请改写为“12月5日”或“2026-12-05”。",
+    "error.day_month": "“{text}”有两种读法：{when}（月在前）或 {other}（日在前）。请改写为 {when} 或 {other}，或写成“12月5日”这样的格式。",
     "error.delay_without_due": "#{number} 还没有截止日期可以顺延。请先设一个：`/meeting 状态 {number} 延期 周五`。",
     "note.assumed": "说明：{what}。如果不是这个意思，请改期或修改。",
     "note.assumed_separator": "；",
