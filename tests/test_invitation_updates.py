@@ -214,3 +214,16 @@ def test_an_uninvited_persons_invitation_says_they_are_no_longer_expected(lang: 
     now = carol_invitation.current
     assert now.replaces == carol_invitation.id and now.buttons == () and now.lang == lang
     assert {"en": "You are no longer expected at this meeting", "zh": "你已不在本次会议的参会人之列"}[lang] in now.text
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_a_refused_cancel_or_uninvite_leaves_every_invitation_as_it_was(lang: str) -> None:
+    chat = planned(lang)
+    first = {who: invitations(chat, who)[0] for who in ("bob", "carol")}
+    for text in ({"en": "cancel 1", "zh": "取消 1"}[lang], {"en": "uninvite 1 @carol", "zh": "移除 1 @carol"}[lang]):
+        refusal = chat.command("bob", text)  # bob was invited; only alice hosts
+        assert len(refusal) == 1 and refusal[0].message.target.kind == "ephemeral"
+        assert {"en": "Only @alice can change", "zh": "只有 @alice 可以修改"}[lang] in refusal[0].body
+    assert all(len(sent.versions) == 0 for sent in first.values()) and status(chat, 1) == "scheduled"
+    chat.command("alice", {"en": "uninvite 1 @carol", "zh": "移除 1 @carol"}[lang])  # the host may
+    assert len(first["carol"].versions) == 1 and len(first["bob"].versions) == 0
